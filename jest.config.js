@@ -1,0 +1,13 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/test"],
+  testMatch: ["**/*.test.ts"],
+  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
+  setupFiles: ["reflect-metadata"],
+  // cognito-local runs once for the whole run, as a child process (it is ESM-heavy and stateful).
+  globalSetup: "<rootDir>/test/setup/global-setup.ts",
+  globalTeardown: "<rootDir>/test/setup/global-teardown.ts",
+  testTimeout: 30000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,68 @@
+import { AuditLog, JsonlFileSink, type AuditSink } from "./audit/audit-log";
+import { AuthService } from "./auth/auth-service";
+import { CognitoIdentityProvider } from "./auth/cognito/cognito-identity-provider";
+import type { IdentityProvider } from "./auth/identity-provider";
+import type { CognitoSettings, Config } from "./config";
+import { createAccessTokenVerifier, type AccessTokenVerifier } from "./context/token-verifier";
+import { createGateway, listen, type RunningGateway } from "./server";
+import { systemClock, type Clock } from "./shared/clock";
+import { createLogger, type Logger } from "./shared/logger";
+import { MemoryStore } from "./store/memory-store";
+import { RedisStore } from "./store/redis-store";
+import type { StateStore } from "./store/state-store";
+
+/** What the gateway needs once the identity provider is known (dev mode provisions it first). */
+export type GatewaySettings = Omit<Config, "mode" | "localCognito" | "cognito"> & {
+  dev: boolean;
+  cognito: CognitoSettings & { credentials?: { accessKeyId: string; secretAccessKey: string } };
+};
+
+/** Seams for tests: anything not given is built from the settings. */
+export type GatewayOverrides = {
+  clock?: Clock;
+  store?: StateStore;
+  auditSink?: AuditSink;
+  logger?: Logger;
+  idp?: IdentityProvider;
+  verifier?: AccessTokenVerifier;
+};
+
+export type StartedGateway = RunningGateway & { auth: AuthService; store: StateStore };
+
+/** The composition root: settings → dependencies → listening server. */
+export const startGateway = async (settings: GatewaySettings, overrides: GatewayOverrides = {}): Promise<StartedGateway> => {
+  const clock = overrides.clock ?? systemClock;
+  const logger = overrides.logger ?? createLogger(settings.logLevel);
+  const store = overrides.store ?? (settings.redisUrl ? new RedisStore({ url: settings.redisUrl }) : new MemoryStore(clock));
+  const auditSink = overrides.auditSink ?? new JsonlFileSink(settings.auditLogFile);
+  const { cognito } = settings;
+  const idp =
+    overrides.idp ??
+    new CognitoIdentityProvider({ clientId: cognito.clientId, clientSecret: cognito.clientSecret, region: cognito.region, endpoint: cognito.endpoint, credentials: cognito.credentials });
+  const verifier = overrides.verifier ?? createAccessTokenVerifier({ issuer: cognito.issuer, jwksUri: cognito.jwksUri, clientId: cognito.clientId });
+  // Readiness needs the keys; a failure here is not fatal (/readyz reports it and verification retries).
+  await verifier.hydrate().catch((error: unknown) => logger.warn({ err: String(error) }, "JWKS not loaded yet"));
+
+  const audit = new AuditLog({ sink: auditSink, clock });
+  const auth = new AuthService({
+    idp,
+    store,
+    clock,
+    audit,
+    challengeTtlSeconds: settings.challengeTtlSeconds,
+    sessionMaxAgeSeconds: settings.sessionMaxAgeSeconds,
+    totpIssuer: settings.totpIssuer,
+  });
+  const gateway = await createGateway({ verifier, store, idp, auth, audit, logger, dev: settings.dev });
+  const running = await listen(gateway, settings.port, settings.host);
+  return {
+    ...running,
+    auth,
+    store,
+    close: async () => {
+      await running.close();
+      await auditSink.close?.();
+      if (!overrides.store) await store.close();
+    },
+  };
+};

@@ -1,0 +1,33 @@
+/** Every authentication event the gateway records. Names are stable: auditors query by them. */
+export type AuditEventType =
+  | "REGISTER"
+  | "CONFIRM_SIGN_UP"
+  | "RESEND_CONFIRMATION_CODE"
+  | "LOGIN"
+  | "MFA_SETUP_BEGIN"
+  | "MFA_SETUP_COMPLETE"
+  | "MFA_CHALLENGE"
+  | "TOKEN_REFRESH"
+  | "LOGOUT"
+  | "TOKEN_REJECTED"
+  | "PERMISSION_DENIED";
+
+export type AuditOutcome = "SUCCESS" | "FAILURE" | "CHALLENGE";
+
+/** Who asked, from where. Never a token, password, code, email or GraphQL variables. */
+export type RequestMeta = { requestId: string; ip: string | undefined; userAgent: string | undefined };
+
+export type AuditEvent = {
+  event: AuditEventType;
+  outcome: AuditOutcome;
+  /** Public error code or challenge name explaining the outcome. */
+  reason?: string;
+  /** The account's `sub`, when known. */
+  subject?: string;
+  sessionId?: string;
+  clientId?: string;
+  /** Operation or field name, for permission denials. */
+  target?: string;
+};
+
+export type AuditRecord = AuditEvent & { time: string; requestId: string; ip: string | null; userAgent: string | null };

@@ -1,0 +1,10 @@
+import type { ProviderTokens } from "./identity-provider";
+
+/** Challenge names a client can receive; PASSWORD_EXPIRED is issued by the gateway's own policy. */
+export type PublicChallengeName = "MFA_SETUP" | "SOFTWARE_TOKEN_MFA" | "NEW_PASSWORD_REQUIRED" | "PASSWORD_EXPIRED";
+
+export type AuthOutcome =
+  | { tokens: ProviderTokens; challenge?: undefined }
+  | { challenge: { name: PublicChallengeName; session: string }; tokens?: undefined };
+
+export type MfaEnrolment = { secret: string; otpauthUri: string; qrCodeDataUrl: string; session: string };

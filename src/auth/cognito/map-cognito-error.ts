@@ -1,0 +1,77 @@
+import { ErrorCode, GatewayError, TokenRejection, tokenRejected } from "../../errors/error-codes";
+import { AccountExistsError } from "../identity-provider";
+
+/** The adapter operations; the same Cognito exception means different things in different flows. */
+export type CognitoOperation =
+  | "signUp"
+  | "confirmSignUp"
+  | "resendConfirmationCode"
+  | "passwordAuth"
+  | "answerChallenge"
+  | "enrolSoftwareToken"
+  | "getProfile"
+  | "refresh"
+  | "revoke"
+  | "ping";
+
+type Translation = ErrorCode | ((cause: unknown) => GatewayError) | "ACCOUNT_EXISTS";
+
+const common: Record<string, Translation> = {
+  TooManyRequestsException: ErrorCode.TOO_MANY_REQUESTS,
+  LimitExceededException: ErrorCode.TOO_MANY_REQUESTS,
+  TooManyFailedAttemptsException: ErrorCode.TOO_MANY_REQUESTS,
+  CodeMismatchException: ErrorCode.CODE_MISMATCH,
+  ExpiredCodeException: ErrorCode.CODE_EXPIRED,
+  EnableSoftwareTokenMFAException: ErrorCode.CODE_MISMATCH,
+  InvalidPasswordException: ErrorCode.PASSWORD_POLICY_VIOLATION,
+  UserNotConfirmedException: ErrorCode.USER_NOT_CONFIRMED,
+  InvalidParameterException: ErrorCode.BAD_USER_INPUT,
+  InternalErrorException: ErrorCode.SERVICE_UNAVAILABLE,
+  TimeoutError: ErrorCode.SERVICE_UNAVAILABLE,
+};
+
+const tokenInvalid = (cause: unknown) => tokenRejected(TokenRejection.TOKEN_INVALID, cause);
+
+/**
+ * Per-flow meanings. Anti-enumeration lives here: an unknown user and a wrong password are the same
+ * INVALID_CREDENTIALS; confirming an unknown or already confirmed account is the same CODE_MISMATCH.
+ * cognito-local reports a wrong password as InvalidPasswordException, real Cognito as NotAuthorized.
+ */
+const byOperation: Record<CognitoOperation, Record<string, Translation>> = {
+  signUp: { UsernameExistsException: "ACCOUNT_EXISTS" },
+  confirmSignUp: { UserNotFoundException: ErrorCode.CODE_MISMATCH, NotAuthorizedException: ErrorCode.CODE_MISMATCH, AliasExistsException: ErrorCode.CODE_MISMATCH },
+  resendConfirmationCode: {},
+  passwordAuth: {
+    NotAuthorizedException: ErrorCode.INVALID_CREDENTIALS,
+    UserNotFoundException: ErrorCode.INVALID_CREDENTIALS,
+    InvalidPasswordException: ErrorCode.INVALID_CREDENTIALS,
+    PasswordResetRequiredException: ErrorCode.INVALID_CREDENTIALS,
+  },
+  answerChallenge: { NotAuthorizedException: ErrorCode.SESSION_EXPIRED, ExpiredCodeException: ErrorCode.CODE_MISMATCH, UserNotFoundException: ErrorCode.SESSION_EXPIRED },
+  enrolSoftwareToken: { NotAuthorizedException: ErrorCode.SESSION_EXPIRED, ExpiredCodeException: ErrorCode.CODE_MISMATCH },
+  getProfile: { NotAuthorizedException: ErrorCode.SESSION_EXPIRED },
+  refresh: { NotAuthorizedException: tokenInvalid, UserNotFoundException: tokenInvalid, InvalidParameterException: tokenInvalid },
+  revoke: {},
+  ping: {},
+};
+
+const errorName = (error: unknown): string =>
+  error instanceof Error ? error.name : typeof error === "object" && error !== null && "name" in error ? String(error.name) : "Unknown";
+
+const isServerSide = (error: unknown): boolean => {
+  const status = (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
+  const code = (error as { code?: unknown } | null)?.code;
+  return (status !== undefined && status >= 500) || (status === undefined && typeof code === "string" && /^E[A-Z]+/.test(code));
+};
+
+/** The only place a Cognito error becomes one of ours. Cognito's own message never passes through. */
+export const translateCognitoError = (error: unknown, operation: CognitoOperation): Error => {
+  if (error instanceof GatewayError) return error;
+  const name = errorName(error);
+  const translation = byOperation[operation][name] ?? common[name];
+  if (translation === "ACCOUNT_EXISTS") return new AccountExistsError();
+  if (typeof translation === "function") return translation(error);
+  if (translation !== undefined) return new GatewayError(translation, {}, undefined, error);
+  if (isServerSide(error)) return new GatewayError(ErrorCode.SERVICE_UNAVAILABLE, { reason: "IDENTITY_PROVIDER_UNAVAILABLE" }, undefined, error);
+  return new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, {}, undefined, error);
+};

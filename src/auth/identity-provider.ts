@@ -1,0 +1,60 @@
+/**
+ * What the gateway needs from an identity provider, in its own words. `cognito/` is the real adapter;
+ * every method throws only GatewayError (the adapter translates provider errors in one place).
+ */
+export type ProviderTokens = {
+  accessToken: string;
+  idToken: string;
+  /** Absent on refresh when the provider does not rotate refresh tokens. */
+  refreshToken: string | undefined;
+  expiresIn: number;
+  tokenType: string;
+};
+
+export type ProviderChallengeName = "MFA_SETUP" | "SOFTWARE_TOKEN_MFA" | "NEW_PASSWORD_REQUIRED";
+
+export type ProviderAuthResult =
+  | { kind: "tokens"; tokens: ProviderTokens }
+  /** `username` is the provider's internal user name to answer the challenge with. */
+  | { kind: "challenge"; name: ProviderChallengeName; session: string; username: string };
+
+/** How a TOTP enrolment is authorised: by the user's (held) access token, or by a challenge session. */
+export type EnrolmentCredential = { accessToken: string } | { session: string };
+
+export type UserProfile = {
+  sub: string;
+  email: string;
+  emailVerified: boolean;
+  givenName: string | undefined;
+  familyName: string | undefined;
+  mfaEnabled: boolean;
+};
+
+export type SignUpInput = { email: string; password: string; givenName?: string | undefined; familyName?: string | undefined };
+
+export interface IdentityProvider {
+  /** Resolves for a new account; rejects with INTERNAL `USERNAME_EXISTS` for an existing one (masked by the service). */
+  signUp(input: SignUpInput): Promise<void>;
+  confirmSignUp(email: string, code: string): Promise<void>;
+  resendConfirmationCode(email: string): Promise<void>;
+  passwordAuth(email: string, password: string): Promise<ProviderAuthResult>;
+  answerSoftwareTokenMfa(username: string, session: string, code: string): Promise<ProviderAuthResult>;
+  /** Starts TOTP enrolment: returns the shared secret and, for session enrolment, the next session. */
+  associateSoftwareToken(credential: EnrolmentCredential): Promise<{ secret: string; session: string | undefined }>;
+  /** Rejects with CODE_MISMATCH for a wrong code. */
+  verifySoftwareToken(credential: EnrolmentCredential, code: string): Promise<{ session: string | undefined }>;
+  /** Completes the provider's own MFA_SETUP challenge after a verified enrolment. */
+  answerMfaSetup(username: string, session: string): Promise<ProviderAuthResult>;
+  enableSoftwareTokenMfa(accessToken: string): Promise<void>;
+  getProfile(accessToken: string): Promise<UserProfile>;
+  /** `sub` is needed for SECRET_HASH on refresh. */
+  refresh(refreshToken: string, sub: string): Promise<ProviderTokens>;
+  revokeRefreshToken(refreshToken: string): Promise<void>;
+  /** Readiness: resolves when the provider answers. */
+  checkReachable(): Promise<void>;
+}
+
+/** Internal (never public): sign-up found the account already there. The service answers as for a new one. */
+export class AccountExistsError extends Error {
+  override readonly name = "AccountExistsError";
+}

@@ -1,0 +1,15 @@
+import type { AccountRecord } from "./account-records";
+
+/** Who is calling, built from a verified access token and the gateway's own records. */
+export type Identity = {
+  sub: string;
+  /** The gateway's login session (stable across refreshes). */
+  sessionId: string;
+  clientId: string | undefined;
+  /** From the verified `cognito:groups` claim. */
+  groups: string[];
+  scopes: string[];
+  /** Access-token expiry, epoch seconds. */
+  expiresAt: number;
+  account: AccountRecord;
+};

@@ -1,0 +1,23 @@
+import QRCode from "qrcode";
+import { ErrorCode, GatewayError } from "../errors/error-codes";
+import type { StateStore } from "../store/state-store";
+
+/** A TOTP code is accepted by Cognito for about ±30 s; remembering it a little longer blocks any replay. */
+const usedCodeTtlSeconds = 120;
+
+export const otpauthUri = (issuer: string, email: string, secret: string): string => {
+  const label = encodeURIComponent(`${issuer}:${email}`);
+  const params = new URLSearchParams({ secret, issuer, algorithm: "SHA1", digits: "6", period: "30" });
+  return `otpauth://totp/${label}?${params.toString()}`;
+};
+
+export const qrCodeDataUrl = (uri: string): Promise<string> => QRCode.toDataURL(uri, { errorCorrectionLevel: "M", margin: 1 });
+
+/**
+ * Cognito-local accepts a TOTP code twice; real Cognito mostly does not. The gateway refuses a code the
+ * same account already presented, atomically, before asking the provider.
+ */
+export const claimTotpCode = async (store: Pick<StateStore, "setIfAbsent">, account: string, code: string): Promise<void> => {
+  const fresh = await store.setIfAbsent(`totp-used:${account}:${code}`, "1", usedCodeTtlSeconds);
+  if (!fresh) throw new GatewayError(ErrorCode.CODE_MISMATCH);
+};

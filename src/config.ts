@@ -1,0 +1,119 @@
+import { z } from "zod";
+
+/** A start-up configuration problem; its message is one line that names the variable. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveSeconds = z.coerce.number().int().positive();
+
+/** Every variable the gateway reads, with its default and what it means; README's table mirrors this. */
+export const envSchema = {
+  PORT: { schema: port.default(4000), help: "HTTP port of the gateway." },
+  HOST: { schema: z.string().min(1).optional(), help: "Interface to bind (dev: 127.0.0.1, AWS: 0.0.0.0)." },
+  LOG_LEVEL: { schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"), help: "pino log level." },
+  CHALLENGE_TTL_SECONDS: { schema: positiveSeconds.max(300).default(300), help: "Lifetime of a login challenge handle (at most 300)." },
+  SESSION_MAX_AGE_SECONDS: { schema: positiveSeconds.default(30 * 24 * 3600), help: "How long the gateway remembers a login session (match the app client's refresh-token validity)." },
+  AUDIT_LOG_FILE: { schema: z.string().min(1).default("audit.jsonl"), help: "Append-only JSON Lines audit log." },
+  TOTP_ISSUER: { schema: z.string().min(1).max(64).regex(/^[^:]+$/, "a name without ':'").default("Auth Gateway"), help: "Issuer name shown in authenticator apps." },
+  REDIS_URL: { schema: z.string().regex(/^rediss?:\/\//, "a redis:// or rediss:// URL").optional(), help: "Shared state store; unset = in-process memory store (single instance)." },
+  COGNITO_USER_POOL_ID: { schema: z.string().regex(/^[a-z]{2}-[a-z]+-\d_[0-9A-Za-z]+$/, "a pool id like eu-west-1_AbC123").optional(), help: "AWS mode: the user pool. Unset = dev mode with an embedded cognito-local." },
+  COGNITO_CLIENT_ID: { schema: z.string().regex(/^[\w+]{1,128}$/, "an app client id").optional(), help: "AWS mode: the app client id (required with COGNITO_USER_POOL_ID)." },
+  COGNITO_CLIENT_SECRET: { schema: z.string().min(1).optional(), help: "AWS mode: app client secret, when the client has one (SECRET_HASH is then sent)." },
+  AWS_REGION: { schema: z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, "an AWS region like eu-west-1").optional(), help: "AWS mode: region of the user pool (required)." },
+  COGNITO_ENDPOINT: { schema: z.url().optional(), help: "AWS mode: override the Cognito endpoint (e.g. a VPC endpoint)." },
+  LOCAL_COGNITO_PORT: { schema: port.default(9229), help: "Dev mode: port of the embedded cognito-local." },
+  LOCAL_COGNITO_DIR: { schema: z.string().min(1).default(".cognito"), help: "Dev mode: directory under which cognito-local keeps its data." },
+  LOCAL_COGNITO_CODE: { schema: z.string().regex(/^\d{6}$/, "six digits").optional(), help: "Dev mode: every confirmation/reset code is this value; unset = codes are printed to the console." },
+} as const;
+
+type EnvKey = keyof typeof envSchema;
+type Env = { [K in EnvKey]: z.output<(typeof envSchema)[K]["schema"]> };
+
+type CommonConfig = {
+  port: number;
+  host: string;
+  logLevel: Env["LOG_LEVEL"];
+  challengeTtlSeconds: number;
+  sessionMaxAgeSeconds: number;
+  auditLogFile: string;
+  totpIssuer: string;
+  redisUrl: string | undefined;
+};
+
+export type CognitoSettings = {
+  userPoolId: string;
+  clientId: string;
+  clientSecret: string | undefined;
+  region: string;
+  endpoint: string | undefined;
+  /** The `iss` claim of the pool's tokens and where its JWKS lives. */
+  issuer: string;
+  jwksUri: string;
+};
+
+export type DevConfig = CommonConfig & { mode: "dev"; localCognito: { port: number; dir: string; code: string | undefined } };
+export type AwsConfig = CommonConfig & { mode: "aws"; cognito: CognitoSettings };
+export type Config = DevConfig | AwsConfig;
+
+const parseEnv = (source: NodeJS.ProcessEnv): Env => {
+  const env: Record<string, unknown> = {};
+  for (const [key, { schema }] of Object.entries(envSchema)) {
+    const raw = source[key] === "" ? undefined : source[key];
+    const result = schema.safeParse(raw);
+    if (!result.success) {
+      const expected = result.error.issues[0]?.message ?? "a valid value";
+      // Never echo the value: it may be a secret.
+      throw new ConfigError(`Invalid configuration: ${key} is not valid (expected ${expected}).`);
+    }
+    env[key] = result.data;
+  }
+  return env as Env;
+};
+
+const requireVar = <K extends EnvKey>(env: Env, key: K, because: string): NonNullable<Env[K]> => {
+  const value = env[key];
+  if (value === undefined || value === null) throw new ConfigError(`Invalid configuration: ${key} is required ${because}.`);
+  return value as NonNullable<Env[K]>;
+};
+
+export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
+  const env = parseEnv(source);
+  const aws = env.COGNITO_USER_POOL_ID !== undefined;
+  const common: CommonConfig = {
+    port: env.PORT,
+    host: env.HOST ?? (aws ? "0.0.0.0" : "127.0.0.1"),
+    logLevel: env.LOG_LEVEL,
+    challengeTtlSeconds: env.CHALLENGE_TTL_SECONDS,
+    sessionMaxAgeSeconds: env.SESSION_MAX_AGE_SECONDS,
+    auditLogFile: env.AUDIT_LOG_FILE,
+    totpIssuer: env.TOTP_ISSUER,
+    redisUrl: env.REDIS_URL,
+  };
+  if (!aws) {
+    for (const key of ["COGNITO_CLIENT_ID", "COGNITO_CLIENT_SECRET", "COGNITO_ENDPOINT"] as const) {
+      if (env[key] !== undefined) throw new ConfigError(`Invalid configuration: COGNITO_USER_POOL_ID is required when ${key} is set.`);
+    }
+    return { ...common, mode: "dev", localCognito: { port: env.LOCAL_COGNITO_PORT, dir: env.LOCAL_COGNITO_DIR, code: env.LOCAL_COGNITO_CODE } };
+  }
+  const userPoolId = requireVar(env, "COGNITO_USER_POOL_ID", "in AWS mode");
+  const region = requireVar(env, "AWS_REGION", "when COGNITO_USER_POOL_ID is set");
+  if (!userPoolId.startsWith(`${region}_`)) {
+    throw new ConfigError(`Invalid configuration: COGNITO_USER_POOL_ID belongs to another region than AWS_REGION (${region}).`);
+  }
+  const issuer = `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
+  return {
+    ...common,
+    mode: "aws",
+    cognito: {
+      userPoolId,
+      clientId: requireVar(env, "COGNITO_CLIENT_ID", "when COGNITO_USER_POOL_ID is set"),
+      clientSecret: env.COGNITO_CLIENT_SECRET,
+      region,
+      endpoint: env.COGNITO_ENDPOINT,
+      issuer,
+      jwksUri: `${issuer}/.well-known/jwks.json`,
+    },
+  };
+};

@@ -1,0 +1,95 @@
+import { JwtRsaVerifier } from "aws-jwt-verify";
+import { SimpleJwksCache } from "aws-jwt-verify/jwk";
+import { FetchError, JwtBaseError, JwtExpiredError, JwksNotAvailableInCacheError, NonRetryableFetchError } from "aws-jwt-verify/error";
+import type { Fetcher } from "aws-jwt-verify/https";
+import type { Jwks } from "aws-jwt-verify/jwk";
+import { ErrorCode, GatewayError, TokenRejection, tokenRejected } from "../errors/error-codes";
+import { readAccessClaims, type AccessClaims } from "../auth/token-claims";
+
+export interface AccessTokenVerifier {
+  /** Resolves with the claims of a valid access token of our pool and client; rejects with GatewayError. */
+  verify(token: string): Promise<AccessClaims>;
+  /** Loads the JWKS (readiness waits for it). */
+  hydrate(): Promise<void>;
+  readonly hydrated: boolean;
+}
+
+export type VerifierOptions = {
+  issuer: string;
+  jwksUri: string;
+  clientId: string;
+  /** Pre-loaded keys (tests); the JWKS URI is still used for unknown key ids. */
+  jwks?: Jwks;
+  fetcher?: Fetcher;
+};
+
+/** aws-jwt-verify's default fetcher is HTTPS-only; cognito-local serves its JWKS over plain HTTP. */
+export const webFetcher: Fetcher = {
+  async fetch(uri: string): Promise<ArrayBuffer> {
+    let response: Response;
+    try {
+      response = await fetch(uri, { signal: AbortSignal.timeout(3000) });
+    } catch (error) {
+      throw new FetchError(uri, error instanceof Error ? error.name : "network error");
+    }
+    if (response.status !== 200) throw new NonRetryableFetchError(uri, `Status code is ${response.status}, expected 200`);
+    return response.arrayBuffer();
+  },
+};
+
+/** One translation for the JWT boundary: expired, unavailable keys, or simply invalid. */
+const translate = (error: unknown): GatewayError => {
+  if (error instanceof GatewayError) return error;
+  if (error instanceof JwtExpiredError) return tokenRejected(TokenRejection.TOKEN_EXPIRED, error);
+  if (error instanceof FetchError || error instanceof JwksNotAvailableInCacheError) {
+    return new GatewayError(ErrorCode.SERVICE_UNAVAILABLE, { reason: "JWKS_UNAVAILABLE" }, undefined, error);
+  }
+  if (error instanceof JwtBaseError) return tokenRejected(TokenRejection.TOKEN_INVALID, error);
+  return new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, {}, undefined, error);
+};
+
+/**
+ * Signature (RS256 against the pool's JWKS), issuer, expiry, `token_use = access` and our client id.
+ * Cognito access tokens carry no `aud`; the client is in `client_id`.
+ */
+export const createAccessTokenVerifier = (options: VerifierOptions): AccessTokenVerifier => {
+  const jwksCache = new SimpleJwksCache({ fetcher: options.fetcher ?? webFetcher });
+  const verifier = JwtRsaVerifier.create(
+    {
+      issuer: options.issuer,
+      jwksUri: options.jwksUri,
+      audience: null,
+      graceSeconds: 0,
+      customJwtCheck: ({ payload }) => {
+        if (payload["token_use"] !== "access") throw tokenRejected(TokenRejection.TOKEN_INVALID);
+        if (payload["client_id"] !== options.clientId) throw tokenRejected(TokenRejection.TOKEN_INVALID);
+      },
+    },
+    { jwksCache },
+  );
+  let hydrated = false;
+  if (options.jwks) {
+    verifier.cacheJwks(options.jwks);
+    hydrated = true;
+  }
+  return {
+    get hydrated() {
+      return hydrated;
+    },
+    async hydrate() {
+      try {
+        await verifier.hydrate();
+        hydrated = true;
+      } catch (error) {
+        throw translate(error);
+      }
+    },
+    async verify(token) {
+      try {
+        return readAccessClaims((await verifier.verify(token)) as Record<string, unknown>);
+      } catch (error) {
+        throw translate(error);
+      }
+    },
+  };
+};

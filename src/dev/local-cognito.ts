@@ -1,0 +1,94 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdir } from "node:fs/promises";
+import { resolve } from "node:path";
+
+export type LocalCognitoOptions = {
+  port: number;
+  /** cognito-local keeps its data in `<dir>/.cognito`. */
+  dir: string;
+  /** Fixed value for every confirmation/reset code; undefined = random codes. */
+  code: string | undefined;
+  /** Called for every code cognito-local "delivers" (the dev mail catcher). */
+  onCodeDelivered?: (delivery: { destination: string; code: string }) => void;
+  startTimeoutMs?: number;
+};
+
+export type LocalCognito = { endpoint: string; port: number; stop(): Promise<void> };
+
+const stripAnsi = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, "");
+
+/** Picks "Destination: …" and "Code: …" out of cognito-local's boxed delivery message. */
+const watchDeliveries = (child: ChildProcess, onCode: NonNullable<LocalCognitoOptions["onCodeDelivered"]>) => {
+  let buffer = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    buffer = (buffer + stripAnsi(chunk.toString("utf8"))).slice(-8192);
+    let start: number;
+    while ((start = buffer.indexOf("Confirmation Code Delivery")) !== -1) {
+      const box = buffer.slice(start);
+      const end = box.indexOf("╰");
+      if (end === -1) return;
+      const destination = /Destination:\s+(\S+)/.exec(box.slice(0, end))?.[1];
+      const code = /Code:\s+(\S+)/.exec(box.slice(0, end))?.[1];
+      if (destination && code) onCode({ destination, code });
+      buffer = box.slice(end + 1);
+    }
+  });
+};
+
+/** Resolves when this child (not some other process on the port) says it is listening. */
+const waitUntilListening = (child: ChildProcess, port: number, timeoutMs: number): Promise<void> =>
+  new Promise((resolve, reject) => {
+    let seen = "";
+    const timer = setTimeout(() => finish(new Error(`cognito-local did not start within ${timeoutMs} ms`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      seen = (seen + stripAnsi(chunk.toString("utf8"))).slice(-4096);
+      if (seen.includes("Cognito Local running on")) finish();
+    };
+    const onExit = (code: number | null) =>
+      finish(new Error(`cognito-local exited (code ${code ?? "?"}); is port ${port} (LOCAL_COGNITO_PORT) already in use?`));
+    const finish = (error?: Error) => {
+      clearTimeout(timer);
+      child.stdout?.off("data", onData);
+      child.off("exit", onExit);
+      if (error) reject(error);
+      else resolve();
+    };
+    child.stdout?.on("data", onData);
+    child.once("exit", onExit);
+  });
+
+/**
+ * Starts cognito-local as a child process (it is ESM-heavy and keeps global state, so it does not run
+ * inside the gateway's process). Dev and tests only: its signing key is public.
+ */
+export const startLocalCognito = async (options: LocalCognitoOptions): Promise<LocalCognito> => {
+  const dir = resolve(options.dir);
+  await mkdir(dir, { recursive: true });
+  const entry = require.resolve("cognito-local/lib/bin/start.js");
+  const env: NodeJS.ProcessEnv = { PATH: process.env["PATH"], PORT: String(options.port), HOST: "127.0.0.1", ...(options.code ? { CODE: options.code } : {}) };
+  const child = spawn(process.execPath, [entry], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+  // Never outlive the gateway, however it exits.
+  const killChild = () => child.kill("SIGTERM");
+  process.once("exit", killChild);
+  child.once("exit", () => process.removeListener("exit", killChild));
+  if (options.onCodeDelivered) watchDeliveries(child, options.onCodeDelivered);
+  child.stdout?.resume();
+  child.stderr?.resume();
+  const endpoint = `http://127.0.0.1:${options.port}`;
+  try {
+    await waitUntilListening(child, options.port, options.startTimeoutMs ?? 15_000);
+  } catch (error) {
+    child.kill("SIGKILL");
+    throw error;
+  }
+  return {
+    endpoint,
+    port: options.port,
+    stop: () =>
+      new Promise<void>((done) => {
+        if (child.exitCode !== null) return done();
+        child.once("exit", () => done());
+        child.kill("SIGTERM");
+      }),
+  };
+};

@@ -1,0 +1,40 @@
+import { allow, and, deny, shield, type IRules } from "graphql-shield";
+import { ErrorCode, GatewayError } from "../errors/error-codes";
+import { isActive, isAuthenticated } from "./rules";
+
+/**
+ * Every field of the schema, with the rule that guards it. Deny by default: a field missing here is
+ * refused at run time, and a unit test fails until it is added.
+ */
+export const permissionMap = {
+  Query: {
+    me: and(isAuthenticated, isActive),
+  },
+  Mutation: {
+    register: allow,
+    confirmSignUp: allow,
+    resendConfirmationCode: allow,
+    login: allow,
+    beginMfaSetup: allow,
+    completeMfaSetup: allow,
+    respondToMfa: allow,
+    refreshTokens: allow,
+    logout: isAuthenticated,
+  },
+  // Result types are only reachable through the guarded root fields above.
+  User: allow,
+  AuthPayload: allow,
+  AuthTokens: allow,
+  AuthChallenge: allow,
+  MfaSetup: allow,
+  RegisterPayload: allow,
+} satisfies IRules;
+
+/** Introspection types: Apollo's `introspection` flag decides whether `__schema` is reachable at all. */
+const introspectionTypes = ["__Schema", "__Type", "__Field", "__InputValue", "__EnumValue", "__Directive"];
+
+export const createPermissions = () =>
+  shield(
+    { ...permissionMap, ...Object.fromEntries(introspectionTypes.map((t) => [t, allow])) },
+    { fallbackRule: deny, fallbackError: new GatewayError(ErrorCode.FORBIDDEN), allowExternalErrors: true, debug: false },
+  );

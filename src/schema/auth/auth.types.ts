@@ -1,0 +1,50 @@
+import { Field, Int, ObjectType, registerEnumType } from "type-graphql";
+import type { PublicChallengeName } from "../../auth/auth-outcome";
+
+export enum ChallengeName {
+  MFA_SETUP = "MFA_SETUP",
+  SOFTWARE_TOKEN_MFA = "SOFTWARE_TOKEN_MFA",
+  NEW_PASSWORD_REQUIRED = "NEW_PASSWORD_REQUIRED",
+  PASSWORD_EXPIRED = "PASSWORD_EXPIRED",
+}
+registerEnumType(ChallengeName, { name: "ChallengeName", description: "The next step a login needs before tokens are issued." });
+
+// Keeps the GraphQL enum and the service's union in step at compile time.
+const _sameNames: Record<PublicChallengeName, ChallengeName> = ChallengeName;
+void _sameNames;
+
+@ObjectType({ description: "Tokens issued by the identity provider after every required step, MFA included." })
+export class AuthTokens {
+  @Field() accessToken!: string;
+  @Field() idToken!: string;
+  @Field(() => String, { nullable: true, description: "Absent on refresh when the provider does not rotate refresh tokens." })
+  refreshToken!: string | null;
+  @Field(() => Int, { description: "Access-token lifetime in seconds." }) expiresIn!: number;
+  @Field() tokenType!: string;
+}
+
+@ObjectType({ description: "A step the user must complete; `session` is an opaque, single-use gateway handle." })
+export class AuthChallenge {
+  @Field(() => ChallengeName) name!: ChallengeName;
+  @Field() session!: string;
+}
+
+@ObjectType({ description: "Exactly one of `tokens` and `challenge` is set." })
+export class AuthPayload {
+  @Field(() => AuthTokens, { nullable: true }) tokens!: AuthTokens | null;
+  @Field(() => AuthChallenge, { nullable: true }) challenge!: AuthChallenge | null;
+}
+
+@ObjectType({ description: "A TOTP secret to enrol in an authenticator app." })
+export class MfaSetup {
+  @Field({ description: "Base32 shared secret, for manual entry." }) secret!: string;
+  @Field() otpauthUri!: string;
+  @Field({ description: "PNG data URL of a QR code for otpauthUri." }) qrCodeDataUrl!: string;
+  @Field({ description: "Handle for completeMfaSetup." }) session!: string;
+}
+
+@ObjectType({ description: "The same answer whether or not the email was already registered." })
+export class RegisterPayload {
+  @Field({ description: "Always true: a confirmation code is sent if the account can be created." }) accepted!: boolean;
+  @Field({ description: "What the client should ask the user for next." }) nextStep!: string;
+}

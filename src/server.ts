@@ -1,0 +1,117 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { expressMiddleware } from "@as-integrations/express5";
+import express, { type Express } from "express";
+import { applyMiddleware } from "graphql-middleware";
+import type { IdentityProvider } from "./auth/identity-provider";
+import { createContextBuilder, requestIdOf, type ContextDeps } from "./context/build-context";
+import type { GatewayContext } from "./context/gateway-context";
+import type { AccessTokenVerifier } from "./context/token-verifier";
+import { formatError, isExpectedError } from "./errors/to-graphql-error";
+import { createPermissions } from "./permissions/permissions";
+import { buildGatewaySchema } from "./schema/build-schema";
+import type { Logger } from "./shared/logger";
+import type { StateStore } from "./store/state-store";
+
+export type GatewayDeps = ContextDeps & {
+  verifier: AccessTokenVerifier;
+  store: StateStore;
+  idp: Pick<IdentityProvider, "checkReachable">;
+  logger: Logger;
+  /** Dev mode: introspection on. */
+  dev: boolean;
+};
+
+export type RunningGateway = { url: string; port: number; close(): Promise<void> };
+
+/** Logs what the client only sees masked, with the request id that ties the two together. */
+const unexpectedErrorLogger = (logger: Logger): ApolloServerPlugin<GatewayContext> => ({
+  async requestDidStart() {
+    return {
+      async didEncounterErrors({ errors, contextValue }) {
+        for (const error of errors) {
+          if (isExpectedError(error)) continue;
+          const cause = error.originalError ?? error;
+          // The first stack line repeats the message, which may quote input: keep the frames only.
+          logger.error({ requestId: contextValue?.meta?.requestId, name: cause.name, stack: cause.stack?.split("\n").slice(1, 8).join("\n") }, "unexpected error (masked)");
+        }
+      },
+    };
+  },
+});
+
+const readiness = async (deps: GatewayDeps): Promise<Record<string, string>> => {
+  const check = async (name: string, run: () => Promise<void>): Promise<[string, string]> => {
+    try {
+      await run();
+      return [name, "ok"];
+    } catch {
+      return [name, "unavailable"];
+    }
+  };
+  const results = await Promise.all([
+    check("jwks", () => (deps.verifier.hydrated ? Promise.resolve() : deps.verifier.hydrate())),
+    check("identityProvider", () => deps.idp.checkReachable()),
+    check("store", () => deps.store.ping()),
+  ]);
+  return Object.fromEntries(results);
+};
+
+export const createGateway = async (deps: GatewayDeps): Promise<{ app: Express; apollo: ApolloServer<GatewayContext> }> => {
+  const schema = applyMiddleware(buildGatewaySchema(), createPermissions());
+  const apollo = new ApolloServer<GatewayContext>({
+    schema,
+    introspection: deps.dev,
+    includeStacktraceInErrorResponses: false,
+    formatError,
+    plugins: [ApolloServerPluginLandingPageDisabled(), unexpectedErrorLogger(deps.logger)],
+  });
+  await apollo.start();
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.use((req, res, next) => {
+    const requestId = requestIdOf(req);
+    res.locals["requestId"] = requestId;
+    res.setHeader("x-request-id", requestId);
+    next();
+  });
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  app.get("/readyz", async (_req, res) => {
+    const checks = await readiness(deps);
+    const ready = Object.values(checks).every((v) => v === "ok");
+    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", checks });
+  });
+  const buildContext = createContextBuilder(deps);
+  app.use(
+    "/graphql",
+    express.json({ limit: "64kb" }),
+    expressMiddleware(apollo, { context: async ({ req, res }) => buildContext({ req, requestId: String(res.locals["requestId"]) }) }),
+  );
+  return { app, apollo };
+};
+
+/** Starts listening; `close` stops accepting, lets in-flight requests finish and stops Apollo. */
+export const listen = async (gateway: { app: Express; apollo: ApolloServer<GatewayContext> }, port: number, host: string): Promise<RunningGateway> => {
+  const server: Server = await new Promise((resolve, reject) => {
+    // Express 5 hands listen errors (EADDRINUSE…) to this callback.
+    const s = gateway.app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(s)));
+  });
+  const actual = (server.address() as AddressInfo).port;
+  const shownHost = host === "0.0.0.0" || host === "127.0.0.1" ? "localhost" : host;
+  return {
+    url: `http://${shownHost}:${actual}/graphql`,
+    port: actual,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await gateway.apollo.stop();
+    },
+  };
+};

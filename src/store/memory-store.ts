@@ -1,0 +1,67 @@
+import type { Clock } from "../shared/clock";
+import { assertTtl, type StateStore } from "./state-store";
+
+type Entry = { value: string; expiresAt: number };
+
+/** Single-instance store. Expiry is decided by the injected clock, so TTL behaviour is testable. */
+export class MemoryStore implements StateStore {
+  private readonly entries = new Map<string, Entry>();
+  private sweepTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly clock: Clock, sweepEveryMs = 60_000) {
+    if (sweepEveryMs > 0) {
+      this.sweepTimer = setInterval(() => this.sweep(), sweepEveryMs);
+      this.sweepTimer.unref();
+    }
+  }
+
+  private live(key: string): Entry | undefined {
+    const entry = this.entries.get(key);
+    if (entry && entry.expiresAt <= this.clock.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  private sweep(): void {
+    const now = this.clock.now();
+    for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(key);
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    return this.live(key)?.value;
+  }
+
+  async getMany(keys: readonly string[]): Promise<(string | undefined)[]> {
+    return keys.map((key) => this.live(key)?.value);
+  }
+
+  async set(key: string, value: string, ttlSeconds: number): Promise<void> {
+    assertTtl(ttlSeconds);
+    this.entries.set(key, { value, expiresAt: this.clock.now() + ttlSeconds * 1000 });
+  }
+
+  async setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean> {
+    if (this.live(key)) return false;
+    await this.set(key, value, ttlSeconds);
+    return true;
+  }
+
+  async take(key: string): Promise<string | undefined> {
+    const entry = this.live(key);
+    this.entries.delete(key);
+    return entry?.value;
+  }
+
+  async delete(key: string): Promise<void> {
+    this.entries.delete(key);
+  }
+
+  async ping(): Promise<void> {}
+
+  async close(): Promise<void> {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.entries.clear();
+  }
+}

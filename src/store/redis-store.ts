@@ -1,0 +1,76 @@
+import Redis from "ioredis";
+import { assertTtl, type StateStore } from "./state-store";
+import { ErrorCode, GatewayError } from "../errors/error-codes";
+
+/** Redis is the store's boundary: any failure there is the public SERVICE_UNAVAILABLE (fail closed). */
+const unavailable = (error: unknown): never => {
+  throw new GatewayError(ErrorCode.SERVICE_UNAVAILABLE, { reason: "STATE_STORE_UNAVAILABLE" }, undefined, error);
+};
+
+export type RedisStoreOptions = {
+  url: string;
+  /** Prefix for every key, so several gateways (or test runs) can share one Redis. */
+  keyPrefix?: string;
+  /** Upper bound for one command; the store fails closed after it instead of hanging a request. */
+  commandTimeoutMs?: number;
+};
+
+/** Store shared by several gateway instances. Each operation is a single atomic Redis command. */
+export class RedisStore implements StateStore {
+  private readonly redis: Redis;
+
+  constructor(options: RedisStoreOptions) {
+    this.redis = new Redis(options.url, {
+      keyPrefix: options.keyPrefix ?? "authgw:",
+      commandTimeout: options.commandTimeoutMs ?? 1000,
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: true,
+      lazyConnect: false,
+    });
+    // Connection errors surface on the commands that need the store; do not crash the process.
+    this.redis.on("error", () => {});
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    return (await this.redis.get(key).catch(unavailable)) ?? undefined;
+  }
+
+  async getMany(keys: readonly string[]): Promise<(string | undefined)[]> {
+    if (keys.length === 0) return [];
+    const values = await this.redis.mget(...keys).catch(unavailable);
+    return values.map((v) => v ?? undefined);
+  }
+
+  async set(key: string, value: string, ttlSeconds: number): Promise<void> {
+    assertTtl(ttlSeconds);
+    await this.redis.set(key, value, "EX", ttlSeconds).catch(unavailable);
+  }
+
+  async setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean> {
+    assertTtl(ttlSeconds);
+    return (await this.redis.set(key, value, "EX", ttlSeconds, "NX").catch(unavailable)) === "OK";
+  }
+
+  async take(key: string): Promise<string | undefined> {
+    return (await this.redis.getdel(key).catch(unavailable)) ?? undefined;
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.redis.del(key).catch(unavailable);
+  }
+
+  async ping(): Promise<void> {
+    await this.redis.ping().catch(unavailable);
+  }
+
+  /** Test helper: removes every key under this store's prefix. */
+  async clearPrefix(): Promise<void> {
+    const prefix = this.redis.options.keyPrefix ?? "";
+    const keys = await this.redis.keys(`${prefix}*`);
+    if (keys.length > 0) await this.redis.call("DEL", ...keys);
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * Shared gateway state (challenge handles, sessions, deny-list, account flags). Everything that must
+ * survive a restart or be seen by a second gateway instance goes through this interface; values are
+ * strings (JSON where structured) and every write carries a TTL so nothing lingers forever.
+ */
+export interface StateStore {
+  get(key: string): Promise<string | undefined>;
+  /** One round trip for several keys (the per-request checks use it). */
+  getMany(keys: readonly string[]): Promise<(string | undefined)[]>;
+  set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  /** Writes only when the key is absent; true when this call wrote it. */
+  setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean>;
+  /** Atomically reads and deletes: of many concurrent takers, exactly one gets the value. */
+  take(key: string): Promise<string | undefined>;
+  delete(key: string): Promise<void>;
+  /** Verifies the store answers (readiness). Throws when it does not. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const assertTtl = (ttlSeconds: number): void => {
+  if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) throw new RangeError(`TTL must be a positive whole number of seconds, got ${ttlSeconds}`);
+};

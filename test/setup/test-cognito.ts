@@ -1,0 +1,18 @@
+import type { ProvisionedPool } from "../../src/dev/provision-local";
+
+/** Every confirmation code cognito-local sends during tests. */
+export const TEST_CODE = "123456";
+
+export type TestCognito = ProvisionedPool & { endpoint: string };
+
+const variable = "AUTHGW_TEST_COGNITO";
+
+export const publishTestCognito = (value: TestCognito): void => {
+  process.env[variable] = JSON.stringify(value);
+};
+
+export const testCognito = (): TestCognito => {
+  const raw = process.env[variable];
+  if (!raw) throw new Error("cognito-local is not running: run the tests through jest (globalSetup starts it)");
+  return JSON.parse(raw) as TestCognito;
+};

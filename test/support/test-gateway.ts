@@ -1,0 +1,51 @@
+import { randomUUID } from "node:crypto";
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { startGateway, type GatewayOverrides, type GatewaySettings, type StartedGateway } from "../../src/app";
+import { MemorySink } from "../../src/audit/audit-log";
+import { localCredentials } from "../../src/dev/provision-local";
+import { silentLogger } from "../../src/shared/logger";
+import { RedisStore } from "../../src/store/redis-store";
+import { testCognito } from "../setup/test-cognito";
+import { execute, type GraphQLResponse, type RequestOptions } from "./graphql-client";
+
+export type TestGateway = StartedGateway & {
+  audit: MemorySink;
+  run<R, V>(document: TypedDocumentNode<R, V> | string, variables?: V, options?: RequestOptions): Promise<GraphQLResponse<R>>;
+};
+
+export const testSettings = (overrides: Partial<GatewaySettings> = {}): GatewaySettings => {
+  const cognito = testCognito();
+  return {
+    port: 0,
+    host: "127.0.0.1",
+    logLevel: "silent",
+    challengeTtlSeconds: 300,
+    sessionMaxAgeSeconds: 3600,
+    auditLogFile: "unused-in-tests.jsonl",
+    totpIssuer: "Test Gateway",
+    redisUrl: undefined,
+    dev: true,
+    cognito: {
+      userPoolId: cognito.userPoolId,
+      clientId: cognito.clientId,
+      clientSecret: undefined,
+      region: "local",
+      endpoint: cognito.endpoint,
+      issuer: cognito.issuer,
+      jwksUri: cognito.jwksUri,
+      credentials: localCredentials,
+    },
+    ...overrides,
+  };
+};
+
+/** A real gateway on a free port, against the run's cognito-local, with an in-memory audit sink. */
+export const startTestGateway = async (overrides: GatewayOverrides & { settings?: Partial<GatewaySettings> } = {}): Promise<TestGateway> => {
+  const { settings, ...seams } = overrides;
+  const audit = new MemorySink();
+  const gateway = await startGateway(testSettings(settings), { auditSink: audit, logger: silentLogger, ...seams });
+  return { ...gateway, audit, run: (document, variables, options) => execute(gateway.url, document, variables, options) };
+};
+
+/** A Redis store under a key prefix of its own, so test runs never see each other's keys. */
+export const testRedisStore = (): RedisStore => new RedisStore({ url: "redis://127.0.0.1:6379", keyPrefix: `authgw-test:${randomUUID()}:` });
