@@ -1,0 +1,61 @@
+import { LoginDocument, LogoutDocument, MeDocument, RespondToMfaDocument } from "../generated/graphql";
+import { RedisStore } from "../../src/store/redis-store";
+import { dataOf, errorOf } from "../support/graphql-client";
+import { startTestGateway, testRedisStore, type TestGateway } from "../support/test-gateway";
+import { enrolledUser, PASSWORD, registerConfirmed, totp } from "../support/users";
+
+describe("two gateway instances sharing Redis", () => {
+  let store: RedisStore;
+  let a: TestGateway;
+  let b: TestGateway;
+  beforeAll(async () => {
+    store = testRedisStore();
+    a = await startTestGateway({ store });
+    b = await startTestGateway({ store });
+  });
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+    await store.clearPrefix();
+    await store.close();
+  });
+
+  it("continue each other's challenges and see each other's logouts", async () => {
+    const user = await enrolledUser(a);
+    const login = dataOf(await a.run(LoginDocument, { email: user.email, password: PASSWORD })).login;
+    const tokens = dataOf(await b.run(RespondToMfaDocument, { session: login.challenge!.session, code: totp(user.secret) })).respondToMfa.tokens!;
+    expect(dataOf(await a.run(MeDocument, {}, { token: tokens.accessToken })).me.email).toBe(user.email);
+
+    dataOf(await b.run(LogoutDocument, {}, { token: tokens.accessToken }));
+    expect(errorOf(await a.run(MeDocument, {}, { token: tokens.accessToken })).extensions.reason).toBe("TOKEN_REVOKED");
+  });
+
+  it("lets only one instance use a handle when both race for it", async () => {
+    const user = await enrolledUser(a);
+    const session = dataOf(await a.run(LoginDocument, { email: user.email, password: PASSWORD })).login.challenge!.session;
+    const code = totp(user.secret);
+    const [first, second] = await Promise.all([a.run(RespondToMfaDocument, { session, code }), b.run(RespondToMfaDocument, { session, code })]);
+    const outcomes = [first, second].map((r) => (r.errors ? r.errors[0]?.extensions.code : "TOKENS")).sort();
+    expect(outcomes).toEqual(["SESSION_EXPIRED", "TOKENS"]);
+  });
+});
+
+describe("an unreachable Redis", () => {
+  it("fails closed with SERVICE_UNAVAILABLE within a bounded time, and /readyz says so", async () => {
+    const dead = new RedisStore({ url: "redis://127.0.0.1:1", commandTimeoutMs: 300 });
+    const gw = await startTestGateway({ store: dead });
+    try {
+      const email = await registerConfirmed(gw); // sign-up does not need the store; the login's challenge handle does
+      const started = Date.now();
+      const response = await gw.run(LoginDocument, { email, password: PASSWORD });
+      expect(errorOf(response).extensions.code).toBe("SERVICE_UNAVAILABLE");
+      expect(Date.now() - started).toBeLessThan(5000);
+      const ready = await fetch(gw.url.replace("/graphql", "/readyz"));
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ checks: { store: "unavailable" } });
+    } finally {
+      await gw.close();
+      await dead.close();
+    }
+  });
+});

@@ -1,0 +1,44 @@
+import { ConfigError, loadConfig } from "../../src/config";
+
+const aws = { COGNITO_USER_POOL_ID: "eu-west-1_AbC123", COGNITO_CLIENT_ID: "abc123client", AWS_REGION: "eu-west-1" };
+
+describe("loadConfig", () => {
+  it("defaults to dev mode with an embedded cognito-local", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ mode: "dev", port: 4000, host: "127.0.0.1", localCognito: { port: 9229, dir: ".cognito", code: undefined } });
+  });
+
+  it("builds the AWS issuer and JWKS URL from the pool and region", () => {
+    const config = loadConfig(aws);
+    expect(config.mode).toBe("aws");
+    if (config.mode !== "aws") return;
+    expect(config.host).toBe("0.0.0.0");
+    expect(config.cognito.issuer).toBe("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123");
+    expect(config.cognito.jwksUri).toBe("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123/.well-known/jwks.json");
+  });
+
+  it.each([
+    [{ ...aws, AWS_REGION: undefined }, "AWS_REGION is required"],
+    [{ ...aws, COGNITO_CLIENT_ID: undefined }, "COGNITO_CLIENT_ID is required"],
+    [{ ...aws, AWS_REGION: "us-east-1" }, "COGNITO_USER_POOL_ID belongs to another region"],
+    [{ COGNITO_CLIENT_ID: "abc" }, "COGNITO_USER_POOL_ID is required when COGNITO_CLIENT_ID is set"],
+    [{ PORT: "http" }, "PORT is not valid"],
+    [{ CHALLENGE_TTL_SECONDS: "900" }, "CHALLENGE_TTL_SECONDS is not valid"],
+    [{ REDIS_URL: "localhost:6379" }, "REDIS_URL is not valid"],
+    [{ LOCAL_COGNITO_CODE: "12345" }, "LOCAL_COGNITO_CODE is not valid (expected six digits)"],
+  ])("stops with one line naming the variable: %j", (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it("never echoes a bad value (it may be a secret)", () => {
+    try {
+      loadConfig({ ...aws, COGNITO_ENDPOINT: "s3cr3t-not-a-url" });
+      throw new Error("expected a ConfigError");
+    } catch (error) {
+      expect((error as Error).message).toContain("COGNITO_ENDPOINT");
+      expect((error as Error).message).not.toContain("s3cr3t");
+      expect((error as Error).message.split("\n")).toHaveLength(1);
+    }
+  });
+});
