@@ -4,7 +4,7 @@ module.exports = {
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
-  setupFiles: ["reflect-metadata"],
+  setupFiles: ["<rootDir>/test/setup/env.ts"],
   // cognito-local runs once for the whole run, as a child process (it is ESM-heavy and stateful).
   globalSetup: "<rootDir>/test/setup/global-setup.ts",
   globalTeardown: "<rootDir>/test/setup/global-teardown.ts",

@@ -65,6 +65,8 @@ export const createGateway = async (deps: GatewayDeps): Promise<{ app: Express; 
     schema,
     introspection: deps.dev,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns shutdown (HTTP server, store, cognito-local); Apollo's own signal handler would race it.
+    stopOnTerminationSignals: false,
     formatError,
     plugins: [ApolloServerPluginLandingPageDisabled(), unexpectedErrorLogger(deps.logger)],
   });

@@ -17,6 +17,7 @@ const freePort = (): Promise<number> =>
   });
 
 export default async function globalSetup(): Promise<void> {
+  process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] = "true";
   const dir = mkdtempSync(join(tmpdir(), "authgw-cognito-"));
   const local = await startLocalCognito({ port: await freePort(), dir, code: TEST_CODE });
   const pool = await provisionLocalPool(local.endpoint);

@@ -1,0 +1,23 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { envSchema } from "../../src/config";
+import { ErrorCode } from "../../src/errors/error-codes";
+import { buildGatewaySchema } from "../../src/schema/build-schema";
+
+const readme = readFileSync(join(__dirname, "../../README.md"), "utf8");
+
+describe("README", () => {
+  it.each(Object.keys(envSchema))("documents the variable %s", (name) => {
+    expect(readme).toMatch(new RegExp(`\\| \`${name}\` \\|`));
+  });
+
+  it.each(Object.values(ErrorCode))("documents the error code %s", (code) => {
+    expect(readme).toMatch(new RegExp(`\\| \`${code}\` \\|`));
+  });
+
+  it("documents every query and mutation", () => {
+    const schema = buildGatewaySchema();
+    const fields = [...Object.keys(schema.getQueryType()!.getFields()), ...Object.keys(schema.getMutationType()!.getFields())];
+    expect(fields.filter((f) => !readme.includes(`\`${f}`))).toEqual([]);
+  });
+});
