@@ -1,6 +1,6 @@
 import type { AuditEvent, RequestMeta } from "../audit/audit-event";
 import type { AuditLog } from "../audit/audit-log";
-import { ErrorCode, GatewayError, TokenRejection, tokenRejected } from "../errors/error-codes";
+import { ErrorCode, GatewayError, publicCodeOf, TokenRejection, tokenRejected } from "../errors/error-codes";
 import type { Clock } from "../shared/clock";
 import type { StateStore } from "../store/state-store";
 import { saveAccount } from "./account-records";
@@ -49,8 +49,7 @@ export class AuthService {
     try {
       done = await run();
     } catch (error) {
-      const reason = error instanceof GatewayError ? error.code : ErrorCode.INTERNAL_SERVER_ERROR;
-      await this.deps.audit.record(meta, { ...event, outcome: "FAILURE", reason });
+      await this.deps.audit.record(meta, { ...event, outcome: "FAILURE", reason: publicCodeOf(error) });
       throw error;
     }
     await this.deps.audit.record(meta, { ...event, ...done.audit });
@@ -84,8 +83,7 @@ export class AuthService {
         await this.deps.idp.resendConfirmationCode(email);
         return { result: undefined };
       } catch (error) {
-        const reason = error instanceof GatewayError ? error.code : ErrorCode.INTERNAL_SERVER_ERROR;
-        return { result: undefined, audit: { outcome: "FAILURE", reason } };
+        return { result: undefined, audit: { outcome: "FAILURE", reason: publicCodeOf(error) } };
       }
     });
   }
@@ -209,8 +207,7 @@ export class AuthService {
         await this.deps.idp.revokeRefreshToken(refreshToken);
         return { result: undefined };
       } catch (error) {
-        const reason = error instanceof GatewayError ? error.code : ErrorCode.INTERNAL_SERVER_ERROR;
-        return { result: undefined, audit: { reason: `PROVIDER_REVOKE_FAILED:${reason}` } };
+        return { result: undefined, audit: { reason: `PROVIDER_REVOKE_FAILED:${publicCodeOf(error)}` } };
       }
     });
   }

@@ -87,4 +87,7 @@ const rejectionMessages: Record<TokenRejection, string> = {
 export const tokenRejected = (reason: TokenRejection, cause?: unknown): GatewayError =>
   new GatewayError(ErrorCode.UNAUTHENTICATED, { reason }, rejectionMessages[reason], cause);
 
+/** The public code an error will be shown with (unknown errors are masked as INTERNAL_SERVER_ERROR). */
+export const publicCodeOf = (error: unknown): ErrorCode => (error instanceof GatewayError ? error.code : ErrorCode.INTERNAL_SERVER_ERROR);
+
 export const messageFor = (code: ErrorCode): string => defaultMessages[code];
