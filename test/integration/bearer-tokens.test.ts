@@ -74,7 +74,8 @@ describe("bearer tokens", () => {
     const status = await new Promise<number>((resolve, reject) => {
       const req = request(gw.url, {
         method: "POST",
-        headers: { "content-type": "application/json", authorization: [`Bearer ${user.accessToken}`, "Bearer garbage.garbage.garbage"] },
+        // Raw header list: two separate Authorization lines on the wire.
+        headers: ["host", new URL(gw.url).host, "content-type", "application/json", "content-length", String(Buffer.byteLength(body)), "authorization", `Bearer ${user.accessToken}`, "authorization", "Bearer garbage.garbage.garbage"],
       });
       req.on("response", (res) => {
         res.resume();

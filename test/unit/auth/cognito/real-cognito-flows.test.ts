@@ -24,7 +24,7 @@ const sub = "7d9c1b6e-0000-4000-8000-000000000001";
 const meta = { requestId: "req-1", ip: "127.0.0.1", userAgent: "jest" };
 
 /** The gateway decodes (does not verify) tokens it receives from Cognito itself; the signature is a stand-in. */
-const accessToken = (originJti = randomUUID()) =>
+const accessToken = (originJti: string = randomUUID()) =>
   unsigned({ header: {}, payload: { sub, jti: randomUUID(), origin_jti: originJti, exp: Math.floor(Date.now() / 1000) + 900, client_id: clientId, token_use: "access" } }) + "c2ln";
 const tokens = (originJti?: string) => ({ AccessToken: accessToken(originJti), IdToken: "id.token.value", RefreshToken: "opaque-refresh-token", ExpiresIn: 900, TokenType: "Bearer" });
 const profile = { Username: sub, UserAttributes: [{ Name: "sub", Value: sub }, { Name: "email", Value: email }, { Name: "email_verified", Value: "true" }], UserMFASettingList: ["SOFTWARE_TOKEN_MFA"] };
