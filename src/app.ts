@@ -1,7 +1,8 @@
 import { AuditLog, JsonlFileSink, type AuditSink } from "./audit/audit-log";
-import { AuthService } from "./auth/auth-service";
 import { CognitoIdentityProvider } from "./auth/cognito/cognito-identity-provider";
-import type { IdentityProvider } from "./auth/identity-provider";
+import { CognitoAdmin } from "./auth/cognito/cognito-admin";
+import type { IdentityAdmin, IdentityProvider } from "./auth/identity-provider";
+import { createServices, type Services } from "./auth/services";
 import type { CognitoSettings, Config } from "./config";
 import { createAccessTokenVerifier, type AccessTokenVerifier } from "./context/token-verifier";
 import { createGateway, listen, type RunningGateway } from "./server";
@@ -14,7 +15,7 @@ import type { StateStore } from "./store/state-store";
 /** What the gateway needs once the identity provider is known (dev mode provisions it first). */
 export type GatewaySettings = Omit<Config, "mode" | "localCognito" | "cognito"> & {
   dev: boolean;
-  cognito: CognitoSettings & { credentials?: { accessKeyId: string; secretAccessKey: string } };
+  cognito: CognitoSettings & { credentials?: { accessKeyId: string; secretAccessKey: string }; emulator?: boolean };
 };
 
 /** Seams for tests: anything not given is built from the settings. */
@@ -24,10 +25,11 @@ export type GatewayOverrides = {
   auditSink?: AuditSink;
   logger?: Logger;
   idp?: IdentityProvider;
+  admin?: IdentityAdmin;
   verifier?: AccessTokenVerifier;
 };
 
-export type StartedGateway = RunningGateway & { auth: AuthService; store: StateStore };
+export type StartedGateway = RunningGateway & { services: Services; store: StateStore };
 
 /** The composition root: settings → dependencies → listening server. */
 export const startGateway = async (settings: GatewaySettings, overrides: GatewayOverrides = {}): Promise<StartedGateway> => {
@@ -36,16 +38,24 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
   const store = overrides.store ?? (settings.redisUrl ? new RedisStore({ url: settings.redisUrl }) : new MemoryStore(clock));
   const auditSink = overrides.auditSink ?? new JsonlFileSink(settings.auditLogFile);
   const { cognito } = settings;
-  const idp =
-    overrides.idp ??
-    new CognitoIdentityProvider({ clientId: cognito.clientId, clientSecret: cognito.clientSecret, region: cognito.region, endpoint: cognito.endpoint, credentials: cognito.credentials });
+  const cognitoIdp = new CognitoIdentityProvider({
+    clientId: cognito.clientId,
+    clientSecret: cognito.clientSecret,
+    region: cognito.region,
+    endpoint: cognito.endpoint,
+    credentials: cognito.credentials,
+    emulator: cognito.emulator,
+  });
+  const idp = overrides.idp ?? cognitoIdp;
+  const admin = overrides.admin ?? new CognitoAdmin({ client: cognitoIdp.client, userPoolId: cognito.userPoolId, emulator: cognito.emulator });
   const verifier = overrides.verifier ?? createAccessTokenVerifier({ issuer: cognito.issuer, jwksUri: cognito.jwksUri, clientId: cognito.clientId });
   // Readiness needs the keys; a failure here is not fatal (/readyz reports it and verification retries).
   await verifier.hydrate().catch((error: unknown) => logger.warn({ err: String(error) }, "JWKS not loaded yet"));
 
   const audit = new AuditLog({ sink: auditSink, clock });
-  const auth = new AuthService({
+  const services = createServices({
     idp,
+    admin,
     store,
     clock,
     audit,
@@ -53,11 +63,11 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     sessionMaxAgeSeconds: settings.sessionMaxAgeSeconds,
     totpIssuer: settings.totpIssuer,
   });
-  const gateway = await createGateway({ verifier, store, idp, auth, audit, logger, dev: settings.dev });
+  const gateway = await createGateway({ verifier, store, idp, services, audit, logger, dev: settings.dev });
   const running = await listen(gateway, settings.port, settings.host);
   return {
     ...running,
-    auth,
+    services,
     store,
     close: async () => {
       await running.close();

@@ -22,7 +22,7 @@ const devSettings = async (config: Extract<Config, { mode: "dev" }>): Promise<{ 
     settings: {
       ...common,
       dev: true,
-      cognito: { ...pool, clientSecret: undefined, region: "local", endpoint: local.endpoint, credentials: localCredentials },
+      cognito: { ...pool, clientSecret: undefined, region: "local", endpoint: local.endpoint, credentials: localCredentials, emulator: true },
     },
   };
 };

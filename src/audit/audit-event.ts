@@ -10,7 +10,25 @@ export type AuditEventType =
   | "TOKEN_REFRESH"
   | "LOGOUT"
   | "TOKEN_REJECTED"
-  | "PERMISSION_DENIED";
+  | "PERMISSION_DENIED"
+  | "NEW_PASSWORD"
+  | "PASSWORD_RESET_REQUEST"
+  | "PASSWORD_RESET"
+  | "PASSWORD_CHANGE"
+  | "MFA_RESET_BEGIN"
+  | "PROFILE_UPDATE"
+  | "EMAIL_CHANGE_REQUEST"
+  | "EMAIL_CHANGE"
+  | "SESSIONS_LIST"
+  | "LOGOUT_EVERYWHERE"
+  | "ADMIN_CREATE_USER"
+  | "ADMIN_DISABLE_USER"
+  | "ADMIN_ENABLE_USER"
+  | "ADMIN_ADD_TO_GROUP"
+  | "ADMIN_REMOVE_FROM_GROUP"
+  | "ADMIN_GLOBAL_SIGN_OUT"
+  | "ADMIN_RESET_MFA"
+  | "ADMIN_LIST_USERS";
 
 export type AuditOutcome = "SUCCESS" | "FAILURE" | "CHALLENGE";
 
@@ -24,6 +42,8 @@ export type AuditEvent = {
   reason?: string;
   /** The account's `sub`, when known. */
   subject?: string;
+  /** The administrator's `sub`, for admin actions. */
+  actor?: string;
   sessionId?: string;
   clientId?: string;
   /** Operation or field name, for permission denials. */

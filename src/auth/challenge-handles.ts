@@ -13,7 +13,8 @@ type Common = { email: string; username: string; expiresAt: number };
 export type ChallengeState = Common &
   (
     | { stage: "MFA_SETUP"; via: EnrolmentVia }
-    | { stage: "MFA_SETUP_VERIFY"; via: EnrolmentVia; attemptsLeft: number }
+    /** `reset`: a signed-in user replacing their authenticator; their other sessions end on success. */
+    | { stage: "MFA_SETUP_VERIFY"; via: EnrolmentVia; attemptsLeft: number; purpose: "enrol" | "reset" }
     | { stage: "SOFTWARE_TOKEN_MFA"; session: string; attemptsLeft: number }
     | { stage: "NEW_PASSWORD_REQUIRED"; session: string }
   );
@@ -50,6 +51,16 @@ export class ChallengeHandles {
       throw new GatewayError(ErrorCode.SESSION_EXPIRED);
     }
     return state as StateOf<S>;
+  }
+
+  /** Runs a code check; a wrong code gives the handle back so a typo does not force a new login. */
+  async retryOnWrongCode<T>(handle: string, state: StateOf<"MFA_SETUP_VERIFY" | "SOFTWARE_TOKEN_MFA">, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof GatewayError && error.code === ErrorCode.CODE_MISMATCH) await this.giveBack(handle, state);
+      throw error;
+    }
   }
 
   /** Puts a handle back after a wrong code, one attempt fewer, within its original lifetime. */

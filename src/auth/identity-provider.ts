@@ -50,6 +50,16 @@ export interface IdentityProvider {
   /** `sub` is needed for SECRET_HASH on refresh. */
   refresh(refreshToken: string, sub: string): Promise<ProviderTokens>;
   revokeRefreshToken(refreshToken: string): Promise<void>;
+  forgotPassword(email: string): Promise<void>;
+  confirmForgotPassword(email: string, code: string, newPassword: string): Promise<void>;
+  /** Rejects with INVALID_CREDENTIALS for a wrong current password. */
+  changePassword(accessToken: string, currentPassword: string, newPassword: string): Promise<void>;
+  answerNewPasswordRequired(username: string, session: string, newPassword: string): Promise<ProviderAuthResult>;
+  /** Changing `email` makes the provider send a verification code; `email_verified` is never set from here. */
+  updateAttributes(accessToken: string, attributes: Partial<Record<"given_name" | "family_name" | "email", string>>): Promise<void>;
+  verifyEmail(accessToken: string, code: string): Promise<void>;
+  /** Signs the user out of every device at the provider (refresh tokens revoked). */
+  globalSignOut(accessToken: string): Promise<void>;
   /** Readiness: resolves when the provider answers. */
   checkReachable(): Promise<void>;
 }
@@ -57,4 +67,37 @@ export interface IdentityProvider {
 /** Internal (never public): sign-up found the account already there. The service answers as for a new one. */
 export class AccountExistsError extends Error {
   override readonly name = "AccountExistsError";
+}
+
+export type AppGroup = "admin" | "provider" | "patient";
+
+export type DirectoryUser = {
+  sub: string;
+  email: string;
+  emailVerified: boolean;
+  givenName: string | undefined;
+  familyName: string | undefined;
+  enabled: boolean;
+  /** Provider status, e.g. CONFIRMED, UNCONFIRMED, FORCE_CHANGE_PASSWORD. */
+  status: string;
+  createdAt: Date | undefined;
+};
+
+export type UserPage = { users: DirectoryUser[]; nextToken: string | undefined };
+
+/**
+ * Administrative operations; on AWS they need IAM credentials. Operations that cognito-local does not
+ * support (global sign-out, MFA reset) resolve without effect there; the gateway's own session registry
+ * still makes their effect real at the gateway.
+ */
+export interface IdentityAdmin {
+  createUser(input: { email: string; givenName?: string | undefined; familyName?: string | undefined }): Promise<DirectoryUser>;
+  getUser(sub: string): Promise<DirectoryUser & { groups: AppGroup[] }>;
+  setEnabled(sub: string, enabled: boolean): Promise<void>;
+  addToGroup(sub: string, group: AppGroup): Promise<void>;
+  removeFromGroup(sub: string, group: AppGroup): Promise<void>;
+  globalSignOut(sub: string): Promise<void>;
+  /** Clears the user's TOTP device so the next login enrols again. */
+  resetMfa(sub: string): Promise<void>;
+  listUsers(query: { emailPrefix: string | undefined; limit: number; nextToken: string | undefined }): Promise<UserPage>;
 }

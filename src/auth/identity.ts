@@ -12,4 +12,6 @@ export type Identity = {
   /** Access-token expiry, epoch seconds. */
   expiresAt: number;
   account: AccountRecord;
+  /** Set by an administrator (checked by isActive on every request). */
+  disabled: boolean;
 };

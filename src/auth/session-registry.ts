@@ -1,3 +1,4 @@
+import type { RequestMeta } from "../audit/audit-event";
 import { epochSeconds, type Clock } from "../shared/clock";
 import { sha256 } from "../shared/digest";
 import type { StateStore } from "../store/state-store";
@@ -5,20 +6,22 @@ import { tokenSessionKey, type AccessClaims } from "./token-claims";
 
 /**
  * The gateway's record of the login sessions it issued. An access token is accepted only while
- * `live:<its session key>` exists: logout deletes those keys, so the token stops working at once, and a
- * store that lost its data (a restarted memory store) fails closed instead of forgetting a logout.
+ * `live:<its session key>` exists: ending a session deletes those keys, so its tokens stop working at
+ * once, and a store that lost its data (a restarted memory store) fails closed instead of forgetting.
  *
  * Real Cognito keeps `origin_jti` stable across refreshes (one live key per session); cognito-local
  * gives each refreshed token a new `jti`, so the session lists every key it made.
  */
-type SessionRecord = { sub: string; tokenKeys: string[]; refreshDigests: string[] };
+type SessionRecord = { sub: string; tokenKeys: string[]; refreshDigests: string[]; createdAt: number; ip: string | null; userAgent: string | null };
 type RefreshRecord = { sub: string; sessionId: string };
 
 export type LiveSession = { sessionId: string; sub: string };
+export type SessionSummary = { id: string; createdAt: number; ip: string | null; userAgent: string | null };
 
 const sessionKey = (sessionId: string) => `session:${sessionId}`;
 const liveKey = (tokenKey: string) => `live:${tokenKey}`;
 const refreshKey = (refreshToken: string) => `refresh:${sha256(refreshToken)}`;
+const userSessionsKey = (sub: string) => `user-sessions:${sub}`;
 
 export class SessionRegistry {
   constructor(private readonly deps: { store: StateStore; clock: Clock; sessionMaxAgeSeconds: number }) {}
@@ -32,20 +35,27 @@ export class SessionRegistry {
     return liveKey(tokenSessionKey(claims));
   }
 
-  async open(claims: AccessClaims, refreshToken: string | undefined): Promise<string> {
-    const sessionId = tokenSessionKey(claims);
+  private async remember(sessionId: string, claims: AccessClaims, refreshToken: string | undefined, record: SessionRecord): Promise<void> {
     const { store, sessionMaxAgeSeconds: ttl } = this.deps;
-    const record: SessionRecord = { sub: claims.sub, tokenKeys: [sessionId], refreshDigests: [] };
+    const tokenKey = tokenSessionKey(claims);
+    if (!record.tokenKeys.includes(tokenKey)) record.tokenKeys.push(tokenKey);
     if (refreshToken) {
       record.refreshDigests.push(refreshKey(refreshToken));
       await store.set(refreshKey(refreshToken), JSON.stringify({ sub: claims.sub, sessionId } satisfies RefreshRecord), ttl);
     }
     await store.set(sessionKey(sessionId), JSON.stringify(record), ttl);
-    await store.set(liveKey(sessionId), sessionId, claims.originJti ? ttl : this.secondsUntil(claims.exp));
+    await store.set(liveKey(tokenKey), sessionId, claims.originJti ? ttl : this.secondsUntil(claims.exp));
+  }
+
+  async open(claims: AccessClaims, refreshToken: string | undefined, meta: RequestMeta): Promise<string> {
+    const sessionId = tokenSessionKey(claims);
+    const record: SessionRecord = { sub: claims.sub, tokenKeys: [], refreshDigests: [], createdAt: epochSeconds(this.deps.clock), ip: meta.ip ?? null, userAgent: meta.userAgent ?? null };
+    await this.deps.store.addToSet(userSessionsKey(claims.sub), sessionId, this.deps.sessionMaxAgeSeconds);
+    await this.remember(sessionId, claims, refreshToken, record);
     return sessionId;
   }
 
-  /** The live session a refresh token belongs to, or undefined when it is unknown or logged out. */
+  /** The live session a refresh token belongs to, or undefined when it is unknown or ended. */
   async findByRefreshToken(refreshToken: string): Promise<LiveSession | undefined> {
     const raw = await this.deps.store.get(refreshKey(refreshToken));
     if (raw === undefined) return undefined;
@@ -55,34 +65,48 @@ export class SessionRegistry {
 
   /** Records a refreshed access token (and a rotated refresh token). False when the session ended meanwhile. */
   async extend(sessionId: string, claims: AccessClaims, rotatedRefreshToken: string | undefined): Promise<boolean> {
-    const { store, sessionMaxAgeSeconds: ttl } = this.deps;
+    const { store } = this.deps;
     const raw = await store.get(sessionKey(sessionId));
     if (raw === undefined) return false;
-    const record = JSON.parse(raw) as SessionRecord;
-    const tokenKey = tokenSessionKey(claims);
-    if (!record.tokenKeys.includes(tokenKey)) record.tokenKeys.push(tokenKey);
-    if (rotatedRefreshToken) {
-      record.refreshDigests.push(refreshKey(rotatedRefreshToken));
-      await store.set(refreshKey(rotatedRefreshToken), JSON.stringify({ sub: claims.sub, sessionId } satisfies RefreshRecord), ttl);
-    }
-    await store.set(sessionKey(sessionId), JSON.stringify(record), ttl);
-    await store.set(liveKey(tokenKey), sessionId, claims.originJti ? ttl : this.secondsUntil(claims.exp));
+    await this.remember(sessionId, claims, rotatedRefreshToken, JSON.parse(raw) as SessionRecord);
     // A logout that ran between our read and write would have missed this token: check again and undo.
     if ((await store.get(sessionKey(sessionId))) === undefined) {
-      await store.delete(liveKey(tokenKey));
+      await store.delete(liveKey(tokenSessionKey(claims)));
       return false;
     }
     return true;
   }
 
   /** Ends a session: every access token of it stops working and its refresh tokens are forgotten. */
-  async end(sessionId: string): Promise<{ sub: string } | undefined> {
+  async end(sessionId: string): Promise<void> {
     const { store } = this.deps;
     const raw = await store.take(sessionKey(sessionId));
     await store.delete(liveKey(sessionId));
-    if (raw === undefined) return undefined;
+    if (raw === undefined) return;
     const record = JSON.parse(raw) as SessionRecord;
-    await Promise.all([...record.tokenKeys.map((k) => store.delete(liveKey(k))), ...record.refreshDigests.map((k) => store.delete(k))]);
-    return { sub: record.sub };
+    await Promise.all([
+      ...record.tokenKeys.map((k) => store.delete(liveKey(k))),
+      ...record.refreshDigests.map((k) => store.delete(k)),
+      store.removeFromSet(userSessionsKey(record.sub), sessionId),
+    ]);
+  }
+
+  /** Ends every session of a user (but `except`); returns how many were live. */
+  async endAll(sub: string, except?: string): Promise<number> {
+    const ids = (await this.deps.store.members(userSessionsKey(sub))).filter((id) => id !== except);
+    await Promise.all(ids.map((id) => this.end(id)));
+    return ids.length;
+  }
+
+  async list(sub: string): Promise<SessionSummary[]> {
+    const { store } = this.deps;
+    const ids = await store.members(userSessionsKey(sub));
+    const records = await store.getMany(ids.map(sessionKey));
+    return ids.flatMap((id, i) => {
+      const raw = records[i];
+      if (raw === undefined) return [];
+      const { createdAt, ip, userAgent } = JSON.parse(raw) as SessionRecord;
+      return [{ id, createdAt, ip, userAgent }];
+    });
   }
 }

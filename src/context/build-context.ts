@@ -3,8 +3,8 @@ import type { IncomingMessage } from "node:http";
 import { GraphQLError } from "graphql";
 import type { RequestMeta } from "../audit/audit-event";
 import type { AuditLog } from "../audit/audit-log";
-import { accountKey, parseAccount } from "../auth/account-records";
-import type { AuthService } from "../auth/auth-service";
+import { accountKey, flagsKey, parseAccount, parseFlags } from "../auth/account-records";
+import type { Services } from "../auth/services";
 import type { Identity } from "../auth/identity";
 import { SessionRegistry } from "../auth/session-registry";
 import { ErrorCode, GatewayError, TokenRejection, tokenRejected } from "../errors/error-codes";
@@ -16,7 +16,7 @@ import type { AccessTokenVerifier } from "./token-verifier";
 export type ContextDeps = {
   verifier: Pick<AccessTokenVerifier, "verify">;
   store: Pick<StateStore, "getMany">;
-  auth: AuthService;
+  services: Services;
   audit: Pick<AuditLog, "record">;
 };
 
@@ -41,11 +41,11 @@ export const createContextBuilder =
   async ({ req, requestId }: { req: IncomingMessage; requestId: string }): Promise<GatewayContext> => {
     const userAgent = req.headers["user-agent"];
     const meta: RequestMeta = { requestId, ip: req.socket.remoteAddress, userAgent: userAgent?.slice(0, 256) };
-    const base = { meta, auth: deps.auth, audit: deps.audit };
+    const base = { meta, services: deps.services, audit: deps.audit };
     try {
       const token = readBearerToken(req.headersDistinct["authorization"]);
-      if (token === undefined) return { ...base, identity: undefined };
-      return { ...base, identity: await identify(deps, token) };
+      if (token === undefined) return { ...base, identity: undefined, accessToken: undefined };
+      return { ...base, identity: await identify(deps, token), accessToken: token };
     } catch (error) {
       const gatewayError = error instanceof GatewayError ? error : new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, {}, undefined, error);
       if (gatewayError.code === ErrorCode.UNAUTHENTICATED) {
@@ -57,11 +57,11 @@ export const createContextBuilder =
 
 const identify = async (deps: ContextDeps, token: string): Promise<Identity> => {
   const claims = await deps.verifier.verify(token);
-  const [sessionId, rawAccount] = await deps.store.getMany([SessionRegistry.liveKeyFor(claims), accountKey(claims.sub)]);
+  const [sessionId, rawAccount, rawFlags] = await deps.store.getMany([SessionRegistry.liveKeyFor(claims), accountKey(claims.sub), flagsKey(claims.sub)]);
   const account = parseAccount(rawAccount);
   // A session the gateway does not know (logged out, or a store that lost its state) is not accepted.
   if (sessionId === undefined || account === undefined) {
     throw tokenRejected(TokenRejection.TOKEN_REVOKED);
   }
-  return { sub: claims.sub, sessionId, clientId: claims.clientId, groups: claims.groups, scopes: claims.scopes, expiresAt: claims.exp, account };
+  return { sub: claims.sub, sessionId, clientId: claims.clientId, groups: claims.groups, scopes: claims.scopes, expiresAt: claims.exp, account, disabled: parseFlags(rawFlags).disabled };
 };

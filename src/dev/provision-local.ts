@@ -31,6 +31,8 @@ export const provisionLocalPool = async (endpoint: string, names = { pool: "auth
           UsernameAttributes: ["email"],
           AutoVerifiedAttributes: ["email"],
           MfaConfiguration: "OPTIONAL",
+          // A changed email takes effect only once its code is confirmed.
+          UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ["email"] },
           Policies: { PasswordPolicy: { MinimumLength: 12, RequireUppercase: true, RequireLowercase: true, RequireNumbers: true, RequireSymbols: true } },
         }),
       );

@@ -14,6 +14,10 @@ export enum ErrorCode {
   PASSWORD_POLICY_VIOLATION = "PASSWORD_POLICY_VIOLATION",
   SESSION_EXPIRED = "SESSION_EXPIRED",
   TOO_MANY_REQUESTS = "TOO_MANY_REQUESTS",
+  /** Administration only: the user does not exist (admins can list users, so this reveals nothing new). */
+  NOT_FOUND = "NOT_FOUND",
+  /** Administration only: an account with this email already exists. */
+  ALREADY_EXISTS = "ALREADY_EXISTS",
   SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE",
   INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR",
   /** Apollo's own request-level codes, passed through with their values scrubbed. */
@@ -45,6 +49,8 @@ const defaultMessages: Record<ErrorCode, string> = {
   [ErrorCode.PASSWORD_POLICY_VIOLATION]: "The password does not meet the password policy.",
   [ErrorCode.SESSION_EXPIRED]: "The session has expired or is not valid; start again.",
   [ErrorCode.TOO_MANY_REQUESTS]: "Too many requests; try again later.",
+  [ErrorCode.NOT_FOUND]: "No such user.",
+  [ErrorCode.ALREADY_EXISTS]: "An account with this email already exists.",
   [ErrorCode.SERVICE_UNAVAILABLE]: "The service is temporarily unavailable.",
   [ErrorCode.INTERNAL_SERVER_ERROR]: "Internal server error.",
   [ErrorCode.GRAPHQL_PARSE_FAILED]: "The GraphQL document could not be parsed.",

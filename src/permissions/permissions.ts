@@ -1,6 +1,9 @@
 import { allow, and, deny, shield, type IRules } from "graphql-shield";
 import { ErrorCode, GatewayError } from "../errors/error-codes";
-import { isActive, isAuthenticated } from "./rules";
+import { isActive, isAdmin, isAuthenticated } from "./rules";
+
+const signedIn = and(isAuthenticated, isActive);
+const administrator = and(isAuthenticated, isActive, isAdmin);
 
 /**
  * Every field of the schema, with the rule that guards it. Deny by default: a field missing here is
@@ -8,7 +11,10 @@ import { isActive, isAuthenticated } from "./rules";
  */
 export const permissionMap = {
   Query: {
-    me: and(isAuthenticated, isActive),
+    me: signedIn,
+    sessions: signedIn,
+    passwordPolicy: allow,
+    users: administrator,
   },
   Mutation: {
     register: allow,
@@ -20,6 +26,22 @@ export const permissionMap = {
     respondToMfa: allow,
     refreshTokens: allow,
     logout: isAuthenticated,
+    forgotPassword: allow,
+    confirmForgotPassword: allow,
+    completeNewPassword: allow,
+    changePassword: signedIn,
+    resetMfa: signedIn,
+    updateProfile: signedIn,
+    requestEmailChange: signedIn,
+    confirmEmailChange: signedIn,
+    logoutEverywhere: isAuthenticated,
+    adminCreateUser: administrator,
+    adminDisableUser: administrator,
+    adminEnableUser: administrator,
+    adminAddUserToGroup: administrator,
+    adminRemoveUserFromGroup: administrator,
+    adminGlobalSignOut: administrator,
+    adminResetMfa: administrator,
   },
   // Result types are only reachable through the guarded root fields above.
   User: allow,
@@ -28,6 +50,13 @@ export const permissionMap = {
   AuthChallenge: allow,
   MfaSetup: allow,
   RegisterPayload: allow,
+  MfaStatus: allow,
+  PasswordPolicy: allow,
+  PasswordRuleInfo: allow,
+  SessionInfo: allow,
+  AdminUser: allow,
+  UserConnection: allow,
+  PageInfo: allow,
 } satisfies IRules;
 
 /** Introspection types: Apollo's `introspection` flag decides whether `__schema` is reachable at all. */

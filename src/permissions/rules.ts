@@ -25,7 +25,7 @@ export const isAuthenticated = rule({ cache: "contextual" })(async (_parent, _ar
 /** Active = authenticated, session live (checked while building the context) and account not disabled. */
 export const isActive = rule({ cache: "contextual" })(async (_parent, _args, ctx: GatewayContext, info: Info) => {
   if (!ctx.identity) return denied(ctx, fieldOf(info), new GatewayError(ErrorCode.UNAUTHENTICATED));
-  if (ctx.identity.account.disabled) {
+  if (ctx.identity.disabled) {
     return denied(ctx, fieldOf(info), new GatewayError(ErrorCode.FORBIDDEN, { reason: InactiveReason.ACCOUNT_DISABLED }));
   }
   return true;

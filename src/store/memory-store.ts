@@ -2,10 +2,12 @@ import type { Clock } from "../shared/clock";
 import { assertTtl, type StateStore } from "./state-store";
 
 type Entry = { value: string; expiresAt: number };
+type SetEntry = { members: Set<string>; expiresAt: number };
 
 /** Single-instance store. Expiry is decided by the injected clock, so TTL behaviour is testable. */
 export class MemoryStore implements StateStore {
   private readonly entries = new Map<string, Entry>();
+  private readonly sets = new Map<string, SetEntry>();
   private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly clock: Clock, sweepEveryMs = 60_000) {
@@ -24,9 +26,19 @@ export class MemoryStore implements StateStore {
     return entry;
   }
 
+  private liveSet(key: string): SetEntry | undefined {
+    const entry = this.sets.get(key);
+    if (entry && entry.expiresAt <= this.clock.now()) {
+      this.sets.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
   private sweep(): void {
     const now = this.clock.now();
     for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(key);
+    for (const [key, entry] of this.sets) if (entry.expiresAt <= now) this.sets.delete(key);
   }
 
   async get(key: string): Promise<string | undefined> {
@@ -58,10 +70,29 @@ export class MemoryStore implements StateStore {
     this.entries.delete(key);
   }
 
+  async addToSet(key: string, member: string, ttlSeconds: number): Promise<void> {
+    assertTtl(ttlSeconds);
+    const entry = this.liveSet(key) ?? { members: new Set<string>(), expiresAt: 0 };
+    entry.members.add(member);
+    entry.expiresAt = this.clock.now() + ttlSeconds * 1000;
+    this.sets.set(key, entry);
+  }
+
+  async removeFromSet(key: string, member: string): Promise<void> {
+    const entry = this.liveSet(key);
+    entry?.members.delete(member);
+    if (entry && entry.members.size === 0) this.sets.delete(key);
+  }
+
+  async members(key: string): Promise<string[]> {
+    return [...(this.liveSet(key)?.members ?? [])];
+  }
+
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.entries.clear();
+    this.sets.clear();
   }
 }

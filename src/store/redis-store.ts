@@ -59,6 +59,19 @@ export class RedisStore implements StateStore {
     await this.redis.del(key).catch(unavailable);
   }
 
+  async addToSet(key: string, member: string, ttlSeconds: number): Promise<void> {
+    assertTtl(ttlSeconds);
+    await this.redis.multi().sadd(key, member).expire(key, ttlSeconds).exec().catch(unavailable);
+  }
+
+  async removeFromSet(key: string, member: string): Promise<void> {
+    await this.redis.srem(key, member).catch(unavailable);
+  }
+
+  async members(key: string): Promise<string[]> {
+    return this.redis.smembers(key).catch(unavailable);
+  }
+
   async ping(): Promise<void> {
     await this.redis.ping().catch(unavailable);
   }

@@ -13,6 +13,11 @@ export interface StateStore {
   /** Atomically reads and deletes: of many concurrent takers, exactly one gets the value. */
   take(key: string): Promise<string | undefined>;
   delete(key: string): Promise<void>;
+  /** Adds a member to a set (atomic, safe under concurrency) and sets the set's TTL. */
+  addToSet(key: string, member: string, ttlSeconds: number): Promise<void>;
+  removeFromSet(key: string, member: string): Promise<void>;
+  /** The members of a set; empty when there is none. */
+  members(key: string): Promise<string[]>;
   /** Verifies the store answers (readiness). Throws when it does not. */
   ping(): Promise<void>;
   close(): Promise<void>;

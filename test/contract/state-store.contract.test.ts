@@ -84,6 +84,25 @@ describe.each([
     expect(await store.setIfAbsent("short-nx", "again", 1)).toBe(true);
   });
 
+  it("keeps sets: add is idempotent, remove drops one member, a missing set is empty", async () => {
+    const { store } = subject;
+    expect(await store.members("s")).toEqual([]);
+    await Promise.all(["a", "b", "c", "a"].map((m) => store.addToSet("s", m, 60)));
+    expect((await store.members("s")).sort()).toEqual(["a", "b", "c"]);
+    await store.removeFromSet("s", "b");
+    await store.removeFromSet("missing", "x");
+    expect((await store.members("s")).sort()).toEqual(["a", "c"]);
+  });
+
+  it("expires a set with its TTL, renewed by each add", async () => {
+    const { store } = subject;
+    await store.addToSet("gone", "x", 1);
+    await store.addToSet("kept", "y", 60);
+    await subject.expire(1);
+    expect(await store.members("gone")).toEqual([]);
+    expect(await store.members("kept")).toEqual(["y"]);
+  });
+
   it("refuses a TTL that is not a positive whole number of seconds", async () => {
     await expect(subject.store.set("bad", "x", 0)).rejects.toThrow(RangeError);
     await expect(subject.store.set("bad", "x", 1.5)).rejects.toThrow(RangeError);

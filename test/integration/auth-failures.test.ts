@@ -8,7 +8,7 @@ import {
   ResendConfirmationCodeDocument,
   RespondToMfaDocument,
 } from "../generated/graphql";
-import { accountKey } from "../../src/auth/account-records";
+import { setFlags } from "../../src/auth/account-records";
 import { FakeClock } from "../fakes/fake-clock";
 import { dataOf, errorOf } from "../support/graphql-client";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
@@ -157,8 +157,7 @@ describe("rules", () => {
   it("refuses a disabled account on its live token (isActive reads the store, not Cognito)", async () => {
     const user = await enrolledUser(gw);
     const sub = dataOf(await gw.run(MeDocument, {}, { token: user.accessToken })).me.sub;
-    const record = JSON.parse((await gw.store.get(accountKey(sub)))!) as Record<string, unknown>;
-    await gw.store.set(accountKey(sub), JSON.stringify({ ...record, disabled: true }), 600);
+    await setFlags(gw.store, sub, { disabled: true });
     expect(errorOf(await gw.run(MeDocument, {}, { token: user.accessToken })).extensions).toMatchObject({ code: "FORBIDDEN", reason: "ACCOUNT_DISABLED" });
   });
 });

@@ -34,6 +34,7 @@ export const testSettings = (overrides: Partial<GatewaySettings> = {}): GatewayS
       issuer: cognito.issuer,
       jwksUri: cognito.jwksUri,
       credentials: localCredentials,
+      emulator: true,
     },
     ...overrides,
   };

@@ -1,14 +1,17 @@
 import { randomUUID } from "node:crypto";
+import { AdminAddUserToGroupCommand, CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import { localCredentials } from "../../src/dev/provision-local";
 import { authenticator } from "otplib";
 import {
   BeginMfaSetupDocument,
   CompleteMfaSetupDocument,
   ConfirmSignUpDocument,
   LoginDocument,
+  MeDocument,
   RegisterDocument,
   RespondToMfaDocument,
 } from "../generated/graphql";
-import { TEST_CODE } from "../setup/test-cognito";
+import { TEST_CODE, testCognito } from "../setup/test-cognito";
 import { dataOf } from "./graphql-client";
 import type { TestGateway } from "./test-gateway";
 
@@ -46,4 +49,24 @@ export const enrolledUser = async (gw: TestGateway): Promise<EnrolledUser> => {
 export const loginWithMfa = async (gw: TestGateway, user: Pick<EnrolledUser, "email" | "secret">, offset = 0) => {
   const login = dataOf(await gw.run(LoginDocument, { email: user.email, password: PASSWORD })).login;
   return dataOf(await gw.run(RespondToMfaDocument, { session: login.challenge!.session, code: totp(user.secret, offset) })).respondToMfa;
+};
+
+/** Makes a user an administrator directly in cognito-local (as an operator would in the console). */
+export const grantGroup = async (sub: string, group: "admin" | "provider" | "patient"): Promise<void> => {
+  const cognito = testCognito();
+  const client = new CognitoIdentityProviderClient({ endpoint: cognito.endpoint, region: "local", credentials: localCredentials });
+  try {
+    await client.send(new AdminAddUserToGroupCommand({ UserPoolId: cognito.userPoolId, Username: sub, GroupName: group }));
+  } finally {
+    client.destroy();
+  }
+};
+
+/** An enrolled user in group `admin`, signed in again so the token carries the group. */
+export const adminUser = async (gw: TestGateway): Promise<EnrolledUser & { sub: string }> => {
+  const user = await enrolledUser(gw);
+  const sub = dataOf(await gw.run(MeDocument, {}, { token: user.accessToken })).me.sub;
+  await grantGroup(sub, "admin");
+  const tokens = (await loginWithMfa(gw, user)).tokens!;
+  return { ...user, sub, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken! };
 };

@@ -1,6 +1,12 @@
 import { createHmac } from "node:crypto";
 import {
   AssociateSoftwareTokenCommand,
+  ChangePasswordCommand,
+  ConfirmForgotPasswordCommand,
+  ForgotPasswordCommand,
+  GlobalSignOutCommand,
+  UpdateUserAttributesCommand,
+  VerifyUserAttributeCommand,
   CognitoIdentityProviderClient,
   ConfirmSignUpCommand,
   GetUserCommand,
@@ -32,6 +38,8 @@ export type CognitoAdapterOptions = {
   endpoint: string | undefined;
   /** Static credentials (cognito-local); unset = the SDK's default chain. */
   credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** cognito-local: skip the calls it does not support (the gateway's own registry still applies them). */
+  emulator?: boolean;
   client?: CognitoIdentityProviderClient;
 };
 
@@ -226,6 +234,48 @@ export class CognitoIdentityProvider implements IdentityProvider {
     await this.call("revoke", () =>
       this.client.send(new RevokeTokenCommand({ ClientId: this.options.clientId, Token: refreshToken, ClientSecret: this.options.clientSecret })),
     );
+  }
+
+  async forgotPassword(email: string): Promise<void> {
+    await this.call("forgotPassword", () => this.client.send(new ForgotPasswordCommand({ ClientId: this.options.clientId, Username: email, ...this.secretHash(email) })));
+  }
+
+  async confirmForgotPassword(email: string, code: string, newPassword: string): Promise<void> {
+    await this.call("confirmForgotPassword", () =>
+      this.client.send(new ConfirmForgotPasswordCommand({ ClientId: this.options.clientId, Username: email, ConfirmationCode: code, Password: newPassword, ...this.secretHash(email) })),
+    );
+  }
+
+  async changePassword(accessToken: string, currentPassword: string, newPassword: string): Promise<void> {
+    await this.call("changePassword", () => this.client.send(new ChangePasswordCommand({ AccessToken: accessToken, PreviousPassword: currentPassword, ProposedPassword: newPassword })));
+  }
+
+  async answerNewPasswordRequired(username: string, session: string, newPassword: string): Promise<ProviderAuthResult> {
+    const answer = await this.call("answerChallenge", () =>
+      this.client.send(
+        new RespondToAuthChallengeCommand({
+          ClientId: this.options.clientId,
+          ChallengeName: "NEW_PASSWORD_REQUIRED",
+          Session: session,
+          ChallengeResponses: { USERNAME: username, NEW_PASSWORD: newPassword, ...this.secretHashParam(username) },
+        }),
+      ),
+    );
+    return this.toAuthResult(answer, username);
+  }
+
+  async updateAttributes(accessToken: string, attributes: Partial<Record<"given_name" | "family_name" | "email", string>>): Promise<void> {
+    const list = Object.entries(attributes).map(([Name, Value]) => ({ Name, Value }));
+    await this.call("updateAttributes", () => this.client.send(new UpdateUserAttributesCommand({ AccessToken: accessToken, UserAttributes: list })));
+  }
+
+  async verifyEmail(accessToken: string, code: string): Promise<void> {
+    await this.call("verifyEmail", () => this.client.send(new VerifyUserAttributeCommand({ AccessToken: accessToken, AttributeName: "email", Code: code })));
+  }
+
+  async globalSignOut(accessToken: string): Promise<void> {
+    if (this.options.emulator) return;
+    await this.call("globalSignOut", () => this.client.send(new GlobalSignOutCommand({ AccessToken: accessToken })));
   }
 
   async checkReachable(): Promise<void> {

@@ -12,6 +12,13 @@ export type CognitoOperation =
   | "getProfile"
   | "refresh"
   | "revoke"
+  | "forgotPassword"
+  | "confirmForgotPassword"
+  | "changePassword"
+  | "updateAttributes"
+  | "verifyEmail"
+  | "globalSignOut"
+  | "admin"
   | "ping";
 
 type Translation = ErrorCode | ((cause: unknown) => GatewayError) | "ACCOUNT_EXISTS";
@@ -52,6 +59,15 @@ const byOperation: Record<CognitoOperation, Record<string, Translation>> = {
   getProfile: { NotAuthorizedException: ErrorCode.SESSION_EXPIRED },
   refresh: { NotAuthorizedException: tokenInvalid, UserNotFoundException: tokenInvalid, InvalidParameterException: tokenInvalid },
   revoke: {},
+  forgotPassword: {},
+  confirmForgotPassword: { UserNotFoundException: ErrorCode.CODE_MISMATCH, NotAuthorizedException: ErrorCode.CODE_MISMATCH },
+  // The gateway checks the new password's policy first; what Cognito still refuses is the current password
+  // (cognito-local says InvalidPasswordException for it, real Cognito NotAuthorizedException).
+  changePassword: { NotAuthorizedException: ErrorCode.INVALID_CREDENTIALS, InvalidPasswordException: ErrorCode.INVALID_CREDENTIALS },
+  updateAttributes: { AliasExistsException: ErrorCode.BAD_USER_INPUT, NotAuthorizedException: ErrorCode.SESSION_EXPIRED },
+  verifyEmail: { NotAuthorizedException: ErrorCode.SESSION_EXPIRED },
+  globalSignOut: {},
+  admin: { UserNotFoundException: ErrorCode.NOT_FOUND, ResourceNotFoundException: ErrorCode.NOT_FOUND, UsernameExistsException: ErrorCode.ALREADY_EXISTS, NotAuthorizedException: ErrorCode.SERVICE_UNAVAILABLE },
   ping: {},
 };
 

@@ -1,31 +1,31 @@
 import { ArgsType, Field, InputType } from "type-graphql";
-import { IsEmail, IsOptional, Length, Matches, MaxLength } from "class-validator";
+import { IsOptional, Length, Matches } from "class-validator";
+import { EmailAddress, Password, SixDigitCode } from "../shared-args";
 
-/** Shape checks only; the password policy itself is the identity provider's (and the gateway's) job. */
-const sixDigits = /^\d{6}$/;
+/** Shape checks only; the password policy itself is enforced by the services. */
 const handleShape = /^[A-Za-z0-9_-]{20,100}$/;
 
 @InputType()
 export class RegisterInput {
-  @Field() @IsEmail() @MaxLength(254) email!: string;
-  @Field() @Length(1, 256) password!: string;
+  @Field() @EmailAddress() email!: string;
+  @Field() @Password() password!: string;
   @Field({ nullable: true }) @IsOptional() @Length(1, 100) givenName?: string;
   @Field({ nullable: true }) @IsOptional() @Length(1, 100) familyName?: string;
 }
 
 @ArgsType()
 export class EmailArgs {
-  @Field() @IsEmail() @MaxLength(254) email!: string;
+  @Field() @EmailAddress() email!: string;
 }
 
 @ArgsType()
 export class ConfirmSignUpArgs extends EmailArgs {
-  @Field() @Matches(sixDigits, { message: "code must be 6 digits" }) code!: string;
+  @Field() @SixDigitCode() code!: string;
 }
 
 @ArgsType()
 export class LoginArgs extends EmailArgs {
-  @Field() @Length(1, 256) password!: string;
+  @Field() @Password() password!: string;
 }
 
 @ArgsType()
@@ -35,7 +35,7 @@ export class SessionArgs {
 
 @ArgsType()
 export class SessionCodeArgs extends SessionArgs {
-  @Field() @Matches(sixDigits, { message: "code must be 6 digits" }) code!: string;
+  @Field() @SixDigitCode() code!: string;
 }
 
 @ArgsType()

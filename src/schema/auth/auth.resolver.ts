@@ -5,7 +5,7 @@ import { ErrorCode, GatewayError } from "../../errors/error-codes";
 import { ConfirmSignUpArgs, EmailArgs, LoginArgs, LogoutArgs, RefreshArgs, RegisterInput, SessionArgs, SessionCodeArgs } from "./auth.inputs";
 import { AuthPayload, ChallengeName, MfaSetup, RegisterPayload } from "./auth.types";
 
-const toPayload = (outcome: AuthOutcome): AuthPayload =>
+export const toPayload = (outcome: AuthOutcome): AuthPayload =>
   outcome.tokens
     ? { tokens: { ...outcome.tokens, refreshToken: outcome.tokens.refreshToken ?? null }, challenge: null }
     : { tokens: null, challenge: { name: ChallengeName[outcome.challenge.name], session: outcome.challenge.session } };
@@ -15,51 +15,51 @@ const toPayload = (outcome: AuthOutcome): AuthPayload =>
 export class AuthResolver {
   @Mutation(() => RegisterPayload, { description: "Creates an account; the answer never reveals whether the email was taken." })
   async register(@Arg("input", () => RegisterInput) input: RegisterInput, @Ctx() ctx: GatewayContext): Promise<RegisterPayload> {
-    await ctx.auth.register(input, ctx.meta);
+    await ctx.services.auth.register(input, ctx.meta);
     return { accepted: true, nextStep: "CONFIRM_SIGN_UP" };
   }
 
   @Mutation(() => Boolean)
   async confirmSignUp(@Args(() => ConfirmSignUpArgs) { email, code }: ConfirmSignUpArgs, @Ctx() ctx: GatewayContext): Promise<boolean> {
-    await ctx.auth.confirmSignUp(email, code, ctx.meta);
+    await ctx.services.auth.confirmSignUp(email, code, ctx.meta);
     return true;
   }
 
   @Mutation(() => Boolean, { description: "Always true, whether or not the account exists." })
   async resendConfirmationCode(@Args(() => EmailArgs) { email }: EmailArgs, @Ctx() ctx: GatewayContext): Promise<boolean> {
-    await ctx.auth.resendConfirmationCode(email, ctx.meta);
+    await ctx.services.auth.resendConfirmationCode(email, ctx.meta);
     return true;
   }
 
   @Mutation(() => AuthPayload, { description: "Never returns tokens directly: the answer is an MFA challenge." })
   async login(@Args(() => LoginArgs) { email, password }: LoginArgs, @Ctx() ctx: GatewayContext): Promise<AuthPayload> {
-    return toPayload(await ctx.auth.login(email, password, ctx.meta));
+    return toPayload(await ctx.services.auth.login(email, password, ctx.meta));
   }
 
   @Mutation(() => MfaSetup, { description: "Answers an MFA_SETUP challenge with a new TOTP secret." })
   async beginMfaSetup(@Args(() => SessionArgs) { session }: SessionArgs, @Ctx() ctx: GatewayContext): Promise<MfaSetup> {
-    return ctx.auth.beginMfaSetup(session, ctx.meta);
+    return ctx.services.mfa.beginMfaSetup(session, ctx.meta);
   }
 
   @Mutation(() => AuthPayload)
   async completeMfaSetup(@Args(() => SessionCodeArgs) { session, code }: SessionCodeArgs, @Ctx() ctx: GatewayContext): Promise<AuthPayload> {
-    return toPayload(await ctx.auth.completeMfaSetup(session, code, ctx.meta));
+    return toPayload(await ctx.services.mfa.completeMfaSetup(session, code, ctx.meta));
   }
 
   @Mutation(() => AuthPayload, { description: "Answers a SOFTWARE_TOKEN_MFA challenge." })
   async respondToMfa(@Args(() => SessionCodeArgs) { session, code }: SessionCodeArgs, @Ctx() ctx: GatewayContext): Promise<AuthPayload> {
-    return toPayload(await ctx.auth.respondToMfa(session, code, ctx.meta));
+    return toPayload(await ctx.services.auth.respondToMfa(session, code, ctx.meta));
   }
 
   @Mutation(() => AuthPayload)
   async refreshTokens(@Args(() => RefreshArgs) { refreshToken }: RefreshArgs, @Ctx() ctx: GatewayContext): Promise<AuthPayload> {
-    return toPayload(await ctx.auth.refreshTokens(refreshToken, ctx.meta));
+    return toPayload(await ctx.services.auth.refreshTokens(refreshToken, ctx.meta));
   }
 
   @Mutation(() => Boolean, { description: "Ends this session at once; with a refresh token, also revokes it at the provider." })
   async logout(@Args(() => LogoutArgs) { refreshToken }: LogoutArgs, @Ctx() ctx: GatewayContext): Promise<boolean> {
     if (!ctx.identity) throw new GatewayError(ErrorCode.UNAUTHENTICATED);
-    await ctx.auth.logout(ctx.identity, refreshToken, ctx.meta);
+    await ctx.services.auth.logout(ctx.identity, refreshToken, ctx.meta);
     return true;
   }
 }

@@ -1,24 +1,25 @@
 import { Ctx, Query, Resolver } from "type-graphql";
+import type { Identity } from "../../auth/identity";
 import type { GatewayContext } from "../../context/gateway-context";
-import { ErrorCode, GatewayError } from "../../errors/error-codes";
+import { identityOf } from "../caller";
 import { User } from "./user.type";
+
+export const toUser = ({ sub, groups, account }: Pick<Identity, "sub" | "groups" | "account">): User => ({
+  sub,
+  email: account.email,
+  emailVerified: account.emailVerified,
+  givenName: account.givenName ?? null,
+  familyName: account.familyName ?? null,
+  groups,
+  mfaEnabled: account.mfaEnabled,
+  mfaStatus: { enabled: account.mfaEnabled, method: account.mfaEnabled ? "TOTP" : null },
+});
 
 @Resolver()
 export class MeResolver {
   /** Answered from the verified token and the gateway's account record: no identity-provider call. */
   @Query(() => User)
   me(@Ctx() ctx: GatewayContext): User {
-    const identity = ctx.identity;
-    if (!identity) throw new GatewayError(ErrorCode.UNAUTHENTICATED);
-    const { account } = identity;
-    return {
-      sub: identity.sub,
-      email: account.email,
-      emailVerified: account.emailVerified,
-      givenName: account.givenName ?? null,
-      familyName: account.familyName ?? null,
-      groups: identity.groups,
-      mfaEnabled: account.mfaEnabled,
-    };
+    return toUser(identityOf(ctx));
   }
 }

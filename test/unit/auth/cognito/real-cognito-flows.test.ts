@@ -11,8 +11,9 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { mockClient } from "aws-sdk-client-mock";
 import { AuditLog, MemorySink } from "../../../../src/audit/audit-log";
-import { AuthService } from "../../../../src/auth/auth-service";
+import { CognitoAdmin } from "../../../../src/auth/cognito/cognito-admin";
 import { CognitoIdentityProvider } from "../../../../src/auth/cognito/cognito-identity-provider";
+import { createServices } from "../../../../src/auth/services";
 import { MemoryStore } from "../../../../src/store/memory-store";
 import { FakeClock } from "../../../fakes/fake-clock";
 import { unsigned } from "../../../support/jwt";
@@ -37,13 +38,14 @@ const setup = () => {
   const idp = new CognitoIdentityProvider({ clientId, clientSecret, region: "eu-west-1", endpoint: undefined, client });
   const sink = new MemorySink();
   const clock = new FakeClock();
-  const auth = new AuthService({ idp, store: new MemoryStore(clock, 0), clock, audit: new AuditLog({ sink, clock }), challengeTtlSeconds: 300, sessionMaxAgeSeconds: 3600, totpIssuer: "Test" });
-  return { cognito, auth, sink };
+  const admin = new CognitoAdmin({ client, userPoolId: "eu-west-1_Pool" });
+  const services = createServices({ idp, admin, store: new MemoryStore(clock, 0), clock, audit: new AuditLog({ sink, clock }), challengeTtlSeconds: 300, sessionMaxAgeSeconds: 3600, totpIssuer: "Test" });
+  return { cognito, auth: services.auth, mfa: services.mfa, services, sink };
 };
 
 describe("against real Cognito (pool MFA ON), mocked with aws-sdk-client-mock", () => {
   it("runs Cognito's own MFA_SETUP challenge with session-based enrolment and never exposes its session", async () => {
-    const { cognito, auth } = setup();
+    const { cognito, auth, mfa } = setup();
     cognito.on(InitiateAuthCommand).resolves({ ChallengeName: "MFA_SETUP", Session: "cognito-session-1", ChallengeParameters: { USER_ID_FOR_SRP: sub } });
     cognito.on(AssociateSoftwareTokenCommand).resolves({ SecretCode: "JBSWY3DPEHPK3PXP", Session: "cognito-session-2" });
     cognito.on(VerifySoftwareTokenCommand).resolves({ Status: "SUCCESS", Session: "cognito-session-3" });
@@ -53,9 +55,9 @@ describe("against real Cognito (pool MFA ON), mocked with aws-sdk-client-mock", 
 
     const login = await auth.login(email, "Password-123456!", meta);
     expect(login.challenge?.name).toBe("MFA_SETUP");
-    const setupStep = await auth.beginMfaSetup(login.challenge!.session, meta);
+    const setupStep = await mfa.beginMfaSetup(login.challenge!.session, meta);
     expect(setupStep.secret).toBe("JBSWY3DPEHPK3PXP");
-    const done = await auth.completeMfaSetup(setupStep.session, "123456", meta);
+    const done = await mfa.completeMfaSetup(setupStep.session, "123456", meta);
     expect(done.tokens?.accessToken).toBeTruthy();
 
     expect(cognito.commandCalls(AssociateSoftwareTokenCommand)[0]?.args[0].input).toEqual({ Session: "cognito-session-1" });
@@ -96,7 +98,7 @@ describe("against real Cognito (pool MFA ON), mocked with aws-sdk-client-mock", 
   });
 
   it("gives the handle back when Cognito refuses the enrolment code", async () => {
-    const { cognito, auth } = setup();
+    const { cognito, auth, mfa } = setup();
     cognito.on(InitiateAuthCommand).resolves({ ChallengeName: "MFA_SETUP", Session: "s1", ChallengeParameters: { USER_ID_FOR_SRP: sub } });
     cognito.on(AssociateSoftwareTokenCommand).resolves({ SecretCode: "JBSWY3DPEHPK3PXP", Session: "s2" });
     cognito.on(VerifySoftwareTokenCommand).rejectsOnce(Object.assign(new Error("Code mismatch"), { name: "EnableSoftwareTokenMFAException", $metadata: { httpStatusCode: 400 } })).resolves({ Status: "SUCCESS", Session: "s3" });
@@ -105,9 +107,9 @@ describe("against real Cognito (pool MFA ON), mocked with aws-sdk-client-mock", 
     cognito.on(GetUserCommand).resolves(profile);
 
     const login = await auth.login(email, "Password-123456!", meta);
-    const step = await auth.beginMfaSetup(login.challenge!.session, meta);
-    await expect(auth.completeMfaSetup(step.session, "111111", meta)).rejects.toMatchObject({ code: "CODE_MISMATCH" });
-    expect((await auth.completeMfaSetup(step.session, "222222", meta)).tokens).toBeTruthy();
+    const step = await mfa.beginMfaSetup(login.challenge!.session, meta);
+    await expect(mfa.completeMfaSetup(step.session, "111111", meta)).rejects.toMatchObject({ code: "CODE_MISMATCH" });
+    expect((await mfa.completeMfaSetup(step.session, "222222", meta)).tokens).toBeTruthy();
   });
 
   it("masks UsernameExistsException on sign-up (real Cognito reveals it even with PreventUserExistenceErrors)", async () => {

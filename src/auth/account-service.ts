@@ -1,0 +1,107 @@
+import type { AuditEvent, RequestMeta } from "../audit/audit-event";
+import type { AuditLog } from "../audit/audit-log";
+import { audited, bestEffort } from "../audit/audited";
+import { ErrorCode, GatewayError } from "../errors/error-codes";
+import { assertPasswordPolicy } from "../policy/password-policy";
+import type { StateStore } from "../store/state-store";
+import { subForEmail, updateAccount } from "./account-records";
+import type { Identity } from "./identity";
+import type { IdentityAdmin, IdentityProvider } from "./identity-provider";
+import type { SessionRegistry, SessionSummary } from "./session-registry";
+
+export type AccountServiceDeps = {
+  idp: IdentityProvider;
+  admin: Pick<IdentityAdmin, "globalSignOut">;
+  store: StateStore;
+  audit: Pick<AuditLog, "record">;
+  sessions: SessionRegistry;
+  sessionMaxAgeSeconds: number;
+};
+
+/** The signed-in caller, with the bearer token some provider calls need (never stored or logged). */
+export type Caller = { identity: Identity; accessToken: string };
+
+const subjectOf = ({ identity }: Caller): Pick<AuditEvent, "subject" | "sessionId"> => ({ subject: identity.sub, sessionId: identity.sessionId });
+
+/** Self-service account management: passwords, profile, email, sessions. */
+export class AccountService {
+  constructor(private readonly deps: AccountServiceDeps) {}
+
+  private run<T>(meta: RequestMeta, event: AuditEvent, operation: Parameters<typeof audited<T>>[3]): Promise<T> {
+    return audited(this.deps.audit, meta, event, operation);
+  }
+
+  /** Always succeeds for the caller (no hint whether the account exists). */
+  forgotPassword(email: string, meta: RequestMeta): Promise<void> {
+    return this.run(meta, { event: "PASSWORD_RESET_REQUEST", outcome: "SUCCESS" }, async () => ({
+      result: undefined,
+      audit: await bestEffort(() => this.deps.idp.forgotPassword(email), "RESET_REQUEST"),
+    }));
+  }
+
+  /** Sets the new password, then ends every session of the account, at the gateway and at the provider. */
+  confirmForgotPassword(email: string, code: string, newPassword: string, meta: RequestMeta): Promise<void> {
+    return this.run(meta, { event: "PASSWORD_RESET", outcome: "SUCCESS" }, async () => {
+      assertPasswordPolicy(newPassword, email);
+      await this.deps.idp.confirmForgotPassword(email, code, newPassword);
+      // Only accounts that logged in through the gateway have sessions here; they are the ones we know.
+      const sub = await subForEmail(this.deps.store, email);
+      if (!sub) return { result: undefined };
+      await this.deps.sessions.endAll(sub);
+      return { result: undefined, audit: { subject: sub, ...(await bestEffort(() => this.deps.admin.globalSignOut(sub), "PROVIDER_SIGN_OUT")) } };
+    });
+  }
+
+  /** Changes the password and ends the caller's other sessions; this one stays signed in. */
+  changePassword(caller: Caller, currentPassword: string, newPassword: string, meta: RequestMeta): Promise<void> {
+    return this.run(meta, { event: "PASSWORD_CHANGE", outcome: "SUCCESS", ...subjectOf(caller) }, async () => {
+      assertPasswordPolicy(newPassword, caller.identity.account.email);
+      if (newPassword === currentPassword) throw new GatewayError(ErrorCode.PASSWORD_POLICY_VIOLATION, { rules: ["differentFromCurrent"] });
+      await this.deps.idp.changePassword(caller.accessToken, currentPassword, newPassword);
+      const ended = await this.deps.sessions.endAll(caller.identity.sub, caller.identity.sessionId);
+      return { result: undefined, audit: { reason: `OTHER_SESSIONS_ENDED:${ended}` } };
+    });
+  }
+
+  updateProfile(caller: Caller, change: { givenName?: string | undefined; familyName?: string | undefined }, meta: RequestMeta): Promise<void> {
+    return this.run(meta, { event: "PROFILE_UPDATE", outcome: "SUCCESS", ...subjectOf(caller) }, async () => {
+      const attributes = { ...(change.givenName !== undefined && { given_name: change.givenName }), ...(change.familyName !== undefined && { family_name: change.familyName }) };
+      if (Object.keys(attributes).length === 0) throw new GatewayError(ErrorCode.BAD_USER_INPUT, { fields: [{ field: "input", rules: ["notEmpty"] }] });
+      await this.deps.idp.updateAttributes(caller.accessToken, attributes);
+      await updateAccount(this.deps.store, caller.identity.sub, change, this.deps.sessionMaxAgeSeconds);
+      return { result: undefined };
+    });
+  }
+
+  /** The provider sends a code to the new address; the account keeps its email until it is confirmed. */
+  requestEmailChange(caller: Caller, newEmail: string, meta: RequestMeta): Promise<void> {
+    return this.run(meta, { event: "EMAIL_CHANGE_REQUEST", outcome: "SUCCESS", ...subjectOf(caller) }, async () => {
+      await this.deps.idp.updateAttributes(caller.accessToken, { email: newEmail });
+      return { result: undefined };
+    });
+  }
+
+  confirmEmailChange(caller: Caller, code: string, meta: RequestMeta): Promise<void> {
+    return this.run(meta, { event: "EMAIL_CHANGE", outcome: "SUCCESS", ...subjectOf(caller) }, async () => {
+      await this.deps.idp.verifyEmail(caller.accessToken, code);
+      const profile = await this.deps.idp.getProfile(caller.accessToken);
+      await updateAccount(this.deps.store, caller.identity.sub, { email: profile.email, emailVerified: profile.emailVerified }, this.deps.sessionMaxAgeSeconds);
+      return { result: undefined };
+    });
+  }
+
+  sessions(caller: Caller, meta: RequestMeta): Promise<(SessionSummary & { current: boolean })[]> {
+    return this.run(meta, { event: "SESSIONS_LIST", outcome: "SUCCESS", ...subjectOf(caller) }, async () => {
+      const list = await this.deps.sessions.list(caller.identity.sub);
+      return { result: list.map((s) => ({ ...s, current: s.id === caller.identity.sessionId })) };
+    });
+  }
+
+  /** Ends every session of the caller, this one included, and signs out at the provider. */
+  logoutEverywhere(caller: Caller, meta: RequestMeta): Promise<void> {
+    return this.run(meta, { event: "LOGOUT_EVERYWHERE", outcome: "SUCCESS", ...subjectOf(caller) }, async () => {
+      await this.deps.sessions.endAll(caller.identity.sub);
+      return { result: undefined, audit: await bestEffort(() => this.deps.idp.globalSignOut(caller.accessToken), "PROVIDER_SIGN_OUT") };
+    });
+  }
+}

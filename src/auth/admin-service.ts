@@ -1,0 +1,91 @@
+import type { AuditEvent, AuditEventType, RequestMeta } from "../audit/audit-event";
+import type { AuditLog } from "../audit/audit-log";
+import { audited, bestEffort } from "../audit/audited";
+import { ErrorCode, GatewayError } from "../errors/error-codes";
+import type { StateStore } from "../store/state-store";
+import { setFlags } from "./account-records";
+import type { Identity } from "./identity";
+import type { AppGroup, DirectoryUser, IdentityAdmin, UserPage } from "./identity-provider";
+import type { SessionRegistry } from "./session-registry";
+
+export type AdminServiceDeps = {
+  admin: IdentityAdmin;
+  store: StateStore;
+  audit: Pick<AuditLog, "record">;
+  sessions: SessionRegistry;
+};
+
+export type UsersQuery = { emailPrefix: string | undefined; first: number; after: string | undefined };
+
+/** Cursors are opaque to clients; inside is the provider's pagination token. */
+const encodeCursor = (token: string | undefined) => (token ? Buffer.from(token, "utf8").toString("base64url") : undefined);
+const decodeCursor = (cursor: string | undefined) => (cursor ? Buffer.from(cursor, "base64url").toString("utf8") : undefined);
+
+/**
+ * User administration. Every action is audited with the administrator as actor, and takes effect at the
+ * gateway at once: disabling, signing out, removing a group or resetting MFA ends the user's sessions.
+ */
+export class AdminService {
+  constructor(private readonly deps: AdminServiceDeps) {}
+
+  private act<T>(actor: Identity, meta: RequestMeta, event: AuditEventType, subject: string | undefined, operation: Parameters<typeof audited<T>>[3]): Promise<T> {
+    const record: AuditEvent = { event, outcome: "SUCCESS", actor: actor.sub, sessionId: actor.sessionId, ...(subject !== undefined && { subject }) };
+    return audited(this.deps.audit, meta, record, operation);
+  }
+
+  /** Ends the user's sessions at the gateway, then (best effort) at the provider. */
+  private async signOut(sub: string): Promise<Partial<AuditEvent>> {
+    await this.deps.sessions.endAll(sub);
+    return bestEffort(() => this.deps.admin.globalSignOut(sub), "PROVIDER_SIGN_OUT");
+  }
+
+  createUser(actor: Identity, input: { email: string; givenName?: string | undefined; familyName?: string | undefined }, meta: RequestMeta): Promise<DirectoryUser> {
+    return this.act(actor, meta, "ADMIN_CREATE_USER", undefined, async () => {
+      const user = await this.deps.admin.createUser(input);
+      return { result: user, audit: { subject: user.sub } };
+    });
+  }
+
+  setEnabled(actor: Identity, sub: string, enabled: boolean, meta: RequestMeta): Promise<void> {
+    return this.act(actor, meta, enabled ? "ADMIN_ENABLE_USER" : "ADMIN_DISABLE_USER", sub, async () => {
+      if (!enabled && sub === actor.sub) throw new GatewayError(ErrorCode.BAD_USER_INPUT, { fields: [{ field: "userId", rules: ["notSelf"] }] });
+      await this.deps.admin.setEnabled(sub, enabled);
+      await setFlags(this.deps.store, sub, { disabled: !enabled });
+      return { result: undefined, audit: enabled ? {} : await this.signOut(sub) };
+    });
+  }
+
+  /** Joining a group shows in the user's next token; leaving one ends their sessions so it applies now. */
+  setGroup(actor: Identity, sub: string, group: AppGroup, member: boolean, meta: RequestMeta): Promise<void> {
+    return this.act(actor, meta, member ? "ADMIN_ADD_TO_GROUP" : "ADMIN_REMOVE_FROM_GROUP", sub, async () => {
+      if (member) {
+        await this.deps.admin.addToGroup(sub, group);
+        return { result: undefined, audit: { reason: group } };
+      }
+      await this.deps.admin.removeFromGroup(sub, group);
+      return { result: undefined, audit: { reason: group, ...(await this.signOut(sub)) } };
+    });
+  }
+
+  globalSignOut(actor: Identity, sub: string, meta: RequestMeta): Promise<void> {
+    return this.act(actor, meta, "ADMIN_GLOBAL_SIGN_OUT", sub, async () => {
+      await this.deps.admin.getUser(sub); // NOT_FOUND for an unknown user rather than a silent no-op
+      return { result: undefined, audit: await this.signOut(sub) };
+    });
+  }
+
+  /** The user enrols a new authenticator at the next login (on cognito-local: see README). */
+  resetMfa(actor: Identity, sub: string, meta: RequestMeta): Promise<void> {
+    return this.act(actor, meta, "ADMIN_RESET_MFA", sub, async () => {
+      await this.deps.admin.resetMfa(sub);
+      return { result: undefined, audit: await this.signOut(sub) };
+    });
+  }
+
+  users(actor: Identity, query: UsersQuery, meta: RequestMeta): Promise<UserPage & { endCursor: string | undefined }> {
+    return this.act(actor, meta, "ADMIN_LIST_USERS", undefined, async () => {
+      const page = await this.deps.admin.listUsers({ emailPrefix: query.emailPrefix, limit: query.first, nextToken: decodeCursor(query.after) });
+      return { result: { ...page, endCursor: encodeCursor(page.nextToken) } };
+    });
+  }
+}

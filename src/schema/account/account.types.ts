@@ -1,0 +1,34 @@
+import { ArgsType, Field, ID, InputType, ObjectType } from "type-graphql";
+import { IsOptional, Length } from "class-validator";
+import { EmailAddress, Password, SixDigitCode } from "../shared-args";
+
+@InputType({ description: "Only the attributes a user may change themselves; email has its own verified flow." })
+export class UpdateProfileInput {
+  @Field({ nullable: true }) @IsOptional() @Length(1, 100) givenName?: string;
+  @Field({ nullable: true }) @IsOptional() @Length(1, 100) familyName?: string;
+}
+
+@ArgsType()
+export class NewEmailArgs {
+  @Field() @EmailAddress() newEmail!: string;
+}
+
+@ArgsType()
+export class CodeArgs {
+  @Field() @SixDigitCode() code!: string;
+}
+
+@ArgsType()
+export class ResetMfaArgs {
+  @Field() @Password() currentPassword!: string;
+  @Field({ description: "A code from the current authenticator." }) @SixDigitCode() code!: string;
+}
+
+@ObjectType({ description: "A login session of the signed-in user." })
+export class SessionInfo {
+  @Field(() => ID) id!: string;
+  @Field({ description: "ISO 8601." }) createdAt!: string;
+  @Field(() => String, { nullable: true }) ip!: string | null;
+  @Field(() => String, { nullable: true }) userAgent!: string | null;
+  @Field({ description: "The session this request belongs to." }) current!: boolean;
+}

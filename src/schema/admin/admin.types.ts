@@ -1,0 +1,66 @@
+import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { IsOptional, Length, Matches, Max, Min } from "class-validator";
+import { EmailAddress, UserId } from "../shared-args";
+
+export enum Group {
+  ADMIN = "admin",
+  PROVIDER = "provider",
+  PATIENT = "patient",
+}
+registerEnumType(Group, { name: "Group", description: "The pool's groups; `cognito:groups` in tokens." });
+
+@InputType()
+export class AdminCreateUserInput {
+  @Field() @EmailAddress() email!: string;
+  @Field({ nullable: true }) @IsOptional() @Length(1, 100) givenName?: string;
+  @Field({ nullable: true }) @IsOptional() @Length(1, 100) familyName?: string;
+}
+
+@ArgsType()
+export class UserIdArgs {
+  @Field(() => ID) @UserId() userId!: string;
+}
+
+@ArgsType()
+export class UserGroupArgs extends UserIdArgs {
+  @Field(() => Group) group!: Group;
+}
+
+@InputType()
+export class UsersFilter {
+  @Field({ nullable: true, description: "Users whose email starts with this." })
+  @IsOptional()
+  @Matches(/^[\w.+@-]{1,100}$/, { message: "emailPrefix may use letters, digits and . _ + @ -" })
+  emailPrefix?: string;
+}
+
+@ArgsType()
+export class UsersArgs {
+  @Field(() => UsersFilter, { nullable: true }) filter?: UsersFilter;
+  @Field(() => Int, { defaultValue: 20 }) @Min(1) @Max(60) first!: number;
+  @Field(() => String, { nullable: true }) @IsOptional() @Length(1, 4096) after?: string;
+}
+
+@ObjectType({ description: "A user as the identity provider's directory describes them." })
+export class AdminUser {
+  @Field(() => ID, { description: "The user's sub." }) id!: string;
+  @Field() email!: string;
+  @Field() emailVerified!: boolean;
+  @Field(() => String, { nullable: true }) givenName!: string | null;
+  @Field(() => String, { nullable: true }) familyName!: string | null;
+  @Field() enabled!: boolean;
+  @Field({ description: "Provider status, e.g. CONFIRMED, UNCONFIRMED, FORCE_CHANGE_PASSWORD." }) status!: string;
+  @Field(() => String, { nullable: true, description: "ISO 8601." }) createdAt!: string | null;
+}
+
+@ObjectType()
+export class PageInfo {
+  @Field(() => String, { nullable: true }) endCursor!: string | null;
+  @Field() hasNextPage!: boolean;
+}
+
+@ObjectType()
+export class UserConnection {
+  @Field(() => [AdminUser]) nodes!: AdminUser[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+}
