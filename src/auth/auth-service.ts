@@ -13,7 +13,8 @@ import type { SessionRegistry } from "./session-registry";
 import { decodeIssuedAccessToken } from "./token-claims";
 import { claimTotpCode } from "./totp";
 
-export type AuthServiceDeps = {
+/** What the login flows (AuthService, MfaEnrolment) share. */
+export type LoginFlowDeps = {
   idp: IdentityProvider;
   store: StateStore;
   audit: Pick<AuditLog, "record">;
@@ -29,7 +30,7 @@ export type AuthServiceDeps = {
  * (see MfaEnrolment).
  */
 export class AuthService {
-  constructor(private readonly deps: AuthServiceDeps) {}
+  constructor(private readonly deps: LoginFlowDeps) {}
 
   private run<T>(meta: RequestMeta, event: AuditEvent, operation: Parameters<typeof audited<T>>[3]): Promise<T> {
     return audited(this.deps.audit, meta, event, operation);

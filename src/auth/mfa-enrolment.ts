@@ -1,25 +1,15 @@
 import type { AuditEvent, RequestMeta } from "../audit/audit-event";
-import type { AuditLog } from "../audit/audit-log";
 import { audited } from "../audit/audited";
 import { ErrorCode, GatewayError } from "../errors/error-codes";
-import type { StateStore } from "../store/state-store";
 import type { AuthOutcome, MfaEnrolment as Enrolment } from "./auth-outcome";
-import { codeAttemptsPerHandle, type ChallengeHandles, type EnrolmentVia } from "./challenge-handles";
+import type { LoginFlowDeps } from "./auth-service";
+import { codeAttemptsPerHandle, type EnrolmentVia } from "./challenge-handles";
 import type { Identity } from "./identity";
-import type { IdentityProvider, ProviderTokens } from "./identity-provider";
-import { tokensOf, type LoginCompletion } from "./login-completion";
-import type { SessionRegistry } from "./session-registry";
+import type { ProviderTokens } from "./identity-provider";
+import { tokensOf } from "./login-completion";
 import { claimTotpCode, otpauthUri, qrCodeDataUrl } from "./totp";
 
-export type MfaEnrolmentDeps = {
-  idp: IdentityProvider;
-  store: StateStore;
-  audit: Pick<AuditLog, "record">;
-  handles: ChallengeHandles;
-  sessions: SessionRegistry;
-  completion: LoginCompletion;
-  totpIssuer: string;
-};
+export type MfaEnrolmentDeps = LoginFlowDeps & { totpIssuer: string };
 
 const credentialOf = (via: EnrolmentVia) => (via.kind === "held" ? { accessToken: via.tokens.accessToken } : { session: via.session });
 
