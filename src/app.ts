@@ -1,8 +1,9 @@
-import { AuditLog, JsonlFileSink, type AuditSink } from "./audit/audit-log";
+import { AuditLog, HashChainedFileSink, type AuditSink } from "./audit/audit-log";
 import { CognitoIdentityProvider } from "./auth/cognito/cognito-identity-provider";
 import { CognitoAdmin } from "./auth/cognito/cognito-admin";
 import type { IdentityAdmin, IdentityProvider } from "./auth/identity-provider";
 import { createServices, type Services } from "./auth/services";
+import { loginFailureLimiter } from "./policy/address-limiter";
 import type { CognitoSettings, Config } from "./config";
 import { createAccessTokenVerifier, type AccessTokenVerifier } from "./context/token-verifier";
 import { createGateway, listen, type RunningGateway } from "./server";
@@ -36,7 +37,7 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger(settings.logLevel);
   const store = overrides.store ?? (settings.redisUrl ? new RedisStore({ url: settings.redisUrl }) : new MemoryStore(clock));
-  const auditSink = overrides.auditSink ?? new JsonlFileSink(settings.auditLogFile);
+  const auditSink = overrides.auditSink ?? new HashChainedFileSink(settings.auditLogFile);
   const { cognito } = settings;
   const cognitoIdp = new CognitoIdentityProvider({
     clientId: cognito.clientId,
@@ -62,6 +63,8 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     challengeTtlSeconds: settings.challengeTtlSeconds,
     sessionMaxAgeSeconds: settings.sessionMaxAgeSeconds,
     totpIssuer: settings.totpIssuer,
+    policy: settings.policy,
+    loginFailuresByAddress: loginFailureLimiter(store, settings.policy.loginFailuresPerAddress),
   });
   const gateway = await createGateway({ verifier, store, idp, services, audit, logger, dev: settings.dev });
   const running = await listen(gateway, settings.port, settings.host);

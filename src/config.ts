@@ -16,6 +16,12 @@ export const envSchema = {
   CHALLENGE_TTL_SECONDS: { schema: positiveSeconds.max(300).default(300), help: "Lifetime of a login challenge handle (at most 300)." },
   SESSION_MAX_AGE_SECONDS: { schema: positiveSeconds.default(30 * 24 * 3600), help: "How long the gateway remembers a login session (match the app client's refresh-token validity)." },
   AUDIT_LOG_FILE: { schema: z.string().min(1).default("audit.jsonl"), help: "Append-only JSON Lines audit log." },
+  LOCKOUT_THRESHOLD: { schema: z.coerce.number().int().min(1).max(100).default(5), help: "Consecutive failed logins (password or MFA code) that lock an account." },
+  LOCKOUT_DURATION_SECONDS: { schema: z.coerce.number().int().min(0).default(900), help: "How long a lock lasts; 0 = until an administrator unlocks." },
+  LOGIN_FAILURES_PER_ADDRESS: { schema: z.coerce.number().int().min(1).default(100), help: "Failed logins one client address may make per 15 minutes, across all accounts." },
+  IDLE_TIMEOUT_SECONDS: { schema: positiveSeconds.default(900), help: "A session unused this long is logged off." },
+  PASSWORD_MAX_AGE_DAYS: { schema: z.coerce.number().int().min(1).default(90), help: "Passwords older than this must be changed at the next login." },
+  PASSWORD_HISTORY_SIZE: { schema: z.coerce.number().int().min(0).max(24).default(5), help: "How many previous passwords may not be reused." },
   TOTP_ISSUER: { schema: z.string().min(1).max(64).regex(/^[^:]+$/, "a name without ':'").default("Auth Gateway"), help: "Issuer name shown in authenticator apps." },
   REDIS_URL: { schema: z.string().regex(/^rediss?:\/\//, "a redis:// or rediss:// URL").optional(), help: "Shared state store; unset = in-process memory store (single instance)." },
   COGNITO_USER_POOL_ID: { schema: z.string().regex(/^[a-z]{2}-[a-z]+-\d_[0-9A-Za-z]+$/, "a pool id like eu-west-1_AbC123").optional(), help: "AWS mode: the user pool. Unset = dev mode with an embedded cognito-local." },
@@ -40,6 +46,16 @@ type CommonConfig = {
   auditLogFile: string;
   totpIssuer: string;
   redisUrl: string | undefined;
+  policy: PolicySettings;
+};
+
+export type PolicySettings = {
+  lockoutThreshold: number;
+  lockoutDurationSeconds: number;
+  loginFailuresPerAddress: number;
+  idleTimeoutSeconds: number;
+  passwordMaxAgeDays: number;
+  passwordHistorySize: number;
 };
 
 export type CognitoSettings = {
@@ -90,6 +106,14 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
     auditLogFile: env.AUDIT_LOG_FILE,
     totpIssuer: env.TOTP_ISSUER,
     redisUrl: env.REDIS_URL,
+    policy: {
+      lockoutThreshold: env.LOCKOUT_THRESHOLD,
+      lockoutDurationSeconds: env.LOCKOUT_DURATION_SECONDS,
+      loginFailuresPerAddress: env.LOGIN_FAILURES_PER_ADDRESS,
+      idleTimeoutSeconds: env.IDLE_TIMEOUT_SECONDS,
+      passwordMaxAgeDays: env.PASSWORD_MAX_AGE_DAYS,
+      passwordHistorySize: env.PASSWORD_HISTORY_SIZE,
+    },
   };
   if (!aws) {
     for (const key of ["COGNITO_CLIENT_ID", "COGNITO_CLIENT_SECRET", "COGNITO_ENDPOINT"] as const) {

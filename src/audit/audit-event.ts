@@ -28,7 +28,11 @@ export type AuditEventType =
   | "ADMIN_REMOVE_FROM_GROUP"
   | "ADMIN_GLOBAL_SIGN_OUT"
   | "ADMIN_RESET_MFA"
-  | "ADMIN_LIST_USERS";
+  | "ADMIN_LIST_USERS"
+  | "ADMIN_UNLOCK_USER"
+  | "LOCKOUT"
+  | "IDLE_TIMEOUT"
+  | "PASSWORD_EXPIRED_CHANGE";
 
 export type AuditOutcome = "SUCCESS" | "FAILURE" | "CHALLENGE";
 

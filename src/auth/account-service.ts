@@ -2,19 +2,22 @@ import type { AuditEvent, RequestMeta } from "../audit/audit-event";
 import type { AuditLog } from "../audit/audit-log";
 import { audited, bestEffort } from "../audit/audited";
 import { ErrorCode, GatewayError } from "../errors/error-codes";
-import { assertPasswordPolicy } from "../policy/password-policy";
+import type { Lockout } from "../policy/lockout";
+import type { Passwords } from "../policy/passwords";
 import type { StateStore } from "../store/state-store";
-import { subForEmail, updateAccount } from "./account-records";
+import { updateAccount } from "./account-records";
 import type { Identity } from "./identity";
 import type { IdentityAdmin, IdentityProvider } from "./identity-provider";
 import type { SessionRegistry, SessionSummary } from "./session-registry";
 
 export type AccountServiceDeps = {
   idp: IdentityProvider;
-  admin: Pick<IdentityAdmin, "globalSignOut">;
+  admin: Pick<IdentityAdmin, "globalSignOut" | "findSub">;
   store: StateStore;
   audit: Pick<AuditLog, "record">;
   sessions: SessionRegistry;
+  lockout: Pick<Lockout, "guardPassword" | "unlock">;
+  passwords: Passwords;
   sessionMaxAgeSeconds: number;
 };
 
@@ -39,14 +42,19 @@ export class AccountService {
     }));
   }
 
-  /** Sets the new password, then ends every session of the account, at the gateway and at the provider. */
+  /**
+   * Sets the new password (policy and history first), then ends every session of the account, at the
+   * gateway and at the provider, and lifts a lockout: the code proved control of the mailbox.
+   */
   confirmForgotPassword(email: string, code: string, newPassword: string, meta: RequestMeta): Promise<void> {
     return this.run(meta, { event: "PASSWORD_RESET", outcome: "SUCCESS" }, async () => {
-      assertPasswordPolicy(newPassword, email);
+      // Unknown emails go on to Cognito, which answers CODE_MISMATCH exactly as for a wrong code.
+      const sub = await this.deps.admin.findSub(email);
+      await this.deps.passwords.assertAcceptable(sub, email, newPassword);
       await this.deps.idp.confirmForgotPassword(email, code, newPassword);
-      // Only accounts that logged in through the gateway have sessions here; they are the ones we know.
-      const sub = await subForEmail(this.deps.store, email);
       if (!sub) return { result: undefined };
+      await this.deps.passwords.recordSet(sub, newPassword);
+      await this.deps.lockout.unlock(email, sub);
       await this.deps.sessions.endAll(sub);
       return { result: undefined, audit: { subject: sub, ...(await bestEffort(() => this.deps.admin.globalSignOut(sub), "PROVIDER_SIGN_OUT")) } };
     });
@@ -55,9 +63,12 @@ export class AccountService {
   /** Changes the password and ends the caller's other sessions; this one stays signed in. */
   changePassword(caller: Caller, currentPassword: string, newPassword: string, meta: RequestMeta): Promise<void> {
     return this.run(meta, { event: "PASSWORD_CHANGE", outcome: "SUCCESS", ...subjectOf(caller) }, async () => {
-      assertPasswordPolicy(newPassword, caller.identity.account.email);
+      const { sub, account } = caller.identity;
       if (newPassword === currentPassword) throw new GatewayError(ErrorCode.PASSWORD_POLICY_VIOLATION, { rules: ["differentFromCurrent"] });
-      await this.deps.idp.changePassword(caller.accessToken, currentPassword, newPassword);
+      await this.deps.passwords.assertAcceptable(sub, account.email, newPassword);
+      // A wrong current password counts towards the lockout like a failed login.
+      await this.deps.lockout.guardPassword(account.email, meta, () => this.deps.idp.changePassword(caller.accessToken, currentPassword, newPassword));
+      await this.deps.passwords.recordSet(sub, newPassword);
       const ended = await this.deps.sessions.endAll(caller.identity.sub, caller.identity.sessionId);
       return { result: undefined, audit: { reason: `OTHER_SESSIONS_ENDED:${ended}` } };
     });

@@ -2,6 +2,7 @@ import type { AuditEvent, AuditEventType, RequestMeta } from "../audit/audit-eve
 import type { AuditLog } from "../audit/audit-log";
 import { audited, bestEffort } from "../audit/audited";
 import { ErrorCode, GatewayError } from "../errors/error-codes";
+import type { Lockout } from "../policy/lockout";
 import type { StateStore } from "../store/state-store";
 import { setFlags } from "./account-records";
 import type { Identity } from "./identity";
@@ -13,6 +14,7 @@ export type AdminServiceDeps = {
   store: StateStore;
   audit: Pick<AuditLog, "record">;
   sessions: SessionRegistry;
+  lockout: Pick<Lockout, "unlock">;
 };
 
 export type UsersQuery = { emailPrefix: string | undefined; first: number; after: string | undefined };
@@ -79,6 +81,15 @@ export class AdminService {
     return this.act(actor, meta, "ADMIN_RESET_MFA", sub, async () => {
       await this.deps.admin.resetMfa(sub);
       return { result: undefined, audit: await this.signOut(sub) };
+    });
+  }
+
+  /** Lifts a lockout (the only way out when LOCKOUT_DURATION_SECONDS is 0). */
+  unlockUser(actor: Identity, sub: string, meta: RequestMeta): Promise<void> {
+    return this.act(actor, meta, "ADMIN_UNLOCK_USER", sub, async () => {
+      const user = await this.deps.admin.getUser(sub);
+      await this.deps.lockout.unlock(user.email, sub);
+      return { result: undefined };
     });
   }
 

@@ -17,6 +17,8 @@ export type ChallengeState = Common &
     | { stage: "MFA_SETUP_VERIFY"; via: EnrolmentVia; attemptsLeft: number; purpose: "enrol" | "reset" }
     | { stage: "SOFTWARE_TOKEN_MFA"; session: string; attemptsLeft: number }
     | { stage: "NEW_PASSWORD_REQUIRED"; session: string }
+    /** The password was right but too old: a new one is set before any MFA step or token. */
+    | { stage: "PASSWORD_EXPIRED" }
   );
 
 export type ChallengeStage = ChallengeState["stage"];

@@ -33,8 +33,8 @@ export type UserProfile = {
 export type SignUpInput = { email: string; password: string; givenName?: string | undefined; familyName?: string | undefined };
 
 export interface IdentityProvider {
-  /** Resolves for a new account; rejects with INTERNAL `USERNAME_EXISTS` for an existing one (masked by the service). */
-  signUp(input: SignUpInput): Promise<void>;
+  /** Resolves with the new account's sub; rejects with AccountExistsError for an existing one (masked by the service). */
+  signUp(input: SignUpInput): Promise<{ sub: string }>;
   confirmSignUp(email: string, code: string): Promise<void>;
   resendConfirmationCode(email: string): Promise<void>;
   passwordAuth(email: string, password: string): Promise<ProviderAuthResult>;
@@ -93,6 +93,10 @@ export type UserPage = { users: DirectoryUser[]; nextToken: string | undefined }
 export interface IdentityAdmin {
   createUser(input: { email: string; givenName?: string | undefined; familyName?: string | undefined }): Promise<DirectoryUser>;
   getUser(sub: string): Promise<DirectoryUser & { groups: AppGroup[] }>;
+  /** The sub of the account with this email, or undefined. */
+  findSub(email: string): Promise<string | undefined>;
+  /** Sets a permanent password (after the gateway has checked the old one and the policy). */
+  setPassword(sub: string, password: string): Promise<void>;
   setEnabled(sub: string, enabled: boolean): Promise<void>;
   addToGroup(sub: string, group: AppGroup): Promise<void>;
   removeFromGroup(sub: string, group: AppGroup): Promise<void>;

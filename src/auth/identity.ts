@@ -12,6 +12,8 @@ export type Identity = {
   /** Access-token expiry, epoch seconds. */
   expiresAt: number;
   account: AccountRecord;
-  /** Set by an administrator (checked by isActive on every request). */
+  /** isActive refuses the caller when any of these is true (all read from the store on every request). */
   disabled: boolean;
+  locked: boolean;
+  passwordExpired: boolean;
 };

@@ -1,6 +1,9 @@
 import type { RequestMeta } from "../audit/audit-event";
 import type { Audited } from "../audit/audited";
 import { ErrorCode, GatewayError } from "../errors/error-codes";
+import type { IdleTimeout } from "../policy/idle-timeout";
+import type { Lockout } from "../policy/lockout";
+import type { PasswordRotation } from "../policy/password-rotation";
 import type { StateStore } from "../store/state-store";
 import { readFlags, saveAccount } from "./account-records";
 import type { AuthOutcome } from "./auth-outcome";
@@ -20,6 +23,9 @@ export type LoginCompletionDeps = {
   idp: Pick<IdentityProvider, "getProfile">;
   store: StateStore;
   sessions: SessionRegistry;
+  idle: IdleTimeout;
+  lockout: Pick<Lockout, "succeeded">;
+  rotation: Pick<PasswordRotation, "startIfUnknown">;
   sessionMaxAgeSeconds: number;
 };
 
@@ -28,14 +34,16 @@ export class LoginCompletion {
   constructor(private readonly deps: LoginCompletionDeps) {}
 
   async complete(tokens: ProviderTokens, meta: RequestMeta): Promise<Audited<AuthOutcome> & { sessionId: string; sub: string }> {
-    const { idp, store, sessions, sessionMaxAgeSeconds } = this.deps;
+    const { idp, store, sessions, idle, lockout, rotation, sessionMaxAgeSeconds } = this.deps;
     const claims = decodeIssuedAccessToken(tokens.accessToken);
     const profile = await idp.getProfile(tokens.accessToken);
     if (!profile.mfaEnabled) throw internalError("tokens reached the end of a login without TOTP enabled");
     // Disabled by an administrator: refused like a wrong password, as real Cognito does.
     if ((await readFlags(store, claims.sub)).disabled) throw new GatewayError(ErrorCode.INVALID_CREDENTIALS);
     await saveAccount(store, profile, claims.groups, sessionMaxAgeSeconds);
+    await Promise.all([lockout.succeeded(profile.email), rotation.startIfUnknown(claims.sub)]);
     const sessionId = await sessions.open(claims, tokens.refreshToken, meta);
+    await idle.start(sessionId);
     return { result: { tokens }, sessionId, sub: claims.sub, audit: { subject: claims.sub, sessionId, clientId: claims.clientId } };
   }
 }

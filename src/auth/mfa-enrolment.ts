@@ -42,8 +42,10 @@ export class MfaEnrolment {
     return this.run(meta, { event: "MFA_SETUP_COMPLETE", outcome: "SUCCESS" }, async () => {
       const state = await this.deps.handles.take(handle, "MFA_SETUP_VERIFY");
       const { via, purpose } = state;
-      await claimTotpCode(this.deps.store, state.email.toLowerCase(), code);
-      const verified = await this.deps.handles.retryOnWrongCode(handle, state, () => this.deps.idp.verifySoftwareToken(credentialOf(via), code));
+      const verified = await this.deps.lockout.guardCode(state.email, meta, async () => {
+        await claimTotpCode(this.deps.store, state.email.toLowerCase(), code);
+        return this.deps.handles.retryOnWrongCode(handle, state, () => this.deps.idp.verifySoftwareToken(credentialOf(via), code));
+      });
       let tokens: ProviderTokens;
       if (via.kind === "held") tokens = via.tokens;
       else tokens = tokensOf(await this.deps.idp.answerMfaSetup(state.username, verified.session ?? via.session));
@@ -64,10 +66,12 @@ export class MfaEnrolment {
     const event: AuditEvent = { event: "MFA_RESET_BEGIN", outcome: "SUCCESS", subject: identity.sub, sessionId: identity.sessionId };
     return this.run(meta, event, async () => {
       const email = identity.account.email;
-      const answer = await this.deps.idp.passwordAuth(email, currentPassword);
+      const answer = await this.deps.lockout.guardPassword(email, meta, () => this.deps.idp.passwordAuth(email, currentPassword));
       if (answer.kind !== "challenge" || answer.name !== "SOFTWARE_TOKEN_MFA") throw new GatewayError(ErrorCode.INVALID_CREDENTIALS);
-      await claimTotpCode(this.deps.store, email.toLowerCase(), code);
-      const tokens = tokensOf(await this.deps.idp.answerSoftwareTokenMfa(answer.username, answer.session, code));
+      const tokens = await this.deps.lockout.guardCode(email, meta, async () => {
+        await claimTotpCode(this.deps.store, email.toLowerCase(), code);
+        return tokensOf(await this.deps.idp.answerSoftwareTokenMfa(answer.username, answer.session, code));
+      });
       return { result: await this.associate({ email, username: answer.username, via: { kind: "held", tokens }, purpose: "reset" }) };
     });
   }

@@ -1,4 +1,11 @@
+import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import type { AuditLog } from "../audit/audit-log";
+import type { PolicySettings } from "../config";
+import { IdleTimeout } from "../policy/idle-timeout";
+import { Lockout } from "../policy/lockout";
+import { PasswordHistory } from "../policy/password-history";
+import { PasswordRotation } from "../policy/password-rotation";
+import { Passwords } from "../policy/passwords";
 import type { Clock } from "../shared/clock";
 import type { StateStore } from "../store/state-store";
 import { AccountService } from "./account-service";
@@ -19,21 +26,49 @@ export type ServiceDeps = {
   challengeTtlSeconds: number;
   sessionMaxAgeSeconds: number;
   totpIssuer: string;
+  policy: PolicySettings;
+  /** Failed logins per client address (rate-limiter-flexible over the same memory or Redis). */
+  loginFailuresByAddress: RateLimiterAbstract;
 };
 
-export type Services = { auth: AuthService; mfa: MfaEnrolment; account: AccountService; admin: AdminService; sessions: SessionRegistry };
+export type Services = {
+  auth: AuthService;
+  mfa: MfaEnrolment;
+  account: AccountService;
+  admin: AdminService;
+  sessions: SessionRegistry;
+  idle: IdleTimeout;
+  passwords: Passwords;
+};
 
-/** Wires the services over one store, one set of challenge handles and one session registry. */
+/** Activity is written at most this often per session (never more than a tenth of the timeout). */
+const activityWriteInterval = (idleTimeoutSeconds: number) => Math.max(1, Math.min(60, Math.floor(idleTimeoutSeconds / 10)));
+
+/** Wires the services and policies over one store, one set of challenge handles and one session registry. */
 export const createServices = (deps: ServiceDeps): Services => {
-  const { idp, admin, store, clock, audit, sessionMaxAgeSeconds } = deps;
+  const { idp, admin, store, clock, audit, sessionMaxAgeSeconds, policy } = deps;
   const handles = new ChallengeHandles({ store, clock, ttlSeconds: deps.challengeTtlSeconds });
   const sessions = new SessionRegistry({ store, clock, sessionMaxAgeSeconds });
-  const completion = new LoginCompletion({ idp, store, sessions, sessionMaxAgeSeconds });
+  const idle = new IdleTimeout({ store, clock, idleTimeoutSeconds: policy.idleTimeoutSeconds, writeIntervalSeconds: activityWriteInterval(policy.idleTimeoutSeconds) });
+  const lockout = new Lockout({
+    store,
+    audit,
+    settings: { threshold: policy.lockoutThreshold, durationSeconds: policy.lockoutDurationSeconds },
+    perAddress: deps.loginFailuresByAddress,
+  });
+  const passwords = new Passwords({
+    history: new PasswordHistory({ store, size: policy.passwordHistorySize }),
+    rotation: new PasswordRotation({ store, clock, maxAgeDays: policy.passwordMaxAgeDays }),
+  });
+  const completion = new LoginCompletion({ idp, store, sessions, idle, lockout, rotation: passwords.rotation, sessionMaxAgeSeconds });
+  const flow = { idp, admin, store, audit, handles, sessions, completion, lockout, passwords };
   return {
     sessions,
-    auth: new AuthService({ idp, store, audit, handles, sessions, completion }),
-    mfa: new MfaEnrolment({ idp, store, audit, handles, sessions, completion, totpIssuer: deps.totpIssuer }),
-    account: new AccountService({ idp, admin, store, audit, sessions, sessionMaxAgeSeconds }),
-    admin: new AdminService({ admin, store, audit, sessions }),
+    idle,
+    passwords,
+    auth: new AuthService(flow),
+    mfa: new MfaEnrolment({ ...flow, totpIssuer: deps.totpIssuer }),
+    account: new AccountService({ idp, admin, store, audit, sessions, lockout, passwords, sessionMaxAgeSeconds }),
+    admin: new AdminService({ admin, store, audit, sessions, lockout }),
   };
 };

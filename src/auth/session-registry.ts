@@ -26,10 +26,6 @@ const userSessionsKey = (sub: string) => `user-sessions:${sub}`;
 export class SessionRegistry {
   constructor(private readonly deps: { store: StateStore; clock: Clock; sessionMaxAgeSeconds: number }) {}
 
-  private secondsUntil(exp: number): number {
-    return Math.max(1, exp - epochSeconds(this.deps.clock));
-  }
-
   /** The key the per-request check reads for a verified access token. */
   static liveKeyFor(claims: Pick<AccessClaims, "jti" | "originJti">): string {
     return liveKey(tokenSessionKey(claims));
@@ -44,7 +40,8 @@ export class SessionRegistry {
       await store.set(refreshKey(refreshToken), JSON.stringify({ sub: claims.sub, sessionId } satisfies RefreshRecord), ttl);
     }
     await store.set(sessionKey(sessionId), JSON.stringify(record), ttl);
-    await store.set(liveKey(tokenKey), sessionId, claims.originJti ? ttl : this.secondsUntil(claims.exp));
+    // Token expiry is aws-jwt-verify's check; the live key only has to go when the session does.
+    await store.set(liveKey(tokenKey), sessionId, ttl);
   }
 
   async open(claims: AccessClaims, refreshToken: string | undefined, meta: RequestMeta): Promise<string> {

@@ -7,6 +7,10 @@ import { accountKey, flagsKey, parseAccount, parseFlags } from "../auth/account-
 import type { Services } from "../auth/services";
 import type { Identity } from "../auth/identity";
 import { SessionRegistry } from "../auth/session-registry";
+import { tokenSessionKey } from "../auth/token-claims";
+import { IdleTimeout } from "../policy/idle-timeout";
+import { lockedSubKey } from "../policy/lockout";
+import { PasswordRotation } from "../policy/password-rotation";
 import { ErrorCode, GatewayError, TokenRejection, tokenRejected } from "../errors/error-codes";
 import type { StateStore } from "../store/state-store";
 import { readBearerToken } from "./bearer-token";
@@ -15,7 +19,7 @@ import type { AccessTokenVerifier } from "./token-verifier";
 
 export type ContextDeps = {
   verifier: Pick<AccessTokenVerifier, "verify">;
-  store: Pick<StateStore, "getMany">;
+  store: Pick<StateStore, "getMany" | "get">;
   services: Services;
   audit: Pick<AuditLog, "record">;
 };
@@ -45,7 +49,7 @@ export const createContextBuilder =
     try {
       const token = readBearerToken(req.headersDistinct["authorization"]);
       if (token === undefined) return { ...base, identity: undefined, accessToken: undefined };
-      return { ...base, identity: await identify(deps, token), accessToken: token };
+      return { ...base, identity: await identify(deps, token, meta), accessToken: token };
     } catch (error) {
       const gatewayError = error instanceof GatewayError ? error : new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, {}, undefined, error);
       if (gatewayError.code === ErrorCode.UNAUTHENTICATED) {
@@ -55,13 +59,43 @@ export const createContextBuilder =
     }
   };
 
-const identify = async (deps: ContextDeps, token: string): Promise<Identity> => {
+/**
+ * One store round trip for everything isActive needs: the session is live and not idle, and the account
+ * is not disabled, locked or due a password change. Idle sessions are ended (and audited) here.
+ */
+const identify = async (deps: ContextDeps, token: string, meta: RequestMeta): Promise<Identity> => {
   const claims = await deps.verifier.verify(token);
-  const [sessionId, rawAccount, rawFlags] = await deps.store.getMany([SessionRegistry.liveKeyFor(claims), accountKey(claims.sub), flagsKey(claims.sub)]);
+  const tokenKey = tokenSessionKey(claims);
+  const { idle, sessions, passwords } = deps.services;
+  const [sessionId, rawAccount, rawFlags, tokenActivity, locked, passwordSetAt] = await deps.store.getMany([
+    SessionRegistry.liveKeyFor(claims),
+    accountKey(claims.sub),
+    flagsKey(claims.sub),
+    IdleTimeout.key(tokenKey),
+    lockedSubKey(claims.sub),
+    PasswordRotation.key(claims.sub),
+  ]);
   const account = parseAccount(rawAccount);
   // A session the gateway does not know (logged out, or a store that lost its state) is not accepted.
-  if (sessionId === undefined || account === undefined) {
-    throw tokenRejected(TokenRejection.TOKEN_REVOKED);
+  if (sessionId === undefined || account === undefined) throw tokenRejected(TokenRejection.TOKEN_REVOKED);
+  // cognito-local's refreshed tokens have their own jti: their session's activity is under the first one.
+  const lastActive = sessionId === tokenKey ? tokenActivity : await deps.store.get(IdleTimeout.key(sessionId));
+  if (idle.isIdle(lastActive)) {
+    await sessions.end(sessionId);
+    await deps.audit.record(meta, { event: "IDLE_TIMEOUT", outcome: "SUCCESS", subject: claims.sub, sessionId });
+    throw tokenRejected(TokenRejection.SESSION_IDLE);
   }
-  return { sub: claims.sub, sessionId, clientId: claims.clientId, groups: claims.groups, scopes: claims.scopes, expiresAt: claims.exp, account, disabled: parseFlags(rawFlags).disabled };
+  await idle.touch(sessionId, lastActive as string);
+  return {
+    sub: claims.sub,
+    sessionId,
+    clientId: claims.clientId,
+    groups: claims.groups,
+    scopes: claims.scopes,
+    expiresAt: claims.exp,
+    account,
+    disabled: parseFlags(rawFlags).disabled,
+    locked: locked !== undefined,
+    passwordExpired: passwords.rotation.isExpired(passwordSetAt),
+  };
 };

@@ -14,6 +14,8 @@ export enum ErrorCode {
   PASSWORD_POLICY_VIOLATION = "PASSWORD_POLICY_VIOLATION",
   SESSION_EXPIRED = "SESSION_EXPIRED",
   TOO_MANY_REQUESTS = "TOO_MANY_REQUESTS",
+  /** Too many failed logins for this email; the same for an unknown email, so it reveals nothing. */
+  ACCOUNT_LOCKED = "ACCOUNT_LOCKED",
   /** Administration only: the user does not exist (admins can list users, so this reveals nothing new). */
   NOT_FOUND = "NOT_FOUND",
   /** Administration only: an account with this email already exists. */
@@ -31,11 +33,15 @@ export enum TokenRejection {
   TOKEN_INVALID = "TOKEN_INVALID",
   TOKEN_EXPIRED = "TOKEN_EXPIRED",
   TOKEN_REVOKED = "TOKEN_REVOKED",
+  /** The session was not used for longer than the idle timeout. */
+  SESSION_IDLE = "SESSION_IDLE",
 }
 
 /** Why an authenticated caller is not active; sent as `extensions.reason` with FORBIDDEN. */
 export enum InactiveReason {
   ACCOUNT_DISABLED = "ACCOUNT_DISABLED",
+  ACCOUNT_LOCKED = "ACCOUNT_LOCKED",
+  PASSWORD_EXPIRED = "PASSWORD_EXPIRED",
 }
 
 const defaultMessages: Record<ErrorCode, string> = {
@@ -49,6 +55,7 @@ const defaultMessages: Record<ErrorCode, string> = {
   [ErrorCode.PASSWORD_POLICY_VIOLATION]: "The password does not meet the password policy.",
   [ErrorCode.SESSION_EXPIRED]: "The session has expired or is not valid; start again.",
   [ErrorCode.TOO_MANY_REQUESTS]: "Too many requests; try again later.",
+  [ErrorCode.ACCOUNT_LOCKED]: "Too many failed attempts: the account is locked for now.",
   [ErrorCode.NOT_FOUND]: "No such user.",
   [ErrorCode.ALREADY_EXISTS]: "An account with this email already exists.",
   [ErrorCode.SERVICE_UNAVAILABLE]: "The service is temporarily unavailable.",
@@ -87,6 +94,7 @@ const rejectionMessages: Record<TokenRejection, string> = {
   [TokenRejection.TOKEN_INVALID]: "The access token is not valid.",
   [TokenRejection.TOKEN_EXPIRED]: "The access token has expired; refresh it or log in again.",
   [TokenRejection.TOKEN_REVOKED]: "The session has ended; log in again.",
+  [TokenRejection.SESSION_IDLE]: "The session ended after a period of inactivity; log in again.",
 };
 
 /** UNAUTHENTICATED for a presented token, with the reason a client can act on. */

@@ -29,6 +29,7 @@ export const permissionMap = {
     forgotPassword: allow,
     confirmForgotPassword: allow,
     completeNewPassword: allow,
+    completeExpiredPassword: allow,
     changePassword: signedIn,
     resetMfa: signedIn,
     updateProfile: signedIn,
@@ -42,6 +43,7 @@ export const permissionMap = {
     adminRemoveUserFromGroup: administrator,
     adminGlobalSignOut: administrator,
     adminResetMfa: administrator,
+    adminUnlockUser: administrator,
   },
   // Result types are only reachable through the guarded root fields above.
   User: allow,

@@ -22,13 +22,21 @@ export const isAuthenticated = rule({ cache: "contextual" })(async (_parent, _ar
   ctx.identity ? true : denied(ctx, fieldOf(info), new GatewayError(ErrorCode.UNAUTHENTICATED)),
 );
 
-/** Active = authenticated, session live (checked while building the context) and account not disabled. */
+/**
+ * Active = authenticated with a live, not idle session (both checked while building the context), and an
+ * account that is not disabled, not locked and not due a password change.
+ */
 export const isActive = rule({ cache: "contextual" })(async (_parent, _args, ctx: GatewayContext, info: Info) => {
-  if (!ctx.identity) return denied(ctx, fieldOf(info), new GatewayError(ErrorCode.UNAUTHENTICATED));
-  if (ctx.identity.disabled) {
-    return denied(ctx, fieldOf(info), new GatewayError(ErrorCode.FORBIDDEN, { reason: InactiveReason.ACCOUNT_DISABLED }));
-  }
-  return true;
+  const identity = ctx.identity;
+  if (!identity) return denied(ctx, fieldOf(info), new GatewayError(ErrorCode.UNAUTHENTICATED));
+  const reason = identity.disabled
+    ? InactiveReason.ACCOUNT_DISABLED
+    : identity.locked
+      ? InactiveReason.ACCOUNT_LOCKED
+      : identity.passwordExpired
+        ? InactiveReason.PASSWORD_EXPIRED
+        : undefined;
+  return reason ? denied(ctx, fieldOf(info), new GatewayError(ErrorCode.FORBIDDEN, { reason })) : true;
 });
 
 /** From the verified `cognito:groups` claim, never from a client-supplied value. */

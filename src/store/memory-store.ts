@@ -70,6 +70,24 @@ export class MemoryStore implements StateStore {
     this.entries.delete(key);
   }
 
+  async increment(key: string, by: number, ttlSeconds: number): Promise<number> {
+    assertTtl(ttlSeconds);
+    const entry = this.live(key);
+    const value = Number(entry?.value ?? 0) + by;
+    this.entries.set(key, { value: String(value), expiresAt: entry?.expiresAt ?? this.clock.now() + ttlSeconds * 1000 });
+    return value;
+  }
+
+  async pushBounded(key: string, value: string, maxLength: number, ttlSeconds: number): Promise<void> {
+    assertTtl(ttlSeconds);
+    const current = JSON.parse(this.live(key)?.value ?? "[]") as string[];
+    this.entries.set(key, { value: JSON.stringify([value, ...current].slice(0, maxLength)), expiresAt: this.clock.now() + ttlSeconds * 1000 });
+  }
+
+  async list(key: string): Promise<string[]> {
+    return JSON.parse(this.live(key)?.value ?? "[]") as string[];
+  }
+
   async addToSet(key: string, member: string, ttlSeconds: number): Promise<void> {
     assertTtl(ttlSeconds);
     const entry = this.liveSet(key) ?? { members: new Set<string>(), expiresAt: 0 };

@@ -18,10 +18,12 @@ export type RedisStoreOptions = {
 /** Store shared by several gateway instances. Each operation is a single atomic Redis command. */
 export class RedisStore implements StateStore {
   private readonly redis: Redis;
+  readonly prefix: string;
 
   constructor(options: RedisStoreOptions) {
+    this.prefix = options.keyPrefix ?? "authgw:";
     this.redis = new Redis(options.url, {
-      keyPrefix: options.keyPrefix ?? "authgw:",
+      keyPrefix: this.prefix,
       commandTimeout: options.commandTimeoutMs ?? 1000,
       maxRetriesPerRequest: 1,
       enableOfflineQueue: true,
@@ -59,6 +61,24 @@ export class RedisStore implements StateStore {
     await this.redis.del(key).catch(unavailable);
   }
 
+  async increment(key: string, by: number, ttlSeconds: number): Promise<number> {
+    assertTtl(ttlSeconds);
+    // EXPIRE NX: only a new counter gets the TTL, so steady failures cannot keep a window open forever.
+    const results = await this.redis.multi().incrby(key, by).expire(key, ttlSeconds, "NX").exec().catch(unavailable);
+    const [error, value] = results?.[0] ?? [new Error("no result"), null];
+    if (error) unavailable(error);
+    return Number(value);
+  }
+
+  async pushBounded(key: string, value: string, maxLength: number, ttlSeconds: number): Promise<void> {
+    assertTtl(ttlSeconds);
+    await this.redis.multi().lpush(key, value).ltrim(key, 0, maxLength - 1).expire(key, ttlSeconds).exec().catch(unavailable);
+  }
+
+  async list(key: string): Promise<string[]> {
+    return this.redis.lrange(key, 0, -1).catch(unavailable);
+  }
+
   async addToSet(key: string, member: string, ttlSeconds: number): Promise<void> {
     assertTtl(ttlSeconds);
     await this.redis.multi().sadd(key, member).expire(key, ttlSeconds).exec().catch(unavailable);
@@ -70,6 +90,11 @@ export class RedisStore implements StateStore {
 
   async members(key: string): Promise<string[]> {
     return this.redis.smembers(key).catch(unavailable);
+  }
+
+  /** For libraries that speak Redis themselves (rate-limiter-flexible); they must use `prefix` too. */
+  get client(): Redis {
+    return this.redis;
   }
 
   async ping(): Promise<void> {

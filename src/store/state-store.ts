@@ -13,6 +13,12 @@ export interface StateStore {
   /** Atomically reads and deletes: of many concurrent takers, exactly one gets the value. */
   take(key: string): Promise<string | undefined>;
   delete(key: string): Promise<void>;
+  /** Atomically adds `by` (may be negative) and returns the new value; a new counter gets the TTL. */
+  increment(key: string, by: number, ttlSeconds: number): Promise<number>;
+  /** Prepends to a list, keeps the newest `maxLength` entries, renews the TTL (atomic). */
+  pushBounded(key: string, value: string, maxLength: number, ttlSeconds: number): Promise<void>;
+  /** A list, newest first; empty when there is none. */
+  list(key: string): Promise<string[]>;
   /** Adds a member to a set (atomic, safe under concurrency) and sets the set's TTL. */
   addToSet(key: string, member: string, ttlSeconds: number): Promise<void>;
   removeFromSet(key: string, member: string): Promise<void>;

@@ -4,21 +4,38 @@ import type { RedisStore } from "../../src/store/redis-store";
 import { FakeClock } from "../fakes/fake-clock";
 import { testRedisStore } from "../support/test-gateway";
 
-/** One contract, two implementations: whatever the gateway relies on must hold for both. */
-type Subject = { store: StateStore; expire(seconds: number): Promise<void>; cleanup(): Promise<void> };
+/**
+ * One contract, two implementations: whatever the gateway relies on must hold for both.
+ * `expiresIn(key, seconds)` checks that a key dies `seconds` from now without sleeping: the memory store
+ * runs on an injected clock; Redis keeps its own clock, so its stored TTL is read instead.
+ */
+type Subject = { store: StateStore; expiresIn(key: string, seconds: number): Promise<void>; cleanup(): Promise<void> };
 
 const memory = (): Subject => {
   const clock = new FakeClock();
   const store = new MemoryStore(clock, 0);
-  return { store, expire: async (s) => clock.advanceSeconds(s), cleanup: () => store.close() };
+  const present = async (key: string) => (await store.get(key)) !== undefined || (await store.members(key)).length > 0;
+  return {
+    store,
+    expiresIn: async (key, seconds) => {
+      clock.advanceSeconds(seconds - 1);
+      expect(await present(key)).toBe(true);
+      clock.advanceSeconds(1);
+      expect(await present(key)).toBe(false);
+    },
+    cleanup: () => store.close(),
+  };
 };
 
 const redis = (): Subject => {
   const store: RedisStore = testRedisStore();
-  // Redis expires on its own clock: TTL tests use 1 s keys and wait for them (the only real wait in the suite).
   return {
     store,
-    expire: (s) => new Promise((r) => setTimeout(r, s * 1000 + 100)),
+    expiresIn: async (key, seconds) => {
+      const ttl = await store.client.pttl(key);
+      expect(ttl).toBeGreaterThan((seconds - 1) * 1000);
+      expect(ttl).toBeLessThanOrEqual(seconds * 1000);
+    },
     cleanup: async () => {
       await store.clearPrefix();
       await store.close();
@@ -75,13 +92,10 @@ describe.each([
 
   it("expires entries after their TTL", async () => {
     const { store } = subject;
-    await store.set("short", "x", 1);
-    await store.setIfAbsent("short-nx", "x", 1);
-    await store.set("long", "y", 60);
-    await subject.expire(1);
-    expect(await store.getMany(["short", "short-nx", "long"])).toEqual([undefined, undefined, "y"]);
-    expect(await store.take("short")).toBeUndefined();
-    expect(await store.setIfAbsent("short-nx", "again", 1)).toBe(true);
+    await store.set("plain", "x", 30);
+    await subject.expiresIn("plain", 30);
+    await store.setIfAbsent("nx", "x", 20);
+    await subject.expiresIn("nx", 20);
   });
 
   it("keeps sets: add is idempotent, remove drops one member, a missing set is empty", async () => {
@@ -96,11 +110,30 @@ describe.each([
 
   it("expires a set with its TTL, renewed by each add", async () => {
     const { store } = subject;
-    await store.addToSet("gone", "x", 1);
-    await store.addToSet("kept", "y", 60);
-    await subject.expire(1);
-    expect(await store.members("gone")).toEqual([]);
-    expect(await store.members("kept")).toEqual(["y"]);
+    await store.addToSet("s", "x", 10);
+    await store.addToSet("s", "y", 40);
+    await subject.expiresIn("s", 40);
+  });
+
+  it("increments atomically: 50 concurrent increments give 1…50, each once", async () => {
+    const { store } = subject;
+    const values = await Promise.all(Array.from({ length: 50 }, () => store.increment("counter", 1, 60)));
+    expect([...values].sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(await store.increment("counter", -10, 60)).toBe(40);
+  });
+
+  it("gives a counter its TTL when it is created, not on every increment", async () => {
+    const { store } = subject;
+    await store.increment("window", 1, 30);
+    await store.increment("window", 1, 600);
+    await subject.expiresIn("window", 30);
+  });
+
+  it("keeps a bounded list, newest first", async () => {
+    const { store } = subject;
+    expect(await store.list("history")).toEqual([]);
+    for (const value of ["a", "b", "c", "d"]) await store.pushBounded("history", value, 3, 60);
+    expect(await store.list("history")).toEqual(["d", "c", "b"]);
   });
 
   it("refuses a TTL that is not a positive whole number of seconds", async () => {

@@ -1,26 +1,10 @@
-import { CognitoIdentityProvider } from "../../src/auth/cognito/cognito-identity-provider";
 import type { AuditRecord } from "../../src/audit/audit-event";
-import { localCredentials } from "../../src/dev/provision-local";
 import { LoginDocument, LogoutDocument, MeDocument, RefreshTokensDocument } from "../generated/graphql";
-import { testCognito, TEST_CODE } from "../setup/test-cognito";
+import { TEST_CODE } from "../setup/test-cognito";
+import { countingIdp } from "../support/counting-idp";
 import { dataOf, errorOf } from "../support/graphql-client";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
 import { enrolledUser, loginWithMfa, PASSWORD, registerConfirmed, uniqueEmail } from "../support/users";
-
-/** The real adapter, with a counter on every SDK call it makes. */
-const countingIdp = () => {
-  const cognito = testCognito();
-  const idp = new CognitoIdentityProvider({ clientId: cognito.clientId, clientSecret: undefined, region: "local", endpoint: cognito.endpoint, credentials: localCredentials });
-  const calls: string[] = [];
-  idp.client.middlewareStack.add(
-    (next, context) => async (args) => {
-      calls.push(String(context.commandName));
-      return next(args);
-    },
-    { step: "initialize" },
-  );
-  return { idp, calls };
-};
 
 describe("operations", () => {
   let gw: TestGateway;

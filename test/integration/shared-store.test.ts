@@ -1,4 +1,5 @@
 import { LoginDocument, LogoutDocument, MeDocument, RespondToMfaDocument } from "../generated/graphql";
+import { IdleTimeout } from "../../src/policy/idle-timeout";
 import { RedisStore } from "../../src/store/redis-store";
 import { dataOf, errorOf } from "../support/graphql-client";
 import { startTestGateway, testRedisStore, type TestGateway } from "../support/test-gateway";
@@ -30,6 +31,21 @@ describe("two gateway instances sharing Redis", () => {
     expect(errorOf(await a.run(MeDocument, {}, { token: tokens.accessToken })).extensions.reason).toBe("TOKEN_REVOKED");
   });
 
+  it("share lockouts: failures through one lock the account on the other", async () => {
+    const user = await enrolledUser(a);
+    for (const gw of [a, b, a, b, a]) expect(errorOf(await gw.run(LoginDocument, { email: user.email, password: "Wrong-Passw0rd-!!" })).extensions.code).toBe("INVALID_CREDENTIALS");
+    expect(errorOf(await b.run(LoginDocument, { email: user.email, password: PASSWORD })).extensions.code).toBe("ACCOUNT_LOCKED");
+  });
+
+  it("share idle logoff: a session one instance finds idle is ended for the other", async () => {
+    const user = await enrolledUser(a);
+    const sessionId = (await a.services.sessions.list(dataOf(await a.run(MeDocument, {}, { token: user.accessToken })).me.sub))[0]!.id;
+    // Stands for the activity key's TTL running out in Redis (the contract tests check Redis applies TTLs).
+    await store.delete(IdleTimeout.key(sessionId));
+    expect(errorOf(await b.run(MeDocument, {}, { token: user.accessToken })).extensions.reason).toBe("SESSION_IDLE");
+    expect(errorOf(await a.run(MeDocument, {}, { token: user.accessToken })).extensions.reason).toBe("TOKEN_REVOKED");
+  });
+
   it("lets only one instance use a handle when both race for it", async () => {
     const user = await enrolledUser(a);
     const session = dataOf(await a.run(LoginDocument, { email: user.email, password: PASSWORD })).login.challenge!.session;
@@ -43,9 +59,11 @@ describe("two gateway instances sharing Redis", () => {
 describe("an unreachable Redis", () => {
   it("fails closed with SERVICE_UNAVAILABLE within a bounded time, and /readyz says so", async () => {
     const dead = new RedisStore({ url: "redis://127.0.0.1:1", commandTimeoutMs: 300 });
+    const healthy = await startTestGateway();
+    const email = await registerConfirmed(healthy);
+    await healthy.close();
     const gw = await startTestGateway({ store: dead });
     try {
-      const email = await registerConfirmed(gw); // sign-up does not need the store; the login's challenge handle does
       const started = Date.now();
       const response = await gw.run(LoginDocument, { email, password: PASSWORD });
       expect(errorOf(response).extensions.code).toBe("SERVICE_UNAVAILABLE");

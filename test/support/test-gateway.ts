@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { startGateway, type GatewayOverrides, type GatewaySettings, type StartedGateway } from "../../src/app";
+import { loadConfig } from "../../src/config";
 import { MemorySink } from "../../src/audit/audit-log";
 import { localCredentials } from "../../src/dev/provision-local";
 import { silentLogger } from "../../src/shared/logger";
@@ -24,6 +25,8 @@ export const testSettings = (overrides: Partial<GatewaySettings> = {}): GatewayS
     auditLogFile: "unused-in-tests.jsonl",
     totpIssuer: "Test Gateway",
     redisUrl: undefined,
+    // The shipped defaults (lockout after 5, 15-minute idle logoff, 90-day rotation, history of 5).
+    policy: loadConfig({}).policy,
     dev: true,
     cognito: {
       userPoolId: cognito.userPoolId,

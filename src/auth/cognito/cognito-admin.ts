@@ -6,6 +6,7 @@ import {
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
   AdminRemoveUserFromGroupCommand,
+  AdminSetUserPasswordCommand,
   AdminSetUserMFAPreferenceCommand,
   AdminUserGlobalSignOutCommand,
   ListUsersCommand,
@@ -79,6 +80,21 @@ export class CognitoAdmin implements IdentityAdmin {
     );
     const names = (groups.Groups ?? []).map((g) => g.GroupName ?? "").filter((g): g is AppGroup => appGroups.includes(g));
     return { ...toDirectoryUser(user), groups: names };
+  }
+
+  async findSub(email: string): Promise<string | undefined> {
+    try {
+      const user = await this.options.client.send(new AdminGetUserCommand({ ...this.pool, Username: email }));
+      return toDirectoryUser(user).sub;
+    } catch (error) {
+      const translated = translateCognitoError(error, "admin");
+      if (translated instanceof GatewayError && translated.code === ErrorCode.NOT_FOUND) return undefined;
+      throw translated;
+    }
+  }
+
+  async setPassword(sub: string, password: string): Promise<void> {
+    await this.call(() => this.options.client.send(new AdminSetUserPasswordCommand({ ...this.pool, Username: sub, Password: password, Permanent: true })));
   }
 
   async setEnabled(sub: string, enabled: boolean): Promise<void> {

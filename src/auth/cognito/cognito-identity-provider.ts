@@ -108,15 +108,17 @@ export class CognitoIdentityProvider implements IdentityProvider {
     return { kind: "challenge", name: name as ProviderChallengeName, session: answer.Session, username };
   }
 
-  async signUp(input: SignUpInput): Promise<void> {
+  async signUp(input: SignUpInput): Promise<{ sub: string }> {
     const attributes = [
       { Name: "email", Value: input.email },
       ...(input.givenName ? [{ Name: "given_name", Value: input.givenName }] : []),
       ...(input.familyName ? [{ Name: "family_name", Value: input.familyName }] : []),
     ];
-    await this.call("signUp", () =>
+    const answer = await this.call("signUp", () =>
       this.client.send(new SignUpCommand({ ClientId: this.options.clientId, Username: input.email, Password: input.password, UserAttributes: attributes, ...this.secretHash(input.email) })),
     );
+    if (!answer.UserSub) throw malformed("the new user's sub");
+    return { sub: answer.UserSub };
   }
 
   async confirmSignUp(email: string, code: string): Promise<void> {

@@ -59,6 +59,12 @@ export class AdminResolver {
     return true;
   }
 
+  @Mutation(() => Boolean, { description: "Lifts a lockout (the only way out when LOCKOUT_DURATION_SECONDS is 0)." })
+  async adminUnlockUser(@Args(() => UserIdArgs) { userId }: UserIdArgs, @Ctx() ctx: GatewayContext): Promise<boolean> {
+    await ctx.services.admin.unlockUser(identityOf(ctx), userId, ctx.meta);
+    return true;
+  }
+
   @Query(() => UserConnection)
   async users(@Args(() => UsersArgs) { filter, first, after }: UsersArgs, @Ctx() ctx: GatewayContext): Promise<UserConnection> {
     const page = await ctx.services.admin.users(identityOf(ctx), { emailPrefix: filter?.emailPrefix, first, after }, ctx.meta);

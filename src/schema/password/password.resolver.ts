@@ -32,6 +32,11 @@ export class PasswordResolver {
     return true;
   }
 
+  @Mutation(() => AuthPayload, { description: "Answers PASSWORD_EXPIRED (older than PASSWORD_MAX_AGE_DAYS); the MFA step follows." })
+  async completeExpiredPassword(@Args(() => CompleteNewPasswordArgs) args: CompleteNewPasswordArgs, @Ctx() ctx: GatewayContext): Promise<AuthPayload> {
+    return toPayload(await ctx.services.auth.completeExpiredPassword(args.session, args.newPassword, ctx.meta));
+  }
+
   @Mutation(() => AuthPayload, { description: "Answers NEW_PASSWORD_REQUIRED (first login of an invited user); MFA setup follows." })
   async completeNewPassword(@Args(() => CompleteNewPasswordArgs) args: CompleteNewPasswordArgs, @Ctx() ctx: GatewayContext): Promise<AuthPayload> {
     return toPayload(await ctx.services.auth.completeNewPassword(args.session, args.newPassword, ctx.meta));

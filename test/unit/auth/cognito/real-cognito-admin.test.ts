@@ -13,6 +13,8 @@ import {
   AdminListGroupsForUserCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { mockClient } from "aws-sdk-client-mock";
+import { RateLimiterMemory } from "rate-limiter-flexible";
+import { loadConfig } from "../../../../src/config";
 import { AuditLog, MemorySink } from "../../../../src/audit/audit-log";
 import { CognitoAdmin } from "../../../../src/auth/cognito/cognito-admin";
 import { CognitoIdentityProvider } from "../../../../src/auth/cognito/cognito-identity-provider";
@@ -45,6 +47,8 @@ const setup = (emulator = false) => {
     challengeTtlSeconds: 300,
     sessionMaxAgeSeconds: 3600,
     totpIssuer: "Test",
+    policy: loadConfig({}).policy,
+    loginFailuresByAddress: new RateLimiterMemory({ points: 100, duration: 900 }),
   });
   return { cognito, services };
 };
@@ -85,6 +89,7 @@ describe("administration against real Cognito (mocked)", () => {
     const world = setup();
     const { cognito, services } = world;
     await signIn(world);
+    cognito.on(AdminGetUserCommand).resolves({ Username: sub, UserAttributes: profile.UserAttributes });
     cognito.on(ConfirmForgotPasswordCommand).resolves({});
     cognito.on(AdminUserGlobalSignOutCommand).resolves({});
     await services.account.confirmForgotPassword(email, "123456", "New-Strong-Passw0rd", meta);

@@ -10,6 +10,8 @@ import {
   VerifySoftwareTokenCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { mockClient } from "aws-sdk-client-mock";
+import { RateLimiterMemory } from "rate-limiter-flexible";
+import { loadConfig } from "../../../../src/config";
 import { AuditLog, MemorySink } from "../../../../src/audit/audit-log";
 import { CognitoAdmin } from "../../../../src/auth/cognito/cognito-admin";
 import { CognitoIdentityProvider } from "../../../../src/auth/cognito/cognito-identity-provider";
@@ -39,7 +41,7 @@ const setup = () => {
   const sink = new MemorySink();
   const clock = new FakeClock();
   const admin = new CognitoAdmin({ client, userPoolId: "eu-west-1_Pool" });
-  const services = createServices({ idp, admin, store: new MemoryStore(clock, 0), clock, audit: new AuditLog({ sink, clock }), challengeTtlSeconds: 300, sessionMaxAgeSeconds: 3600, totpIssuer: "Test" });
+  const services = createServices({ idp, admin, store: new MemoryStore(clock, 0), clock, audit: new AuditLog({ sink, clock }), challengeTtlSeconds: 300, sessionMaxAgeSeconds: 3600, totpIssuer: "Test", policy: loadConfig({}).policy, loginFailuresByAddress: new RateLimiterMemory({ points: 100, duration: 900 }) });
   return { cognito, auth: services.auth, mfa: services.mfa, services, sink };
 };
 

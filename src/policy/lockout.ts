@@ -1,0 +1,117 @@
+import type { RateLimiterAbstract } from "rate-limiter-flexible";
+import type { RequestMeta } from "../audit/audit-event";
+import type { AuditLog } from "../audit/audit-log";
+import { ErrorCode, GatewayError } from "../errors/error-codes";
+import { subForEmail } from "../auth/account-records";
+import { sha256 } from "../shared/digest";
+import type { StateStore } from "../store/state-store";
+
+export type LockoutSettings = {
+  /** Consecutive failures (wrong password or wrong MFA code) that lock the account. */
+  threshold: number;
+  /** How long a lock lasts; 0 = until an administrator unlocks. */
+  durationSeconds: number;
+};
+
+/** "Until an administrator unlocks" still needs a TTL in the store. */
+const indefinitely = 10 * 365 * 24 * 3600;
+/** Failures are counted within this window when locks do not expire on their own. */
+const defaultWindowSeconds = 900;
+
+/** Keyed by the email as typed (normalised), so unknown emails lock exactly like real accounts. */
+const accountRef = (email: string) => sha256(email.trim().toLowerCase());
+const failuresKey = (email: string) => `lockout:failures:${accountRef(email)}`;
+const lockedKey = (email: string) => `lockout:locked:${accountRef(email)}`;
+/** The same lock by account, for the per-request isActive check (which knows the sub, not the email). */
+export const lockedSubKey = (sub: string) => `lockout:locked-sub:${sub}`;
+
+const isBadCredential = (error: unknown) =>
+  error instanceof GatewayError && (error.code === ErrorCode.INVALID_CREDENTIALS || error.code === ErrorCode.CODE_MISMATCH);
+
+/**
+ * Account lockout, enforced by the gateway before Cognito is asked (Cognito's own lockout is fixed and
+ * not configurable). An attempt takes a slot first, atomically, so however many run at once, at most
+ * `threshold` of them reach Cognito and exactly one sets the lock.
+ */
+export class Lockout {
+  private readonly lockSeconds: number;
+  private readonly windowSeconds: number;
+
+  constructor(
+    private readonly deps: {
+      store: Pick<StateStore, "get" | "increment" | "set" | "setIfAbsent" | "delete">;
+      audit: Pick<AuditLog, "record">;
+      settings: LockoutSettings;
+      /** Failed logins per client address (rate-limiter-flexible), so one address cannot spray accounts. */
+      perAddress: RateLimiterAbstract;
+    },
+  ) {
+    this.lockSeconds = deps.settings.durationSeconds || indefinitely;
+    this.windowSeconds = deps.settings.durationSeconds || defaultWindowSeconds;
+  }
+
+  private locked(): GatewayError {
+    return new GatewayError(ErrorCode.ACCOUNT_LOCKED, this.deps.settings.durationSeconds ? { retryAfterSeconds: this.deps.settings.durationSeconds } : {});
+  }
+
+  async assertNotLocked(email: string): Promise<void> {
+    if ((await this.deps.store.get(lockedKey(email))) !== undefined) throw this.locked();
+  }
+
+  private async assertAddressAllowed(meta: RequestMeta): Promise<void> {
+    const state = await this.deps.perAddress.get(meta.ip ?? "unknown");
+    if (state && state.consumedPoints >= this.deps.perAddress.points) {
+      throw new GatewayError(ErrorCode.TOO_MANY_REQUESTS, { retryAfterSeconds: Math.ceil(state.msBeforeNext / 1000) });
+    }
+  }
+
+  /** Counts one failure; the one that reaches the threshold sets the lock (and audits it, once). */
+  private async failed(email: string, count: number, meta: RequestMeta): Promise<void> {
+    await this.deps.perAddress.penalty(meta.ip ?? "unknown", 1).catch(() => {});
+    if (count < this.deps.settings.threshold) return;
+    if (await this.deps.store.setIfAbsent(lockedKey(email), "1", this.lockSeconds)) {
+      // The counter lives as long as the lock, so both end together.
+      await this.deps.store.set(failuresKey(email), String(count), this.lockSeconds);
+      const sub = await subForEmail(this.deps.store, email);
+      if (sub) await this.deps.store.set(lockedSubKey(sub), "1", this.lockSeconds);
+      await this.deps.audit.record(meta, { event: "LOCKOUT", outcome: "SUCCESS", reason: `FAILURES:${count}`, ...(sub && { subject: sub }) });
+    }
+  }
+
+  /** Wraps a password check (InitiateAuth, ChangePassword…): refused when locked, counted when wrong. */
+  async guardPassword<T>(email: string, meta: RequestMeta, check: () => Promise<T>): Promise<T> {
+    await this.assertNotLocked(email);
+    await this.assertAddressAllowed(meta);
+    const count = await this.deps.store.increment(failuresKey(email), 1, this.windowSeconds);
+    if (count > this.deps.settings.threshold) throw this.locked();
+    try {
+      const result = await check();
+      await this.deps.store.increment(failuresKey(email), -1, this.windowSeconds);
+      return result;
+    } catch (error) {
+      if (isBadCredential(error)) await this.failed(email, count, meta);
+      else await this.deps.store.increment(failuresKey(email), -1, this.windowSeconds);
+      throw error;
+    }
+  }
+
+  /** Wraps an MFA code check: a wrong code counts like a wrong password. */
+  async guardCode<T>(email: string, meta: RequestMeta, check: () => Promise<T>): Promise<T> {
+    await this.assertNotLocked(email);
+    try {
+      return await check();
+    } catch (error) {
+      if (isBadCredential(error)) await this.failed(email, await this.deps.store.increment(failuresKey(email), 1, this.windowSeconds), meta);
+      throw error;
+    }
+  }
+
+  /** A completed login clears the count. */
+  async succeeded(email: string): Promise<void> {
+    await this.deps.store.delete(failuresKey(email));
+  }
+
+  async unlock(email: string, sub: string): Promise<void> {
+    await Promise.all([this.deps.store.delete(lockedKey(email)), this.deps.store.delete(failuresKey(email)), this.deps.store.delete(lockedSubKey(sub))]);
+  }
+}

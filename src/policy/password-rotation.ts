@@ -1,0 +1,38 @@
+import { epochSeconds, type Clock } from "../shared/clock";
+import type { StateStore } from "../store/state-store";
+
+const keepSeconds = 10 * 365 * 24 * 3600;
+
+/**
+ * Password expiry (Cognito has none): the gateway records when each account last set a password and
+ * answers an expired one's login with the PASSWORD_EXPIRED challenge.
+ */
+export class PasswordRotation {
+  constructor(private readonly deps: { store: Pick<StateStore, "get" | "set" | "setIfAbsent">; clock: Clock; maxAgeDays: number }) {}
+
+  static key(sub: string): string {
+    return `password-set:${sub}`;
+  }
+
+  async recordSet(sub: string): Promise<void> {
+    await this.deps.store.set(PasswordRotation.key(sub), String(epochSeconds(this.deps.clock)), keepSeconds);
+  }
+
+  /**
+   * An account the gateway has no date for (created before it, or outside it) starts its clock at the
+   * first login seen.
+   */
+  async startIfUnknown(sub: string): Promise<void> {
+    await this.deps.store.setIfAbsent(PasswordRotation.key(sub), String(epochSeconds(this.deps.clock)), keepSeconds);
+  }
+
+  /** From the per-request read of `key(sub)`, or a direct read. */
+  isExpired(setAt: string | undefined): boolean {
+    if (setAt === undefined) return false;
+    return epochSeconds(this.deps.clock) - Number(setAt) >= this.deps.maxAgeDays * 86400;
+  }
+
+  async hasExpired(sub: string): Promise<boolean> {
+    return this.isExpired(await this.deps.store.get(PasswordRotation.key(sub)));
+  }
+}
