@@ -5,6 +5,7 @@ import type { IdentityAdmin, IdentityProvider } from "./auth/identity-provider";
 import { createServices, type Services } from "./auth/services";
 import { loginFailureLimiter } from "./policy/address-limiter";
 import type { CognitoSettings, Config } from "./config";
+import { withTokenCache, type CachedVerifier } from "./context/token-cache";
 import { createAccessTokenVerifier, type AccessTokenVerifier } from "./context/token-verifier";
 import { createGateway, listen, type RunningGateway } from "./server";
 import { systemClock, type Clock } from "./shared/clock";
@@ -30,7 +31,7 @@ export type GatewayOverrides = {
   verifier?: AccessTokenVerifier;
 };
 
-export type StartedGateway = RunningGateway & { services: Services; store: StateStore };
+export type StartedGateway = RunningGateway & { services: Services; store: StateStore; verifier: CachedVerifier };
 
 /** The composition root: settings → dependencies → listening server. */
 export const startGateway = async (settings: GatewaySettings, overrides: GatewayOverrides = {}): Promise<StartedGateway> => {
@@ -49,7 +50,10 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
   });
   const idp = overrides.idp ?? cognitoIdp;
   const admin = overrides.admin ?? new CognitoAdmin({ client: cognitoIdp.client, userPoolId: cognito.userPoolId, emulator: cognito.emulator });
-  const verifier = overrides.verifier ?? createAccessTokenVerifier({ issuer: cognito.issuer, jwksUri: cognito.jwksUri, clientId: cognito.clientId });
+  const verifier = withTokenCache(
+    overrides.verifier ?? createAccessTokenVerifier({ issuer: cognito.issuer, jwksUri: cognito.jwksUri, clientId: cognito.clientId }),
+    { maxEntries: settings.tokenCacheSize, clock },
+  );
   // Readiness needs the keys; a failure here is not fatal (/readyz reports it and verification retries).
   await verifier.hydrate().catch((error: unknown) => logger.warn({ err: String(error) }, "JWKS not loaded yet"));
 
@@ -72,6 +76,7 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     ...running,
     services,
     store,
+    verifier,
     close: async () => {
       await running.close();
       await auditSink.close?.();

@@ -22,6 +22,7 @@ export const envSchema = {
   IDLE_TIMEOUT_SECONDS: { schema: positiveSeconds.default(900), help: "A session unused this long is logged off." },
   PASSWORD_MAX_AGE_DAYS: { schema: z.coerce.number().int().min(1).default(90), help: "Passwords older than this must be changed at the next login." },
   PASSWORD_HISTORY_SIZE: { schema: z.coerce.number().int().min(0).max(24).default(5), help: "How many previous passwords may not be reused." },
+  TOKEN_CACHE_SIZE: { schema: z.coerce.number().int().min(0).default(10000), help: "Verified access tokens remembered until they expire (LRU); 0 verifies every request." },
   TOTP_ISSUER: { schema: z.string().min(1).max(64).regex(/^[^:]+$/, "a name without ':'").default("Auth Gateway"), help: "Issuer name shown in authenticator apps." },
   REDIS_URL: { schema: z.string().regex(/^rediss?:\/\//, "a redis:// or rediss:// URL").optional(), help: "Shared state store; unset = in-process memory store (single instance)." },
   COGNITO_USER_POOL_ID: { schema: z.string().regex(/^[a-z]{2}-[a-z]+-\d_[0-9A-Za-z]+$/, "a pool id like eu-west-1_AbC123").optional(), help: "AWS mode: the user pool. Unset = dev mode with an embedded cognito-local." },
@@ -46,6 +47,7 @@ type CommonConfig = {
   auditLogFile: string;
   totpIssuer: string;
   redisUrl: string | undefined;
+  tokenCacheSize: number;
   policy: PolicySettings;
 };
 
@@ -106,6 +108,7 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
     auditLogFile: env.AUDIT_LOG_FILE,
     totpIssuer: env.TOTP_ISSUER,
     redisUrl: env.REDIS_URL,
+    tokenCacheSize: env.TOKEN_CACHE_SIZE,
     policy: {
       lockoutThreshold: env.LOCKOUT_THRESHOLD,
       lockoutDurationSeconds: env.LOCKOUT_DURATION_SECONDS,
