@@ -1,0 +1,192 @@
+import "reflect-metadata";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { CognitoIdentityProviderClient, InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
+import autocannon from "autocannon";
+import { authenticator } from "otplib";
+import type { GatewaySettings } from "../src/app";
+import { loadConfig } from "../src/config";
+import { startLocalCognito } from "../src/dev/local-cognito";
+import { localCredentials, provisionLocalPool } from "../src/dev/provision-local";
+
+/**
+ * `npm run bench`: every contender in its own process, pinned to one core (autocannon on the other),
+ * measured in the same run, in alternating rounds; medians are reported. Loopback only, bounded time.
+ * `-- --memory` adds the 1M-request RSS check (a few minutes).
+ */
+const args = new Set(process.argv.slice(2));
+const seconds = Number(process.env["BENCH_SECONDS"] ?? 8);
+const rounds = Number(process.env["BENCH_ROUNDS"] ?? 3);
+const connections = 50;
+const CODE = "123456";
+const PASSWORD = "Bench-Passw0rd-123";
+const query = JSON.stringify({ query: "{ me { sub email } }" });
+const hasTaskset = spawnSync("taskset", ["-V"]).status === 0;
+const dist = join(__dirname, "servers");
+
+type Server = { name: string; url: string; child: ChildProcess };
+
+const startServer = (name: string, script: string, env: Record<string, string>): Promise<Server> =>
+  new Promise((resolve, reject) => {
+    const command = hasTaskset ? "taskset" : process.execPath;
+    // BENCH_PROFILE="gateway (memory)" writes a V8 CPU profile of that server (see BENCHMARKS.md).
+    const node = process.env["BENCH_PROFILE"] === name ? [process.execPath, "--cpu-prof", "--cpu-prof-dir", String(process.env["BENCH_PROFILE_DIR"] ?? "profiles")] : [process.execPath];
+    const argv = hasTaskset ? ["-c", "1", ...node, join(dist, script)] : [...node.slice(1), join(dist, script)];
+    const child = spawn(command, argv, { env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", PORT: "0", ...env }, stdio: ["ignore", "pipe", "inherit"] });
+    child.stdout?.on("data", (chunk: Buffer) => {
+      const match = /ready (\d+)/.exec(chunk.toString());
+      if (match) resolve({ name, url: `http://127.0.0.1:${match[1]}/graphql`, child });
+    });
+    child.once("exit", (code) => reject(new Error(`${name} exited (${code})`)));
+  });
+
+const post = async (url: string, body: object, token?: string): Promise<Record<string, unknown>> => {
+  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+  return (await response.json()) as Record<string, unknown>;
+};
+
+const data = <T>(answer: Record<string, unknown>, field: string): T => {
+  const value = (answer["data"] as Record<string, unknown> | null)?.[field];
+  if (value === undefined || value === null) throw new Error(`bench setup failed at ${field}: ${JSON.stringify(answer["errors"])}`);
+  return value as T;
+};
+
+/** Registers, confirms and enrols a user through a gateway; returns its access token. */
+const enrol = async (url: string, email: string): Promise<string> => {
+  await post(url, { query: "mutation($i: RegisterInput!) { register(input: $i) { accepted } }", variables: { i: { email, password: PASSWORD } } });
+  await post(url, { query: "mutation($e: String!, $c: String!) { confirmSignUp(email: $e, code: $c) }", variables: { e: email, c: CODE } });
+  const login = data<{ challenge: { session: string } }>(await post(url, { query: "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { challenge { session } } }", variables: { e: email, p: PASSWORD } }), "login");
+  const setup = data<{ secret: string; session: string }>(await post(url, { query: "mutation($s: String!) { beginMfaSetup(session: $s) { secret session } }", variables: { s: login.challenge.session } }), "beginMfaSetup");
+  const done = data<{ tokens: { accessToken: string } }>(
+    await post(url, { query: "mutation($s: String!, $c: String!) { completeMfaSetup(session: $s, code: $c) { tokens { accessToken } } }", variables: { s: setup.session, c: authenticator.generate(setup.secret) } }),
+    "completeMfaSetup",
+  );
+  return done.tokens.accessToken;
+};
+
+type Sample = { rps: number; p50: number; p99: number; errors: number };
+
+/** A timed run, or with `amount` a run of exactly that many requests. */
+const load = (url: string, token: string | undefined, limit: { duration: number } | { amount: number } = { duration: seconds }): Promise<Sample> =>
+  new Promise((resolve, reject) => {
+    autocannon(
+      { url, connections, method: "POST", body: query, headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, ...limit },
+      (error, result) => (error ? reject(error) : resolve({ rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx })),
+    );
+  });
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))] ?? NaN;
+
+const rssOf = (pid: number | undefined): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN) / 1024;
+
+const main = async () => {
+  process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] = "true";
+  // The load generator keeps to core 0, so it never competes with the server under test on core 1.
+  if (hasTaskset) spawnSync("taskset", ["-cp", "0", String(process.pid)]);
+  const dir = mkdtempSync(join(tmpdir(), "authgw-bench-"));
+  const local = await startLocalCognito({ port: 9400 + Math.floor(Math.random() * 500), dir, code: CODE });
+  const pool = await provisionLocalPool(local.endpoint);
+  const base: GatewaySettings = {
+    ...loadConfig({ LOG_LEVEL: "silent", AUDIT_LOG_FILE: join(dir, "audit.jsonl") }),
+    port: 0,
+    host: "127.0.0.1",
+    dev: false,
+    cognito: { ...pool, clientSecret: undefined, region: "local", endpoint: local.endpoint, credentials: localCredentials, emulator: true },
+  } as GatewaySettings;
+  const servers: Server[] = [];
+  try {
+    const bare = await startServer("bare Apollo", "bare.js", {});
+    const memory = await startServer("gateway (memory)", "gateway.js", { BENCH_SETTINGS: JSON.stringify(base) });
+    const redis = await startServer("gateway (Redis)", "gateway.js", { BENCH_SETTINGS: JSON.stringify({ ...base, redisUrl: "redis://127.0.0.1:6379", auditLogFile: join(dir, "audit-redis.jsonl") }) });
+    const yoga = await startServer("Yoga + plugin-jwt", "yoga.js", { JWKS_URI: pool.jwksUri, ISSUER: pool.issuer });
+    servers.push(bare, memory, redis, yoga);
+
+    const memoryToken = await enrol(memory.url, `bench-mem-${Date.now()}@example.test`);
+    const redisToken = await enrol(redis.url, `bench-redis-${Date.now()}@example.test`);
+    const contenders: [Server, string | undefined][] = [
+      [bare, undefined],
+      [memory, memoryToken],
+      [redis, redisToken],
+      [yoga, memoryToken],
+    ];
+    for (const [server, token] of contenders) {
+      const answer = await post(server.url, JSON.parse(query) as object, token);
+      if (!data<{ sub: string }>(answer, "me").sub) throw new Error(`${server.name} does not answer me`);
+    }
+
+    // Warm-up (JIT, connection pools, caches) before anything is measured.
+    for (const [server, token] of contenders) await load(server.url, token, { duration: 3 });
+    const samples = new Map<string, Sample[]>(contenders.map(([s]) => [s.name, []]));
+    for (let round = 1; round <= rounds; round++) {
+      // A different order each round, so no contender always runs first (or last).
+      const order = contenders.map((_, i) => contenders[(i + round - 1) % contenders.length]!);
+      for (const [server, token] of order) {
+        const sample = await load(server.url, token);
+        samples.get(server.name)?.push(sample);
+        process.stderr.write(`round ${round} ${server.name}: ${Math.round(sample.rps)} req/s\n`);
+      }
+    }
+    const summary = contenders.map(([server]) => {
+      const list = samples.get(server.name) ?? [];
+      return { name: server.name, rps: median(list.map((s) => s.rps)), p50: median(list.map((s) => s.p50)), p99: median(list.map((s) => s.p99)), errors: list.reduce((n, s) => n + s.errors, 0) };
+    });
+    const bareRps = summary[0]?.rps ?? NaN;
+    const yogaRps = summary[3]?.rps ?? NaN;
+
+    // (5) Login: the gateway's `login` against the same InitiateAuth sent straight to cognito-local.
+    const email = `bench-login-${Date.now()}@example.test`;
+    await enrol(memory.url, email);
+    const cognito = new CognitoIdentityProviderClient({ endpoint: local.endpoint, region: "local", credentials: localCredentials });
+    const direct: number[] = [];
+    const viaGateway: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      let t = performance.now();
+      await cognito.send(new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD } }));
+      direct.push(performance.now() - t);
+      t = performance.now();
+      data(await post(memory.url, { query: "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { challenge { name } } }", variables: { e: email, p: PASSWORD } }), "login");
+      viaGateway.push(performance.now() - t);
+    }
+    cognito.destroy();
+
+    let memoryLine = "";
+    if (args.has("--memory")) {
+      await load(memory.url, memoryToken, { amount: 100_000 });
+      const after100k = rssOf(memory.child.pid);
+      await load(memory.url, memoryToken, { amount: 900_000 });
+      const after1m = rssOf(memory.child.pid);
+      memoryLine = `RSS of the gateway (memory store): ${after100k.toFixed(1)} MiB after 100k requests, ${after1m.toFixed(1)} MiB after 1M (${(((after1m - after100k) / after100k) * 100).toFixed(1)} %)`;
+    }
+
+    const rows = summary.map((s) => `| ${s.name} | ${Math.round(s.rps)} | ${s.p50} | ${s.p99} | ${(s.rps / bareRps).toFixed(2)} | ${s.errors} |`);
+    const loginLine = `login p50: gateway ${percentile(viaGateway, 0.5).toFixed(2)} ms, direct InitiateAuth ${percentile(direct, 0.5).toFixed(2)} ms, overhead ${(percentile(viaGateway, 0.5) - percentile(direct, 0.5)).toFixed(2)} ms (p99 ${percentile(viaGateway, 0.99).toFixed(2)} vs ${percentile(direct, 0.99).toFixed(2)} ms)`;
+    const report = [
+      `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; servers pinned to one core: ${hasTaskset ? "yes" : "no (taskset missing)"}`,
+      `autocannon, ${connections} connections, ${seconds} s × ${rounds} rounds (medians), query \`{ me { sub email } }\``,
+      "",
+      "| server | req/s | p50 ms | p99 ms | ratio to bare | errors |",
+      "|---|---|---|---|---|---|",
+      ...rows,
+      "",
+      `gateway (memory) / Yoga + plugin-jwt: ${((summary[1]?.rps ?? NaN) / yogaRps).toFixed(2)}×`,
+      loginLine,
+      ...(memoryLine ? [memoryLine] : []),
+    ].join("\n");
+    process.stdout.write(`${report}\n`);
+    writeFileSync(join(process.cwd(), "bench-results.md"), `${report}\n`);
+  } finally {
+    // SIGINT lets a profiled server write its profile before it exits.
+    for (const server of servers) server.child.kill(process.env["BENCH_PROFILE"] === server.name ? "SIGINT" : "SIGKILL");
+    await new Promise((r) => setTimeout(r, process.env["BENCH_PROFILE"] ? 2000 : 0));
+    await local.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
