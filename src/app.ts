@@ -70,7 +70,17 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     policy: settings.policy,
     loginFailuresByAddress: loginFailureLimiter(store, settings.policy.loginFailuresPerAddress),
   });
-  const gateway = await createGateway({ verifier, store, idp, services, audit, logger, dev: settings.dev });
+  const gateway = await createGateway({
+    verifier,
+    store,
+    idp,
+    services,
+    audit,
+    logger,
+    dev: settings.dev,
+    corsOrigins: settings.corsOrigins,
+    rateLimits: { address: settings.policy.rateLimitIpPerMinute, account: settings.policy.rateLimitAccountPerMinute },
+  });
   const running = await listen(gateway, settings.port, settings.host);
   return {
     ...running,

@@ -22,6 +22,9 @@ export const envSchema = {
   IDLE_TIMEOUT_SECONDS: { schema: positiveSeconds.default(900), help: "A session unused this long is logged off." },
   PASSWORD_MAX_AGE_DAYS: { schema: z.coerce.number().int().min(1).default(90), help: "Passwords older than this must be changed at the next login." },
   PASSWORD_HISTORY_SIZE: { schema: z.coerce.number().int().min(0).max(24).default(5), help: "How many previous passwords may not be reused." },
+  RATE_LIMIT_IP_PER_MINUTE: { schema: z.coerce.number().int().min(0).default(600), help: "Unauthenticated mutations one client address may send per minute; 0 = no limit (load tests)." },
+  RATE_LIMIT_ACCOUNT_PER_MINUTE: { schema: z.coerce.number().int().min(0).default(20), help: "Unauthenticated mutations naming one email per minute; 0 = no limit." },
+  CORS_ORIGINS: { schema: z.string().regex(/^(https?:\/\/[^,\s]+)(,https?:\/\/[^,\s]+)*$/, "comma-separated http(s) origins").optional(), help: "Browser origins allowed to call the API; unset = no cross-origin access." },
   TOKEN_CACHE_SIZE: { schema: z.coerce.number().int().min(0).default(10000), help: "Verified access tokens remembered until they expire (LRU); 0 verifies every request." },
   TOTP_ISSUER: { schema: z.string().min(1).max(64).regex(/^[^:]+$/, "a name without ':'").default("Auth Gateway"), help: "Issuer name shown in authenticator apps." },
   REDIS_URL: { schema: z.string().regex(/^rediss?:\/\//, "a redis:// or rediss:// URL").optional(), help: "Shared state store; unset = in-process memory store (single instance)." },
@@ -48,10 +51,13 @@ type CommonConfig = {
   totpIssuer: string;
   redisUrl: string | undefined;
   tokenCacheSize: number;
+  corsOrigins: string[];
   policy: PolicySettings;
 };
 
 export type PolicySettings = {
+  rateLimitIpPerMinute: number;
+  rateLimitAccountPerMinute: number;
   lockoutThreshold: number;
   lockoutDurationSeconds: number;
   loginFailuresPerAddress: number;
@@ -109,7 +115,10 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
     totpIssuer: env.TOTP_ISSUER,
     redisUrl: env.REDIS_URL,
     tokenCacheSize: env.TOKEN_CACHE_SIZE,
+    corsOrigins: env.CORS_ORIGINS?.split(",") ?? [],
     policy: {
+      rateLimitIpPerMinute: env.RATE_LIMIT_IP_PER_MINUTE,
+      rateLimitAccountPerMinute: env.RATE_LIMIT_ACCOUNT_PER_MINUTE,
       lockoutThreshold: env.LOCKOUT_THRESHOLD,
       lockoutDurationSeconds: env.LOCKOUT_DURATION_SECONDS,
       loginFailuresPerAddress: env.LOGIN_FAILURES_PER_ADDRESS,

@@ -4,13 +4,18 @@ import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
 import express, { type Express } from "express";
+import { ApolloArmor } from "@escape.tech/graphql-armor";
+import cors from "cors";
+import { allow } from "graphql-shield";
 import { applyMiddleware } from "graphql-middleware";
+import helmet from "helmet";
 import type { IdentityProvider } from "./auth/identity-provider";
 import { createContextBuilder, requestIdOf, type ContextDeps } from "./context/build-context";
 import type { GatewayContext } from "./context/gateway-context";
 import type { AccessTokenVerifier } from "./context/token-verifier";
 import { formatError, isExpectedError } from "./errors/to-graphql-error";
-import { createPermissions } from "./permissions/permissions";
+import { createPermissions, permissionMap } from "./permissions/permissions";
+import { createRateLimits, rateLimitMiddleware } from "./policy/rate-limits";
 import { buildGatewaySchema } from "./schema/build-schema";
 import type { Logger } from "./shared/logger";
 import type { StateStore } from "./store/state-store";
@@ -20,9 +25,30 @@ export type GatewayDeps = ContextDeps & {
   store: StateStore;
   idp: Pick<IdentityProvider, "checkReachable">;
   logger: Logger;
-  /** Dev mode: introspection on. */
+  /** Dev mode: introspection and field suggestions on. */
   dev: boolean;
+  corsOrigins: string[];
+  rateLimits: { address: number; account: number };
 };
+
+/** Limits on the shape of a document, before anything runs (graphql-armor). */
+export const armorFor = (dev: boolean) =>
+  new ApolloArmor({
+    maxDepth: { n: 8 },
+    maxAliases: { n: 15 },
+    maxDirectives: { n: 10 },
+    maxTokens: { n: 1500 },
+    costLimit: { maxCost: 5000 },
+    blockFieldSuggestion: { enabled: !dev },
+  }).protect();
+
+/** Every mutation anyone may call (allow in the permission map) is rate-limited, alias by alias. */
+const rateLimitedMutations = (limits: ReturnType<typeof createRateLimits>) =>
+  Object.fromEntries(
+    Object.entries(permissionMap.Mutation)
+      .filter(([, rule]) => rule === allow)
+      .map(([field]) => [field, rateLimitMiddleware(limits)]),
+  );
 
 export type RunningGateway = { url: string; port: number; close(): Promise<void> };
 
@@ -37,6 +63,25 @@ const unexpectedErrorLogger = (logger: Logger): ApolloServerPlugin<GatewayContex
           // The first stack line repeats the message, which may quote input: keep the frames only.
           logger.error({ requestId: contextValue?.meta?.requestId, name: cause.name, stack: cause.stack?.split("\n").slice(1, 8).join("\n") }, "unexpected error (masked)");
         }
+      },
+    };
+  },
+});
+
+/** One line per request: id, operation, duration, outcome; at debug also headers and (redacted) variables. */
+const requestLogger = (logger: Logger): ApolloServerPlugin<GatewayContext> => ({
+  async requestDidStart({ request, contextValue }) {
+    const started = performance.now();
+    logger.debug({ requestId: contextValue.meta.requestId, req: { headers: Object.fromEntries(request.http?.headers ?? []) }, variables: request.variables }, "request");
+    return {
+      async willSendResponse({ operationName, response }) {
+        // The formatted errors: the codes the client saw.
+        const sent = response.body.kind === "single" ? (response.body.singleResult.errors ?? []) : [];
+        const codes = sent.map((e) => String(e.extensions?.["code"] ?? "INTERNAL_SERVER_ERROR"));
+        logger.info(
+          { requestId: contextValue.meta.requestId, operationName: operationName ?? null, durationMs: Math.round((performance.now() - started) * 10) / 10, outcome: codes.length ? "error" : "ok", errorCodes: codes },
+          "graphql request",
+        );
       },
     };
   },
@@ -60,20 +105,27 @@ const readiness = async (deps: GatewayDeps): Promise<Record<string, string>> => 
 };
 
 export const createGateway = async (deps: GatewayDeps): Promise<{ app: Express; apollo: ApolloServer<GatewayContext> }> => {
-  const schema = applyMiddleware(buildGatewaySchema(), createPermissions());
+  const limits = createRateLimits(deps.store, deps.rateLimits);
+  const schema = applyMiddleware(buildGatewaySchema(), createPermissions(), { Mutation: rateLimitedMutations(limits) });
+  const armor = armorFor(deps.dev);
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     introspection: deps.dev,
     includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    validationRules: armor.validationRules,
     // main.ts owns shutdown (HTTP server, store, cognito-local); Apollo's own signal handler would race it.
     stopOnTerminationSignals: false,
     formatError,
-    plugins: [ApolloServerPluginLandingPageDisabled(), unexpectedErrorLogger(deps.logger)],
+    plugins: [ApolloServerPluginLandingPageDisabled(), requestLogger(deps.logger), unexpectedErrorLogger(deps.logger), ...armor.plugins],
   });
   await apollo.start();
 
   const app = express();
   app.disable("x-powered-by");
+  app.use(helmet());
+  // No Access-Control headers at all unless origins are configured: browsers then refuse cross-origin calls.
+  if (deps.corsOrigins.length > 0) app.use(cors({ origin: deps.corsOrigins, methods: ["GET", "POST"], maxAge: 600 }));
   app.use((req, res, next) => {
     const requestId = requestIdOf(req);
     res.locals["requestId"] = requestId;

@@ -2,6 +2,7 @@ import type { AuditEvent, RequestMeta } from "../audit/audit-event";
 import type { AuditLog } from "../audit/audit-log";
 import { audited, bestEffort } from "../audit/audited";
 import { ErrorCode, GatewayError } from "../errors/error-codes";
+import type { CodeGuard } from "../policy/code-guard";
 import type { Lockout } from "../policy/lockout";
 import type { Passwords } from "../policy/passwords";
 import type { StateStore } from "../store/state-store";
@@ -18,6 +19,7 @@ export type AccountServiceDeps = {
   sessions: SessionRegistry;
   lockout: Pick<Lockout, "guardPassword" | "unlock">;
   passwords: Passwords;
+  codes: CodeGuard;
   sessionMaxAgeSeconds: number;
 };
 
@@ -51,7 +53,7 @@ export class AccountService {
       // Unknown emails go on to Cognito, which answers CODE_MISMATCH exactly as for a wrong code.
       const sub = await this.deps.admin.findSub(email);
       await this.deps.passwords.assertAcceptable(sub, email, newPassword);
-      await this.deps.idp.confirmForgotPassword(email, code, newPassword);
+      await this.deps.codes.check(email, () => this.deps.idp.confirmForgotPassword(email, code, newPassword));
       if (!sub) return { result: undefined };
       await this.deps.passwords.recordSet(sub, newPassword);
       await this.deps.lockout.unlock(email, sub);
@@ -94,7 +96,7 @@ export class AccountService {
 
   confirmEmailChange(caller: Caller, code: string, meta: RequestMeta): Promise<void> {
     return this.run(meta, { event: "EMAIL_CHANGE", outcome: "SUCCESS", ...subjectOf(caller) }, async () => {
-      await this.deps.idp.verifyEmail(caller.accessToken, code);
+      await this.deps.codes.check(caller.identity.sub, () => this.deps.idp.verifyEmail(caller.accessToken, code));
       const profile = await this.deps.idp.getProfile(caller.accessToken);
       await updateAccount(this.deps.store, caller.identity.sub, { email: profile.email, emailVerified: profile.emailVerified }, this.deps.sessionMaxAgeSeconds);
       return { result: undefined };

@@ -2,6 +2,7 @@ import type { AuditEvent, RequestMeta } from "../audit/audit-event";
 import type { AuditLog } from "../audit/audit-log";
 import { audited, bestEffort, type Audited } from "../audit/audited";
 import { tokenRejected, TokenRejection } from "../errors/error-codes";
+import type { CodeGuard } from "../policy/code-guard";
 import { IdleTimeout } from "../policy/idle-timeout";
 import type { Lockout } from "../policy/lockout";
 import { assertPasswordPolicy } from "../policy/password-policy";
@@ -27,6 +28,7 @@ export type LoginFlowDeps = {
   completion: LoginCompletion;
   lockout: Lockout;
   passwords: Passwords;
+  codes: CodeGuard;
 };
 
 /**
@@ -59,7 +61,7 @@ export class AuthService {
 
   confirmSignUp(email: string, code: string, meta: RequestMeta): Promise<void> {
     return this.run(meta, { event: "CONFIRM_SIGN_UP", outcome: "SUCCESS" }, async () => {
-      await this.deps.idp.confirmSignUp(email, code);
+      await this.deps.codes.check(email, () => this.deps.idp.confirmSignUp(email, code));
       return { result: undefined };
     });
   }

@@ -1,6 +1,8 @@
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import type { AuditLog } from "../audit/audit-log";
 import type { PolicySettings } from "../config";
+import { createLimiter } from "../policy/address-limiter";
+import { CodeGuard, codeFailuresPerWindow } from "../policy/code-guard";
 import { IdleTimeout } from "../policy/idle-timeout";
 import { Lockout } from "../policy/lockout";
 import { PasswordHistory } from "../policy/password-history";
@@ -60,15 +62,16 @@ export const createServices = (deps: ServiceDeps): Services => {
     history: new PasswordHistory({ store, size: policy.passwordHistorySize }),
     rotation: new PasswordRotation({ store, clock, maxAgeDays: policy.passwordMaxAgeDays }),
   });
+  const codes = new CodeGuard(createLimiter(store, "code-failures", codeFailuresPerWindow, 15 * 60));
   const completion = new LoginCompletion({ idp, store, sessions, idle, lockout, rotation: passwords.rotation, sessionMaxAgeSeconds });
-  const flow = { idp, admin, store, audit, handles, sessions, completion, lockout, passwords };
+  const flow = { idp, admin, store, audit, handles, sessions, completion, lockout, passwords, codes };
   return {
     sessions,
     idle,
     passwords,
     auth: new AuthService(flow),
     mfa: new MfaEnrolment({ ...flow, totpIssuer: deps.totpIssuer }),
-    account: new AccountService({ idp, admin, store, audit, sessions, lockout, passwords, sessionMaxAgeSeconds }),
+    account: new AccountService({ idp, admin, store, audit, sessions, lockout, passwords, codes, sessionMaxAgeSeconds }),
     admin: new AdminService({ admin, store, audit, sessions, lockout }),
   };
 };

@@ -2,13 +2,14 @@ import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from "r
 import { RedisStore } from "../store/redis-store";
 import type { StateStore } from "../store/state-store";
 
-const windowSeconds = 15 * 60;
-
 /**
- * Failed logins per client address (rate-limiter-flexible): in Redis when the gateway shares a Redis
- * store, so every instance counts the same failures; in memory otherwise.
+ * A rate-limiter-flexible limiter over the gateway's store: in Redis when the gateway shares a Redis
+ * store (every instance counts the same events), in memory otherwise.
  */
-export const loginFailureLimiter = (store: StateStore, points: number): RateLimiterAbstract =>
+export const createLimiter = (store: StateStore, name: string, points: number, durationSeconds: number): RateLimiterAbstract =>
   store instanceof RedisStore
-    ? new RateLimiterRedis({ storeClient: store.client, keyPrefix: `${store.prefix}login-failures-by-address`, points, duration: windowSeconds })
-    : new RateLimiterMemory({ keyPrefix: "login-failures-by-address", points, duration: windowSeconds });
+    ? new RateLimiterRedis({ storeClient: store.client, keyPrefix: `${store.prefix}${name}`, points, duration: durationSeconds })
+    : new RateLimiterMemory({ keyPrefix: name, points, duration: durationSeconds });
+
+/** Failed logins per client address, across accounts. */
+export const loginFailureLimiter = (store: StateStore, points: number): RateLimiterAbstract => createLimiter(store, "login-failures-by-address", points, 15 * 60);

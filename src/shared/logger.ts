@@ -1,7 +1,8 @@
-import pino from "pino";
+import pino, { type DestinationStream } from "pino";
 
 /** The slice of a logger the gateway uses; pino satisfies it, tests pass a recorder. */
 export interface Logger {
+  debug(obj: object, msg?: string): void;
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
@@ -13,7 +14,9 @@ export interface Logger {
  */
 const redactPaths = [
   "req.headers.authorization",
+  "req.headers.cookie",
   "headers.authorization",
+  "headers.cookie",
   "*.password",
   "*.newPassword",
   "*.code",
@@ -25,7 +28,8 @@ const redactPaths = [
   "variables",
 ];
 
-export const createLogger = (level: string): Logger =>
-  pino({ level, redact: { paths: redactPaths, censor: "[redacted]" }, base: { service: "auth-gateway" } });
+/** `destination` lets tests capture what would reach the log. */
+export const createLogger = (level: string, destination?: DestinationStream): Logger =>
+  pino({ level, redact: { paths: redactPaths, censor: "[redacted]" }, base: { service: "auth-gateway" } }, destination);
 
-export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };
+export const silentLogger: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };

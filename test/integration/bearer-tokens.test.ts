@@ -1,21 +1,26 @@
 import { request } from "node:http";
 import { randomUUID } from "node:crypto";
 import { MeDocument, RefreshTokensDocument } from "../generated/graphql";
+import { countingIdp } from "../support/counting-idp";
 import { dataOf, errorOf, execute } from "../support/graphql-client";
 import { cognitoLocalKey, cognitoLocalPublicPem, decodePayload, signHs256, signRs256, strangerKey, unsigned } from "../support/jwt";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
 import { enrolledUser, loginWithMfa, type EnrolledUser } from "../support/users";
 
 let gw: TestGateway;
+let counted: ReturnType<typeof countingIdp>;
+let callsBeforeAttacks = 0;
 let user: EnrolledUser;
 let idToken: string;
 let claims: Record<string, unknown>;
 
 beforeAll(async () => {
-  gw = await startTestGateway();
+  counted = countingIdp();
+  gw = await startTestGateway({ idp: counted.idp });
   user = await enrolledUser(gw);
   idToken = (await loginWithMfa(gw, user)).tokens!.idToken;
   claims = decodePayload(user.accessToken);
+  callsBeforeAttacks = counted.calls.length;
 });
 afterAll(() => gw.close());
 
@@ -85,6 +90,10 @@ describe("bearer tokens", () => {
       req.end(body);
     });
     expect(status).toBe(401);
+  });
+
+  it("made no Cognito call for any refused bearer token", () => {
+    expect(counted.calls.slice(callsBeforeAttacks)).toEqual([]);
   });
 
   it("answers refresh with a garbage refresh token as UNAUTHENTICATED, not a 500", async () => {

@@ -26,8 +26,10 @@ export const testSettings = (overrides: Partial<GatewaySettings> = {}): GatewayS
     totpIssuer: "Test Gateway",
     redisUrl: undefined,
     tokenCacheSize: 1000,
-    // The shipped defaults (lockout after 5, 15-minute idle logoff, 90-day rotation, history of 5).
-    policy: loadConfig({}).policy,
+    // The shipped defaults (lockout after 5, 15-minute idle logoff, 90-day rotation, history of 5), but
+    // without the per-minute mutation limits, which every test would otherwise share from 127.0.0.1.
+    policy: { ...loadConfig({}).policy, rateLimitIpPerMinute: 0, rateLimitAccountPerMinute: 0 },
+    corsOrigins: [],
     dev: true,
     cognito: {
       userPoolId: cognito.userPoolId,
