@@ -6,7 +6,8 @@ import { createServices, type Services } from "./auth/services";
 import { loginFailureLimiter } from "./policy/address-limiter";
 import type { CognitoSettings, Config } from "./config";
 import { withTokenCache, type CachedVerifier } from "./context/token-cache";
-import { createAccessTokenVerifier, type AccessTokenVerifier } from "./context/token-verifier";
+import { createAccessTokenVerifier, webFetcher, type AccessTokenVerifier } from "./context/token-verifier";
+import { GatewayMetrics } from "./ops/metrics";
 import { createGateway, listen, type RunningGateway } from "./server";
 import { systemClock, type Clock } from "./shared/clock";
 import { createLogger, type Logger } from "./shared/logger";
@@ -38,7 +39,8 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger(settings.logLevel);
   const store = overrides.store ?? (settings.redisUrl ? new RedisStore({ url: settings.redisUrl }) : new MemoryStore(clock));
-  const auditSink = overrides.auditSink ?? new HashChainedFileSink(settings.auditLogFile);
+  const metrics = new GatewayMetrics();
+  const auditSink = metrics.countingSink(overrides.auditSink ?? new HashChainedFileSink(settings.auditLogFile));
   const { cognito } = settings;
   const cognitoIdp = new CognitoIdentityProvider({
     clientId: cognito.clientId,
@@ -48,12 +50,14 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     credentials: cognito.credentials,
     emulator: cognito.emulator,
   });
+  metrics.instrumentCognito(cognitoIdp.client);
   const idp = overrides.idp ?? cognitoIdp;
   const admin = overrides.admin ?? new CognitoAdmin({ client: cognitoIdp.client, userPoolId: cognito.userPoolId, emulator: cognito.emulator });
   const verifier = withTokenCache(
-    overrides.verifier ?? createAccessTokenVerifier({ issuer: cognito.issuer, jwksUri: cognito.jwksUri, clientId: cognito.clientId }),
+    overrides.verifier ?? createAccessTokenVerifier({ issuer: cognito.issuer, jwksUri: cognito.jwksUri, clientId: cognito.clientId, fetcher: metrics.countingFetcher(webFetcher) }),
     { maxEntries: settings.tokenCacheSize, clock },
   );
+  metrics.watchTokenCache(verifier.stats);
   // Readiness needs the keys; a failure here is not fatal (/readyz reports it and verification retries).
   await verifier.hydrate().catch((error: unknown) => logger.warn({ err: String(error) }, "JWKS not loaded yet"));
 
@@ -77,6 +81,7 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     services,
     audit,
     logger,
+    metrics,
     dev: settings.dev,
     corsOrigins: settings.corsOrigins,
     rateLimits: { address: settings.policy.rateLimitIpPerMinute, account: settings.policy.rateLimitAccountPerMinute },

@@ -11,11 +11,11 @@ const positiveSeconds = z.coerce.number().int().positive();
 /** Every variable the gateway reads, with its default and what it means; README's table mirrors this. */
 export const envSchema = {
   PORT: { schema: port.default(4000), help: "HTTP port of the gateway." },
-  HOST: { schema: z.string().min(1).optional(), help: "Interface to bind (dev: 127.0.0.1, AWS: 0.0.0.0)." },
-  LOG_LEVEL: { schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"), help: "pino log level." },
+  HOST: { schema: z.string().min(1).optional(), help: "Interface to bind; unset = 127.0.0.1 in dev mode, 0.0.0.0 in AWS mode." },
+  LOG_LEVEL: { schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"), help: "pino log level (fatal, error, warn, info, debug, trace, silent); pretty output in dev mode on a terminal." },
   CHALLENGE_TTL_SECONDS: { schema: positiveSeconds.max(300).default(300), help: "Lifetime of a login challenge handle (at most 300)." },
   SESSION_MAX_AGE_SECONDS: { schema: positiveSeconds.default(30 * 24 * 3600), help: "How long the gateway remembers a login session (match the app client's refresh-token validity)." },
-  AUDIT_LOG_FILE: { schema: z.string().min(1).default("audit.jsonl"), help: "Append-only JSON Lines audit log." },
+  AUDIT_LOG_FILE: { schema: z.string().min(1).default("audit.jsonl"), help: "Append-only, hash-chained JSON Lines audit log (one file per instance; check with npm run audit:verify)." },
   LOCKOUT_THRESHOLD: { schema: z.coerce.number().int().min(1).max(100).default(5), help: "Consecutive failed logins (password or MFA code) that lock an account." },
   LOCKOUT_DURATION_SECONDS: { schema: z.coerce.number().int().min(0).default(900), help: "How long a lock lasts; 0 = until an administrator unlocks." },
   LOGIN_FAILURES_PER_ADDRESS: { schema: z.coerce.number().int().min(1).default(100), help: "Failed logins one client address may make per 15 minutes, across all accounts." },
@@ -27,15 +27,15 @@ export const envSchema = {
   CORS_ORIGINS: { schema: z.string().regex(/^(https?:\/\/[^,\s]+)(,https?:\/\/[^,\s]+)*$/, "comma-separated http(s) origins").optional(), help: "Browser origins allowed to call the API; unset = no cross-origin access." },
   TOKEN_CACHE_SIZE: { schema: z.coerce.number().int().min(0).default(10000), help: "Verified access tokens remembered until they expire (LRU); 0 verifies every request." },
   TOTP_ISSUER: { schema: z.string().min(1).max(64).regex(/^[^:]+$/, "a name without ':'").default("Auth Gateway"), help: "Issuer name shown in authenticator apps." },
-  REDIS_URL: { schema: z.string().regex(/^rediss?:\/\//, "a redis:// or rediss:// URL").optional(), help: "Shared state store; unset = in-process memory store (single instance)." },
-  COGNITO_USER_POOL_ID: { schema: z.string().regex(/^[a-z]{2}-[a-z]+-\d_[0-9A-Za-z]+$/, "a pool id like eu-west-1_AbC123").optional(), help: "AWS mode: the user pool. Unset = dev mode with an embedded cognito-local." },
+  REDIS_URL: { schema: z.string().regex(/^rediss?:\/\//, "a redis:// or rediss:// URL").optional(), help: "redis:// or rediss:// URL of the shared state store; unset = in-process memory store (one instance)." },
+  COGNITO_USER_POOL_ID: { schema: z.string().regex(/^[a-z]{2}-[a-z]+-\d_[0-9A-Za-z]+$/, "a pool id like eu-west-1_AbC123").optional(), help: "AWS mode: the user pool, e.g. eu-west-1_AbC123; unset = dev mode with an embedded cognito-local." },
   COGNITO_CLIENT_ID: { schema: z.string().regex(/^[\w+]{1,128}$/, "an app client id").optional(), help: "AWS mode: the app client id (required with COGNITO_USER_POOL_ID)." },
-  COGNITO_CLIENT_SECRET: { schema: z.string().min(1).optional(), help: "AWS mode: app client secret, when the client has one (SECRET_HASH is then sent)." },
-  AWS_REGION: { schema: z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, "an AWS region like eu-west-1").optional(), help: "AWS mode: region of the user pool (required)." },
+  COGNITO_CLIENT_SECRET: { schema: z.string().min(1).optional(), help: "AWS mode: the client secret, when the client has one (SECRET_HASH is sent; over the sub for refresh)." },
+  AWS_REGION: { schema: z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, "an AWS region like eu-west-1").optional(), help: "AWS mode: region of the pool (required; must match the pool id)." },
   COGNITO_ENDPOINT: { schema: z.url().optional(), help: "AWS mode: override the Cognito endpoint (e.g. a VPC endpoint)." },
   LOCAL_COGNITO_PORT: { schema: port.default(9229), help: "Dev mode: port of the embedded cognito-local." },
-  LOCAL_COGNITO_DIR: { schema: z.string().min(1).default(".cognito"), help: "Dev mode: directory under which cognito-local keeps its data." },
-  LOCAL_COGNITO_CODE: { schema: z.string().regex(/^\d{6}$/, "six digits").optional(), help: "Dev mode: every confirmation/reset code is this value; unset = codes are printed to the console." },
+  LOCAL_COGNITO_DIR: { schema: z.string().min(1).default(".cognito"), help: "Dev mode: cognito-local keeps its data in a .cognito folder inside this directory (git-ignored)." },
+  LOCAL_COGNITO_CODE: { schema: z.string().regex(/^\d{6}$/, "six digits").optional(), help: "Dev mode: every confirmation/reset code is this value (six digits); unset = codes are printed to the console." },
 } as const;
 
 type EnvKey = keyof typeof envSchema;

@@ -3,6 +3,7 @@ import { startGateway, type GatewaySettings } from "./app";
 import { ConfigError, loadConfig, type Config } from "./config";
 import { startLocalCognito, type LocalCognito } from "./dev/local-cognito";
 import { localCredentials, provisionLocalPool } from "./dev/provision-local";
+import { configHelp } from "./config-reference";
 import { createLogger } from "./shared/logger";
 
 /** Dev mode: start and provision cognito-local, then point the gateway at it. */
@@ -28,6 +29,10 @@ const devSettings = async (config: Extract<Config, { mode: "dev" }>): Promise<{ 
 };
 
 const main = async (): Promise<void> => {
+  if (process.argv.includes("--help")) {
+    process.stdout.write(`${configHelp()}\n`);
+    return;
+  }
   let config: Config;
   try {
     config = loadConfig();
@@ -38,7 +43,8 @@ const main = async (): Promise<void> => {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel);
+  // People read dev logs in a terminal; machines read JSON.
+  const logger = createLogger(config.logLevel, undefined, config.mode === "dev" && process.stdout.isTTY);
   let local: LocalCognito | undefined;
   let settings: GatewaySettings;
   if (config.mode === "dev") {

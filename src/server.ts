@@ -17,6 +17,7 @@ import { formatError, isExpectedError } from "./errors/to-graphql-error";
 import { createPermissions, permissionMap } from "./permissions/permissions";
 import { createRateLimits, rateLimitMiddleware } from "./policy/rate-limits";
 import { buildGatewaySchema } from "./schema/build-schema";
+import type { GatewayMetrics } from "./ops/metrics";
 import type { Logger } from "./shared/logger";
 import type { StateStore } from "./store/state-store";
 
@@ -25,6 +26,7 @@ export type GatewayDeps = ContextDeps & {
   store: StateStore;
   idp: Pick<IdentityProvider, "checkReachable">;
   logger: Logger;
+  metrics: GatewayMetrics;
   /** Dev mode: introspection and field suggestions on. */
   dev: boolean;
   corsOrigins: string[];
@@ -69,19 +71,22 @@ const unexpectedErrorLogger = (logger: Logger): ApolloServerPlugin<GatewayContex
 });
 
 /** One line per request: id, operation, duration, outcome; at debug also headers and (redacted) variables. */
-const requestLogger = (logger: Logger): ApolloServerPlugin<GatewayContext> => ({
+const requestLogger = (logger: Logger, metrics: GatewayMetrics): ApolloServerPlugin<GatewayContext> => ({
   async requestDidStart({ request, contextValue }) {
     const started = performance.now();
     logger.debug({ requestId: contextValue.meta.requestId, req: { headers: Object.fromEntries(request.http?.headers ?? []) }, variables: request.variables }, "request");
     return {
-      async willSendResponse({ operationName, response }) {
+      async willSendResponse({ operationName, operation, response }) {
+        // Metrics are labelled by the root field (bounded by the schema), never by the client-chosen name.
+        const first = operation?.selectionSet.selections[0];
+        const rootField = first?.kind === "Field" ? first.name.value : null;
         // The formatted errors: the codes the client saw.
         const sent = response.body.kind === "single" ? (response.body.singleResult.errors ?? []) : [];
         const codes = sent.map((e) => String(e.extensions?.["code"] ?? "INTERNAL_SERVER_ERROR"));
-        logger.info(
-          { requestId: contextValue.meta.requestId, operationName: operationName ?? null, durationMs: Math.round((performance.now() - started) * 10) / 10, outcome: codes.length ? "error" : "ok", errorCodes: codes },
-          "graphql request",
-        );
+        const durationMs = performance.now() - started;
+        const outcome = codes.length ? "error" : "ok";
+        metrics.observeRequest(rootField, outcome, durationMs / 1000);
+        logger.info({ requestId: contextValue.meta.requestId, operationName: operationName ?? null, durationMs: Math.round(durationMs * 10) / 10, outcome, errorCodes: codes }, "graphql request");
       },
     };
   },
@@ -117,7 +122,7 @@ export const createGateway = async (deps: GatewayDeps): Promise<{ app: Express; 
     // main.ts owns shutdown (HTTP server, store, cognito-local); Apollo's own signal handler would race it.
     stopOnTerminationSignals: false,
     formatError,
-    plugins: [ApolloServerPluginLandingPageDisabled(), requestLogger(deps.logger), unexpectedErrorLogger(deps.logger), ...armor.plugins],
+    plugins: [ApolloServerPluginLandingPageDisabled(), requestLogger(deps.logger, deps.metrics), unexpectedErrorLogger(deps.logger), ...armor.plugins],
   });
   await apollo.start();
 
@@ -134,6 +139,10 @@ export const createGateway = async (deps: GatewayDeps): Promise<{ app: Express; 
   });
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
+  });
+  // Operation and event names only; still, expose it to the monitoring network, not the internet.
+  app.get("/metrics", async (_req, res) => {
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
   app.get("/readyz", async (_req, res) => {
     const checks = await readiness(deps);

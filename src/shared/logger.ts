@@ -29,7 +29,10 @@ const redactPaths = [
 ];
 
 /** `destination` lets tests capture what would reach the log. */
-export const createLogger = (level: string, destination?: DestinationStream): Logger =>
-  pino({ level, redact: { paths: redactPaths, censor: "[redacted]" }, base: { service: "auth-gateway" } }, destination);
+export const createLogger = (level: string, destination?: DestinationStream, pretty = false): Logger =>
+  pino(
+    { level, redact: { paths: redactPaths, censor: "[redacted]" }, base: { service: "auth-gateway" } },
+    destination ?? (pretty ? pino.transport({ target: "pino-pretty", options: { colorize: true, translateTime: "HH:MM:ss" } }) : undefined),
+  );
 
 export const silentLogger: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };

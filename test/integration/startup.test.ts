@@ -29,6 +29,13 @@ describe("the gateway process", () => {
     expect(result.stderr.trim()).toBe("Invalid configuration: COGNITO_CLIENT_ID is required when COGNITO_USER_POOL_ID is set.");
   });
 
+  it("prints the configuration reference for --help, and starts nothing", () => {
+    const result = spawnSync(process.execPath, [main, "--help"], { env: { PATH: process.env["PATH"] }, encoding: "utf8" });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: npm start/);
+    expect(result.stdout).toMatch(/LOCKOUT_THRESHOLD\s+Consecutive failed logins .* \(default: 5\)/);
+  });
+
   it("starts in dev mode with its own cognito-local, serves, and takes it down on SIGTERM", async () => {
     const dir = mkdtempSync(join(tmpdir(), "authgw-start-"));
     const [port, cognitoPort] = [await freePort(), await freePort()];

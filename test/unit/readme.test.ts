@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { envSchema } from "../../src/config";
+import { withConfigTable } from "../../src/config-reference";
 import { ErrorCode } from "../../src/errors/error-codes";
 import { buildGatewaySchema } from "../../src/schema/build-schema";
 
@@ -13,6 +14,10 @@ describe("README", () => {
 
   it.each(Object.values(ErrorCode))("documents the error code %s", (code) => {
     expect(readme).toMatch(new RegExp(`\\| \`${code}\` \\|`));
+  });
+
+  it("has the configuration table the schema generates (run `npm run docs:config`)", () => {
+    expect(readme).toBe(withConfigTable(readme));
   });
 
   it("documents every query and mutation", () => {

@@ -1,0 +1,30 @@
+# Multi-stage build: compile with dev dependencies, run with production dependencies only, as non-root.
+# (Not buildable on the project's CI machines, which have no Docker engine; kept deliberately simple.)
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY patches ./patches
+RUN npm ci
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+FROM node:20-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY patches ./patches
+RUN npm ci --omit=dev && npm cache clean --force
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=deps --chown=node:node /app/node_modules ./node_modules
+COPY --from=build --chown=node:node /app/dist ./dist
+COPY --chown=node:node package.json ./
+# The audit log needs a writable place of its own (mount a volume here).
+RUN mkdir -p /var/log/auth-gateway && chown node:node /var/log/auth-gateway
+USER node
+ENV PORT=4000 AUDIT_LOG_FILE=/var/log/auth-gateway/audit.jsonl
+EXPOSE 4000
+HEALTHCHECK --interval=30s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+CMD ["node", "dist/main.js"]

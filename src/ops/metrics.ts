@@ -1,0 +1,88 @@
+import type { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import type { Fetcher } from "aws-jwt-verify/https";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { AuditRecord } from "../audit/audit-event";
+import type { AuditSink } from "../audit/audit-log";
+
+/** Prometheus metrics (prom-client). Labels carry operation and event names only, never identities. */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  private readonly requests = new Counter({ name: "gateway_graphql_requests_total", help: "GraphQL requests by operation and outcome", labelNames: ["operation", "outcome"], registers: [this.registry] });
+  private readonly duration = new Histogram({
+    name: "gateway_graphql_request_duration_seconds",
+    help: "GraphQL request duration",
+    labelNames: ["operation", "outcome"],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  private readonly authEvents = new Counter({ name: "gateway_auth_events_total", help: "Audited authentication events (LOCKOUT counts lockouts)", labelNames: ["event", "outcome"], registers: [this.registry] });
+  private readonly cognito = new Histogram({
+    name: "gateway_cognito_request_duration_seconds",
+    help: "Calls to Cognito by command and outcome",
+    labelNames: ["command", "outcome"],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  private readonly jwksFetches = new Counter({ name: "gateway_jwks_fetches_total", help: "JWKS downloads (start-up and unknown key ids)", labelNames: ["outcome"], registers: [this.registry] });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: "gateway_" });
+  }
+
+  observeRequest(operation: string | null, outcome: "ok" | "error", seconds: number): void {
+    const labels = { operation: operation ?? "anonymous", outcome };
+    this.requests.inc(labels);
+    this.duration.observe(labels, seconds);
+  }
+
+  /** Token-cache hit ratio, read when Prometheus scrapes. */
+  watchTokenCache(stats: { hits: number; misses: number }): void {
+    new Gauge({ name: "gateway_token_cache_hits", help: "Verified-token cache hits since start", registers: [this.registry], collect() { this.set(stats.hits); } });
+    new Gauge({ name: "gateway_token_cache_misses", help: "Verified-token cache misses since start", registers: [this.registry], collect() { this.set(stats.misses); } });
+  }
+
+  /** Times every Cognito call the SDK client makes. */
+  instrumentCognito(client: CognitoIdentityProviderClient): void {
+    const histogram = this.cognito;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const stop = histogram.startTimer({ command: String(context.commandName) });
+        try {
+          const result = await next(args);
+          stop({ outcome: "ok" });
+          return result;
+        } catch (error) {
+          stop({ outcome: error instanceof Error ? error.name : "error" });
+          throw error;
+        }
+      },
+      { step: "initialize", name: "gatewayMetrics" },
+    );
+  }
+
+  countingFetcher(inner: Fetcher): Fetcher {
+    return {
+      fetch: async (uri, options, data) => {
+        try {
+          const body = await inner.fetch(uri, options, data);
+          this.jwksFetches.inc({ outcome: "ok" });
+          return body;
+        } catch (error) {
+          this.jwksFetches.inc({ outcome: "error" });
+          throw error;
+        }
+      },
+    };
+  }
+
+  /** Counts audit events on their way to the real sink (only after it wrote them). */
+  countingSink(inner: AuditSink): AuditSink {
+    return {
+      write: async (record: AuditRecord) => {
+        await inner.write(record);
+        this.authEvents.inc({ event: record.event, outcome: record.outcome });
+      },
+      close: () => inner.close?.() ?? Promise.resolve(),
+    };
+  }
+}
