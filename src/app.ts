@@ -84,6 +84,7 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     metrics,
     dev: settings.dev,
     corsOrigins: settings.corsOrigins,
+    playground: settings.playground,
     rateLimits: { address: settings.policy.rateLimitIpPerMinute, account: settings.policy.rateLimitAccountPerMinute },
   });
   const running = await listen(gateway, settings.port, settings.host);

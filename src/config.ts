@@ -25,6 +25,7 @@ export const envSchema = {
   RATE_LIMIT_IP_PER_MINUTE: { schema: z.coerce.number().int().min(0).default(600), help: "Unauthenticated mutations one client address may send per minute; 0 = no limit (load tests)." },
   RATE_LIMIT_ACCOUNT_PER_MINUTE: { schema: z.coerce.number().int().min(0).default(20), help: "Unauthenticated mutations naming one email per minute; 0 = no limit." },
   CORS_ORIGINS: { schema: z.string().regex(/^(https?:\/\/[^,\s]+)(,https?:\/\/[^,\s]+)*$/, "comma-separated http(s) origins").optional(), help: "Browser origins allowed to call the API; unset = no cross-origin access." },
+  PLAYGROUND: { schema: z.enum(["on", "off"]).optional(), help: "Serve the GraphQL playground at /; unset = on in dev mode, off in AWS mode." },
   TOKEN_CACHE_SIZE: { schema: z.coerce.number().int().min(0).default(10000), help: "Verified access tokens remembered until they expire (LRU); 0 verifies every request." },
   TOTP_ISSUER: { schema: z.string().min(1).max(64).regex(/^[^:]+$/, "a name without ':'").default("Auth Gateway"), help: "Issuer name shown in authenticator apps." },
   REDIS_URL: { schema: z.string().regex(/^rediss?:\/\//, "a redis:// or rediss:// URL").optional(), help: "redis:// or rediss:// URL of the shared state store; unset = in-process memory store (one instance)." },
@@ -52,6 +53,7 @@ type CommonConfig = {
   redisUrl: string | undefined;
   tokenCacheSize: number;
   corsOrigins: string[];
+  playground: boolean;
   policy: PolicySettings;
 };
 
@@ -116,6 +118,7 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
     redisUrl: env.REDIS_URL,
     tokenCacheSize: env.TOKEN_CACHE_SIZE,
     corsOrigins: env.CORS_ORIGINS?.split(",") ?? [],
+    playground: env.PLAYGROUND ? env.PLAYGROUND === "on" : !aws,
     policy: {
       rateLimitIpPerMinute: env.RATE_LIMIT_IP_PER_MINUTE,
       rateLimitAccountPerMinute: env.RATE_LIMIT_ACCOUNT_PER_MINUTE,

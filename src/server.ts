@@ -1,4 +1,6 @@
 import type { Server } from "node:http";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import type { AddressInfo } from "node:net";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
@@ -31,7 +33,11 @@ export type GatewayDeps = ContextDeps & {
   dev: boolean;
   corsOrigins: string[];
   rateLimits: { address: number; account: number };
+  playground: boolean;
 };
+
+/** The playground's static bundle (`npm run build` makes it from GraphiQL on npm: nothing from a CDN). */
+const playgroundDir = resolve(__dirname, "..", "dist-playground");
 
 /** Limits on the shape of a document, before anything runs (graphql-armor). */
 export const armorFor = (dev: boolean) =>
@@ -149,6 +155,10 @@ export const createGateway = async (deps: GatewayDeps): Promise<{ app: Express; 
     const ready = Object.values(checks).every((v) => v === "ok");
     res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", checks });
   });
+  if (deps.playground) {
+    if (!existsSync(resolve(playgroundDir, "index.html"))) throw new Error("PLAYGROUND is on but the playground is not built: run npm run build");
+    app.use("/", express.static(playgroundDir, { index: "index.html", maxAge: "1h" }));
+  }
   const buildContext = createContextBuilder(deps);
   app.use(
     "/graphql",

@@ -30,6 +30,7 @@ export const testSettings = (overrides: Partial<GatewaySettings> = {}): GatewayS
     // without the per-minute mutation limits, which every test would otherwise share from 127.0.0.1.
     policy: { ...loadConfig({}).policy, rateLimitIpPerMinute: 0, rateLimitAccountPerMinute: 0 },
     corsOrigins: [],
+    playground: false,
     dev: true,
     cognito: {
       userPoolId: cognito.userPoolId,
