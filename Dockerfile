@@ -7,6 +7,7 @@ COPY patches ./patches
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY playground ./playground
 RUN npm run build
 
 FROM node:20-bookworm-slim AS deps
@@ -20,6 +21,7 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
+COPY --from=build --chown=node:node /app/dist-playground ./dist-playground
 COPY --chown=node:node package.json ./
 # The audit log needs a writable place of its own (mount a volume here).
 RUN mkdir -p /var/log/auth-gateway && chown node:node /var/log/auth-gateway

@@ -21,9 +21,15 @@ export const exampleTabs = [
   tab("mutation UpdateProfile($input: UpdateProfileInput!) {\n  updateProfile(input: $input) { givenName familyName }\n}", { input: { givenName: "Ada" } }),
   tab("mutation RequestEmailChange($newEmail: String!) {\n  requestEmailChange(newEmail: $newEmail)\n}", { newEmail: "" }),
   tab("mutation ConfirmEmailChange($code: String!) {\n  confirmEmailChange(code: $code)\n}", { code: "" }),
+  tab("mutation RefreshTokens($refreshToken: String!) {\n  refreshTokens(refreshToken: $refreshToken) { tokens { expiresIn } }\n}", { refreshToken: "" }),
+  tab("mutation Logout($refreshToken: String) {\n  logout(refreshToken: $refreshToken)\n}", { refreshToken: null }),
   tab("mutation LogoutEverywhere {\n  logoutEverywhere\n}"),
   tab("# Group admin only\nquery Users {\n  users(first: 20) { nodes { id email enabled status } pageInfo { endCursor hasNextPage } }\n}"),
   tab("# Group admin only\nmutation AdminCreateUser($input: AdminCreateUserInput!) {\n  adminCreateUser(input: $input) { id email status }\n}", { input: { email: "new.colleague@example.com" } }),
-  tab("# Group admin only: adminDisableUser, adminEnableUser, adminGlobalSignOut, adminResetMfa, adminUnlockUser take a userId\nmutation AdminUnlockUser($userId: ID!) {\n  adminUnlockUser(userId: $userId)\n}", { userId: "" }),
-  tab("# Group admin only\nmutation AdminAddUserToGroup($userId: ID!, $group: Group!) {\n  adminAddUserToGroup(userId: $userId, group: $group)\n}", { userId: "", group: "PROVIDER" }),
+  ...["adminDisableUser", "adminEnableUser", "adminGlobalSignOut", "adminResetMfa", "adminUnlockUser"].map((field) =>
+    tab(`# Group admin only; userId is the user's sub\nmutation ${field[0]!.toUpperCase()}${field.slice(1)}($userId: ID!) {\n  ${field}(userId: $userId)\n}`, { userId: "" }),
+  ),
+  ...["adminAddUserToGroup", "adminRemoveUserFromGroup"].map((field) =>
+    tab(`# Group admin only\nmutation ${field[0]!.toUpperCase()}${field.slice(1)}($userId: ID!, $group: Group!) {\n  ${field}(userId: $userId, group: $group)\n}`, { userId: "", group: "PROVIDER" }),
+  ),
 ];
