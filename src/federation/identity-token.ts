@@ -1,0 +1,61 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign, type KeyObject } from "node:crypto";
+import { epochSeconds, type Clock } from "../shared/clock";
+import { sha256 } from "../shared/digest";
+
+/** The header a subgraph reads the gateway's identity assertion from. */
+export const assertionHeader = "x-identity-assertion";
+
+export type SigningKey = { kid: string; privateKey: KeyObject; publicJwk: Record<string, unknown> };
+
+const toSigningKey = (kid: string, privateKey: KeyObject): SigningKey => ({
+  kid,
+  privateKey,
+  publicJwk: { ...createPublicKey(privateKey).export({ format: "jwk" }), kid, alg: "ES256", use: "sig" },
+});
+
+/** A fresh P-256 key (dev mode, tests). Production passes its keys in (see FEDERATION_SIGNING_KEYS). */
+export const generateSigningKey = (kid = `dev-${randomUUID()}`): SigningKey => toSigningKey(kid, generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey);
+
+/** `kid=PEM` pairs; the first signs, the rest are still published so assertions in flight verify during a rotation. */
+export const signingKeysFromPem = (entries: readonly { kid: string; pem: string }[]): SigningKey[] => entries.map(({ kid, pem }) => toSigningKey(kid, createPrivateKey(pem)));
+
+/** Binds an assertion to the exact operation sent to the subgraph (document and variables). */
+export const operationHash = (query: string, variables: unknown): string => sha256(`${query}\n${JSON.stringify(variables ?? {})}`);
+
+export type AssertedIdentity = { sub: string; groups: string[]; sessionId: string };
+
+const b64url = (value: string | Buffer) => Buffer.from(value).toString("base64url");
+
+/**
+ * Signs short-lived identity assertions for subgraphs: the user's Cognito token never leaves the gateway.
+ * Each assertion names one subgraph (`aud`), lives `ttlSeconds` (≤ 60), has a unique `jti`, and carries the
+ * hash of the operation it travels with, so it cannot be reused for another operation or subgraph.
+ */
+export class IdentityAsserter {
+  constructor(private readonly deps: { keys: readonly SigningKey[]; issuer: string; clock: Clock; ttlSeconds?: number }) {
+    if (deps.keys.length === 0) throw new Error("IdentityAsserter needs at least one signing key");
+  }
+
+  jwks(): { keys: Record<string, unknown>[] } {
+    return { keys: this.deps.keys.map((k) => k.publicJwk) };
+  }
+
+  sign(identity: AssertedIdentity, audience: string, operation: { query: string; variables: unknown }): string {
+    const key = this.deps.keys[0] as SigningKey;
+    const now = epochSeconds(this.deps.clock);
+    const header = { alg: "ES256", typ: "JWT", kid: key.kid };
+    const payload = {
+      iss: this.deps.issuer,
+      aud: audience,
+      sub: identity.sub,
+      groups: identity.groups,
+      sid: identity.sessionId,
+      iat: now,
+      exp: now + Math.min(60, this.deps.ttlSeconds ?? 60),
+      jti: randomUUID(),
+      oph: operationHash(operation.query, operation.variables),
+    };
+    const body = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
+    return `${body}.${b64url(sign("sha256", Buffer.from(body), { key: key.privateKey, dsaEncoding: "ieee-p1363" }))}`;
+  }
+}
