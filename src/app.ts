@@ -8,7 +8,10 @@ import type { CognitoSettings, Config } from "./config";
 import { withTokenCache, type CachedVerifier } from "./context/token-cache";
 import { createAccessTokenVerifier, webFetcher, type AccessTokenVerifier } from "./context/token-verifier";
 import { GatewayMetrics } from "./ops/metrics";
-import { createGateway, listen, type RunningGateway } from "./server";
+import { readFileSync } from "node:fs";
+import { generateSigningKey, IdentityAsserter, signingKeysFromPem } from "./federation/identity-token";
+import { createSupergraph } from "./federation/supergraph";
+import { createGateway, listen, type GatewayDeps, type RunningGateway } from "./server";
 import { systemClock, type Clock } from "./shared/clock";
 import { createLogger, type Logger } from "./shared/logger";
 import { MemoryStore } from "./store/memory-store";
@@ -32,7 +35,7 @@ export type GatewayOverrides = {
   verifier?: AccessTokenVerifier;
 };
 
-export type StartedGateway = RunningGateway & { services: Services; store: StateStore; verifier: CachedVerifier };
+export type StartedGateway = RunningGateway & { services: Services; store: StateStore; verifier: CachedVerifier; asserter: IdentityAsserter | undefined };
 
 /** The composition root: settings → dependencies → listening server. */
 export const startGateway = async (settings: GatewaySettings, overrides: GatewayOverrides = {}): Promise<StartedGateway> => {
@@ -74,7 +77,7 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     policy: settings.policy,
     loginFailuresByAddress: loginFailureLimiter(store, settings.policy.loginFailuresPerAddress),
   });
-  const gateway = await createGateway({
+  const deps: GatewayDeps = {
     verifier,
     store,
     idp,
@@ -86,15 +89,30 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     corsOrigins: settings.corsOrigins,
     playground: settings.playground,
     rateLimits: { address: settings.policy.rateLimitIpPerMinute, account: settings.policy.rateLimitAccountPerMinute },
-  });
-  const running = await listen(gateway, settings.port, settings.host);
+  };
+  let running: RunningGateway;
+  let asserter: IdentityAsserter | undefined;
+  let internal: RunningGateway | undefined;
+  if (settings.subgraphs.length === 0) {
+    running = await listen(await createGateway(deps), settings.port, settings.host);
+  } else {
+    // Gateway mode: the same API runs as an internal subgraph on loopback, composed with the product's.
+    const files = settings.federation.signingKeyFiles;
+    const keys = files.length > 0 ? signingKeysFromPem(files.map(({ kid, path }) => ({ kid, pem: readFileSync(path, "utf8") }))) : [generateSigningKey()];
+    asserter = new IdentityAsserter({ keys, issuer: settings.federation.issuer, clock });
+    internal = await listen(await createGateway({ ...deps, schemaKind: "auth-subgraph", playground: false, corsOrigins: [] }), 0, "127.0.0.1");
+    const authSubgraphUrl = `http://127.0.0.1:${internal.port}/graphql`;
+    running = await listen(await createSupergraph({ ...deps, authSubgraphUrl, subgraphs: settings.subgraphs, asserter }), settings.port, settings.host);
+  }
   return {
     ...running,
     services,
     store,
     verifier,
+    asserter,
     close: async () => {
       await running.close();
+      await internal?.close();
       await auditSink.close?.();
       if (!overrides.store) await store.close();
     },

@@ -26,6 +26,9 @@ export const envSchema = {
   RATE_LIMIT_ACCOUNT_PER_MINUTE: { schema: z.coerce.number().int().min(0).default(20), help: "Unauthenticated mutations naming one email per minute; 0 = no limit." },
   CORS_ORIGINS: { schema: z.string().regex(/^(https?:\/\/[^,\s]+)(,https?:\/\/[^,\s]+)*$/, "comma-separated http(s) origins").optional(), help: "Browser origins allowed to call the API; unset = no cross-origin access." },
   PLAYGROUND: { schema: z.enum(["on", "off"]).optional(), help: "Serve the GraphQL playground at /; unset = on in dev mode, off in AWS mode." },
+  SUBGRAPHS: { schema: z.string().regex(/^[a-z][\w-]*=https?:\/\/[^,\s]+(,[a-z][\w-]*=https?:\/\/[^,\s]+)*$/, "name=url pairs separated by commas").optional(), help: "Gateway mode: the product's subgraphs as name=url,… composed with the gateway's own API at one endpoint." },
+  FEDERATION_ISSUER: { schema: z.string().min(1).max(200).default("auth-gateway"), help: "Gateway mode: the iss of the identity assertions subgraphs receive." },
+  FEDERATION_SIGNING_KEYS: { schema: z.string().regex(/^[\w.-]+=[^,]+(,[\w.-]+=[^,]+)*$/, "kid=path-to-PEM pairs separated by commas").optional(), help: "Gateway mode: EC P-256 private keys (kid=file.pem,…), the first signs, all are published; required in AWS mode, generated in dev." },
   TOKEN_CACHE_SIZE: { schema: z.coerce.number().int().min(0).default(10000), help: "Verified access tokens remembered until they expire (LRU); 0 verifies every request." },
   TOTP_ISSUER: { schema: z.string().min(1).max(64).regex(/^[^:]+$/, "a name without ':'").default("Auth Gateway"), help: "Issuer name shown in authenticator apps." },
   REDIS_URL: { schema: z.string().regex(/^rediss?:\/\//, "a redis:// or rediss:// URL").optional(), help: "redis:// or rediss:// URL of the shared state store; unset = in-process memory store (one instance)." },
@@ -54,6 +57,8 @@ type CommonConfig = {
   tokenCacheSize: number;
   corsOrigins: string[];
   playground: boolean;
+  subgraphs: { name: string; url: string }[];
+  federation: { issuer: string; signingKeyFiles: { kid: string; path: string }[] };
   policy: PolicySettings;
 };
 
@@ -104,6 +109,12 @@ const requireVar = <K extends EnvKey>(env: Env, key: K, because: string): NonNul
   return value as NonNullable<Env[K]>;
 };
 
+const pairs = (list: string | undefined): [string, string][] =>
+  (list ?? "").split(",").filter(Boolean).map((entry) => {
+    const at = entry.indexOf("=");
+    return [entry.slice(0, at), entry.slice(at + 1)];
+  });
+
 export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
   const env = parseEnv(source);
   const aws = env.COGNITO_USER_POOL_ID !== undefined;
@@ -119,6 +130,8 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
     tokenCacheSize: env.TOKEN_CACHE_SIZE,
     corsOrigins: env.CORS_ORIGINS?.split(",") ?? [],
     playground: env.PLAYGROUND ? env.PLAYGROUND === "on" : !aws,
+    subgraphs: pairs(env.SUBGRAPHS).map(([name, url]) => ({ name, url })),
+    federation: { issuer: env.FEDERATION_ISSUER, signingKeyFiles: pairs(env.FEDERATION_SIGNING_KEYS).map(([kid, path]) => ({ kid, path })) },
     policy: {
       rateLimitIpPerMinute: env.RATE_LIMIT_IP_PER_MINUTE,
       rateLimitAccountPerMinute: env.RATE_LIMIT_ACCOUNT_PER_MINUTE,
@@ -135,6 +148,10 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
       if (env[key] !== undefined) throw new ConfigError(`Invalid configuration: COGNITO_USER_POOL_ID is required when ${key} is set.`);
     }
     return { ...common, mode: "dev", localCognito: { port: env.LOCAL_COGNITO_PORT, dir: env.LOCAL_COGNITO_DIR, code: env.LOCAL_COGNITO_CODE } };
+  }
+  if (common.subgraphs.length > 0 && common.federation.signingKeyFiles.length === 0) {
+    // Generated keys differ per instance: behind a load balancer, subgraphs would see unknown keys.
+    throw new ConfigError("Invalid configuration: FEDERATION_SIGNING_KEYS is required in AWS mode when SUBGRAPHS is set.");
   }
   const userPoolId = requireVar(env, "COGNITO_USER_POOL_ID", "in AWS mode");
   const region = requireVar(env, "AWS_REGION", "when COGNITO_USER_POOL_ID is set");

@@ -18,6 +18,7 @@ import type { AccessTokenVerifier } from "./context/token-verifier";
 import { formatError, isExpectedError } from "./errors/to-graphql-error";
 import { createPermissions, permissionMap } from "./permissions/permissions";
 import { createRateLimits, rateLimitMiddleware } from "./policy/rate-limits";
+import { buildAuthSubgraphSchema } from "./federation/auth-subgraph-schema";
 import { buildGatewaySchema } from "./schema/build-schema";
 import type { GatewayMetrics } from "./ops/metrics";
 import type { Logger } from "./shared/logger";
@@ -34,6 +35,8 @@ export type GatewayDeps = ContextDeps & {
   corsOrigins: string[];
   rateLimits: { address: number; account: number };
   playground: boolean;
+  /** `auth-subgraph`: the same API as a federation subgraph, for the supergraph in gateway mode. */
+  schemaKind?: "standalone" | "auth-subgraph";
 };
 
 /** The playground's static bundle (`npm run build` makes it from GraphiQL on npm: nothing from a CDN). */
@@ -98,7 +101,7 @@ const requestLogger = (logger: Logger, metrics: GatewayMetrics): ApolloServerPlu
   },
 });
 
-const readiness = async (deps: GatewayDeps): Promise<Record<string, string>> => {
+const readiness = async (deps: Pick<GatewayDeps, "verifier" | "idp" | "store">): Promise<Record<string, string>> => {
   const check = async (name: string, run: () => Promise<void>): Promise<[string, string]> => {
     try {
       await run();
@@ -115,23 +118,8 @@ const readiness = async (deps: GatewayDeps): Promise<Record<string, string>> => 
   return Object.fromEntries(results);
 };
 
-export const createGateway = async (deps: GatewayDeps): Promise<{ app: Express; apollo: ApolloServer<GatewayContext> }> => {
-  const limits = createRateLimits(deps.store, deps.rateLimits);
-  const schema = applyMiddleware(buildGatewaySchema(), createPermissions(), { Mutation: rateLimitedMutations(limits) });
-  const armor = armorFor(deps.dev);
-  const apollo = new ApolloServer<GatewayContext>({
-    schema,
-    introspection: deps.dev,
-    includeStacktraceInErrorResponses: false,
-    allowBatchedHttpRequests: false,
-    validationRules: armor.validationRules,
-    // main.ts owns shutdown (HTTP server, store, cognito-local); Apollo's own signal handler would race it.
-    stopOnTerminationSignals: false,
-    formatError,
-    plugins: [ApolloServerPluginLandingPageDisabled(), requestLogger(deps.logger, deps.metrics), unexpectedErrorLogger(deps.logger), ...armor.plugins],
-  });
-  await apollo.start();
-
+/** Everything around /graphql: headers, request ids, health, readiness, metrics and the playground. */
+export const createHttpShell = (deps: Pick<GatewayDeps, "verifier" | "idp" | "store" | "metrics" | "corsOrigins" | "playground">): Express => {
   const app = express();
   app.disable("x-powered-by");
   app.use(helmet());
@@ -159,7 +147,30 @@ export const createGateway = async (deps: GatewayDeps): Promise<{ app: Express; 
     if (!existsSync(resolve(playgroundDir, "index.html"))) throw new Error("PLAYGROUND is on but the playground is not built: run npm run build");
     app.use("/", express.static(playgroundDir, { index: "index.html", maxAge: "1h" }));
   }
-  const buildContext = createContextBuilder(deps);
+  return app;
+};
+
+export const createGateway = async (deps: GatewayDeps): Promise<{ app: Express; apollo: ApolloServer<GatewayContext> }> => {
+  const limits = createRateLimits(deps.store, deps.rateLimits);
+  const subgraph = deps.schemaKind === "auth-subgraph";
+  const base = subgraph ? buildAuthSubgraphSchema() : buildGatewaySchema();
+  const schema = applyMiddleware(base, createPermissions(subgraph), { Mutation: rateLimitedMutations(limits) });
+  const armor = armorFor(deps.dev);
+  const apollo = new ApolloServer<GatewayContext>({
+    schema,
+    introspection: deps.dev,
+    includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    validationRules: armor.validationRules,
+    // main.ts owns shutdown (HTTP server, store, cognito-local); Apollo's own signal handler would race it.
+    stopOnTerminationSignals: false,
+    formatError,
+    plugins: [ApolloServerPluginLandingPageDisabled(), requestLogger(deps.logger, deps.metrics), unexpectedErrorLogger(deps.logger), ...armor.plugins],
+  });
+  await apollo.start();
+
+  const app = createHttpShell(deps);
+  const buildContext = createContextBuilder({ ...deps, trustForwardedClientIp: subgraph });
   app.use(
     "/graphql",
     express.json({ limit: "64kb" }),

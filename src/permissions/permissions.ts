@@ -64,8 +64,11 @@ export const permissionMap = {
 /** Introspection types: Apollo's `introspection` flag decides whether `__schema` is reachable at all. */
 const introspectionTypes = ["__Schema", "__Type", "__Field", "__InputValue", "__EnumValue", "__Directive"];
 
-export const createPermissions = () =>
+/** As a federation subgraph the schema also has `_service`, which the supergraph composes from. */
+const subgraphRules = { Query: { ...permissionMap.Query, _service: allow }, _Service: allow };
+
+export const createPermissions = (asSubgraph = false) =>
   shield(
-    { ...permissionMap, ...Object.fromEntries(introspectionTypes.map((t) => [t, allow])) },
+    { ...permissionMap, ...(asSubgraph ? subgraphRules : {}), ...Object.fromEntries(introspectionTypes.map((t) => [t, allow])) },
     { fallbackRule: deny, fallbackError: new GatewayError(ErrorCode.FORBIDDEN), allowExternalErrors: true, debug: false },
   );

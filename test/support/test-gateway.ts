@@ -31,6 +31,8 @@ export const testSettings = (overrides: Partial<GatewaySettings> = {}): GatewayS
     policy: { ...loadConfig({}).policy, rateLimitIpPerMinute: 0, rateLimitAccountPerMinute: 0 },
     corsOrigins: [],
     playground: false,
+    subgraphs: [],
+    federation: { issuer: "auth-gateway-test", signingKeyFiles: [] },
     dev: true,
     cognito: {
       userPoolId: cognito.userPoolId,

@@ -26,9 +26,17 @@ describe("loadConfig", () => {
     [{ CHALLENGE_TTL_SECONDS: "900" }, "CHALLENGE_TTL_SECONDS is not valid"],
     [{ REDIS_URL: "localhost:6379" }, "REDIS_URL is not valid"],
     [{ LOCAL_COGNITO_CODE: "12345" }, "LOCAL_COGNITO_CODE is not valid (expected six digits)"],
+    [{ ...aws, SUBGRAPHS: "patients=https://patients.internal/graphql" }, "FEDERATION_SIGNING_KEYS is required in AWS mode when SUBGRAPHS is set"],
+    [{ SUBGRAPHS: "patients" }, "SUBGRAPHS is not valid (expected name=url pairs separated by commas)"],
   ])("stops with one line naming the variable: %j", (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it("reads gateway mode's subgraphs and signing keys", () => {
+    const config = loadConfig({ SUBGRAPHS: "patients=http://127.0.0.1:4001/graphql,billing=https://billing/graphql", FEDERATION_SIGNING_KEYS: "k1=/keys/a.pem" });
+    expect(config.subgraphs).toEqual([{ name: "patients", url: "http://127.0.0.1:4001/graphql" }, { name: "billing", url: "https://billing/graphql" }]);
+    expect(config.federation).toEqual({ issuer: "auth-gateway", signingKeyFiles: [{ kid: "k1", path: "/keys/a.pem" }] });
   });
 
   it("never echoes a bad value (it may be a secret)", () => {

@@ -1,0 +1,101 @@
+import { ApolloGateway, IntrospectAndCompose, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { expressMiddleware } from "@as-integrations/express5";
+import express, { type Express } from "express";
+import type { GraphQLFormattedError } from "graphql";
+import { clientIpHeader, createContextBuilder, type ContextDeps } from "../context/build-context";
+import type { GatewayContext } from "../context/gateway-context";
+import { ErrorCode, messageFor } from "../errors/error-codes";
+import { formatError } from "../errors/to-graphql-error";
+import { armorFor, createHttpShell, type GatewayDeps } from "../server";
+import { assertionHeader, type IdentityAsserter } from "./identity-token";
+
+export type SubgraphTarget = { name: string; url: string };
+
+/** The internal subgraph that serves the gateway's own API. */
+export const authSubgraphName = "auth";
+
+/** Codes a product subgraph may answer with; its message is replaced by ours. */
+const subgraphCodes = new Set<string>([ErrorCode.UNAUTHENTICATED, ErrorCode.FORBIDDEN, ErrorCode.BAD_USER_INPUT, ErrorCode.NOT_FOUND]);
+/** What the gateway lets through of its own auth subgraph's errors (they are already ours). */
+const ownExtensions = ["code", "reason", "rules", "fields", "retryAfterSeconds"];
+
+/**
+ * Errors from subgraphs: the auth subgraph's are ours and pass as they are; a product subgraph's keep a
+ * public code with our message, and anything else (its internal errors, timeouts, refusals) becomes
+ * SERVICE_UNAVAILABLE. Never an upstream message.
+ */
+export const formatSupergraphError = (formatted: GraphQLFormattedError, raw: unknown): GraphQLFormattedError => {
+  const service = formatted.extensions?.["serviceName"];
+  const code = String(formatted.extensions?.["code"] ?? "");
+  const base = { locations: formatted.locations, path: formatted.path };
+  if (service === authSubgraphName && code in ErrorCode) {
+    return { ...base, message: formatted.message, extensions: Object.fromEntries(ownExtensions.flatMap((k) => (formatted.extensions?.[k] === undefined ? [] : [[k, formatted.extensions[k]]]))) };
+  }
+  if (typeof service === "string") {
+    if (subgraphCodes.has(code)) return { ...base, message: messageFor(code as ErrorCode), extensions: { code } };
+    return { ...base, message: messageFor(ErrorCode.SERVICE_UNAVAILABLE), extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, reason: "SUBGRAPH_ERROR" } };
+  }
+  return formatError(formatted, raw);
+};
+
+/**
+ * Adds what each subgraph may know: to the gateway's own auth subgraph, the user's token and address; to
+ * every other subgraph, a fresh identity assertion for exactly the operation it receives, and no token.
+ */
+class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(private readonly target: SubgraphTarget, private readonly asserter: IdentityAsserter, timeoutMs: number) {
+    // A subgraph that does not answer in time is an error of its own (SERVICE_UNAVAILABLE), not a hang.
+    super({ url: target.url, fetcher: ((url: string, init: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as never });
+  }
+
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    const headers = request.http?.headers;
+    if (!headers || !context?.meta) return;
+    headers.set("x-request-id", context.meta.requestId);
+    if (this.target.name === authSubgraphName) {
+      if (context.accessToken) headers.set("authorization", `Bearer ${context.accessToken}`);
+      if (context.meta.ip) headers.set(clientIpHeader, context.meta.ip);
+      if (context.meta.userAgent) headers.set("user-agent", context.meta.userAgent);
+      return;
+    }
+    const identity = context.identity;
+    if (identity) {
+      const assertion = this.asserter.sign({ sub: identity.sub, groups: identity.groups, sessionId: identity.sessionId }, this.target.name, { query: request.query ?? "", variables: request.variables });
+      headers.set(assertionHeader, assertion);
+    }
+  }
+}
+
+export type SupergraphDeps = GatewayDeps & { authSubgraphUrl: string; subgraphs: SubgraphTarget[]; asserter: IdentityAsserter; subgraphTimeoutMs?: number };
+
+/** Gateway mode: one endpoint serving the gateway's own API and the product's subgraphs. */
+export const createSupergraph = async (deps: SupergraphDeps): Promise<{ app: Express; apollo: ApolloServer<GatewayContext> }> => {
+  const targets = [{ name: authSubgraphName, url: deps.authSubgraphUrl }, ...deps.subgraphs];
+  const gateway = new ApolloGateway({
+    supergraphSdl: new IntrospectAndCompose({ subgraphs: targets }),
+    buildService: ({ name, url }) => new IdentityForwardingDataSource({ name, url: String(url) }, deps.asserter, deps.subgraphTimeoutMs ?? 10_000),
+  });
+  const armor = armorFor(deps.dev);
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: deps.dev,
+    includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    stopOnTerminationSignals: false,
+    validationRules: armor.validationRules,
+    formatError: formatSupergraphError,
+    plugins: [ApolloServerPluginLandingPageDisabled(), ...armor.plugins],
+  });
+  await apollo.start();
+  const app = createHttpShell(deps);
+  // Subgraphs verify assertions against these keys.
+  app.get("/.well-known/jwks.json", (_req, res) => {
+    res.set("cache-control", "public, max-age=300").json(deps.asserter.jwks());
+  });
+  const contextDeps: ContextDeps = deps;
+  const buildContext = createContextBuilder(contextDeps);
+  app.use("/graphql", express.json({ limit: "64kb" }), expressMiddleware(apollo, { context: async ({ req, res }) => buildContext({ req, requestId: String(res.locals["requestId"]) }) }));
+  return { app, apollo };
+};

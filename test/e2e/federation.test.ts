@@ -1,0 +1,127 @@
+import { generateKeyPairSync } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startPatientsSubgraph } from "../../examples/patients/subgraph";
+import { generateSigningKey, IdentityAsserter, signingKeysFromPem } from "../../src/federation/identity-token";
+import { LoginDocument, MeDocument } from "../generated/graphql";
+import { FakeClock } from "../fakes/fake-clock";
+import { dataOf, errorOf, execute } from "../support/graphql-client";
+import { startTestGateway, type TestGateway } from "../support/test-gateway";
+import { adminUser, enrolledUser, grantGroup, loginWithMfa, type EnrolledUser } from "../support/users";
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+const issuer = "auth-gateway-test";
+type Headers = Record<string, string | string[] | undefined>;
+
+describe("federated subgraphs trust the gateway", () => {
+  let gw: TestGateway;
+  let patients: Awaited<ReturnType<typeof startPatientsSubgraph>>;
+  let dir: string;
+  let asserterWithGatewayKey: (clock?: FakeClock) => IdentityAsserter;
+  const seen: Headers[] = [];
+
+  /** An enrolled user in `group`, signed in again so the token carries it. */
+  const member = async (group: "patient" | "provider"): Promise<EnrolledUser & { sub: string }> => {
+    const user = await enrolledUser(gw);
+    const sub = dataOf(await gw.run(MeDocument, {}, { token: user.accessToken })).me.sub;
+    await grantGroup(sub, group);
+    const tokens = (await loginWithMfa(gw, user)).tokens!;
+    return { ...user, sub, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken! };
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "federation-"));
+    const pem = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    writeFileSync(join(dir, "gateway.pem"), pem);
+    asserterWithGatewayKey = (clock = new FakeClock()) => new IdentityAsserter({ keys: signingKeysFromPem([{ kid: "k1", pem }]), issuer, clock });
+    const port = await freePort();
+    patients = await startPatientsSubgraph({ gatewayJwksUri: `http://127.0.0.1:${port}/.well-known/jwks.json`, issuer, onRequest: (h) => seen.push(h) });
+    gw = await startTestGateway({
+      settings: { port, subgraphs: [{ name: "patients", url: patients.url }], federation: { issuer, signingKeyFiles: [{ kid: "k1", path: join(dir, "gateway.pem") }] } },
+    });
+  });
+  afterAll(async () => {
+    await gw?.close();
+    await patients?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const myRecord = "{ myRecord { id owner note } }";
+  const allRecords = "{ patients { owner } }";
+
+  it("answers the gateway's own API and the subgraph's from one endpoint, by role", async () => {
+    const patient = await member("patient");
+    const provider = await member("provider");
+    const admin = await adminUser(gw);
+
+    const both = dataOf(await gw.run<{ me: { sub: string }; myRecord: { owner: string } }, object>(`{ me { sub } myRecord { owner } }`, {}, { token: patient.accessToken }));
+    expect(both).toEqual({ me: { sub: patient.sub }, myRecord: { owner: patient.sub } });
+    expect(errorOf(await gw.run(allRecords, {}, { token: patient.accessToken })).extensions.code).toBe("FORBIDDEN");
+
+    const seenByProvider = dataOf(await gw.run<{ patients: { owner: string }[] }, object>(allRecords, {}, { token: provider.accessToken })).patients;
+    expect(seenByProvider).toContainEqual({ owner: patient.sub });
+    expect(errorOf(await gw.run(myRecord, {}, { token: provider.accessToken })).extensions.code).toBe("FORBIDDEN");
+    expect(dataOf(await gw.run<{ patients: unknown[] }, object>(allRecords, {}, { token: admin.accessToken })).patients.length).toBeGreaterThan(0);
+
+    expect(errorOf(await gw.run(myRecord)).extensions.code).toBe("UNAUTHENTICATED");
+  });
+
+  it("passes the gateway's own errors through unchanged (auth subgraph)", async () => {
+    const error = errorOf(await gw.run(LoginDocument, { email: "nobody@example.test", password: "Wrong-Passw0rd-!!" }));
+    expect(error).toMatchObject({ message: "The email or password is incorrect.", extensions: { code: "INVALID_CREDENTIALS" } });
+  });
+
+  it("never sends a subgraph the user's Cognito token; it sends an assertion instead", async () => {
+    const patient = await member("patient");
+    seen.length = 0;
+    dataOf(await gw.run(myRecord, {}, { token: patient.accessToken }));
+    expect(seen.length).toBeGreaterThan(0);
+    for (const headers of seen) {
+      expect(headers["authorization"]).toBeUndefined();
+      expect(JSON.stringify(headers)).not.toContain(patient.accessToken);
+      expect(headers["x-identity-assertion"]).toMatch(/^eyJ/);
+    }
+  });
+
+  describe("requests that bypass the gateway", () => {
+    const direct = (query: string, assertion?: string) => execute(patients.url, query, {}, { headers: assertion ? { "x-identity-assertion": assertion } : {} });
+    const patientIdentity = { sub: "patient-direct", groups: ["patient"], sessionId: "s" };
+    const sign = (audience = "patients", query = myRecord, clock?: FakeClock) => asserterWithGatewayKey(clock).sign(patientIdentity, audience, { query, variables: {} });
+
+    it("accept a genuine assertion once, and refuse its replay", async () => {
+      const assertion = sign();
+      expect(dataOf(await direct(myRecord, assertion))).toMatchObject({ myRecord: { owner: "patient-direct" } });
+      expect(errorOf(await direct(myRecord, assertion)).extensions.code).toBe("UNAUTHENTICATED");
+    });
+
+    it.each([
+      ["no assertion", () => undefined],
+      ["one for another subgraph", () => sign("billing")],
+      ["one past its expiry", () => sign("patients", myRecord, new FakeClock(Date.now() - 120_000))],
+      ["one issued for another operation (tampered hash)", () => sign("patients", "{ patients { owner } }")],
+      ["one signed by an unknown key", () => new IdentityAsserter({ keys: [generateSigningKey("k1")], issuer, clock: new FakeClock() }).sign(patientIdentity, "patients", { query: myRecord, variables: {} })],
+    ])("are anonymous with %s: UNAUTHENTICATED", async (_name, assertion) => {
+      expect(errorOf(await direct(myRecord, assertion())).extensions.code).toBe("UNAUTHENTICATED");
+    });
+
+    it("still answer federation's _service through shield", async () => {
+      const sdl = dataOf(await direct("{ _service { sdl } }")) as { _service: { sdl: string } };
+      expect(sdl._service.sdl).toContain("type PatientRecord");
+    });
+  });
+
+  it("publishes the gateway's public keys", async () => {
+    const jwks = (await (await fetch(gw.url.replace("/graphql", "/.well-known/jwks.json"))).json()) as { keys: { kid: string; kty: string; d?: string }[] };
+    expect(jwks.keys).toEqual([expect.objectContaining({ kid: "k1", kty: "EC" })]);
+    expect(jwks.keys[0]?.d).toBeUndefined();
+  });
+});
