@@ -102,7 +102,8 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     asserter = new IdentityAsserter({ keys, issuer: settings.federation.issuer, clock });
     internal = await listen(await createGateway({ ...deps, schemaKind: "auth-subgraph", playground: false, corsOrigins: [] }), 0, "127.0.0.1");
     const authSubgraphUrl = `http://127.0.0.1:${internal.port}/graphql`;
-    running = await listen(await createSupergraph({ ...deps, authSubgraphUrl, subgraphs: settings.subgraphs, asserter }), settings.port, settings.host);
+    const supergraphSdl = settings.supergraphFile ? readFileSync(settings.supergraphFile, "utf8") : undefined;
+    running = await listen(await createSupergraph({ ...deps, authSubgraphUrl, subgraphs: settings.subgraphs, supergraphSdl, asserter }), settings.port, settings.host);
   }
   return {
     ...running,

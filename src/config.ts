@@ -27,6 +27,7 @@ export const envSchema = {
   CORS_ORIGINS: { schema: z.string().regex(/^(https?:\/\/[^,\s]+)(,https?:\/\/[^,\s]+)*$/, "comma-separated http(s) origins").optional(), help: "Browser origins allowed to call the API; unset = no cross-origin access." },
   PLAYGROUND: { schema: z.enum(["on", "off"]).optional(), help: "Serve the GraphQL playground at /; unset = on in dev mode, off in AWS mode." },
   SUBGRAPHS: { schema: z.string().regex(/^[a-z][\w-]*=https?:\/\/[^,\s]+(,[a-z][\w-]*=https?:\/\/[^,\s]+)*$/, "name=url pairs separated by commas").optional(), help: "Gateway mode: the product's subgraphs as name=url,… composed with the gateway's own API at one endpoint." },
+  SUPERGRAPH_FILE: { schema: z.string().min(1).optional(), help: "Gateway mode: a composed supergraph (npm run compose) instead of introspecting SUBGRAPHS at start-up." },
   FEDERATION_ISSUER: { schema: z.string().min(1).max(200).default("auth-gateway"), help: "Gateway mode: the iss of the identity assertions subgraphs receive." },
   FEDERATION_SIGNING_KEYS: { schema: z.string().regex(/^[\w.-]+=[^,]+(,[\w.-]+=[^,]+)*$/, "kid=path-to-PEM pairs separated by commas").optional(), help: "Gateway mode: EC P-256 private keys (kid=file.pem,…), the first signs, all are published; required in AWS mode, generated in dev." },
   TOKEN_CACHE_SIZE: { schema: z.coerce.number().int().min(0).default(10000), help: "Verified access tokens remembered until they expire (LRU); 0 verifies every request." },
@@ -58,6 +59,7 @@ type CommonConfig = {
   corsOrigins: string[];
   playground: boolean;
   subgraphs: { name: string; url: string }[];
+  supergraphFile: string | undefined;
   federation: { issuer: string; signingKeyFiles: { kid: string; path: string }[] };
   policy: PolicySettings;
 };
@@ -131,6 +133,7 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
     corsOrigins: env.CORS_ORIGINS?.split(",") ?? [],
     playground: env.PLAYGROUND ? env.PLAYGROUND === "on" : !aws,
     subgraphs: pairs(env.SUBGRAPHS).map(([name, url]) => ({ name, url })),
+    supergraphFile: env.SUPERGRAPH_FILE,
     federation: { issuer: env.FEDERATION_ISSUER, signingKeyFiles: pairs(env.FEDERATION_SIGNING_KEYS).map(([kid, path]) => ({ kid, path })) },
     policy: {
       rateLimitIpPerMinute: env.RATE_LIMIT_IP_PER_MINUTE,
@@ -149,6 +152,7 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
     }
     return { ...common, mode: "dev", localCognito: { port: env.LOCAL_COGNITO_PORT, dir: env.LOCAL_COGNITO_DIR, code: env.LOCAL_COGNITO_CODE } };
   }
+  if (common.supergraphFile && common.subgraphs.length === 0) throw new ConfigError("Invalid configuration: SUBGRAPHS is required when SUPERGRAPH_FILE is set.");
   if (common.subgraphs.length > 0 && common.federation.signingKeyFiles.length === 0) {
     // Generated keys differ per instance: behind a load balancer, subgraphs would see unknown keys.
     throw new ConfigError("Invalid configuration: FEDERATION_SIGNING_KEYS is required in AWS mode when SUBGRAPHS is set.");

@@ -68,14 +68,22 @@ class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContex
   }
 }
 
-export type SupergraphDeps = GatewayDeps & { authSubgraphUrl: string; subgraphs: SubgraphTarget[]; asserter: IdentityAsserter; subgraphTimeoutMs?: number };
+export type SupergraphDeps = GatewayDeps & {
+  authSubgraphUrl: string;
+  subgraphs: SubgraphTarget[];
+  /** A composed supergraph (production); without it the subgraphs are introspected and composed at start. */
+  supergraphSdl?: string;
+  asserter: IdentityAsserter;
+  subgraphTimeoutMs?: number;
+};
 
 /** Gateway mode: one endpoint serving the gateway's own API and the product's subgraphs. */
 export const createSupergraph = async (deps: SupergraphDeps): Promise<{ app: Express; apollo: ApolloServer<GatewayContext> }> => {
   const targets = [{ name: authSubgraphName, url: deps.authSubgraphUrl }, ...deps.subgraphs];
   const gateway = new ApolloGateway({
-    supergraphSdl: new IntrospectAndCompose({ subgraphs: targets }),
-    buildService: ({ name, url }) => new IdentityForwardingDataSource({ name, url: String(url) }, deps.asserter, deps.subgraphTimeoutMs ?? 10_000),
+    supergraphSdl: deps.supergraphSdl ?? new IntrospectAndCompose({ subgraphs: targets }),
+    // The auth subgraph is always this process's internal listener, whatever URL a static supergraph holds.
+    buildService: ({ name, url }) => new IdentityForwardingDataSource({ name, url: name === authSubgraphName ? deps.authSubgraphUrl : String(url) }, deps.asserter, deps.subgraphTimeoutMs ?? 10_000),
   });
   const armor = armorFor(deps.dev);
   const apollo = new ApolloServer<GatewayContext>({

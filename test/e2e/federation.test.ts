@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startPatientsSubgraph } from "../../examples/patients/subgraph";
+import { composeSupergraph } from "../../src/federation/compose";
 import { generateSigningKey, IdentityAsserter, signingKeysFromPem } from "../../src/federation/identity-token";
 import { LoginDocument, MeDocument } from "../generated/graphql";
 import { FakeClock } from "../fakes/fake-clock";
@@ -117,6 +118,21 @@ describe("federated subgraphs trust the gateway", () => {
       const sdl = dataOf(await direct("{ _service { sdl } }")) as { _service: { sdl: string } };
       expect(sdl._service.sdl).toContain("type PatientRecord");
     });
+  });
+
+  it("serves the same from a static supergraph composed by `npm run compose` (SUPERGRAPH_FILE)", async () => {
+    const file = join(dir, "supergraph.graphql");
+    writeFileSync(file, await composeSupergraph([{ name: "patients", url: patients.url }]));
+    const fromFile = await startTestGateway({
+      settings: { subgraphs: [{ name: "patients", url: patients.url }], supergraphFile: file, federation: { issuer, signingKeyFiles: [{ kid: "k1", path: join(dir, "gateway.pem") }] } },
+    });
+    try {
+      const patient = await member("patient");
+      const both = dataOf(await fromFile.run<{ me: { sub: string }; myRecord: { owner: string } }, object>(`{ me { sub } myRecord { owner } }`, {}, { token: (await loginWithMfa(fromFile, patient, 1)).tokens!.accessToken }));
+      expect(both).toEqual({ me: { sub: patient.sub }, myRecord: { owner: patient.sub } });
+    } finally {
+      await fromFile.close();
+    }
   });
 
   it("publishes the gateway's public keys", async () => {

@@ -32,6 +32,7 @@ export const testSettings = (overrides: Partial<GatewaySettings> = {}): GatewayS
     corsOrigins: [],
     playground: false,
     subgraphs: [],
+    supergraphFile: undefined,
     federation: { issuer: "auth-gateway-test", signingKeyFiles: [] },
     dev: true,
     cognito: {
