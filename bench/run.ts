@@ -94,15 +94,23 @@ const main = async () => {
     port: 0,
     host: "127.0.0.1",
     dev: false,
+    playground: false,
+    // One address drives all the load: the per-address and per-account limits would (rightly) stop it.
+    policy: { ...loadConfig({}).policy, rateLimitIpPerMinute: 0, rateLimitAccountPerMinute: 0, loginFailuresPerAddress: 1_000_000 },
     cognito: { ...pool, clientSecret: undefined, region: "local", endpoint: local.endpoint, credentials: localCredentials, emulator: true },
   } as GatewaySettings;
   const servers: Server[] = [];
   try {
-    const bare = await startServer("bare Apollo", "bare.js", {});
-    const memory = await startServer("gateway (memory)", "gateway.js", { BENCH_SETTINGS: JSON.stringify(base) });
-    const redis = await startServer("gateway (Redis)", "gateway.js", { BENCH_SETTINGS: JSON.stringify({ ...base, redisUrl: "redis://127.0.0.1:6379", auditLogFile: join(dir, "audit-redis.jsonl") }) });
-    const yoga = await startServer("Yoga + plugin-jwt", "yoga.js", { JWKS_URI: pool.jwksUri, ISSUER: pool.issuer });
-    servers.push(bare, memory, redis, yoga);
+    // Each server joins the clean-up list as soon as it runs, so a failed start leaves no orphan.
+    const started = async (server: Promise<Server>) => {
+      const s = await server;
+      servers.push(s);
+      return s;
+    };
+    const bare = await started(startServer("bare Apollo", "bare.js", {}));
+    const memory = await started(startServer("gateway (memory)", "gateway.js", { BENCH_SETTINGS: JSON.stringify(base) }));
+    const redis = await started(startServer("gateway (Redis)", "gateway.js", { BENCH_SETTINGS: JSON.stringify({ ...base, redisUrl: "redis://127.0.0.1:6379", auditLogFile: join(dir, "audit-redis.jsonl") }) }));
+    const yoga = await started(startServer("Yoga + plugin-jwt", "yoga.js", { JWKS_URI: pool.jwksUri, ISSUER: pool.issuer }));
 
     const memoryToken = await enrol(memory.url, `bench-mem-${Date.now()}@example.test`);
     const redisToken = await enrol(redis.url, `bench-redis-${Date.now()}@example.test`);

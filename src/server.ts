@@ -83,7 +83,9 @@ const unexpectedErrorLogger = (logger: Logger): ApolloServerPlugin<GatewayContex
 const requestLogger = (logger: Logger, metrics: GatewayMetrics): ApolloServerPlugin<GatewayContext> => ({
   async requestDidStart({ request, contextValue }) {
     const started = performance.now();
-    logger.debug({ requestId: contextValue.meta.requestId, req: { headers: Object.fromEntries(request.http?.headers ?? []) }, variables: request.variables }, "request");
+    if (logger.isLevelEnabled?.("debug") ?? true) {
+      logger.debug({ requestId: contextValue.meta.requestId, req: { headers: Object.fromEntries(request.http?.headers ?? []) }, variables: request.variables }, "request");
+    }
     return {
       async willSendResponse({ operationName, operation, response }) {
         // Metrics are labelled by the root field (bounded by the schema), never by the client-chosen name.

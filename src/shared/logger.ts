@@ -2,6 +2,8 @@ import pino, { type DestinationStream } from "pino";
 
 /** The slice of a logger the gateway uses; pino satisfies it, tests pass a recorder. */
 export interface Logger {
+  /** Lets callers skip building what a disabled level would throw away. */
+  isLevelEnabled?(level: string): boolean;
   debug(obj: object, msg?: string): void;
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;

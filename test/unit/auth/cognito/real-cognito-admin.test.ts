@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import {
   AdminSetUserMFAPreferenceCommand,
   AdminUserGlobalSignOutCommand,
-  CognitoIdentityProviderClient,
   ConfirmForgotPasswordCommand,
   GetUserCommand,
   GlobalSignOutCommand,
@@ -12,17 +11,9 @@ import {
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { mockClient } from "aws-sdk-client-mock";
-import { RateLimiterMemory } from "rate-limiter-flexible";
-import { loadConfig } from "../../../../src/config";
-import { AuditLog, MemorySink } from "../../../../src/audit/audit-log";
-import { CognitoAdmin } from "../../../../src/auth/cognito/cognito-admin";
-import { CognitoIdentityProvider } from "../../../../src/auth/cognito/cognito-identity-provider";
 import type { Identity } from "../../../../src/auth/identity";
-import { createServices } from "../../../../src/auth/services";
-import { MemoryStore } from "../../../../src/store/memory-store";
-import { FakeClock } from "../../../fakes/fake-clock";
 import { unsigned } from "../../../support/jwt";
+import { mockedCognitoServices } from "../../../support/mocked-cognito";
 
 const clientId = "realclient";
 const userPoolId = "eu-west-1_Pool";
@@ -34,24 +25,7 @@ const tokens = () => ({ AccessToken: accessToken(), IdToken: "id", RefreshToken:
 const profile = { Username: sub, UserAttributes: [{ Name: "sub", Value: sub }, { Name: "email", Value: email }], UserMFASettingList: ["SOFTWARE_TOKEN_MFA"] };
 const adminIdentity = { sub: "admin-sub", sessionId: "admin-session" } as Identity;
 
-const setup = (emulator = false) => {
-  const client = new CognitoIdentityProviderClient({ region: "eu-west-1", credentials: { accessKeyId: "x", secretAccessKey: "y" } });
-  const cognito = mockClient(client);
-  const clock = new FakeClock();
-  const services = createServices({
-    idp: new CognitoIdentityProvider({ clientId, clientSecret: undefined, region: "eu-west-1", endpoint: undefined, client, emulator }),
-    admin: new CognitoAdmin({ client, userPoolId, emulator }),
-    store: new MemoryStore(clock, 0),
-    clock,
-    audit: new AuditLog({ sink: new MemorySink(), clock }),
-    challengeTtlSeconds: 300,
-    sessionMaxAgeSeconds: 3600,
-    totpIssuer: "Test",
-    policy: loadConfig({}).policy,
-    loginFailuresByAddress: new RateLimiterMemory({ points: 100, duration: 900 }),
-  });
-  return { cognito, services };
-};
+const setup = (emulator = false) => mockedCognitoServices({ clientId, userPoolId, emulator });
 
 /** A user signed in through the gateway (so it knows their sessions), against the mocked pool. */
 const signIn = async ({ cognito, services }: ReturnType<typeof setup>) => {

@@ -1,7 +1,6 @@
 import { createHmac, randomUUID } from "node:crypto";
 import {
   AssociateSoftwareTokenCommand,
-  CognitoIdentityProviderClient,
   GetUserCommand,
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
@@ -9,16 +8,8 @@ import {
   SignUpCommand,
   VerifySoftwareTokenCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { mockClient } from "aws-sdk-client-mock";
-import { RateLimiterMemory } from "rate-limiter-flexible";
-import { loadConfig } from "../../../../src/config";
-import { AuditLog, MemorySink } from "../../../../src/audit/audit-log";
-import { CognitoAdmin } from "../../../../src/auth/cognito/cognito-admin";
-import { CognitoIdentityProvider } from "../../../../src/auth/cognito/cognito-identity-provider";
-import { createServices } from "../../../../src/auth/services";
-import { MemoryStore } from "../../../../src/store/memory-store";
-import { FakeClock } from "../../../fakes/fake-clock";
 import { unsigned } from "../../../support/jwt";
+import { mockedCognitoServices } from "../../../support/mocked-cognito";
 
 const clientId = "realclient";
 const clientSecret = "client-secret-value";
@@ -34,16 +25,7 @@ const profile = { Username: sub, UserAttributes: [{ Name: "sub", Value: sub }, {
 
 const secretHash = (username: string) => createHmac("sha256", clientSecret).update(username + clientId).digest("base64");
 
-const setup = () => {
-  const client = new CognitoIdentityProviderClient({ region: "eu-west-1", credentials: { accessKeyId: "x", secretAccessKey: "y" } });
-  const cognito = mockClient(client);
-  const idp = new CognitoIdentityProvider({ clientId, clientSecret, region: "eu-west-1", endpoint: undefined, client });
-  const sink = new MemorySink();
-  const clock = new FakeClock();
-  const admin = new CognitoAdmin({ client, userPoolId: "eu-west-1_Pool" });
-  const services = createServices({ idp, admin, store: new MemoryStore(clock, 0), clock, audit: new AuditLog({ sink, clock }), challengeTtlSeconds: 300, sessionMaxAgeSeconds: 3600, totpIssuer: "Test", policy: loadConfig({}).policy, loginFailuresByAddress: new RateLimiterMemory({ points: 100, duration: 900 }) });
-  return { cognito, auth: services.auth, mfa: services.mfa, services, sink };
-};
+const setup = () => mockedCognitoServices({ clientId, clientSecret });
 
 describe("against real Cognito (pool MFA ON), mocked with aws-sdk-client-mock", () => {
   it("runs Cognito's own MFA_SETUP challenge with session-based enrolment and never exposes its session", async () => {

@@ -1,0 +1,37 @@
+import { allow } from "graphql-shield";
+import { permissionMap } from "../../src/permissions/permissions";
+import { errorOf } from "../support/graphql-client";
+import { startTestGateway, type TestGateway } from "../support/test-gateway";
+
+/** A valid document for every field that needs a signed-in caller (admin fields: see admin.test.ts). */
+const signedInFields: Record<string, string> = {
+  me: "{ me { sub } }",
+  sessions: "{ sessions { id } }",
+  logout: "mutation { logout }",
+  changePassword: 'mutation { changePassword(currentPassword: "Current-Passw0rd-1", newPassword: "Another-Passw0rd-2") }',
+  resetMfa: 'mutation { resetMfa(currentPassword: "Current-Passw0rd-1", code: "123456") { session } }',
+  updateProfile: 'mutation { updateProfile(input: { givenName: "Ada" }) { sub } }',
+  requestEmailChange: 'mutation { requestEmailChange(newEmail: "new@example.test") }',
+  confirmEmailChange: 'mutation { confirmEmailChange(code: "123456") }',
+  logoutEverywhere: "mutation { logoutEverywhere }",
+};
+
+describe("fields for signed-in callers", () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway();
+  });
+  afterAll(() => gw.close());
+
+  it("are all listed here (a new guarded field needs its denied-case test)", () => {
+    const guarded = [...Object.entries(permissionMap.Query), ...Object.entries(permissionMap.Mutation)]
+      .filter(([field, rule]) => rule !== allow && !field.startsWith("admin") && field !== "users")
+      .map(([field]) => field)
+      .sort();
+    expect(Object.keys(signedInFields).sort()).toEqual(guarded);
+  });
+
+  it.each(Object.entries(signedInFields))("%s is UNAUTHENTICATED for an anonymous caller", async (_field, document) => {
+    expect(errorOf(await gw.run(document)).extensions.code).toBe("UNAUTHENTICATED");
+  });
+});
