@@ -34,5 +34,3 @@ export const withConfigTable = (readme: string): string => {
   if (from === -1 || to === -1) throw new Error("README has no config markers");
   return `${readme.slice(0, from + begin.length)}\n${configMarkdown()}\n${readme.slice(to)}`;
 };
-
-export const configMarkers = { begin, end };

@@ -152,23 +152,36 @@ export const createHttpShell = (deps: Pick<GatewayDeps, "verifier" | "idp" | "st
   return app;
 };
 
-export const createGateway = async (deps: GatewayDeps): Promise<{ app: Express; apollo: ApolloServer<GatewayContext> }> => {
-  const limits = createRateLimits(deps.store, deps.rateLimits);
-  const subgraph = deps.schemaKind === "auth-subgraph";
-  const base = subgraph ? buildAuthSubgraphSchema() : buildGatewaySchema();
-  const schema = applyMiddleware(base, createPermissions(subgraph), { Mutation: rateLimitedMutations(limits) });
+/**
+ * What every Apollo server of the gateway runs with (standalone, internal auth subgraph, supergraph):
+ * document limits, no batching, no stack traces, introspection only in dev, masked-error logging and,
+ * where it meets clients, request logs and metrics.
+ */
+export const hardenedApolloOptions = (deps: Pick<GatewayDeps, "dev" | "logger" | "metrics">, options: { logRequests: boolean }) => {
   const armor = armorFor(deps.dev);
-  const apollo = new ApolloServer<GatewayContext>({
-    schema,
+  return {
     introspection: deps.dev,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     validationRules: armor.validationRules,
     // main.ts owns shutdown (HTTP server, store, cognito-local); Apollo's own signal handler would race it.
     stopOnTerminationSignals: false,
-    formatError,
-    plugins: [ApolloServerPluginLandingPageDisabled(), requestLogger(deps.logger, deps.metrics), unexpectedErrorLogger(deps.logger), ...armor.plugins],
-  });
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ...(options.logRequests ? [requestLogger(deps.logger, deps.metrics)] : []),
+      unexpectedErrorLogger(deps.logger),
+      ...armor.plugins,
+    ],
+  };
+};
+
+export const createGateway = async (deps: GatewayDeps): Promise<{ app: Express; apollo: ApolloServer<GatewayContext> }> => {
+  const limits = createRateLimits(deps.store, deps.rateLimits);
+  const subgraph = deps.schemaKind === "auth-subgraph";
+  const base = subgraph ? buildAuthSubgraphSchema() : buildGatewaySchema();
+  const schema = applyMiddleware(base, createPermissions(subgraph), { Mutation: rateLimitedMutations(limits) });
+  // Inside gateway mode the supergraph already logs and meters the client's request.
+  const apollo = new ApolloServer<GatewayContext>({ schema, formatError, ...hardenedApolloOptions(deps, { logRequests: !subgraph }) });
   await apollo.start();
 
   const app = createHttpShell(deps);

@@ -1,6 +1,5 @@
 import { ApolloGateway, IntrospectAndCompose, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
 import express, { type Express } from "express";
 import type { GraphQLFormattedError } from "graphql";
@@ -8,7 +7,7 @@ import { clientIpHeader, createContextBuilder, type ContextDeps } from "../conte
 import type { GatewayContext } from "../context/gateway-context";
 import { ErrorCode, messageFor } from "../errors/error-codes";
 import { formatError } from "../errors/to-graphql-error";
-import { armorFor, createHttpShell, type GatewayDeps } from "../server";
+import { createHttpShell, hardenedApolloOptions, type GatewayDeps } from "../server";
 import { assertionHeader, type IdentityAsserter } from "./identity-token";
 
 export type SubgraphTarget = { name: string; url: string };
@@ -85,17 +84,7 @@ export const createSupergraph = async (deps: SupergraphDeps): Promise<{ app: Exp
     // The auth subgraph is always this process's internal listener, whatever URL a static supergraph holds.
     buildService: ({ name, url }) => new IdentityForwardingDataSource({ name, url: name === authSubgraphName ? deps.authSubgraphUrl : String(url) }, deps.asserter, deps.subgraphTimeoutMs ?? 10_000),
   });
-  const armor = armorFor(deps.dev);
-  const apollo = new ApolloServer<GatewayContext>({
-    gateway,
-    introspection: deps.dev,
-    includeStacktraceInErrorResponses: false,
-    allowBatchedHttpRequests: false,
-    stopOnTerminationSignals: false,
-    validationRules: armor.validationRules,
-    formatError: formatSupergraphError,
-    plugins: [ApolloServerPluginLandingPageDisabled(), ...armor.plugins],
-  });
+  const apollo = new ApolloServer<GatewayContext>({ gateway, formatError: formatSupergraphError, ...hardenedApolloOptions(deps, { logRequests: true }) });
   await apollo.start();
   const app = createHttpShell(deps);
   // Subgraphs verify assertions against these keys.

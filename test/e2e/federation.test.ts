@@ -76,6 +76,15 @@ describe("federated subgraphs trust the gateway", () => {
     expect(errorOf(await gw.run(myRecord)).extensions.code).toBe("UNAUTHENTICATED");
   });
 
+  it("logs and meters each client request once, by its root field, in gateway mode too", async () => {
+    expect(errorOf(await gw.run(myRecord)).extensions.code).toBe("UNAUTHENTICATED");
+    const metrics = await (await fetch(gw.url.replace("/graphql", "/metrics"))).text();
+    // myRecord only ever reaches the supergraph (never the internal auth subgraph): it is counted there.
+    expect(metrics).toMatch(/gateway_graphql_requests_total\{operation="myRecord",outcome="error"\} [1-9]/);
+    // The supergraph's composition and planning queries to the internal subgraph are not client requests.
+    expect(metrics).not.toMatch(/operation="_service"/);
+  });
+
   it("passes the gateway's own errors through unchanged (auth subgraph)", async () => {
     const error = errorOf(await gw.run(LoginDocument, { email: "nobody@example.test", password: "Wrong-Passw0rd-!!" }));
     expect(error).toMatchObject({ message: "The email or password is incorrect.", extensions: { code: "INVALID_CREDENTIALS" } });
