@@ -137,7 +137,7 @@ describe("federated subgraphs trust the gateway", () => {
     });
     try {
       const patient = await member("patient");
-      const both = dataOf(await fromFile.run<{ me: { sub: string }; myRecord: { owner: string } }, object>(`{ me { sub } myRecord { owner } }`, {}, { token: (await loginWithMfa(fromFile, patient, 1)).tokens!.accessToken }));
+      const both = dataOf(await fromFile.run<{ me: { sub: string }; myRecord: { owner: string } }, object>(`{ me { sub } myRecord { owner } }`, {}, { token: (await loginWithMfa(fromFile, patient)).tokens!.accessToken }));
       expect(both).toEqual({ me: { sub: patient.sub }, myRecord: { owner: patient.sub } });
     } finally {
       await fromFile.close();

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import { TEST_CODE } from "../setup/test-cognito";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
-import { PASSWORD, totp, uniqueEmail } from "../support/users";
+import { PASSWORD, freshCode, uniqueEmail } from "../support/users";
 
 const chromiumPath = "/usr/bin/chromium";
 /** Runs where Debian's chromium is installed (.ci/run installs it); says so instead of passing silently. */
@@ -47,7 +47,7 @@ withBrowser("the playground in a real browser", () => {
     expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
     expect(await page.getByTestId("mfa-qr").getAttribute("src")).toMatch(/^data:image\/png;base64,/);
     expect(await page.getByTestId("mfa-uri").textContent()).toContain(`secret=${secret}`);
-    await page.getByTestId("mfa-code").fill(totp(secret));
+    await page.getByTestId("mfa-code").fill(await freshCode(secret));
     await page.getByTestId("verify").click();
     await page.getByTestId("signed-in").filter({ hasText: email }).waitFor();
 

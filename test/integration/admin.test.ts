@@ -18,7 +18,7 @@ import {
 import { TEST_CODE } from "../setup/test-cognito";
 import { dataOf, errorOf } from "../support/graphql-client";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
-import { adminUser, enrolledUser, PASSWORD, totp, uniqueEmail, type EnrolledUser } from "../support/users";
+import { adminUser, enrolledUser, PASSWORD, freshCode, uniqueEmail, type EnrolledUser } from "../support/users";
 
 let gw: TestGateway;
 let admin: EnrolledUser & { sub: string };
@@ -68,7 +68,7 @@ describe("administration", () => {
     const next = dataOf(await gw.run(CompleteNewPasswordDocument, { session: again.session, newPassword: PASSWORD })).completeNewPassword;
     expect(next).toEqual({ tokens: null, challenge: { name: "MFA_SETUP", session: expect.any(String) } });
     const setup = dataOf(await gw.run(BeginMfaSetupDocument, { session: next.challenge!.session })).beginMfaSetup;
-    const tokens = dataOf(await gw.run(CompleteMfaSetupDocument, { session: setup.session, code: totp(setup.secret) })).completeMfaSetup.tokens!;
+    const tokens = dataOf(await gw.run(CompleteMfaSetupDocument, { session: setup.session, code: await freshCode(setup.secret) })).completeMfaSetup.tokens!;
     expect(dataOf(await gw.run(MeDocument, {}, { token: tokens.accessToken })).me).toMatchObject({ email, givenName: "Invited" });
     expect(gw.audit.records.find((r) => r.event === "ADMIN_CREATE_USER" && r.outcome === "SUCCESS")).toMatchObject({ actor: admin.sub, subject: created.id });
   });
@@ -79,11 +79,11 @@ describe("administration", () => {
     expect(dataOf(await gw.run(AdminDisableUserDocument, { userId: sub }, asAdmin())).adminDisableUser).toBe(true);
     expect(errorOf(await gw.run(MeDocument, {}, { token: user.accessToken })).extensions.reason).toBe("TOKEN_REVOKED");
     const login = dataOf(await gw.run(LoginDocument, { email: user.email, password: PASSWORD })).login.challenge!;
-    expect(errorOf(await gw.run(RespondToMfaDocument, { session: login.session, code: totp(user.secret) })).extensions.code).toBe("INVALID_CREDENTIALS");
+    expect(errorOf(await gw.run(RespondToMfaDocument, { session: login.session, code: await freshCode(user.secret) })).extensions.code).toBe("INVALID_CREDENTIALS");
 
     dataOf(await gw.run(AdminEnableUserDocument, { userId: sub }, asAdmin()));
     const relogin = dataOf(await gw.run(LoginDocument, { email: user.email, password: PASSWORD })).login.challenge!;
-    expect(dataOf(await gw.run(RespondToMfaDocument, { session: relogin.session, code: totp(user.secret, 1) })).respondToMfa.tokens).toBeTruthy();
+    expect(dataOf(await gw.run(RespondToMfaDocument, { session: relogin.session, code: await freshCode(user.secret) })).respondToMfa.tokens).toBeTruthy();
   });
 
   it("refuses to let an administrator disable themselves", async () => {

@@ -5,7 +5,7 @@ import { FakeClock } from "../fakes/fake-clock";
 import { TEST_CODE } from "../setup/test-cognito";
 import { dataOf } from "../support/graphql-client";
 import { startTestGateway } from "../support/test-gateway";
-import { adminUser, enrolledUser, loginWithMfa, PASSWORD, totp, uniqueEmail } from "../support/users";
+import { adminUser, enrolledUser, loginWithMfa, PASSWORD, freshCode, uniqueEmail } from "../support/users";
 
 /** Runs every flow once through one gateway; each audit event type must come out of a real flow. */
 it("emits every audit event type from a real flow, without secrets", async () => {
@@ -26,8 +26,8 @@ it("emits every audit event type from a real flow, without secrets", async () =>
     await run(ops.RequestEmailChangeDocument, { newEmail: uniqueEmail() }, as);
     await run(ops.ConfirmEmailChangeDocument, { code: TEST_CODE }, as);
     await run(ops.SessionsDocument, {}, as);
-    const setup = dataOf(await run(ops.ResetMfaDocument, { currentPassword: PASSWORD, code: totp(user.secret) }, as)).resetMfa;
-    const afterReset = dataOf(await run(ops.CompleteMfaSetupDocument, { session: setup.session, code: totp(setup.secret) })).completeMfaSetup.tokens!;
+    const setup = dataOf(await run(ops.ResetMfaDocument, { currentPassword: PASSWORD, code: await freshCode(user.secret) }, as)).resetMfa;
+    const afterReset = dataOf(await run(ops.CompleteMfaSetupDocument, { session: setup.session, code: await freshCode(setup.secret) })).completeMfaSetup.tokens!;
     const email = dataOf(await run(ops.MeDocument, {}, { token: afterReset.accessToken })).me.email;
     await run(ops.ChangePasswordDocument, { currentPassword: PASSWORD, newPassword: "Second-Passw0rd-2" }, { token: afterReset.accessToken });
     await run(ops.ForgotPasswordDocument, { email });

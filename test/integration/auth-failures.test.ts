@@ -12,7 +12,7 @@ import { setFlags } from "../../src/auth/account-records";
 import { FakeClock } from "../fakes/fake-clock";
 import { dataOf, errorOf } from "../support/graphql-client";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
-import { enrolledUser, PASSWORD, registerConfirmed, totp, uniqueEmail } from "../support/users";
+import { enrolledUser, PASSWORD, registerConfirmed, freshCode, totp, uniqueEmail } from "../support/users";
 import { TEST_CODE } from "../setup/test-cognito";
 
 let gw: TestGateway;
@@ -73,19 +73,19 @@ describe("MFA codes and challenge handles", () => {
     const session = await challengeFor(user.email);
     const wrong = totp(user.secret) === "000000" ? "111111" : "000000";
     expect(await codeOf(gw.run(RespondToMfaDocument, { session, code: wrong }))).toBe("CODE_MISMATCH");
-    expect(dataOf(await gw.run(RespondToMfaDocument, { session, code: totp(user.secret) })).respondToMfa.tokens).toBeTruthy();
+    expect(dataOf(await gw.run(RespondToMfaDocument, { session, code: await freshCode(user.secret) })).respondToMfa.tokens).toBeTruthy();
   });
 
   it("burns the handle after three wrong codes", async () => {
     const user = await enrolledUser(gw);
     const session = await challengeFor(user.email);
     for (const code of ["000001", "000002", "000003"]) expect(await codeOf(gw.run(RespondToMfaDocument, { session, code }))).toBe("CODE_MISMATCH");
-    expect(await codeOf(gw.run(RespondToMfaDocument, { session, code: totp(user.secret) }))).toBe("SESSION_EXPIRED");
+    expect(await codeOf(gw.run(RespondToMfaDocument, { session, code: await freshCode(user.secret) }))).toBe("SESSION_EXPIRED");
   });
 
   it("refuses a TOTP code that was already used (cognito-local would accept the replay)", async () => {
     const user = await enrolledUser(gw);
-    const reused = totp(user.secret, -1); // the code enrolledUser completed enrolment with
+    const reused = user.enrolmentCode;
     expect(await codeOf(gw.run(RespondToMfaDocument, { session: await challengeFor(user.email), code: reused }))).toBe("CODE_MISMATCH");
   });
 

@@ -9,7 +9,7 @@ import {
 } from "../generated/graphql";
 import { dataOf, errorOf } from "../support/graphql-client";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
-import { enrolledUser, loginWithMfa, PASSWORD, registerConfirmed, totp } from "../support/users";
+import { enrolledUser, loginWithMfa, PASSWORD, registerConfirmed, freshCode } from "../support/users";
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -31,7 +31,7 @@ describe("the core flows over HTTP", () => {
     expect(setup.qrCodeDataUrl).toMatch(/^data:image\/png;base64,/);
     expect(setup.session).not.toBe(login.challenge!.session);
 
-    const done = dataOf(await gw.run(CompleteMfaSetupDocument, { session: setup.session, code: totp(setup.secret) })).completeMfaSetup;
+    const done = dataOf(await gw.run(CompleteMfaSetupDocument, { session: setup.session, code: await freshCode(setup.secret) })).completeMfaSetup;
     expect(done.challenge).toBeNull();
     expect(done.tokens).toMatchObject({ tokenType: "Bearer", expiresIn: expect.any(Number) });
     const { accessToken, refreshToken } = done.tokens!;
@@ -58,7 +58,7 @@ describe("the core flows over HTTP", () => {
     const user = await enrolledUser(gw);
     const login = dataOf(await gw.run(LoginDocument, { email: user.email, password: PASSWORD })).login;
     expect(login).toEqual({ tokens: null, challenge: { name: "SOFTWARE_TOKEN_MFA", session: expect.any(String) } });
-    const answer = dataOf(await gw.run(RespondToMfaDocument, { session: login.challenge!.session, code: totp(user.secret) })).respondToMfa;
+    const answer = dataOf(await gw.run(RespondToMfaDocument, { session: login.challenge!.session, code: await freshCode(user.secret) })).respondToMfa;
     expect(answer.tokens?.accessToken).toBeTruthy();
     expect(dataOf(await gw.run(MeDocument, {}, { token: answer.tokens!.accessToken })).me.email).toBe(user.email);
   });

@@ -17,7 +17,7 @@ import { TEST_CODE } from "../setup/test-cognito";
 import { countingIdp } from "../support/counting-idp";
 import { dataOf, errorOf } from "../support/graphql-client";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
-import { adminUser, enrolledUser, PASSWORD, totp, uniqueEmail } from "../support/users";
+import { adminUser, enrolledUser, PASSWORD, freshCode, uniqueEmail } from "../support/users";
 
 const defaults = loadConfig({}).policy;
 const withPolicy = (policy: Partial<PolicySettings>) => ({ settings: { policy: { ...defaults, ...policy } } });
@@ -71,7 +71,7 @@ describe("account lockout", () => {
     const user = await enrolledUser(gw);
     await failLogins(gw, user.email, 4);
     const session = dataOf(await gw.run(LoginDocument, { email: user.email, password: PASSWORD })).login.challenge!.session;
-    dataOf(await gw.run(RespondToMfaDocument, { session, code: totp(user.secret) }));
+    dataOf(await gw.run(RespondToMfaDocument, { session, code: await freshCode(user.secret) }));
     await failLogins(gw, user.email, 4);
     expect(dataOf(await gw.run(LoginDocument, { email: user.email, password: PASSWORD })).login.challenge?.name).toBe("SOFTWARE_TOKEN_MFA");
   });
@@ -211,7 +211,7 @@ describe("password rotation and history", () => {
     const again = dataOf(await gw.run(LoginDocument, { email: user.email, password: PASSWORD })).login.challenge!;
     const next = dataOf(await gw.run(CompleteExpiredPasswordDocument, { session: again.session, newPassword: "Rotated-Passw0rd-1" })).completeExpiredPassword;
     expect(next.challenge?.name).toBe("SOFTWARE_TOKEN_MFA");
-    expect(dataOf(await gw.run(RespondToMfaDocument, { session: next.challenge!.session, code: totp(user.secret) })).respondToMfa.tokens).toBeTruthy();
+    expect(dataOf(await gw.run(RespondToMfaDocument, { session: next.challenge!.session, code: await freshCode(user.secret) })).respondToMfa.tokens).toBeTruthy();
     expect(await codeOf(gw.run(LoginDocument, { email: user.email, password: PASSWORD }))).toBe("INVALID_CREDENTIALS");
   });
 
@@ -231,7 +231,7 @@ describe("password rotation and history", () => {
     dataOf(await gw.run(ConfirmForgotPasswordDocument, { email: user.email, code: TEST_CODE, newPassword: "Third-Passw0rd-3" }));
     // With a history of 2, the first password may come back after two newer ones.
     const login = dataOf(await gw.run(LoginDocument, { email: user.email, password: "Third-Passw0rd-3" })).login.challenge!;
-    const tokens = dataOf(await gw.run(RespondToMfaDocument, { session: login.session, code: totp(user.secret) })).respondToMfa.tokens!;
+    const tokens = dataOf(await gw.run(RespondToMfaDocument, { session: login.session, code: await freshCode(user.secret) })).respondToMfa.tokens!;
     expect(dataOf(await gw.run(ChangePasswordDocument, { currentPassword: "Third-Passw0rd-3", newPassword: PASSWORD }, { token: tokens.accessToken })).changePassword).toBe(true);
   });
 });

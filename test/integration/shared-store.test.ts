@@ -3,7 +3,7 @@ import { IdleTimeout } from "../../src/policy/idle-timeout";
 import { RedisStore } from "../../src/store/redis-store";
 import { dataOf, errorOf } from "../support/graphql-client";
 import { startTestGateway, testRedisStore, type TestGateway } from "../support/test-gateway";
-import { enrolledUser, PASSWORD, registerConfirmed, totp } from "../support/users";
+import { enrolledUser, PASSWORD, registerConfirmed, freshCode } from "../support/users";
 
 describe("two gateway instances sharing Redis", () => {
   let store: RedisStore;
@@ -24,7 +24,7 @@ describe("two gateway instances sharing Redis", () => {
   it("continue each other's challenges and see each other's logouts", async () => {
     const user = await enrolledUser(a);
     const login = dataOf(await a.run(LoginDocument, { email: user.email, password: PASSWORD })).login;
-    const tokens = dataOf(await b.run(RespondToMfaDocument, { session: login.challenge!.session, code: totp(user.secret) })).respondToMfa.tokens!;
+    const tokens = dataOf(await b.run(RespondToMfaDocument, { session: login.challenge!.session, code: await freshCode(user.secret) })).respondToMfa.tokens!;
     expect(dataOf(await a.run(MeDocument, {}, { token: tokens.accessToken })).me.email).toBe(user.email);
 
     dataOf(await b.run(LogoutDocument, {}, { token: tokens.accessToken }));
@@ -49,7 +49,7 @@ describe("two gateway instances sharing Redis", () => {
   it("lets only one instance use a handle when both race for it", async () => {
     const user = await enrolledUser(a);
     const session = dataOf(await a.run(LoginDocument, { email: user.email, password: PASSWORD })).login.challenge!.session;
-    const code = totp(user.secret);
+    const code = await freshCode(user.secret);
     const [first, second] = await Promise.all([a.run(RespondToMfaDocument, { session, code }), b.run(RespondToMfaDocument, { session, code })]);
     const outcomes = [first, second].map((r) => (r.errors ? r.errors[0]?.extensions.code : "TOKENS")).sort();
     expect(outcomes).toEqual(["SESSION_EXPIRED", "TOKENS"]);

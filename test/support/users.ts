@@ -19,13 +19,35 @@ export const PASSWORD = "Correct-Horse-Battery-9";
 
 export const uniqueEmail = (): string => `user-${randomUUID()}@example.test`;
 
+/** The TOTP code of the step `offset` steps from now (for building wrong codes; use freshCode to log in). */
+export const totp = (secret: string, offset = 0): string => authenticator.clone({ epoch: Date.now() + offset * 30_000 }).generate(secret);
+
+const usedCodes = new Map<string, string[]>();
+
+/** Every code freshCode handed out for this secret (so tests can look for them in logs, or replay them). */
+export const codesUsed = (secret: string): readonly string[] => usedCodes.get(secret) ?? [];
+
 /**
- * A TOTP code for the step `offset` steps from now. Cognito accepts ±1 step and the gateway refuses a
- * code twice, so a test that needs several codes for one user takes them from different steps.
+ * A TOTP code cognito-local accepts (it checks ±30 s) that this account has not used yet (the gateway
+ * refuses a code twice). The previous step's code is only offered while more than a second of the current
+ * step is left: a step boundary between making it and checking it would put it out of Cognito's window.
+ * Only when all valid codes are spent does it wait for the next step: cognito-local's TOTP runs on the
+ * real clock, which the tests cannot inject.
  */
-export const totp = (secret: string, offset = 0): string => {
-  const generator = authenticator.clone({ epoch: Date.now() + offset * 30_000 });
-  return generator.generate(secret);
+export const freshCode = async (secret: string): Promise<string> => {
+  for (;;) {
+    const now = Date.now();
+    const leftInStep = 30_000 - (now % 30_000);
+    const used = usedCodes.get(secret) ?? [];
+    for (const offset of leftInStep > 1000 ? [-1, 0, 1] : [0, 1]) {
+      const code = authenticator.clone({ epoch: now + offset * 30_000 }).generate(secret);
+      if (!used.includes(code)) {
+        usedCodes.set(secret, [...used, code]);
+        return code;
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, leftInStep + 50));
+  }
 };
 
 export const registerConfirmed = async (gw: TestGateway, email = uniqueEmail()): Promise<string> => {
@@ -34,21 +56,22 @@ export const registerConfirmed = async (gw: TestGateway, email = uniqueEmail()):
   return email;
 };
 
-export type EnrolledUser = { email: string; secret: string; accessToken: string; refreshToken: string };
+export type EnrolledUser = { email: string; secret: string; accessToken: string; refreshToken: string; enrolmentCode: string };
 
-/** Registered, confirmed, TOTP enrolled, logged in (with the step -1 code, leaving 0 and +1 free). */
+/** Registered, confirmed, TOTP enrolled and logged in. */
 export const enrolledUser = async (gw: TestGateway): Promise<EnrolledUser> => {
   const email = await registerConfirmed(gw);
   const login = dataOf(await gw.run(LoginDocument, { email, password: PASSWORD })).login;
   const setup = dataOf(await gw.run(BeginMfaSetupDocument, { session: login.challenge!.session })).beginMfaSetup;
-  const done = dataOf(await gw.run(CompleteMfaSetupDocument, { session: setup.session, code: totp(setup.secret, -1) })).completeMfaSetup;
-  return { email, secret: setup.secret, accessToken: done.tokens!.accessToken, refreshToken: done.tokens!.refreshToken! };
+  const enrolmentCode = await freshCode(setup.secret);
+  const done = dataOf(await gw.run(CompleteMfaSetupDocument, { session: setup.session, code: enrolmentCode })).completeMfaSetup;
+  return { email, secret: setup.secret, accessToken: done.tokens!.accessToken, refreshToken: done.tokens!.refreshToken!, enrolmentCode };
 };
 
 /** A second login for an enrolled user, answering the SOFTWARE_TOKEN_MFA challenge. */
-export const loginWithMfa = async (gw: TestGateway, user: Pick<EnrolledUser, "email" | "secret">, offset = 0) => {
+export const loginWithMfa = async (gw: TestGateway, user: Pick<EnrolledUser, "email" | "secret">) => {
   const login = dataOf(await gw.run(LoginDocument, { email: user.email, password: PASSWORD })).login;
-  return dataOf(await gw.run(RespondToMfaDocument, { session: login.challenge!.session, code: totp(user.secret, offset) })).respondToMfa;
+  return dataOf(await gw.run(RespondToMfaDocument, { session: login.challenge!.session, code: await freshCode(user.secret) })).respondToMfa;
 };
 
 /** Makes a user an administrator directly in cognito-local (as an operator would in the console). */
