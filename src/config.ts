@@ -25,6 +25,8 @@ export const envSchema = {
   PWNED_PASSWORDS_URL: { schema: z.url().regex(/^https?:\/\//, "an http(s) URL").optional(), help: "Refuse passwords found in breaches via the Pwned Passwords k-anonymity range API at this base URL (e.g. https://api.pwnedpasswords.com; only a 5-character hash prefix is sent); unset = off. An unreachable API does not block password changes." },
   RATE_LIMIT_IP_PER_MINUTE: { schema: z.coerce.number().int().min(0).default(600), help: "Unauthenticated mutations one client address may send per minute; 0 = no limit (load tests)." },
   RATE_LIMIT_ACCOUNT_PER_MINUTE: { schema: z.coerce.number().int().min(0).default(20), help: "Unauthenticated mutations naming one email per minute; 0 = no limit." },
+  RATE_LIMIT_USER_PER_MINUTE: { schema: z.coerce.number().int().min(0).default(30), help: "Mutations one signed-in account may send per minute (requestEmailChange also at most 5 per hour); 0 = no limit." },
+  TRUST_PROXY_HOPS: { schema: z.coerce.number().int().min(0).max(10).default(0), help: "Proxies in front of the gateway that append to X-Forwarded-For; the client address is the entry that many places from the right. 0 = the socket address (X-Forwarded-For ignored)." },
   CORS_ORIGINS: { schema: z.string().regex(/^(https?:\/\/[^,\s]+)(,https?:\/\/[^,\s]+)*$/, "comma-separated http(s) origins").optional(), help: "Browser origins allowed to call the API; unset = no cross-origin access." },
   PLAYGROUND: { schema: z.enum(["on", "off"]).optional(), help: "Serve the GraphQL playground at /; unset = on in dev mode, off in AWS mode." },
   SUBGRAPHS: { schema: z.string().regex(/^[a-z][\w-]*=https?:\/\/[^,\s]+(,[a-z][\w-]*=https?:\/\/[^,\s]+)*$/, "name=url pairs separated by commas").optional(), help: "Gateway mode: the product's subgraphs as name=url,… composed with the gateway's own API at one endpoint." },
@@ -57,6 +59,7 @@ type CommonConfig = {
   totpIssuer: string;
   redisUrl: string | undefined;
   tokenCacheSize: number;
+  trustProxyHops: number;
   corsOrigins: string[];
   playground: boolean;
   subgraphs: { name: string; url: string }[];
@@ -68,6 +71,7 @@ type CommonConfig = {
 export type PolicySettings = {
   rateLimitIpPerMinute: number;
   rateLimitAccountPerMinute: number;
+  rateLimitUserPerMinute: number;
   lockoutThreshold: number;
   lockoutDurationSeconds: number;
   loginFailuresPerAddress: number;
@@ -132,6 +136,7 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
     totpIssuer: env.TOTP_ISSUER,
     redisUrl: env.REDIS_URL,
     tokenCacheSize: env.TOKEN_CACHE_SIZE,
+    trustProxyHops: env.TRUST_PROXY_HOPS,
     corsOrigins: env.CORS_ORIGINS?.split(",") ?? [],
     playground: env.PLAYGROUND ? env.PLAYGROUND === "on" : !aws,
     subgraphs: pairs(env.SUBGRAPHS).map(([name, url]) => ({ name, url })),
@@ -140,6 +145,7 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
     policy: {
       rateLimitIpPerMinute: env.RATE_LIMIT_IP_PER_MINUTE,
       rateLimitAccountPerMinute: env.RATE_LIMIT_ACCOUNT_PER_MINUTE,
+      rateLimitUserPerMinute: env.RATE_LIMIT_USER_PER_MINUTE,
       lockoutThreshold: env.LOCKOUT_THRESHOLD,
       lockoutDurationSeconds: env.LOCKOUT_DURATION_SECONDS,
       loginFailuresPerAddress: env.LOGIN_FAILURES_PER_ADDRESS,

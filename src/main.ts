@@ -1,5 +1,6 @@
 import "reflect-metadata";
 import { startGateway, type GatewaySettings } from "./app";
+import { drainBudgetMs } from "./server";
 import { ConfigError, loadConfig, type Config } from "./config";
 import { startLocalCognito, type LocalCognito } from "./dev/local-cognito";
 import { localCredentials, provisionLocalPool } from "./dev/provision-local";
@@ -64,11 +65,13 @@ const main = async (): Promise<void> => {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, "shutting down");
-    const force = setTimeout(() => process.exit(1), 10_000);
+    logger.info({ signal, drainBudgetMs }, "shutting down: draining connections");
+    // Only a drain that hangs past its budget (plus the flush) is forced, and says so with exit code 1.
+    const force = setTimeout(() => process.exit(1), drainBudgetMs + 4000);
     force.unref();
     await gateway.close();
     await local?.stop();
+    logger.info({ signal }, "stopped: connections drained, audit log flushed, store closed");
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));

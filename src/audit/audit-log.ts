@@ -1,31 +1,51 @@
-import { appendFile, mkdir } from "node:fs/promises";
+import { appendFile, mkdir, open } from "node:fs/promises";
 import { dirname } from "node:path";
 import { ErrorCode, GatewayError } from "../errors/error-codes";
 import type { Clock } from "../shared/clock";
 import type { AuditEvent, AuditRecord, RequestMeta } from "./audit-event";
-import { lastLineHash, lineHash } from "./hash-chain";
+import { lastLineHash, lineHash, setAsideTornTail } from "./hash-chain";
 
 /** Where audit records go. A sink that cannot write must reject, so the auth operation fails with it. */
 export interface AuditSink {
   write(record: AuditRecord): Promise<void>;
   close?(): Promise<void>;
+  /** Readiness: rejects when records cannot be written now (a cheap probe, or the last write's outcome). */
+  check?(): Promise<void>;
 }
 
 type Pending = { record: AuditRecord; done: (error?: unknown) => void };
+
+/** Marks a promise's rejection as handled (it is still seen by whoever awaits it later). */
+const handled = <T>(promise: Promise<T>): Promise<T> => {
+  promise.catch(() => undefined);
+  return promise;
+};
 
 /**
  * Append-only JSON Lines file in which each record carries the SHA-256 of the line before it
  * (`prevHash`), so removing, reordering or editing a record breaks the chain (`npm run audit:verify`).
  * Records waiting together are appended in one write, in order. One file per gateway instance: two
  * processes appending to one file would interleave two chains.
+ *
+ * At start, a partial last line (a crash or a full disk mid-write) is set aside into `<file>.torn-<time>`
+ * and recorded as LOG_TAIL_TRUNCATED (its bytes' SHA-256), and the chain continues from the last complete
+ * record. Any I/O error (EISDIR, EACCES, ENOSPC, EMFILE…) fails the writes waiting on it, never the process.
  */
 export class HashChainedFileSink implements AuditSink {
   private pending: Pending[] = [];
   private flushing: Promise<void> | undefined;
   private prevHash: Promise<string>;
+  private lastWriteError: unknown;
+  private tornTail: { digest: string; bytes: number } | undefined;
 
   constructor(private readonly path: string) {
-    this.prevHash = mkdir(dirname(path), { recursive: true }).then(() => lastLineHash(path));
+    this.prevHash = handled(this.recover());
+  }
+
+  private async recover(): Promise<string> {
+    await mkdir(dirname(this.path), { recursive: true });
+    this.tornTail ??= await setAsideTornTail(this.path, Date.now());
+    return lastLineHash(this.path);
   }
 
   write(record: AuditRecord): Promise<void> {
@@ -35,36 +55,48 @@ export class HashChainedFileSink implements AuditSink {
     });
   }
 
+  /** The record of a torn tail found at start: the first thing written into the continued chain. */
+  private takeTornRecord(): AuditRecord[] {
+    const torn = this.tornTail;
+    if (!torn) return [];
+    return [{ time: new Date().toISOString(), requestId: "audit-sink-start", ip: null, userAgent: null, event: "LOG_TAIL_TRUNCATED", outcome: "SUCCESS", digest: torn.digest, bytes: torn.bytes }];
+  }
+
   private async flush(): Promise<void> {
     while (this.pending.length > 0) {
       const batch = this.pending;
       this.pending = [];
-      let prev: string;
       try {
-        prev = await this.prevHash;
-      } catch (error) {
-        batch.forEach((p) => p.done(error));
-        this.prevHash = lastLineHash(this.path);
-        continue;
-      }
-      const lines: string[] = [];
-      let next = prev;
-      for (const { record } of batch) {
-        const line = JSON.stringify({ ...record, prevHash: next });
-        lines.push(line);
-        next = lineHash(line);
-      }
-      try {
+        const prev = await this.prevHash;
+        const records = [...this.takeTornRecord(), ...batch.map((p) => p.record)];
+        const lines: string[] = [];
+        let next = prev;
+        for (const record of records) {
+          const line = JSON.stringify({ ...record, prevHash: next });
+          lines.push(line);
+          next = lineHash(line);
+        }
         await appendFile(this.path, `${lines.join("\n")}\n`, { encoding: "utf8", mode: 0o600 });
+        this.tornTail = undefined;
         this.prevHash = Promise.resolve(next);
+        this.lastWriteError = undefined;
         batch.forEach((p) => p.done());
       } catch (error) {
         // Nothing of the batch was recorded: its operations fail, and the chain continues from the file.
-        this.prevHash = lastLineHash(this.path);
-        batch.forEach((p) => p.done(error ?? new Error("audit write failed")));
+        this.lastWriteError = error ?? new Error("audit write failed");
+        this.prevHash = handled(this.recover());
+        batch.forEach((p) => p.done(this.lastWriteError));
       }
     }
     this.flushing = undefined;
+  }
+
+  async check(): Promise<void> {
+    if (this.lastWriteError !== undefined) throw this.lastWriteError;
+    await this.prevHash;
+    // Opening for append finds a file replaced by a directory, a read-only mount or missing permissions.
+    const handle = await open(this.path, "a", 0o600);
+    await handle.close();
   }
 
   async close(): Promise<void> {

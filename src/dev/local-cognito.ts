@@ -13,7 +13,7 @@ export type LocalCognitoOptions = {
   startTimeoutMs?: number;
 };
 
-export type LocalCognito = { endpoint: string; port: number; stop(): Promise<void> };
+export type LocalCognito = { endpoint: string; port: number; pid: number | undefined; stop(): Promise<void> };
 
 const stripAnsi = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, "");
 
@@ -84,6 +84,7 @@ export const startLocalCognito = async (options: LocalCognitoOptions): Promise<L
   return {
     endpoint,
     port: options.port,
+    pid: child.pid,
     stop: () =>
       new Promise<void>((done) => {
         if (child.exitCode !== null) return done();
