@@ -4,10 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { childArgs, isOurCognitoLocal } from "../../src/dev/local-cognito";
 import { reclaimPidFile, type PidRecord } from "../../src/dev/pid-file";
-import { freePort, portIsFree, startGatewayProcess, waitFor, type GatewayProcess } from "../support/gateway-process";
+import { freePort, portIsFree, processTestTimeoutMs, startGatewayProcess, waitFor, type GatewayProcess } from "../support/gateway-process";
 
 /** Dev mode's own cognito-local, against real signals: it must never be left holding its port. */
 describe("dev mode's cognito-local child process", () => {
+  jest.setTimeout(processTestTimeoutMs);
   let dir: string;
   let env: Record<string, string>;
   let cognitoPort: number;
@@ -47,7 +48,7 @@ describe("dev mode's cognito-local child process", () => {
 
     first.child.kill("SIGKILL");
     await first.exited;
-    await waitFor(() => portIsFree(cognitoPort), "cognito-local has released its port");
+    await waitFor(() => portIsFree(cognitoPort), "cognito-local has released its port", 30_000);
 
     const second = await start();
     expect((await fetch(`${second.origin}/readyz`)).status).toBe(200);
@@ -61,7 +62,7 @@ describe("dev mode's cognito-local child process", () => {
     const orphan = spawn(process.execPath, childArgs(dir), { cwd: dir, env: { PATH: process.env["PATH"], PORT: String(cognitoPort), HOST: "127.0.0.1" }, stdio: "ignore" });
     started.push(orphan);
     const orphanExit = new Promise<NodeJS.Signals | null>((resolve) => orphan.once("exit", (_code, signal) => resolve(signal)));
-    await waitFor(async () => !(await portIsFree(cognitoPort)), "the orphan listens");
+    await waitFor(async () => !(await portIsFree(cognitoPort)), "the orphan listens", 60_000);
     writeFileSync(pidFile(), JSON.stringify({ pid: orphan.pid, parentPid: deadPid(), port: cognitoPort }));
 
     const gateway = await start();

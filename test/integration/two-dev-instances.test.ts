@@ -16,7 +16,7 @@ import {
 } from "../generated/graphql";
 import { TEST_CODE } from "../setup/test-cognito";
 import { dataOf, errorOf, execute, type RequestOptions } from "../support/graphql-client";
-import { freePort, portIsFree, startGatewayProcess, type GatewayProcess } from "../support/gateway-process";
+import { freePort, portIsFree, processTestTimeoutMs, startGatewayProcess, type GatewayProcess } from "../support/gateway-process";
 import { freshCode, PASSWORD, registerConfirmed, uniqueEmail } from "../support/users";
 
 /** A client of one gateway process, shaped like the test gateway the user helpers take. */
@@ -30,6 +30,7 @@ const clientOf = (gateway: GatewayProcess) => ({
  * behind a load balancer would be.
  */
 describe("two dev gateway instances on one cognito-local and one Redis", () => {
+  jest.setTimeout(processTestTimeoutMs);
   const prefix = `authgw-test:${randomUUID()}:`;
   let dir: string;
   let cognito: LocalCognito;

@@ -32,6 +32,9 @@ export const waitFor = async (condition: () => boolean | Promise<boolean>, what:
   }
 };
 
+/** jest timeout for a test (or hook) that starts gateway processes. */
+export const processTestTimeoutMs = 300_000;
+
 export type GatewayProcess = {
   child: ChildProcess;
   url: string;
@@ -45,8 +48,12 @@ export type GatewayProcess = {
   stop(): Promise<void>;
 };
 
-/** Starts `node dist/main.js` with these settings and resolves once it logs "gateway listening". */
-export const startGatewayProcess = async (env: Record<string, string>, timeoutMs = 30_000): Promise<GatewayProcess> => {
+/**
+ * Starts `node dist/main.js` with these settings and resolves once it logs "gateway listening". The
+ * deadline is generous: on a shared two-core machine a start has taken over 20 s. Tests that start
+ * these need a jest timeout to match (processTestTimeoutMs).
+ */
+export const startGatewayProcess = async (env: Record<string, string>, timeoutMs = 120_000): Promise<GatewayProcess> => {
   const port = env["PORT"];
   if (!port) throw new Error("give the gateway process a PORT (a free one)");
   const child = spawn(process.execPath, [gatewayMain], {
@@ -57,7 +64,15 @@ export const startGatewayProcess = async (env: Record<string, string>, timeoutMs
   const append = (chunk: Buffer) => (output += chunk.toString("utf8"));
   child.stdout?.on("data", append);
   child.stderr?.on("data", append);
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  // A test that times out must not leave a gateway running after its worker has gone.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => {
+      process.removeListener("exit", killOnExit);
+      resolve(code);
+    }),
+  );
   const logLine = (text: string) => {
     const line = output.split("\n").find((l) => l.startsWith("{") && l.includes(text));
     return line ? (JSON.parse(line) as Record<string, unknown>) : undefined;
