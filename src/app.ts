@@ -42,7 +42,7 @@ export type StartedGateway = RunningGateway & { services: Services; store: State
 export const startGateway = async (settings: GatewaySettings, overrides: GatewayOverrides = {}): Promise<StartedGateway> => {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger(settings.logLevel);
-  const store = overrides.store ?? (settings.redisUrl ? new RedisStore({ url: settings.redisUrl }) : new MemoryStore(clock));
+  const store = overrides.store ?? (settings.redisUrl ? new RedisStore({ url: settings.redisUrl, keyPrefix: settings.redisKeyPrefix }) : new MemoryStore(clock));
   const metrics = new GatewayMetrics();
   const auditSink = metrics.countingSink(overrides.auditSink ?? new HashChainedFileSink(settings.auditLogFile));
   const { cognito } = settings;

@@ -36,6 +36,7 @@ export const envSchema = {
   TOKEN_CACHE_SIZE: { schema: z.coerce.number().int().min(0).default(10000), help: "Verified access tokens remembered until they expire (LRU); 0 verifies every request." },
   TOTP_ISSUER: { schema: z.string().min(1).max(64).regex(/^[^:]+$/, "a name without ':'").default("Auth Gateway"), help: "Issuer name shown in authenticator apps." },
   REDIS_URL: { schema: z.string().regex(/^rediss?:\/\//, "a redis:// or rediss:// URL").optional(), help: "redis:// or rediss:// URL of the shared state store; unset = in-process memory store (one instance)." },
+  REDIS_KEY_PREFIX: { schema: z.string().regex(/^[\w.:-]{1,64}$/, "1–64 letters, digits, '_', '.', ':' or '-'").default("authgw:"), help: "Prefix of every Redis key: instances that share state use the same one; another prefix keeps deployments (or test runs) apart on one Redis." },
   COGNITO_USER_POOL_ID: { schema: z.string().regex(/^[a-z]{2}-[a-z]+-\d_[0-9A-Za-z]+$/, "a pool id like eu-west-1_AbC123").optional(), help: "AWS mode: the user pool, e.g. eu-west-1_AbC123; unset = dev mode with an embedded cognito-local." },
   COGNITO_CLIENT_ID: { schema: z.string().regex(/^[\w+]{1,128}$/, "an app client id").optional(), help: "AWS mode: the app client id (required with COGNITO_USER_POOL_ID)." },
   COGNITO_CLIENT_SECRET: { schema: z.string().min(1).optional(), help: "AWS mode: the client secret, when the client has one (SECRET_HASH is sent; over the sub for refresh)." },
@@ -43,6 +44,7 @@ export const envSchema = {
   COGNITO_ENDPOINT: { schema: z.url().optional(), help: "AWS mode: override the Cognito endpoint (e.g. a VPC endpoint)." },
   LOCAL_COGNITO_PORT: { schema: port.default(9229), help: "Dev mode: port of the embedded cognito-local." },
   LOCAL_COGNITO_DIR: { schema: z.string().min(1).default(".cognito"), help: "Dev mode: cognito-local keeps its data in a .cognito folder inside this directory (git-ignored)." },
+  LOCAL_COGNITO_URL: { schema: z.string().regex(/^https?:\/\/[^/\s?#]+\/?$/, "an http(s) address without a path, like http://127.0.0.1:9229").optional(), help: "Dev mode: use an already-running cognito-local at this address (e.g. another dev gateway's, http://127.0.0.1:9229) instead of spawning one; the same pool is found. Give the address it was started on: its tokens' issuer contains it. LOCAL_COGNITO_PORT, _DIR and _CODE are then unused." },
   LOCAL_COGNITO_CODE: { schema: z.string().regex(/^\d{6}$/, "six digits").optional(), help: "Dev mode: every confirmation/reset code is this value (six digits); unset = codes are printed to the console." },
 } as const;
 
@@ -58,6 +60,7 @@ type CommonConfig = {
   auditLogFile: string;
   totpIssuer: string;
   redisUrl: string | undefined;
+  redisKeyPrefix: string;
   tokenCacheSize: number;
   trustProxyHops: number;
   corsOrigins: string[];
@@ -92,7 +95,7 @@ export type CognitoSettings = {
   jwksUri: string;
 };
 
-export type DevConfig = CommonConfig & { mode: "dev"; localCognito: { port: number; dir: string; code: string | undefined } };
+export type DevConfig = CommonConfig & { mode: "dev"; localCognito: { port: number; dir: string; code: string | undefined; url: string | undefined } };
 export type AwsConfig = CommonConfig & { mode: "aws"; cognito: CognitoSettings };
 export type Config = DevConfig | AwsConfig;
 
@@ -135,6 +138,7 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
     auditLogFile: env.AUDIT_LOG_FILE,
     totpIssuer: env.TOTP_ISSUER,
     redisUrl: env.REDIS_URL,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX,
     tokenCacheSize: env.TOKEN_CACHE_SIZE,
     trustProxyHops: env.TRUST_PROXY_HOPS,
     corsOrigins: env.CORS_ORIGINS?.split(",") ?? [],
@@ -159,7 +163,7 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
     for (const key of ["COGNITO_CLIENT_ID", "COGNITO_CLIENT_SECRET", "COGNITO_ENDPOINT"] as const) {
       if (env[key] !== undefined) throw new ConfigError(`Invalid configuration: COGNITO_USER_POOL_ID is required when ${key} is set.`);
     }
-    return { ...common, mode: "dev", localCognito: { port: env.LOCAL_COGNITO_PORT, dir: env.LOCAL_COGNITO_DIR, code: env.LOCAL_COGNITO_CODE } };
+    return { ...common, mode: "dev", localCognito: { port: env.LOCAL_COGNITO_PORT, dir: env.LOCAL_COGNITO_DIR, code: env.LOCAL_COGNITO_CODE, url: env.LOCAL_COGNITO_URL?.replace(/\/+$/, "") } };
   }
   if (common.supergraphFile && common.subgraphs.length === 0) throw new ConfigError("Invalid configuration: SUBGRAPHS is required when SUPERGRAPH_FILE is set.");
   if (common.subgraphs.length > 0 && common.federation.signingKeyFiles.length === 0) {

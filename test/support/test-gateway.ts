@@ -25,6 +25,7 @@ export const testSettings = (overrides: Partial<GatewaySettings> = {}): GatewayS
     auditLogFile: "unused-in-tests.jsonl",
     totpIssuer: "Test Gateway",
     redisUrl: undefined,
+    redisKeyPrefix: "authgw:",
     tokenCacheSize: 1000,
     trustProxyHops: 0,
     // The shipped defaults (lockout after 5, 15-minute idle logoff, 90-day rotation, history of 5), but
