@@ -71,18 +71,8 @@ type CommonConfig = {
   policy: PolicySettings;
 };
 
-export type PolicySettings = {
-  rateLimitIpPerMinute: number;
-  rateLimitAccountPerMinute: number;
-  rateLimitUserPerMinute: number;
-  lockoutThreshold: number;
-  lockoutDurationSeconds: number;
-  loginFailuresPerAddress: number;
-  idleTimeoutSeconds: number;
-  passwordMaxAgeDays: number;
-  passwordHistorySize: number;
-  breachedPasswordsUrl: string | undefined;
-};
+export type { PolicySettings } from "./policy/policy-settings";
+import type { PolicySettings } from "./policy/policy-settings";
 
 export type CognitoSettings = {
   userPoolId: string;

@@ -12,7 +12,7 @@ import type { GatewayDeps } from "./http/gateway-deps";
 import { mountGraphql } from "./http/graphql-route";
 import { createHttpShell } from "./http/shell";
 import { createPermissions, permissionMap } from "./permissions/permissions";
-import { createRateLimits, rateLimitMiddleware, type RateLimits } from "./policy/rate-limits";
+import { createRateLimits, rateLimitMiddleware, type RateLimits } from "./permissions/rate-limits";
 import { buildAuthSubgraphSchema } from "./schema/build-subgraph-schema";
 import { buildGatewaySchema } from "./schema/build-schema";
 

@@ -2,7 +2,6 @@ import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible"
 import type { RequestMeta } from "../audit/audit-event";
 import type { AuditLog } from "../audit/audit-log";
 import { ErrorCode, GatewayError } from "../errors/error-codes";
-import { subForEmail } from "../auth/account-records";
 import { sha256 } from "../shared/digest";
 import type { StateStore } from "../store/state-store";
 import type { SecurityEpoch } from "./security-epoch";
@@ -43,6 +42,8 @@ export class Lockout {
       store: Pick<StateStore, "get" | "increment" | "set" | "setIfAbsent" | "delete">;
       audit: Pick<AuditLog, "record">;
       epoch: Pick<SecurityEpoch, "bump">;
+      /** The account behind an email, when the gateway has seen it log in (its lock also refuses its live sessions). */
+      findSub: (email: string) => Promise<string | undefined>;
       settings: LockoutSettings;
       /** Failed logins per client address (rate-limiter-flexible), so one address cannot spray accounts. */
       perAddress: RateLimiterAbstract;
@@ -78,13 +79,12 @@ export class Lockout {
   private async failed(email: string, count: number, meta: RequestMeta): Promise<void> {
     if (count < this.deps.settings.threshold) return;
     if ((await this.deps.store.get(lockedKey(email))) !== undefined) return;
-    const sub = await subForEmail(this.deps.store, email);
+    const sub = await this.deps.findSub(email);
     // Intent before effect: if the record cannot be written, the attempt fails (503) and the next one,
     // still over the threshold, is refused anyway.
     await this.deps.audit.record(meta, { event: "LOCKOUT", outcome: "SUCCESS", reason: `FAILURES:${count}`, ...(sub && { subject: sub }) });
+    // The failure counter is left as it is (never overwritten: attempts in flight still hold their slots in it).
     if (await this.deps.store.setIfAbsent(lockedKey(email), "1", this.lockSeconds)) {
-      // The counter lives as long as the lock, so both end together.
-      await this.deps.store.set(failuresKey(email), String(count), this.lockSeconds);
       if (sub) {
         await this.deps.store.set(lockedSubKey(sub), "1", this.lockSeconds);
         await this.deps.epoch.bump(sub);

@@ -5,7 +5,7 @@ import type { GatewayContext } from "../context/gateway-context";
 import { ErrorCode, GatewayError } from "../errors/error-codes";
 import { sha256 } from "../shared/digest";
 import type { StateStore } from "../store/state-store";
-import { createLimiter } from "./address-limiter";
+import { createLimiter } from "../policy/address-limiter";
 
 export type RateLimits = {
   perAddress: RateLimiterAbstract | undefined;
