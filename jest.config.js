@@ -1,6 +1,8 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
+  // Workspace packages (packages/*) are imported from their TypeScript sources ("source" export condition).
+  testEnvironmentOptions: { customExportConditions: ["node", "node-addons", "source"] },
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
