@@ -1,12 +1,18 @@
 import { ApolloLink } from "@apollo/client";
 import { ServerError } from "@apollo/client/errors";
-import { catchError, from, mergeMap, throwError, type Observable } from "rxjs";
+import { catchError, from, mergeMap, of, throwError, type Observable } from "rxjs";
 import type { AuthClient } from "./auth-client";
-import { isExpiredToken } from "./errors";
+import { errorFromWire, isExpiredToken } from "./errors";
 import { parseGatewayBody } from "./transport";
 
-/** A 401 whose body says the access token expired (a clock skew, or a token that expired in flight). */
-const expiredTokenAnswer = (error: unknown): boolean => {
+/** An answer read as a result (HttpLink asks for application/graphql-response+json, so a 401 arrives as one). */
+const expiredTokenResult = (result: ApolloLink.Result): boolean => {
+  const first = "errors" in result ? result.errors?.[0] : undefined;
+  return first !== undefined && isExpiredToken(errorFromWire(first as { message?: unknown; extensions?: Record<string, unknown> }));
+};
+
+/** The same answer when the transport turned it into a ServerError instead (plain application/json). */
+const expiredTokenError = (error: unknown): boolean => {
   if (!ServerError.is(error) || error.statusCode !== 401) return false;
   try {
     parseGatewayBody(error.statusCode, error.bodyText);
@@ -29,12 +35,13 @@ export const createAuthLink = (auth: Pick<AuthClient, "getAccessToken" | "refres
       }));
       return forward(operation);
     };
+    // Refused as expired (a clock skew, or a token that expired in flight): refresh once, send again.
+    const retry = () => from(auth.refreshTokens()).pipe(mergeMap((fresh) => send(fresh.accessToken)));
     return from(auth.getAccessToken()).pipe(
       mergeMap((token) =>
         send(token).pipe(
-          catchError((error: unknown) =>
-            token && expiredTokenAnswer(error) ? from(auth.refreshTokens()).pipe(mergeMap((fresh) => send(fresh.accessToken))) : throwError(() => error),
-          ),
+          mergeMap((result) => (token && expiredTokenResult(result) ? retry() : of(result))),
+          catchError((error: unknown) => (token && expiredTokenError(error) ? retry() : throwError(() => error))),
         ),
       ),
     );

@@ -1,5 +1,5 @@
 import { makeOperation, type CombinedError, type Exchange, type Operation, type OperationResult } from "@urql/core";
-import { filter, fromPromise, fromValue, merge, mergeMap, pipe, share } from "wonka";
+import { filter, fromPromise, fromValue, makeSubject, merge, mergeMap, pipe, share } from "wonka";
 import type { AuthClient } from "./auth-client";
 import { errorFromWire, isExpiredToken } from "./errors";
 
@@ -27,9 +27,12 @@ const expired = (error: CombinedError | undefined): boolean => {
  */
 export const authExchange =
   (auth: Pick<AuthClient, "getAccessToken" | "refreshTokens">): Exchange =>
-  ({ client, forward }) =>
+  ({ forward }) =>
   (operations$) => {
-    const shared$ = pipe(operations$, share);
+    // Retries go straight back into this exchange's input (the client would drop a re-dispatch of a
+    // query it still counts as in flight), as urql's own auth exchange does.
+    const retries = makeSubject<Operation>();
+    const shared$ = pipe(merge([operations$, retries.source]), share);
     const teardowns$ = pipe(
       shared$,
       filter((operation) => operation.kind === "teardown"),
@@ -44,11 +47,11 @@ export const authExchange =
       mergeMap((result): ReturnType<typeof fromValue<OperationResult | null>> => {
         const { operation } = result;
         if (operation.context[RETRIED] || !expired(result.error)) return fromValue(result);
-        // Refresh, then run the operation again (it comes back through this exchange with the new token).
+        // Refresh, then run the operation again (it passes through this exchange again, now with the new token).
         return fromPromise(
           auth.refreshTokens().then(
             () => {
-              client.reexecuteOperation(makeOperation(operation.kind, operation, { ...operation.context, [RETRIED]: true }));
+              retries.next(makeOperation(operation.kind, operation, { ...operation.context, [RETRIED]: true }));
               return null;
             },
             () => result,
