@@ -1,3 +1,4 @@
+import { decodeClaims } from "./claims";
 import { AuthGatewayError, isExpiredToken, isSessionOver } from "./errors";
 import { ops, type WireMfaSetup, type WirePayload } from "./operations";
 import { stepFor, type MfaSetupDetails, type SignInResult, type StepActions } from "./steps";
@@ -46,6 +47,16 @@ export type AuthClient = StepActions & {
   onTokensChange(listener: (tokens: Tokens | null) => void): () => void;
 };
 
+/**
+ * When to consider the access token expired: the earlier of `expiresIn` and the token's own `exp` (read, not
+ * trusted: it only makes the client refresh sooner). cognito-local, for one, reports 3600 s for 15-minute tokens.
+ */
+const expiryOf = (wire: { accessToken: string; expiresIn: number }, nowMs: number): number => {
+  const byLifetime = nowMs + wire.expiresIn * 1000;
+  const exp = decodeClaims(wire.accessToken)["exp"];
+  return typeof exp === "number" ? Math.min(byLifetime, exp * 1000) : byLifetime;
+};
+
 export const createAuthClient = (options: AuthClientOptions): AuthClient => {
   const storage = options.storage ?? memoryTokenStorage();
   const now = options.now ?? Date.now;
@@ -64,7 +75,7 @@ export const createAuthClient = (options: AuthClientOptions): AuthClient => {
     accessToken: wire.accessToken,
     idToken: wire.idToken,
     refreshToken: wire.refreshToken ?? previous?.refreshToken ?? null,
-    expiresAt: now() + wire.expiresIn * 1000,
+    expiresAt: expiryOf(wire, now()),
   });
 
   /** Any AuthPayload → stored tokens, or the step the challenge name calls for. */

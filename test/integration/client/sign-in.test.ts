@@ -1,4 +1,4 @@
-import { AuthGatewayError, createAuthClient, type Tokens, type TokenStorage } from "@hipaa-auth-gateway/client";
+import { AuthGatewayError, createAuthClient, decodeClaims, type Tokens, type TokenStorage } from "@hipaa-auth-gateway/client";
 import { PasswordRotation } from "../../../src/policy/password-rotation";
 import { AdminCreateUserDocument, MeDocument, RefreshTokensDocument } from "../../generated/graphql";
 import { TEST_CODE } from "../../setup/test-cognito";
@@ -42,6 +42,8 @@ describe("signing up and in with @hipaa-auth-gateway/client", () => {
     expect(done).toMatchObject({ isSignedIn: true, nextStep: { name: "DONE" } });
     expect(saved).toHaveLength(1);
     expect(current).toEqual({ accessToken: expect.any(String), idToken: expect.any(String), refreshToken: expect.any(String), expiresAt: expect.any(Number) });
+    // Never later than the token's own exp (cognito-local reports expiresIn 3600 for 15-minute tokens).
+    expect(current!.expiresAt).toBeLessThanOrEqual(Number(decodeClaims(current!.accessToken)["exp"]) * 1000);
     expect((await auth.request<{ me: { email: string } }>(ME)).me.email).toBe(email);
 
     // The next sign-in asks for a code from the enrolled authenticator.
@@ -117,6 +119,8 @@ describe("refresh and logout", () => {
     expect(tokens[0]).not.toBe(before.accessToken);
     // The gateway does not rotate refresh tokens here: the client keeps the one it has.
     expect((await auth.getTokens())!.refreshToken).toBe(before.refreshToken);
+    // Back to real time (cognito-local stamped the new token with it): the new token is fresh, no refresh.
+    clock = Date.now();
     expect((await auth.request<{ me: { sub: string } }>(ME)).me.sub).toEqual(expect.any(String));
     expect(fetch.count()).toBe(1);
 
