@@ -34,13 +34,28 @@ const post = async (params: unknown, token: string | null) =>
     body: JSON.stringify(params),
   });
 
+type GraphiQLParams = { query?: string; operationName?: string | null; [key: string]: unknown };
+
+/**
+ * GraphiQL updates the operation name a moment after its editor changes; an example picked and run at once
+ * would go out with the previous example's name ("Unknown operation"). A name the document does not define
+ * is dropped (each example has one operation).
+ */
+const withLiveOperationName = (params: GraphiQLParams): GraphiQLParams => {
+  const { operationName, query = "" } = params;
+  if (!operationName || new RegExp(`\\b(query|mutation|subscription)\\s+${operationName}\\b`).test(query)) return params;
+  const { operationName: _stale, ...rest } = params;
+  return rest;
+};
+
 type Answer = ExecutionResult<Record<string, unknown>, { code?: string; reason?: string }>;
 
 /**
  * GraphiQL's fetcher: the raw answer (errors included, GraphiQL shows them), with the client's access token,
  * refreshed first when due, and once more when the gateway calls it expired.
  */
-export const graphiqlFetcher = async (params: unknown): Promise<Answer> => {
+export const graphiqlFetcher = async (raw: unknown): Promise<Answer> => {
+  const params = withLiveOperationName(raw as GraphiQLParams);
   const token = await auth.getAccessToken().catch(() => null);
   let body = (await (await post(params, token)).json()) as Answer;
   const first = body.errors?.[0]?.extensions;

@@ -56,6 +56,7 @@ withBrowser("the playground in a real browser", () => {
     await passwordError.waitFor();
     expect(await passwordError.innerText()).toMatch(/at least 12 characters/i);
     expect(await panel.innerText()).not.toMatch(rawNames);
+    await screenshot(page, "playground-after-register");
     await page.getByTestId("password").fill(PASSWORD);
     expect(await rules.locator(".pg-rules__met").count()).toBe(await rules.locator("li").count());
     await page.getByTestId("register").click();
@@ -124,8 +125,9 @@ withBrowser("the playground in a real browser", () => {
     await status.filter({ hasText: "Signed out" }).waitFor();
     await page.getByTestId("group-account").click();
     await page.getByTestId("examples").getByText("Who am I").click();
+    await page.locator(".graphiql-query-editor").filter({ hasText: "mfaStatus" }).waitFor();
     await page.locator(".graphiql-execute-button").click();
     await response.filter({ hasText: "UNAUTHENTICATED" }).waitFor();
     expect(problems).toEqual([]);
-  });
+  }, 120_000); // a long walk through real Chromium, gateway and cognito-local on a shared machine
 });
