@@ -1,5 +1,5 @@
 import { stepText } from "./friendly";
-import { PasswordRules } from "./password-rules";
+import { NewPasswordField } from "./password-rules";
 import { Button, Field, Form } from "./ui";
 import type { AuthFlow } from "./use-auth-flow";
 
@@ -44,16 +44,7 @@ export const ChallengeView = ({ flow }: { flow: AuthFlow }) => {
 
       {asksPassword && (
         <Form onSubmit={() => void flow.submitNewPassword()}>
-          <Field
-            label="New password"
-            type="password"
-            value={f.newPassword}
-            onChange={f.setNewPassword}
-            testId="new-password"
-            autoComplete="new-password"
-            error={errors.newPassword}
-            hint={<PasswordRules policy={policy} password={f.newPassword} email={f.email} />}
-          />
+          <NewPasswordField label="New password" value={f.newPassword} onChange={f.setNewPassword} testId="new-password" error={errors.newPassword} policy={policy} email={f.email} />
           <Button testId="choose-password" type="submit" busy={busy}>
             Save password
           </Button>

@@ -1,4 +1,4 @@
-import { PasswordRules } from "./password-rules";
+import { NewPasswordField } from "./password-rules";
 import { Button, Field, Form } from "./ui";
 import type { AuthFlow, View } from "./use-auth-flow";
 
@@ -42,16 +42,7 @@ export const SignedOutViews = ({ flow }: { flow: AuthFlow }) => {
       {view === "register" && (
         <Form onSubmit={() => void flow.register()} testId="register-form">
           <Field label="Email" value={f.email} onChange={f.setEmail} testId="email" autoComplete="username" inputMode="email" error={errors.email} />
-          <Field
-            label="Choose a password"
-            type="password"
-            value={f.password}
-            onChange={f.setPassword}
-            testId="password"
-            autoComplete="new-password"
-            error={errors.password}
-            hint={<PasswordRules policy={policy} password={f.password} email={f.email} />}
-          />
+          <NewPasswordField label="Choose a password" value={f.password} onChange={f.setPassword} testId="password" error={errors.password} policy={policy} email={f.email} />
           <Button testId="register" type="submit" busy={busy}>
             Create account
           </Button>
@@ -80,16 +71,7 @@ export const SignedOutViews = ({ flow }: { flow: AuthFlow }) => {
           {flow.resetCodeSent && (
             <>
               <Field label="Reset code" value={f.code} onChange={f.setCode} testId="reset-code" inputMode="numeric" error={errors.code} />
-              <Field
-                label="New password"
-                type="password"
-                value={f.newPassword}
-                onChange={f.setNewPassword}
-                testId="new-password"
-                autoComplete="new-password"
-                error={errors.newPassword}
-                hint={<PasswordRules policy={policy} password={f.newPassword} email={f.email} />}
-              />
+              <NewPasswordField label="New password" value={f.newPassword} onChange={f.setNewPassword} testId="new-password" error={errors.newPassword} policy={policy} email={f.email} />
             </>
           )}
           <Button testId="forgot" type="submit" busy={busy}>
