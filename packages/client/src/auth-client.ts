@@ -156,7 +156,10 @@ export const createAuthClient = (options: AuthClientOptions): AuthClient => {
     const tokens = await storage.load();
     if (!tokens) return;
     try {
-      const token = await getAccessToken().catch(() => null);
+      const token = await getAccessToken().catch((error: unknown) => {
+        if (isSessionOver(error)) return null; // the refresh found the session already over
+        throw error;
+      });
       if (token) await call("logout", ops.logout, { refreshToken: tokens.refreshToken }, token);
     } catch (error) {
       // A session the gateway already ended is a successful logout; anything else is reported after forgetting locally.

@@ -49,4 +49,15 @@ describe("the client facing answers it does not know", () => {
     await expect(auth.refreshTokens()).rejects.toMatchObject({ code: "UNAUTHENTICATED", reason: "TOKEN_REVOKED", status: 401 });
     expect(await auth.getTokens()).toBeNull();
   });
+
+  it("forgets the tokens on logout even when the gateway cannot be reached, and says so", async () => {
+    let answer: FetchLike = answering(200, JSON.stringify({ data: { respondToMfa: { tokens: { accessToken: "a", idToken: "i", refreshToken: "r", expiresIn: 900 }, challenge: null } } }));
+    let now = 0;
+    const auth = createAuthClient({ url: "http://gateway.invalid/graphql", fetch: (input, init) => answer(input, init), now: () => now });
+    await auth.respondToMfa("h", "123456");
+    now = 900_000; // expired: logout has to refresh first, and the network is gone
+    answer = async () => Promise.reject(new TypeError("fetch failed"));
+    await expect(auth.logout()).rejects.toBeInstanceOf(GatewayUnreachableError);
+    expect(await auth.getTokens()).toBeNull();
+  });
 });
