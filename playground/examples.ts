@@ -73,12 +73,12 @@ const account: Example[] = [
 ];
 
 const mfa: Example[] = [
-  example("Start authenticator setup", "Answers the MFA_SETUP step with a secret and a QR code.", "mutation BeginMfaSetup($session: String!) {\n  beginMfaSetup(session: $session) { secret otpauthUri session }\n}", { session: "" }),
+  example("Start authenticator setup", "The first step of a new account's sign-in: a secret and a QR code for the app.", "mutation BeginMfaSetup($session: String!) {\n  beginMfaSetup(session: $session) { secret otpauthUri session }\n}", { session: "" }),
   example("Finish authenticator setup", "The first code from the app turns MFA on and signs in.", "mutation CompleteMfaSetup($session: String!, $code: String!) {\n  completeMfaSetup(session: $session, code: $code) { tokens { expiresIn } }\n}", {
     session: "",
     code: "",
   }),
-  example("Enter a one-time code", "Answers the SOFTWARE_TOKEN_MFA step.", "mutation RespondToMfa($session: String!, $code: String!) {\n  respondToMfa(session: $session, code: $code) { tokens { expiresIn } }\n}", { session: "", code: "" }),
+  example("Enter a one-time code", "The code step of every later sign-in.", "mutation RespondToMfa($session: String!, $code: String!) {\n  respondToMfa(session: $session, code: $code) { tokens { expiresIn } }\n}", { session: "", code: "" }),
   example("Replace the authenticator", "Needs the password and a current code; finish with “Finish authenticator setup”.", "mutation ResetMfa($currentPassword: String!, $code: String!) {\n  resetMfa(currentPassword: $currentPassword, code: $code) { secret otpauthUri session }\n}", {
     currentPassword: "",
     code: "",
