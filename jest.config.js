@@ -1,6 +1,8 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
+  // Workspace packages (packages/*) are imported from their TypeScript sources (a condition of their own, so no other package's "source" export is picked up).
+  testEnvironmentOptions: { customExportConditions: ["node", "node-addons", "@hipaa-auth-gateway/source"] },
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },

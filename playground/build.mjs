@@ -16,6 +16,7 @@ await build({
   target: "es2020",
   outdir: out,
   jsx: "automatic",
+  conditions: ["@hipaa-auth-gateway/source"],
   loader: { ".css": "css", ".woff": "dataurl", ".woff2": "dataurl", ".ttf": "dataurl", ".svg": "dataurl" },
   define: { "process.env.NODE_ENV": '"production"' },
   logLevel: "warning",

@@ -1,35 +1,124 @@
-/** Preloaded tabs: one per operation a person would try, with the variables it needs. */
-const tab = (query: string, variables: Record<string, unknown> = {}) => ({ query, variables: JSON.stringify(variables, null, 2) });
+import { parse, print } from "graphql";
 
-export const exampleTabs = [
-  tab("# Who am I? Sign in with the panel on the left first.\nquery Me {\n  me { sub email givenName familyName groups mfaStatus { enabled method } }\n}"),
-  tab("query Sessions {\n  sessions { id createdAt ip userAgent current }\n}"),
-  tab("query PasswordPolicy {\n  passwordPolicy { minLength rules { id description } }\n}"),
-  tab("mutation Register($input: RegisterInput!) {\n  register(input: $input) { accepted nextStep }\n}", { input: { email: "ada@example.com", password: "Correct-Horse-9!" } }),
-  tab("mutation ConfirmSignUp($email: String!, $code: String!) {\n  confirmSignUp(email: $email, code: $code)\n}", { email: "ada@example.com", code: "123456" }),
-  tab("mutation ResendConfirmationCode($email: String!) {\n  resendConfirmationCode(email: $email)\n}", { email: "ada@example.com" }),
-  tab("mutation Login($email: String!, $password: String!) {\n  login(email: $email, password: $password) { challenge { name session } }\n}", { email: "ada@example.com", password: "Correct-Horse-9!" }),
-  tab("mutation BeginMfaSetup($session: String!) {\n  beginMfaSetup(session: $session) { secret otpauthUri session }\n}", { session: "" }),
-  tab("mutation CompleteMfaSetup($session: String!, $code: String!) {\n  completeMfaSetup(session: $session, code: $code) { tokens { expiresIn } }\n}", { session: "", code: "" }),
-  tab("mutation RespondToMfa($session: String!, $code: String!) {\n  respondToMfa(session: $session, code: $code) { tokens { expiresIn } }\n}", { session: "", code: "" }),
-  tab("mutation CompleteNewPassword($session: String!, $newPassword: String!) {\n  completeNewPassword(session: $session, newPassword: $newPassword) { challenge { name session } }\n}", { session: "", newPassword: "" }),
-  tab("mutation CompleteExpiredPassword($session: String!, $newPassword: String!) {\n  completeExpiredPassword(session: $session, newPassword: $newPassword) { challenge { name session } }\n}", { session: "", newPassword: "" }),
-  tab("mutation ForgotPassword($email: String!) {\n  forgotPassword(email: $email)\n}", { email: "ada@example.com" }),
-  tab("mutation ConfirmForgotPassword($email: String!, $code: String!, $newPassword: String!) {\n  confirmForgotPassword(email: $email, code: $code, newPassword: $newPassword)\n}", { email: "ada@example.com", code: "123456", newPassword: "" }),
-  tab("mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n  changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n}", { currentPassword: "", newPassword: "" }),
-  tab("mutation ResetMfa($currentPassword: String!, $code: String!) {\n  resetMfa(currentPassword: $currentPassword, code: $code) { secret otpauthUri session }\n}", { currentPassword: "", code: "" }),
-  tab("mutation UpdateProfile($input: UpdateProfileInput!) {\n  updateProfile(input: $input) { givenName familyName }\n}", { input: { givenName: "Ada" } }),
-  tab("mutation RequestEmailChange($newEmail: String!) {\n  requestEmailChange(newEmail: $newEmail)\n}", { newEmail: "" }),
-  tab("mutation ConfirmEmailChange($code: String!) {\n  confirmEmailChange(code: $code)\n}", { code: "" }),
-  tab("mutation RefreshTokens($refreshToken: String!) {\n  refreshTokens(refreshToken: $refreshToken) { tokens { expiresIn } }\n}", { refreshToken: "" }),
-  tab("mutation Logout($refreshToken: String) {\n  logout(refreshToken: $refreshToken)\n}", { refreshToken: null }),
-  tab("mutation LogoutEverywhere {\n  logoutEverywhere\n}"),
-  tab("# Group admin only\nquery Users {\n  users(first: 20) { nodes { id email enabled status } pageInfo { endCursor hasNextPage } }\n}"),
-  tab("# Group admin only\nmutation AdminCreateUser($input: AdminCreateUserInput!) {\n  adminCreateUser(input: $input) { id email status }\n}", { input: { email: "new.colleague@example.com" } }),
-  ...["adminDisableUser", "adminEnableUser", "adminGlobalSignOut", "adminResetMfa", "adminUnlockUser"].map((field) =>
-    tab(`# Group admin only; userId is the user's sub\nmutation ${field[0]!.toUpperCase()}${field.slice(1)}($userId: ID!) {\n  ${field}(userId: $userId)\n}`, { userId: "" }),
+/** The explorer's examples: one per operation, in groups, with names people use. */
+export type Example = { title: string; description: string; query: string; variables: string };
+export type ExampleGroup = { id: string; label: string; examples: Example[] };
+
+/** One field per line, so nothing hides past the editor's edge (documents with comments stay as written). */
+const pretty = (query: string) => (query.includes("#") ? query : print(parse(query)));
+
+const example = (title: string, description: string, query: string, variables: Record<string, unknown> = {}): Example => ({
+  title,
+  description,
+  query: pretty(query),
+  variables: JSON.stringify(variables, null, 2),
+});
+
+const adminMutation = (title: string, description: string, field: string, withGroup = false): Example =>
+  example(
+    title,
+    `${description} Administrators only; userId is the user's sub (see "All users").`,
+    `mutation ${field[0]!.toUpperCase()}${field.slice(1)}($userId: ID!${withGroup ? ", $group: Group!" : ""}) {\n  ${field}(userId: $userId${withGroup ? ", group: $group" : ""})\n}`,
+    withGroup ? { userId: "", group: "PROVIDER" } : { userId: "" },
+  );
+
+const signIn: Example[] = [
+  example("Create an account", "Same answer whether or not the email is taken.", "mutation Register($input: RegisterInput!) {\n  register(input: $input) { accepted nextStep }\n}", {
+    input: { email: "ada@example.com", password: "Correct-Horse-9!" },
+  }),
+  example("Confirm the email", "With the code from the email (dev mode prints it in the console).", "mutation ConfirmSignUp($email: String!, $code: String!) {\n  confirmSignUp(email: $email, code: $code)\n}", {
+    email: "ada@example.com",
+    code: "123456",
+  }),
+  example("Send a new code", "Always true: it never reveals whether the account exists.", "mutation ResendConfirmationCode($email: String!) {\n  resendConfirmationCode(email: $email)\n}", { email: "ada@example.com" }),
+  example("Sign in", "Never returns tokens directly: the answer is the next step.", "mutation Login($email: String!, $password: String!) {\n  login(email: $email, password: $password) { challenge { name session } }\n}", {
+    email: "ada@example.com",
+    password: "Correct-Horse-9!",
+  }),
+  example(
+    "Choose a first password",
+    "For invited users, after signing in with the temporary password.",
+    "mutation CompleteNewPassword($session: String!, $newPassword: String!) {\n  completeNewPassword(session: $session, newPassword: $newPassword) { challenge { name session } }\n}",
+    { session: "", newPassword: "" },
   ),
-  ...["adminAddUserToGroup", "adminRemoveUserFromGroup"].map((field) =>
-    tab(`# Group admin only\nmutation ${field[0]!.toUpperCase()}${field.slice(1)}($userId: ID!, $group: Group!) {\n  ${field}(userId: $userId, group: $group)\n}`, { userId: "", group: "PROVIDER" }),
+  example(
+    "Replace an expired password",
+    "When sign-in says the password is too old.",
+    "mutation CompleteExpiredPassword($session: String!, $newPassword: String!) {\n  completeExpiredPassword(session: $session, newPassword: $newPassword) { challenge { name session } }\n}",
+    { session: "", newPassword: "" },
+  ),
+  example("Forgot password", "Sends a reset code if the account exists; always true.", "mutation ForgotPassword($email: String!) {\n  forgotPassword(email: $email)\n}", { email: "ada@example.com" }),
+  example(
+    "Reset with the code",
+    "Sets the new password and ends every session of the account.",
+    "mutation ConfirmForgotPassword($email: String!, $code: String!, $newPassword: String!) {\n  confirmForgotPassword(email: $email, code: $code, newPassword: $newPassword)\n}",
+    { email: "ada@example.com", code: "123456", newPassword: "" },
+  ),
+  example("Refresh tokens", "New access and id tokens from the refresh token.", "mutation RefreshTokens($refreshToken: String!) {\n  refreshTokens(refreshToken: $refreshToken) { tokens { expiresIn } }\n}", { refreshToken: "" }),
+  example("Sign out", "Ends this session at once; with the refresh token, revokes it too.", "mutation Logout($refreshToken: String) {\n  logout(refreshToken: $refreshToken)\n}", { refreshToken: null }),
+  example("Sign out everywhere", "Ends every session of the signed-in user.", "mutation LogoutEverywhere {\n  logoutEverywhere\n}"),
+];
+
+const account: Example[] = [
+  example("Who am I", "The signed-in user, from the verified token and the gateway's records.", "query Me {\n  me { sub email givenName familyName groups mfaStatus { enabled method } }\n}"),
+  example("My sessions", "Every live session of the signed-in user.", "query Sessions {\n  sessions { id createdAt ip userAgent current }\n}"),
+  example("Password rules", "What every new password must meet (anyone may ask).", "query PasswordPolicy {\n  passwordPolicy { minLength rules { id description } }\n}"),
+  example("Change password", "Keeps this session and ends all others.", "mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n  changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n}", {
+    currentPassword: "",
+    newPassword: "",
+  }),
+  example("Edit profile", "Given and family name only.", "mutation UpdateProfile($input: UpdateProfileInput!) {\n  updateProfile(input: $input) { givenName familyName }\n}", { input: { givenName: "Ada" } }),
+  example("Change email", "Sends a code to the new address; nothing changes until it is confirmed.", "mutation RequestEmailChange($newEmail: String!) {\n  requestEmailChange(newEmail: $newEmail)\n}", { newEmail: "" }),
+  example("Confirm the new email", "With the code sent to the new address.", "mutation ConfirmEmailChange($code: String!) {\n  confirmEmailChange(code: $code)\n}", { code: "" }),
+];
+
+const mfa: Example[] = [
+  example("Start authenticator setup", "The first step of a new account's sign-in: a secret and a QR code for the app.", "mutation BeginMfaSetup($session: String!) {\n  beginMfaSetup(session: $session) { secret otpauthUri session }\n}", { session: "" }),
+  example("Finish authenticator setup", "The first code from the app turns MFA on and signs in.", "mutation CompleteMfaSetup($session: String!, $code: String!) {\n  completeMfaSetup(session: $session, code: $code) { tokens { expiresIn } }\n}", {
+    session: "",
+    code: "",
+  }),
+  example("Enter a one-time code", "The code step of every later sign-in.", "mutation RespondToMfa($session: String!, $code: String!) {\n  respondToMfa(session: $session, code: $code) { tokens { expiresIn } }\n}", { session: "", code: "" }),
+  example("Replace the authenticator", "Needs the password and a current code; finish with “Finish authenticator setup”.", "mutation ResetMfa($currentPassword: String!, $code: String!) {\n  resetMfa(currentPassword: $currentPassword, code: $code) { secret otpauthUri session }\n}", {
+    currentPassword: "",
+    code: "",
+  }),
+];
+
+const admin: Example[] = [
+  example("All users", "The directory, 20 at a time. Administrators only.", "query Users {\n  users(first: 20) { nodes { id email enabled status } pageInfo { endCursor hasNextPage } }\n}"),
+  example("Invite a user", "Cognito emails a temporary password. Administrators only.", "mutation AdminCreateUser($input: AdminCreateUserInput!) {\n  adminCreateUser(input: $input) { id email status }\n}", {
+    input: { email: "new.colleague@example.com" },
+  }),
+  adminMutation("Disable a user", "Ends their sessions at once and refuses their sign-ins.", "adminDisableUser"),
+  adminMutation("Enable a user", "Lets them sign in again.", "adminEnableUser"),
+  adminMutation("Sign a user out", "Ends every session of the user.", "adminGlobalSignOut"),
+  adminMutation("Reset a user's MFA", "They set up an authenticator again at the next sign-in.", "adminResetMfa"),
+  adminMutation("Unlock a user", "Lifts a lockout after failed sign-ins.", "adminUnlockUser"),
+  adminMutation("Add to a group", "Shows in the user's next token.", "adminAddUserToGroup", true),
+  adminMutation("Remove from a group", "Ends the user's sessions so it applies at once.", "adminRemoveUserFromGroup", true),
+];
+
+const federation: Example[] = [
+  example(
+    "What subgraphs see",
+    "Product subgraphs never get your token, only a signed identity assertion.",
+    "# In gateway mode (SUBGRAPHS=name=url,…) this endpoint also serves the product's subgraphs.\n# For each subgraph request the gateway signs a 60-second ES256 assertion with exactly\n# these facts (sub, groups, session id), for that subgraph and that operation only.\nquery WhatSubgraphsSee {\n  me { sub groups }\n}",
+  ),
+  example(
+    "Try a subgraph",
+    "With the example patients subgraph running in gateway mode.",
+    "# With the example patients subgraph composed in (gateway mode), try as a patient:\n#   query { myRecord { id owner note } }\n# and as a provider or administrator:\n#   query { patients { id owner } }\n# Without a group, the subgraph answers FORBIDDEN. Your groups:\nquery MyGroups {\n  me { groups }\n}",
   ),
 ];
+
+export const exampleGroups: ExampleGroup[] = [
+  { id: "sign-in", label: "Sign-in", examples: signIn },
+  { id: "account", label: "Account", examples: account },
+  { id: "mfa", label: "MFA", examples: mfa },
+  { id: "admin", label: "Admin", examples: admin },
+  { id: "federation", label: "Federation", examples: federation },
+];
+
+/** Every example, flat (the unit test checks they cover and fit the schema). */
+export const exampleTabs = exampleGroups.flatMap((group) => group.examples);

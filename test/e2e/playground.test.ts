@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { TEST_CODE } from "../setup/test-cognito";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
 import { PASSWORD, freshCode, uniqueEmail } from "../support/users";
@@ -9,6 +9,16 @@ const chromiumPath = "/usr/bin/chromium";
 /** Runs where Debian's chromium is installed (.ci/run installs it); says so instead of passing silently. */
 const withBrowser = existsSync(chromiumPath) ? describe : describe.skip;
 if (!existsSync(chromiumPath)) process.stdout.write(`playground browser test skipped: ${chromiumPath} is not installed\n`);
+
+/** Screenshots of each run go here (git-ignored); test/e2e/screenshots/ keeps the reviewed before/after pair. */
+const outputDir = join(__dirname, "../../test-output");
+const screenshot = async (page: Page, name: string) => {
+  mkdirSync(outputDir, { recursive: true });
+  await page.screenshot({ path: join(outputDir, `${name}.png`) });
+};
+
+/** Raw rule ids and enum names must never reach the screen. */
+const rawNames = /minLength|uppercase|lowercase|notEmail|MFA_SETUP|SOFTWARE_TOKEN_MFA|Mfa Setup|PASSWORD_POLICY_VIOLATION|CODE_MISMATCH/;
 
 withBrowser("the playground in a real browser", () => {
   let gw: TestGateway;
@@ -25,49 +35,99 @@ withBrowser("the playground in a real browser", () => {
     await gw?.close();
   });
 
-  it("registers, confirms, logs in, enrols TOTP from the page, runs `me` in GraphiQL, and logs out", async () => {
+  it("walks register → confirm → sign in → MFA setup (with a restart) → code → session card → explorer → sign out", async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
     const problems: string[] = [];
     page.on("pageerror", (error) => problems.push(String(error)));
     page.on("requestfailed", (request) => problems.push(`${request.url()} ${request.failure()?.errorText ?? ""}`));
     await page.goto(gw.url.replace("/graphql", "/"));
-
-    const email = uniqueEmail();
+    const panel = page.locator(".pg-panel");
     const status = page.getByTestId("status");
+
+    // Create an account: the password rules are there before typing, errors sit under their field.
+    const email = uniqueEmail();
+    await page.getByTestId("tab-register").click();
+    const rules = page.getByTestId("password-rules");
+    await rules.filter({ hasText: "At least 12 characters" }).waitFor();
     await page.getByTestId("email").fill(email);
-    await page.getByTestId("password").fill(PASSWORD);
+    await page.getByTestId("password").fill("short");
     await page.getByTestId("register").click();
-    await status.filter({ hasText: "Registered" }).waitFor();
+    const passwordError = page.getByTestId("password-error");
+    await passwordError.waitFor();
+    expect(await passwordError.innerText()).toMatch(/at least 12 characters/i);
+    expect(await panel.innerText()).not.toMatch(rawNames);
+    await screenshot(page, "playground-after-register");
+    await page.getByTestId("password").fill(PASSWORD);
+    expect(await rules.locator(".pg-rules__met").count()).toBe(await rules.locator("li").count());
+    await page.getByTestId("register").click();
+    await status.filter({ hasText: "We sent a confirmation code" }).waitFor();
+
+    await page.getByTestId("confirm-code").fill("000000");
+    await page.getByTestId("confirm").click();
+    await page.getByTestId("confirm-code-error").waitFor();
     await page.getByTestId("confirm-code").fill(TEST_CODE);
     await page.getByTestId("confirm").click();
-    await status.filter({ hasText: "Confirmed" }).waitFor();
+    await status.filter({ hasText: "Email confirmed" }).waitFor();
+
+    // Sign in: the MFA setup step, then start again from it, then finish it.
+    await page.getByTestId("password").fill(PASSWORD);
     await page.getByTestId("login").click();
+    await page.getByTestId("step-title").filter({ hasText: "Set up your authenticator app" }).waitFor();
+    const abandoned = (await page.getByTestId("mfa-secret").textContent()) ?? "";
+    await page.getByTestId("start-again").click();
+    await page.getByTestId("sign-in-form").waitFor();
+    await page.getByTestId("password").fill(PASSWORD);
+    await page.getByTestId("login").click();
+    await page.getByTestId("step-title").filter({ hasText: "Set up your authenticator app" }).waitFor();
 
     const secret = (await page.getByTestId("mfa-secret").textContent()) ?? "";
     expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
+    expect(secret).not.toBe(abandoned);
     expect(await page.getByTestId("mfa-qr").getAttribute("src")).toMatch(/^data:image\/png;base64,/);
     expect(await page.getByTestId("mfa-uri").textContent()).toContain(`secret=${secret}`);
+    expect(await panel.innerText()).not.toMatch(rawNames);
+    await screenshot(page, "playground-after-mfa-setup");
+    await page.getByTestId("mfa-code").fill("000000");
+    await page.getByTestId("verify").click();
+    await page.getByTestId("mfa-code-error").filter({ hasText: "not right" }).waitFor();
     await page.getByTestId("mfa-code").fill(await freshCode(secret));
     await page.getByTestId("verify").click();
-    await page.getByTestId("signed-in").filter({ hasText: email }).waitFor();
 
-    // The first tab is the `me` query; GraphiQL sends it with the panel's token.
+    // The session card.
+    await page.getByTestId("signed-in").filter({ hasText: email }).waitFor();
+    expect(await page.getByTestId("session-groups").innerText()).toContain("No groups");
+    expect(await page.getByTestId("token-expiry").innerText()).toMatch(/^in \d+ min \d\d s$/);
+    expect(await page.getByTestId("idle-left").innerText()).toMatch(/^in \d+ min \d\d s without activity$/);
+    await page.getByTestId("claims").locator("summary").click();
+    expect(await page.getByTestId("claims").innerText()).toMatch(/sub[\s\S]*token_use[\s\S]*"access"/);
+
+    // The explorer: the default example is `me`, sent with the panel's token.
     await page.locator(".graphiql-execute-button").click();
     const response = page.locator(".graphiql-response");
     await response.filter({ hasText: '"method": "TOTP"' }).waitFor();
     expect(await response.innerText()).toContain(email);
+    await screenshot(page, "playground-after");
 
-    mkdirSync(join(__dirname, "../../test-output"), { recursive: true });
-    await page.screenshot({ path: join(__dirname, "../../test-output/playground.png") });
+    // Groups of examples instead of one long tab row; picking one loads it.
+    await page.getByTestId("group-admin").click();
+    await page.getByTestId("examples").getByText("All users").click();
+    await page.locator(".graphiql-query-editor").filter({ hasText: "users(first: 20)" }).waitFor();
+    await page.locator(".graphiql-execute-button").click();
+    await response.filter({ hasText: "FORBIDDEN" }).waitFor();
 
     // Tokens live in memory only.
     const stored = await page.evaluate(() => JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage }, cookies: document.cookie }));
     expect(stored).not.toMatch(/eyJ[A-Za-z0-9_-]{20,}/);
 
+    await page.getByTestId("refresh").click();
+    await status.filter({ hasText: "Tokens refreshed" }).waitFor();
     await page.getByTestId("logout").click();
-    await status.filter({ hasText: "Logged out" }).waitFor();
+    await status.filter({ hasText: "Signed out" }).waitFor();
+    await page.getByTestId("group-account").click();
+    await page.getByTestId("examples").getByText("Who am I").click();
+    await page.locator(".graphiql-query-editor").filter({ hasText: "mfaStatus" }).waitFor();
     await page.locator(".graphiql-execute-button").click();
     await response.filter({ hasText: "UNAUTHENTICATED" }).waitFor();
     expect(problems).toEqual([]);
-  });
+  }, 120_000); // a long walk through real Chromium, gateway and cognito-local on a shared machine
 });

@@ -1,0 +1,192 @@
+import { decodeClaims } from "./claims";
+import { AuthGatewayError, isExpiredToken, isSessionOver } from "./errors";
+import { ops, type WireMfaSetup, type WirePayload } from "./operations";
+import { stepFor, type MfaSetupDetails, type SignInResult, type StepActions } from "./steps";
+import { memoryTokenStorage, type Tokens, type TokenStorage } from "./token-storage";
+import { httpTransport, type FetchLike, type Transport } from "./transport";
+
+export type AuthClientOptions = {
+  /** The gateway's GraphQL endpoint, e.g. http://localhost:4000/graphql (or "/graphql" in a browser on the same origin). */
+  url: string;
+  /** Where tokens live; memory by default. */
+  storage?: TokenStorage;
+  /** fetch to use (default: the global one). */
+  fetch?: FetchLike;
+  /** Extra headers for every request (e.g. x-request-id). */
+  headers?: Record<string, string>;
+  /** Refresh this long before the access token expires (default 60 s). */
+  refreshLeewaySeconds?: number;
+  /** Epoch milliseconds; inject for tests. */
+  now?: () => number;
+};
+
+export type RegisterInput = { email: string; password: string; givenName?: string; familyName?: string };
+export type PasswordPolicy = { minLength: number; rules: { id: string; description: string }[] };
+
+export type AuthClient = StepActions & {
+  /** Starts a sign-in. The gateway never answers a password with tokens: follow `nextStep` until DONE. */
+  signIn(email: string, password: string): Promise<SignInResult>;
+  completeMfaSetup(session: string, code: string): Promise<SignInResult>;
+  register(input: RegisterInput): Promise<{ nextStep: string }>;
+  confirmSignUp(email: string, code: string): Promise<void>;
+  resendConfirmationCode(email: string): Promise<void>;
+  forgotPassword(email: string): Promise<void>;
+  confirmForgotPassword(email: string, code: string, newPassword: string): Promise<void>;
+  passwordPolicy(): Promise<PasswordPolicy>;
+  /** The stored tokens as they are (possibly expired), or null when signed out. */
+  getTokens(): Promise<Tokens | null>;
+  /** A usable access token, refreshed first when it expires within the leeway; null when signed out. */
+  getAccessToken(): Promise<string | null>;
+  /** Refreshes now. Concurrent callers share one request; a dead session clears the tokens and rejects. */
+  refreshTokens(): Promise<Tokens>;
+  /** An authenticated operation; on an expired-token answer it refreshes once and retries. */
+  request<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  /** Ends the session at the gateway (and revokes the refresh token), then forgets the tokens. */
+  logout(): Promise<void>;
+  /** Called after every sign-in, refresh and sign-out; returns an unsubscribe function. */
+  onTokensChange(listener: (tokens: Tokens | null) => void): () => void;
+};
+
+/**
+ * When to consider the access token expired: the earlier of `expiresIn` and the token's own `exp` (read, not
+ * trusted: it only makes the client refresh sooner). cognito-local, for one, reports 3600 s for 15-minute tokens.
+ */
+const expiryOf = (wire: { accessToken: string; expiresIn: number }, nowMs: number): number => {
+  const byLifetime = nowMs + wire.expiresIn * 1000;
+  const exp = decodeClaims(wire.accessToken)["exp"];
+  return typeof exp === "number" ? Math.min(byLifetime, exp * 1000) : byLifetime;
+};
+
+export const createAuthClient = (options: AuthClientOptions): AuthClient => {
+  const storage = options.storage ?? memoryTokenStorage();
+  const now = options.now ?? Date.now;
+  const leewayMs = (options.refreshLeewaySeconds ?? 60) * 1000;
+  const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const transport: Transport = httpTransport(options.url, fetchImpl, options.headers);
+  const listeners = new Set<(tokens: Tokens | null) => void>();
+  let refreshing: Promise<Tokens> | null = null;
+
+  const store = async (tokens: Tokens | null): Promise<void> => {
+    await storage.save(tokens);
+    for (const listener of listeners) listener(tokens);
+  };
+
+  const toTokens = (wire: NonNullable<WirePayload["tokens"]>, previous: Tokens | null): Tokens => ({
+    accessToken: wire.accessToken,
+    idToken: wire.idToken,
+    refreshToken: wire.refreshToken ?? previous?.refreshToken ?? null,
+    expiresAt: expiryOf(wire, now()),
+  });
+
+  /** Any AuthPayload → stored tokens, or the step the challenge name calls for. */
+  const settle = async (payload: WirePayload): Promise<SignInResult> => {
+    if (payload.tokens) {
+      const tokens = toTokens(payload.tokens, null);
+      await store(tokens);
+      return { isSignedIn: true, nextStep: { name: "DONE" }, tokens };
+    }
+    if (!payload.challenge) throw new AuthGatewayError("INTERNAL_SERVER_ERROR", "The gateway answered with neither tokens nor a challenge.");
+    return { isSignedIn: false, nextStep: stepFor(payload.challenge, actions) };
+  };
+
+  const call = <K extends string, T>(field: K, query: string, variables: Record<string, unknown>, token?: string | null) =>
+    transport.send<Record<K, T>>(query, variables, token).then((data) => data[field]);
+
+  const payloadOf = async <K extends keyof typeof ops>(field: K, variables: Record<string, unknown>) => settle(await call<K, WirePayload>(field, ops[field], variables));
+
+  const completeMfaSetup = (session: string, code: string) => payloadOf("completeMfaSetup", { session, code });
+
+  const actions: StepActions = {
+    beginMfaSetup: async (session): Promise<MfaSetupDetails> => {
+      const setup = await call<"beginMfaSetup", WireMfaSetup>("beginMfaSetup", ops.beginMfaSetup, { session });
+      return { ...setup, submitCode: (code) => completeMfaSetup(setup.session, code) };
+    },
+    respondToMfa: (session, code) => payloadOf("respondToMfa", { session, code }),
+    completeNewPassword: (session, newPassword) => payloadOf("completeNewPassword", { session, newPassword }),
+    completeExpiredPassword: (session, newPassword) => payloadOf("completeExpiredPassword", { session, newPassword }),
+  };
+
+  const doRefresh = async (): Promise<Tokens> => {
+    const previous = await storage.load();
+    if (!previous?.refreshToken) throw new AuthGatewayError("UNAUTHENTICATED", "Not signed in.");
+    let payload: WirePayload;
+    try {
+      payload = await call<"refreshTokens", WirePayload>("refreshTokens", ops.refreshTokens, { refreshToken: previous.refreshToken });
+    } catch (error) {
+      // The session is over (logged out elsewhere, idle, disabled): forget the tokens. Network trouble keeps them.
+      if (isSessionOver(error)) await store(null);
+      throw error;
+    }
+    if (!payload.tokens) {
+      await store(null);
+      throw new AuthGatewayError("UNAUTHENTICATED", "The session needs a new sign-in.");
+    }
+    const tokens = toTokens(payload.tokens, previous);
+    await store(tokens);
+    return tokens;
+  };
+
+  const refreshTokens = (): Promise<Tokens> => {
+    // Single flight: the first caller starts the refresh, everyone arriving meanwhile gets the same promise.
+    refreshing ??= doRefresh().finally(() => {
+      refreshing = null;
+    });
+    return refreshing;
+  };
+
+  const getAccessToken = async (): Promise<string | null> => {
+    if (refreshing) return (await refreshing).accessToken;
+    const tokens = await storage.load();
+    if (!tokens) return null;
+    if (tokens.expiresAt - leewayMs > now()) return tokens.accessToken;
+    return (await refreshTokens()).accessToken;
+  };
+
+  const request = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
+    const token = await getAccessToken();
+    try {
+      return await transport.send<T>(query, variables, token);
+    } catch (error) {
+      if (!token || !isExpiredToken(error)) throw error;
+      return transport.send<T>(query, variables, (await refreshTokens()).accessToken);
+    }
+  };
+
+  const logout = async (): Promise<void> => {
+    const tokens = await storage.load();
+    if (!tokens) return;
+    try {
+      const token = await getAccessToken().catch((error: unknown) => {
+        if (isSessionOver(error)) return null; // the refresh found the session already over
+        throw error;
+      });
+      if (token) await call("logout", ops.logout, { refreshToken: tokens.refreshToken }, token);
+    } catch (error) {
+      // A session the gateway already ended is a successful logout; anything else is reported after forgetting locally.
+      if (!isSessionOver(error)) throw error;
+    } finally {
+      await store(null);
+    }
+  };
+
+  return {
+    ...actions,
+    completeMfaSetup,
+    signIn: (email, password) => payloadOf("login", { email, password }),
+    register: async (input) => ({ nextStep: (await call<"register", { nextStep: string }>("register", ops.register, { input })).nextStep }),
+    confirmSignUp: async (email, code) => void (await call("confirmSignUp", ops.confirmSignUp, { email, code })),
+    resendConfirmationCode: async (email) => void (await call("resendConfirmationCode", ops.resendConfirmationCode, { email })),
+    forgotPassword: async (email) => void (await call("forgotPassword", ops.forgotPassword, { email })),
+    confirmForgotPassword: async (email, code, newPassword) => void (await call("confirmForgotPassword", ops.confirmForgotPassword, { email, code, newPassword })),
+    passwordPolicy: () => call<"passwordPolicy", PasswordPolicy>("passwordPolicy", ops.passwordPolicy, {}),
+    getTokens: async () => storage.load(),
+    getAccessToken,
+    refreshTokens,
+    request,
+    logout,
+    onTokensChange: (listener) => {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+  };
+};

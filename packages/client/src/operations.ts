@@ -1,0 +1,24 @@
+/** The gateway operations this client sends (plain strings: no GraphQL library in the bundle). */
+const PAYLOAD = "tokens { accessToken idToken refreshToken expiresIn } challenge { name session }";
+
+export const ops = {
+  login: `mutation Login($email: String!, $password: String!) { login(email: $email, password: $password) { ${PAYLOAD} } }`,
+  beginMfaSetup: "mutation BeginMfaSetup($session: String!) { beginMfaSetup(session: $session) { secret otpauthUri qrCodeDataUrl session } }",
+  completeMfaSetup: `mutation CompleteMfaSetup($session: String!, $code: String!) { completeMfaSetup(session: $session, code: $code) { ${PAYLOAD} } }`,
+  respondToMfa: `mutation RespondToMfa($session: String!, $code: String!) { respondToMfa(session: $session, code: $code) { ${PAYLOAD} } }`,
+  completeNewPassword: `mutation CompleteNewPassword($session: String!, $newPassword: String!) { completeNewPassword(session: $session, newPassword: $newPassword) { ${PAYLOAD} } }`,
+  completeExpiredPassword: `mutation CompleteExpiredPassword($session: String!, $newPassword: String!) { completeExpiredPassword(session: $session, newPassword: $newPassword) { ${PAYLOAD} } }`,
+  refreshTokens: `mutation RefreshTokens($refreshToken: String!) { refreshTokens(refreshToken: $refreshToken) { ${PAYLOAD} } }`,
+  logout: "mutation Logout($refreshToken: String) { logout(refreshToken: $refreshToken) }",
+  register: "mutation Register($input: RegisterInput!) { register(input: $input) { accepted nextStep } }",
+  confirmSignUp: "mutation ConfirmSignUp($email: String!, $code: String!) { confirmSignUp(email: $email, code: $code) }",
+  resendConfirmationCode: "mutation ResendConfirmationCode($email: String!) { resendConfirmationCode(email: $email) }",
+  forgotPassword: "mutation ForgotPassword($email: String!) { forgotPassword(email: $email) }",
+  confirmForgotPassword:
+    "mutation ConfirmForgotPassword($email: String!, $code: String!, $newPassword: String!) { confirmForgotPassword(email: $email, code: $code, newPassword: $newPassword) }",
+  passwordPolicy: "query PasswordPolicy { passwordPolicy { minLength rules { id description } } }",
+} as const;
+
+export type WireTokens = { accessToken: string; idToken: string; refreshToken: string | null; expiresIn: number };
+export type WirePayload = { tokens: WireTokens | null; challenge: { name: string; session: string } | null };
+export type WireMfaSetup = { secret: string; otpauthUri: string; qrCodeDataUrl: string; session: string };

@@ -1,0 +1,56 @@
+import { GraphiQL } from "graphiql";
+import { useState } from "react";
+import { exampleGroups, type Example } from "./examples";
+import { graphiqlFetcher } from "./gateway";
+
+/** GraphiQL keeps tabs, headers and history here instead of localStorage: nothing outlives the tab. */
+const memoryStorage = (): Storage => {
+  const map = new Map<string, string>();
+  return {
+    get length() {
+      return map.size;
+    },
+    clear: () => map.clear(),
+    getItem: (key) => map.get(key) ?? null,
+    key: (index) => [...map.keys()][index] ?? null,
+    removeItem: (key) => void map.delete(key),
+    setItem: (key, value) => void map.set(key, value),
+  };
+};
+const storage = memoryStorage();
+
+const first = exampleGroups[1]!.examples[0]!;
+
+/** Examples by group above GraphiQL: picking one loads it into the editor. */
+export const Explorer = () => {
+  const [groupId, setGroupId] = useState("account");
+  const [current, setCurrent] = useState<Example>(first);
+  const group = exampleGroups.find((g) => g.id === groupId) ?? exampleGroups[0]!;
+  return (
+    <main className="pg-explorer">
+      <header className="pg-explorer__bar">
+        <h2>API explorer</h2>
+        <nav className="pg-segmented" aria-label="Example groups">
+          {exampleGroups.map((g) => (
+            <button key={g.id} type="button" data-testid={`group-${g.id}`} aria-pressed={g.id === groupId} onClick={() => setGroupId(g.id)}>
+              {g.label}
+            </button>
+          ))}
+        </nav>
+      </header>
+      <div className="pg-examples" data-testid="examples">
+        {group.examples.map((e) => (
+          <button key={e.title} type="button" className="pg-example" aria-pressed={e === current} title={e.description} onClick={() => setCurrent(e)}>
+            {e.title}
+          </button>
+        ))}
+      </div>
+      <p className="pg-explorer__about" data-testid="example-about">
+        <strong>{current.title}.</strong> {current.description}
+      </p>
+      <div className="pg-graphiql">
+        <GraphiQL fetcher={graphiqlFetcher} storage={storage} query={current.query} variables={current.variables} shouldPersistHeaders={false} defaultEditorToolsVisibility={false} />
+      </div>
+    </main>
+  );
+};

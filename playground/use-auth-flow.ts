@@ -1,0 +1,143 @@
+import type { ChallengeStep, MfaSetupDetails, PasswordPolicy, SignInResult, Tokens } from "@hipaa-auth-gateway/client";
+import { useEffect, useState } from "react";
+import { errorsFor, type FieldErrors } from "./friendly";
+import { auth } from "./gateway";
+import type { NoticeState } from "./ui";
+
+export type View = "signIn" | "register" | "confirm" | "forgot" | "step" | "signedIn";
+
+/** The panel's state and what each button does, on top of @hipaa-auth-gateway/client. */
+export const useAuthFlow = () => {
+  const [view, setView] = useState<View>("signIn");
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [code, setCode] = useState("");
+  const [newPassword, setNewPassword] = useState("");
+  const [resetCodeSent, setResetCodeSent] = useState(false);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [notice, setNotice] = useState<NoticeState>(null);
+  const [step, setStep] = useState<ChallengeStep | null>(null);
+  const [setup, setSetup] = useState<MfaSetupDetails | null>(null);
+  const [tokens, setTokens] = useState<Tokens | null>(null);
+  const [policy, setPolicy] = useState<PasswordPolicy | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    void auth.passwordPolicy().then(setPolicy, () => setPolicy(null));
+    return auth.onTokensChange((next) => {
+      setTokens(next);
+      if (!next) setView((v) => (v === "signedIn" ? "signIn" : v));
+    });
+  }, []);
+
+  const go = (next: View, message: NoticeState = null) => {
+    setView(next);
+    setErrors({});
+    setNotice(message);
+    setCode("");
+  };
+
+  /** Runs one gateway call: busy while it runs, its errors next to their fields. */
+  const attempt = async (action: () => Promise<void>, passwordField: "password" | "newPassword" = "password") => {
+    setBusy(true);
+    setErrors({});
+    try {
+      await action();
+    } catch (error) {
+      const found = errorsFor(error, policy, passwordField);
+      setErrors(found);
+      setNotice(found.form ? { kind: "error", text: found.form } : null);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const follow = async (result: SignInResult) => {
+    setCode("");
+    setNewPassword("");
+    if (result.isSignedIn) {
+      setStep(null);
+      setSetup(null);
+      setPassword("");
+      go("signedIn", { kind: "success", text: "You are signed in. Operations in the explorer now carry your access token." });
+      return;
+    }
+    const next = result.nextStep;
+    setStep(next);
+    setSetup(next.name === "MFA_SETUP" ? await next.beginSetup() : null);
+    go("step");
+  };
+
+  const startAgain = () => {
+    setStep(null);
+    setSetup(null);
+    setPassword("");
+    setNewPassword("");
+    go("signIn", { kind: "info", text: "Start again: sign in with your email and password." });
+  };
+
+  return {
+    view,
+    fields: { email, setEmail, password, setPassword, code, setCode, newPassword, setNewPassword },
+    errors,
+    notice,
+    step,
+    setup,
+    tokens,
+    policy,
+    busy,
+    resetCodeSent,
+    go,
+    startAgain,
+    register: () =>
+      attempt(async () => {
+        await auth.register({ email, password });
+        go("confirm", { kind: "info", text: `We sent a confirmation code to ${email}. In dev mode the gateway prints it in its console.` });
+      }),
+    confirm: () =>
+      attempt(async () => {
+        await auth.confirmSignUp(email, code);
+        go("signIn", { kind: "success", text: "Email confirmed. Sign in to set up your authenticator app." });
+      }),
+    resend: () =>
+      attempt(async () => {
+        await auth.resendConfirmationCode(email);
+        setNotice({ kind: "info", text: "If the account is waiting for confirmation, a new code is on its way." });
+      }),
+    signIn: () => attempt(async () => follow(await auth.signIn(email, password))),
+    submitCode: () =>
+      attempt(async () => {
+        if (setup) await follow(await setup.submitCode(code));
+        else if (step?.name === "SOFTWARE_TOKEN_MFA") await follow(await step.submitCode(code));
+      }),
+    submitNewPassword: () =>
+      attempt(async () => {
+        if (step?.name === "NEW_PASSWORD_REQUIRED" || step?.name === "PASSWORD_EXPIRED") await follow(await step.submitNewPassword(newPassword));
+      }, "newPassword"),
+    forgot: () =>
+      attempt(async () => {
+        if (!resetCodeSent) {
+          await auth.forgotPassword(email);
+          setResetCodeSent(true);
+          setNotice({ kind: "info", text: `If ${email} has an account, a reset code is on its way.` });
+          return;
+        }
+        await auth.confirmForgotPassword(email, code, newPassword);
+        setResetCodeSent(false);
+        setNewPassword("");
+        go("signIn", { kind: "success", text: "Password changed, and every session of the account ended. Sign in with the new password." });
+      }, "newPassword"),
+    refresh: () =>
+      attempt(async () => {
+        await auth.refreshTokens();
+        setNotice({ kind: "success", text: `Tokens refreshed at ${new Date().toLocaleTimeString()}.` });
+      }),
+    logout: (reason = "Signed out. The session ended at the gateway and the refresh token was revoked.") =>
+      attempt(async () => {
+        await auth.logout();
+        go("signIn", { kind: "info", text: reason });
+      }),
+  };
+};
+
+export type AuthFlow = ReturnType<typeof useAuthFlow>;
