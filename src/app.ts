@@ -12,6 +12,7 @@ import { GatewayMetrics } from "./ops/metrics";
 import { readFileSync } from "node:fs";
 import { generateSigningKey, IdentityAsserter, signingKeysFromPem } from "./federation/identity-token";
 import { createSupergraph } from "./federation/supergraph";
+import { InternalIdentityChannel } from "./context/internal-identity";
 import { createGateway, listen, type GatewayDeps, type RunningGateway } from "./server";
 import { systemClock, type Clock } from "./shared/clock";
 import { createLogger, type Logger } from "./shared/logger";
@@ -107,10 +108,11 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     const files = settings.federation.signingKeyFiles;
     const keys = files.length > 0 ? signingKeysFromPem(files.map(({ kid, path }) => ({ kid, pem: readFileSync(path, "utf8") }))) : [generateSigningKey()];
     asserter = new IdentityAsserter({ keys, issuer: settings.federation.issuer, clock });
-    internal = await listen(await createGateway({ ...deps, schemaKind: "auth-subgraph", playground: false, corsOrigins: [] }), 0, "127.0.0.1");
+    const internalIdentity = new InternalIdentityChannel(clock);
+    internal = await listen(await createGateway({ ...deps, internalIdentity, schemaKind: "auth-subgraph", playground: false, corsOrigins: [] }), 0, "127.0.0.1");
     const authSubgraphUrl = `http://127.0.0.1:${internal.port}/graphql`;
     const supergraphSdl = settings.supergraphFile ? readFileSync(settings.supergraphFile, "utf8") : undefined;
-    running = await listen(await createSupergraph({ ...deps, authSubgraphUrl, subgraphs: settings.subgraphs, supergraphSdl, asserter }), settings.port, settings.host);
+    running = await listen(await createSupergraph({ ...deps, internalIdentity, authSubgraphUrl, subgraphs: settings.subgraphs, supergraphSdl, asserter }), settings.port, settings.host);
   }
   return {
     ...running,

@@ -11,6 +11,7 @@ import { ErrorCode, GatewayError, TokenRejection, tokenRejected } from "../error
 import type { AggregatedRecords } from "../audit/aggregated-records";
 import { readBearerToken } from "./bearer-token";
 import { clientAddressOf } from "./client-address";
+import { internalIdentityHeader, type InternalIdentityChannel } from "./internal-identity";
 import type { GatewayContext } from "./gateway-context";
 import type { AccessTokenVerifier } from "./token-verifier";
 
@@ -24,6 +25,8 @@ export type ContextDeps = {
   trustProxyHops: number;
   /** The internal auth subgraph: the supergraph (on loopback) tells it the client's address. */
   trustForwardedClientIp?: boolean;
+  /** Gateway mode: the supergraph hands its verified identity to the internal auth subgraph (no second check). */
+  internalIdentity?: InternalIdentityChannel;
 };
 
 const requestIdShape = /^[A-Za-z0-9._-]{1,64}$/;
@@ -54,7 +57,9 @@ export const createContextBuilder =
     try {
       const token = readBearerToken(req.headersDistinct["authorization"]);
       if (token === undefined) return { ...base, identity: undefined, accessToken: undefined };
-      return { ...base, identity: await identify(deps, token, meta), accessToken: token };
+      const handedIn = deps.trustForwardedClientIp ? req.headers[internalIdentityHeader] : undefined;
+      const forwarded = typeof handedIn === "string" ? deps.internalIdentity?.open(handedIn) : undefined;
+      return { ...base, identity: forwarded ?? (await identify(deps, token, meta)), accessToken: token };
     } catch (error) {
       const gatewayError = error instanceof GatewayError ? error : new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, {}, undefined, error);
       if (gatewayError.code === ErrorCode.UNAUTHENTICATED) {

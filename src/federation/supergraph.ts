@@ -3,6 +3,7 @@ import { ApolloServer } from "@apollo/server";
 import type { GraphQLFormattedError } from "graphql";
 import { hardenedApolloOptions } from "../apollo/options";
 import { clientIpHeader } from "../context/client-address";
+import { internalIdentityHeader, type InternalIdentityChannel } from "../context/internal-identity";
 import type { GatewayContext } from "../context/gateway-context";
 import { ErrorCode, messageFor } from "../errors/error-codes";
 import { formatError } from "../errors/to-graphql-error";
@@ -48,7 +49,12 @@ export const formatSupergraphError = (formatted: GraphQLFormattedError, raw: unk
  * every other subgraph, a fresh identity assertion for exactly the operation it receives, and no token.
  */
 class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(private readonly target: SubgraphTarget, private readonly asserter: IdentityAsserter, timeoutMs: number) {
+  constructor(
+    private readonly target: SubgraphTarget,
+    private readonly asserter: IdentityAsserter,
+    private readonly internalIdentity: InternalIdentityChannel | undefined,
+    timeoutMs: number,
+  ) {
     // A subgraph that does not answer in time is an error of its own (SERVICE_UNAVAILABLE), not a hang.
     super({ url: target.url, fetcher: ((url: string, init: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as never });
   }
@@ -59,6 +65,8 @@ class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContex
     headers.set("x-request-id", context.meta.requestId);
     if (this.target.name === authSubgraphName) {
       if (context.accessToken) headers.set("authorization", `Bearer ${context.accessToken}`);
+      // The identity this request was already checked for: the auth subgraph does not verify and read it again.
+      if (context.identity && this.internalIdentity) headers.set(internalIdentityHeader, this.internalIdentity.seal(context.identity));
       if (context.meta.ip) headers.set(clientIpHeader, context.meta.ip);
       if (context.meta.userAgent) headers.set("user-agent", context.meta.userAgent);
       return;
@@ -88,7 +96,7 @@ export const createSupergraph = async (deps: SupergraphDeps): Promise<BuiltGatew
   const gateway = new ApolloGateway({
     supergraphSdl: deps.supergraphSdl ?? new IntrospectAndCompose({ subgraphs: targets }),
     // The auth subgraph is always this process's internal listener, whatever URL a static supergraph holds.
-    buildService: ({ name, url }) => new IdentityForwardingDataSource({ name, url: name === authSubgraphName ? deps.authSubgraphUrl : String(url) }, deps.asserter, deps.subgraphTimeoutMs ?? 10_000),
+    buildService: ({ name, url }) => new IdentityForwardingDataSource({ name, url: name === authSubgraphName ? deps.authSubgraphUrl : String(url) }, deps.asserter, deps.internalIdentity, deps.subgraphTimeoutMs ?? 10_000),
   });
   const apollo = new ApolloServer<GatewayContext>({ gateway, formatError: formatSupergraphError, ...hardenedApolloOptions(deps, { logRequests: true }) });
   await apollo.start();

@@ -109,6 +109,17 @@ describe("federated subgraphs trust the gateway", () => {
     expect(seen).toHaveLength(0);
   });
 
+  it("checks a request's token and session once, not again in the internal auth subgraph", async () => {
+    const patient = await member("patient");
+    const reads = jest.spyOn(gw.services.access, "forToken");
+    try {
+      dataOf(await gw.run(`{ me { sub } myRecord { owner } }`, {}, { token: patient.accessToken }));
+      expect(reads).toHaveBeenCalledTimes(1);
+    } finally {
+      reads.mockRestore();
+    }
+  });
+
   it("passes the gateway's own errors through unchanged (auth subgraph)", async () => {
     const error = errorOf(await gw.run(LoginDocument, { email: "nobody@example.test", password: "Wrong-Passw0rd-!!" }));
     expect(error).toMatchObject({ message: "The email or password is incorrect.", extensions: { code: "INVALID_CREDENTIALS" } });
