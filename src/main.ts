@@ -5,6 +5,7 @@ import { startLocalCognito, type LocalCognito } from "./dev/local-cognito";
 import { localCredentials, provisionLocalPool } from "./dev/provision-local";
 import { configHelp } from "./config-reference";
 import { createLogger } from "./shared/logger";
+import { logStartup } from "./ops/startup-log";
 
 /** Dev mode: start and provision cognito-local, then point the gateway at it. */
 const devSettings = async (config: Extract<Config, { mode: "dev" }>): Promise<{ settings: GatewaySettings; local: LocalCognito }> => {
@@ -17,7 +18,7 @@ const devSettings = async (config: Extract<Config, { mode: "dev" }>): Promise<{ 
     onCodeDelivered: ({ destination, code: delivered }) => process.stdout.write(`[dev mail] code for ${destination}: ${delivered}\n`),
   });
   const pool = await provisionLocalPool(local.endpoint);
-  const { mode: _mode, localCognito: _local, ...common } = config;
+  const { mode: _mode, localCognito: _local, devAdminEmail: _admin, ...common } = config;
   return {
     local,
     settings: {
@@ -58,7 +59,7 @@ const main = async (): Promise<void> => {
     settings = { ...common, dev: false, cognito };
   }
   const gateway = await startGateway(settings, { logger });
-  logger.info({ url: gateway.url, mode: config.mode }, "gateway listening");
+  logStartup(logger, { url: gateway.url, mode: config.mode, playground: settings.playground, subgraphs: settings.subgraphs, devAdminEmail: config.mode === "dev" ? config.devAdminEmail : undefined });
 
   let stopping = false;
   const stop = async (signal: string) => {
