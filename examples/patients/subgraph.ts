@@ -7,7 +7,8 @@ import express from "express";
 import { parse } from "graphql";
 import { applyMiddleware } from "graphql-middleware";
 import { allow, deny, shield } from "graphql-shield";
-import { createSubgraphAuth, subgraphRules, type SubgraphContext } from "../../src/federation/subgraph-auth";
+import { createSubgraphAuth, type SubgraphContext } from "@hipaa-auth-gateway/subgraph-auth";
+import { subgraphRules } from "@hipaa-auth-gateway/subgraph-auth/shield";
 
 /**
  * An example product subgraph behind the gateway. Its whole authentication is the helper: the gateway's
