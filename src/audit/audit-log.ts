@@ -1,4 +1,4 @@
-import { appendFile, mkdir } from "node:fs/promises";
+import { appendFile, mkdir, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { ErrorCode, GatewayError } from "../errors/error-codes";
 import type { Clock } from "../shared/clock";
@@ -16,13 +16,16 @@ type Pending = { record: AuditRecord; done: (error?: unknown) => void };
 /**
  * Append-only JSON Lines file in which each record carries the SHA-256 of the line before it
  * (`prevHash`), so removing, reordering or editing a record breaks the chain (`npm run audit:verify`).
- * Records waiting together are appended in one write, in order. One file per gateway instance: two
- * processes appending to one file would interleave two chains.
+ * Records waiting together are appended in one write, in order. One file per gateway instance; the
+ * admin CLI (actor `cli`) appends to the same file now and then, so before each write the sink checks
+ * that the file still ends where its own last write did, and otherwise continues the chain from the file.
  */
 export class HashChainedFileSink implements AuditSink {
   private pending: Pending[] = [];
   private flushing: Promise<void> | undefined;
   private prevHash: Promise<string>;
+  /** The file's size after this sink's last write; another size means another process appended. */
+  private sizeAfterLastWrite: number | undefined;
 
   constructor(private readonly path: string) {
     this.prevHash = mkdir(dirname(path), { recursive: true }).then(() => lastLineHash(path));
@@ -40,8 +43,11 @@ export class HashChainedFileSink implements AuditSink {
       const batch = this.pending;
       this.pending = [];
       let prev: string;
+      let size: number;
       try {
         prev = await this.prevHash;
+        size = await fileSize(this.path);
+        if (size !== this.sizeAfterLastWrite) prev = await lastLineHash(this.path);
       } catch (error) {
         batch.forEach((p) => p.done(error));
         this.prevHash = lastLineHash(this.path);
@@ -54,9 +60,11 @@ export class HashChainedFileSink implements AuditSink {
         lines.push(line);
         next = lineHash(line);
       }
+      const text = `${lines.join("\n")}\n`;
       try {
-        await appendFile(this.path, `${lines.join("\n")}\n`, { encoding: "utf8", mode: 0o600 });
+        await appendFile(this.path, text, { encoding: "utf8", mode: 0o600 });
         this.prevHash = Promise.resolve(next);
+        this.sizeAfterLastWrite = size + Buffer.byteLength(text, "utf8");
         batch.forEach((p) => p.done());
       } catch (error) {
         // Nothing of the batch was recorded: its operations fail, and the chain continues from the file.
@@ -71,6 +79,12 @@ export class HashChainedFileSink implements AuditSink {
     await this.flushing;
   }
 }
+
+const fileSize = (path: string): Promise<number> =>
+  stat(path).then(
+    (s) => s.size,
+    (error: NodeJS.ErrnoException) => (error.code === "ENOENT" ? 0 : Promise.reject(error)),
+  );
 
 export class MemorySink implements AuditSink {
   readonly records: AuditRecord[] = [];
