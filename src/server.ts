@@ -20,6 +20,7 @@ import { createPermissions, permissionMap } from "./permissions/permissions";
 import { createRateLimits, rateLimitMiddleware } from "./policy/rate-limits";
 import { buildAuthSubgraphSchema } from "./federation/auth-subgraph-schema";
 import { buildGatewaySchema } from "./schema/build-schema";
+import { wwwAuthenticatePlugin } from "./apollo/plugins/www-authenticate";
 import type { GatewayMetrics } from "./ops/metrics";
 import type { Logger } from "./shared/logger";
 import type { StateStore } from "./store/state-store";
@@ -170,6 +171,7 @@ export const hardenedApolloOptions = (deps: Pick<GatewayDeps, "dev" | "logger" |
       ApolloServerPluginLandingPageDisabled(),
       ...(options.logRequests ? [requestLogger(deps.logger, deps.metrics)] : []),
       unexpectedErrorLogger(deps.logger),
+      wwwAuthenticatePlugin(),
       ...armor.plugins,
     ],
   };

@@ -1,6 +1,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import express from "express";
@@ -56,7 +57,7 @@ export const startPatientsSubgraph = async (options: PatientsSubgraphOptions) =>
     },
   };
   const schema = applyMiddleware(buildSubgraphSchema({ typeDefs, resolvers: resolvers as never }), patientsPermissions);
-  const apollo = new ApolloServer<SubgraphContext>({ schema, stopOnTerminationSignals: false });
+  const apollo = new ApolloServer<SubgraphContext>({ schema, stopOnTerminationSignals: false, plugins: [ApolloServerPluginInlineTraceDisabled()] });
   await apollo.start();
   const app = express();
   app.use(

@@ -49,7 +49,7 @@ describe("the Node runtime", () => {
     // `--ignore-scripts` skips prestart (the build; `npm test` has built already), not start itself.
     const child = spawn("npm", ["start", "--ignore-scripts", "--silent"], {
       cwd: root,
-      env: { PATH: systemFirstPath, HOME: process.env["HOME"], PORT: String(port), LOCAL_COGNITO_PORT: String(cognitoPort), LOCAL_COGNITO_DIR: dir, AUDIT_LOG_FILE: join(dir, "audit.jsonl"), PLAYGROUND: "off" },
+      env: { PATH: systemFirstPath, HOME: process.env["HOME"], PORT: String(port), LOCAL_COGNITO_PORT: String(cognitoPort), LOCAL_COGNITO_DIR: dir, AUDIT_LOG_FILE: join(dir, "audit.jsonl"), PLAYGROUND: "off", DEV_ADMIN_EMAIL: "first-admin@example.test" },
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     });
@@ -62,6 +62,9 @@ describe("the Node runtime", () => {
       expect(listening).toBeDefined();
       const logged = JSON.parse(listening as string) as { node?: string };
       expect(major(logged.node ?? "v0")).toBeGreaterThanOrEqual(22);
+      // DEV_ADMIN_EMAIL: the command to run is printed; the email stays out of the JSON log lines.
+      expect(output).toContain("[dev admin]   npm run admin -- grant first-admin@example.test admin\n");
+      expect(output.split("\n").filter((l) => l.startsWith("{") && l.includes("first-admin@"))).toEqual([]);
 
       const nodes = descendants(child.pid as number).filter((p) => /node/.test(p.exe));
       // The gateway and cognito-local: both on the node from node_modules, none on /usr/bin/node.

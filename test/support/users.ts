@@ -50,7 +50,7 @@ export const freshCode = async (secret: string): Promise<string> => {
   }
 };
 
-export const registerConfirmed = async (gw: TestGateway, email = uniqueEmail()): Promise<string> => {
+export const registerConfirmed = async (gw: Pick<TestGateway, "run">, email = uniqueEmail()): Promise<string> => {
   dataOf(await gw.run(RegisterDocument, { input: { email, password: PASSWORD, givenName: "Ada", familyName: "Lovelace" } }));
   dataOf(await gw.run(ConfirmSignUpDocument, { email, code: TEST_CODE }));
   return email;
@@ -59,7 +59,7 @@ export const registerConfirmed = async (gw: TestGateway, email = uniqueEmail()):
 export type EnrolledUser = { email: string; secret: string; accessToken: string; refreshToken: string; enrolmentCode: string };
 
 /** Registered, confirmed, TOTP enrolled and logged in. */
-export const enrolledUser = async (gw: TestGateway): Promise<EnrolledUser> => {
+export const enrolledUser = async (gw: Pick<TestGateway, "run">): Promise<EnrolledUser> => {
   const email = await registerConfirmed(gw);
   const login = dataOf(await gw.run(LoginDocument, { email, password: PASSWORD })).login;
   const setup = dataOf(await gw.run(BeginMfaSetupDocument, { session: login.challenge!.session })).beginMfaSetup;
@@ -69,7 +69,7 @@ export const enrolledUser = async (gw: TestGateway): Promise<EnrolledUser> => {
 };
 
 /** A second login for an enrolled user, answering the SOFTWARE_TOKEN_MFA challenge. */
-export const loginWithMfa = async (gw: TestGateway, user: Pick<EnrolledUser, "email" | "secret">) => {
+export const loginWithMfa = async (gw: Pick<TestGateway, "run">, user: Pick<EnrolledUser, "email" | "secret">) => {
   const login = dataOf(await gw.run(LoginDocument, { email: user.email, password: PASSWORD })).login;
   return dataOf(await gw.run(RespondToMfaDocument, { session: login.challenge!.session, code: await freshCode(user.secret) })).respondToMfa;
 };
