@@ -21,4 +21,5 @@ export const patientsPermissions = shield(
   { fallbackRule: deny, allowExternalErrors: true },
 );
 
-// In the Apollo Server context: ({ req }) => auth.identify(req.headers, req.body)  →  { identity: { sub, groups, sessionId } | undefined }
+// const auth = patientsAuth(); then as the Apollo Server context (see subgraph.ts):
+// ({ req }) => auth.identify(req.headers, req.body)  →  { identity: { sub, groups, sessionId } | undefined }
