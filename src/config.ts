@@ -22,6 +22,7 @@ export const envSchema = {
   IDLE_TIMEOUT_SECONDS: { schema: positiveSeconds.default(900), help: "A session unused this long is logged off." },
   PASSWORD_MAX_AGE_DAYS: { schema: z.coerce.number().int().min(1).default(90), help: "Passwords older than this must be changed at the next login." },
   PASSWORD_HISTORY_SIZE: { schema: z.coerce.number().int().min(0).max(24).default(5), help: "How many previous passwords may not be reused." },
+  PWNED_PASSWORDS_URL: { schema: z.url().regex(/^https?:\/\//, "an http(s) URL").optional(), help: "Refuse passwords found in breaches via the Pwned Passwords k-anonymity range API at this base URL (e.g. https://api.pwnedpasswords.com; only a 5-character hash prefix is sent); unset = off. An unreachable API does not block password changes." },
   RATE_LIMIT_IP_PER_MINUTE: { schema: z.coerce.number().int().min(0).default(600), help: "Unauthenticated mutations one client address may send per minute; 0 = no limit (load tests)." },
   RATE_LIMIT_ACCOUNT_PER_MINUTE: { schema: z.coerce.number().int().min(0).default(20), help: "Unauthenticated mutations naming one email per minute; 0 = no limit." },
   CORS_ORIGINS: { schema: z.string().regex(/^(https?:\/\/[^,\s]+)(,https?:\/\/[^,\s]+)*$/, "comma-separated http(s) origins").optional(), help: "Browser origins allowed to call the API; unset = no cross-origin access." },
@@ -74,6 +75,7 @@ export type PolicySettings = {
   idleTimeoutSeconds: number;
   passwordMaxAgeDays: number;
   passwordHistorySize: number;
+  breachedPasswordsUrl: string | undefined;
 };
 
 export type CognitoSettings = {
@@ -145,6 +147,7 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
       idleTimeoutSeconds: env.IDLE_TIMEOUT_SECONDS,
       passwordMaxAgeDays: env.PASSWORD_MAX_AGE_DAYS,
       passwordHistorySize: env.PASSWORD_HISTORY_SIZE,
+      breachedPasswordsUrl: env.PWNED_PASSWORDS_URL,
     },
   };
   if (!aws) {

@@ -11,16 +11,16 @@ export const port = (): number => Number(process.env["PORT"] ?? "0");
 /** The identity the unauthenticated baselines hand to the same `me` resolver. */
 export const identityFromClaims = (claims: { sub?: unknown; ["cognito:groups"]?: unknown }): Identity => {
   const account: AccountRecord = { sub: String(claims.sub), email: "bench@example.test", emailVerified: true, givenName: undefined, familyName: undefined, mfaEnabled: true, groups: [] };
+  const groups = Array.isArray(claims["cognito:groups"]) ? (claims["cognito:groups"] as string[]) : [];
+  const sub = String(claims.sub);
   return {
-    sub: String(claims.sub),
+    sub,
     sessionId: "bench",
     clientId: undefined,
-    groups: Array.isArray(claims["cognito:groups"]) ? (claims["cognito:groups"] as string[]) : [],
+    groups,
     scopes: [],
     expiresAt: 0,
     account,
-    disabled: false,
-    locked: false,
-    passwordExpired: false,
+    access: { sub, sessionLive: true, idle: false, disabled: false, locked: false, passwordExpired: false, groups },
   };
 };

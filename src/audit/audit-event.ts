@@ -37,7 +37,8 @@ export const auditEventTypes = [
 
 export type AuditEventType = (typeof auditEventTypes)[number];
 
-export type AuditOutcome = "SUCCESS" | "FAILURE" | "CHALLENGE";
+/** INTENT is written before an operation acts; one of the others after it. */
+export type AuditOutcome = "INTENT" | "SUCCESS" | "FAILURE" | "CHALLENGE";
 
 /** Who asked, from where. Never a token, password, code, email or GraphQL variables. */
 export type RequestMeta = { requestId: string; ip: string | undefined; userAgent: string | undefined };

@@ -2,14 +2,20 @@ import { publicCodeOf } from "../errors/error-codes";
 import type { AuditEvent, RequestMeta } from "./audit-event";
 import type { AuditLog } from "./audit-log";
 
-/** What an operation tells the audit log about itself, beyond its outcome. */
-export type Audited<T> = { result: T; audit?: Partial<AuditEvent> };
+/**
+ * What an operation tells the audit log about itself, beyond its outcome; `undo` reverses what it did
+ * when the outcome record cannot be written (e.g. ends a session it opened), so a caller never holds the
+ * effect of an operation whose outcome is missing from the trail.
+ */
+export type Audited<T> = { result: T; audit?: Partial<AuditEvent>; undo?: () => Promise<void> };
 
 /**
- * Runs an operation and writes its audit record (success or failure) before anything is returned to
- * the caller. If the record cannot be written, the caller gets SERVICE_UNAVAILABLE instead.
+ * Intent before effect: the operation's INTENT record (with the request id) is written first — if it
+ * cannot be, nothing runs and the caller gets SERVICE_UNAVAILABLE. Then the operation runs, and its
+ * outcome (SUCCESS, CHALLENGE or FAILURE with the public code) is written before anything is returned.
  */
 export const audited = async <T>(audit: Pick<AuditLog, "record">, meta: RequestMeta, event: AuditEvent, run: () => Promise<Audited<T>>): Promise<T> => {
+  await audit.record(meta, { ...event, outcome: "INTENT" });
   let done: Audited<T>;
   try {
     done = await run();
@@ -17,7 +23,12 @@ export const audited = async <T>(audit: Pick<AuditLog, "record">, meta: RequestM
     await audit.record(meta, { ...event, outcome: "FAILURE", reason: publicCodeOf(error) });
     throw error;
   }
-  await audit.record(meta, { ...event, ...done.audit });
+  try {
+    await audit.record(meta, { ...event, ...done.audit });
+  } catch (error) {
+    await done.undo?.().catch(() => undefined);
+    throw error;
+  }
   return done.result;
 };
 

@@ -5,6 +5,8 @@ import { ErrorCode, GatewayError } from "../errors/error-codes";
 import type { CodeGuard } from "../policy/code-guard";
 import type { Lockout } from "../policy/lockout";
 import type { Passwords } from "../policy/passwords";
+import type { SecurityEpoch } from "../policy/security-epoch";
+import { atLeast, uniformAnswerFloorMs } from "../policy/uniform-time";
 import type { StateStore } from "../store/state-store";
 import { updateAccount } from "./account-records";
 import type { Identity } from "./identity";
@@ -17,7 +19,8 @@ export type AccountServiceDeps = {
   store: StateStore;
   audit: Pick<AuditLog, "record">;
   sessions: SessionRegistry;
-  lockout: Pick<Lockout, "guardPassword" | "unlock">;
+  lockout: Pick<Lockout, "guard" | "unlock">;
+  epoch: Pick<SecurityEpoch, "bump">;
   passwords: Passwords;
   codes: CodeGuard;
   sessionMaxAgeSeconds: number;
@@ -36,42 +39,56 @@ export class AccountService {
     return audited(this.deps.audit, meta, event, operation);
   }
 
-  /** Always succeeds for the caller (no hint whether the account exists). */
+  /** Always succeeds for the caller, in about the same time (no hint whether the account exists). */
   forgotPassword(email: string, meta: RequestMeta): Promise<void> {
-    return this.run(meta, { event: "PASSWORD_RESET_REQUEST", outcome: "SUCCESS" }, async () => ({
-      result: undefined,
-      audit: await bestEffort(() => this.deps.idp.forgotPassword(email), "RESET_REQUEST"),
-    }));
+    return atLeast(uniformAnswerFloorMs, () =>
+      this.run(meta, { event: "PASSWORD_RESET_REQUEST", outcome: "SUCCESS" }, async () => ({
+        result: undefined,
+        audit: await bestEffort(() => this.deps.idp.forgotPassword(email), "RESET_REQUEST"),
+      })),
+    );
   }
 
   /**
-   * Sets the new password (policy and history first), then ends every session of the account, at the
-   * gateway and at the provider, and lifts a lockout: the code proved control of the mailbox.
+   * Cheap checks first: the code guard reserves an attempt (so a guesser over the limit costs nothing
+   * more), then the rules; then one argon2 digest for the history — the same work for an unknown email —
+   * and the provider, which answers CODE_MISMATCH alike for a wrong code and an unknown account. On
+   * success every session and pending login of the account ends, and a lockout lifts: the code proved
+   * control of the mailbox.
    */
   confirmForgotPassword(email: string, code: string, newPassword: string, meta: RequestMeta): Promise<void> {
     return this.run(meta, { event: "PASSWORD_RESET", outcome: "SUCCESS" }, async () => {
-      // Unknown emails go on to Cognito, which answers CODE_MISMATCH exactly as for a wrong code.
-      const sub = await this.deps.admin.findSub(email);
-      await this.deps.passwords.assertAcceptable(sub, email, newPassword);
-      await this.deps.codes.check(email, () => this.deps.idp.confirmForgotPassword(email, code, newPassword));
+      const sub = await this.deps.codes.check(email, async () => {
+        await this.deps.passwords.assertRules(email, newPassword);
+        const known = await this.deps.admin.findSub(email);
+        const digest = await this.deps.passwords.assertNotReused(known, newPassword);
+        await this.deps.idp.confirmForgotPassword(email, code, newPassword);
+        if (known) await this.deps.passwords.recordSet(known, digest);
+        return known;
+      });
       if (!sub) return { result: undefined };
-      await this.deps.passwords.recordSet(sub, newPassword);
       await this.deps.lockout.unlock(email, sub);
-      await this.deps.sessions.endAll(sub);
+      await this.signOutEverywhere(sub);
       return { result: undefined, audit: { subject: sub, ...(await bestEffort(() => this.deps.admin.globalSignOut(sub), "PROVIDER_SIGN_OUT")) } };
     });
   }
 
-  /** Changes the password and ends the caller's other sessions; this one stays signed in. */
+  /** Moves the account's security epoch on (pending logins die) and ends its sessions but `except`. */
+  private async signOutEverywhere(sub: string, except?: string): Promise<number> {
+    await this.deps.epoch.bump(sub);
+    return this.deps.sessions.endAll(sub, except);
+  }
+
+  /** Changes the password and ends the caller's other sessions and pending logins; this one stays signed in. */
   changePassword(caller: Caller, currentPassword: string, newPassword: string, meta: RequestMeta): Promise<void> {
     return this.run(meta, { event: "PASSWORD_CHANGE", outcome: "SUCCESS", ...subjectOf(caller) }, async () => {
       const { sub, account } = caller.identity;
       if (newPassword === currentPassword) throw new GatewayError(ErrorCode.PASSWORD_POLICY_VIOLATION, { rules: ["differentFromCurrent"] });
-      await this.deps.passwords.assertAcceptable(sub, account.email, newPassword);
+      const digest = await this.deps.passwords.assertAcceptable(sub, account.email, newPassword);
       // A wrong current password counts towards the lockout like a failed login.
-      await this.deps.lockout.guardPassword(account.email, meta, () => this.deps.idp.changePassword(caller.accessToken, currentPassword, newPassword));
-      await this.deps.passwords.recordSet(sub, newPassword);
-      const ended = await this.deps.sessions.endAll(caller.identity.sub, caller.identity.sessionId);
+      await this.deps.lockout.guard(account.email, meta, () => this.deps.idp.changePassword(caller.accessToken, currentPassword, newPassword));
+      await this.deps.passwords.recordSet(sub, digest);
+      const ended = await this.signOutEverywhere(sub, caller.identity.sessionId);
       return { result: undefined, audit: { reason: `OTHER_SESSIONS_ENDED:${ended}` } };
     });
   }
@@ -113,7 +130,7 @@ export class AccountService {
   /** Ends every session of the caller, this one included, and signs out at the provider. */
   logoutEverywhere(caller: Caller, meta: RequestMeta): Promise<void> {
     return this.run(meta, { event: "LOGOUT_EVERYWHERE", outcome: "SUCCESS", ...subjectOf(caller) }, async () => {
-      await this.deps.sessions.endAll(caller.identity.sub);
+      await this.signOutEverywhere(caller.identity.sub);
       return { result: undefined, audit: await bestEffort(() => this.deps.idp.globalSignOut(caller.accessToken), "PROVIDER_SIGN_OUT") };
     });
   }

@@ -3,6 +3,7 @@ import type { AuditLog } from "../audit/audit-log";
 import { audited, bestEffort } from "../audit/audited";
 import { ErrorCode, GatewayError } from "../errors/error-codes";
 import type { Lockout } from "../policy/lockout";
+import type { SecurityEpoch } from "../policy/security-epoch";
 import type { StateStore } from "../store/state-store";
 import { setFlags } from "./account-records";
 import type { Identity } from "./identity";
@@ -15,6 +16,7 @@ export type AdminServiceDeps = {
   audit: Pick<AuditLog, "record">;
   sessions: SessionRegistry;
   lockout: Pick<Lockout, "unlock">;
+  epoch: Pick<SecurityEpoch, "bump">;
 };
 
 export type UsersQuery = { emailPrefix: string | undefined; first: number; after: string | undefined };
@@ -35,8 +37,9 @@ export class AdminService {
     return audited(this.deps.audit, meta, record, operation);
   }
 
-  /** Ends the user's sessions at the gateway, then (best effort) at the provider. */
+  /** Moves the account's security epoch on (pending logins die), ends its sessions, then (best effort) signs out at the provider. */
   private async signOut(sub: string): Promise<Partial<AuditEvent>> {
+    await this.deps.epoch.bump(sub);
     await this.deps.sessions.endAll(sub);
     return bestEffort(() => this.deps.admin.globalSignOut(sub), "PROVIDER_SIGN_OUT");
   }
@@ -62,6 +65,8 @@ export class AdminService {
     return this.act(actor, meta, member ? "ADMIN_ADD_TO_GROUP" : "ADMIN_REMOVE_FROM_GROUP", sub, async () => {
       if (member) {
         await this.deps.admin.addToGroup(sub, group);
+        // Pending logins carry tokens minted with the old groups: they start again.
+        await this.deps.epoch.bump(sub);
         return { result: undefined, audit: { reason: group } };
       }
       await this.deps.admin.removeFromGroup(sub, group);

@@ -2,20 +2,23 @@ import type { AuditEvent, RequestMeta } from "../audit/audit-event";
 import type { AuditLog } from "../audit/audit-log";
 import { audited, bestEffort, type Audited } from "../audit/audited";
 import { tokenRejected, TokenRejection } from "../errors/error-codes";
+import { decideAccess } from "../policy/access-policy";
 import type { CodeGuard } from "../policy/code-guard";
-import { IdleTimeout } from "../policy/idle-timeout";
 import type { Lockout } from "../policy/lockout";
-import { assertPasswordPolicy } from "../policy/password-policy";
 import type { Passwords } from "../policy/passwords";
+import type { SecurityEpoch } from "../policy/security-epoch";
+import { atLeast, uniformAnswerFloorMs } from "../policy/uniform-time";
 import type { StateStore } from "../store/state-store";
+import type { AccessStateReader } from "./access-state";
 import type { AuthOutcome } from "./auth-outcome";
-import { ChallengeHandles, codeAttemptsPerHandle, type NewChallengeState } from "./challenge-handles";
+import type { TotpCodeCheck } from "./factors/totp";
 import type { Identity } from "./identity";
-import { AccountExistsError, type IdentityAdmin, type IdentityProvider, type ProviderAuthResult, type SignUpInput } from "./identity-provider";
-import { internalError, tokensOf, type LoginCompletion } from "./login-completion";
+import { AccountExistsError, type IdentityAdmin, type IdentityProvider, type SignUpInput } from "./identity-provider";
+import type { LoginHandles } from "./login/login-handles";
+import type { LoginMachine } from "./login/login-machine";
+import { internalError, tokensOf, type TokenRelease } from "./login/token-release";
 import type { SessionRegistry } from "./session-registry";
 import { decodeIssuedAccessToken } from "./token-claims";
-import { claimTotpCode } from "./totp";
 
 /** What the login flows (AuthService, MfaEnrolment) share. */
 export type LoginFlowDeps = {
@@ -23,38 +26,43 @@ export type LoginFlowDeps = {
   admin: Pick<IdentityAdmin, "setPassword">;
   store: StateStore;
   audit: Pick<AuditLog, "record">;
-  handles: ChallengeHandles;
+  handles: LoginHandles;
+  machine: LoginMachine;
+  release: TokenRelease;
   sessions: SessionRegistry;
-  completion: LoginCompletion;
   lockout: Lockout;
   passwords: Passwords;
   codes: CodeGuard;
+  totp: TotpCodeCheck;
+  epoch: SecurityEpoch;
+  access: AccessStateReader;
 };
 
 /**
- * Sign-up and login. MFA is mandatory: tokens reach a client only after a TOTP code was checked,
- * whether Cognito runs the MFA_SETUP challenge itself (real pools with MFA ON) or not (cognito-local,
- * optional-MFA pools), in which case the gateway holds the first tokens until enrolment is verified
- * (see MfaEnrolment).
+ * Sign-up and login. MFA is mandatory: tokens reach a client only through TokenRelease, after a TOTP code
+ * was checked in this login — whether Cognito runs the MFA_SETUP challenge itself (real pools with MFA ON)
+ * or the gateway holds the first tokens until enrolment is verified (cognito-local, optional-MFA pools).
  */
 export class AuthService {
   constructor(private readonly deps: LoginFlowDeps) {}
 
-  private run<T>(meta: RequestMeta, event: AuditEvent, operation: Parameters<typeof audited<T>>[3]): Promise<T> {
+  private run<T>(meta: RequestMeta, event: AuditEvent, operation: () => Promise<Audited<T>>): Promise<T> {
     return audited(this.deps.audit, meta, event, operation);
   }
 
+  /** The same work for a new and an existing email (one argon2 digest each), and the same answer. */
   register(input: SignUpInput, meta: RequestMeta): Promise<void> {
     return this.run(meta, { event: "REGISTER", outcome: "SUCCESS" }, async () => {
-      assertPasswordPolicy(input.password, input.email);
+      await this.deps.passwords.assertRules(input.email, input.password);
       try {
         const { sub } = await this.deps.idp.signUp(input);
-        await this.deps.passwords.recordSet(sub, input.password);
+        await this.deps.passwords.recordSet(sub, await this.deps.passwords.digest(sub, input.password));
         return { result: undefined, audit: { subject: sub } };
       } catch (error) {
+        if (!(error instanceof AccountExistsError)) throw error;
+        await this.deps.passwords.digest(undefined, input.password);
         // The caller gets the same answer as for a new account; only the audit log knows.
-        if (error instanceof AccountExistsError) return { result: undefined, audit: { outcome: "FAILURE", reason: "ACCOUNT_EXISTS" } };
-        throw error;
+        return { result: undefined, audit: { outcome: "FAILURE", reason: "ACCOUNT_EXISTS" } };
       }
     });
   }
@@ -66,93 +74,72 @@ export class AuthService {
     });
   }
 
-  /** Always succeeds for the caller, so it cannot be used to probe for accounts. */
+  /** Always succeeds for the caller, in about the same time, so it cannot be used to probe for accounts. */
   resendConfirmationCode(email: string, meta: RequestMeta): Promise<void> {
-    return this.run(meta, { event: "RESEND_CONFIRMATION_CODE", outcome: "SUCCESS" }, async () => ({
-      result: undefined,
-      audit: await bestEffort(() => this.deps.idp.resendConfirmationCode(email), "RESEND"),
-    }));
+    return atLeast(uniformAnswerFloorMs, () =>
+      this.run(meta, { event: "RESEND_CONFIRMATION_CODE", outcome: "SUCCESS" }, async () => ({
+        result: undefined,
+        audit: await bestEffort(() => this.deps.idp.resendConfirmationCode(email), "RESEND"),
+      })),
+    );
   }
 
   login(email: string, password: string, meta: RequestMeta): Promise<AuthOutcome> {
     return this.run(meta, { event: "LOGIN", outcome: "CHALLENGE" }, async () => {
-      const answer = await this.deps.lockout.guardPassword(email, meta, () => this.deps.idp.passwordAuth(email, password));
-      return this.afterPassword(answer, email);
+      const startedAt = this.deps.machine.begin();
+      const answer = await this.deps.lockout.guard(email, meta, () => this.deps.idp.passwordAuth(email, password));
+      return this.deps.machine.afterPassword("PASSWORD", answer, email, startedAt);
     });
-  }
-
-  /** What follows an accepted password: never tokens, always the next password or MFA step. */
-  private async afterPassword(answer: ProviderAuthResult, email: string): Promise<Audited<AuthOutcome>> {
-    const sub = answer.kind === "tokens" ? decodeIssuedAccessToken(answer.tokens.accessToken).sub : answer.username;
-    const invited = answer.kind === "challenge" && answer.name === "NEW_PASSWORD_REQUIRED";
-    if (!invited && (await this.deps.passwords.rotation.hasExpired(sub))) {
-      const session = await this.deps.handles.create({ stage: "PASSWORD_EXPIRED", email, username: sub });
-      return { result: { challenge: { name: "PASSWORD_EXPIRED", session } }, audit: { subject: sub, reason: "PASSWORD_EXPIRED" } };
-    }
-    if (answer.kind === "tokens") {
-      // The provider did not ask for MFA: hold its tokens until the user has enrolled TOTP.
-      const session = await this.deps.handles.create({ stage: "MFA_SETUP", email, username: sub, via: { kind: "held", tokens: answer.tokens } });
-      return { result: { challenge: { name: "MFA_SETUP", session } }, audit: { subject: sub, reason: "MFA_SETUP" } };
-    }
-    const session = await this.deps.handles.create(this.challengeState(answer, email));
-    return { result: { challenge: { name: answer.name, session } }, audit: { reason: answer.name } };
-  }
-
-  private challengeState(answer: Extract<ProviderAuthResult, { kind: "challenge" }>, email: string): NewChallengeState {
-    const base = { email, username: answer.username };
-    switch (answer.name) {
-      case "MFA_SETUP":
-        return { ...base, stage: "MFA_SETUP", via: { kind: "session", session: answer.session } };
-      case "SOFTWARE_TOKEN_MFA":
-        return { ...base, stage: "SOFTWARE_TOKEN_MFA", session: answer.session, attemptsLeft: codeAttemptsPerHandle };
-      case "NEW_PASSWORD_REQUIRED":
-        return { ...base, stage: "NEW_PASSWORD_REQUIRED", session: answer.session };
-    }
   }
 
   /** Answers NEW_PASSWORD_REQUIRED (admin-created users); MFA enrolment follows as for everyone. */
   completeNewPassword(handle: string, newPassword: string, meta: RequestMeta): Promise<AuthOutcome> {
     return this.run(meta, { event: "NEW_PASSWORD", outcome: "CHALLENGE" }, async () => {
       const state = await this.deps.handles.take(handle, "NEW_PASSWORD_REQUIRED");
-      await this.deps.passwords.assertAcceptable(state.username, state.email, newPassword);
+      const digest = await this.deps.passwords.assertAcceptable(state.username, state.email, newPassword);
       const answer = await this.deps.idp.answerNewPasswordRequired(state.username, state.session, newPassword);
-      await this.deps.passwords.recordSet(state.username, newPassword);
-      return this.afterPassword(answer, state.email);
-    });
-  }
-
-  /** Answers PASSWORD_EXPIRED: the gateway already saw the old password; the MFA step follows. */
-  completeExpiredPassword(handle: string, newPassword: string, meta: RequestMeta): Promise<AuthOutcome> {
-    return this.run(meta, { event: "PASSWORD_EXPIRED_CHANGE", outcome: "CHALLENGE" }, async () => {
-      const state = await this.deps.handles.take(handle, "PASSWORD_EXPIRED");
-      await this.deps.passwords.assertAcceptable(state.username, state.email, newPassword);
-      await this.deps.admin.setPassword(state.username, newPassword);
-      await this.deps.passwords.recordSet(state.username, newPassword);
-      const answer = await this.deps.idp.passwordAuth(state.email, newPassword);
-      return { ...(await this.afterPassword(answer, state.email)), audit: { subject: state.username } };
+      await this.deps.passwords.recordSet(state.username, digest);
+      return this.deps.machine.afterPassword("NEW_PASSWORD_REQUIRED", answer, state.email, state.mark.startedAt);
     });
   }
 
   respondToMfa(handle: string, code: string, meta: RequestMeta): Promise<AuthOutcome> {
     return this.run(meta, { event: "MFA_CHALLENGE", outcome: "SUCCESS" }, async () => {
       const state = await this.deps.handles.take(handle, "SOFTWARE_TOKEN_MFA");
-      const answer = await this.deps.lockout.guardCode(state.email, meta, async () => {
-        await claimTotpCode(this.deps.store, state.email.toLowerCase(), code);
-        return this.deps.handles.retryOnWrongCode(handle, state, () => this.deps.idp.answerSoftwareTokenMfa(state.username, state.session, code));
-      });
-      return this.deps.completion.complete(tokensOf(answer), meta);
+      const answer = await this.deps.totp.forHandle(handle, state, code, meta, () => this.deps.idp.answerSoftwareTokenMfa(state.username, state.session, code));
+      return this.deps.release.release(tokensOf(answer), { from: "SOFTWARE_TOKEN_MFA", email: state.email, mark: state.mark, proven: [...state.proven, "totp"] }, meta);
     });
   }
 
+  /**
+   * Answers PASSWORD_EXPIRED, which comes only after both factors: the new password is set, every other
+   * session of the account ends (the old password may be known to someone else), then the held tokens go out.
+   */
+  completeExpiredPassword(handle: string, newPassword: string, meta: RequestMeta): Promise<AuthOutcome> {
+    return this.run(meta, { event: "PASSWORD_EXPIRED_CHANGE", outcome: "SUCCESS" }, async () => {
+      const { username: sub, email, tokens, proven } = await this.deps.handles.take(handle, "PASSWORD_EXPIRED");
+      const digest = await this.deps.passwords.assertAcceptable(sub, email, newPassword);
+      await this.deps.admin.setPassword(sub, newPassword);
+      await this.deps.passwords.recordSet(sub, digest);
+      await this.deps.epoch.bump(sub);
+      const ended = await this.deps.sessions.endAll(sub);
+      const mark = await this.deps.epoch.mark(sub, this.deps.machine.begin());
+      const released = await this.deps.release.release(tokens, { from: "PASSWORD_EXPIRED", email, mark, proven, passwordJustSet: true }, meta);
+      return { ...released, audit: { ...released.audit, reason: `OTHER_SESSIONS_ENDED:${ended}` } };
+    });
+  }
+
+  /** Refused, like every other door, when the access policy refuses the session's account. */
   refreshTokens(refreshToken: string, meta: RequestMeta): Promise<AuthOutcome> {
     return this.run(meta, { event: "TOKEN_REFRESH", outcome: "SUCCESS" }, async () => {
       const revoked = tokenRejected(TokenRejection.TOKEN_REVOKED);
       const live = await this.deps.sessions.findByRefreshToken(refreshToken);
       if (!live) throw revoked;
-      // An idle session cannot be revived by refreshing it.
-      if ((await this.deps.store.get(IdleTimeout.key(live.sessionId))) === undefined) {
-        await this.deps.sessions.end(live.sessionId);
-        throw tokenRejected(TokenRejection.SESSION_IDLE);
+      const decision = decideAccess(await this.deps.access.forSession(live.sub, live.sessionId, []), "active");
+      if (!decision.allowed) {
+        // An idle session cannot be revived by refreshing it.
+        if (decision.error.extensions["reason"] === TokenRejection.SESSION_IDLE) await this.deps.sessions.end(live.sessionId);
+        throw decision.error;
       }
       const tokens = await this.deps.idp.refresh(refreshToken, live.sub);
       const claims = decodeIssuedAccessToken(tokens.accessToken);
@@ -162,16 +149,20 @@ export class AuthService {
     });
   }
 
-  /** Ends the caller's session at the gateway first (effective at once), then revokes at the provider. */
-  logout(identity: Identity, refreshToken: string | undefined, meta: RequestMeta): Promise<void> {
-    const event: AuditEvent = { event: "LOGOUT", outcome: "SUCCESS", subject: identity.sub, sessionId: identity.sessionId };
+  /**
+   * Ends a session at the gateway first (effective at once), then revokes at the provider. Works with the
+   * access token's identity, or with the refresh token alone (an app whose access token already expired).
+   */
+  async logout(identity: Identity | undefined, refreshToken: string | undefined, meta: RequestMeta): Promise<void> {
+    const byRefresh = refreshToken ? await this.deps.sessions.findByRefreshToken(refreshToken) : undefined;
+    const sub = identity?.sub ?? byRefresh?.sub;
+    if (!sub) throw tokenRejected(TokenRejection.TOKEN_REVOKED);
+    const event: AuditEvent = { event: "LOGOUT", outcome: "SUCCESS", subject: sub, sessionId: identity?.sessionId ?? byRefresh?.sessionId };
     return this.run(meta, event, async () => {
-      await this.deps.sessions.end(identity.sessionId);
+      if (identity) await this.deps.sessions.end(identity.sessionId);
+      if (byRefresh && byRefresh.sub === sub) await this.deps.sessions.end(byRefresh.sessionId);
       if (!refreshToken) return { result: undefined };
-      const other = await this.deps.sessions.findByRefreshToken(refreshToken);
-      if (other && other.sub === identity.sub) await this.deps.sessions.end(other.sessionId);
       return { result: undefined, audit: await bestEffort(() => this.deps.idp.revokeRefreshToken(refreshToken), "PROVIDER_REVOKE") };
     });
   }
 }
-

@@ -1,3 +1,4 @@
+import type { AccessState } from "../policy/access-policy";
 import type { AccountRecord } from "./account-records";
 
 /** Who is calling, built from a verified access token and the gateway's own records. */
@@ -12,8 +13,6 @@ export type Identity = {
   /** Access-token expiry, epoch seconds. */
   expiresAt: number;
   account: AccountRecord;
-  /** isActive refuses the caller when any of these is true (all read from the store on every request). */
-  disabled: boolean;
-  locked: boolean;
-  passwordExpired: boolean;
+  /** What the access policy decides on, read from the store on every request. */
+  access: AccessState;
 };

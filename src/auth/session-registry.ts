@@ -18,7 +18,8 @@ type RefreshRecord = { sub: string; sessionId: string };
 export type LiveSession = { sessionId: string; sub: string };
 export type SessionSummary = { id: string; createdAt: number; ip: string | null; userAgent: string | null };
 
-const sessionKey = (sessionId: string) => `session:${sessionId}`;
+export const sessionRecordKey = (sessionId: string) => `session:${sessionId}`;
+const sessionKey = sessionRecordKey;
 const liveKey = (tokenKey: string) => `live:${tokenKey}`;
 const refreshKey = (refreshToken: string) => `refresh:${sha256(refreshToken)}`;
 const userSessionsKey = (sub: string) => `user-sessions:${sub}`;

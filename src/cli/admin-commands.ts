@@ -63,9 +63,8 @@ const cliActor = (requestId: string): Identity => ({
   scopes: [],
   expiresAt: 0,
   account: { sub: "cli", email: "", emailVerified: false, givenName: undefined, familyName: undefined, mfaEnabled: false, groups: ["admin"] },
-  disabled: false,
-  locked: false,
-  passwordExpired: false,
+  // The operator at the machine is the authority here; there is no gateway session to check.
+  access: { sub: "cli", sessionLive: true, idle: false, disabled: false, locked: false, passwordExpired: false, groups: ["admin"] },
 });
 
 const osUser = (): string => {

@@ -4,23 +4,16 @@ import type { IncomingMessage } from "node:http";
 import { GraphQLError } from "graphql";
 import type { RequestMeta } from "../audit/audit-event";
 import type { AuditLog } from "../audit/audit-log";
-import { accountKey, flagsKey, parseAccount, parseFlags } from "../auth/account-records";
 import type { Services } from "../auth/services";
 import type { Identity } from "../auth/identity";
-import { SessionRegistry } from "../auth/session-registry";
-import { tokenSessionKey } from "../auth/token-claims";
-import { IdleTimeout } from "../policy/idle-timeout";
-import { lockedSubKey } from "../policy/lockout";
-import { PasswordRotation } from "../policy/password-rotation";
+import { decideAccess } from "../policy/access-policy";
 import { ErrorCode, GatewayError, TokenRejection, tokenRejected } from "../errors/error-codes";
-import type { StateStore } from "../store/state-store";
 import { readBearerToken } from "./bearer-token";
 import type { GatewayContext } from "./gateway-context";
 import type { AccessTokenVerifier } from "./token-verifier";
 
 export type ContextDeps = {
   verifier: Pick<AccessTokenVerifier, "verify">;
-  store: Pick<StateStore, "getMany" | "get">;
   services: Services;
   audit: Pick<AuditLog, "record">;
   /** The internal auth subgraph: the supergraph (on loopback) tells it the client's address. */
@@ -76,42 +69,23 @@ export const createContextBuilder =
   };
 
 /**
- * One store round trip for everything isActive needs: the session is live and not idle, and the account
- * is not disabled, locked or due a password change. Idle sessions are ended (and audited) here.
+ * One store round trip for everything the access policy needs, then the policy's "session" answer: a
+ * token whose session ended or went idle is UNAUTHENTICATED here (idle sessions are ended, audited first).
+ * Account state (disabled, locked, password expired) travels in the Identity for the rules that ask "active".
  */
 const identify = async (deps: ContextDeps, token: string, meta: RequestMeta): Promise<Identity> => {
   const claims = await deps.verifier.verify(token);
-  const tokenKey = tokenSessionKey(claims);
-  const { idle, sessions, passwords } = deps.services;
-  const [sessionId, rawAccount, rawFlags, tokenActivity, locked, passwordSetAt] = await deps.store.getMany([
-    SessionRegistry.liveKeyFor(claims),
-    accountKey(claims.sub),
-    flagsKey(claims.sub),
-    IdleTimeout.key(tokenKey),
-    lockedSubKey(claims.sub),
-    PasswordRotation.key(claims.sub),
-  ]);
-  const account = parseAccount(rawAccount);
-  // A session the gateway does not know (logged out, or a store that lost its state) is not accepted.
-  if (sessionId === undefined || account === undefined) throw tokenRejected(TokenRejection.TOKEN_REVOKED);
-  // cognito-local's refreshed tokens have their own jti: their session's activity is under the first one.
-  const lastActive = sessionId === tokenKey ? tokenActivity : await deps.store.get(IdleTimeout.key(sessionId));
-  if (idle.isIdle(lastActive)) {
-    await sessions.end(sessionId);
-    await deps.audit.record(meta, { event: "IDLE_TIMEOUT", outcome: "SUCCESS", subject: claims.sub, sessionId });
-    throw tokenRejected(TokenRejection.SESSION_IDLE);
+  const { idle, sessions, access } = deps.services;
+  const { state, sessionId, account, lastActive } = await access.forToken(claims);
+  const decision = decideAccess(state, "session");
+  if (!decision.allowed) {
+    if (sessionId !== undefined && state.idle) {
+      await deps.audit.record(meta, { event: "IDLE_TIMEOUT", outcome: "SUCCESS", subject: claims.sub, sessionId });
+      await sessions.end(sessionId);
+    }
+    throw decision.error;
   }
-  await idle.touch(sessionId, lastActive as string);
-  return {
-    sub: claims.sub,
-    sessionId,
-    clientId: claims.clientId,
-    groups: claims.groups,
-    scopes: claims.scopes,
-    expiresAt: claims.exp,
-    account,
-    disabled: parseFlags(rawFlags).disabled,
-    locked: locked !== undefined,
-    passwordExpired: passwords.rotation.isExpired(passwordSetAt),
-  };
+  if (sessionId === undefined || account === undefined || lastActive === undefined) throw tokenRejected(TokenRejection.TOKEN_REVOKED);
+  await idle.touch(sessionId, lastActive);
+  return { sub: claims.sub, sessionId, clientId: claims.clientId, groups: claims.groups, scopes: claims.scopes, expiresAt: claims.exp, account, access: state };
 };

@@ -8,6 +8,7 @@ import type { GatewayContext } from "../context/gateway-context";
 import { ErrorCode, messageFor } from "../errors/error-codes";
 import { formatError } from "../errors/to-graphql-error";
 import { createHttpShell, hardenedApolloOptions, type GatewayDeps } from "../server";
+import { assertAccess } from "../policy/access-policy";
 import { assertionHeader, type IdentityAsserter } from "./identity-token";
 
 export type SubgraphTarget = { name: string; url: string };
@@ -61,6 +62,8 @@ class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContex
     }
     const identity = context.identity;
     if (identity) {
+      // The one access policy decides here too: a subgraph never receives an assertion for an identity it refuses.
+      assertAccess(identity.access, "active");
       const assertion = this.asserter.sign({ sub: identity.sub, groups: identity.groups, sessionId: identity.sessionId }, this.target.name, { query: request.query ?? "", variables: request.variables });
       headers.set(assertionHeader, assertion);
     }

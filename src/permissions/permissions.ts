@@ -25,7 +25,8 @@ export const permissionMap = {
     completeMfaSetup: allow,
     respondToMfa: allow,
     refreshTokens: allow,
-    logout: isAuthenticated,
+    // The session is found by the access token or, once that expired, by the refresh token alone.
+    logout: allow,
     forgotPassword: allow,
     confirmForgotPassword: allow,
     completeNewPassword: allow,

@@ -1,6 +1,7 @@
 import { rule } from "graphql-shield";
 import type { GatewayContext } from "../context/gateway-context";
-import { ErrorCode, GatewayError, InactiveReason } from "../errors/error-codes";
+import type { GatewayError } from "../errors/error-codes";
+import { decideAccess, type Requirement } from "../policy/access-policy";
 
 /** Denials are auth events too: each is audited (with the field, never the arguments) before it is returned. */
 const denied = async (ctx: GatewayContext, target: string, error: GatewayError): Promise<GatewayError> => {
@@ -18,28 +19,18 @@ const denied = async (ctx: GatewayContext, target: string, error: GatewayError):
 type Info = { parentType: { name: string }; fieldName: string };
 const fieldOf = (info: Info) => `${info.parentType.name}.${info.fieldName}`;
 
-export const isAuthenticated = rule({ cache: "contextual" })(async (_parent, _args, ctx: GatewayContext, info: Info) =>
-  ctx.identity ? true : denied(ctx, fieldOf(info), new GatewayError(ErrorCode.UNAUTHENTICATED)),
-);
+/** A shield rule that asks the one access policy (policy/access-policy.ts) and audits a refusal. */
+const policyRule = (need: Requirement) =>
+  rule({ cache: "contextual" })(async (_parent, _args, ctx: GatewayContext, info: Info) => {
+    const decision = decideAccess(ctx.identity?.access, need);
+    return decision.allowed ? true : denied(ctx, fieldOf(info), decision.error);
+  });
 
-/**
- * Active = authenticated with a live, not idle session (both checked while building the context), and an
- * account that is not disabled, not locked and not due a password change.
- */
-export const isActive = rule({ cache: "contextual" })(async (_parent, _args, ctx: GatewayContext, info: Info) => {
-  const identity = ctx.identity;
-  if (!identity) return denied(ctx, fieldOf(info), new GatewayError(ErrorCode.UNAUTHENTICATED));
-  const reason = identity.disabled
-    ? InactiveReason.ACCOUNT_DISABLED
-    : identity.locked
-      ? InactiveReason.ACCOUNT_LOCKED
-      : identity.passwordExpired
-        ? InactiveReason.PASSWORD_EXPIRED
-        : undefined;
-  return reason ? denied(ctx, fieldOf(info), new GatewayError(ErrorCode.FORBIDDEN, { reason })) : true;
-});
+/** A live, not idle session (logout, sign-out everywhere). */
+export const isAuthenticated = policyRule("session");
 
-/** From the verified `cognito:groups` claim, never from a client-supplied value. */
-export const isAdmin = rule({ cache: "contextual" })(async (_parent, _args, ctx: GatewayContext, info: Info) =>
-  ctx.identity?.groups.includes("admin") ? true : denied(ctx, fieldOf(info), new GatewayError(ErrorCode.FORBIDDEN)),
-);
+/** Also an account that is not disabled, not locked and not due a password change. */
+export const isActive = policyRule("active");
+
+/** Also in `admin`, from the verified `cognito:groups` claim, never from a client-supplied value. */
+export const isAdmin = policyRule({ group: "admin" });

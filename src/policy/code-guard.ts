@@ -5,26 +5,42 @@ import { sha256 } from "../shared/digest";
 /** Wrong emailed codes (sign-up, password reset, email change) one account may send per 15 minutes. */
 export const codeFailuresPerWindow = 5;
 
+const tooMany = (res: RateLimiterRes) => new GatewayError(ErrorCode.TOO_MANY_REQUESTS, { retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) });
+const storeDown = (cause: unknown) => new GatewayError(ErrorCode.SERVICE_UNAVAILABLE, { reason: "STATE_STORE_UNAVAILABLE" }, undefined, cause);
+
+const isWrongCode = (error: unknown) => error instanceof GatewayError && (error.code === ErrorCode.CODE_MISMATCH || error.code === ErrorCode.CODE_EXPIRED);
+
 /**
  * Emailed confirmation codes are six digits and live long (a day for sign-up): guessing them must stop
- * long before it could succeed. After `codeFailuresPerWindow` wrong codes for one account, further
- * attempts are TOO_MANY_REQUESTS until the window passes.
+ * long before it could succeed. Each attempt reserves a point first (so concurrent guesses cannot
+ * overshoot), and only a wrong code keeps it: after `codeFailuresPerWindow` wrong codes for one account,
+ * further attempts are TOO_MANY_REQUESTS until the window passes — before any expensive work runs.
  */
 export class CodeGuard {
   constructor(private readonly limiter: RateLimiterAbstract) {}
 
-  async check<T>(account: string, run: () => Promise<T>): Promise<T> {
+  /** Reserves an attempt; the returned function gives it back (for anything but a wrong code). */
+  async reserve(account: string): Promise<() => Promise<void>> {
     const key = sha256(account.trim().toLowerCase());
-    const state = await this.limiter.get(key);
-    if (state && state.consumedPoints >= this.limiter.points) {
-      throw new GatewayError(ErrorCode.TOO_MANY_REQUESTS, { retryAfterSeconds: Math.ceil(state.msBeforeNext / 1000) });
-    }
     try {
-      return await run();
+      await this.limiter.consume(key, 1);
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) throw tooMany(rejection);
+      throw storeDown(rejection);
+    }
+    return async () => {
+      await this.limiter.reward(key, 1).catch(() => undefined);
+    };
+  }
+
+  async check<T>(account: string, run: () => Promise<T>): Promise<T> {
+    const giveBack = await this.reserve(account);
+    try {
+      const result = await run();
+      await giveBack();
+      return result;
     } catch (error) {
-      if (error instanceof GatewayError && (error.code === ErrorCode.CODE_MISMATCH || error.code === ErrorCode.CODE_EXPIRED)) {
-        await this.limiter.penalty(key, 1).catch((e: unknown) => (e instanceof RateLimiterRes ? undefined : Promise.reject(e)));
-      }
+      if (!isWrongCode(error)) await giveBack();
       throw error;
     }
   }

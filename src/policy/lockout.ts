@@ -5,6 +5,7 @@ import { ErrorCode, GatewayError } from "../errors/error-codes";
 import { subForEmail } from "../auth/account-records";
 import { sha256 } from "../shared/digest";
 import type { StateStore } from "../store/state-store";
+import type { SecurityEpoch } from "./security-epoch";
 
 export type LockoutSettings = {
   /** Consecutive failures (wrong password or wrong MFA code) that lock the account. */
@@ -41,6 +42,7 @@ export class Lockout {
     private readonly deps: {
       store: Pick<StateStore, "get" | "increment" | "set" | "setIfAbsent" | "delete">;
       audit: Pick<AuditLog, "record">;
+      epoch: Pick<SecurityEpoch, "bump">;
       settings: LockoutSettings;
       /** Failed logins per client address (rate-limiter-flexible), so one address cannot spray accounts. */
       perAddress: RateLimiterAbstract;
@@ -65,43 +67,47 @@ export class Lockout {
     }
   }
 
-  /** Counts one failure; the one that reaches the threshold sets the lock (and audits it, once). */
+  /** Counts one failure; the one that reaches the threshold sets the lock (audited first, once). */
   private async failed(email: string, count: number, meta: RequestMeta): Promise<void> {
     await this.deps.perAddress.penalty(meta.ip ?? "unknown", 1).catch(() => {});
     if (count < this.deps.settings.threshold) return;
+    if ((await this.deps.store.get(lockedKey(email))) !== undefined) return;
+    const sub = await subForEmail(this.deps.store, email);
+    // Intent before effect: if the record cannot be written, the attempt fails (503) and the next one,
+    // still over the threshold, is refused anyway.
+    await this.deps.audit.record(meta, { event: "LOCKOUT", outcome: "SUCCESS", reason: `FAILURES:${count}`, ...(sub && { subject: sub }) });
     if (await this.deps.store.setIfAbsent(lockedKey(email), "1", this.lockSeconds)) {
       // The counter lives as long as the lock, so both end together.
       await this.deps.store.set(failuresKey(email), String(count), this.lockSeconds);
-      const sub = await subForEmail(this.deps.store, email);
-      if (sub) await this.deps.store.set(lockedSubKey(sub), "1", this.lockSeconds);
-      await this.deps.audit.record(meta, { event: "LOCKOUT", outcome: "SUCCESS", reason: `FAILURES:${count}`, ...(sub && { subject: sub }) });
+      if (sub) {
+        await this.deps.store.set(lockedSubKey(sub), "1", this.lockSeconds);
+        await this.deps.epoch.bump(sub);
+      }
     }
   }
 
-  /** Wraps a password check (InitiateAuth, ChangePassword…): refused when locked, counted when wrong. */
-  async guardPassword<T>(email: string, meta: RequestMeta, check: () => Promise<T>): Promise<T> {
+  /**
+   * Wraps one credential check (a password at InitiateAuth or ChangePassword, an MFA code): refused when
+   * locked; otherwise it reserves a failure slot first, atomically, so however many run at once, at most
+   * `threshold` reach the provider. A right answer gives the slot back; a wrong one keeps it; anything
+   * else (the provider down, a malformed request) gives it back and is not counted.
+   */
+  async guard<T>(email: string, meta: RequestMeta, check: () => Promise<T>): Promise<T> {
     await this.assertNotLocked(email);
     await this.assertAddressAllowed(meta);
+    const release = () => this.deps.store.increment(failuresKey(email), -1, this.windowSeconds);
     const count = await this.deps.store.increment(failuresKey(email), 1, this.windowSeconds);
-    if (count > this.deps.settings.threshold) throw this.locked();
+    if (count > this.deps.settings.threshold) {
+      await release();
+      throw this.locked();
+    }
     try {
       const result = await check();
-      await this.deps.store.increment(failuresKey(email), -1, this.windowSeconds);
+      await release();
       return result;
     } catch (error) {
       if (isBadCredential(error)) await this.failed(email, count, meta);
-      else await this.deps.store.increment(failuresKey(email), -1, this.windowSeconds);
-      throw error;
-    }
-  }
-
-  /** Wraps an MFA code check: a wrong code counts like a wrong password. */
-  async guardCode<T>(email: string, meta: RequestMeta, check: () => Promise<T>): Promise<T> {
-    await this.assertNotLocked(email);
-    try {
-      return await check();
-    } catch (error) {
-      if (isBadCredential(error)) await this.failed(email, await this.deps.store.increment(failuresKey(email), 1, this.windowSeconds), meta);
+      else await release();
       throw error;
     }
   }

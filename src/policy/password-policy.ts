@@ -1,4 +1,5 @@
 import { ErrorCode, GatewayError } from "../errors/error-codes";
+import { isGuessable } from "./password-strength";
 
 /** One rule of the password policy; `id` is what PASSWORD_POLICY_VIOLATION lists in `extensions.rules`. */
 export type PasswordRule = { id: string; description: string; satisfiedBy(password: string, context: { email: string }): boolean };
@@ -23,6 +24,7 @@ export const passwordRules: readonly PasswordRule[] = [
       return local.length < 3 || !p.toLowerCase().includes(local);
     },
   },
+  { id: "common", description: "Not a common or easily guessed password", satisfiedBy: (p, { email }) => !isGuessable(p, email) },
 ];
 
 /** Every unmet rule, so a client can show them all at once. Never includes the password. */

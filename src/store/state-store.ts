@@ -32,3 +32,10 @@ export interface StateStore {
 export const assertTtl = (ttlSeconds: number): void => {
   if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) throw new RangeError(`TTL must be a positive whole number of seconds, got ${ttlSeconds}`);
 };
+
+/** Reads several keys in one round trip and hands them back by name, not by position. */
+export const readNamed = async <K extends string>(store: Pick<StateStore, "getMany">, keys: Record<K, string>): Promise<Record<K, string | undefined>> => {
+  const names = Object.keys(keys) as K[];
+  const values = await store.getMany(names.map((name) => keys[name]));
+  return Object.fromEntries(names.map((name, i) => [name, values[i]])) as Record<K, string | undefined>;
+};

@@ -85,6 +85,17 @@ describe("federated subgraphs trust the gateway", () => {
     expect(metrics).not.toMatch(/operation="_service"/);
   });
 
+  it("G: a locked account's still-valid token gets no assertion: the subgraph never runs", async () => {
+    const patient = await member("patient");
+    for (let i = 0; i < 5; i++) expect(errorOf(await gw.run(LoginDocument, { email: patient.email, password: "Wrong-Passw0rd-!!" })).extensions.code).toBe("INVALID_CREDENTIALS");
+    seen.length = 0;
+    const refused = await gw.run(myRecord, {}, { token: patient.accessToken });
+    expect(errorOf(refused).extensions).toMatchObject({ code: "FORBIDDEN", reason: "ACCOUNT_LOCKED" });
+    const mixed = await gw.run(`{ me { sub } myRecord { owner } }`, {}, { token: patient.accessToken });
+    expect(mixed.data ?? null).toBeNull();
+    expect(seen).toHaveLength(0);
+  });
+
   it("passes the gateway's own errors through unchanged (auth subgraph)", async () => {
     const error = errorOf(await gw.run(LoginDocument, { email: "nobody@example.test", password: "Wrong-Passw0rd-!!" }));
     expect(error).toMatchObject({ message: "The email or password is incorrect.", extensions: { code: "INVALID_CREDENTIALS" } });

@@ -35,12 +35,12 @@ describe("password policy", () => {
   it("is published as a query", async () => {
     const policy = dataOf(await gw.run(PasswordPolicyDocument)).passwordPolicy;
     expect(policy.minLength).toBe(12);
-    expect(policy.rules.map((r) => r.id)).toEqual(["minLength", "uppercase", "lowercase", "digit", "special", "notEmail"]);
+    expect(policy.rules.map((r) => r.id)).toEqual(["minLength", "uppercase", "lowercase", "digit", "special", "notEmail", "common"]);
   });
 
   it("lists every unmet rule, before Cognito is asked, and never the password", async () => {
     const response = await gw.run(RegisterDocument, { input: { email: uniqueEmail(), password: "short" } });
-    expect(errorOf(response).extensions).toEqual({ code: "PASSWORD_POLICY_VIOLATION", rules: ["minLength", "uppercase", "digit", "special"] });
+    expect(errorOf(response).extensions).toEqual({ code: "PASSWORD_POLICY_VIOLATION", rules: ["minLength", "uppercase", "digit", "special", "common"] });
     expect(JSON.stringify(response)).not.toContain("short");
   });
 

@@ -76,7 +76,9 @@ describe("npm run admin (dev mode, against the running gateway's cognito-local)"
     // Audited as the gateway audits an administrator, with actor `cli`, in one valid chain, without the email.
     const records = readFileSync(auditFile, "utf8").trim().split("\n").map((l) => JSON.parse(l) as AuditRecord);
     expect(records.filter((r) => r.subject === sub).map((r) => [r.event, r.outcome, r.actor, r.reason])).toEqual([
+      ["ADMIN_ADD_TO_GROUP", "INTENT", "cli", undefined],
       ["ADMIN_ADD_TO_GROUP", "SUCCESS", "cli", "admin"],
+      ["ADMIN_REMOVE_FROM_GROUP", "INTENT", "cli", undefined],
       ["ADMIN_REMOVE_FROM_GROUP", "SUCCESS", "cli", "admin"],
     ]);
     expect(records.every((r) => r.actor === "cli" && /^admin-cli \(os user .+\)$/.test(r.userAgent ?? ""))).toBe(true);

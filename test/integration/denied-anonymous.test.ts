@@ -7,7 +7,6 @@ import { startTestGateway, type TestGateway } from "../support/test-gateway";
 const signedInFields: Record<string, string> = {
   me: "{ me { sub } }",
   sessions: "{ sessions { id } }",
-  logout: "mutation { logout }",
   changePassword: 'mutation { changePassword(currentPassword: "Current-Passw0rd-1", newPassword: "Another-Passw0rd-2") }',
   resetMfa: 'mutation { resetMfa(currentPassword: "Current-Passw0rd-1", code: "123456") { session } }',
   updateProfile: 'mutation { updateProfile(input: { givenName: "Ada" }) { sub } }',
@@ -17,6 +16,15 @@ const signedInFields: Record<string, string> = {
 };
 
 describe("fields for signed-in callers", () => {
+  it("logout without a token or refresh token is UNAUTHENTICATED (it finds the session by either)", async () => {
+    const gw = await startTestGateway();
+    try {
+      expect(errorOf(await gw.run("mutation { logout }")).extensions.code).toBe("UNAUTHENTICATED");
+    } finally {
+      await gw.close();
+    }
+  });
+
   let gw: TestGateway;
   beforeAll(async () => {
     gw = await startTestGateway();

@@ -197,21 +197,24 @@ describe("password rotation and history", () => {
   /** Backdates the account's last password change (the gateway's own record) by `days`. */
   const age = async (sub: string, days: number) => gw.store.set(PasswordRotation.key(sub), String(Math.floor(Date.now() / 1000) - days * 86400), 3600);
 
-  it("answers a login with a 90-day-old password with PASSWORD_EXPIRED, before MFA and tokens", async () => {
+  it("answers a login with a 90-day-old password with PASSWORD_EXPIRED, after MFA and before tokens", async () => {
     const user = await enrolledUser(gw);
     const sub = await subOf(gw, user.accessToken);
     await age(sub, 91);
     expect(errorOf(await gw.run(MeDocument, {}, { token: user.accessToken })).extensions).toEqual({ code: "FORBIDDEN", reason: "PASSWORD_EXPIRED" });
 
-    const login = dataOf(await gw.run(LoginDocument, { email: user.email, password: PASSWORD })).login;
-    expect(login).toEqual({ tokens: null, challenge: { name: "PASSWORD_EXPIRED", session: expect.any(String) } });
-    const reused = errorOf(await gw.run(CompleteExpiredPasswordDocument, { session: login.challenge!.session, newPassword: PASSWORD }));
+    const expiredAfterMfa = async () => {
+      const login = dataOf(await gw.run(LoginDocument, { email: user.email, password: PASSWORD })).login;
+      expect(login.challenge?.name).toBe("SOFTWARE_TOKEN_MFA");
+      const answer = dataOf(await gw.run(RespondToMfaDocument, { session: login.challenge!.session, code: await freshCode(user.secret) })).respondToMfa;
+      expect(answer).toEqual({ tokens: null, challenge: { name: "PASSWORD_EXPIRED", session: expect.any(String) } });
+      return answer.challenge!.session;
+    };
+    const reused = errorOf(await gw.run(CompleteExpiredPasswordDocument, { session: await expiredAfterMfa(), newPassword: PASSWORD }));
     expect(reused.extensions).toEqual({ code: "PASSWORD_POLICY_VIOLATION", rules: ["history"] });
 
-    const again = dataOf(await gw.run(LoginDocument, { email: user.email, password: PASSWORD })).login.challenge!;
-    const next = dataOf(await gw.run(CompleteExpiredPasswordDocument, { session: again.session, newPassword: "Rotated-Passw0rd-1" })).completeExpiredPassword;
-    expect(next.challenge?.name).toBe("SOFTWARE_TOKEN_MFA");
-    expect(dataOf(await gw.run(RespondToMfaDocument, { session: next.challenge!.session, code: await freshCode(user.secret) })).respondToMfa.tokens).toBeTruthy();
+    const next = dataOf(await gw.run(CompleteExpiredPasswordDocument, { session: await expiredAfterMfa(), newPassword: "Rotated-Passw0rd-1" })).completeExpiredPassword;
+    expect(next.tokens).toBeTruthy();
     expect(await codeOf(gw.run(LoginDocument, { email: user.email, password: PASSWORD }))).toBe("INVALID_CREDENTIALS");
   });
 

@@ -58,19 +58,10 @@ describe("the audit log", () => {
       dataOf(await gw.run(LogoutDocument, { refreshToken: second.tokens!.refreshToken }, { token: second.tokens!.accessToken }));
 
       const events = gw.audit.records.map((r) => `${r.event}:${r.outcome}`);
-      expect(events).toEqual([
-        "REGISTER:SUCCESS",
-        "CONFIRM_SIGN_UP:SUCCESS",
-        "LOGIN:CHALLENGE",
-        "MFA_SETUP_BEGIN:SUCCESS",
-        "MFA_SETUP_COMPLETE:SUCCESS",
-        "LOGIN:CHALLENGE",
-        "MFA_CHALLENGE:SUCCESS",
-        "TOKEN_REFRESH:SUCCESS",
-        "LOGIN:FAILURE",
-        "LOGOUT:SUCCESS",
-      ]);
-      const completed = gw.audit.records.find((r) => r.event === "MFA_CHALLENGE") as AuditRecord;
+      // Every operation writes its intent before it acts, then its outcome.
+      const pairs = ["REGISTER:SUCCESS", "CONFIRM_SIGN_UP:SUCCESS", "LOGIN:CHALLENGE", "MFA_SETUP_BEGIN:SUCCESS", "MFA_SETUP_COMPLETE:SUCCESS", "LOGIN:CHALLENGE", "MFA_CHALLENGE:SUCCESS", "TOKEN_REFRESH:SUCCESS", "LOGIN:FAILURE", "LOGOUT:SUCCESS"];
+      expect(events).toEqual(pairs.flatMap((outcome) => [`${outcome.split(":")[0]}:INTENT`, outcome]));
+      const completed = gw.audit.records.find((r) => r.event === "MFA_CHALLENGE" && r.outcome === "SUCCESS") as AuditRecord;
       expect(completed).toMatchObject({ subject: expect.stringMatching(/^[0-9a-f-]{36}$/), sessionId: expect.any(String), requestId: expect.any(String), ip: expect.any(String), userAgent: expect.any(String) });
 
       const everything = JSON.stringify(gw.audit.records);
@@ -98,7 +89,7 @@ describe("the audit log", () => {
       const email = await registerConfirmed(gw);
       const count = gw.audit.records.length;
       dataOf(await gw.run(LoginDocument, { email, password: PASSWORD }));
-      expect(gw.audit.records.length).toBe(count + 1);
+      expect(gw.audit.records.length).toBe(count + 2);
     } finally {
       await gw.close();
     }

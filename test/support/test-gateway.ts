@@ -4,7 +4,7 @@ import { startGateway, type GatewayOverrides, type GatewaySettings, type Started
 import { loadConfig } from "../../src/config";
 import { MemorySink } from "../../src/audit/audit-log";
 import { localCredentials } from "../../src/dev/provision-local";
-import { silentLogger } from "../../src/shared/logger";
+import { createLogger, silentLogger } from "../../src/shared/logger";
 import { RedisStore } from "../../src/store/redis-store";
 import { testCognito } from "../setup/test-cognito";
 import { execute, type GraphQLResponse, type RequestOptions } from "./graphql-client";
@@ -54,7 +54,7 @@ export const testSettings = (overrides: Partial<GatewaySettings> = {}): GatewayS
 export const startTestGateway = async (overrides: GatewayOverrides & { settings?: Partial<GatewaySettings> } = {}): Promise<TestGateway> => {
   const { settings, ...seams } = overrides;
   const audit = new MemorySink();
-  const gateway = await startGateway(testSettings(settings), { auditSink: audit, logger: silentLogger, ...seams });
+  const gateway = await startGateway(testSettings(settings), { auditSink: audit, logger: process.env["DEBUG_GW"] ? createLogger("error") : silentLogger, ...seams });
   return { ...gateway, audit, run: (document, variables, options) => execute(gateway.url, document, variables, options) };
 };
 

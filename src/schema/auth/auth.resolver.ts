@@ -1,7 +1,6 @@
 import { Arg, Args, Ctx, Mutation, Resolver } from "type-graphql";
 import type { AuthOutcome } from "../../auth/auth-outcome";
 import type { GatewayContext } from "../../context/gateway-context";
-import { ErrorCode, GatewayError } from "../../errors/error-codes";
 import { ConfirmSignUpArgs, EmailArgs, LoginArgs, LogoutArgs, RefreshArgs, RegisterInput, SessionArgs, SessionCodeArgs } from "./auth.inputs";
 import { AuthPayload, ChallengeName, MfaSetup, RegisterPayload } from "./auth.types";
 
@@ -56,9 +55,10 @@ export class AuthResolver {
     return toPayload(await ctx.services.auth.refreshTokens(refreshToken, ctx.meta));
   }
 
-  @Mutation(() => Boolean, { description: "Ends this session at once; with a refresh token, also revokes it at the provider." })
+  @Mutation(() => Boolean, {
+    description: "Ends this session at once; with a refresh token, also revokes it at the provider. The refresh token alone is enough when the access token has expired.",
+  })
   async logout(@Args(() => LogoutArgs) { refreshToken }: LogoutArgs, @Ctx() ctx: GatewayContext): Promise<boolean> {
-    if (!ctx.identity) throw new GatewayError(ErrorCode.UNAUTHENTICATED);
     await ctx.services.auth.logout(ctx.identity, refreshToken, ctx.meta);
     return true;
   }

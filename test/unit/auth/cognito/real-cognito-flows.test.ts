@@ -78,7 +78,7 @@ describe("against real Cognito (pool MFA ON), mocked with aws-sdk-client-mock", 
     const { cognito, auth, sink } = setup();
     cognito.on(InitiateAuthCommand).rejects(Object.assign(new Error("User is disabled."), { name: "NotAuthorizedException", $metadata: { httpStatusCode: 400 } }));
     await expect(auth.login(email, "Password-123456!", meta)).rejects.toMatchObject({ code: "INVALID_CREDENTIALS", message: "The email or password is incorrect." });
-    expect(sink.records).toEqual([expect.objectContaining({ event: "LOGIN", outcome: "FAILURE", reason: "INVALID_CREDENTIALS" })]);
+    expect(sink.records).toEqual([expect.objectContaining({ event: "LOGIN", outcome: "INTENT" }), expect.objectContaining({ event: "LOGIN", outcome: "FAILURE", reason: "INVALID_CREDENTIALS" })]);
   });
 
   it("gives the handle back when Cognito refuses the enrolment code", async () => {

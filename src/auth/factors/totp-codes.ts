@@ -1,6 +1,6 @@
 import QRCode from "qrcode";
-import { ErrorCode, GatewayError } from "../errors/error-codes";
-import type { StateStore } from "../store/state-store";
+import { ErrorCode, GatewayError } from "../../errors/error-codes";
+import type { StateStore } from "../../store/state-store";
 
 /** A TOTP code is accepted by Cognito for about ±30 s; remembering it a little longer blocks any replay. */
 const usedCodeTtlSeconds = 120;

@@ -1,0 +1,57 @@
+import { ErrorCode, GatewayError } from "../../errors/error-codes";
+import type { SecurityEpoch } from "../../policy/security-epoch";
+import { epochSeconds, type Clock } from "../../shared/clock";
+import { randomHandle, sha256 } from "../../shared/digest";
+import type { StateStore } from "../../store/state-store";
+import { canMove, type ChallengeStage, type ChallengeState, type LoginStep, type NewChallengeState, type StateOf } from "./login-stages";
+
+const key = (handle: string): string => `challenge:${sha256(handle)}`;
+
+const internal = (what: string) => new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, {}, undefined, new Error(what));
+
+/**
+ * Single-use challenge handles in the shared store: any gateway instance can continue a challenge, and
+ * of two concurrent uses of one handle exactly one proceeds. Only the login machine creates and takes
+ * them; each is bound to the account's security epoch and refused once it moved on.
+ */
+export class LoginHandles {
+  constructor(private readonly deps: { store: Pick<StateStore, "set" | "take">; clock: Clock; ttlSeconds: number; epoch: Pick<SecurityEpoch, "assertCurrent"> }) {}
+
+  /** Creates the handle for the next stage; the move must be an arrow of the login table. */
+  async create(from: LoginStep, state: NewChallengeState): Promise<string> {
+    if (!canMove(from, state.stage)) throw internal(`login cannot move from ${from} to ${state.stage}`);
+    const handle = randomHandle();
+    const expiresAt = epochSeconds(this.deps.clock) + this.deps.ttlSeconds;
+    await this.deps.store.set(key(handle), JSON.stringify({ ...state, expiresAt }), this.deps.ttlSeconds);
+    return handle;
+  }
+
+  /** Consumes the handle. Unknown, used, expired, wrong-stage or stale-epoch handles are all SESSION_EXPIRED. */
+  async take<S extends ChallengeStage>(handle: string, stage: S): Promise<StateOf<S>> {
+    const raw = await this.deps.store.take(key(handle));
+    const state = raw === undefined ? undefined : (JSON.parse(raw) as ChallengeState);
+    if (!state || state.stage !== stage || state.expiresAt <= epochSeconds(this.deps.clock)) {
+      throw new GatewayError(ErrorCode.SESSION_EXPIRED);
+    }
+    await this.deps.epoch.assertCurrent(state.username, state.mark);
+    return state as StateOf<S>;
+  }
+
+  /** Runs a code check; a wrong (or replayed) code gives the handle back so a typo does not force a new login. */
+  async retryOnWrongCode<T>(handle: string, state: StateOf<"MFA_SETUP_VERIFY" | "SOFTWARE_TOKEN_MFA">, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof GatewayError && error.code === ErrorCode.CODE_MISMATCH) await this.giveBack(handle, state);
+      throw error;
+    }
+  }
+
+  /** Puts a handle back after a wrong code, one attempt fewer, within its original lifetime. */
+  private async giveBack(handle: string, state: StateOf<"MFA_SETUP_VERIFY" | "SOFTWARE_TOKEN_MFA">): Promise<void> {
+    const remaining = state.expiresAt - epochSeconds(this.deps.clock);
+    const attemptsLeft = state.attemptsLeft - 1;
+    if (attemptsLeft <= 0 || remaining <= 0) return;
+    await this.deps.store.set(key(handle), JSON.stringify({ ...state, attemptsLeft }), remaining);
+  }
+}

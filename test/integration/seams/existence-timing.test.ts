@@ -1,0 +1,57 @@
+import { ConfirmForgotPasswordDocument, ForgotPasswordDocument, LoginDocument, RegisterDocument, ResendConfirmationCodeDocument } from "../../generated/graphql";
+import { startTestGateway, type TestGateway } from "../../support/test-gateway";
+import { PASSWORD, uniqueEmail } from "../../support/users";
+
+const samples = 30;
+
+/** P(a sample of `a` is slower than one of `b`) (ties count half): 0.5 when the two cannot be told apart. */
+const separation = (a: number[], b: number[]): number => {
+  let score = 0;
+  for (const x of a) for (const y of b) score += x > y ? 1 : x === y ? 0.5 : 0;
+  return score / (a.length * b.length);
+};
+const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)] ?? 0;
+
+/**
+ * Row E: the same work on both sides of every existence question. Samples are interleaved (existing,
+ * unknown, existing, …) so load on the machine falls on both alike; the test fails only when the two
+ * sides separate almost completely (as 6 ms against 95 ms did), and prints its figures.
+ */
+describe("E: existing and unknown accounts take the same time", () => {
+  let gw: TestGateway;
+  const existing: string[] = [];
+  beforeAll(async () => {
+    gw = await startTestGateway();
+    for (let i = 0; i < samples; i++) {
+      const email = uniqueEmail();
+      await gw.run(RegisterDocument, { input: { email, password: PASSWORD } });
+      existing.push(email);
+    }
+  }, 120_000);
+  afterAll(() => gw.close());
+
+  const timed = async (run: () => Promise<unknown>): Promise<number> => {
+    const started = performance.now();
+    await run();
+    return performance.now() - started;
+  };
+
+  const compare = async (name: string, ask: (email: string) => Promise<unknown>) => {
+    const known: number[] = [];
+    const unknown: number[] = [];
+    for (let i = 0; i < samples; i++) {
+      known.push(await timed(() => ask(existing[i]!)));
+      unknown.push(await timed(() => ask(uniqueEmail())));
+    }
+    const p = separation(known, unknown);
+    process.stdout.write(`E ${name}: existing median ${median(known).toFixed(1)} ms, unknown median ${median(unknown).toFixed(1)} ms, P(existing slower) = ${p.toFixed(2)} over ${samples}+${samples} samples\n`);
+    expect(p).toBeGreaterThan(0.15);
+    expect(p).toBeLessThan(0.85);
+  };
+
+  it("register", () => compare("register", (email) => gw.run(RegisterDocument, { input: { email, password: "Another-Str0ng-Passphrase" } })), 120_000);
+  it("confirmForgotPassword", () => compare("confirmForgotPassword", (email) => gw.run(ConfirmForgotPasswordDocument, { email, code: "000000", newPassword: "Another-Str0ng-Passphrase" })), 120_000);
+  it("forgotPassword", () => compare("forgotPassword", (email) => gw.run(ForgotPasswordDocument, { email })), 120_000);
+  it("resendConfirmationCode", () => compare("resendConfirmationCode", (email) => gw.run(ResendConfirmationCodeDocument, { email })), 120_000);
+  it("login with a wrong password", () => compare("login", (email) => gw.run(LoginDocument, { email, password: "Wrong-Passw0rd-!!x" })), 120_000);
+});
