@@ -84,7 +84,8 @@ describe("npm run admin (dev mode, against the running gateway's cognito-local)"
     expect(records.every((r) => r.actor === "cli" && /^admin-cli \(os user .+\)$/.test(r.userAgent ?? ""))).toBe(true);
     expect(readFileSync(auditFile, "utf8")).not.toContain(user.email);
     expect((await verifyChain(auditFile)).ok).toBe(true);
-  });
+    // Three MFA sign-ins of one account: near a TOTP step boundary freshCode waits for the next step.
+  }, 90_000);
 
   it("says so when no account has the email, and changes nothing", async () => {
     const err = output();
