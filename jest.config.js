@@ -9,6 +9,6 @@ module.exports = {
   // cognito-local runs once for the whole run, as a child process (it is ESM-heavy and stateful).
   globalSetup: "<rootDir>/test/setup/global-setup.ts",
   globalTeardown: "<rootDir>/test/setup/global-teardown.ts",
-  testTimeout: 30000,
+  testTimeout: 60000,
   maxWorkers: 2,
 };

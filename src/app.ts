@@ -1,3 +1,4 @@
+import { AggregatedRecords } from "./audit/aggregated-records";
 import { AuditLog, HashChainedFileSink, type AuditSink } from "./audit/audit-log";
 import { CognitoIdentityProvider } from "./auth/cognito/cognito-identity-provider";
 import { CognitoAdmin } from "./auth/cognito/cognito-admin";
@@ -35,13 +36,13 @@ export type GatewayOverrides = {
   verifier?: AccessTokenVerifier;
 };
 
-export type StartedGateway = RunningGateway & { services: Services; store: StateStore; verifier: CachedVerifier; asserter: IdentityAsserter | undefined };
+export type StartedGateway = RunningGateway & { services: Services; store: StateStore; verifier: CachedVerifier; asserter: IdentityAsserter | undefined; refusals: AggregatedRecords };
 
 /** The composition root: settings → dependencies → listening server. */
 export const startGateway = async (settings: GatewaySettings, overrides: GatewayOverrides = {}): Promise<StartedGateway> => {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger(settings.logLevel);
-  const store = overrides.store ?? (settings.redisUrl ? new RedisStore({ url: settings.redisUrl }) : new MemoryStore(clock));
+  const store = overrides.store ?? (settings.redisUrl ? new RedisStore({ url: settings.redisUrl, keyPrefix: settings.redisKeyPrefix }) : new MemoryStore(clock));
   const metrics = new GatewayMetrics();
   const auditSink = metrics.countingSink(overrides.auditSink ?? new HashChainedFileSink(settings.auditLogFile));
   const { cognito } = settings;
@@ -65,6 +66,8 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
   await verifier.hydrate().catch((error: unknown) => logger.warn({ err: String(error) }, "JWKS not loaded yet"));
 
   const audit = new AuditLog({ sink: auditSink, clock });
+  // Cheap refusals (garbage tokens, throttled attempts, a store that is down) are recorded aggregated.
+  const refusals = new AggregatedRecords({ audit, clock, intervalSeconds: 60 }).start();
   const services = createServices({
     idp,
     admin,
@@ -83,12 +86,16 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     idp,
     services,
     audit,
+    auditSink,
+    refusals,
+    rejections: refusals,
+    trustProxyHops: settings.trustProxyHops,
     logger,
     metrics,
     dev: settings.dev,
     corsOrigins: settings.corsOrigins,
     playground: settings.playground,
-    rateLimits: { address: settings.policy.rateLimitIpPerMinute, account: settings.policy.rateLimitAccountPerMinute },
+    rateLimits: { address: settings.policy.rateLimitIpPerMinute, account: settings.policy.rateLimitAccountPerMinute, signedIn: settings.policy.rateLimitUserPerMinute },
   };
   let running: RunningGateway;
   let asserter: IdentityAsserter | undefined;
@@ -111,9 +118,11 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     store,
     verifier,
     asserter,
+    refusals,
     close: async () => {
       await running.close();
       await internal?.close();
+      await refusals.stop().catch(() => undefined);
       await auditSink.close?.();
       if (!overrides.store) await store.close();
     },

@@ -25,6 +25,8 @@ export const envSchema = {
   PWNED_PASSWORDS_URL: { schema: z.url().regex(/^https?:\/\//, "an http(s) URL").optional(), help: "Refuse passwords found in breaches via the Pwned Passwords k-anonymity range API at this base URL (e.g. https://api.pwnedpasswords.com; only a 5-character hash prefix is sent); unset = off. An unreachable API does not block password changes." },
   RATE_LIMIT_IP_PER_MINUTE: { schema: z.coerce.number().int().min(0).default(600), help: "Unauthenticated mutations one client address may send per minute; 0 = no limit (load tests)." },
   RATE_LIMIT_ACCOUNT_PER_MINUTE: { schema: z.coerce.number().int().min(0).default(20), help: "Unauthenticated mutations naming one email per minute; 0 = no limit." },
+  RATE_LIMIT_USER_PER_MINUTE: { schema: z.coerce.number().int().min(0).default(30), help: "Mutations one signed-in account may send per minute (requestEmailChange also at most 5 per hour); 0 = no limit." },
+  TRUST_PROXY_HOPS: { schema: z.coerce.number().int().min(0).max(10).default(0), help: "Proxies in front of the gateway that append to X-Forwarded-For; the client address is the entry that many places from the right. 0 = the socket address (X-Forwarded-For ignored)." },
   CORS_ORIGINS: { schema: z.string().regex(/^(https?:\/\/[^,\s]+)(,https?:\/\/[^,\s]+)*$/, "comma-separated http(s) origins").optional(), help: "Browser origins allowed to call the API; unset = no cross-origin access." },
   PLAYGROUND: { schema: z.enum(["on", "off"]).optional(), help: "Serve the GraphQL playground at /; unset = on in dev mode, off in AWS mode." },
   SUBGRAPHS: { schema: z.string().regex(/^[a-z][\w-]*=https?:\/\/[^,\s]+(,[a-z][\w-]*=https?:\/\/[^,\s]+)*$/, "name=url pairs separated by commas").optional(), help: "Gateway mode: the product's subgraphs as name=url,… composed with the gateway's own API at one endpoint." },
@@ -34,6 +36,7 @@ export const envSchema = {
   TOKEN_CACHE_SIZE: { schema: z.coerce.number().int().min(0).default(10000), help: "Verified access tokens remembered until they expire (LRU); 0 verifies every request." },
   TOTP_ISSUER: { schema: z.string().min(1).max(64).regex(/^[^:]+$/, "a name without ':'").default("Auth Gateway"), help: "Issuer name shown in authenticator apps." },
   REDIS_URL: { schema: z.string().regex(/^rediss?:\/\//, "a redis:// or rediss:// URL").optional(), help: "redis:// or rediss:// URL of the shared state store; unset = in-process memory store (one instance)." },
+  REDIS_KEY_PREFIX: { schema: z.string().regex(/^[\w.:-]{1,64}$/, "1–64 letters, digits, '_', '.', ':' or '-'").default("authgw:"), help: "Prefix of every Redis key: instances that share state use the same one; another prefix keeps deployments (or test runs) apart on one Redis." },
   COGNITO_USER_POOL_ID: { schema: z.string().regex(/^[a-z]{2}-[a-z]+-\d_[0-9A-Za-z]+$/, "a pool id like eu-west-1_AbC123").optional(), help: "AWS mode: the user pool, e.g. eu-west-1_AbC123; unset = dev mode with an embedded cognito-local." },
   COGNITO_CLIENT_ID: { schema: z.string().regex(/^[\w+]{1,128}$/, "an app client id").optional(), help: "AWS mode: the app client id (required with COGNITO_USER_POOL_ID)." },
   COGNITO_CLIENT_SECRET: { schema: z.string().min(1).optional(), help: "AWS mode: the client secret, when the client has one (SECRET_HASH is sent; over the sub for refresh)." },
@@ -42,6 +45,7 @@ export const envSchema = {
   LOCAL_COGNITO_PORT: { schema: port.default(9229), help: "Dev mode: port of the embedded cognito-local." },
   LOCAL_COGNITO_DIR: { schema: z.string().min(1).default(".cognito"), help: "Dev mode: cognito-local keeps its data in a .cognito folder inside this directory (git-ignored)." },
   DEV_ADMIN_EMAIL: { schema: z.email().max(254).optional(), help: "Dev mode: at start, print the command that makes this account an admin (npm run admin -- grant …); creates and changes nothing itself." },
+  LOCAL_COGNITO_URL: { schema: z.string().regex(/^https?:\/\/[^/\s?#]+\/?$/, "an http(s) address without a path, like http://127.0.0.1:9229").optional(), help: "Dev mode: use an already-running cognito-local at this address (e.g. another dev gateway's, http://127.0.0.1:9229) instead of spawning one; the same pool is found. Give the address it was started on: its tokens' issuer contains it. LOCAL_COGNITO_PORT, _DIR and _CODE are then unused." },
   LOCAL_COGNITO_CODE: { schema: z.string().regex(/^\d{6}$/, "six digits").optional(), help: "Dev mode: every confirmation/reset code is this value (six digits); unset = codes are printed to the console." },
 } as const;
 
@@ -57,7 +61,9 @@ type CommonConfig = {
   auditLogFile: string;
   totpIssuer: string;
   redisUrl: string | undefined;
+  redisKeyPrefix: string;
   tokenCacheSize: number;
+  trustProxyHops: number;
   corsOrigins: string[];
   playground: boolean;
   subgraphs: { name: string; url: string }[];
@@ -66,17 +72,8 @@ type CommonConfig = {
   policy: PolicySettings;
 };
 
-export type PolicySettings = {
-  rateLimitIpPerMinute: number;
-  rateLimitAccountPerMinute: number;
-  lockoutThreshold: number;
-  lockoutDurationSeconds: number;
-  loginFailuresPerAddress: number;
-  idleTimeoutSeconds: number;
-  passwordMaxAgeDays: number;
-  passwordHistorySize: number;
-  breachedPasswordsUrl: string | undefined;
-};
+export type { PolicySettings } from "./policy/policy-settings";
+import type { PolicySettings } from "./policy/policy-settings";
 
 export type CognitoSettings = {
   userPoolId: string;
@@ -89,7 +86,7 @@ export type CognitoSettings = {
   jwksUri: string;
 };
 
-export type DevConfig = CommonConfig & { mode: "dev"; localCognito: { port: number; dir: string; code: string | undefined }; devAdminEmail: string | undefined };
+export type DevConfig = CommonConfig & { mode: "dev"; localCognito: { port: number; dir: string; code: string | undefined; url: string | undefined }; devAdminEmail: string | undefined };
 export type AwsConfig = CommonConfig & { mode: "aws"; cognito: CognitoSettings };
 export type Config = DevConfig | AwsConfig;
 
@@ -132,7 +129,9 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
     auditLogFile: env.AUDIT_LOG_FILE,
     totpIssuer: env.TOTP_ISSUER,
     redisUrl: env.REDIS_URL,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX,
     tokenCacheSize: env.TOKEN_CACHE_SIZE,
+    trustProxyHops: env.TRUST_PROXY_HOPS,
     corsOrigins: env.CORS_ORIGINS?.split(",") ?? [],
     playground: env.PLAYGROUND ? env.PLAYGROUND === "on" : !aws,
     subgraphs: pairs(env.SUBGRAPHS).map(([name, url]) => ({ name, url })),
@@ -141,6 +140,7 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
     policy: {
       rateLimitIpPerMinute: env.RATE_LIMIT_IP_PER_MINUTE,
       rateLimitAccountPerMinute: env.RATE_LIMIT_ACCOUNT_PER_MINUTE,
+      rateLimitUserPerMinute: env.RATE_LIMIT_USER_PER_MINUTE,
       lockoutThreshold: env.LOCKOUT_THRESHOLD,
       lockoutDurationSeconds: env.LOCKOUT_DURATION_SECONDS,
       loginFailuresPerAddress: env.LOGIN_FAILURES_PER_ADDRESS,
@@ -154,7 +154,7 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
     for (const key of ["COGNITO_CLIENT_ID", "COGNITO_CLIENT_SECRET", "COGNITO_ENDPOINT"] as const) {
       if (env[key] !== undefined) throw new ConfigError(`Invalid configuration: COGNITO_USER_POOL_ID is required when ${key} is set.`);
     }
-    return { ...common, mode: "dev", localCognito: { port: env.LOCAL_COGNITO_PORT, dir: env.LOCAL_COGNITO_DIR, code: env.LOCAL_COGNITO_CODE }, devAdminEmail: env.DEV_ADMIN_EMAIL };
+    return { ...common, mode: "dev", localCognito: { port: env.LOCAL_COGNITO_PORT, dir: env.LOCAL_COGNITO_DIR, code: env.LOCAL_COGNITO_CODE, url: env.LOCAL_COGNITO_URL?.replace(/\/+$/, "") }, devAdminEmail: env.DEV_ADMIN_EMAIL };
   }
   if (common.supergraphFile && common.subgraphs.length === 0) throw new ConfigError("Invalid configuration: SUBGRAPHS is required when SUPERGRAPH_FILE is set.");
   if (common.subgraphs.length > 0 && common.federation.signingKeyFiles.length === 0) {

@@ -1,15 +1,18 @@
 import "reflect-metadata";
 import { startGateway, type GatewaySettings } from "./app";
-import { ConfigError, loadConfig, type Config } from "./config";
+import { drainBudgetMs } from "./server";
+import { ConfigError, loadConfig, type Config, type DevConfig } from "./config";
 import { startLocalCognito, type LocalCognito } from "./dev/local-cognito";
 import { localCredentials, provisionLocalPool } from "./dev/provision-local";
 import { configHelp } from "./config-reference";
 import { createLogger } from "./shared/logger";
 import { logStartup } from "./ops/startup-log";
 
-/** Dev mode: start and provision cognito-local, then point the gateway at it. */
-const devSettings = async (config: Extract<Config, { mode: "dev" }>): Promise<{ settings: GatewaySettings; local: LocalCognito }> => {
-  const { port, dir, code } = config.localCognito;
+type DevCognito = { endpoint: string; local: LocalCognito | undefined };
+
+/** Dev mode's cognito-local: the one at LOCAL_COGNITO_URL (another instance's), or our own child. */
+const devCognito = async ({ port, dir, code, url }: DevConfig["localCognito"]): Promise<DevCognito> => {
+  if (url) return { endpoint: url, local: undefined };
   const local = await startLocalCognito({
     port,
     dir,
@@ -17,14 +20,21 @@ const devSettings = async (config: Extract<Config, { mode: "dev" }>): Promise<{ 
     // The dev mail catcher: in a real pool these codes go by email.
     onCodeDelivered: ({ destination, code: delivered }) => process.stdout.write(`[dev mail] code for ${destination}: ${delivered}\n`),
   });
-  const pool = await provisionLocalPool(local.endpoint);
+  return { endpoint: local.endpoint, local };
+};
+
+/** Dev mode: start (or join) and provision cognito-local, then point the gateway at it. */
+const devSettings = async (config: DevConfig): Promise<{ settings: GatewaySettings; local: LocalCognito | undefined }> => {
+  const { endpoint, local } = await devCognito(config.localCognito);
+  // Idempotent: a second instance on the same cognito-local finds the first one's pool and client.
+  const pool = await provisionLocalPool(endpoint);
   const { mode: _mode, localCognito: _local, devAdminEmail: _admin, ...common } = config;
   return {
     local,
     settings: {
       ...common,
       dev: true,
-      cognito: { ...pool, clientSecret: undefined, region: "local", endpoint: local.endpoint, credentials: localCredentials, emulator: true },
+      cognito: { ...pool, clientSecret: undefined, region: "local", endpoint, credentials: localCredentials, emulator: true },
     },
   };
 };
@@ -51,7 +61,8 @@ const main = async (): Promise<void> => {
   if (config.mode === "dev") {
     ({ settings, local } = await devSettings(config));
     logger.warn(
-      { cognito: local.endpoint, userPoolId: settings.cognito.userPoolId, data: config.localCognito.dir },
+      // stoppedOrphan: the pid of a cognito-local an earlier, killed gateway had left running on this data directory.
+      { cognito: settings.cognito.endpoint, userPoolId: settings.cognito.userPoolId, data: local ? config.localCognito.dir : "shared (LOCAL_COGNITO_URL)", stoppedOrphan: local?.stoppedOrphan },
       "DEV MODE: using an embedded, local, NON-PRODUCTION Cognito (cognito-local). Never put real patient data here.",
     );
   } else {
@@ -65,11 +76,13 @@ const main = async (): Promise<void> => {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, "shutting down");
-    const force = setTimeout(() => process.exit(1), 10_000);
+    logger.info({ signal, drainBudgetMs }, "shutting down: draining connections");
+    // Only a drain that hangs past its budget (plus the flush) is forced, and says so with exit code 1.
+    const force = setTimeout(() => process.exit(1), drainBudgetMs + 4000);
     force.unref();
     await gateway.close();
     await local?.stop();
+    logger.info({ signal }, "stopped: connections drained, audit log flushed, store closed");
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));

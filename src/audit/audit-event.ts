@@ -33,6 +33,9 @@ export const auditEventTypes = [
   "LOCKOUT",
   "IDLE_TIMEOUT",
   "PASSWORD_EXPIRED_CHANGE",
+  "RATE_LIMITED",
+  "REQUEST_REFUSED",
+  "LOG_TAIL_TRUNCATED",
 ] as const;
 
 export type AuditEventType = (typeof auditEventTypes)[number];
@@ -56,6 +59,13 @@ export type AuditEvent = {
   clientId?: string;
   /** Operation or field name, for permission denials. */
   target?: string;
+  /** Aggregated records (rejected tokens, throttled attempts): how many in the interval, first and last time. */
+  count?: number;
+  firstAt?: string;
+  lastAt?: string;
+  /** LOG_TAIL_TRUNCATED: SHA-256 and length of the torn bytes moved aside. */
+  digest?: string;
+  bytes?: number;
 };
 
 export type AuditRecord = AuditEvent & { time: string; requestId: string; ip: string | null; userAgent: string | null };

@@ -1,17 +1,25 @@
-import { appendFile, mkdir, stat } from "node:fs/promises";
+import { appendFile, mkdir, open, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { ErrorCode, GatewayError } from "../errors/error-codes";
 import type { Clock } from "../shared/clock";
 import type { AuditEvent, AuditRecord, RequestMeta } from "./audit-event";
-import { lastLineHash, lineHash } from "./hash-chain";
+import { lastLineHash, lineHash, setAsideTornTail } from "./hash-chain";
 
 /** Where audit records go. A sink that cannot write must reject, so the auth operation fails with it. */
 export interface AuditSink {
   write(record: AuditRecord): Promise<void>;
   close?(): Promise<void>;
+  /** Readiness: rejects when records cannot be written now (a cheap probe, or the last write's outcome). */
+  check?(): Promise<void>;
 }
 
 type Pending = { record: AuditRecord; done: (error?: unknown) => void };
+
+/** Marks a promise's rejection as handled (it is still seen by whoever awaits it later). */
+const handled = <T>(promise: Promise<T>): Promise<T> => {
+  promise.catch(() => undefined);
+  return promise;
+};
 
 /**
  * Append-only JSON Lines file in which each record carries the SHA-256 of the line before it
@@ -19,16 +27,28 @@ type Pending = { record: AuditRecord; done: (error?: unknown) => void };
  * Records waiting together are appended in one write, in order. One file per gateway instance; the
  * admin CLI (actor `cli`) appends to the same file now and then, so before each write the sink checks
  * that the file still ends where its own last write did, and otherwise continues the chain from the file.
+ *
+ * At start, a partial last line (a crash or a full disk mid-write) is set aside into `<file>.torn-<time>`
+ * and recorded as LOG_TAIL_TRUNCATED (its bytes' SHA-256), and the chain continues from the last complete
+ * record. Any I/O error (EISDIR, EACCES, ENOSPC, EMFILE…) fails the writes waiting on it, never the process.
  */
 export class HashChainedFileSink implements AuditSink {
   private pending: Pending[] = [];
   private flushing: Promise<void> | undefined;
   private prevHash: Promise<string>;
+  private lastWriteError: unknown;
+  private tornTail: { digest: string; bytes: number } | undefined;
   /** The file's size after this sink's last write; another size means another process appended. */
   private sizeAfterLastWrite: number | undefined;
 
   constructor(private readonly path: string) {
-    this.prevHash = mkdir(dirname(path), { recursive: true }).then(() => lastLineHash(path));
+    this.prevHash = handled(this.recover());
+  }
+
+  private async recover(): Promise<string> {
+    await mkdir(dirname(this.path), { recursive: true });
+    this.tornTail ??= await setAsideTornTail(this.path, Date.now());
+    return lastLineHash(this.path);
   }
 
   write(record: AuditRecord): Promise<void> {
@@ -38,41 +58,52 @@ export class HashChainedFileSink implements AuditSink {
     });
   }
 
+  /** The record of a torn tail found at start: the first thing written into the continued chain. */
+  private takeTornRecord(): AuditRecord[] {
+    const torn = this.tornTail;
+    if (!torn) return [];
+    return [{ time: new Date().toISOString(), requestId: "audit-sink-start", ip: null, userAgent: null, event: "LOG_TAIL_TRUNCATED", outcome: "SUCCESS", digest: torn.digest, bytes: torn.bytes }];
+  }
+
   private async flush(): Promise<void> {
     while (this.pending.length > 0) {
       const batch = this.pending;
       this.pending = [];
-      let prev: string;
-      let size: number;
       try {
-        prev = await this.prevHash;
-        size = await fileSize(this.path);
+        let prev = await this.prevHash;
+        const size = await fileSize(this.path);
         if (size !== this.sizeAfterLastWrite) prev = await lastLineHash(this.path);
-      } catch (error) {
-        batch.forEach((p) => p.done(error));
-        this.prevHash = lastLineHash(this.path);
-        continue;
-      }
-      const lines: string[] = [];
-      let next = prev;
-      for (const { record } of batch) {
-        const line = JSON.stringify({ ...record, prevHash: next });
-        lines.push(line);
-        next = lineHash(line);
-      }
-      const text = `${lines.join("\n")}\n`;
-      try {
+        const records = [...this.takeTornRecord(), ...batch.map((p) => p.record)];
+        const lines: string[] = [];
+        let next = prev;
+        for (const record of records) {
+          const line = JSON.stringify({ ...record, prevHash: next });
+          lines.push(line);
+          next = lineHash(line);
+        }
+        const text = `${lines.join("\n")}\n`;
         await appendFile(this.path, text, { encoding: "utf8", mode: 0o600 });
-        this.prevHash = Promise.resolve(next);
         this.sizeAfterLastWrite = size + Buffer.byteLength(text, "utf8");
+        this.tornTail = undefined;
+        this.prevHash = Promise.resolve(next);
+        this.lastWriteError = undefined;
         batch.forEach((p) => p.done());
       } catch (error) {
         // Nothing of the batch was recorded: its operations fail, and the chain continues from the file.
-        this.prevHash = lastLineHash(this.path);
-        batch.forEach((p) => p.done(error ?? new Error("audit write failed")));
+        this.lastWriteError = error ?? new Error("audit write failed");
+        this.prevHash = handled(this.recover());
+        batch.forEach((p) => p.done(this.lastWriteError));
       }
     }
     this.flushing = undefined;
+  }
+
+  async check(): Promise<void> {
+    if (this.lastWriteError !== undefined) throw this.lastWriteError;
+    await this.prevHash;
+    // Opening for append finds a file replaced by a directory, a read-only mount or missing permissions.
+    const handle = await open(this.path, "a", 0o600);
+    await handle.close();
   }
 
   async close(): Promise<void> {

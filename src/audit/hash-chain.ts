@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { open, readFile } from "node:fs/promises";
+import { open, readFile, truncate, writeFile } from "node:fs/promises";
 
 /** `prevHash` of the first record of a log. */
 export const genesisHash = "0".repeat(64);
@@ -30,22 +30,55 @@ export const lastLineHash = async (path: string): Promise<string> => {
   }
 };
 
-export type ChainReport = { ok: true; records: number } | { ok: false; records: number; brokenAt: number; reason: string };
+/**
+ * `ok`: the chain holds (`recovered`: torn tails the sink moved aside at start, each recorded in the chain
+ * as LOG_TAIL_TRUNCATED). `TRUNCATED`: the chain holds but the file ends in a partial line (a crash or a full
+ * disk mid-write, not yet recovered). `ALTERED`: a record was edited, removed, inserted or reordered.
+ */
+export type ChainReport =
+  | { ok: true; records: number; recovered: number }
+  | { ok: false; kind: "TRUNCATED"; records: number; tailBytes: number }
+  | { ok: false; kind: "ALTERED"; records: number; brokenAt: number; reason: string };
 
 /** Checks every record's `prevHash` against the line before it; names the first broken record (1-based). */
 export const verifyChain = async (path: string): Promise<ChainReport> => {
-  const lines = (await readFile(path, "utf8")).split("\n");
-  if (lines[lines.length - 1] === "") lines.pop();
+  const text = await readFile(path, "utf8");
+  const lines = text.split("\n");
+  // A file that does not end with a newline ends in a torn (partial) record.
+  const torn = lines.pop() ?? "";
   let expected = genesisHash;
+  let recovered = 0;
   for (const [index, line] of lines.entries()) {
     let prevHash: unknown;
     try {
       prevHash = (JSON.parse(line) as { prevHash?: unknown }).prevHash;
+      if (line.includes('"event":"LOG_TAIL_TRUNCATED"')) recovered += 1;
     } catch {
-      return { ok: false, records: lines.length, brokenAt: index + 1, reason: "not a JSON record" };
+      return { ok: false, kind: "ALTERED", records: lines.length, brokenAt: index + 1, reason: "not a JSON record" };
     }
-    if (prevHash !== expected) return { ok: false, records: lines.length, brokenAt: index + 1, reason: "prevHash does not match the record before it" };
+    if (prevHash !== expected) return { ok: false, kind: "ALTERED", records: lines.length, brokenAt: index + 1, reason: "prevHash does not match the record before it" };
     expected = lineHash(line);
   }
-  return { ok: true, records: lines.length };
+  if (torn.length > 0) return { ok: false, kind: "TRUNCATED", records: lines.length, tailBytes: Buffer.byteLength(torn) };
+  return { ok: true, records: lines.length, recovered };
+};
+
+/**
+ * A partial last line (no newline after it): moved out of the log into `<path>.torn-<time>` and the file
+ * cut back to its last complete record. Returns what was moved, for the LOG_TAIL_TRUNCATED record.
+ */
+export const setAsideTornTail = async (path: string, now: number): Promise<{ digest: string; bytes: number } | undefined> => {
+  let content: Buffer;
+  try {
+    content = await readFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+  if (content.length === 0 || content[content.length - 1] === 0x0a) return undefined;
+  const cut = content.lastIndexOf(0x0a) + 1;
+  const fragment = content.subarray(cut);
+  await writeFile(`${path}.torn-${now}`, fragment, { mode: 0o600 });
+  await truncate(path, cut);
+  return { digest: createHash("sha256").update(fragment).digest("hex"), bytes: fragment.length };
 };

@@ -9,10 +9,15 @@ const main = async (): Promise<number> => {
   }
   const report = await verifyChain(path);
   if (report.ok) {
-    process.stdout.write(`ok: ${report.records} records, chain intact\n`);
+    const recovered = report.recovered > 0 ? ` (${report.recovered} torn tail(s) from crashes set aside and recorded)` : "";
+    process.stdout.write(`ok: ${report.records} records, chain intact${recovered}\n`);
     return 0;
   }
-  process.stdout.write(`BROKEN at record ${report.brokenAt} of ${report.records}: ${report.reason}\n`);
+  if (report.kind === "TRUNCATED") {
+    process.stdout.write(`TRUNCATED: ${report.records} complete records, chain intact, then a partial record of ${report.tailBytes} bytes (a crash or a full disk mid-write; the sink sets it aside at its next start)\n`);
+    return 3;
+  }
+  process.stdout.write(`BROKEN (altered) at record ${report.brokenAt} of ${report.records}: ${report.reason}\n`);
   return 1;
 };
 

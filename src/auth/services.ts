@@ -1,6 +1,6 @@
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import type { AuditLog } from "../audit/audit-log";
-import type { PolicySettings } from "../config";
+import type { PolicySettings } from "../policy/policy-settings";
 import { createLimiter } from "../policy/address-limiter";
 import { CodeGuard, codeFailuresPerWindow } from "../policy/code-guard";
 import { IdleTimeout } from "../policy/idle-timeout";
@@ -16,6 +16,7 @@ import { AccountService } from "./account-service";
 import { AdminService } from "./admin-service";
 import { AuthService } from "./auth-service";
 import { AccessStateReader } from "./access-state";
+import { subForEmail } from "./account-records";
 import { TotpCodeCheck } from "./factors/totp";
 import { LoginHandles } from "./login/login-handles";
 import { LoginMachine } from "./login/login-machine";
@@ -64,6 +65,7 @@ export const createServices = (deps: ServiceDeps): Services => {
     store,
     audit,
     epoch,
+    findSub: (email) => subForEmail(store, email),
     settings: { threshold: policy.lockoutThreshold, durationSeconds: policy.lockoutDurationSeconds },
     perAddress: deps.loginFailuresByAddress,
   });

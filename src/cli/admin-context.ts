@@ -25,9 +25,9 @@ const reachable = (endpoint: string): Promise<boolean> =>
 /** Where the pool is: in dev mode the running gateway's cognito-local (found as `npm start` provisions it). */
 const poolOf = async (config: Config) => {
   if (config.mode === "aws") return { ...config.cognito, credentials: undefined, emulator: false };
-  const endpoint = `http://127.0.0.1:${config.localCognito.port}`;
+  const endpoint = config.localCognito.url ?? `http://127.0.0.1:${config.localCognito.port}`;
   if (!(await reachable(endpoint))) {
-    throw new NoDevGatewayError(`No dev gateway is running: cognito-local does not answer on ${endpoint} (LOCAL_COGNITO_PORT). Start it with npm start (same environment), then run this again.`);
+    throw new NoDevGatewayError(`No dev gateway is running: cognito-local does not answer on ${endpoint} (LOCAL_COGNITO_PORT / LOCAL_COGNITO_URL). Start it with npm start (same environment), then run this again.`);
   }
   // Idempotent: the same call `npm start` makes; it finds the pool the gateway created.
   const pool = await provisionLocalPool(endpoint);
@@ -52,7 +52,7 @@ export const createAdminContext = async (config: Config, overrides: { store?: St
     emulator: pool.emulator,
   });
   const admin = new CognitoAdmin({ client: idp.client, userPoolId: pool.userPoolId, emulator: pool.emulator });
-  const store = overrides.store ?? (config.redisUrl ? new RedisStore({ url: config.redisUrl }) : new MemoryStore(clock));
+  const store = overrides.store ?? (config.redisUrl ? new RedisStore({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix }) : new MemoryStore(clock));
   const sink = new HashChainedFileSink(config.auditLogFile);
   const services = createServices({
     idp,

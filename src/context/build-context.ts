@@ -8,7 +8,9 @@ import type { Services } from "../auth/services";
 import type { Identity } from "../auth/identity";
 import { decideAccess } from "../policy/access-policy";
 import { ErrorCode, GatewayError, TokenRejection, tokenRejected } from "../errors/error-codes";
+import type { AggregatedRecords } from "../audit/aggregated-records";
 import { readBearerToken } from "./bearer-token";
+import { clientAddressOf } from "./client-address";
 import type { GatewayContext } from "./gateway-context";
 import type { AccessTokenVerifier } from "./token-verifier";
 
@@ -16,18 +18,12 @@ export type ContextDeps = {
   verifier: Pick<AccessTokenVerifier, "verify">;
   services: Services;
   audit: Pick<AuditLog, "record">;
+  /** Rejected tokens and requests refused before any resolver: recorded aggregated, per address and reason. */
+  rejections: Pick<AggregatedRecords, "note">;
+  /** Proxies in front of the gateway that append to X-Forwarded-For (TRUST_PROXY_HOPS). */
+  trustProxyHops: number;
   /** The internal auth subgraph: the supergraph (on loopback) tells it the client's address. */
   trustForwardedClientIp?: boolean;
-};
-
-/** Header the supergraph uses to pass the client's address to the internal auth subgraph. */
-export const clientIpHeader = "x-gateway-client-ip";
-
-const loopback = (address: string | undefined) => address === "127.0.0.1" || address === "::1" || address === "::ffff:127.0.0.1";
-
-const clientIpOf = (req: IncomingMessage, trustForwarded: boolean): string | undefined => {
-  const forwarded = req.headers[clientIpHeader];
-  return trustForwarded && loopback(req.socket.remoteAddress) && typeof forwarded === "string" ? forwarded.slice(0, 64) : req.socket.remoteAddress;
 };
 
 const requestIdShape = /^[A-Za-z0-9._-]{1,64}$/;
@@ -53,7 +49,7 @@ export const createContextBuilder =
     // sockets' requests first, and measurably raises throughput (+40% with the memory store; BENCHMARKS.md).
     await nextTurn();
     const userAgent = req.headers["user-agent"];
-    const meta: RequestMeta = { requestId, ip: clientIpOf(req, deps.trustForwardedClientIp ?? false), userAgent: userAgent?.slice(0, 256) };
+    const meta: RequestMeta = { requestId, ip: clientAddressOf(req, { trustProxyHops: deps.trustProxyHops, trustForwardedClientIp: deps.trustForwardedClientIp ?? false }), userAgent: userAgent?.slice(0, 256) };
     const base = { meta, services: deps.services, audit: deps.audit };
     try {
       const token = readBearerToken(req.headersDistinct["authorization"]);
@@ -62,7 +58,10 @@ export const createContextBuilder =
     } catch (error) {
       const gatewayError = error instanceof GatewayError ? error : new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, {}, undefined, error);
       if (gatewayError.code === ErrorCode.UNAUTHENTICATED) {
-        await deps.audit.record(meta, { event: "TOKEN_REJECTED", outcome: "FAILURE", reason: String(gatewayError.extensions["reason"]) });
+        await deps.rejections.note(meta, { event: "TOKEN_REJECTED", outcome: "FAILURE", reason: String(gatewayError.extensions["reason"]) });
+      } else if (gatewayError.code === ErrorCode.SERVICE_UNAVAILABLE) {
+        // The store is down: the refusal is still recorded (if the audit sink can take it).
+        await deps.rejections.note(meta, { event: "REQUEST_REFUSED", outcome: "FAILURE", reason: String(gatewayError.extensions["reason"] ?? gatewayError.code) }).catch(() => undefined);
       }
       throw asGraphQLError(gatewayError);
     }

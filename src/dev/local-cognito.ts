@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir } from "node:fs/promises";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
+import { reclaimPidFile, removePidFile, writePidFile } from "./pid-file";
 
 export type LocalCognitoOptions = {
   port: number;
@@ -13,7 +14,30 @@ export type LocalCognitoOptions = {
   startTimeoutMs?: number;
 };
 
-export type LocalCognito = { endpoint: string; port: number; stop(): Promise<void> };
+export type LocalCognito = {
+  endpoint: string;
+  port: number;
+  /** The child's pid (tests stop and continue it to stall the provider). */
+  pid: number | undefined;
+  /** The pid of a cognito-local an earlier gateway left running on this data directory, stopped before this one started. */
+  stoppedOrphan: number | undefined;
+  stop(): Promise<void>;
+};
+
+const entry = require.resolve("cognito-local/lib/bin/start.js");
+
+/**
+ * The child's program: cognito-local in a process that exits as soon as its IPC channel to the gateway
+ * closes. The kernel closes it however the gateway ends, SIGKILL included, so cognito-local cannot be
+ * orphaned on its port. Inline, so the same code runs from dist/ and from ts-jest.
+ */
+const exitWithParent = 'process.on("disconnect", () => process.exit(0)); require(process.argv[1]);';
+
+/** argv of our cognito-local (after the node binary): the data directory rides along only to recognise the process later. */
+export const childArgs = (dir: string) => ["-e", exitWithParent, entry, dir];
+
+/** Whether a command line is the cognito-local this module starts on `dir` (so a reused pid is never signalled). */
+export const isOurCognitoLocal = (dir: string) => (argv: string[]) => argv.includes(exitWithParent) && argv.includes(entry) && argv.includes(dir);
 
 const stripAnsi = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, "");
 
@@ -63,14 +87,23 @@ const waitUntilListening = (child: ChildProcess, port: number, timeoutMs: number
  */
 export const startLocalCognito = async (options: LocalCognitoOptions): Promise<LocalCognito> => {
   const dir = resolve(options.dir);
-  await mkdir(dir, { recursive: true });
-  const entry = require.resolve("cognito-local/lib/bin/start.js");
+  await mkdir(join(dir, ".cognito"), { recursive: true });
+  // Second line of defence (the first is exitWithParent): a cognito-local an earlier run left behind.
+  const pidFile = join(dir, ".cognito", "cognito-local.pid");
+  const { stoppedOrphan } = await reclaimPidFile(pidFile, isOurCognitoLocal(dir));
   const env: NodeJS.ProcessEnv = { PATH: process.env["PATH"], PORT: String(options.port), HOST: "127.0.0.1", ...(options.code ? { CODE: options.code } : {}) };
-  const child = spawn(process.execPath, [entry], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, childArgs(dir), { cwd: dir, env, stdio: ["ignore", "pipe", "pipe", "ipc"] });
+  // The channel is only a lifeline for the child; it must not keep the gateway's event loop alive.
+  child.channel?.unref();
+  const pid = child.pid;
+  if (pid !== undefined) writePidFile(pidFile, { pid, parentPid: process.pid, port: options.port });
   // Never outlive the gateway, however it exits.
   const killChild = () => child.kill("SIGTERM");
   process.once("exit", killChild);
-  child.once("exit", () => process.removeListener("exit", killChild));
+  child.once("exit", () => {
+    process.removeListener("exit", killChild);
+    if (pid !== undefined) void removePidFile(pidFile, pid).catch(() => {});
+  });
   if (options.onCodeDelivered) watchDeliveries(child, options.onCodeDelivered);
   child.stdout?.resume();
   child.stderr?.resume();
@@ -84,11 +117,15 @@ export const startLocalCognito = async (options: LocalCognitoOptions): Promise<L
   return {
     endpoint,
     port: options.port,
-    stop: () =>
-      new Promise<void>((done) => {
-        if (child.exitCode !== null) return done();
+    pid: child.pid,
+    stoppedOrphan,
+    stop: async () => {
+      await new Promise<void>((done) => {
+        if (child.exitCode !== null || child.signalCode !== null) return done();
         child.once("exit", () => done());
         child.kill("SIGTERM");
-      }),
+      });
+      if (pid !== undefined) await removePidFile(pidFile, pid);
+    },
   };
 };

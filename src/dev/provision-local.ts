@@ -2,7 +2,9 @@ import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-
 import { hipaaPoolSpec } from "../provisioning/pool-spec";
 import { provision } from "../provisioning/provision";
 
-export const localCredentials = { accessKeyId: "local", secretAccessKey: "local" };
+import { localCredentials } from "../provisioning/local-credentials";
+
+export { localCredentials };
 
 export type ProvisionedPool = { userPoolId: string; clientId: string; issuer: string; jwksUri: string };
 

@@ -65,8 +65,12 @@ const defaultMessages: Record<ErrorCode, string> = {
   [ErrorCode.BAD_REQUEST]: "The request is not valid.",
 };
 
+/** Statuses for errors raised before any resolver runs (the context); resolvers' go through the Apollo plugin. */
 const httpStatus: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.UNAUTHENTICATED]: 401,
+  [ErrorCode.TOO_MANY_REQUESTS]: 429,
+  [ErrorCode.SERVICE_UNAVAILABLE]: 503,
+  [ErrorCode.BAD_REQUEST]: 400,
 };
 
 /** Extension values we allow to reach a client: never user input, never upstream text. */

@@ -1,7 +1,7 @@
 import { composeServices } from "@apollo/composition";
 import { printSchemaWithDirectives } from "@graphql-tools/utils";
 import { parse } from "graphql";
-import { buildAuthSubgraphSchema } from "./auth-subgraph-schema";
+import { buildAuthSubgraphSchema } from "../schema/build-subgraph-schema";
 import { authSubgraphName, type SubgraphTarget } from "./supergraph";
 
 /** Where the supergraph says the auth subgraph lives; the gateway routes it to its internal listener anyway. */

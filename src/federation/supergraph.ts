@@ -1,13 +1,16 @@
 import { ApolloGateway, IntrospectAndCompose, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
-import { expressMiddleware } from "@as-integrations/express5";
-import express, { type Express } from "express";
 import type { GraphQLFormattedError } from "graphql";
-import { clientIpHeader, createContextBuilder, type ContextDeps } from "../context/build-context";
+import { hardenedApolloOptions } from "../apollo/options";
+import { clientIpHeader } from "../context/client-address";
 import type { GatewayContext } from "../context/gateway-context";
 import { ErrorCode, messageFor } from "../errors/error-codes";
 import { formatError } from "../errors/to-graphql-error";
-import { createHttpShell, hardenedApolloOptions, type GatewayDeps } from "../server";
+import { Drain } from "../http/drain";
+import type { BuiltGateway } from "../http/built-gateway";
+import type { GatewayDeps } from "../http/gateway-deps";
+import { mountGraphql } from "../http/graphql-route";
+import { createHttpShell } from "../http/shell";
 import { assertAccess } from "../policy/access-policy";
 import { assertionHeader, type IdentityAsserter } from "./identity-token";
 
@@ -80,7 +83,7 @@ export type SupergraphDeps = GatewayDeps & {
 };
 
 /** Gateway mode: one endpoint serving the gateway's own API and the product's subgraphs. */
-export const createSupergraph = async (deps: SupergraphDeps): Promise<{ app: Express; apollo: ApolloServer<GatewayContext> }> => {
+export const createSupergraph = async (deps: SupergraphDeps): Promise<BuiltGateway> => {
   const targets = [{ name: authSubgraphName, url: deps.authSubgraphUrl }, ...deps.subgraphs];
   const gateway = new ApolloGateway({
     supergraphSdl: deps.supergraphSdl ?? new IntrospectAndCompose({ subgraphs: targets }),
@@ -89,13 +92,12 @@ export const createSupergraph = async (deps: SupergraphDeps): Promise<{ app: Exp
   });
   const apollo = new ApolloServer<GatewayContext>({ gateway, formatError: formatSupergraphError, ...hardenedApolloOptions(deps, { logRequests: true }) });
   await apollo.start();
-  const app = createHttpShell(deps);
+  const drain = new Drain();
+  const app = createHttpShell({ ...deps, drain });
   // Subgraphs verify assertions against these keys.
   app.get("/.well-known/jwks.json", (_req, res) => {
     res.set("cache-control", "public, max-age=300").json(deps.asserter.jwks());
   });
-  const contextDeps: ContextDeps = deps;
-  const buildContext = createContextBuilder(contextDeps);
-  app.use("/graphql", express.json({ limit: "64kb" }), expressMiddleware(apollo, { context: async ({ req, res }) => buildContext({ req, requestId: String(res.locals["requestId"]) }) }));
-  return { app, apollo };
+  mountGraphql(app, apollo, deps, false);
+  return { app, apollo, drain };
 };

@@ -16,6 +16,7 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
   private readonly authEvents = new Counter({ name: "gateway_auth_events_total", help: "Audited authentication events (LOCKOUT counts lockouts)", labelNames: ["event", "outcome"], registers: [this.registry] });
+  private readonly auditWriteFailures = new Counter({ name: "gateway_audit_write_failures_total", help: "Audit records the sink could not write (the operation failed closed)", registers: [this.registry] });
   private readonly cognito = new Histogram({
     name: "gateway_cognito_request_duration_seconds",
     help: "Calls to Cognito by command and outcome",
@@ -79,10 +80,16 @@ export class GatewayMetrics {
   countingSink(inner: AuditSink): AuditSink {
     return {
       write: async (record: AuditRecord) => {
-        await inner.write(record);
+        try {
+          await inner.write(record);
+        } catch (error) {
+          this.auditWriteFailures.inc();
+          throw error;
+        }
         this.authEvents.inc({ event: record.event, outcome: record.outcome });
       },
       close: () => inner.close?.() ?? Promise.resolve(),
+      check: () => inner.check?.() ?? Promise.resolve(),
     };
   }
 }

@@ -8,7 +8,8 @@ import type { StateStore } from "../store/state-store";
  */
 export const createLimiter = (store: StateStore, name: string, points: number, durationSeconds: number): RateLimiterAbstract =>
   store instanceof RedisStore
-    ? new RateLimiterRedis({ storeClient: store.client, keyPrefix: `${store.prefix}${name}`, points, duration: durationSeconds })
+    ? // The client already prefixes every key with the store's prefix: the limiter adds only its name.
+      new RateLimiterRedis({ storeClient: store.client, keyPrefix: name, points, duration: durationSeconds })
     : new RateLimiterMemory({ keyPrefix: name, points, duration: durationSeconds });
 
 /** Failed logins per client address, across accounts. */

@@ -1,8 +1,7 @@
-import type { RateLimiterAbstract } from "rate-limiter-flexible";
+import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import type { RequestMeta } from "../audit/audit-event";
 import type { AuditLog } from "../audit/audit-log";
 import { ErrorCode, GatewayError } from "../errors/error-codes";
-import { subForEmail } from "../auth/account-records";
 import { sha256 } from "../shared/digest";
 import type { StateStore } from "../store/state-store";
 import type { SecurityEpoch } from "./security-epoch";
@@ -43,6 +42,8 @@ export class Lockout {
       store: Pick<StateStore, "get" | "increment" | "set" | "setIfAbsent" | "delete">;
       audit: Pick<AuditLog, "record">;
       epoch: Pick<SecurityEpoch, "bump">;
+      /** The account behind an email, when the gateway has seen it log in (its lock also refuses its live sessions). */
+      findSub: (email: string) => Promise<string | undefined>;
       settings: LockoutSettings;
       /** Failed logins per client address (rate-limiter-flexible), so one address cannot spray accounts. */
       perAddress: RateLimiterAbstract;
@@ -60,25 +61,30 @@ export class Lockout {
     if ((await this.deps.store.get(lockedKey(email))) !== undefined) throw this.locked();
   }
 
-  private async assertAddressAllowed(meta: RequestMeta): Promise<void> {
-    const state = await this.deps.perAddress.get(meta.ip ?? "unknown");
-    if (state && state.consumedPoints >= this.deps.perAddress.points) {
-      throw new GatewayError(ErrorCode.TOO_MANY_REQUESTS, { retryAfterSeconds: Math.ceil(state.msBeforeNext / 1000) });
+  /** Takes a point of the client address's failure budget first; the returned function gives it back. */
+  private async reserveAddress(meta: RequestMeta): Promise<() => Promise<void>> {
+    const key = meta.ip ?? "unknown";
+    try {
+      await this.deps.perAddress.consume(key, 1);
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) throw new GatewayError(ErrorCode.TOO_MANY_REQUESTS, { retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) });
+      throw new GatewayError(ErrorCode.SERVICE_UNAVAILABLE, { reason: "STATE_STORE_UNAVAILABLE" }, undefined, rejection);
     }
+    return async () => {
+      await this.deps.perAddress.reward(key, 1).catch(() => undefined);
+    };
   }
 
   /** Counts one failure; the one that reaches the threshold sets the lock (audited first, once). */
   private async failed(email: string, count: number, meta: RequestMeta): Promise<void> {
-    await this.deps.perAddress.penalty(meta.ip ?? "unknown", 1).catch(() => {});
     if (count < this.deps.settings.threshold) return;
     if ((await this.deps.store.get(lockedKey(email))) !== undefined) return;
-    const sub = await subForEmail(this.deps.store, email);
+    const sub = await this.deps.findSub(email);
     // Intent before effect: if the record cannot be written, the attempt fails (503) and the next one,
     // still over the threshold, is refused anyway.
     await this.deps.audit.record(meta, { event: "LOCKOUT", outcome: "SUCCESS", reason: `FAILURES:${count}`, ...(sub && { subject: sub }) });
+    // The failure counter is left as it is (never overwritten: attempts in flight still hold their slots in it).
     if (await this.deps.store.setIfAbsent(lockedKey(email), "1", this.lockSeconds)) {
-      // The counter lives as long as the lock, so both end together.
-      await this.deps.store.set(failuresKey(email), String(count), this.lockSeconds);
       if (sub) {
         await this.deps.store.set(lockedSubKey(sub), "1", this.lockSeconds);
         await this.deps.epoch.bump(sub);
@@ -94,20 +100,23 @@ export class Lockout {
    */
   async guard<T>(email: string, meta: RequestMeta, check: () => Promise<T>): Promise<T> {
     await this.assertNotLocked(email);
-    await this.assertAddressAllowed(meta);
-    const release = () => this.deps.store.increment(failuresKey(email), -1, this.windowSeconds);
+    const releaseAddress = await this.reserveAddress(meta);
+    const releaseAccount = async () => {
+      await this.deps.store.increment(failuresKey(email), -1, this.windowSeconds);
+      await releaseAddress();
+    };
     const count = await this.deps.store.increment(failuresKey(email), 1, this.windowSeconds);
     if (count > this.deps.settings.threshold) {
-      await release();
+      await releaseAccount();
       throw this.locked();
     }
     try {
       const result = await check();
-      await release();
+      await releaseAccount();
       return result;
     } catch (error) {
       if (isBadCredential(error)) await this.failed(email, count, meta);
-      else await release();
+      else await releaseAccount();
       throw error;
     }
   }

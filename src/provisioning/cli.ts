@@ -1,6 +1,6 @@
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { z } from "zod";
-import { localCredentials } from "../dev/provision-local";
+import { localCredentials } from "./local-credentials";
 import { hipaaPoolSpec, ProvisionError } from "./pool-spec";
 import { provision } from "./provision";
 

@@ -4,7 +4,9 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startPatientsSubgraph } from "../../examples/patients/subgraph";
+import { flagsKey } from "../../src/auth/account-records";
 import { composeSupergraph } from "../../src/federation/compose";
+import { PasswordRotation } from "../../src/policy/password-rotation";
 import { generateSigningKey, IdentityAsserter, signingKeysFromPem } from "../../src/federation/identity-token";
 import { LoginDocument, MeDocument } from "../generated/graphql";
 import { FakeClock } from "../fakes/fake-clock";
@@ -85,12 +87,23 @@ describe("federated subgraphs trust the gateway", () => {
     expect(metrics).not.toMatch(/operation="_service"/);
   });
 
-  it("G: a locked account's still-valid token gets no assertion: the subgraph never runs", async () => {
+  const states: [string, (user: EnrolledUser & { sub: string }) => Promise<void>][] = [
+    [
+      "ACCOUNT_LOCKED",
+      async (user) => {
+        for (let i = 0; i < 5; i++) expect(errorOf(await gw.run(LoginDocument, { email: user.email, password: "Wrong-Passw0rd-!!" })).extensions.code).toBe("INVALID_CREDENTIALS");
+      },
+    ],
+    ["ACCOUNT_DISABLED", async (user) => gw.store.set(flagsKey(user.sub), JSON.stringify({ disabled: true }), 3600)],
+    ["PASSWORD_EXPIRED", async (user) => gw.store.set(PasswordRotation.key(user.sub), String(Math.floor(Date.now() / 1000) - 91 * 86400), 3600)],
+  ];
+
+  it.each(states)("G: %s — the still-valid token gets no assertion: the subgraph never runs", async (reason, enter) => {
     const patient = await member("patient");
-    for (let i = 0; i < 5; i++) expect(errorOf(await gw.run(LoginDocument, { email: patient.email, password: "Wrong-Passw0rd-!!" })).extensions.code).toBe("INVALID_CREDENTIALS");
+    await enter(patient);
     seen.length = 0;
     const refused = await gw.run(myRecord, {}, { token: patient.accessToken });
-    expect(errorOf(refused).extensions).toMatchObject({ code: "FORBIDDEN", reason: "ACCOUNT_LOCKED" });
+    expect(errorOf(refused).extensions).toMatchObject({ code: "FORBIDDEN", reason });
     const mixed = await gw.run(`{ me { sub } myRecord { owner } }`, {}, { token: patient.accessToken });
     expect(mixed.data ?? null).toBeNull();
     expect(seen).toHaveLength(0);

@@ -106,7 +106,7 @@ describe("npm run admin (dev mode, against the running gateway's cognito-local)"
     const err = output();
     const port = await freePort();
     expect(await main(["list"], { LOCAL_COGNITO_PORT: String(port), AUDIT_LOG_FILE: auditFile }, output(), err)).toBe(1);
-    expect(err.text).toContain(`No dev gateway is running: cognito-local does not answer on http://127.0.0.1:${port} (LOCAL_COGNITO_PORT). Start it with npm start`);
+    expect(err.text).toContain(`No dev gateway is running: cognito-local does not answer on http://127.0.0.1:${port} (LOCAL_COGNITO_PORT / LOCAL_COGNITO_URL). Start it with npm start`);
   });
 
   it("warns that a revoke cannot end sessions when it does not share the gateway's store", async () => {

@@ -1,4 +1,10 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { auditEventTypes } from "../../src/audit/audit-event";
+import { HashChainedFileSink } from "../../src/audit/audit-log";
+import { loadConfig } from "../../src/config";
+import { RedisStore } from "../../src/store/redis-store";
 import { PasswordRotation } from "../../src/policy/password-rotation";
 import * as ops from "../generated/graphql";
 import { FakeClock } from "../fakes/fake-clock";
@@ -6,6 +12,29 @@ import { TEST_CODE } from "../setup/test-cognito";
 import { dataOf } from "../support/graphql-client";
 import { startTestGateway } from "../support/test-gateway";
 import { adminUser, enrolledUser, loginWithMfa, PASSWORD, freshCode, uniqueEmail } from "../support/users";
+
+/** The events only a fault makes: a rate limit hit, a store that is down, a torn audit tail found at start. */
+const refusalEvents = async (accessToken: string): Promise<string[]> => {
+  const limited = await startTestGateway({ settings: { policy: { ...loadConfig({}).policy, rateLimitIpPerMinute: 1 } } });
+  const deadStore = new RedisStore({ url: "redis://127.0.0.1:1", commandTimeoutMs: 200 });
+  const storeDown = await startTestGateway({ store: deadStore });
+  const dir = mkdtempSync(join(tmpdir(), "coverage-"));
+  try {
+    for (let i = 0; i < 2; i++) await limited.run(ops.LoginDocument, { email: uniqueEmail(), password: PASSWORD });
+    await storeDown.run(ops.MeDocument, {}, { token: accessToken });
+    const file = join(dir, "audit.jsonl");
+    writeFileSync(file, '{"partial');
+    const sink = new HashChainedFileSink(file);
+    await sink.write({ time: new Date().toISOString(), requestId: "r", ip: null, userAgent: null, event: "LOGIN", outcome: "INTENT" });
+    const fromFile = readFileSync(file, "utf8").trim().split("\n").map((line) => (JSON.parse(line) as { event: string }).event);
+    return [...limited.audit.records.map((r) => r.event), ...storeDown.audit.records.map((r) => r.event), ...fromFile];
+  } finally {
+    await limited.close();
+    await storeDown.close();
+    await deadStore.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
 
 /** Runs every flow once through one gateway; each audit event type must come out of a real flow. */
 it("emits every audit event type from a real flow, without secrets", async () => {
@@ -59,7 +88,7 @@ it("emits every audit event type from a real flow, without secrets", async () =>
     clock.advanceSeconds(901);
     await run(ops.MeDocument, {}, asAdmin);
 
-    const seen = new Set(gw.audit.records.map((r) => r.event));
+    const seen = new Set([...gw.audit.records.map((r) => r.event), ...(await refusalEvents(user.accessToken))]);
     expect(auditEventTypes.filter((type) => !seen.has(type))).toEqual([]);
     const everything = JSON.stringify(gw.audit.records);
     for (const secret of [PASSWORD, "Second-Passw0rd-2", "Third-Passw0rd-3", "Fourth-Passw0rd-4", user.email, other.email, invited, user.secret, setup.secret]) {
@@ -68,4 +97,4 @@ it("emits every audit event type from a real flow, without secrets", async () =>
   } finally {
     await gw.close();
   }
-});
+}, 180_000);

@@ -46,7 +46,7 @@ describe("the gateway process", () => {
     let output = "";
     child.stdout.on("data", (c: Buffer) => (output += c.toString()));
     try {
-      const deadline = Date.now() + 20_000;
+      const deadline = Date.now() + 90_000;
       while (!output.includes("gateway listening") && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
       expect(output).toContain("NON-PRODUCTION Cognito");
       const ready = await fetch(`http://127.0.0.1:${port}/readyz`);

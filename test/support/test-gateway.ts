@@ -25,10 +25,12 @@ export const testSettings = (overrides: Partial<GatewaySettings> = {}): GatewayS
     auditLogFile: "unused-in-tests.jsonl",
     totpIssuer: "Test Gateway",
     redisUrl: undefined,
+    redisKeyPrefix: "authgw:",
     tokenCacheSize: 1000,
+    trustProxyHops: 0,
     // The shipped defaults (lockout after 5, 15-minute idle logoff, 90-day rotation, history of 5), but
     // without the per-minute mutation limits, which every test would otherwise share from 127.0.0.1.
-    policy: { ...loadConfig({}).policy, rateLimitIpPerMinute: 0, rateLimitAccountPerMinute: 0 },
+    policy: { ...loadConfig({}).policy, rateLimitIpPerMinute: 0, rateLimitAccountPerMinute: 0, rateLimitUserPerMinute: 0 },
     corsOrigins: [],
     playground: false,
     subgraphs: [],

@@ -43,6 +43,9 @@ export type CognitoAdapterOptions = {
   client?: CognitoIdentityProviderClient;
 };
 
+export const providerConnectTimeoutMs = 1000;
+export const providerRequestTimeoutMs = 1500;
+
 const supportedChallenges: readonly string[] = ["MFA_SETUP", "SOFTWARE_TOKEN_MFA", "NEW_PASSWORD_REQUIRED"];
 
 /** An unexpected answer shape from Cognito: internal, masked, never the user's fault. */
@@ -71,7 +74,10 @@ export class CognitoIdentityProvider implements IdentityProvider {
         region: options.region,
         endpoint: options.endpoint,
         credentials: options.credentials,
+        // Every call has a deadline: 1 s to connect, 1.5 s for the answer, one retry — a stalled Cognito
+        // answers SERVICE_UNAVAILABLE within about 4 s instead of hanging the request (and its lockout slot).
         maxAttempts: 2,
+        requestHandler: { connectionTimeout: providerConnectTimeoutMs, requestTimeout: providerRequestTimeoutMs, throwOnRequestTimeout: true },
       });
   }
 

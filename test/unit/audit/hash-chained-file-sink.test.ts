@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AuditRecord } from "../../../src/audit/audit-event";
@@ -26,34 +27,68 @@ describe("the hash-chained audit file", () => {
     await writeAll(new HashChainedFileSink(file), 0, 3);
     const lines = readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { prevHash: string });
     expect(lines[0]?.prevHash).toBe(genesisHash);
-    expect(await verifyChain(file)).toEqual({ ok: true, records: 3 });
+    expect(await verifyChain(file)).toEqual({ ok: true, records: 3, recovered: 0 });
   });
 
   it("continues the chain after a restart", async () => {
     await writeAll(new HashChainedFileSink(file), 0, 2);
     await writeAll(new HashChainedFileSink(file), 2, 2);
-    expect(await verifyChain(file)).toEqual({ ok: true, records: 4 });
+    expect(await verifyChain(file)).toEqual({ ok: true, records: 4, recovered: 0 });
   });
 
   it("detects an edited record and a deleted one, naming the first broken record", async () => {
     await writeAll(new HashChainedFileSink(file), 0, 5);
     const lines = readFileSync(file, "utf8").trim().split("\n");
     writeFileSync(file, `${lines.map((l, i) => (i === 1 ? l.replace("INVALID_CREDENTIALS", "SUCCESS") : l)).join("\n")}\n`);
-    expect(await verifyChain(file)).toMatchObject({ ok: false, brokenAt: 3 });
+    expect(await verifyChain(file)).toMatchObject({ ok: false, kind: "ALTERED", brokenAt: 3 });
     writeFileSync(file, `${lines.filter((_, i) => i !== 2).join("\n")}\n`);
-    expect(await verifyChain(file)).toMatchObject({ ok: false, brokenAt: 3 });
+    expect(await verifyChain(file)).toMatchObject({ ok: false, kind: "ALTERED", brokenAt: 3 });
   });
 
   it("keeps all of 10,000 concurrent events, in one intact chain", async () => {
     await writeAll(new HashChainedFileSink(file), 0, 10_000);
-    expect(await verifyChain(file)).toEqual({ ok: true, records: 10_000 });
+    expect(await verifyChain(file)).toEqual({ ok: true, records: 10_000, recovered: 0 });
     const ids = new Set(readFileSync(file, "utf8").trim().split("\n").map((l) => (JSON.parse(l) as { requestId: string }).requestId));
     expect(ids.size).toBe(10_000);
   });
 
-  it("rejects the write when the file cannot be written", async () => {
-    const sink = new HashChainedFileSink(dir); // a directory, not a file
-    await expect(sink.write(record(1))).rejects.toBeDefined();
+  it("rejects the write when the file cannot be written, fails its readiness check, and never crashes the process", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const sink = new HashChainedFileSink(dir); // a directory, not a file: EISDIR on every read and write
+      await expect(sink.write(record(1))).rejects.toMatchObject({ code: "EISDIR" });
+      await expect(sink.write(record(2))).rejects.toMatchObject({ code: "EISDIR" });
+      await expect(sink.check()).rejects.toBeDefined();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
+
+  it("sets a torn tail aside at start, records it in the chain, and continues from the last complete record", async () => {
+    await writeAll(new HashChainedFileSink(file), 0, 3);
+    const fragment = '{"time":"1970-01-01T00:00:00.000Z","requestId":"req-3","event":"LO';
+    writeFileSync(file, readFileSync(file, "utf8") + fragment);
+    expect(await verifyChain(file)).toEqual({ ok: false, kind: "TRUNCATED", records: 3, tailBytes: fragment.length });
+
+    await writeAll(new HashChainedFileSink(file), 4, 1);
+    expect(await verifyChain(file)).toEqual({ ok: true, records: 5, recovered: 1 });
+    const lines = readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines[3]).toMatchObject({ event: "LOG_TAIL_TRUNCATED", bytes: fragment.length, digest: createHash("sha256").update(fragment).digest("hex") });
+    const aside = readdirSync(dir).filter((name) => name.startsWith("audit.jsonl.torn-"));
+    expect(aside.map((name) => readFileSync(join(dir, name), "utf8"))).toEqual([fragment]);
+  });
+
+  it("tells a torn tail (exit 3) from an altered record (exit 1) in `npm run audit:verify`", async () => {
+    await writeAll(new HashChainedFileSink(file), 0, 2);
+    writeFileSync(file, `${readFileSync(file, "utf8")}{"partial`);
+    const cli = join(__dirname, "../../../dist/audit/verify-cli.js");
+    const torn = spawnSync(process.execPath, [cli, file], { encoding: "utf8" });
+    expect(torn.status).toBe(3);
+    expect(torn.stdout).toMatch(/^TRUNCATED: 2 complete records, chain intact/);
   });
 
   it("is checked by `npm run audit:verify` (exit 1 and the record number when broken)", async () => {
@@ -64,6 +99,6 @@ describe("the hash-chained audit file", () => {
     const lines = readFileSync(file, "utf8").trim().split("\n");
     writeFileSync(file, `${[lines[0], lines[2]].join("\n")}\n`);
     const bad = spawnSync(process.execPath, [cli, file], { encoding: "utf8" });
-    expect([bad.status, bad.stdout.trim()]).toEqual([1, "BROKEN at record 2 of 2: prevHash does not match the record before it"]);
+    expect([bad.status, bad.stdout.trim()]).toEqual([1, "BROKEN (altered) at record 2 of 2: prevHash does not match the record before it"]);
   });
 });

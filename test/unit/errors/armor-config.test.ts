@@ -1,5 +1,5 @@
 import { buildSchema, parse, validate } from "graphql";
-import { armorFor } from "../../../src/server";
+import { armorFor } from "../../../src/apollo/options";
 
 /** Our own schema is only a few levels deep today; the limit protects what federation will add. */
 describe("document limits (graphql-armor configuration)", () => {

@@ -1,5 +1,5 @@
 import { graphql } from "graphql";
-import { buildAuthSubgraphSchema } from "../../../src/federation/auth-subgraph-schema";
+import { buildAuthSubgraphSchema } from "../../../src/schema/build-subgraph-schema";
 
 describe("the gateway's schema as a subgraph", () => {
   it("answers _service { sdl } and keeps every field", async () => {

@@ -2,7 +2,7 @@ import { buildSubgraphSchema } from "@apollo/subgraph";
 import { printSchemaWithDirectives } from "@graphql-tools/utils";
 import { parse, type GraphQLSchema } from "graphql";
 import { createResolversMap } from "type-graphql";
-import { buildGatewaySchema } from "../schema/build-schema";
+import { buildGatewaySchema } from "./build-schema";
 
 /**
  * The gateway's own schema as a federation subgraph, so the supergraph serves it beside the product's

@@ -1,0 +1,28 @@
+import type { IdentityProvider } from "../auth/identity-provider";
+import type { AggregatedRecords } from "../audit/aggregated-records";
+import type { AuditSink } from "../audit/audit-log";
+import type { ContextDeps } from "../context/build-context";
+import type { AccessTokenVerifier } from "../context/token-verifier";
+import type { GatewayMetrics } from "../ops/metrics";
+import type { Logger } from "../shared/logger";
+import type { StateStore } from "../store/state-store";
+
+/** Everything the HTTP and Apollo layers need, built once by the composition root (app.ts). */
+export type GatewayDeps = ContextDeps & {
+  verifier: AccessTokenVerifier;
+  store: StateStore;
+  idp: Pick<IdentityProvider, "checkReachable">;
+  /** Readiness asks it whether records can be written. */
+  auditSink: Pick<AuditSink, "check">;
+  /** Cheap refusals (throttled attempts), recorded aggregated. */
+  refusals: Pick<AggregatedRecords, "note">;
+  logger: Logger;
+  metrics: GatewayMetrics;
+  /** Dev mode: introspection and field suggestions on. */
+  dev: boolean;
+  corsOrigins: string[];
+  rateLimits: { address: number; account: number; signedIn: number };
+  playground: boolean;
+  /** `auth-subgraph`: the same API as a federation subgraph, for the supergraph in gateway mode. */
+  schemaKind?: "standalone" | "auth-subgraph";
+};

@@ -1,0 +1,77 @@
+import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import type { IMiddlewareFunction } from "graphql-middleware";
+import type { AggregatedRecords } from "../audit/aggregated-records";
+import type { GatewayContext } from "../context/gateway-context";
+import { ErrorCode, GatewayError } from "../errors/error-codes";
+import { sha256 } from "../shared/digest";
+import type { StateStore } from "../store/state-store";
+import { createLimiter } from "../policy/address-limiter";
+
+export type RateLimits = {
+  perAddress: RateLimiterAbstract | undefined;
+  perAccount: RateLimiterAbstract | undefined;
+  perUser: RateLimiterAbstract | undefined;
+  /** Mail sent to an address the user names (mail bombing through our domain): per account, per hour. */
+  emailChanges: RateLimiterAbstract;
+  refusals: Pick<AggregatedRecords, "note"> | undefined;
+};
+
+/** `requestEmailChange` sends mail to any address: at most this many per account per hour. */
+export const emailChangesPerHour = 5;
+
+const tooMany = (res: RateLimiterRes) => new GatewayError(ErrorCode.TOO_MANY_REQUESTS, { retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) });
+
+/** Takes a point before the resolver runs (reserve first: concurrent requests cannot overshoot). */
+const consume = async (limiter: RateLimiterAbstract | undefined, key: string): Promise<void> => {
+  if (!limiter) return;
+  try {
+    await limiter.consume(key);
+  } catch (rejection) {
+    if (rejection instanceof RateLimiterRes) throw tooMany(rejection);
+    throw new GatewayError(ErrorCode.SERVICE_UNAVAILABLE, { reason: "STATE_STORE_UNAVAILABLE" }, undefined, rejection);
+  }
+};
+
+/** The email a mutation is about, wherever its arguments keep it. */
+const emailOf = (args: Record<string, unknown>): string | undefined => {
+  const direct = args["email"];
+  const nested = (args["input"] as Record<string, unknown> | undefined)?.["email"];
+  const email = typeof direct === "string" ? direct : typeof nested === "string" ? nested : undefined;
+  return email?.trim().toLowerCase();
+};
+
+export const createRateLimits = (store: StateStore, perMinute: { address: number; account: number; signedIn: number }, refusals?: Pick<AggregatedRecords, "note">): RateLimits => ({
+  perAddress: perMinute.address > 0 ? createLimiter(store, "mutations-by-address", perMinute.address, 60) : undefined,
+  perAccount: perMinute.account > 0 ? createLimiter(store, "mutations-by-account", perMinute.account, 60) : undefined,
+  perUser: perMinute.signedIn > 0 ? createLimiter(store, "mutations-by-user", perMinute.signedIn, 60) : undefined,
+  emailChanges: createLimiter(store, "email-changes-by-user", emailChangesPerHour, 3600),
+  refusals,
+});
+
+/**
+ * Runs before every mutation resolver, so each alias and each batched operation is counted on its own:
+ * 100 `login` aliases are 100 attempts, never one. Anyone's mutations count by address and by the email
+ * they name; a signed-in user's by account (and mail-sending ones more strictly). Refusals are audited,
+ * aggregated per address and reason.
+ */
+export const rateLimitMiddleware =
+  (limits: RateLimits, who: "anonymous" | "signedIn"): IMiddlewareFunction<unknown, GatewayContext, Record<string, unknown>> =>
+  async (resolve, parent, args, ctx, info) => {
+    try {
+      if (who === "anonymous") {
+        await consume(limits.perAddress, ctx.meta.ip ?? "unknown");
+        const email = emailOf(args);
+        if (email) await consume(limits.perAccount, sha256(email));
+      } else if (ctx.identity) {
+        await consume(limits.perUser, ctx.identity.sub);
+        if (info.fieldName === "requestEmailChange") await consume(limits.emailChanges, ctx.identity.sub);
+      }
+    } catch (error) {
+      if (error instanceof GatewayError) {
+        const reason = error.code === ErrorCode.TOO_MANY_REQUESTS ? `TOO_MANY_REQUESTS:${info.fieldName}` : String(error.extensions["reason"] ?? error.code);
+        await limits.refusals?.note(ctx.meta, { event: "RATE_LIMITED", outcome: "FAILURE", reason, target: `Mutation.${info.fieldName}`, subject: ctx.identity?.sub });
+      }
+      throw error;
+    }
+    return resolve(parent, args, ctx, info);
+  };
