@@ -1,30 +1,37 @@
 # Multi-stage build: compile with dev dependencies, run with production dependencies only, as non-root.
 # (Not buildable on the project's CI machines, which have no Docker engine; kept deliberately simple.)
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# npm workspaces: each package's manifest before `npm ci`, its sources before the build.
+COPY packages/subgraph-auth/package.json ./packages/subgraph-auth/
 COPY patches ./patches
 # npm workspaces (packages/*): npm ci links them; the playground bundles packages/client.
 COPY packages ./packages
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
+COPY packages ./packages
 COPY src ./src
 COPY playground ./playground
 RUN npm run build
 
-FROM node:20-bookworm-slim AS deps
+FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY packages/subgraph-auth/package.json ./packages/subgraph-auth/
 COPY patches ./patches
 COPY packages ./packages
 RUN npm ci --omit=dev && npm cache clean --force
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --from=build --chown=node:node /app/dist-playground ./dist-playground
+# The gateway imports @hipaa-auth-gateway/subgraph-auth (node_modules links to packages/subgraph-auth).
+COPY --from=build --chown=node:node /app/packages/subgraph-auth/package.json ./packages/subgraph-auth/
+COPY --from=build --chown=node:node /app/packages/subgraph-auth/dist ./packages/subgraph-auth/dist
 COPY --chown=node:node package.json ./
 # The audit log needs a writable place of its own (mount a volume here).
 RUN mkdir -p /var/log/auth-gateway && chown node:node /var/log/auth-gateway

@@ -3,7 +3,8 @@ module.exports = {
   testEnvironment: "node",
   // Workspace packages (packages/*) are imported from their TypeScript sources (a condition of their own, so no other package's "source" export is picked up).
   testEnvironmentOptions: { customExportConditions: ["node", "node-addons", "@hipaa-auth-gateway/source"] },
-  roots: ["<rootDir>/test"],
+  roots: ["<rootDir>/test", "<rootDir>/packages"],
+  testPathIgnorePatterns: ["/node_modules/", "/dist/"],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
   setupFiles: ["<rootDir>/test/setup/env.ts"],

@@ -6,6 +6,7 @@ import { startLocalCognito, type LocalCognito } from "./dev/local-cognito";
 import { localCredentials, provisionLocalPool } from "./dev/provision-local";
 import { configHelp } from "./config-reference";
 import { createLogger } from "./shared/logger";
+import { logStartup } from "./ops/startup-log";
 
 type DevCognito = { endpoint: string; local: LocalCognito | undefined };
 
@@ -27,7 +28,7 @@ const devSettings = async (config: DevConfig): Promise<{ settings: GatewaySettin
   const { endpoint, local } = await devCognito(config.localCognito);
   // Idempotent: a second instance on the same cognito-local finds the first one's pool and client.
   const pool = await provisionLocalPool(endpoint);
-  const { mode: _mode, localCognito: _local, ...common } = config;
+  const { mode: _mode, localCognito: _local, devAdminEmail: _admin, ...common } = config;
   return {
     local,
     settings: {
@@ -69,7 +70,7 @@ const main = async (): Promise<void> => {
     settings = { ...common, dev: false, cognito };
   }
   const gateway = await startGateway(settings, { logger });
-  logger.info({ url: gateway.url, mode: config.mode }, "gateway listening");
+  logStartup(logger, { url: gateway.url, mode: config.mode, playground: settings.playground, subgraphs: settings.subgraphs, devAdminEmail: config.mode === "dev" ? config.devAdminEmail : undefined });
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -1,13 +1,14 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import express from "express";
 import { parse } from "graphql";
 import { applyMiddleware } from "graphql-middleware";
-import { allow, deny, shield } from "graphql-shield";
-import { createSubgraphAuth, subgraphRules, type SubgraphContext } from "../../src/federation/subgraph-auth";
+import type { SubgraphContext } from "@hipaa-auth-gateway/subgraph-auth";
+import { patientsAuth, patientsPermissions } from "./auth";
 
 /**
  * An example product subgraph behind the gateway. Its whole authentication is the helper: the gateway's
@@ -43,7 +44,7 @@ export type PatientsSubgraphOptions = {
 
 export const startPatientsSubgraph = async (options: PatientsSubgraphOptions) => {
   const records = new Map<string, Record_>();
-  const auth = createSubgraphAuth({ gatewayJwksUri: options.gatewayJwksUri, issuer: options.issuer, audience: "patients", onMissingOrInvalid: options.onMissingOrInvalid ?? "anonymous" });
+  const auth = patientsAuth(options);
   const resolvers = {
     Query: {
       myRecord: (_: unknown, __: unknown, ctx: SubgraphContext): Record_ => {
@@ -55,16 +56,8 @@ export const startPatientsSubgraph = async (options: PatientsSubgraphOptions) =>
       patients: (): Record_[] => [...records.values()],
     },
   };
-  const permissions = shield(
-    {
-      Query: { myRecord: subgraphRules.hasGroup("patient"), patients: subgraphRules.hasGroup("provider", "admin"), _service: allow, _entities: deny },
-      PatientRecord: allow,
-      _Service: allow,
-    },
-    { fallbackRule: deny, allowExternalErrors: true },
-  );
-  const schema = applyMiddleware(buildSubgraphSchema({ typeDefs, resolvers: resolvers as never }), permissions);
-  const apollo = new ApolloServer<SubgraphContext>({ schema, stopOnTerminationSignals: false });
+  const schema = applyMiddleware(buildSubgraphSchema({ typeDefs, resolvers: resolvers as never }), patientsPermissions);
+  const apollo = new ApolloServer<SubgraphContext>({ schema, stopOnTerminationSignals: false, plugins: [ApolloServerPluginInlineTraceDisabled()] });
   await apollo.start();
   const app = express();
   app.use(

@@ -6,6 +6,7 @@ import type { Logger } from "../shared/logger";
 import { httpStatusPlugin } from "./plugins/http-status";
 import { requestLogger } from "./plugins/request-logger";
 import { unexpectedErrorLogger } from "./plugins/unexpected-error-logger";
+import { wwwAuthenticatePlugin } from "./plugins/www-authenticate";
 
 /** Tokens a document may have; counted by graphql-js's own parser, so too many is a parse error (400). */
 export const maxDocumentTokens = 1500;
@@ -52,6 +53,7 @@ export const hardenedApolloOptions = (deps: { dev: boolean; logger: Logger; metr
       ...(options.logRequests ? [requestLogger(deps.logger, deps.metrics)] : []),
       unexpectedErrorLogger(deps.logger),
       httpStatusPlugin(),
+      wwwAuthenticatePlugin(),
       ...armor.plugins,
     ],
   };

@@ -1,4 +1,4 @@
-import { appendFile, mkdir, open } from "node:fs/promises";
+import { appendFile, mkdir, open, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { ErrorCode, GatewayError } from "../errors/error-codes";
 import type { Clock } from "../shared/clock";
@@ -24,8 +24,9 @@ const handled = <T>(promise: Promise<T>): Promise<T> => {
 /**
  * Append-only JSON Lines file in which each record carries the SHA-256 of the line before it
  * (`prevHash`), so removing, reordering or editing a record breaks the chain (`npm run audit:verify`).
- * Records waiting together are appended in one write, in order. One file per gateway instance: two
- * processes appending to one file would interleave two chains.
+ * Records waiting together are appended in one write, in order. One file per gateway instance; the
+ * admin CLI (actor `cli`) appends to the same file now and then, so before each write the sink checks
+ * that the file still ends where its own last write did, and otherwise continues the chain from the file.
  *
  * At start, a partial last line (a crash or a full disk mid-write) is set aside into `<file>.torn-<time>`
  * and recorded as LOG_TAIL_TRUNCATED (its bytes' SHA-256), and the chain continues from the last complete
@@ -37,6 +38,8 @@ export class HashChainedFileSink implements AuditSink {
   private prevHash: Promise<string>;
   private lastWriteError: unknown;
   private tornTail: { digest: string; bytes: number } | undefined;
+  /** The file's size after this sink's last write; another size means another process appended. */
+  private sizeAfterLastWrite: number | undefined;
 
   constructor(private readonly path: string) {
     this.prevHash = handled(this.recover());
@@ -67,7 +70,9 @@ export class HashChainedFileSink implements AuditSink {
       const batch = this.pending;
       this.pending = [];
       try {
-        const prev = await this.prevHash;
+        let prev = await this.prevHash;
+        const size = await fileSize(this.path);
+        if (size !== this.sizeAfterLastWrite) prev = await lastLineHash(this.path);
         const records = [...this.takeTornRecord(), ...batch.map((p) => p.record)];
         const lines: string[] = [];
         let next = prev;
@@ -76,7 +81,9 @@ export class HashChainedFileSink implements AuditSink {
           lines.push(line);
           next = lineHash(line);
         }
-        await appendFile(this.path, `${lines.join("\n")}\n`, { encoding: "utf8", mode: 0o600 });
+        const text = `${lines.join("\n")}\n`;
+        await appendFile(this.path, text, { encoding: "utf8", mode: 0o600 });
+        this.sizeAfterLastWrite = size + Buffer.byteLength(text, "utf8");
         this.tornTail = undefined;
         this.prevHash = Promise.resolve(next);
         this.lastWriteError = undefined;
@@ -103,6 +110,12 @@ export class HashChainedFileSink implements AuditSink {
     await this.flushing;
   }
 }
+
+const fileSize = (path: string): Promise<number> =>
+  stat(path).then(
+    (s) => s.size,
+    (error: NodeJS.ErrnoException) => (error.code === "ENOENT" ? 0 : Promise.reject(error)),
+  );
 
 export class MemorySink implements AuditSink {
   readonly records: AuditRecord[] = [];

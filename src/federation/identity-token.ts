@@ -1,9 +1,9 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign, type KeyObject } from "node:crypto";
+import { operationHash } from "@hipaa-auth-gateway/subgraph-auth";
 import { epochSeconds, type Clock } from "../shared/clock";
-import { sha256 } from "../shared/digest";
 
-/** The header a subgraph reads the gateway's identity assertion from. */
-export const assertionHeader = "x-identity-assertion";
+/** The wire contract (header name, operation hash) lives in the package subgraphs verify with. */
+export { assertionHeader } from "@hipaa-auth-gateway/subgraph-auth";
 
 export type SigningKey = { kid: string; privateKey: KeyObject; publicJwk: Record<string, unknown> };
 
@@ -18,9 +18,6 @@ export const generateSigningKey = (kid = `dev-${randomUUID()}`): SigningKey => t
 
 /** `kid=PEM` pairs; the first signs, the rest are still published so assertions in flight verify during a rotation. */
 export const signingKeysFromPem = (entries: readonly { kid: string; pem: string }[]): SigningKey[] => entries.map(({ kid, pem }) => toSigningKey(kid, createPrivateKey(pem)));
-
-/** Binds an assertion to the exact operation sent to the subgraph (document and variables). */
-export const operationHash = (query: string, variables: unknown): string => sha256(`${query}\n${JSON.stringify(variables ?? {})}`);
 
 export type AssertedIdentity = { sub: string; groups: string[]; sessionId: string };
 

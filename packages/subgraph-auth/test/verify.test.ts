@@ -1,8 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { generateSigningKey, IdentityAsserter, type SigningKey } from "../../../src/federation/identity-token";
-import { createSubgraphAuth } from "../../../src/federation/subgraph-auth";
-import { FakeClock } from "../../fakes/fake-clock";
+import { AssertionRefusedError, createSubgraphAuth, identityFromClaims, MemoryReplayStore } from "@hipaa-auth-gateway/subgraph-auth";
+import { FakeClock } from "../../../test/fakes/fake-clock";
 
 const identity = { sub: "user-1", groups: ["patient"], sessionId: "session-1" };
 const operation = { query: "{ myRecord { id } }", variables: {} };
@@ -58,5 +58,29 @@ describe("identity assertions between the gateway and a subgraph", () => {
   it("rejects a request without an assertion, or treats it as anonymous, as the subgraph chooses", async () => {
     expect(await reasonOf(subgraph("reject").identify({}, operation))).toBe("MISSING");
     expect(await subgraph("anonymous").identify({ "x-identity-assertion": "garbage" }, operation)).toEqual({ identity: undefined });
+  });
+
+  it("refuses with a typed error that Apollo and Yoga answer as 401", async () => {
+    const refused = await subgraph().identify({}, operation).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(AssertionRefusedError);
+    expect(refused).toMatchObject({ reason: "MISSING", status: 401, extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
+  });
+
+});
+
+describe("the parts of the package", () => {
+  it("remembers a used jti until it expires, then forgets it", async () => {
+    const clock = new FakeClock();
+    const store = new MemoryReplayStore(clock);
+    expect(await store.setIfAbsent("a", "1", 10)).toBe(true);
+    expect(await store.setIfAbsent("a", "1", 10)).toBe(false);
+    clock.advanceSeconds(11);
+    expect(await store.setIfAbsent("a", "1", 10)).toBe(true);
+  });
+
+  it("builds the identity from known claims only, and refuses one without sub or sid", () => {
+    expect(identityFromClaims({ sub: "u", sid: "s", groups: ["admin", 7], emergency: { reason: "x" }, email: "e@x" })).toEqual({ sub: "u", sessionId: "s", groups: ["admin"] });
+    expect(identityFromClaims({ sub: "u", groups: [] })).toBeUndefined();
+    expect(identityFromClaims({ sid: "s" })).toBeUndefined();
   });
 });

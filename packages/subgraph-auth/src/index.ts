@@ -1,0 +1,5 @@
+export { createSubgraphAuth, fetchJwks, type HeadersLike, type SubgraphAuth, type SubgraphAuthOptions } from "./subgraph-auth";
+export { AssertionRefusedError, ForbiddenError, UnauthenticatedError, type AssertionFailure } from "./errors";
+export { identityFromClaims, type SubgraphContext, type SubgraphIdentity } from "./identity";
+export { assertionHeader, operationHash, type Operation } from "./protocol";
+export { MemoryReplayStore, type Clock, type ReplayStore } from "./replay-store";
