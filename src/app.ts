@@ -11,6 +11,7 @@ import { GatewayMetrics } from "./ops/metrics";
 import { readFileSync } from "node:fs";
 import { generateSigningKey, IdentityAsserter, signingKeysFromPem } from "./federation/identity-token";
 import { createSupergraph } from "./federation/supergraph";
+import { createHostedLogin } from "./http/oauth/hosted-login";
 import { createGateway, listen, type GatewayDeps, type RunningGateway } from "./server";
 import { systemClock, type Clock } from "./shared/clock";
 import { createLogger, type Logger } from "./shared/logger";
@@ -77,6 +78,8 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     policy: settings.policy,
     loginFailuresByAddress: loginFailureLimiter(store, settings.policy.loginFailuresPerAddress),
   });
+  const hosted = settings.oauth ? createHostedLogin({ ...settings, oauth: settings.oauth, cognito, services, idp, verifier, store, clock, audit, logger }) : undefined;
+  services.oauth = hosted?.login;
   const deps: GatewayDeps = {
     verifier,
     store,
@@ -89,6 +92,8 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     corsOrigins: settings.corsOrigins,
     playground: settings.playground,
     rateLimits: { address: settings.policy.rateLimitIpPerMinute, account: settings.policy.rateLimitAccountPerMinute },
+    cookieSessions: hosted?.cookies,
+    oauthRoutes: hosted?.routes,
   };
   let running: RunningGateway;
   let asserter: IdentityAsserter | undefined;
@@ -100,7 +105,7 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     const files = settings.federation.signingKeyFiles;
     const keys = files.length > 0 ? signingKeysFromPem(files.map(({ kid, path }) => ({ kid, pem: readFileSync(path, "utf8") }))) : [generateSigningKey()];
     asserter = new IdentityAsserter({ keys, issuer: settings.federation.issuer, clock });
-    internal = await listen(await createGateway({ ...deps, schemaKind: "auth-subgraph", playground: false, corsOrigins: [] }), 0, "127.0.0.1");
+    internal = await listen(await createGateway({ ...deps, schemaKind: "auth-subgraph", playground: false, corsOrigins: [], oauthRoutes: undefined }), 0, "127.0.0.1");
     const authSubgraphUrl = `http://127.0.0.1:${internal.port}/graphql`;
     const supergraphSdl = settings.supergraphFile ? readFileSync(settings.supergraphFile, "utf8") : undefined;
     running = await listen(await createSupergraph({ ...deps, authSubgraphUrl, subgraphs: settings.subgraphs, supergraphSdl, asserter }), settings.port, settings.host);

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
-import express, { type Express } from "express";
+import express, { type Express, type Router } from "express";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import cors from "cors";
 import { allow } from "graphql-shield";
@@ -37,6 +37,8 @@ export type GatewayDeps = ContextDeps & {
   playground: boolean;
   /** `auth-subgraph`: the same API as a federation subgraph, for the supergraph in gateway mode. */
   schemaKind?: "standalone" | "auth-subgraph";
+  /** Hosted login's browser routes (/auth/login, /auth/callback, /auth/logout), when configured. */
+  oauthRoutes?: Router | undefined;
 };
 
 /** The playground's static bundle (`npm run build` makes it from GraphiQL on npm: nothing from a CDN). */
@@ -121,7 +123,7 @@ const readiness = async (deps: Pick<GatewayDeps, "verifier" | "idp" | "store">):
 };
 
 /** Everything around /graphql: headers, request ids, health, readiness, metrics and the playground. */
-export const createHttpShell = (deps: Pick<GatewayDeps, "verifier" | "idp" | "store" | "metrics" | "corsOrigins" | "playground">): Express => {
+export const createHttpShell = (deps: Pick<GatewayDeps, "verifier" | "idp" | "store" | "metrics" | "corsOrigins" | "playground" | "oauthRoutes">): Express => {
   const app = express();
   app.disable("x-powered-by");
   app.use(helmet());
@@ -145,6 +147,7 @@ export const createHttpShell = (deps: Pick<GatewayDeps, "verifier" | "idp" | "st
     const ready = Object.values(checks).every((v) => v === "ok");
     res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", checks });
   });
+  if (deps.oauthRoutes) app.use(deps.oauthRoutes);
   if (deps.playground) {
     if (!existsSync(resolve(playgroundDir, "index.html"))) throw new Error("PLAYGROUND is on but the playground is not built: run npm run build");
     app.use("/", express.static(playgroundDir, { index: "index.html", maxAge: "1h" }));

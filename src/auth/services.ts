@@ -17,6 +17,7 @@ import { ChallengeHandles } from "./challenge-handles";
 import type { IdentityAdmin, IdentityProvider } from "./identity-provider";
 import { LoginCompletion } from "./login-completion";
 import { MfaEnrolment } from "./mfa-enrolment";
+import type { OAuthLogin } from "./oauth/oauth-login";
 import { SessionRegistry } from "./session-registry";
 
 export type ServiceDeps = {
@@ -41,6 +42,9 @@ export type Services = {
   sessions: SessionRegistry;
   idle: IdleTimeout;
   passwords: Passwords;
+  completion: LoginCompletion;
+  /** Hosted login (OAuth 2.0), when COGNITO_DOMAIN is configured (set by the composition root). */
+  oauth?: OAuthLogin;
 };
 
 /** Activity is written at most this often per session (never more than a tenth of the timeout). */
@@ -69,6 +73,7 @@ export const createServices = (deps: ServiceDeps): Services => {
     sessions,
     idle,
     passwords,
+    completion,
     auth: new AuthService(flow),
     mfa: new MfaEnrolment({ ...flow, totpIssuer: deps.totpIssuer }),
     account: new AccountService({ idp, admin, store, audit, sessions, lockout, passwords, codes, sessionMaxAgeSeconds }),

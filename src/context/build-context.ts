@@ -15,6 +15,7 @@ import { PasswordRotation } from "../policy/password-rotation";
 import { ErrorCode, GatewayError, TokenRejection, tokenRejected } from "../errors/error-codes";
 import type { StateStore } from "../store/state-store";
 import { readBearerToken } from "./bearer-token";
+import type { CookieSessions } from "./cookie-session";
 import type { GatewayContext } from "./gateway-context";
 import type { AccessTokenVerifier } from "./token-verifier";
 
@@ -25,6 +26,8 @@ export type ContextDeps = {
   audit: Pick<AuditLog, "record">;
   /** The internal auth subgraph: the supergraph (on loopback) tells it the client's address. */
   trustForwardedClientIp?: boolean;
+  /** Hosted login for browser apps: a session cookie stands for the access token it keeps. */
+  cookieSessions?: Pick<CookieSessions, "accessTokenFor">;
 };
 
 /** Header the supergraph uses to pass the client's address to the internal auth subgraph. */
@@ -63,7 +66,7 @@ export const createContextBuilder =
     const meta: RequestMeta = { requestId, ip: clientIpOf(req, deps.trustForwardedClientIp ?? false), userAgent: userAgent?.slice(0, 256) };
     const base = { meta, services: deps.services, audit: deps.audit };
     try {
-      const token = readBearerToken(req.headersDistinct["authorization"]);
+      const token = readBearerToken(req.headersDistinct["authorization"]) ?? (await deps.cookieSessions?.accessTokenFor(req, meta));
       if (token === undefined) return { ...base, identity: undefined, accessToken: undefined };
       return { ...base, identity: await identify(deps, token, meta), accessToken: token };
     } catch (error) {
