@@ -112,23 +112,29 @@ export type HostedLoginSetup = {
 };
 
 /** A gateway with hosted login configured against a fresh stand-in of the pool's domain. */
-export const startHostedLogin = async (overrides: GatewayOverrides & { settings?: Partial<GatewaySettings> } = {}): Promise<HostedLoginSetup> => {
+export type HostedLoginOptions = GatewayOverrides & {
+  settings?: Partial<GatewaySettings>;
+  /** An app of its own origin: its pages join the returnTo list and it hosts the sign-out page. */
+  appOrigin?: string;
+};
+
+export const startHostedLogin = async (overrides: HostedLoginOptions = {}): Promise<HostedLoginSetup> => {
   const port = await freePort();
   const origin = `http://localhost:${port}`;
   const appRedirectUri = "http://localhost:7/native-app/callback";
   const callbackUrl = `${origin}/auth/callback`;
-  const signOutUrl = `${origin}/signed-out`;
+  const { settings, appOrigin, ...seams } = overrides;
+  const signOutUrl = `${appOrigin ?? origin}/signed-out`;
   const standIn = await startStandIn({ redirectUris: [callbackUrl, appRedirectUri], logoutUris: [signOutUrl], accessTokenTtl: 120 });
   const oauth: OAuthSettings = {
     domain: standIn.url,
     callbackUrl,
-    returnTo: [`${origin}/healthz`, `${origin}/readyz`],
+    returnTo: [`${origin}/healthz`, `${origin}/readyz`, ...(appOrigin ? [`${appOrigin}/app`] : [])],
     redirectUris: [appRedirectUri],
     signOutUrl,
     cookieSameSite: "lax",
     clientSecret: standIn.clientSecret,
   };
-  const { settings, ...seams } = overrides;
   const gw = await startTestGateway({ ...seams, settings: { port, oauth, ...settings } });
   return {
     gw,

@@ -51,6 +51,6 @@ export const createHostedLogin = (deps: HostedLoginDeps): HostedLogin => {
     settings: cookieSettingsFor(oauth.callbackUrl, oauth.cookieSameSite),
     ttlSeconds: deps.sessionMaxAgeSeconds,
   });
-  const routes = oauthRoutes({ login, cookies, origin: new URL(oauth.callbackUrl).origin, logger: deps.logger });
+  const routes = oauthRoutes({ login, cookies, origins: [...new Set([oauth.callbackUrl, ...oauth.returnTo].map((url) => new URL(url).origin))], logger: deps.logger });
   return { login, cookies, routes };
 };

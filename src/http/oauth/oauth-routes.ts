@@ -9,8 +9,8 @@ import type { Logger } from "../../shared/logger";
 export type OAuthRouteDeps = {
   login: Pick<OAuthLogin, "begin" | "callback" | "logout" | "logoutUrl">;
   cookies: Pick<CookieSessions, "open" | "close" | "read" | "setCookie" | "clearCookie">;
-  /** The gateway's public origin (from OAUTH_CALLBACK_URL): POST /auth/logout from any other origin is refused. */
-  origin: string;
+  /** The gateway's and the apps' origins (OAUTH_CALLBACK_URL, OAUTH_RETURN_TO): POST /auth/logout from any other is refused. */
+  origins: readonly string[];
   logger: Pick<Logger, "error">;
 };
 
@@ -45,7 +45,15 @@ const sendError = (res: Response, error: unknown, logger: Pick<Logger, "error">)
   res.status(statusFor(code)).json({ error: { code, message: messageFor(code), ...extensions } });
 };
 
-const single = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
+/**
+ * A browser's cross-site request: Sec-Fetch-Site says so, or Origin names a site that is not ours. (Behind
+ * `Referrer-Policy: no-referrer` browsers send `Origin: null` for form posts; Sec-Fetch-Site still tells.)
+ */
+const crossSite = (req: Request, origins: readonly string[]): boolean => {
+  if (req.headers["sec-fetch-site"] === "cross-site") return true;
+  const origin = req.headers.origin;
+  return origin !== undefined && origin !== "null" && !origins.includes(origin);
+};
 
 /** GET /auth/login, GET /auth/callback, POST /auth/logout: the browser side of hosted login. */
 export const oauthRoutes = (deps: OAuthRouteDeps): Router => {
@@ -81,8 +89,7 @@ export const oauthRoutes = (deps: OAuthRouteDeps): Router => {
   router.post("/auth/logout", async (req, res) => {
     try {
       // SameSite keeps the cookie off cross-site posts already; a foreign Origin is refused outright.
-      const origin = single(req.headers.origin);
-      if (origin !== undefined && origin !== deps.origin) throw new GatewayError(ErrorCode.FORBIDDEN, { reason: "CROSS_ORIGIN" });
+      if (crossSite(req, deps.origins)) throw new GatewayError(ErrorCode.FORBIDDEN, { reason: "CROSS_ORIGIN" });
       const cookie = deps.cookies.read(req);
       const session = cookie === undefined ? undefined : await deps.cookies.close(cookie);
       if (session) await deps.login.logout(session, metaOf(req, res));
