@@ -21,6 +21,10 @@ export const exampleTabs = [
   tab("mutation UpdateProfile($input: UpdateProfileInput!) {\n  updateProfile(input: $input) { givenName familyName }\n}", { input: { givenName: "Ada" } }),
   tab("mutation RequestEmailChange($newEmail: String!) {\n  requestEmailChange(newEmail: $newEmail)\n}", { newEmail: "" }),
   tab("mutation ConfirmEmailChange($code: String!) {\n  confirmEmailChange(code: $code)\n}", { code: "" }),
+  tab(
+    "mutation ExchangeAuthorizationCode($code: String!, $codeVerifier: String!, $redirectUri: String!, $nonce: String) {\n  exchangeAuthorizationCode(code: $code, codeVerifier: $codeVerifier, redirectUri: $redirectUri, nonce: $nonce) {\n    tokens { accessToken expiresIn }\n  }\n}",
+    { code: "", codeVerifier: "", redirectUri: "", nonce: null },
+  ),
   tab("mutation RefreshTokens($refreshToken: String!) {\n  refreshTokens(refreshToken: $refreshToken) { tokens { expiresIn } }\n}", { refreshToken: "" }),
   tab("mutation Logout($refreshToken: String) {\n  logout(refreshToken: $refreshToken)\n}", { refreshToken: null }),
   tab("mutation LogoutEverywhere {\n  logoutEverywhere\n}"),

@@ -57,7 +57,7 @@ const browserLogin = async (sub: string): Promise<string> => {
   return sessionCookieOf(response);
 };
 
-const errorBody = async (response: Response) => ((await response.json()) as { error: { code: string; reason?: string; field?: string } }).error;
+const errorBody = async (response: Response) => ((await response.json()) as { error: { code: string; reason?: string; fields?: unknown[] } }).error;
 
 describe("hosted login for browser apps (BFF)", () => {
   it("sends the browser to the pool with PKCE S256, state and nonce, and keeps the verifier server-side", async () => {
@@ -103,7 +103,7 @@ describe("hosted login for browser apps (BFF)", () => {
       const refused = await noFollow(gatewayUrl(`/auth/login?returnTo=${encodeURIComponent(evil)}`));
       expect(refused.status).toBe(400);
       expect(refused.headers.get("location")).toBeNull();
-      expect(await errorBody(refused)).toMatchObject({ code: "BAD_USER_INPUT", field: "returnTo" });
+      expect(await errorBody(refused)).toMatchObject({ code: "BAD_USER_INPUT", fields: [{ field: "returnTo", rules: ["allowList"] }] });
     }
     const twice = await noFollow(gatewayUrl(`/auth/login?returnTo=${encodeURIComponent(second)}&returnTo=https://evil.example/`));
     expect(twice.status).toBe(400);
@@ -206,7 +206,8 @@ describe("hosted login for browser apps (BFF)", () => {
   it("refuses POST /auth/logout from another site", async () => {
     const user = await enrolledAccount();
     const cookie = await browserLogin(user.sub);
-    for (const headers of [{ origin: "https://evil.example" }, { origin: "null", "sec-fetch-site": "cross-site" }, { "sec-fetch-site": "cross-site" }]) {
+    const crossSite: Record<string, string>[] = [{ origin: "https://evil.example" }, { origin: "null", "sec-fetch-site": "cross-site" }, { "sec-fetch-site": "cross-site" }];
+    for (const headers of crossSite) {
       const response = await noFollow(gatewayUrl("/auth/logout"), { method: "POST", headers: { cookie, ...headers } });
       expect(response.status).toBe(403);
       expect(response.headers.getSetCookie()).toEqual([]);
@@ -313,7 +314,7 @@ describe("exchangeAuthorizationCode (native and single-page apps)", () => {
     const { code, codeVerifier, nonce } = await appSignIn(user.sub, setup.oauth.callbackUrl!);
     for (const redirectUri of [setup.oauth.callbackUrl!, `${setup.appRedirectUri}/`, "https://evil.example/callback"]) {
       const refused = await execute(setup.gw.url, ExchangeAuthorizationCodeDocument, { code, codeVerifier, redirectUri, nonce });
-      expect(errorOf(refused).extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "redirectUri" });
+      expect(errorOf(refused).extensions).toMatchObject({ code: "BAD_USER_INPUT", fields: [{ field: "redirectUri", rules: ["allowList"] }] });
     }
     expect(JSON.stringify(setup.gw.audit.records)).not.toContain(code);
   });

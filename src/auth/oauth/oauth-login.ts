@@ -33,7 +33,8 @@ export type CompletedLogin = { tokens: ProviderTokens; sessionId: string; sub: s
 
 const pendingKey = (state: string) => `oauth-pending:${sha256(state)}`;
 
-const badInput = (field: string) => new GatewayError(ErrorCode.BAD_USER_INPUT, { field });
+/** Shaped like the schema's validation errors: the field and the rule, never the value. */
+export const notAllowListed = (field: string) => new GatewayError(ErrorCode.BAD_USER_INPUT, { fields: [{ field, rules: ["allowList"] }] });
 
 /** Exact string match against the configured list: no prefix, no normalisation, no open redirect. */
 const allowListed = (list: readonly string[], value: string): boolean => list.includes(value);
@@ -60,7 +61,7 @@ export class OAuthLogin {
     const { callbackUrl, returnTo: allowed } = this.deps.settings;
     if (callbackUrl === undefined) throw new GatewayError(ErrorCode.BAD_REQUEST, { reason: "HOSTED_LOGIN_NOT_CONFIGURED" });
     const target = returnTo ?? allowed[0];
-    if (target === undefined || !allowListed(allowed, target)) throw badInput("returnTo");
+    if (target === undefined || !allowListed(allowed, target)) throw notAllowListed("returnTo");
     const state = randomHandle();
     const pending: PendingLogin = { nonce: randomHandle(), codeVerifier: randomHandle(), returnTo: target };
     await this.deps.store.set(pendingKey(state), JSON.stringify(pending), pendingLoginTtlSeconds);
@@ -84,7 +85,7 @@ export class OAuthLogin {
   /** Native and single-page apps that ran PKCE themselves: the gateway redeems their code and opens the session. */
   exchange(input: { code: string; codeVerifier: string; redirectUri: string; nonce: string | undefined }, meta: RequestMeta): Promise<AuthOutcome> {
     return this.run(meta, async () => {
-      if (!allowListed(this.deps.settings.redirectUris, input.redirectUri)) throw badInput("redirectUri");
+      if (!allowListed(this.deps.settings.redirectUris, input.redirectUri)) throw notAllowListed("redirectUri");
       const response = new URLSearchParams({ code: input.code });
       const tokens = await this.deps.client.redeem({ response, redirectUri: input.redirectUri, codeVerifier: input.codeVerifier, expectedState: undefined, expectedNonce: input.nonce });
       const done = await this.finish(tokens, meta);

@@ -1,6 +1,6 @@
 import express, { type Request, type Response, type Router } from "express";
 import type { RequestMeta } from "../../audit/audit-event";
-import type { OAuthLogin } from "../../auth/oauth/oauth-login";
+import { notAllowListed, type OAuthLogin } from "../../auth/oauth/oauth-login";
 import type { CookieSessions } from "../../context/cookie-session";
 import { requestIdOf } from "../../context/build-context";
 import { ErrorCode, GatewayError, messageFor, publicCodeOf } from "../../errors/error-codes";
@@ -67,7 +67,7 @@ export const oauthRoutes = (deps: OAuthRouteDeps): Router => {
   router.get("/auth/login", async (req, res) => {
     try {
       const returnTo = req.query["returnTo"];
-      if (returnTo !== undefined && typeof returnTo !== "string") throw new GatewayError(ErrorCode.BAD_USER_INPUT, { field: "returnTo" });
+      if (returnTo !== undefined && typeof returnTo !== "string") throw notAllowListed("returnTo");
       res.redirect(302, await deps.login.begin(returnTo));
     } catch (error) {
       sendError(res, error, deps.logger);
