@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { AdminGetUserCommand, CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
@@ -9,6 +8,7 @@ import type { OAuthSettings } from "../../src/config";
 import { localCredentials } from "../../src/dev/provision-local";
 import { testCognito } from "../setup/test-cognito";
 import { startTestGateway, type TestGateway } from "./test-gateway";
+import { freePort } from "./free-port";
 
 /** The stand-in for the pool's hosted domain (test/support/oidc-stand-in.mjs), run as a child process. */
 export type StandIn = { url: string; clientId: string; clientSecret: string; otherClientId: string; close(): Promise<void> };
@@ -16,16 +16,6 @@ export type StandIn = { url: string; clientId: string; clientSecret: string; oth
 const repo = join(__dirname, "../..");
 /** cognito-local's own signing key: tokens signed with it pass the gateway's verifier and cognito-local's GetUser. */
 const cognitoLocalKey = () => JSON.parse(readFileSync(join(repo, "node_modules/cognito-local/lib/keys/cognitoLocal.private.json"), "utf8")).jwk as Record<string, string>;
-
-export const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
 
 export const startStandIn = async (options: { redirectUris: string[]; logoutUris: string[]; accessTokenTtl?: number }): Promise<StandIn> => {
   const cognito = testCognito();
