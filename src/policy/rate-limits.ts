@@ -10,7 +10,7 @@ type Limits = { perAddress: RateLimiterAbstract | undefined; perAccount: RateLim
 
 const tooMany = (res: RateLimiterRes) => new GatewayError(ErrorCode.TOO_MANY_REQUESTS, { retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) });
 
-const consume = async (limiter: RateLimiterAbstract | undefined, key: string): Promise<void> => {
+export const consume = async (limiter: RateLimiterAbstract | undefined, key: string): Promise<void> => {
   if (!limiter) return;
   try {
     await limiter.consume(key);

@@ -72,4 +72,5 @@ it("emits every audit event type from a real flow, without secrets", async () =>
   } finally {
     await hosted.close();
   }
-});
+  // Every flow of the gateway, one after the other: on a loaded machine this takes longer than a test usually may.
+}, 120_000);

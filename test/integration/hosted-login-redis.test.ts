@@ -1,9 +1,30 @@
 import Redis from "ioredis";
+import { loadConfig } from "../../src/config";
 import { MeDocument } from "../generated/graphql";
 import { dataOf, execute } from "../support/graphql-client";
 import { signInAtPool, startHostedLogin, subOf, type HostedLoginSetup } from "../support/hosted-login";
 import { testRedisStore } from "../support/test-gateway";
 import { enrolledUser } from "../support/users";
+
+describe("hosted login's routes are rate-limited per address", () => {
+  let setup: HostedLoginSetup;
+  beforeAll(async () => {
+    setup = await startHostedLogin({ settings: { policy: { ...loadConfig({}).policy, rateLimitIpPerMinute: 3, rateLimitAccountPerMinute: 0 } } });
+  });
+  afterAll(async () => {
+    await setup?.close();
+  });
+
+  it("allows RATE_LIMIT_IP_PER_MINUTE logins and callbacks per address and minute", async () => {
+    for (let i = 0; i < 3; i++) expect((await fetch(`${setup.origin}/auth/login`, { redirect: "manual" })).status).toBe(302);
+    for (const path of ["/auth/login", "/auth/callback?code=x&state=y"]) {
+      const refused = await fetch(`${setup.origin}${path}`, { redirect: "manual" });
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("TOO_MANY_REQUESTS");
+    }
+  });
+});
 
 /** Hosted login over the shared Redis store: the pending login is used once, the tokens at rest are sealed. */
 describe("hosted login on Redis", () => {

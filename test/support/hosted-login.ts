@@ -24,7 +24,7 @@ export const startStandIn = async (options: { redirectUris: string[]; logoutUris
   const config = { issuer: cognito.issuer, privateJwk: cognitoLocalKey(), clients: [client, other], accessTokenTtl: options.accessTokenTtl };
   const child: ChildProcess = spawn(process.execPath, [join(__dirname, "oidc-stand-in.mjs")], {
     env: { ...process.env, STAND_IN: JSON.stringify(config), NODE_NO_WARNINGS: "1" },
-    stdio: ["ignore", "pipe", "ignore"],
+    stdio: ["pipe", "pipe", "ignore"],
   });
   const port = await new Promise<number>((resolve, reject) => {
     child.once("exit", (code) => reject(new Error(`stand-in exited with ${code}`)));

@@ -104,3 +104,6 @@ server.listen(0, "127.0.0.1", () => {
   process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`);
 });
 process.on("SIGTERM", () => server.close(() => process.exit(0)));
+// Never outlive the test run: stdin is a pipe from the parent, closed when it exits (even when killed).
+process.stdin.on("end", () => process.exit(0));
+process.stdin.resume();

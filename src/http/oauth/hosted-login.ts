@@ -4,9 +4,11 @@ import type { IdentityProvider } from "../../auth/identity-provider";
 import { createOAuthClient } from "../../auth/oauth/oauth-client";
 import { OAuthLogin } from "../../auth/oauth/oauth-login";
 import type { Services } from "../../auth/services";
-import type { CognitoSettings, OAuthSettings } from "../../config";
+import type { CognitoSettings, OAuthSettings, PolicySettings } from "../../config";
 import { CookieSessions, cookieSettingsFor } from "../../context/cookie-session";
 import type { AccessTokenVerifier } from "../../context/token-verifier";
+import { createLimiter } from "../../policy/address-limiter";
+import { consume } from "../../policy/rate-limits";
 import type { Clock } from "../../shared/clock";
 import type { Logger } from "../../shared/logger";
 import type { StateStore } from "../../store/state-store";
@@ -23,6 +25,7 @@ export type HostedLoginDeps = {
   audit: Pick<AuditLog, "record">;
   logger: Pick<Logger, "error">;
   sessionMaxAgeSeconds: number;
+  policy: Pick<PolicySettings, "rateLimitIpPerMinute">;
 };
 
 export type HostedLogin = { login: OAuthLogin; cookies: CookieSessions | undefined; routes: Router | undefined };
@@ -51,6 +54,10 @@ export const createHostedLogin = (deps: HostedLoginDeps): HostedLogin => {
     settings: cookieSettingsFor(oauth.callbackUrl, oauth.cookieSameSite),
     ttlSeconds: deps.sessionMaxAgeSeconds,
   });
-  const routes = oauthRoutes({ login, cookies, origins: [...new Set([oauth.callbackUrl, ...oauth.returnTo].map((url) => new URL(url).origin))], logger: deps.logger });
+  // Each /auth/login writes a pending login: as many per address and minute as unauthenticated mutations.
+  const perMinute = deps.policy.rateLimitIpPerMinute;
+  const perAddress = perMinute > 0 ? createLimiter(store, "oauth-by-address", perMinute, 60) : undefined;
+  const throttle = (address: string | undefined) => consume(perAddress, address ?? "unknown");
+  const routes = oauthRoutes({ login, cookies, throttle, origins: [...new Set([oauth.callbackUrl, ...oauth.returnTo].map((url) => new URL(url).origin))], logger: deps.logger });
   return { login, cookies, routes };
 };

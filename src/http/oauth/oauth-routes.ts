@@ -12,6 +12,8 @@ export type OAuthRouteDeps = {
   /** The gateway's and the apps' origins (OAUTH_CALLBACK_URL, OAUTH_RETURN_TO): POST /auth/logout from any other is refused. */
   origins: readonly string[];
   logger: Pick<Logger, "error">;
+  /** Per client address; rejects with TOO_MANY_REQUESTS. */
+  throttle: (address: string | undefined) => Promise<void>;
 };
 
 const statusFor = (code: ErrorCode): number => {
@@ -42,6 +44,7 @@ const sendError = (res: Response, error: unknown, logger: Pick<Logger, "error">)
   const code = publicCodeOf(error);
   if (code === ErrorCode.INTERNAL_SERVER_ERROR) logger.error({ requestId: res.locals["requestId"], name: error instanceof Error ? error.name : typeof error }, "hosted login failed (masked)");
   const extensions = error instanceof GatewayError ? error.extensions : {};
+  if (typeof extensions["retryAfterSeconds"] === "number") res.setHeader("retry-after", String(extensions["retryAfterSeconds"]));
   res.status(statusFor(code)).json({ error: { code, message: messageFor(code), ...extensions } });
 };
 
@@ -66,6 +69,7 @@ export const oauthRoutes = (deps: OAuthRouteDeps): Router => {
 
   router.get("/auth/login", async (req, res) => {
     try {
+      await deps.throttle(req.socket.remoteAddress);
       const returnTo = req.query["returnTo"];
       if (returnTo !== undefined && typeof returnTo !== "string") throw notAllowListed("returnTo");
       res.redirect(302, await deps.login.begin(returnTo));
@@ -76,6 +80,7 @@ export const oauthRoutes = (deps: OAuthRouteDeps): Router => {
 
   router.get("/auth/callback", async (req, res) => {
     try {
+      await deps.throttle(req.socket.remoteAddress);
       const response = new URLSearchParams(new URL(req.originalUrl, "http://callback").search);
       const done = await deps.login.callback(response, metaOf(req, res));
       const cookie = await deps.cookies.open(done.tokens, done);
