@@ -5,6 +5,7 @@ import { ExchangeAuthorizationCodeDocument, LogoutEverywhereDocument, MeDocument
 import { FakeClock } from "../fakes/fake-clock";
 import { dataOf, errorOf, execute } from "../support/graphql-client";
 import { signInAtPool, startHostedLogin, subOf, type HostedLoginSetup } from "../support/hosted-login";
+import { startTestGateway } from "../support/test-gateway";
 import { enrolledUser, registerConfirmed } from "../support/users";
 
 let setup: HostedLoginSetup;
@@ -190,8 +191,12 @@ describe("hosted login for browser apps (BFF)", () => {
     expect(await errorBody(refusedNoMfa)).toMatchObject({ code: "FORBIDDEN", reason: "MFA_NOT_ENROLLED" });
 
     for (const response of [refusedDisabled, refusedLocked, refusedNoMfa]) expect(response.headers.getSetCookie()).toEqual([]);
-    const failures = written().filter((r) => r.event === "OAUTH_LOGIN").map((r) => `${r.outcome} ${r.reason}`);
-    expect(failures).toEqual(["FAILURE INVALID_CREDENTIALS", "FAILURE ACCOUNT_LOCKED", "FAILURE FORBIDDEN"]);
+    const failures = written().filter((r) => r.event === "OAUTH_LOGIN").map((r) => [r.outcome, r.reason, r.subject]);
+    expect(failures).toEqual([
+      ["FAILURE", "INVALID_CREDENTIALS", disabled.sub],
+      ["FAILURE", "ACCOUNT_LOCKED", locked.sub],
+      ["FAILURE", "FORBIDDEN", unenrolled],
+    ]);
   });
 
   it("POST /auth/logout ends the session, clears the cookie and sends the browser to the pool's /logout with the sign-out URL", async () => {
@@ -276,6 +281,17 @@ describe("hosted login for browser apps (BFF)", () => {
 });
 
 describe("exchangeAuthorizationCode (native and single-page apps)", () => {
+  it("is refused when hosted login is not configured", async () => {
+    const plain = await startTestGateway();
+    try {
+      const refused = await execute(plain.url, ExchangeAuthorizationCodeDocument, { code: "abc", codeVerifier: "v".repeat(43), redirectUri: setup.appRedirectUri });
+      expect(errorOf(refused).extensions).toMatchObject({ code: "BAD_REQUEST", reason: "HOSTED_LOGIN_NOT_CONFIGURED" });
+      expect((await fetch(plain.url.replace("/graphql", "/auth/login"), { redirect: "manual" })).status).toBe(404);
+    } finally {
+      await plain.close();
+    }
+  });
+
   /** What a native app does: its own PKCE pair, state and nonce, then the pool's redirect to it. */
   const appSignIn = async (sub: string, redirectUri = setup.appRedirectUri) => {
     const codeVerifier = randomBytes(32).toString("base64url");

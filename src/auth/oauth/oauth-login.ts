@@ -1,7 +1,6 @@
 import type { AuditEvent, RequestMeta } from "../../audit/audit-event";
 import type { AuditLog } from "../../audit/audit-log";
 import { audited, bestEffort, type Audited } from "../../audit/audited";
-import type { AccessTokenVerifier } from "../../context/token-verifier";
 import { ErrorCode, GatewayError } from "../../errors/error-codes";
 import { lockedSubKey } from "../../policy/lockout";
 import { randomHandle, sha256 } from "../../shared/digest";
@@ -10,6 +9,7 @@ import type { AuthOutcome } from "../auth-outcome";
 import type { IdentityProvider, ProviderTokens } from "../identity-provider";
 import type { LoginCompletion } from "../login-completion";
 import type { SessionRegistry } from "../session-registry";
+import type { AccessClaims } from "../token-claims";
 import { OAuthRejection, oauthRejected, type OAuthClient } from "./oauth-client";
 
 /** state, nonce and PKCE verifier live at most this long, and are used once. */
@@ -25,7 +25,8 @@ export type OAuthLoginDeps = {
   completion: Pick<LoginCompletion, "complete">;
   idp: Pick<IdentityProvider, "getProfile">;
   sessions: Pick<SessionRegistry, "end">;
-  verifier: Pick<AccessTokenVerifier, "verify">;
+  /** The gateway's bearer-token verifier (context/token-verifier.ts), typed here so auth/ does not import context/. */
+  verifier: { verify(token: string): Promise<AccessClaims> };
   settings: { callbackUrl: string | undefined; returnTo: readonly string[]; redirectUris: readonly string[]; signOutUrl: string };
 };
 
@@ -70,25 +71,25 @@ export class OAuthLogin {
 
   /** Browser apps: the pool's redirect back. The state is taken (single use) before anything else. */
   callback(response: URLSearchParams, meta: RequestMeta): Promise<CompletedLogin & { returnTo: string }> {
-    return this.run(meta, async () => {
+    return this.run(meta, async (event) => {
       const { callbackUrl } = this.deps.settings;
       const state = response.get("state");
       const raw = callbackUrl !== undefined && state ? await this.deps.store.take(pendingKey(state)) : undefined;
       if (raw === undefined || callbackUrl === undefined || state === null) throw oauthRejected(OAuthRejection.STATE_INVALID);
       const pending = JSON.parse(raw) as PendingLogin;
       const tokens = await this.deps.client.redeem({ response, redirectUri: callbackUrl, codeVerifier: pending.codeVerifier, expectedState: state, expectedNonce: pending.nonce });
-      const done = await this.finish(tokens, meta);
+      const done = await this.finish(tokens, meta, event);
       return { ...done, result: { ...done.result, returnTo: pending.returnTo } };
     });
   }
 
   /** Native and single-page apps that ran PKCE themselves: the gateway redeems their code and opens the session. */
   exchange(input: { code: string; codeVerifier: string; redirectUri: string; nonce: string | undefined }, meta: RequestMeta): Promise<AuthOutcome> {
-    return this.run(meta, async () => {
+    return this.run(meta, async (event) => {
       if (!allowListed(this.deps.settings.redirectUris, input.redirectUri)) throw notAllowListed("redirectUri");
       const response = new URLSearchParams({ code: input.code });
       const tokens = await this.deps.client.redeem({ response, redirectUri: input.redirectUri, codeVerifier: input.codeVerifier, expectedState: undefined, expectedNonce: input.nonce });
-      const done = await this.finish(tokens, meta);
+      const done = await this.finish(tokens, meta, event);
       return { ...done, result: { tokens: done.result.tokens } };
     });
   }
@@ -103,14 +104,17 @@ export class OAuthLogin {
     });
   }
 
-  private run<T>(meta: RequestMeta, operation: () => Promise<Audited<T>>): Promise<T> {
-    return audited(this.deps.audit, meta, { event: "OAUTH_LOGIN", outcome: "SUCCESS" }, operation);
+  /** `event` is written when the attempt ends; once the account is known it names it, refused or not. */
+  private run<T>(meta: RequestMeta, operation: (event: AuditEvent) => Promise<Audited<T>>): Promise<T> {
+    const event: AuditEvent = { event: "OAUTH_LOGIN", outcome: "SUCCESS" };
+    return audited(this.deps.audit, meta, event, () => operation(event));
   }
 
-  private async finish(tokens: ProviderTokens, meta: RequestMeta): Promise<Audited<CompletedLogin>> {
+  private async finish(tokens: ProviderTokens, meta: RequestMeta, event: AuditEvent): Promise<Audited<CompletedLogin>> {
     try {
       // The same checks as any bearer token: our pool's signature, issuer, token use and our client id.
       const claims = await this.deps.verifier.verify(tokens.accessToken);
+      event.subject = claims.sub;
       if ((await this.deps.store.get(lockedSubKey(claims.sub))) !== undefined) throw new GatewayError(ErrorCode.ACCOUNT_LOCKED);
       // Hosted login may let a user in without TOTP (pool MFA optional): the gateway does not.
       if (!(await this.deps.idp.getProfile(tokens.accessToken)).mfaEnabled) throw new GatewayError(ErrorCode.FORBIDDEN, { reason: "MFA_NOT_ENROLLED" });
