@@ -52,14 +52,14 @@ const refreshLockKey = (cookie: string) => `cookie-refresh:${sha256(cookie)}`;
 
 const keyFor = (cookie: string): Buffer => Buffer.from(hkdfSync("sha256", cookie, "", "authgw cookie session v1", 32));
 
-const seal = (cookie: string, record: CookieRecord): string => {
+const sealRecord = (cookie: string, record: CookieRecord): string => {
   const iv = randomBytes(12);
   const cipher = createCipheriv("aes-256-gcm", keyFor(cookie), iv);
   const body = Buffer.concat([cipher.update(JSON.stringify(record), "utf8"), cipher.final()]);
   return [iv, cipher.getAuthTag(), body].map((b) => b.toString("base64url")).join(".");
 };
 
-const open = (cookie: string, sealed: string): CookieRecord => {
+const unsealRecord = (cookie: string, sealed: string): CookieRecord => {
   const [iv, tag, body] = sealed.split(".").map((part) => Buffer.from(part, "base64url"));
   if (!iv || !tag || !body) throw tokenRejected(TokenRejection.TOKEN_INVALID);
   const decipher = createDecipheriv("aes-256-gcm", keyFor(cookie), iv);
@@ -75,8 +75,7 @@ export class CookieSessions {
     const header = req.headers.cookie;
     if (!header) return undefined;
     const prefix = `${this.deps.settings.name}=`;
-    const value = header.split(";").map((part) => part.trim()).find((part) => part.startsWith(prefix))?.slice(prefix.length);
-    return value === undefined ? undefined : value;
+    return header.split(";").map((part) => part.trim()).find((part) => part.startsWith(prefix))?.slice(prefix.length);
   }
 
   /** The Set-Cookie value: HttpOnly (no script reads it), Secure, SameSite, host-only, no Max-Age (ends with the browser). */
@@ -106,7 +105,7 @@ export class CookieSessions {
     if (!cookieShape.test(cookie)) return undefined;
     const sealed = await this.deps.store.take(recordKey(cookie));
     if (sealed === undefined) return undefined;
-    const { sessionId, sub, refreshToken } = open(cookie, sealed);
+    const { sessionId, sub, refreshToken } = unsealRecord(cookie, sealed);
     return { sessionId, sub, refreshToken };
   }
 
@@ -119,13 +118,13 @@ export class CookieSessions {
     if (cookie === undefined) return undefined;
     const sealed = cookieShape.test(cookie) ? await this.deps.store.get(recordKey(cookie)) : undefined;
     if (sealed === undefined) throw tokenRejected(TokenRejection.TOKEN_REVOKED);
-    const record = open(cookie, sealed);
+    const record = unsealRecord(cookie, sealed);
     if (record.expiresAt - epochSeconds(this.deps.clock) > refreshAheadSeconds || !record.refreshToken) return record.accessToken;
     return this.refresh(cookie, record, meta);
   }
 
   private async save(cookie: string, record: CookieRecord): Promise<void> {
-    await this.deps.store.set(recordKey(cookie), seal(cookie, record), this.deps.ttlSeconds);
+    await this.deps.store.set(recordKey(cookie), sealRecord(cookie, record), this.deps.ttlSeconds);
   }
 
   /**
