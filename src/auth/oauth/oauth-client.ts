@@ -2,12 +2,13 @@ import type * as Oidc from "openid-client" with { "resolution-mode": "import" };
 import { ErrorCode, GatewayError } from "../../errors/error-codes";
 import type { ProviderTokens } from "../identity-provider";
 
+let loaded: typeof Oidc | undefined;
 /**
  * openid-client is ESM-only. Node ≥ 20.19 loads ES modules with require() (no top-level await in it), and
  * the tests transform it to CommonJS (jest.config.js), so this CommonJS build can use it without async
- * start-up. The type comes from the real package.
+ * start-up. Loaded on first use: a gateway without hosted login never loads it. The type is the package's.
  */
-const oidc: typeof Oidc = require("openid-client");
+const openidClient = (): typeof Oidc => (loaded ??= require("openid-client") as typeof Oidc);
 
 /** The OAuth 2.0 side of the pool (its hosted domain), in the gateway's words. Throws only GatewayError. */
 export interface OAuthClient {
@@ -57,6 +58,7 @@ export const oauthRejected = (reason: OAuthRejection, cause?: unknown): GatewayE
 /** One translation for the OAuth boundary: the pool's refusals, our checks, and an unreachable pool. */
 const translate = (error: unknown): GatewayError => {
   if (error instanceof GatewayError) return error;
+  const oidc = openidClient();
   if (error instanceof oidc.AuthorizationResponseError) return oauthRejected(OAuthRejection.AUTHORIZATION_DENIED, error);
   if (error instanceof oidc.ResponseBodyError) {
     return error.status >= 500 ? new GatewayError(ErrorCode.SERVICE_UNAVAILABLE, { reason: "IDENTITY_PROVIDER_UNAVAILABLE" }, undefined, error) : oauthRejected(OAuthRejection.GRANT_INVALID, error);
@@ -97,6 +99,7 @@ const toTokens = (answer: Oidc.TokenEndpointResponse, previousRefreshToken?: str
 /** Cognito's endpoints under its hosted domain; the metadata is fixed, so there is no discovery call. */
 export const createOAuthClient = (options: OAuthClientOptions): OAuthClient => {
   const { domain } = options;
+  const oidc = openidClient();
   const config = new oidc.Configuration(
     {
       issuer: options.issuer,
