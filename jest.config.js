@@ -6,7 +6,12 @@ module.exports = {
   roots: ["<rootDir>/test", "<rootDir>/packages"],
   testPathIgnorePatterns: ["/node_modules/", "/dist/"],
   testMatch: ["**/*.test.ts"],
-  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
+  transform: {
+    "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }],
+    "/node_modules/(openid-client|oauth4webapi|jose)/.+\\.js$": "<rootDir>/test/setup/esm-to-cjs.js",
+  },
+  // ESM-only packages are transformed (test/setup/esm-to-cjs.js); everything else in node_modules is not.
+  transformIgnorePatterns: ["/node_modules/(?!(openid-client|oauth4webapi|jose)/)"],
   setupFiles: ["<rootDir>/test/setup/env.ts"],
   // cognito-local runs once for the whole run, as a child process (it is ESM-heavy and stateful).
   globalSetup: "<rootDir>/test/setup/global-setup.ts",

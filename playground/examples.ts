@@ -54,6 +54,12 @@ const signIn: Example[] = [
     "mutation ConfirmForgotPassword($email: String!, $code: String!, $newPassword: String!) {\n  confirmForgotPassword(email: $email, code: $code, newPassword: $newPassword)\n}",
     { email: "ada@example.com", code: "123456", newPassword: "" },
   ),
+  example(
+    "Hosted login: exchange a code",
+    "For native and single-page apps that ran Cognito's hosted login with PKCE themselves (needs COGNITO_DOMAIN).",
+    "mutation ExchangeAuthorizationCode($code: String!, $codeVerifier: String!, $redirectUri: String!, $nonce: String) {\n  exchangeAuthorizationCode(code: $code, codeVerifier: $codeVerifier, redirectUri: $redirectUri, nonce: $nonce) {\n    tokens { accessToken expiresIn }\n  }\n}",
+    { code: "", codeVerifier: "", redirectUri: "", nonce: null },
+  ),
   example("Refresh tokens", "New access and id tokens from the refresh token.", "mutation RefreshTokens($refreshToken: String!) {\n  refreshTokens(refreshToken: $refreshToken) { tokens { expiresIn } }\n}", { refreshToken: "" }),
   example("Sign out", "Ends this session at once; with the refresh token, revokes it too.", "mutation Logout($refreshToken: String) {\n  logout(refreshToken: $refreshToken)\n}", { refreshToken: null }),
   example("Sign out everywhere", "Ends every session of the signed-in user.", "mutation LogoutEverywhere {\n  logoutEverywhere\n}"),

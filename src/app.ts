@@ -13,6 +13,7 @@ import { readFileSync } from "node:fs";
 import { generateSigningKey, IdentityAsserter, signingKeysFromPem } from "./federation/identity-token";
 import { createSupergraph } from "./federation/supergraph";
 import { InternalIdentityChannel } from "./context/internal-identity";
+import { createHostedLogin } from "./http/oauth/hosted-login";
 import { createGateway, listen, type GatewayDeps, type RunningGateway } from "./server";
 import { systemClock, type Clock } from "./shared/clock";
 import { createLogger, type Logger } from "./shared/logger";
@@ -81,6 +82,8 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     policy: settings.policy,
     loginFailuresByAddress: loginFailureLimiter(store, settings.policy.loginFailuresPerAddress),
   });
+  const hosted = settings.oauth ? createHostedLogin({ ...settings, oauth: settings.oauth, cognito, services, idp, verifier, store, clock, audit, logger }) : undefined;
+  services.oauth = hosted?.login;
   const deps: GatewayDeps = {
     verifier,
     store,
@@ -97,6 +100,8 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     corsOrigins: settings.corsOrigins,
     playground: settings.playground,
     rateLimits: { address: settings.policy.rateLimitIpPerMinute, account: settings.policy.rateLimitAccountPerMinute, signedIn: settings.policy.rateLimitUserPerMinute },
+    cookieSessions: hosted?.cookies,
+    oauthRoutes: hosted?.routes,
   };
   let running: RunningGateway;
   let asserter: IdentityAsserter | undefined;
@@ -109,7 +114,7 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     const keys = files.length > 0 ? signingKeysFromPem(files.map(({ kid, path }) => ({ kid, pem: readFileSync(path, "utf8") }))) : [generateSigningKey()];
     asserter = new IdentityAsserter({ keys, issuer: settings.federation.issuer, clock });
     const internalIdentity = new InternalIdentityChannel(clock);
-    internal = await listen(await createGateway({ ...deps, internalIdentity, schemaKind: "auth-subgraph", playground: false, corsOrigins: [] }), 0, "127.0.0.1");
+    internal = await listen(await createGateway({ ...deps, internalIdentity, schemaKind: "auth-subgraph", playground: false, corsOrigins: [], oauthRoutes: undefined }), 0, "127.0.0.1");
     const authSubgraphUrl = `http://127.0.0.1:${internal.port}/graphql`;
     const supergraphSdl = settings.supergraphFile ? readFileSync(settings.supergraphFile, "utf8") : undefined;
     running = await listen(await createSupergraph({ ...deps, internalIdentity, authSubgraphUrl, subgraphs: settings.subgraphs, supergraphSdl, asserter }), settings.port, settings.host);

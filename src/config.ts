@@ -6,6 +6,14 @@ export class ConfigError extends Error {
 }
 
 const port = z.coerce.number().int().min(1).max(65535);
+/** Browsers only ever go to HTTPS, except on the developer's own machine. */
+const httpsOrLocal = (value: string): boolean => {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return url.hash === "" && (url.protocol === "https:" || (url.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname)));
+};
+const oauthUrl = z.string().refine(httpsOrLocal, "an https URL (http only for localhost), without #fragment");
+const oauthUrls = z.string().refine((v) => v.split(",").every(httpsOrLocal), "comma-separated https URLs (http only for localhost), without #fragment");
 const positiveSeconds = z.coerce.number().int().positive();
 
 /** Every variable the gateway reads, with its default and what it means; README's table mirrors this. */
@@ -42,6 +50,12 @@ export const envSchema = {
   COGNITO_CLIENT_SECRET: { schema: z.string().min(1).optional(), help: "AWS mode: the client secret, when the client has one (SECRET_HASH is sent; over the sub for refresh)." },
   AWS_REGION: { schema: z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, "an AWS region like eu-west-1").optional(), help: "AWS mode: region of the pool (required; must match the pool id)." },
   COGNITO_ENDPOINT: { schema: z.url().optional(), help: "AWS mode: override the Cognito endpoint (e.g. a VPC endpoint)." },
+  COGNITO_DOMAIN: { schema: oauthUrl.optional(), help: "Hosted login (AWS mode): the pool's domain, e.g. https://auth.example.com or https://<prefix>.auth.<region>.amazoncognito.com; turns on the OAuth 2.0 code flow." },
+  OAUTH_CALLBACK_URL: { schema: oauthUrl.optional(), help: "Hosted login for browser apps: the gateway's public /auth/callback URL (one of the app client's callback URLs); https gives the cookie the __Host- prefix. Needs COGNITO_CLIENT_SECRET and OAUTH_RETURN_TO." },
+  OAUTH_RETURN_TO: { schema: oauthUrls.optional(), help: "Hosted login: the pages /auth/login may return to (exact match, comma-separated); the first is the default." },
+  OAUTH_REDIRECT_URIS: { schema: oauthUrls.optional(), help: "Hosted login for native and single-page apps: the redirect URIs exchangeAuthorizationCode accepts (exact match, comma-separated)." },
+  OAUTH_SIGN_OUT_URL: { schema: oauthUrl.optional(), help: "Hosted login: where the pool's /logout sends the browser after POST /auth/logout (one of the app client's sign-out URLs); required with COGNITO_DOMAIN." },
+  OAUTH_COOKIE_SAMESITE: { schema: z.enum(["lax", "strict"]).default("lax"), help: "SameSite of the hosted-login session cookie (lax or strict; strict drops the cookie on the first page after sign-in)." },
   LOCAL_COGNITO_PORT: { schema: port.default(9229), help: "Dev mode: port of the embedded cognito-local." },
   LOCAL_COGNITO_DIR: { schema: z.string().min(1).default(".cognito"), help: "Dev mode: cognito-local keeps its data in a .cognito folder inside this directory (git-ignored)." },
   DEV_ADMIN_EMAIL: { schema: z.email().max(254).optional(), help: "Dev mode: at start, print the command that makes this account an admin (npm run admin -- grant …); creates and changes nothing itself." },
@@ -70,21 +84,18 @@ type CommonConfig = {
   supergraphFile: string | undefined;
   federation: { issuer: string; signingKeyFiles: { kid: string; path: string }[] };
   policy: PolicySettings;
+  /** Hosted login (OAuth 2.0 code flow); absent when COGNITO_DOMAIN is not set. */
+  oauth?: OAuthSettings | undefined;
 };
+
+
 
 export type { PolicySettings } from "./policy/policy-settings";
+export type { CognitoSettings, OAuthSettings } from "./shared/settings";
+import type { CognitoSettings, OAuthSettings } from "./shared/settings";
 import type { PolicySettings } from "./policy/policy-settings";
 
-export type CognitoSettings = {
-  userPoolId: string;
-  clientId: string;
-  clientSecret: string | undefined;
-  region: string;
-  endpoint: string | undefined;
-  /** The `iss` claim of the pool's tokens and where its JWKS lives. */
-  issuer: string;
-  jwksUri: string;
-};
+
 
 export type DevConfig = CommonConfig & { mode: "dev"; localCognito: { port: number; dir: string; code: string | undefined; url: string | undefined }; devAdminEmail: string | undefined };
 export type AwsConfig = CommonConfig & { mode: "aws"; cognito: CognitoSettings };
@@ -116,6 +127,35 @@ const pairs = (list: string | undefined): [string, string][] =>
     const at = entry.indexOf("=");
     return [entry.slice(0, at), entry.slice(at + 1)];
   });
+
+const list = (value: string | undefined): string[] => (value ?? "").split(",").filter(Boolean);
+
+/** Hosted login is all or nothing: a half-configured flow fails at start-up, naming what is missing. */
+const oauthSettings = (env: Env): OAuthSettings | undefined => {
+  const oauthKeys = ["OAUTH_CALLBACK_URL", "OAUTH_RETURN_TO", "OAUTH_REDIRECT_URIS", "OAUTH_SIGN_OUT_URL"] as const;
+  if (env.COGNITO_DOMAIN === undefined) {
+    const stray = oauthKeys.find((key) => env[key] !== undefined);
+    if (stray) throw new ConfigError(`Invalid configuration: COGNITO_DOMAIN is required when ${stray} is set.`);
+    return undefined;
+  }
+  const signOutUrl = requireVar(env, "OAUTH_SIGN_OUT_URL", "when COGNITO_DOMAIN is set");
+  if (env.OAUTH_CALLBACK_URL === undefined && env.OAUTH_REDIRECT_URIS === undefined) {
+    throw new ConfigError("Invalid configuration: OAUTH_CALLBACK_URL or OAUTH_REDIRECT_URIS is required when COGNITO_DOMAIN is set.");
+  }
+  if (env.OAUTH_CALLBACK_URL !== undefined) {
+    requireVar(env, "OAUTH_RETURN_TO", "when OAUTH_CALLBACK_URL is set");
+    requireVar(env, "COGNITO_CLIENT_SECRET", "when OAUTH_CALLBACK_URL is set (the gateway redeems codes as the confidential client)");
+  }
+  return {
+    domain: env.COGNITO_DOMAIN.replace(/\/+$/, ""),
+    callbackUrl: env.OAUTH_CALLBACK_URL,
+    returnTo: list(env.OAUTH_RETURN_TO),
+    redirectUris: list(env.OAUTH_REDIRECT_URIS),
+    signOutUrl,
+    cookieSameSite: env.OAUTH_COOKIE_SAMESITE,
+    clientSecret: env.COGNITO_CLIENT_SECRET,
+  };
+};
 
 export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
   const env = parseEnv(source);
@@ -151,9 +191,10 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
     },
   };
   if (!aws) {
-    for (const key of ["COGNITO_CLIENT_ID", "COGNITO_CLIENT_SECRET", "COGNITO_ENDPOINT"] as const) {
+    for (const key of ["COGNITO_CLIENT_ID", "COGNITO_CLIENT_SECRET", "COGNITO_ENDPOINT", "COGNITO_DOMAIN"] as const) {
       if (env[key] !== undefined) throw new ConfigError(`Invalid configuration: COGNITO_USER_POOL_ID is required when ${key} is set.`);
     }
+    oauthSettings(env);
     return { ...common, mode: "dev", localCognito: { port: env.LOCAL_COGNITO_PORT, dir: env.LOCAL_COGNITO_DIR, code: env.LOCAL_COGNITO_CODE, url: env.LOCAL_COGNITO_URL?.replace(/\/+$/, "") }, devAdminEmail: env.DEV_ADMIN_EMAIL };
   }
   if (common.supergraphFile && common.subgraphs.length === 0) throw new ConfigError("Invalid configuration: SUBGRAPHS is required when SUPERGRAPH_FILE is set.");
@@ -169,6 +210,7 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
   const issuer = `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
   return {
     ...common,
+    oauth: oauthSettings(env),
     mode: "aws",
     cognito: {
       userPoolId,

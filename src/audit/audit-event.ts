@@ -4,6 +4,7 @@ export const auditEventTypes = [
   "CONFIRM_SIGN_UP",
   "RESEND_CONFIRMATION_CODE",
   "LOGIN",
+  "OAUTH_LOGIN",
   "MFA_SETUP_BEGIN",
   "MFA_SETUP_COMPLETE",
   "MFA_CHALLENGE",

@@ -21,8 +21,10 @@ import { TotpCodeCheck } from "./factors/totp";
 import { LoginHandles } from "./login/login-handles";
 import { LoginMachine } from "./login/login-machine";
 import { TokenRelease } from "./login/token-release";
+import { hostedCompletion, type HostedCompletion } from "./login/hosted-release";
 import type { IdentityAdmin, IdentityProvider } from "./identity-provider";
 import { MfaEnrolment } from "./mfa-enrolment";
+import type { OAuthLogin } from "./oauth/oauth-login";
 import { SessionRegistry } from "./session-registry";
 
 export type ServiceDeps = {
@@ -49,6 +51,10 @@ export type Services = {
   passwords: Passwords;
   access: AccessStateReader;
   epoch: SecurityEpoch;
+  /** The one token release, as hosted login (OAuth) uses it: the pool's own pages proved both factors. */
+  completion: HostedCompletion;
+  /** Hosted login (OAuth 2.0), when COGNITO_DOMAIN is configured (set by the composition root). */
+  oauth?: OAuthLogin;
 };
 
 /** Activity is written at most this often per session (never more than a tenth of the timeout). */
@@ -86,6 +92,7 @@ export const createServices = (deps: ServiceDeps): Services => {
     passwords,
     access,
     epoch,
+    completion: hostedCompletion(release, epoch),
     auth: new AuthService(flow),
     mfa: new MfaEnrolment({ ...flow, totpIssuer: deps.totpIssuer }),
     account: new AccountService({ idp, admin, store, audit, sessions, lockout, passwords, codes, epoch, sessionMaxAgeSeconds }),

@@ -12,6 +12,7 @@ import type { AggregatedRecords } from "../audit/aggregated-records";
 import { readBearerToken } from "./bearer-token";
 import { clientAddressOf } from "./client-address";
 import { internalIdentityHeader, type InternalIdentityChannel } from "./internal-identity";
+import type { CookieSessions } from "./cookie-session";
 import type { GatewayContext } from "./gateway-context";
 import type { AccessTokenVerifier } from "./token-verifier";
 
@@ -27,6 +28,8 @@ export type ContextDeps = {
   trustForwardedClientIp?: boolean;
   /** Gateway mode: the supergraph hands its verified identity to the internal auth subgraph (no second check). */
   internalIdentity?: InternalIdentityChannel;
+  /** Hosted login for browser apps: a session cookie stands for the access token it keeps. */
+  cookieSessions?: Pick<CookieSessions, "accessTokenFor">;
 };
 
 const requestIdShape = /^[A-Za-z0-9._-]{1,64}$/;
@@ -55,7 +58,7 @@ export const createContextBuilder =
     const meta: RequestMeta = { requestId, ip: clientAddressOf(req, { trustProxyHops: deps.trustProxyHops, trustForwardedClientIp: deps.trustForwardedClientIp ?? false }), userAgent: userAgent?.slice(0, 256) };
     const base = { meta, services: deps.services, audit: deps.audit };
     try {
-      const token = readBearerToken(req.headersDistinct["authorization"]);
+      const token = readBearerToken(req.headersDistinct["authorization"]) ?? (await deps.cookieSessions?.accessTokenFor(req, meta));
       if (token === undefined) return { ...base, identity: undefined, accessToken: undefined };
       const handedIn = deps.trustForwardedClientIp ? req.headers[internalIdentityHeader] : undefined;
       const forwarded = typeof handedIn === "string" ? deps.internalIdentity?.open(handedIn) : undefined;

@@ -1,3 +1,4 @@
+import type { Router } from "express";
 import type { IdentityProvider } from "../auth/identity-provider";
 import type { AggregatedRecords } from "../audit/aggregated-records";
 import type { AuditSink } from "../audit/audit-log";
@@ -23,6 +24,8 @@ export type GatewayDeps = ContextDeps & {
   corsOrigins: string[];
   rateLimits: { address: number; account: number; signedIn: number };
   playground: boolean;
+  /** Hosted login's browser routes (/auth/login, /auth/callback, /auth/logout), when configured. */
+  oauthRoutes?: Router | undefined;
   /** `auth-subgraph`: the same API as a federation subgraph, for the supergraph in gateway mode. */
   schemaKind?: "standalone" | "auth-subgraph";
 };

@@ -11,7 +11,7 @@ import { mountHealth } from "./readiness";
 /** The playground's static bundle (`npm run build` makes it from GraphiQL on npm: nothing from a CDN). */
 const playgroundDir = resolve(__dirname, "..", "..", "dist-playground");
 
-type ShellDeps = Pick<GatewayDeps, "verifier" | "idp" | "store" | "auditSink" | "metrics" | "corsOrigins" | "playground"> & { drain?: Drain };
+type ShellDeps = Pick<GatewayDeps, "verifier" | "idp" | "store" | "auditSink" | "metrics" | "corsOrigins" | "playground" | "oauthRoutes"> & { drain?: Drain };
 
 /** Everything around /graphql: headers, request ids, health, readiness, metrics and the playground. */
 export const createHttpShell = (deps: ShellDeps): Express => {
@@ -29,6 +29,7 @@ export const createHttpShell = (deps: ShellDeps): Express => {
     next();
   });
   mountHealth(app, deps);
+  if (deps.oauthRoutes) app.use(deps.oauthRoutes);
   // Operation and event names only; still, expose it to the monitoring network, not the internet.
   app.get("/metrics", async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());

@@ -21,6 +21,7 @@ export const permissionMap = {
     confirmSignUp: allow,
     resendConfirmationCode: allow,
     login: allow,
+    exchangeAuthorizationCode: allow,
     beginMfaSetup: allow,
     completeMfaSetup: allow,
     respondToMfa: allow,

@@ -22,7 +22,7 @@ export const emailChangesPerHour = 5;
 const tooMany = (res: RateLimiterRes) => new GatewayError(ErrorCode.TOO_MANY_REQUESTS, { retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) });
 
 /** Takes a point before the resolver runs (reserve first: concurrent requests cannot overshoot). */
-const consume = async (limiter: RateLimiterAbstract | undefined, key: string): Promise<void> => {
+export const consume = async (limiter: RateLimiterAbstract | undefined, key: string): Promise<void> => {
   if (!limiter) return;
   try {
     await limiter.consume(key);

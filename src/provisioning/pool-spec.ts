@@ -86,7 +86,8 @@ export const hipaaPoolSpec = (o: PoolSpecOptions): PoolSpec => {
       TokenValidityUnits: { AccessToken: "minutes", IdToken: "minutes", RefreshToken: "days" },
       AllowedOAuthFlows: ["code"],
       AllowedOAuthFlowsUserPoolClient: true,
-      AllowedOAuthScopes: ["openid", "email", "profile"],
+      // aws.cognito.signin.user.admin: hosted-login tokens must be able to read the profile (GetUser), as the gateway does at login.
+      AllowedOAuthScopes: ["openid", "email", "profile", "aws.cognito.signin.user.admin"],
       CallbackURLs: o.callbackUrls,
       LogoutURLs: o.logoutUrls,
       SupportedIdentityProviders: ["COGNITO"],

@@ -10,6 +10,7 @@ import * as ops from "../generated/graphql";
 import { FakeClock } from "../fakes/fake-clock";
 import { TEST_CODE } from "../setup/test-cognito";
 import { dataOf } from "../support/graphql-client";
+import { signInAtPool, startHostedLogin } from "../support/hosted-login";
 import { startTestGateway } from "../support/test-gateway";
 import { adminUser, enrolledUser, loginWithMfa, PASSWORD, freshCode, uniqueEmail } from "../support/users";
 
@@ -39,7 +40,9 @@ const refusalEvents = async (accessToken: string): Promise<string[]> => {
 /** Runs every flow once through one gateway; each audit event type must come out of a real flow. */
 it("emits every audit event type from a real flow, without secrets", async () => {
   const clock = new FakeClock();
-  const gw = await startTestGateway({ clock });
+  // With hosted login configured (against the stand-in for the pool's domain), so OAUTH_LOGIN comes from a real flow.
+  const hosted = await startHostedLogin({ clock });
+  const gw = hosted.gw;
   const run = gw.run;
   try {
     const admin = await adminUser(gw);
@@ -48,6 +51,8 @@ it("emits every audit event type from a real flow, without secrets", async () =>
     const as = { token: user.accessToken };
     const sub = dataOf(await run(ops.MeDocument, {}, as)).me.sub;
 
+    const authorize = (await fetch(`${hosted.origin}/auth/login`, { redirect: "manual" })).headers.get("location")!;
+    await fetch(`${hosted.origin}/auth/callback${(await signInAtPool(authorize, sub)).search}`, { redirect: "manual" });
     await run(ops.ResendConfirmationCodeDocument, { email: uniqueEmail() });
     await run(ops.MeDocument, {}, { token: "not.a.token" });
     await run(ops.UsersDocument, {}, as);
@@ -95,6 +100,6 @@ it("emits every audit event type from a real flow, without secrets", async () =>
       expect(everything).not.toContain(secret);
     }
   } finally {
-    await gw.close();
+    await hosted.close();
   }
 }, 180_000);

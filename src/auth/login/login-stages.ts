@@ -10,6 +10,7 @@ import type { ProviderTokens } from "../identity-provider";
  *             ├─────────────────────────┴─┬─ MFA_SETUP ── MFA_SETUP_VERIFY ─┬─ [PASSWORD_EXPIRED] ── TOKENS
  *             └───────────────────────────┴─ SOFTWARE_TOKEN_MFA ────────────┘
  *   RE_ENROL ── MFA_SETUP_VERIFY
+ *   HOSTED ── TOKENS   (hosted login: Cognito's own pages asked for both factors)
  *
  * Invariant: no token, no session and no credential change before both factors are proven in this
  * login (the invited user's first password is the one credential set earlier: it replaces a temporary
@@ -18,6 +19,8 @@ import type { ProviderTokens } from "../identity-provider";
 export const loginTransitions = {
   PASSWORD: ["NEW_PASSWORD_REQUIRED", "MFA_SETUP", "SOFTWARE_TOKEN_MFA"],
   RE_ENROL: ["MFA_SETUP_VERIFY"],
+  /** Hosted login (OAuth): the pool's pages proved the password and the MFA code; only the release is ours. */
+  HOSTED: ["TOKENS"],
   NEW_PASSWORD_REQUIRED: ["MFA_SETUP", "SOFTWARE_TOKEN_MFA"],
   MFA_SETUP: ["MFA_SETUP_VERIFY"],
   MFA_SETUP_VERIFY: ["PASSWORD_EXPIRED", "TOKENS"],

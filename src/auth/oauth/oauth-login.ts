@@ -1,0 +1,129 @@
+import type { AuditEvent, RequestMeta } from "../../audit/audit-event";
+import type { AuditLog } from "../../audit/audit-log";
+import { audited, bestEffort, type Audited } from "../../audit/audited";
+import { ErrorCode, GatewayError } from "../../errors/error-codes";
+import { lockedSubKey } from "../../policy/lockout";
+import { randomHandle, sha256 } from "../../shared/digest";
+import type { StateStore } from "../../store/state-store";
+import type { AuthOutcome } from "../auth-outcome";
+import type { IdentityProvider, ProviderTokens } from "../identity-provider";
+import type { HostedCompletion } from "../login/hosted-release";
+import type { SessionRegistry } from "../session-registry";
+import type { AccessClaims } from "../token-claims";
+import { OAuthRejection, oauthRejected, type OAuthClient } from "./oauth-client";
+
+/** state, nonce and PKCE verifier live at most this long, and are used once. */
+export const pendingLoginTtlSeconds = 300;
+
+type PendingLogin = { nonce: string; codeVerifier: string; returnTo: string };
+
+export type OAuthLoginDeps = {
+  client: OAuthClient;
+  store: Pick<StateStore, "set" | "take" | "get">;
+  audit: Pick<AuditLog, "record">;
+  /** The one seam that opens a gateway session (records the account, checks TOTP, session, idle, lockout). */
+  completion: HostedCompletion;
+  idp: Pick<IdentityProvider, "getProfile">;
+  sessions: Pick<SessionRegistry, "end">;
+  /** The gateway's bearer-token verifier (context/token-verifier.ts), typed here so auth/ does not import context/. */
+  verifier: { verify(token: string): Promise<AccessClaims> };
+  settings: { callbackUrl: string | undefined; returnTo: readonly string[]; redirectUris: readonly string[]; signOutUrl: string };
+};
+
+export type CompletedLogin = { tokens: ProviderTokens; sessionId: string; sub: string };
+
+const pendingKey = (state: string) => `oauth-pending:${sha256(state)}`;
+
+/** Shaped like the schema's validation errors: the field and the rule, never the value. */
+export const notAllowListed = (field: string) => new GatewayError(ErrorCode.BAD_USER_INPUT, { fields: [{ field, rules: ["allowList"] }] });
+
+/** Exact string match against the configured list: no prefix, no normalisation, no open redirect. */
+const allowListed = (list: readonly string[], value: string): boolean => list.includes(value);
+
+/**
+ * Hosted login (OAuth 2.0 authorization-code flow with PKCE). Both ways in end at the same seam as a
+ * GraphQL login, after checks of our own: the access token must pass the gateway's verifier, the account
+ * must not be locked and must have TOTP enrolled. Anything refused after the pool issued tokens has its
+ * refresh token revoked, so nothing usable is left behind.
+ */
+export class OAuthLogin {
+  constructor(private readonly deps: OAuthLoginDeps) {}
+
+  get browserFlow(): boolean {
+    return this.deps.settings.callbackUrl !== undefined;
+  }
+
+  logoutUrl(): string {
+    return this.deps.client.logoutUrl(this.deps.settings.signOutUrl);
+  }
+
+  /** Browser apps: where to send the browser. `returnTo` must be listed; none = the first listed page. */
+  async begin(returnTo: string | undefined): Promise<string> {
+    const { callbackUrl, returnTo: allowed } = this.deps.settings;
+    if (callbackUrl === undefined) throw new GatewayError(ErrorCode.BAD_REQUEST, { reason: "HOSTED_LOGIN_NOT_CONFIGURED" });
+    const target = returnTo ?? allowed[0];
+    if (target === undefined || !allowListed(allowed, target)) throw notAllowListed("returnTo");
+    const state = randomHandle();
+    const pending: PendingLogin = { nonce: randomHandle(), codeVerifier: randomHandle(), returnTo: target };
+    await this.deps.store.set(pendingKey(state), JSON.stringify(pending), pendingLoginTtlSeconds);
+    return this.deps.client.authorizationUrl({ redirectUri: callbackUrl, state, nonce: pending.nonce, codeVerifier: pending.codeVerifier });
+  }
+
+  /** Browser apps: the pool's redirect back. The state is taken (single use) before anything else. */
+  callback(response: URLSearchParams, meta: RequestMeta): Promise<CompletedLogin & { returnTo: string }> {
+    return this.run(meta, async (event) => {
+      const { callbackUrl } = this.deps.settings;
+      const state = response.get("state");
+      const raw = callbackUrl !== undefined && state ? await this.deps.store.take(pendingKey(state)) : undefined;
+      if (raw === undefined || callbackUrl === undefined || state === null) throw oauthRejected(OAuthRejection.STATE_INVALID);
+      const pending = JSON.parse(raw) as PendingLogin;
+      const tokens = await this.deps.client.redeem({ response, redirectUri: callbackUrl, codeVerifier: pending.codeVerifier, expectedState: state, expectedNonce: pending.nonce });
+      const done = await this.finish(tokens, meta, event);
+      return { ...done, result: { ...done.result, returnTo: pending.returnTo } };
+    });
+  }
+
+  /** Native and single-page apps that ran PKCE themselves: the gateway redeems their code and opens the session. */
+  exchange(input: { code: string; codeVerifier: string; redirectUri: string; nonce: string | undefined }, meta: RequestMeta): Promise<AuthOutcome> {
+    return this.run(meta, async (event) => {
+      if (!allowListed(this.deps.settings.redirectUris, input.redirectUri)) throw notAllowListed("redirectUri");
+      const response = new URLSearchParams({ code: input.code });
+      const tokens = await this.deps.client.redeem({ response, redirectUri: input.redirectUri, codeVerifier: input.codeVerifier, expectedState: undefined, expectedNonce: input.nonce });
+      const done = await this.finish(tokens, meta, event);
+      return { ...done, result: { tokens: done.result.tokens } };
+    });
+  }
+
+  /** Ends a hosted-login session: at the gateway first (effective at once), then the refresh token at the pool. */
+  logout(session: { sessionId: string; sub: string; refreshToken: string | undefined }, meta: RequestMeta): Promise<void> {
+    const event: AuditEvent = { event: "LOGOUT", outcome: "SUCCESS", subject: session.sub, sessionId: session.sessionId };
+    return audited(this.deps.audit, meta, event, async () => {
+      await this.deps.sessions.end(session.sessionId);
+      const { refreshToken } = session;
+      return { result: undefined, audit: refreshToken ? await bestEffort(() => this.deps.client.revoke(refreshToken), "PROVIDER_REVOKE") : {} };
+    });
+  }
+
+  /** `event` is written when the attempt ends; once the account is known it names it, refused or not. */
+  private run<T>(meta: RequestMeta, operation: (event: AuditEvent) => Promise<Audited<T>>): Promise<T> {
+    const event: AuditEvent = { event: "OAUTH_LOGIN", outcome: "SUCCESS" };
+    return audited(this.deps.audit, meta, event, () => operation(event));
+  }
+
+  private async finish(tokens: ProviderTokens, meta: RequestMeta, event: AuditEvent): Promise<Audited<CompletedLogin>> {
+    try {
+      // The same checks as any bearer token: our pool's signature, issuer, token use and our client id.
+      const claims = await this.deps.verifier.verify(tokens.accessToken);
+      event.subject = claims.sub;
+      if ((await this.deps.store.get(lockedSubKey(claims.sub))) !== undefined) throw new GatewayError(ErrorCode.ACCOUNT_LOCKED);
+      // Hosted login may let a user in without TOTP (pool MFA optional): the gateway does not.
+      if (!(await this.deps.idp.getProfile(tokens.accessToken)).mfaEnabled) throw new GatewayError(ErrorCode.FORBIDDEN, { reason: "MFA_NOT_ENROLLED" });
+      const { result, audit, sessionId, sub } = await this.deps.completion.complete(tokens, meta);
+      return { result: { tokens: result.tokens ?? tokens, sessionId, sub }, audit };
+    } catch (error) {
+      const { refreshToken } = tokens;
+      if (refreshToken) await bestEffort(() => this.deps.client.revoke(refreshToken), "PROVIDER_REVOKE");
+      throw error;
+    }
+  }
+}

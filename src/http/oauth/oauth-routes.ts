@@ -1,0 +1,109 @@
+import express, { type Request, type Response, type Router } from "express";
+import type { RequestMeta } from "../../audit/audit-event";
+import { notAllowListed, type OAuthLogin } from "../../auth/oauth/oauth-login";
+import type { CookieSessions } from "../../context/cookie-session";
+import { requestIdOf } from "../../context/build-context";
+import { ErrorCode, GatewayError, messageFor, publicCodeOf } from "../../errors/error-codes";
+import type { Logger } from "../../shared/logger";
+
+export type OAuthRouteDeps = {
+  login: Pick<OAuthLogin, "begin" | "callback" | "logout" | "logoutUrl">;
+  cookies: Pick<CookieSessions, "open" | "close" | "read" | "setCookie" | "clearCookie">;
+  /** The gateway's and the apps' origins (OAUTH_CALLBACK_URL, OAUTH_RETURN_TO): POST /auth/logout from any other is refused. */
+  origins: readonly string[];
+  logger: Pick<Logger, "error">;
+  /** Per client address; rejects with TOO_MANY_REQUESTS. */
+  throttle: (address: string | undefined) => Promise<void>;
+};
+
+const statusFor = (code: ErrorCode): number => {
+  switch (code) {
+    case ErrorCode.SERVICE_UNAVAILABLE:
+      return 503;
+    case ErrorCode.INTERNAL_SERVER_ERROR:
+      return 500;
+    case ErrorCode.TOO_MANY_REQUESTS:
+      return 429;
+    case ErrorCode.FORBIDDEN:
+    case ErrorCode.INVALID_CREDENTIALS:
+    case ErrorCode.ACCOUNT_LOCKED:
+      return 403;
+    default:
+      return 400;
+  }
+};
+
+const metaOf = (req: Request, res: Response): RequestMeta => ({
+  requestId: String(res.locals["requestId"] ?? requestIdOf(req)),
+  ip: req.socket.remoteAddress,
+  userAgent: req.headers["user-agent"]?.slice(0, 256),
+});
+
+/** Our typed error as JSON (never a stack, upstream text or the query); unknown errors are masked and logged. */
+const sendError = (res: Response, error: unknown, logger: Pick<Logger, "error">): void => {
+  const code = publicCodeOf(error);
+  if (code === ErrorCode.INTERNAL_SERVER_ERROR) logger.error({ requestId: res.locals["requestId"], name: error instanceof Error ? error.name : typeof error }, "hosted login failed (masked)");
+  const extensions = error instanceof GatewayError ? error.extensions : {};
+  if (typeof extensions["retryAfterSeconds"] === "number") res.setHeader("retry-after", String(extensions["retryAfterSeconds"]));
+  res.status(statusFor(code)).json({ error: { code, message: messageFor(code), ...extensions } });
+};
+
+/**
+ * A browser's cross-site request: Sec-Fetch-Site says so, or Origin names a site that is not ours. (Behind
+ * `Referrer-Policy: no-referrer` browsers send `Origin: null` for form posts; Sec-Fetch-Site still tells.)
+ */
+const crossSite = (req: Request, origins: readonly string[]): boolean => {
+  if (req.headers["sec-fetch-site"] === "cross-site") return true;
+  const origin = req.headers.origin;
+  return origin !== undefined && origin !== "null" && !origins.includes(origin);
+};
+
+/** GET /auth/login, GET /auth/callback, POST /auth/logout: the browser side of hosted login. */
+export const oauthRoutes = (deps: OAuthRouteDeps): Router => {
+  const router = express.Router();
+  // Nothing here may be cached: URLs carry one-time state, responses set or clear the session cookie.
+  router.use("/auth", (_req, res, next) => {
+    res.setHeader("cache-control", "no-store");
+    next();
+  });
+
+  router.get("/auth/login", async (req, res) => {
+    try {
+      await deps.throttle(req.socket.remoteAddress);
+      const returnTo = req.query["returnTo"];
+      if (returnTo !== undefined && typeof returnTo !== "string") throw notAllowListed("returnTo");
+      res.redirect(302, await deps.login.begin(returnTo));
+    } catch (error) {
+      sendError(res, error, deps.logger);
+    }
+  });
+
+  router.get("/auth/callback", async (req, res) => {
+    try {
+      await deps.throttle(req.socket.remoteAddress);
+      const response = new URLSearchParams(new URL(req.originalUrl, "http://callback").search);
+      const done = await deps.login.callback(response, metaOf(req, res));
+      const cookie = await deps.cookies.open(done.tokens, done);
+      res.setHeader("set-cookie", deps.cookies.setCookie(cookie));
+      res.redirect(302, done.returnTo);
+    } catch (error) {
+      sendError(res, error, deps.logger);
+    }
+  });
+
+  router.post("/auth/logout", async (req, res) => {
+    try {
+      // SameSite keeps the cookie off cross-site posts already; a foreign Origin is refused outright.
+      if (crossSite(req, deps.origins)) throw new GatewayError(ErrorCode.FORBIDDEN, { reason: "CROSS_ORIGIN" });
+      const cookie = deps.cookies.read(req);
+      const session = cookie === undefined ? undefined : await deps.cookies.close(cookie);
+      if (session) await deps.login.logout(session, metaOf(req, res));
+      res.setHeader("set-cookie", deps.cookies.clearCookie());
+      // Also ends the pool's own hosted-login session, then lands on the configured sign-out URL.
+      res.redirect(303, deps.login.logoutUrl());
+    } catch (error) {
+      sendError(res, error, deps.logger);
+    }
+  });
+  return router;
+};

@@ -1,0 +1,25 @@
+/** Settings types several layers read (config.ts fills them from the environment). */
+export type CognitoSettings = {
+  userPoolId: string;
+  clientId: string;
+  clientSecret: string | undefined;
+  region: string;
+  endpoint: string | undefined;
+  /** The `iss` claim of the pool's tokens and where its JWKS lives. */
+  issuer: string;
+  jwksUri: string;
+};
+
+export type OAuthSettings = {
+  /** The pool's hosted domain (authorize, token, revoke and logout live under it). */
+  domain: string;
+  /** The gateway's own /auth/callback URL; undefined = no browser (cookie) flow. */
+  callbackUrl: string | undefined;
+  returnTo: string[];
+  /** Redirect URIs apps may pass to exchangeAuthorizationCode. */
+  redirectUris: string[];
+  signOutUrl: string;
+  cookieSameSite: "lax" | "strict";
+  /** The app client's secret: the gateway redeems codes as the confidential client. */
+  clientSecret: string | undefined;
+};

@@ -1,0 +1,140 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { AdminGetUserCommand, CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import type { GatewayOverrides, GatewaySettings } from "../../src/app";
+import type { OAuthSettings } from "../../src/config";
+import { localCredentials } from "../../src/dev/provision-local";
+import { testCognito } from "../setup/test-cognito";
+import { startTestGateway, type TestGateway } from "./test-gateway";
+import { freePort } from "./ports";
+
+/** The stand-in for the pool's hosted domain (test/support/oidc-stand-in.mjs), run as a child process. */
+export type StandIn = { url: string; clientId: string; clientSecret: string; otherClientId: string; close(): Promise<void> };
+
+const repo = join(__dirname, "../..");
+/** cognito-local's own signing key: tokens signed with it pass the gateway's verifier and cognito-local's GetUser. */
+const cognitoLocalKey = () => JSON.parse(readFileSync(join(repo, "node_modules/cognito-local/lib/keys/cognitoLocal.private.json"), "utf8")).jwk as Record<string, string>;
+
+export const startStandIn = async (options: { redirectUris: string[]; logoutUris: string[]; accessTokenTtl?: number }): Promise<StandIn> => {
+  const cognito = testCognito();
+  const client = { client_id: cognito.clientId, client_secret: "stand-in-client-secret", redirect_uris: options.redirectUris, logout_uris: options.logoutUris };
+  const other = { client_id: "another-app-client", client_secret: "another-secret", redirect_uris: options.redirectUris, logout_uris: options.logoutUris };
+  const config = { issuer: cognito.issuer, privateJwk: cognitoLocalKey(), clients: [client, other], accessTokenTtl: options.accessTokenTtl };
+  const child: ChildProcess = spawn(process.execPath, [join(__dirname, "oidc-stand-in.mjs")], {
+    env: { ...process.env, STAND_IN: JSON.stringify(config), NODE_NO_WARNINGS: "1" },
+    stdio: ["pipe", "pipe", "ignore"],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`stand-in exited with ${code}`)));
+    createInterface({ input: child.stdout! }).once("line", (line) => resolve((JSON.parse(line) as { port: number }).port));
+  });
+  child.removeAllListeners("exit");
+  return {
+    url: `http://localhost:${port}`,
+    clientId: client.client_id,
+    clientSecret: client.client_secret,
+    otherClientId: other.client_id,
+    close: () =>
+      new Promise((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+};
+
+/** A minimal cookie jar for one origin: enough to walk the stand-in's login redirects without a browser. */
+const withJar = () => {
+  const jar = new Map<string, string>();
+  return async (url: string): Promise<Response> => {
+    const response = await fetch(url, { redirect: "manual", headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join("; ") } });
+    for (const line of response.headers.getSetCookie()) {
+      const [pair = ""] = line.split(";");
+      const at = pair.indexOf("=");
+      jar.set(pair.slice(0, at), pair.slice(at + 1));
+    }
+    return response;
+  };
+};
+
+/**
+ * Signs `login` (a cognito-local sub, optionally `sub#group,group`) in at the stand-in, from the pool's
+ * authorize URL to the redirect back: returns that redirect (the callback URL with code and state), unfollowed.
+ */
+export const signInAtPool = async (authorizeUrl: string, login: string): Promise<URL> => {
+  const go = withJar();
+  let response = await go(authorizeUrl);
+  for (let hops = 0; hops < 5; hops++) {
+    const location = response.headers.get("location");
+    if (!location) throw new Error(`stand-in stopped at ${response.status}: ${await response.text()}`);
+    const next = new URL(location, authorizeUrl);
+    if (next.origin !== new URL(authorizeUrl).origin) return next;
+    if (next.pathname.startsWith("/interaction/")) next.searchParams.set("login", login);
+    response = await go(next.href);
+  }
+  throw new Error("too many redirects at the stand-in");
+};
+
+/** The sub cognito-local gives an account (what the pool would put in its tokens). */
+export const subOf = async (email: string): Promise<string> => {
+  const cognito = testCognito();
+  const client = new CognitoIdentityProviderClient({ endpoint: cognito.endpoint, region: "local", credentials: localCredentials });
+  try {
+    const user = await client.send(new AdminGetUserCommand({ UserPoolId: cognito.userPoolId, Username: email }));
+    const sub = user.UserAttributes?.find((a) => a.Name === "sub")?.Value;
+    if (!sub) throw new Error("no sub");
+    return sub;
+  } finally {
+    client.destroy();
+  }
+};
+
+export type HostedLoginSetup = {
+  gw: TestGateway;
+  standIn: StandIn;
+  /** The gateway's own origin, as the browser sees it. */
+  origin: string;
+  oauth: OAuthSettings;
+  /** A redirect URI of a native app (for exchangeAuthorizationCode). */
+  appRedirectUri: string;
+  close(): Promise<void>;
+};
+
+/** A gateway with hosted login configured against a fresh stand-in of the pool's domain. */
+export type HostedLoginOptions = GatewayOverrides & {
+  settings?: Partial<GatewaySettings>;
+  /** An app of its own origin: its pages join the returnTo list and it hosts the sign-out page. */
+  appOrigin?: string;
+};
+
+export const startHostedLogin = async (overrides: HostedLoginOptions = {}): Promise<HostedLoginSetup> => {
+  const port = await freePort();
+  const origin = `http://localhost:${port}`;
+  const appRedirectUri = "http://localhost:7/native-app/callback";
+  const callbackUrl = `${origin}/auth/callback`;
+  const { settings, appOrigin, ...seams } = overrides;
+  const signOutUrl = `${appOrigin ?? origin}/signed-out`;
+  const standIn = await startStandIn({ redirectUris: [callbackUrl, appRedirectUri], logoutUris: [signOutUrl], accessTokenTtl: 120 });
+  const oauth: OAuthSettings = {
+    domain: standIn.url,
+    callbackUrl,
+    returnTo: [`${origin}/healthz`, `${origin}/readyz`, ...(appOrigin ? [`${appOrigin}/app`] : [])],
+    redirectUris: [appRedirectUri],
+    signOutUrl,
+    cookieSameSite: "lax",
+    clientSecret: standIn.clientSecret,
+  };
+  const gw = await startTestGateway({ ...seams, settings: { port, oauth, ...settings } });
+  return {
+    gw,
+    standIn,
+    origin,
+    oauth,
+    appRedirectUri,
+    close: async () => {
+      await gw.close();
+      await standIn.close();
+    },
+  };
+};
