@@ -33,6 +33,8 @@ export const auditEventTypes = [
   "LOCKOUT",
   "IDLE_TIMEOUT",
   "PASSWORD_EXPIRED_CHANGE",
+  "AUDIT_READ",
+  "AUDIT_ARCHIVE",
 ] as const;
 
 export type AuditEventType = (typeof auditEventTypes)[number];

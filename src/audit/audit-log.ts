@@ -4,11 +4,15 @@ import { ErrorCode, GatewayError } from "../errors/error-codes";
 import type { Clock } from "../shared/clock";
 import type { AuditEvent, AuditRecord, RequestMeta } from "./audit-event";
 import { lastLineHash, lineHash } from "./hash-chain";
+import { ListAuditReader, type AuditReader } from "./review/audit-reader";
+import { readJsonLines } from "./review/file-records";
 
 /** Where audit records go. A sink that cannot write must reject, so the auth operation fails with it. */
 export interface AuditSink {
   write(record: AuditRecord): Promise<void>;
   close?(): Promise<void>;
+  /** Readiness probe: resolves when a write could succeed now (within the sink's deadline), else rejects. */
+  check?(): Promise<void>;
 }
 
 type Pending = { record: AuditRecord; done: (error?: unknown) => void };
@@ -70,12 +74,20 @@ export class HashChainedFileSink implements AuditSink {
   async close(): Promise<void> {
     await this.flushing;
   }
+
+  reader(): AuditReader {
+    return new ListAuditReader(() => readJsonLines(this.path));
+  }
 }
 
 export class MemorySink implements AuditSink {
   readonly records: AuditRecord[] = [];
   async write(record: AuditRecord): Promise<void> {
     this.records.push(record);
+  }
+
+  reader(): AuditReader {
+    return new ListAuditReader(async () => this.records);
   }
 }
 

@@ -1,5 +1,7 @@
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import type { AuditLog } from "../audit/audit-log";
+import type { AuditReader } from "../audit/review/audit-reader";
+import { AuditReview } from "../audit/review/audit-review";
 import type { PolicySettings } from "../config";
 import { createLimiter } from "../policy/address-limiter";
 import { CodeGuard, codeFailuresPerWindow } from "../policy/code-guard";
@@ -31,6 +33,8 @@ export type ServiceDeps = {
   policy: PolicySettings;
   /** Failed logins per client address (rate-limiter-flexible over the same memory or Redis). */
   loginFailuresByAddress: RateLimiterAbstract;
+  /** Where audit review reads (the sink's own reader); none = review answers SERVICE_UNAVAILABLE. */
+  auditReader?: AuditReader | undefined;
 };
 
 export type Services = {
@@ -41,6 +45,7 @@ export type Services = {
   sessions: SessionRegistry;
   idle: IdleTimeout;
   passwords: Passwords;
+  auditReview: AuditReview;
 };
 
 /** Activity is written at most this often per session (never more than a tenth of the timeout). */
@@ -73,5 +78,6 @@ export const createServices = (deps: ServiceDeps): Services => {
     mfa: new MfaEnrolment({ ...flow, totpIssuer: deps.totpIssuer }),
     account: new AccountService({ idp, admin, store, audit, sessions, lockout, passwords, codes, sessionMaxAgeSeconds }),
     admin: new AdminService({ admin, store, audit, sessions, lockout }),
+    auditReview: new AuditReview({ reader: deps.auditReader, audit }),
   };
 };

@@ -83,6 +83,7 @@ export class GatewayMetrics {
         this.authEvents.inc({ event: record.event, outcome: record.outcome });
       },
       close: () => inner.close?.() ?? Promise.resolve(),
+      ...(inner.check && { check: () => inner.check?.() ?? Promise.resolve() }),
     };
   }
 }
