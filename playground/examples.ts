@@ -25,6 +25,8 @@ export const exampleTabs = [
   tab("mutation Logout($refreshToken: String) {\n  logout(refreshToken: $refreshToken)\n}", { refreshToken: null }),
   tab("mutation LogoutEverywhere {\n  logoutEverywhere\n}"),
   tab("# Group admin only\nquery Users {\n  users(first: 20) { nodes { id email enabled status } pageInfo { endCursor hasNextPage } }\n}"),
+  tab("# Your recent sign-ins and failures (reading it is audited)\nquery LoginHistory {\n  loginHistory(first: 20) { nodes { time event outcome reason ip userAgent } pageInfo { endCursor hasNextPage } }\n}"),
+  tab("# Group admin only; reading the audit trail is itself audited\nquery AuditEvents($filter: AuditEventFilter) {\n  auditEvents(filter: $filter, first: 20) { nodes { id time event outcome reason subject actor target ip } pageInfo { endCursor hasNextPage } }\n}", { filter: { event: "LOGIN" } }),
   tab("# Group admin only\nmutation AdminCreateUser($input: AdminCreateUserInput!) {\n  adminCreateUser(input: $input) { id email status }\n}", { input: { email: "new.colleague@example.com" } }),
   ...["adminDisableUser", "adminEnableUser", "adminGlobalSignOut", "adminResetMfa", "adminUnlockUser"].map((field) =>
     tab(`# Group admin only; userId is the user's sub\nmutation ${field[0]!.toUpperCase()}${field.slice(1)}($userId: ID!) {\n  ${field}(userId: $userId)\n}`, { userId: "" }),

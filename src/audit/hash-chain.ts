@@ -30,21 +30,31 @@ export const lastLineHash = async (path: string): Promise<string> => {
   }
 };
 
-export type ChainReport = { ok: true; records: number } | { ok: false; records: number; brokenAt: number; reason: string };
+export type ChainReport =
+  | { ok: true; records: number }
+  | { ok: false; records: number; brokenAt: number; kind: "ALTERED" | "TRUNCATED"; reason: string };
 
-/** Checks every record's `prevHash` against the line before it; names the first broken record (1-based). */
+/**
+ * Checks every record's `prevHash` against the line before it; names the first broken record (1-based).
+ * A last line cut short (no newline: a crash mid-write) is TRUNCATED, anything else ALTERED.
+ */
 export const verifyChain = async (path: string): Promise<ChainReport> => {
-  const lines = (await readFile(path, "utf8")).split("\n");
-  if (lines[lines.length - 1] === "") lines.pop();
+  const text = await readFile(path, "utf8");
+  const lines = text.split("\n");
+  const complete = lines[lines.length - 1] === "";
+  if (complete) lines.pop();
   let expected = genesisHash;
   for (const [index, line] of lines.entries()) {
+    const torn = !complete && index === lines.length - 1;
     let prevHash: unknown;
     try {
       prevHash = (JSON.parse(line) as { prevHash?: unknown }).prevHash;
     } catch {
-      return { ok: false, records: lines.length, brokenAt: index + 1, reason: "not a JSON record" };
+      if (torn) return { ok: false, records: lines.length, brokenAt: index + 1, kind: "TRUNCATED", reason: "the last record is cut short" };
+      return { ok: false, records: lines.length, brokenAt: index + 1, kind: "ALTERED", reason: "not a JSON record" };
     }
-    if (prevHash !== expected) return { ok: false, records: lines.length, brokenAt: index + 1, reason: "prevHash does not match the record before it" };
+    if (prevHash !== expected) return { ok: false, records: lines.length, brokenAt: index + 1, kind: "ALTERED", reason: "prevHash does not match the record before it" };
+    if (torn) return { ok: false, records: lines.length, brokenAt: index + 1, kind: "TRUNCATED", reason: "the last record has no line end (write cut short)" };
     expected = lineHash(line);
   }
   return { ok: true, records: lines.length };

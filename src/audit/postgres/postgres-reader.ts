@@ -7,7 +7,7 @@ type Position = [time: string, stream: string, seq: string];
 const isPosition = (value: unknown): value is Position =>
   Array.isArray(value) && value.length === 3 && value.every((v) => typeof v === "string") && !Number.isNaN(Date.parse(value[0] as string)) && /^\d{1,18}$/.test(value[2] as string);
 
-type Row = { time: Date; stream: string; seq: string; record: AuditRecord };
+type Row = { time: Date; stream: string; seq_text: string; record: AuditRecord };
 
 /** Keyset paging over (time, stream, seq), newest first, on the indexed columns. */
 export class PostgresAuditReader implements AuditReader {
@@ -32,17 +32,17 @@ export class PostgresAuditReader implements AuditReader {
       where.push(`(time, stream, seq) < (${param(time)}::timestamptz, ${param(stream)}, ${param(seq)}::bigint)`);
     }
     const { rows } = await this.deps.pool.query<Row>(
-      `SELECT time, stream, seq::text AS seq, record FROM ${auditTables(this.deps.schema).events}
+      `SELECT time, stream, seq::text AS seq_text, record FROM ${auditTables(this.deps.schema).events}
        ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
        ORDER BY time DESC, stream DESC, seq DESC LIMIT ${param(page.first + 1)}`,
       params,
     );
-    const entries: AuditEntry[] = rows.slice(0, page.first).map((row) => ({ ...row.record, id: `${row.stream}:${row.seq}` }));
+    const entries: AuditEntry[] = rows.slice(0, page.first).map((row) => ({ ...row.record, id: `${row.stream}:${row.seq_text}` }));
     const last = rows[Math.min(rows.length, page.first) - 1];
     return {
       entries,
       hasNextPage: rows.length > page.first,
-      endCursor: last === undefined ? undefined : encodeCursor([last.time.toISOString(), last.stream, last.seq]),
+      endCursor: last === undefined ? undefined : encodeCursor([last.time.toISOString(), last.stream, last.seq_text]),
     };
   }
 }

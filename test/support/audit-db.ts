@@ -1,0 +1,40 @@
+import { randomBytes } from "node:crypto";
+import { Pool } from "pg";
+import type { AuditDatabaseSettings } from "../../src/config";
+
+/** The machine's PostgreSQL (trust auth, database `test`); nothing else is assumed. */
+export const testDatabaseUrl = process.env["TEST_DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
+
+export type AuditDb = {
+  settings: AuditDatabaseSettings;
+  /** A superuser connection, for what the gateway's role may not do. */
+  admin: Pool;
+  drop(): Promise<void>;
+};
+
+/** A schema of its own for this test file (created by the sink's migrations), dropped afterwards. */
+export const auditDb = (overrides: Partial<AuditDatabaseSettings> = {}): AuditDb => {
+  const schema = `audit_test_${randomBytes(6).toString("hex")}`;
+  const admin = new Pool({ connectionString: testDatabaseUrl, max: 2 });
+  admin.on("error", () => {});
+  return {
+    settings: { url: testDatabaseUrl, schema, writeTimeoutMs: 2000, checkpointRecords: 1000, checkpointSeconds: 300, retentionDays: 2190, ...overrides },
+    admin,
+    drop: async () => {
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await admin.end();
+    },
+  };
+};
+
+/** Runs `sql` with triggers off (superuser only), as an attacker with the owner's rights could. */
+export const tamper = async (admin: Pool, sql: string, params: unknown[] = []): Promise<void> => {
+  const client = await admin.connect();
+  try {
+    await client.query("SET session_replication_role = replica");
+    await client.query(sql, params);
+  } finally {
+    await client.query("RESET session_replication_role");
+    client.release();
+  }
+};
