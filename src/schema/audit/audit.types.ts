@@ -1,5 +1,5 @@
 import { ArgsType, Field, ID, InputType, Int, ObjectType } from "type-graphql";
-import { IsISO8601, IsOptional, Length, Matches, Max, Min } from "class-validator";
+import { IsISO8601, IsOptional, Length, Matches, Max, Min, ValidateNested } from "class-validator";
 import { PageInfo } from "../admin/admin.types";
 import { UserId } from "../shared-args";
 
@@ -23,7 +23,8 @@ export class PageArgs {
 
 @ArgsType()
 export class AuditEventsArgs extends PageArgs {
-  @Field(() => AuditEventFilter, { nullable: true }) filter?: AuditEventFilter;
+  // class-validator only descends into a nested input when told to.
+  @Field(() => AuditEventFilter, { nullable: true }) @IsOptional() @ValidateNested() filter?: AuditEventFilter;
 }
 
 @ObjectType({ description: "One audit record. Records never hold a password, code, token, email or GraphQL variables." })
