@@ -38,3 +38,28 @@ export const tamper = async (admin: Pool, sql: string, params: unknown[] = []): 
     client.release();
   }
 };
+
+/**
+ * A login role with only what README grants the gateway: INSERT and SELECT on the two tables, SELECT on
+ * the migrations list, EXECUTE on the partition function. Returns its connection URL and a drop.
+ */
+export const gatewayRole = async (db: AuditDb): Promise<{ name: string; url: string; drop(): Promise<void> }> => {
+  const name = `${db.settings.schema}_gw`;
+  const s = `"${db.settings.schema}"`;
+  await db.admin.query(`CREATE ROLE ${name} LOGIN`);
+  await db.admin.query(`GRANT USAGE ON SCHEMA ${s} TO ${name}`);
+  await db.admin.query(`GRANT SELECT, INSERT ON ${s}.audit_events, ${s}.audit_checkpoints TO ${name}`);
+  await db.admin.query(`GRANT SELECT ON ${s}.audit_migrations TO ${name}`);
+  await db.admin.query(`GRANT EXECUTE ON FUNCTION ${s}.audit_ensure_partition(timestamptz) TO ${name}`);
+  const url = new URL(db.settings.url);
+  url.username = name;
+  return {
+    name,
+    url: url.toString(),
+    drop: async () => {
+      await db.admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1`, [name]);
+      await db.admin.query(`DROP OWNED BY ${name}`);
+      await db.admin.query(`DROP ROLE ${name}`);
+    },
+  };
+};

@@ -70,12 +70,16 @@ DECLARE
 BEGIN
   IF to_regclass(format('%I.%I', ${name}, part)) IS NULL THEN
     PERFORM pg_advisory_xact_lock(hashtext(${name} || '.audit_partitions'));
-    IF to_regclass(format('%I.%I', ${name}, part)) IS NULL THEN
+    -- Another instance may have created it while this one waited (the lock does not refresh the
+    -- catalog cache this function already read): then there is nothing to do.
+    BEGIN
       EXECUTE format('CREATE TABLE %I.%I PARTITION OF %I.audit_events FOR VALUES FROM (%L) TO (%L)',
         ${name}, part, ${name}, month AT TIME ZONE 'UTC', (month + interval '1 month') AT TIME ZONE 'UTC');
       EXECUTE format('CREATE TRIGGER audit_partition_no_truncate BEFORE TRUNCATE ON %I.%I FOR EACH STATEMENT EXECUTE FUNCTION %I.audit_refuse_change()',
         ${name}, part, ${name});
-    END IF;
+    EXCEPTION WHEN duplicate_table OR unique_violation THEN
+      NULL;
+    END;
   END IF;
   RETURN part;
 END
