@@ -18,7 +18,7 @@ export const auditDb = (overrides: Partial<AuditDatabaseSettings> = {}): AuditDb
   const admin = new Pool({ connectionString: testDatabaseUrl, max: 2 });
   admin.on("error", () => {});
   return {
-    settings: { url: testDatabaseUrl, schema, writeTimeoutMs: 2000, checkpointRecords: 1000, checkpointSeconds: 300, retentionDays: 2190, ...overrides },
+    settings: { url: testDatabaseUrl, schema, writeTimeoutMs: 2000, synchronousCommit: "on", checkpointRecords: 1000, checkpointSeconds: 300, retentionDays: 2190, ...overrides },
     admin,
     drop: async () => {
       await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

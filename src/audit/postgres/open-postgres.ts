@@ -8,13 +8,15 @@ import { newInstanceId, PostgresAuditSink } from "./postgres-sink";
  * A small pool whose connections give up with the write deadline, on both sides: connecting, and
  * `statement_timeout` on the server. `application_name` names the instance in pg_stat_activity.
  */
-export const createAuditPool = (settings: Pick<AuditDatabaseSettings, "url" | "writeTimeoutMs">, applicationName: string, max = 4): Pool => {
+export const createAuditPool = (settings: Pick<AuditDatabaseSettings, "url" | "writeTimeoutMs"> & Partial<Pick<AuditDatabaseSettings, "synchronousCommit">>, applicationName: string, max = 4): Pool => {
   const pool = new Pool({
     connectionString: settings.url,
     max,
     connectionTimeoutMillis: settings.writeTimeoutMs,
     statement_timeout: settings.writeTimeoutMs,
     application_name: applicationName.slice(0, 63),
+    // The session's commit durability (a startup option: no extra round trip per connection).
+    options: `-c synchronous_commit=${settings.synchronousCommit ?? "on"}`,
   });
   // An idle connection that dies (server restart, pg_terminate_backend) is dropped from the pool; without a
   // listener it would crash the process. The next write reconnects or fails closed.

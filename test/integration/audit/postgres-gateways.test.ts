@@ -8,7 +8,7 @@ import { verifyPostgres } from "../../../src/audit/postgres/verify-postgres";
 import { systemClock } from "../../../src/shared/clock";
 import * as ops from "../../generated/graphql";
 import { auditDb, gatewayRole, tamper, type AuditDb } from "../../support/audit-db";
-import { dataOf, errorOf } from "../../support/graphql-client";
+import { dataOf, errorOf, type GraphQLResponse } from "../../support/graphql-client";
 import { startTestGateway, type TestGateway } from "../../support/test-gateway";
 import { adminUser, enrolledUser, uniqueEmail } from "../../support/users";
 
@@ -94,12 +94,13 @@ describe("gateways on the PostgreSQL audit trail, with the gateway's own role", 
 
     await cutOff();
     await expect(sink.check()).rejects.toThrow();
-    for (const response of [
+    const responses: GraphQLResponse<unknown>[] = [
       await gw.run(ops.LoginDocument, { email: user.email, password: "Wrong-Passw0rd-1!" }),
       await gw.run(ops.UpdateProfileDocument, { input: { givenName: "Eve" } }, { token: user.accessToken }),
       await gw.run(ops.AdminDisableUserDocument, { userId: userSub }, { token: admin.accessToken }),
       await gw.run(ops.AuditEventsDocument, { first: 5 }, { token: admin.accessToken }),
-    ]) {
+    ];
+    for (const response of responses) {
       expect(response.data).toBeNull();
       expect(errorOf(response).extensions).toMatchObject({ code: "SERVICE_UNAVAILABLE", reason: "AUDIT_UNAVAILABLE" });
     }
