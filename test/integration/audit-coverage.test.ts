@@ -74,4 +74,4 @@ it("emits every audit event type from a real flow, without secrets", async () =>
   } finally {
     await gw.close();
   }
-});
+}, 90_000); // every flow in one test: over 30 s on a loaded machine
