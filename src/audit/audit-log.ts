@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import { ErrorCode, GatewayError } from "../errors/error-codes";
 import type { Clock } from "../shared/clock";
 import type { AuditEvent, AuditRecord, RequestMeta } from "./audit-event";
+import { BatchQueue } from "./batch-queue";
 import { lastLineHash, lineHash } from "./hash-chain";
 import { ListAuditReader, type AuditReader } from "./review/audit-reader";
 import { readJsonLines } from "./review/file-records";
@@ -15,8 +16,6 @@ export interface AuditSink {
   check?(): Promise<void>;
 }
 
-type Pending = { record: AuditRecord; done: (error?: unknown) => void };
-
 /**
  * Append-only JSON Lines file in which each record carries the SHA-256 of the line before it
  * (`prevHash`), so removing, reordering or editing a record breaks the chain (`npm run audit:verify`).
@@ -24,8 +23,7 @@ type Pending = { record: AuditRecord; done: (error?: unknown) => void };
  * processes appending to one file would interleave two chains.
  */
 export class HashChainedFileSink implements AuditSink {
-  private pending: Pending[] = [];
-  private flushing: Promise<void> | undefined;
+  private readonly queue = new BatchQueue<AuditRecord>((records) => this.append(records));
   private prevHash: Promise<string>;
 
   constructor(private readonly path: string) {
@@ -33,46 +31,28 @@ export class HashChainedFileSink implements AuditSink {
   }
 
   write(record: AuditRecord): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ record, done: (error) => (error === undefined ? resolve() : reject(error)) });
-      this.flushing ??= this.flush();
-    });
+    return this.queue.push(record);
   }
 
-  private async flush(): Promise<void> {
-    while (this.pending.length > 0) {
-      const batch = this.pending;
-      this.pending = [];
-      let prev: string;
-      try {
-        prev = await this.prevHash;
-      } catch (error) {
-        batch.forEach((p) => p.done(error));
-        this.prevHash = lastLineHash(this.path);
-        continue;
-      }
-      const lines: string[] = [];
-      let next = prev;
-      for (const { record } of batch) {
+  private async append(records: AuditRecord[]): Promise<void> {
+    try {
+      let next = await this.prevHash;
+      const lines = records.map((record) => {
         const line = JSON.stringify({ ...record, prevHash: next });
-        lines.push(line);
         next = lineHash(line);
-      }
-      try {
-        await appendFile(this.path, `${lines.join("\n")}\n`, { encoding: "utf8", mode: 0o600 });
-        this.prevHash = Promise.resolve(next);
-        batch.forEach((p) => p.done());
-      } catch (error) {
-        // Nothing of the batch was recorded: its operations fail, and the chain continues from the file.
-        this.prevHash = lastLineHash(this.path);
-        batch.forEach((p) => p.done(error ?? new Error("audit write failed")));
-      }
+        return line;
+      });
+      await appendFile(this.path, `${lines.join("\n")}\n`, { encoding: "utf8", mode: 0o600 });
+      this.prevHash = Promise.resolve(next);
+    } catch (error) {
+      // Nothing of the batch was recorded: its operations fail, and the chain continues from the file.
+      this.prevHash = lastLineHash(this.path);
+      throw error;
     }
-    this.flushing = undefined;
   }
 
   async close(): Promise<void> {
-    await this.flushing;
+    await this.queue.idle();
   }
 
   reader(): AuditReader {

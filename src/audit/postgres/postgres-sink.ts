@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import type { Pool, PoolClient } from "pg";
 import type { AuditRecord } from "../audit-event";
 import type { AuditSink } from "../audit-log";
+import { BatchQueue } from "../batch-queue";
 import { genesisHash } from "../hash-chain";
 import type { AuditReader } from "../review/audit-reader";
 import type { Clock } from "../../shared/clock";
@@ -21,7 +22,6 @@ export type PostgresSinkSettings = {
   checkpointSeconds: number;
 };
 
-type Pending = { record: AuditRecord; done: (error?: unknown) => void };
 type StreamState = { id: string; seq: number; prevHash: string; anchoredSeq: number; anchoredAt: number };
 
 const columns = ["time", "stream", "seq", "event", "outcome", "subject", "actor", "request_id", "ip", "prev_hash", "hash", "record"] as const;
@@ -41,8 +41,7 @@ export class PostgresAuditSink implements AuditSink {
   private generation = 0;
   private stream: StreamState;
   private readonly months = new Set<string>();
-  private pending: Pending[] = [];
-  private flushing: Promise<void> | undefined;
+  private readonly queue = new BatchQueue<AuditRecord>((records) => this.append(records));
   private readonly tables: ReturnType<typeof auditTables>;
   private closing: Promise<void> | undefined;
 
@@ -64,25 +63,16 @@ export class PostgresAuditSink implements AuditSink {
 
   write(record: AuditRecord): Promise<void> {
     if (this.closing) return Promise.reject(new Error("audit sink closed"));
-    return new Promise((resolve, reject) => {
-      this.pending.push({ record, done: (error) => (error === undefined ? resolve() : reject(error)) });
-      this.flushing ??= this.flush();
-    });
+    return this.queue.push(record);
   }
 
-  private async flush(): Promise<void> {
-    while (this.pending.length > 0) {
-      const batch = this.pending;
-      this.pending = [];
-      try {
-        this.stream = await withDeadline(this.deps.pool, this.deps.settings.writeTimeoutMs, (client) => this.insert(client, batch.map((p) => p.record)));
-        batch.forEach((p) => p.done());
-      } catch (error) {
-        this.stream = this.nextStream();
-        batch.forEach((p) => p.done(error ?? new Error("audit write failed")));
-      }
+  private async append(records: AuditRecord[]): Promise<void> {
+    try {
+      this.stream = await withDeadline(this.deps.pool, this.deps.settings.writeTimeoutMs, (client) => this.insert(client, records));
+    } catch (error) {
+      this.stream = this.nextStream();
+      throw error;
     }
-    this.flushing = undefined;
   }
 
   private async insert(client: PoolClient, records: AuditRecord[]): Promise<StreamState> {
@@ -137,7 +127,7 @@ export class PostgresAuditSink implements AuditSink {
   }
 
   private async shutDown(): Promise<void> {
-    await this.flushing;
+    await this.queue.idle();
     const { id, seq, prevHash, anchoredSeq } = this.stream;
     if (seq > anchoredSeq) {
       await withDeadline(this.deps.pool, this.deps.settings.writeTimeoutMs, (client) =>
