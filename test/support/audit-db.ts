@@ -18,7 +18,9 @@ export const auditDb = (overrides: Partial<AuditDatabaseSettings> = {}): AuditDb
   const admin = new Pool({ connectionString: testDatabaseUrl, max: 2 });
   admin.on("error", () => {});
   return {
-    settings: { url: testDatabaseUrl, schema, writeTimeoutMs: 2000, synchronousCommit: "on", checkpointRecords: 1000, checkpointSeconds: 300, retentionDays: 2190, ...overrides },
+    // A shared CI disk can take seconds to fsync a commit while other jobs write; the deadline itself is
+    // tested with a lock (postgres-gateways), so the default here only has to avoid false failures.
+    settings: { url: testDatabaseUrl, schema, writeTimeoutMs: 10_000, synchronousCommit: "on", checkpointRecords: 1000, checkpointSeconds: 300, retentionDays: 2190, ...overrides },
     admin,
     drop: async () => {
       await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

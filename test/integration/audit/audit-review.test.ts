@@ -25,7 +25,7 @@ describe("audit review (PostgreSQL sink)", () => {
     for (let i = 0; i < 5; i++) await gw.run(ops.LoginDocument, { email: user.email, password: "Wrong-Passw0rd-!!" }, { headers: userAgent });
     dataOf(await gw.run(ops.AdminUnlockUserDocument, { userId: user.sub }, { token: admin.accessToken }));
     await loginWithMfa(gw, user);
-  });
+  }, 120_000); // sign-ups, MFA and a lockout: over jest's 30 s default on a loaded machine
   afterAll(async () => {
     await gw?.close();
     await db?.drop();

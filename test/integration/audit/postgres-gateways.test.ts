@@ -13,6 +13,8 @@ import { startTestGateway, type TestGateway } from "../../support/test-gateway";
 import { adminUser, enrolledUser, uniqueEmail } from "../../support/users";
 
 const run = promisify(execFile);
+/** Whole sign-up and MFA flows on several gateways: far over jest's 30 s default on a loaded machine. */
+const slow = 120_000;
 
 describe("gateways on the PostgreSQL audit trail, with the gateway's own role", () => {
   let db: AuditDb;
@@ -33,8 +35,8 @@ describe("gateways on the PostgreSQL audit trail, with the gateway's own role", 
     await db?.drop();
   });
 
-  const gateway = async (): Promise<{ gw: TestGateway; sink: PostgresAuditSink }> => {
-    const sink = await openPostgresSink({ ...db.settings, url: role.url }, systemClock);
+  const gateway = async (writeTimeoutMs = db.settings.writeTimeoutMs): Promise<{ gw: TestGateway; sink: PostgresAuditSink }> => {
+    const sink = await openPostgresSink({ ...db.settings, url: role.url, writeTimeoutMs }, systemClock);
     const gw = await startTestGateway({ auditSink: sink });
     open.push(gw);
     return { gw, sink };
@@ -67,7 +69,7 @@ describe("gateways on the PostgreSQL audit trail, with the gateway's own role", 
     expect(broken).toMatchObject({ code: 1, stdout: expect.stringContaining(`BROKEN stream ${b.sink.streamId} at seq 2: the record does not match its hash`) });
     // Put it back for the other tests' verifications.
     await db.admin.query(`SET session_replication_role = replica; DELETE FROM "${db.settings.schema}".audit_events WHERE stream = '${b.sink.streamId}'; DELETE FROM "${db.settings.schema}".audit_checkpoints WHERE stream = '${b.sink.streamId}'; RESET session_replication_role`);
-  });
+  }, slow);
 
   it("the gateway's role can add records but not change, delete or drop them", async () => {
     const { gw } = await gateway();
@@ -83,7 +85,7 @@ describe("gateways on the PostgreSQL audit trail, with the gateway's own role", 
     } finally {
       await asGateway.end();
     }
-  });
+  }, slow);
 
   it("fails closed with SERVICE_UNAVAILABLE while the database is cut off, and readiness says so", async () => {
     const { gw, sink } = await gateway();
@@ -112,10 +114,10 @@ describe("gateways on the PostgreSQL audit trail, with the gateway's own role", 
     open.splice(0);
     // The failed writes' stream ended where they failed; the next records started a new stream.
     expect(await verifyPostgres(db.admin, db.settings.schema)).toMatchObject({ ok: true, problems: [] });
-  });
+  }, slow);
 
   it("a write the database does not answer is cut at AUDIT_WRITE_TIMEOUT_MS", async () => {
-    const { gw, sink } = await gateway();
+    const { gw, sink } = await gateway(1500);
     const user = await enrolledUser(gw);
     const before = sink.streamId;
     const locker = await db.admin.connect();
@@ -133,7 +135,7 @@ describe("gateways on the PostgreSQL audit trail, with the gateway's own role", 
     await gw.close();
     open.splice(0);
     expect(await verifyPostgres(db.admin, db.settings.schema)).toMatchObject({ ok: true, problems: [] });
-  });
+  }, slow);
 
   // Write-before-effect: today audited() writes the record after the effect, so the disable happens
   // and only the answer fails. The lead's intent-before-effect audited() makes this pass: then turn
@@ -147,5 +149,5 @@ describe("gateways on the PostgreSQL audit trail, with the gateway's own role", 
     expect(errorOf(await gw.run(ops.AdminDisableUserDocument, { userId: userSub }, { token: admin.accessToken })).extensions.code).toBe("SERVICE_UNAVAILABLE");
     await db.admin.query(`ALTER ROLE ${role.name} LOGIN`);
     expect(dataOf(await gw.run(ops.MeDocument, {}, { token: user.accessToken })).me.sub).toBe(userSub);
-  });
+  }, slow);
 });
