@@ -50,8 +50,10 @@ describe("gateways on the PostgreSQL audit trail, with the gateway's own role", 
 
   it("two instances writing at once keep two intact chains, and audit:verify passes", async () => {
     const [a, b] = [await gateway(), await gateway()];
-    await Promise.all([a, b, a, b].map(({ gw }) => enrolledUser(gw)));
-    await Promise.all([a, b].flatMap(({ gw }) => [1, 2, 3].map(() => gw.run(ops.LoginDocument, { email: uniqueEmail(), password: "Wrong-Passw0rd-1!" }))));
+    // One sign-up with MFA on each at once (more would race TOTP windows on a loaded machine), then
+    // bursts of failed logins: many records in flight on both instances together.
+    await Promise.all([a, b].map(({ gw }) => enrolledUser(gw)));
+    await Promise.all([a, b].flatMap(({ gw }) => Array.from({ length: 10 }, () => gw.run(ops.LoginDocument, { email: uniqueEmail(), password: "Wrong-Passw0rd-1!" }))));
     await Promise.all(open.splice(0).map((gw) => gw.close()));
 
     const report = await verifyPostgres(db.admin, db.settings.schema);
