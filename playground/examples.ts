@@ -66,6 +66,7 @@ const signIn: Example[] = [
 ];
 
 const account: Example[] = [
+  example("Recent activity", "Your own sign-ins, failures, addresses and devices (reading it is audited).", "query LoginHistory {\n  loginHistory(first: 20) { nodes { time event outcome reason ip userAgent } pageInfo { endCursor hasNextPage } }\n}"),
   example("Who am I", "The signed-in user, from the verified token and the gateway's records.", "query Me {\n  me { sub email givenName familyName groups mfaStatus { enabled method } }\n}"),
   example("My sessions", "Every live session of the signed-in user.", "query Sessions {\n  sessions { id createdAt ip userAgent current }\n}"),
   example("Password rules", "What every new password must meet (anyone may ask).", "query PasswordPolicy {\n  passwordPolicy { minLength rules { id description } }\n}"),
@@ -92,6 +93,7 @@ const mfa: Example[] = [
 ];
 
 const admin: Example[] = [
+  example("Search the audit trail", "Administrators only; reading the audit trail is itself audited.", "query AuditEvents($filter: AuditEventFilter) {\n  auditEvents(filter: $filter, first: 20) { nodes { id time event outcome reason subject actor target ip } pageInfo { endCursor hasNextPage } }\n}", { filter: { event: "LOGIN" } }),
   example("All users", "The directory, 20 at a time. Administrators only.", "query Users {\n  users(first: 20) { nodes { id email enabled status } pageInfo { endCursor hasNextPage } }\n}"),
   example("Invite a user", "Cognito emails a temporary password. Administrators only.", "mutation AdminCreateUser($input: AdminCreateUserInput!) {\n  adminCreateUser(input: $input) { id email status }\n}", {
     input: { email: "new.colleague@example.com" },

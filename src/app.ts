@@ -1,5 +1,7 @@
 import { AggregatedRecords } from "./audit/aggregated-records";
-import { AuditLog, HashChainedFileSink, type AuditSink } from "./audit/audit-log";
+import { AuditLog, type AuditSink } from "./audit/audit-log";
+import { openAuditSink } from "./audit/open-sink";
+import { isReadable } from "./audit/review/audit-reader";
 import { CognitoIdentityProvider } from "./auth/cognito/cognito-identity-provider";
 import { CognitoAdmin } from "./auth/cognito/cognito-admin";
 import type { IdentityAdmin, IdentityProvider } from "./auth/identity-provider";
@@ -46,7 +48,8 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
   const logger = overrides.logger ?? createLogger(settings.logLevel);
   const store = overrides.store ?? (settings.redisUrl ? new RedisStore({ url: settings.redisUrl, keyPrefix: settings.redisKeyPrefix }) : new MemoryStore(clock));
   const metrics = new GatewayMetrics();
-  const auditSink = metrics.countingSink(overrides.auditSink ?? new HashChainedFileSink(settings.auditLogFile));
+  const baseSink = overrides.auditSink ?? (await openAuditSink(settings, clock));
+  const auditSink = metrics.countingSink(baseSink);
   const { cognito } = settings;
   const cognitoIdp = new CognitoIdentityProvider({
     clientId: cognito.clientId,
@@ -81,6 +84,7 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     totpIssuer: settings.totpIssuer,
     policy: settings.policy,
     loginFailuresByAddress: loginFailureLimiter(store, settings.policy.loginFailuresPerAddress),
+    auditReader: isReadable(baseSink) ? baseSink.reader() : undefined,
   });
   const hosted = settings.oauth ? createHostedLogin({ ...settings, oauth: settings.oauth, cognito, services, idp, verifier, store, clock, audit, logger }) : undefined;
   services.oauth = hosted?.login;

@@ -37,6 +37,8 @@ export const auditEventTypes = [
   "RATE_LIMITED",
   "REQUEST_REFUSED",
   "LOG_TAIL_TRUNCATED",
+  "AUDIT_READ",
+  "AUDIT_ARCHIVE",
 ] as const;
 
 export type AuditEventType = (typeof auditEventTypes)[number];

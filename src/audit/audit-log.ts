@@ -4,6 +4,8 @@ import { ErrorCode, GatewayError } from "../errors/error-codes";
 import type { Clock } from "../shared/clock";
 import type { AuditEvent, AuditRecord, RequestMeta } from "./audit-event";
 import { lastLineHash, lineHash, setAsideTornTail } from "./hash-chain";
+import { ListAuditReader, type AuditReader } from "./review/audit-reader";
+import { readJsonLines } from "./review/file-records";
 
 /** Where audit records go. A sink that cannot write must reject, so the auth operation fails with it. */
 export interface AuditSink {
@@ -109,6 +111,10 @@ export class HashChainedFileSink implements AuditSink {
   async close(): Promise<void> {
     await this.flushing;
   }
+
+  reader(): AuditReader {
+    return new ListAuditReader(() => readJsonLines(this.path));
+  }
 }
 
 const fileSize = (path: string): Promise<number> =>
@@ -121,6 +127,10 @@ export class MemorySink implements AuditSink {
   readonly records: AuditRecord[] = [];
   async write(record: AuditRecord): Promise<void> {
     this.records.push(record);
+  }
+
+  reader(): AuditReader {
+    return new ListAuditReader(async () => this.records);
   }
 }
 

@@ -1,12 +1,22 @@
+import { parseArgs } from "node:util";
+import { loadConfig } from "../config";
 import { verifyChain } from "./hash-chain";
+import { createAuditPool } from "./postgres/open-postgres";
+import { verifyPostgres, type Anchor } from "./postgres/verify-postgres";
 
-/** `npm run audit:verify -- <file>`: exit 0 when the whole chain holds, 1 with the first broken record. */
-const main = async (): Promise<number> => {
-  const path = process.argv[2];
-  if (!path) {
-    process.stderr.write("usage: npm run audit:verify -- <audit log file>\n");
-    return 2;
-  }
+const usage = `usage: npm run audit:verify -- [file] [--anchor stream:seq:hash ...]
+  file      a JSON Lines audit log; without it: AUDIT_DATABASE_URL if set, else AUDIT_LOG_FILE
+  --anchor  a checkpoint kept outside the database (repeatable); it must match the chain
+exit: 0 intact, 1 altered, 3 truncated (tail missing) only, 2 usage or unreadable
+`;
+
+const parseAnchor = (text: string): Anchor => {
+  const match = /^(.+):(\d+):([0-9a-f]{64})$/.exec(text);
+  if (!match) throw new Error(`not an anchor (stream:seq:hash): ${text.slice(0, 100)}`);
+  return { stream: match[1] as string, seq: Number(match[2]), hash: match[3] as string, kind: "EXTERNAL" };
+};
+
+const verifyFile = async (path: string): Promise<number> => {
   const report = await verifyChain(path);
   if (report.ok) {
     const recovered = report.recovered > 0 ? ` (${report.recovered} torn tail(s) from crashes set aside and recorded)` : "";
@@ -21,10 +31,49 @@ const main = async (): Promise<number> => {
   return 1;
 };
 
+const verifyDatabase = async (anchors: Anchor[]): Promise<number> => {
+  const settings = loadConfig().auditDatabase;
+  if (!settings) throw new Error("AUDIT_DATABASE_URL is not set");
+  const pool = createAuditPool({ ...settings, writeTimeoutMs: 600_000 }, "audit:verify", 1);
+  try {
+    const report = await verifyPostgres(pool, settings.schema, anchors);
+    for (const s of report.streams) {
+      process.stdout.write(`stream ${s.stream}: ${s.records} records, last seq ${s.lastSeq}, anchored up to ${s.anchoredSeq}\n`);
+    }
+    for (const p of report.problems) {
+      process.stdout.write(`${p.kind === "TRUNCATED" ? "TRUNCATED" : "BROKEN"} stream ${p.stream} at seq ${p.seq}: ${p.reason}\n`);
+    }
+    if (report.ok) process.stdout.write(`ok: ${report.records} records in ${report.streams.length} streams, every chain intact\n`);
+    return report.ok ? 0 : report.problems.some((p) => p.kind === "ALTERED") ? 1 : 3;
+  } finally {
+    await pool.end();
+  }
+};
+
+/** `npm run audit:verify`: either sink, every stream; names the first broken record of each. */
+const main = async (): Promise<number> => {
+  let parsed;
+  try {
+    parsed = parseArgs({ allowPositionals: true, options: { anchor: { type: "string", multiple: true }, help: { type: "boolean" } } });
+  } catch {
+    process.stderr.write(usage);
+    return 2;
+  }
+  if (parsed.values.help || parsed.positionals.length > 1) {
+    process.stderr.write(usage);
+    return parsed.values.help ? 0 : 2;
+  }
+  const anchors = (parsed.values.anchor ?? []).map(parseAnchor);
+  const file = parsed.positionals[0];
+  if (file !== undefined) return verifyFile(file);
+  const config = loadConfig();
+  return config.auditDatabase ? verifyDatabase(anchors) : verifyFile(config.auditLogFile);
+};
+
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`cannot read the audit log: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`cannot verify the audit log: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(2);
   },
 );

@@ -1,6 +1,8 @@
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import type { AuditLog } from "../audit/audit-log";
 import type { PolicySettings } from "../policy/policy-settings";
+import type { AuditReader } from "../audit/review/audit-reader";
+import { AuditReview } from "../audit/review/audit-review";
 import { createLimiter } from "../policy/address-limiter";
 import { CodeGuard, codeFailuresPerWindow } from "../policy/code-guard";
 import { IdleTimeout } from "../policy/idle-timeout";
@@ -39,6 +41,8 @@ export type ServiceDeps = {
   policy: PolicySettings;
   /** Failed logins per client address (rate-limiter-flexible over the same memory or Redis). */
   loginFailuresByAddress: RateLimiterAbstract;
+  /** Where audit review reads (the sink's own reader); none = review answers SERVICE_UNAVAILABLE. */
+  auditReader?: AuditReader | undefined;
 };
 
 export type Services = {
@@ -55,6 +59,7 @@ export type Services = {
   completion: HostedCompletion;
   /** Hosted login (OAuth 2.0), when COGNITO_DOMAIN is configured (set by the composition root). */
   oauth?: OAuthLogin;
+  auditReview: AuditReview;
 };
 
 /** Activity is written at most this often per session (never more than a tenth of the timeout). */
@@ -97,5 +102,6 @@ export const createServices = (deps: ServiceDeps): Services => {
     mfa: new MfaEnrolment({ ...flow, totpIssuer: deps.totpIssuer }),
     account: new AccountService({ idp, admin, store, audit, sessions, lockout, passwords, codes, epoch, sessionMaxAgeSeconds }),
     admin: new AdminService({ admin, store, audit, sessions, lockout, epoch }),
+    auditReview: new AuditReview({ reader: deps.auditReader, audit }),
   };
 };

@@ -15,6 +15,8 @@ export const permissionMap = {
     sessions: signedIn,
     passwordPolicy: allow,
     users: administrator,
+    auditEvents: administrator,
+    loginHistory: signedIn,
   },
   Mutation: {
     register: allow,
@@ -61,6 +63,10 @@ export const permissionMap = {
   AdminUser: allow,
   UserConnection: allow,
   PageInfo: allow,
+  AuditEntry: allow,
+  AuditEntryConnection: allow,
+  LoginActivity: allow,
+  LoginActivityConnection: allow,
 } satisfies IRules;
 
 /** Introspection types: Apollo's `introspection` flag decides whether `__schema` is reachable at all. */

@@ -23,3 +23,13 @@ export type OAuthSettings = {
   /** The app client's secret: the gateway redeems codes as the confidential client. */
   clientSecret: string | undefined;
 };
+
+export type AuditDatabaseSettings = {
+  url: string;
+  schema: string;
+  writeTimeoutMs: number;
+  synchronousCommit: "on" | "off";
+  checkpointRecords: number;
+  checkpointSeconds: number;
+  retentionDays: number;
+};

@@ -42,6 +42,7 @@ describe("admin operations are for group admin only", () => {
     ["adminGlobalSignOut", `mutation { adminGlobalSignOut(userId: "${someone}") }`],
     ["adminResetMfa", `mutation { adminResetMfa(userId: "${someone}") }`],
     ["users", `{ users { nodes { id } } }`],
+    ["auditEvents", `{ auditEvents { nodes { id } } }`],
   ];
 
   it.each(operations)("%s: FORBIDDEN for a signed-in non-admin, UNAUTHENTICATED for anonymous", async (field, document) => {

@@ -15,7 +15,9 @@ const imports = (): { from: string; to: string; file: string }[] => {
         for (const match of readFileSync(path, "utf8").matchAll(/from "(\.{1,2}\/[^"]+)"/g)) {
           const target = relative(src, normalize(join(dirname(path), match[1] ?? ""))).split(sep);
           const to = target.length > 1 ? (target[0] ?? "(root)") : "(root)";
-          if (to !== from) edges.push({ from, to, file: relative(src, path) });
+          // Entry points (*-cli.ts) are composition roots of their own: they may read the root config.
+          const entryPoint = name.endsWith("-cli.ts") && to === "(root)";
+          if (to !== from && !entryPoint) edges.push({ from, to, file: relative(src, path) });
         }
       }
     }

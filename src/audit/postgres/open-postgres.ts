@@ -1,0 +1,37 @@
+import { Pool } from "pg";
+import type { AuditDatabaseSettings } from "../../shared/settings";
+import type { Clock } from "../../shared/clock";
+import { migrate } from "./migrations";
+import { newInstanceId, PostgresAuditSink } from "./postgres-sink";
+
+/**
+ * A small pool whose connections give up with the write deadline, on both sides: connecting, and
+ * `statement_timeout` on the server. `application_name` names the instance in pg_stat_activity.
+ */
+export const createAuditPool = (settings: Pick<AuditDatabaseSettings, "url" | "writeTimeoutMs"> & Partial<Pick<AuditDatabaseSettings, "synchronousCommit">>, applicationName: string, max = 4): Pool => {
+  const pool = new Pool({
+    connectionString: settings.url,
+    max,
+    connectionTimeoutMillis: settings.writeTimeoutMs,
+    statement_timeout: settings.writeTimeoutMs,
+    application_name: applicationName.slice(0, 63),
+    // The session's commit durability (a startup option: no extra round trip per connection).
+    options: `-c synchronous_commit=${settings.synchronousCommit ?? "on"}`,
+  });
+  // An idle connection that dies (server restart, pg_terminate_backend) is dropped from the pool; without a
+  // listener it would crash the process. The next write reconnects or fails closed.
+  pool.on("error", () => {});
+  return pool;
+};
+
+/** Migrates (or checks that the schema is current) and returns a sink with its own stream. */
+export const openPostgresSink = async (settings: AuditDatabaseSettings, clock: Clock, instanceId = newInstanceId()): Promise<PostgresAuditSink> => {
+  const pool = createAuditPool(settings, `audit:${instanceId}`);
+  try {
+    await migrate(pool, settings.schema);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  return new PostgresAuditSink({ pool, clock, settings, instanceId, ownsPool: true });
+};

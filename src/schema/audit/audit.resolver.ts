@@ -1,0 +1,49 @@
+import { Args, Ctx, Query, Resolver } from "type-graphql";
+import type { AuditEntry as StoredEntry, AuditPage } from "../../audit/review/audit-reader";
+import type { GatewayContext } from "../../context/gateway-context";
+import { identityOf } from "../caller";
+import { AuditEntry, AuditEntryConnection, AuditEventsArgs, LoginActivity, LoginActivityConnection, PageArgs } from "./audit.types";
+
+/** Named fields only: whatever else a stored record holds (now or later) is not passed through. */
+const toEntry = (e: StoredEntry): AuditEntry => ({
+  id: e.id,
+  time: e.time,
+  event: e.event,
+  outcome: e.outcome,
+  reason: e.reason ?? null,
+  subject: e.subject ?? null,
+  actor: e.actor ?? null,
+  target: e.target ?? null,
+  clientId: e.clientId ?? null,
+  requestId: e.requestId,
+  ip: e.ip,
+  userAgent: e.userAgent,
+});
+
+const toActivity = (e: StoredEntry): LoginActivity => ({ time: e.time, event: e.event, outcome: e.outcome, reason: e.reason ?? null, ip: e.ip, userAgent: e.userAgent });
+
+const pageInfo = (page: AuditPage) => ({ endCursor: page.endCursor ?? null, hasNextPage: page.hasNextPage });
+
+const date = (iso: string | undefined) => (iso === undefined ? undefined : new Date(iso));
+
+/** Review of the audit trail; every read is itself audited (AUDIT_READ). */
+@Resolver()
+export class AuditResolver {
+  @Query(() => AuditEntryConnection, { description: "Administrators: the audit trail, newest first." })
+  async auditEvents(@Args(() => AuditEventsArgs) { filter, first, after }: AuditEventsArgs, @Ctx() ctx: GatewayContext): Promise<AuditEntryConnection> {
+    const { subject, actor, event, outcome, from, to } = filter ?? {};
+    const page = await ctx.services.auditReview.events(
+      identityOf(ctx),
+      { subject, actor, events: event === undefined ? undefined : [event], outcome, from: date(from), to: date(to) },
+      { first, after },
+      ctx.meta,
+    );
+    return { nodes: page.entries.map(toEntry), pageInfo: pageInfo(page) };
+  }
+
+  @Query(() => LoginActivityConnection, { description: "The signed-in user's recent sign-in activity (successes and failures), newest first." })
+  async loginHistory(@Args(() => PageArgs) { first, after }: PageArgs, @Ctx() ctx: GatewayContext): Promise<LoginActivityConnection> {
+    const page = await ctx.services.auditReview.loginHistory(identityOf(ctx), { first, after }, ctx.meta);
+    return { nodes: page.entries.map(toActivity), pageInfo: pageInfo(page) };
+  }
+}
