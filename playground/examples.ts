@@ -66,8 +66,8 @@ const signIn: Example[] = [
 ];
 
 const account: Example[] = [
-  example("Recent activity", "Your own sign-ins, failures, addresses and devices (reading it is audited).", "query LoginHistory {\n  loginHistory(first: 20) { nodes { time event outcome reason ip userAgent } pageInfo { endCursor hasNextPage } }\n}"),
   example("Who am I", "The signed-in user, from the verified token and the gateway's records.", "query Me {\n  me { sub email givenName familyName groups mfaStatus { enabled method } }\n}"),
+  example("Recent activity", "Your own sign-ins, failures, addresses and devices (reading it is audited).", "query LoginHistory {\n  loginHistory(first: 20) { nodes { time event outcome reason ip userAgent } pageInfo { endCursor hasNextPage } }\n}"),
   example("My sessions", "Every live session of the signed-in user.", "query Sessions {\n  sessions { id createdAt ip userAgent current }\n}"),
   example("Password rules", "What every new password must meet (anyone may ask).", "query PasswordPolicy {\n  passwordPolicy { minLength rules { id description } }\n}"),
   example("Change password", "Keeps this session and ends all others.", "mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n  changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n}", {

@@ -52,7 +52,9 @@ export const hardenedApolloOptions = (deps: { dev: boolean; logger: Logger; metr
       ApolloServerPluginLandingPageDisabled(),
       ...(options.logRequests ? [requestLogger(deps.logger, deps.metrics)] : []),
       unexpectedErrorLogger(deps.logger),
-      httpStatusPlugin(),
+      // Not in the internal auth subgraph: Apollo Gateway reads any non-2xx answer from a subgraph as a
+      // failed fetch (our typed errors would reach clients as INTERNAL_SERVER_ERROR); the supergraph sets it.
+      ...(options.logRequests ? [httpStatusPlugin()] : []),
       wwwAuthenticatePlugin(),
       ...armor.plugins,
     ],

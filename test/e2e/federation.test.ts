@@ -120,6 +120,11 @@ describe("federated subgraphs trust the gateway", () => {
     }
   });
 
+  it("keeps the auth subgraph's typed errors typed (a 4xx from a subgraph would read as a failed fetch)", async () => {
+    const bad = await gw.run(`mutation { register(input: { email: "not-an-email", password: "x" }) { accepted } }`);
+    expect(["BAD_USER_INPUT", "PASSWORD_POLICY_VIOLATION"]).toContain(errorOf(bad).extensions.code);
+  });
+
   it("passes the gateway's own errors through unchanged (auth subgraph)", async () => {
     const error = errorOf(await gw.run(LoginDocument, { email: "nobody@example.test", password: "Wrong-Passw0rd-!!" }));
     expect(error).toMatchObject({ message: "The email or password is incorrect.", extensions: { code: "INVALID_CREDENTIALS" } });
