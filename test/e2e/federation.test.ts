@@ -1,6 +1,5 @@
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startPatientsSubgraph } from "../../examples/patients/subgraph";
@@ -13,14 +12,8 @@ import { FakeClock } from "../fakes/fake-clock";
 import { dataOf, errorOf, execute } from "../support/graphql-client";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
 import { adminUser, enrolledUser, grantGroup, loginWithMfa, type EnrolledUser } from "../support/users";
+import { freePort } from "../support/ports";
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 const issuer = "auth-gateway-test";
 type Headers = Record<string, string | string[] | undefined>;

@@ -1,19 +1,12 @@
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "../support/ports";
 
 const root = join(__dirname, "../..");
 const main = join(root, "dist/main.js");
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 const portIsOpen = (port: number): Promise<boolean> =>
   fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(500) }).then(

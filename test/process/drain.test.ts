@@ -1,17 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { verifyChain } from "../../src/audit/hash-chain";
+import { freePort } from "../support/ports";
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 const waitForLine = (child: ChildProcess, pattern: RegExp, deadlineMs: number): Promise<void> =>
   new Promise((resolve, reject) => {

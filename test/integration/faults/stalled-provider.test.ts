@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { print } from "graphql";
@@ -10,14 +9,8 @@ import { TEST_CODE } from "../../setup/test-cognito";
 import { dataOf } from "../../support/graphql-client";
 import { startTestGateway, testSettings, type TestGateway } from "../../support/test-gateway";
 import { enrolledUser, PASSWORD, uniqueEmail } from "../../support/users";
+import { freePort } from "../../support/ports";
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 /** A request that must be answered within `deadlineMs`: a hang fails the test by aborting the fetch. */
 const within = async (deadlineMs: number, url: string, body?: unknown) => {
