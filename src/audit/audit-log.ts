@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import { ErrorCode, GatewayError } from "../errors/error-codes";
 import type { Clock } from "../shared/clock";
 import type { AuditEvent, AuditRecord, RequestMeta } from "./audit-event";
+import { BatchQueue } from "./batch-queue";
 import { lastLineHash, lineHash, setAsideTornTail } from "./hash-chain";
 import { ListAuditReader, type AuditReader } from "./review/audit-reader";
 import { readJsonLines } from "./review/file-records";
@@ -14,8 +15,6 @@ export interface AuditSink {
   /** Readiness: rejects when records cannot be written now (a cheap probe, or the last write's outcome). */
   check?(): Promise<void>;
 }
-
-type Pending = { record: AuditRecord; done: (error?: unknown) => void };
 
 /** Marks a promise's rejection as handled (it is still seen by whoever awaits it later). */
 const handled = <T>(promise: Promise<T>): Promise<T> => {
@@ -35,8 +34,7 @@ const handled = <T>(promise: Promise<T>): Promise<T> => {
  * record. Any I/O error (EISDIR, EACCES, ENOSPC, EMFILE…) fails the writes waiting on it, never the process.
  */
 export class HashChainedFileSink implements AuditSink {
-  private pending: Pending[] = [];
-  private flushing: Promise<void> | undefined;
+  private readonly queue = new BatchQueue<AuditRecord>((records) => this.append(records));
   private prevHash: Promise<string>;
   private lastWriteError: unknown;
   private tornTail: { digest: string; bytes: number } | undefined;
@@ -54,10 +52,7 @@ export class HashChainedFileSink implements AuditSink {
   }
 
   write(record: AuditRecord): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ record, done: (error) => (error === undefined ? resolve() : reject(error)) });
-      this.flushing ??= this.flush();
-    });
+    return this.queue.push(record);
   }
 
   /** The record of a torn tail found at start: the first thing written into the continued chain. */
@@ -67,37 +62,31 @@ export class HashChainedFileSink implements AuditSink {
     return [{ time: new Date().toISOString(), requestId: "audit-sink-start", ip: null, userAgent: null, event: "LOG_TAIL_TRUNCATED", outcome: "SUCCESS", digest: torn.digest, bytes: torn.bytes }];
   }
 
-  private async flush(): Promise<void> {
-    while (this.pending.length > 0) {
-      const batch = this.pending;
-      this.pending = [];
-      try {
-        let prev = await this.prevHash;
-        const size = await fileSize(this.path);
-        if (size !== this.sizeAfterLastWrite) prev = await lastLineHash(this.path);
-        const records = [...this.takeTornRecord(), ...batch.map((p) => p.record)];
-        const lines: string[] = [];
-        let next = prev;
-        for (const record of records) {
-          const line = JSON.stringify({ ...record, prevHash: next });
-          lines.push(line);
-          next = lineHash(line);
-        }
-        const text = `${lines.join("\n")}\n`;
-        await appendFile(this.path, text, { encoding: "utf8", mode: 0o600 });
-        this.sizeAfterLastWrite = size + Buffer.byteLength(text, "utf8");
-        this.tornTail = undefined;
-        this.prevHash = Promise.resolve(next);
-        this.lastWriteError = undefined;
-        batch.forEach((p) => p.done());
-      } catch (error) {
-        // Nothing of the batch was recorded: its operations fail, and the chain continues from the file.
-        this.lastWriteError = error ?? new Error("audit write failed");
-        this.prevHash = handled(this.recover());
-        batch.forEach((p) => p.done(this.lastWriteError));
+  /** Appends one batch (what waited together), in order; if it fails, nothing of it was recorded. */
+  private async append(batch: AuditRecord[]): Promise<void> {
+    try {
+      let prev = await this.prevHash;
+      const size = await fileSize(this.path);
+      if (size !== this.sizeAfterLastWrite) prev = await lastLineHash(this.path);
+      const lines: string[] = [];
+      let next = prev;
+      for (const record of [...this.takeTornRecord(), ...batch]) {
+        const line = JSON.stringify({ ...record, prevHash: next });
+        lines.push(line);
+        next = lineHash(line);
       }
+      const text = `${lines.join("\n")}\n`;
+      await appendFile(this.path, text, { encoding: "utf8", mode: 0o600 });
+      this.sizeAfterLastWrite = size + Buffer.byteLength(text, "utf8");
+      this.tornTail = undefined;
+      this.prevHash = Promise.resolve(next);
+      this.lastWriteError = undefined;
+    } catch (error) {
+      // The batch's operations fail (BatchQueue rejects each), and the chain continues from the file.
+      this.lastWriteError = error ?? new Error("audit write failed");
+      this.prevHash = handled(this.recover());
+      throw this.lastWriteError;
     }
-    this.flushing = undefined;
   }
 
   async check(): Promise<void> {
@@ -109,7 +98,7 @@ export class HashChainedFileSink implements AuditSink {
   }
 
   async close(): Promise<void> {
-    await this.flushing;
+    await this.queue.idle();
   }
 
   reader(): AuditReader {
