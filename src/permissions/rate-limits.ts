@@ -1,11 +1,11 @@
-import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import type { IMiddlewareFunction } from "graphql-middleware";
 import type { AggregatedRecords } from "../audit/aggregated-records";
 import type { GatewayContext } from "../context/gateway-context";
 import { ErrorCode, GatewayError } from "../errors/error-codes";
 import { sha256 } from "../shared/digest";
 import type { StateStore } from "../store/state-store";
-import { createLimiter } from "../policy/address-limiter";
+import { consumeOrRefuse, createLimiter } from "../policy/address-limiter";
 
 export type RateLimits = {
   perAddress: RateLimiterAbstract | undefined;
@@ -19,17 +19,9 @@ export type RateLimits = {
 /** `requestEmailChange` sends mail to any address: at most this many per account per hour. */
 export const emailChangesPerHour = 5;
 
-const tooMany = (res: RateLimiterRes) => new GatewayError(ErrorCode.TOO_MANY_REQUESTS, { retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) });
-
-/** Takes a point before the resolver runs (reserve first: concurrent requests cannot overshoot). */
+/** Takes a point before the resolver runs, when that limit is configured. */
 export const consume = async (limiter: RateLimiterAbstract | undefined, key: string): Promise<void> => {
-  if (!limiter) return;
-  try {
-    await limiter.consume(key);
-  } catch (rejection) {
-    if (rejection instanceof RateLimiterRes) throw tooMany(rejection);
-    throw new GatewayError(ErrorCode.SERVICE_UNAVAILABLE, { reason: "STATE_STORE_UNAVAILABLE" }, undefined, rejection);
-  }
+  if (limiter) await consumeOrRefuse(limiter, key);
 };
 
 /** The email a mutation is about, wherever its arguments keep it. */

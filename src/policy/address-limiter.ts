@@ -1,4 +1,5 @@
-import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { ErrorCode, GatewayError } from "../errors/error-codes";
 import { RedisStore } from "../store/redis-store";
 import type { StateStore } from "../store/state-store";
 
@@ -14,3 +15,16 @@ export const createLimiter = (store: StateStore, name: string, points: number, d
 
 /** Failed logins per client address, across accounts. */
 export const loginFailureLimiter = (store: StateStore, points: number): RateLimiterAbstract => createLimiter(store, "login-failures-by-address", points, 15 * 60);
+
+/**
+ * Takes `points` for `key` before the work it guards (reserve first: concurrent callers cannot overshoot).
+ * Over the limit: TOO_MANY_REQUESTS with `retryAfterSeconds`; the store failing: SERVICE_UNAVAILABLE.
+ */
+export const consumeOrRefuse = async (limiter: RateLimiterAbstract, key: string, points = 1): Promise<void> => {
+  try {
+    await limiter.consume(key, points);
+  } catch (rejection) {
+    if (rejection instanceof RateLimiterRes) throw new GatewayError(ErrorCode.TOO_MANY_REQUESTS, { retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) });
+    throw new GatewayError(ErrorCode.SERVICE_UNAVAILABLE, { reason: "STATE_STORE_UNAVAILABLE" }, undefined, rejection);
+  }
+};

@@ -1,12 +1,11 @@
-import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { ErrorCode, GatewayError } from "../errors/error-codes";
 import { sha256 } from "../shared/digest";
+import { consumeOrRefuse } from "./address-limiter";
 
 /** Wrong emailed codes (sign-up, password reset, email change) one account may send per 15 minutes. */
 export const codeFailuresPerWindow = 5;
 
-const tooMany = (res: RateLimiterRes) => new GatewayError(ErrorCode.TOO_MANY_REQUESTS, { retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) });
-const storeDown = (cause: unknown) => new GatewayError(ErrorCode.SERVICE_UNAVAILABLE, { reason: "STATE_STORE_UNAVAILABLE" }, undefined, cause);
 
 const isWrongCode = (error: unknown) => error instanceof GatewayError && (error.code === ErrorCode.CODE_MISMATCH || error.code === ErrorCode.CODE_EXPIRED);
 
@@ -22,12 +21,7 @@ export class CodeGuard {
   /** Reserves an attempt; the returned function gives it back (for anything but a wrong code). */
   async reserve(account: string): Promise<() => Promise<void>> {
     const key = sha256(account.trim().toLowerCase());
-    try {
-      await this.limiter.consume(key, 1);
-    } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) throw tooMany(rejection);
-      throw storeDown(rejection);
-    }
+    await consumeOrRefuse(this.limiter, key);
     return async () => {
       await this.limiter.reward(key, 1).catch(() => undefined);
     };

@@ -1,9 +1,10 @@
-import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import type { RequestMeta } from "../audit/audit-event";
 import type { AuditLog } from "../audit/audit-log";
 import { ErrorCode, GatewayError } from "../errors/error-codes";
 import { sha256 } from "../shared/digest";
 import type { StateStore } from "../store/state-store";
+import { consumeOrRefuse } from "./address-limiter";
 import type { SecurityEpoch } from "./security-epoch";
 
 export type LockoutSettings = {
@@ -64,12 +65,7 @@ export class Lockout {
   /** Takes a point of the client address's failure budget first; the returned function gives it back. */
   private async reserveAddress(meta: RequestMeta): Promise<() => Promise<void>> {
     const key = meta.ip ?? "unknown";
-    try {
-      await this.deps.perAddress.consume(key, 1);
-    } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) throw new GatewayError(ErrorCode.TOO_MANY_REQUESTS, { retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) });
-      throw new GatewayError(ErrorCode.SERVICE_UNAVAILABLE, { reason: "STATE_STORE_UNAVAILABLE" }, undefined, rejection);
-    }
+    await consumeOrRefuse(this.deps.perAddress, key);
     return async () => {
       await this.deps.perAddress.reward(key, 1).catch(() => undefined);
     };
