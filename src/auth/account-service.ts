@@ -12,6 +12,7 @@ import { updateAccount } from "./account-records";
 import type { Identity } from "./identity";
 import type { IdentityAdmin, IdentityProvider } from "./identity-provider";
 import type { SessionRegistry, SessionSummary } from "./session-registry";
+import { signOutEverywhere } from "./sign-out-everywhere";
 
 export type AccountServiceDeps = {
   idp: IdentityProvider;
@@ -68,15 +69,9 @@ export class AccountService {
       });
       if (!sub) return { result: undefined };
       await this.deps.lockout.unlock(email, sub);
-      await this.signOutEverywhere(sub);
+      await signOutEverywhere(this.deps, sub);
       return { result: undefined, audit: { subject: sub, ...(await bestEffort(() => this.deps.admin.globalSignOut(sub), "PROVIDER_SIGN_OUT")) } };
     });
-  }
-
-  /** Moves the account's security epoch on (pending logins die) and ends its sessions but `except`. */
-  private async signOutEverywhere(sub: string, except?: string): Promise<number> {
-    await this.deps.epoch.bump(sub);
-    return this.deps.sessions.endAll(sub, except);
   }
 
   /** Changes the password and ends the caller's other sessions and pending logins; this one stays signed in. */
@@ -88,7 +83,7 @@ export class AccountService {
       // A wrong current password counts towards the lockout like a failed login.
       await this.deps.lockout.guard(account.email, meta, () => this.deps.idp.changePassword(caller.accessToken, currentPassword, newPassword));
       await this.deps.passwords.recordSet(sub, digest);
-      const ended = await this.signOutEverywhere(sub, caller.identity.sessionId);
+      const ended = await signOutEverywhere(this.deps, sub, caller.identity.sessionId);
       return { result: undefined, audit: { reason: `OTHER_SESSIONS_ENDED:${ended}` } };
     });
   }
@@ -130,7 +125,7 @@ export class AccountService {
   /** Ends every session of the caller, this one included, and signs out at the provider. */
   logoutEverywhere(caller: Caller, meta: RequestMeta): Promise<void> {
     return this.run(meta, { event: "LOGOUT_EVERYWHERE", outcome: "SUCCESS", ...subjectOf(caller) }, async () => {
-      await this.signOutEverywhere(caller.identity.sub);
+      await signOutEverywhere(this.deps, caller.identity.sub);
       return { result: undefined, audit: await bestEffort(() => this.deps.idp.globalSignOut(caller.accessToken), "PROVIDER_SIGN_OUT") };
     });
   }

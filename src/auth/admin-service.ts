@@ -9,6 +9,7 @@ import { setFlags } from "./account-records";
 import type { Identity } from "./identity";
 import type { AppGroup, DirectoryUser, IdentityAdmin, UserPage } from "./identity-provider";
 import type { SessionRegistry } from "./session-registry";
+import { signOutEverywhere } from "./sign-out-everywhere";
 
 export type AdminServiceDeps = {
   admin: IdentityAdmin;
@@ -39,8 +40,7 @@ export class AdminService {
 
   /** Moves the account's security epoch on (pending logins die), ends its sessions, then (best effort) signs out at the provider. */
   private async signOut(sub: string): Promise<Partial<AuditEvent>> {
-    await this.deps.epoch.bump(sub);
-    await this.deps.sessions.endAll(sub);
+    await signOutEverywhere(this.deps, sub);
     return bestEffort(() => this.deps.admin.globalSignOut(sub), "PROVIDER_SIGN_OUT");
   }
 

@@ -19,6 +19,7 @@ import type { LoginMachine } from "./login/login-machine";
 import { internalError, tokensOf, type TokenRelease } from "./login/token-release";
 import type { SessionRegistry } from "./session-registry";
 import { decodeIssuedAccessToken } from "./token-claims";
+import { signOutEverywhere } from "./sign-out-everywhere";
 
 /** What the login flows (AuthService, MfaEnrolment) share. */
 export type LoginFlowDeps = {
@@ -121,8 +122,7 @@ export class AuthService {
       const digest = await this.deps.passwords.assertAcceptable(sub, email, newPassword);
       await this.deps.admin.setPassword(sub, newPassword);
       await this.deps.passwords.recordSet(sub, digest);
-      await this.deps.epoch.bump(sub);
-      const ended = await this.deps.sessions.endAll(sub);
+      const ended = await signOutEverywhere(this.deps, sub);
       const mark = await this.deps.epoch.mark(sub, this.deps.machine.begin());
       const released = await this.deps.release.release(tokens, { from: "PASSWORD_EXPIRED", email, mark, proven, passwordJustSet: true }, meta);
       return { ...released, audit: { ...released.audit, reason: `OTHER_SESSIONS_ENDED:${ended}` } };

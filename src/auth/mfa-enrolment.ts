@@ -9,6 +9,7 @@ import type { Identity } from "./identity";
 import type { ProviderTokens } from "./identity-provider";
 import { codeAttemptsPerHandle, type EnrolmentVia, type LoginStep, type ProvenFactor } from "./login/login-stages";
 import { tokensOf } from "./login/token-release";
+import { signOutEverywhere } from "./sign-out-everywhere";
 
 export type MfaEnrolmentDeps = LoginFlowDeps & { totpIssuer: string };
 
@@ -55,8 +56,7 @@ export class MfaEnrolment {
       const done = await this.deps.release.release(tokens, { from: "MFA_SETUP_VERIFY", email: state.email, mark: state.mark, proven: [...state.proven, "totp"] }, meta);
       if (purpose !== "reset" || done.sessionId === undefined) return done;
       // A replaced authenticator may be in someone else's hands: every other session and pending login ends.
-      await this.deps.epoch.bump(done.sub);
-      await this.deps.sessions.endAll(done.sub, done.sessionId);
+      await signOutEverywhere(this.deps, done.sub, done.sessionId);
       return { ...done, audit: { ...done.audit, reason: "MFA_RESET" } };
     });
   }
