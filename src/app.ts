@@ -78,6 +78,7 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     sessionMaxAgeSeconds: settings.sessionMaxAgeSeconds,
     totpIssuer: settings.totpIssuer,
     policy: settings.policy,
+    webauthn: settings.webauthn,
     loginFailuresByAddress: loginFailureLimiter(store, settings.policy.loginFailuresPerAddress),
   });
   const deps: GatewayDeps = {

@@ -35,6 +35,9 @@ export const envSchema = {
   FEDERATION_SIGNING_KEYS: { schema: z.string().regex(/^[\w.-]+=[^,]+(,[\w.-]+=[^,]+)*$/, "kid=path-to-PEM pairs separated by commas").optional(), help: "Gateway mode: EC P-256 private keys (kid=file.pem,…), the first signs, all are published; required in AWS mode, generated in dev." },
   TOKEN_CACHE_SIZE: { schema: z.coerce.number().int().min(0).default(10000), help: "Verified access tokens remembered until they expire (LRU); 0 verifies every request." },
   TOTP_ISSUER: { schema: z.string().min(1).max(64).regex(/^[^:]+$/, "a name without ':'").default("Auth Gateway"), help: "Issuer name shown in authenticator apps." },
+  WEBAUTHN_RP_ID: { schema: z.string().regex(/^(localhost|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+)$/, "a host name like example.com (no scheme, no port)").optional(), help: "Passkeys: the relying-party id (the site's registrable domain); unset = localhost in dev mode, required in AWS mode." },
+  WEBAUTHN_ORIGINS: { schema: z.string().regex(/^(https?:\/\/[^,\s/]+)(,https?:\/\/[^,\s/]+)*$/, "comma-separated http(s) origins").optional(), help: "Passkeys: browser origins whose assertions are accepted (each must be the RP id or a subdomain of it); unset = http://localhost:PORT in dev mode, required in AWS mode." },
+  WEBAUTHN_RP_NAME: { schema: z.string().min(1).max(64).default("Auth Gateway"), help: "Passkeys: the name browsers show when a passkey is created." },
   REDIS_URL: { schema: z.string().regex(/^rediss?:\/\//, "a redis:// or rediss:// URL").optional(), help: "redis:// or rediss:// URL of the shared state store; unset = in-process memory store (one instance)." },
   COGNITO_USER_POOL_ID: { schema: z.string().regex(/^[a-z]{2}-[a-z]+-\d_[0-9A-Za-z]+$/, "a pool id like eu-west-1_AbC123").optional(), help: "AWS mode: the user pool, e.g. eu-west-1_AbC123; unset = dev mode with an embedded cognito-local." },
   COGNITO_CLIENT_ID: { schema: z.string().regex(/^[\w+]{1,128}$/, "an app client id").optional(), help: "AWS mode: the app client id (required with COGNITO_USER_POOL_ID)." },
@@ -66,7 +69,10 @@ type CommonConfig = {
   supergraphFile: string | undefined;
   federation: { issuer: string; signingKeyFiles: { kid: string; path: string }[] };
   policy: PolicySettings;
+  webauthn: WebAuthnSettings;
 };
+
+export type WebAuthnSettings = { rpId: string; rpName: string; origins: string[] };
 
 export type PolicySettings = {
   rateLimitIpPerMinute: number;
@@ -123,6 +129,18 @@ const pairs = (list: string | undefined): [string, string][] =>
     return [entry.slice(0, at), entry.slice(at + 1)];
   });
 
+/** Each origin must be the RP id or a subdomain of it: otherwise no browser would ever produce a valid assertion. */
+const webauthnSettings = (env: Env, aws: boolean): WebAuthnSettings => {
+  const rpId = env.WEBAUTHN_RP_ID ?? (aws ? requireVar(env, "WEBAUTHN_RP_ID", "in AWS mode") : "localhost");
+  const origins = env.WEBAUTHN_ORIGINS?.split(",") ?? (aws ? [requireVar(env, "WEBAUTHN_ORIGINS", "in AWS mode")] : [`http://localhost:${env.PORT}`]);
+  for (const origin of origins) {
+    const host = new URL(origin).hostname;
+    if (host !== rpId && !host.endsWith(`.${rpId}`)) throw new ConfigError(`Invalid configuration: WEBAUTHN_ORIGINS has an origin outside WEBAUTHN_RP_ID (${rpId}).`);
+    if (aws && !origin.startsWith("https://")) throw new ConfigError("Invalid configuration: WEBAUTHN_ORIGINS must be https:// in AWS mode.");
+  }
+  return { rpId, rpName: env.WEBAUTHN_RP_NAME, origins };
+};
+
 export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
   const env = parseEnv(source);
   const aws = env.COGNITO_USER_POOL_ID !== undefined;
@@ -142,6 +160,7 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
     subgraphs: pairs(env.SUBGRAPHS).map(([name, url]) => ({ name, url })),
     supergraphFile: env.SUPERGRAPH_FILE,
     federation: { issuer: env.FEDERATION_ISSUER, signingKeyFiles: pairs(env.FEDERATION_SIGNING_KEYS).map(([kid, path]) => ({ kid, path })) },
+    webauthn: webauthnSettings(env, aws),
     policy: {
       rateLimitIpPerMinute: env.RATE_LIMIT_IP_PER_MINUTE,
       rateLimitAccountPerMinute: env.RATE_LIMIT_ACCOUNT_PER_MINUTE,

@@ -36,6 +36,17 @@ export const auditEventTypes = [
   "RATE_LIMITED",
   "REQUEST_REFUSED",
   "LOG_TAIL_TRUNCATED",
+  "PASSKEY_REGISTER_BEGIN",
+  "PASSKEY_REGISTER",
+  "PASSKEY_RENAME",
+  "PASSKEY_REMOVE",
+  "PASSKEY_LOGIN_BEGIN",
+  "PASSKEY_LOGIN",
+  "PASSKEY_MFA_BEGIN",
+  "PASSKEY_MFA",
+  "PASSKEY_REFUSED",
+  "ADMIN_LIST_PASSKEYS",
+  "ADMIN_REMOVE_PASSKEY",
 ] as const;
 
 export type AuditEventType = (typeof auditEventTypes)[number];

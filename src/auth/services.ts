@@ -1,6 +1,6 @@
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import type { AuditLog } from "../audit/audit-log";
-import type { PolicySettings } from "../config";
+import type { PolicySettings, WebAuthnSettings } from "../config";
 import { createLimiter } from "../policy/address-limiter";
 import { CodeGuard, codeFailuresPerWindow } from "../policy/code-guard";
 import { IdleTimeout } from "../policy/idle-timeout";
@@ -16,6 +16,8 @@ import { AccountService } from "./account-service";
 import { AdminService } from "./admin-service";
 import { AuthService } from "./auth-service";
 import { AccessStateReader } from "./access-state";
+import { createPasskeys, type Passkeys } from "./factors/passkeys";
+import { StepUp } from "./factors/step-up";
 import { TotpCodeCheck } from "./factors/totp";
 import { LoginHandles } from "./login/login-handles";
 import { LoginMachine } from "./login/login-machine";
@@ -34,6 +36,7 @@ export type ServiceDeps = {
   sessionMaxAgeSeconds: number;
   totpIssuer: string;
   policy: PolicySettings;
+  webauthn: WebAuthnSettings;
   /** Failed logins per client address (rate-limiter-flexible over the same memory or Redis). */
   loginFailuresByAddress: RateLimiterAbstract;
 };
@@ -48,6 +51,7 @@ export type Services = {
   passwords: Passwords;
   access: AccessStateReader;
   epoch: SecurityEpoch;
+  passkeys: Passkeys;
 };
 
 /** Activity is written at most this often per session (never more than a tenth of the timeout). */
@@ -74,8 +78,10 @@ export const createServices = (deps: ServiceDeps): Services => {
   });
   const codes = new CodeGuard(createLimiter(store, "code-failures", codeFailuresPerWindow, 15 * 60));
   const access = new AccessStateReader({ store, rotation: passwords.rotation, idle });
-  const release = new TokenRelease({ idp, store, sessions, idle, lockout, rotation: passwords.rotation, epoch, handles, sessionMaxAgeSeconds });
-  const machine = new LoginMachine({ store, handles, epoch });
+  const stepUp = new StepUp({ store, clock });
+  const release = new TokenRelease({ idp, store, sessions, idle, lockout, rotation: passwords.rotation, epoch, handles, sessionMaxAgeSeconds, stepUp });
+  const passkeys = createPasskeys({ settings: deps.webauthn, store, clock, audit, idp, handles, release, lockout, epoch, sessions, stepUp, challengeTtlSeconds: deps.challengeTtlSeconds });
+  const machine = new LoginMachine({ store, handles, epoch, alternatives: passkeys.alternatives });
   const totp = new TotpCodeCheck({ store, lockout, handles });
   const flow = { idp, admin, store, audit, handles, machine, release, sessions, lockout, passwords, codes, totp, epoch, access };
   return {
@@ -84,6 +90,7 @@ export const createServices = (deps: ServiceDeps): Services => {
     passwords,
     access,
     epoch,
+    passkeys,
     auth: new AuthService(flow),
     mfa: new MfaEnrolment({ ...flow, totpIssuer: deps.totpIssuer }),
     account: new AccountService({ idp, admin, store, audit, sessions, lockout, passwords, codes, epoch, sessionMaxAgeSeconds }),

@@ -15,6 +15,8 @@ export const permissionMap = {
     sessions: signedIn,
     passwordPolicy: allow,
     users: administrator,
+    passkeys: signedIn,
+    adminPasskeys: administrator,
   },
   Mutation: {
     register: allow,
@@ -45,6 +47,17 @@ export const permissionMap = {
     adminGlobalSignOut: administrator,
     adminResetMfa: administrator,
     adminUnlockUser: administrator,
+    // Passkeys: enrolment and management need a signed-in, active user (and a fresh second factor, checked
+    // by the service); sign-in is open like login, its handles single use.
+    beginPasskeyRegistration: signedIn,
+    completePasskeyRegistration: signedIn,
+    renamePasskey: signedIn,
+    removePasskey: signedIn,
+    beginPasskeyLogin: allow,
+    completePasskeyLogin: allow,
+    beginPasskeyMfa: allow,
+    respondWithPasskey: allow,
+    adminRemovePasskey: administrator,
   },
   // Result types are only reachable through the guarded root fields above.
   User: allow,
@@ -60,6 +73,8 @@ export const permissionMap = {
   AdminUser: allow,
   UserConnection: allow,
   PageInfo: allow,
+  Passkey: allow,
+  PasskeyChallenge: allow,
 } satisfies IRules;
 
 /** Introspection types: Apollo's `introspection` flag decides whether `__schema` is reachable at all. */
