@@ -144,7 +144,7 @@ const webauthnSettings = (env: Env, aws: boolean): WebAuthnSettings => {
 export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
   const env = parseEnv(source);
   const aws = env.COGNITO_USER_POOL_ID !== undefined;
-  const common: CommonConfig = {
+  const common: Omit<CommonConfig, "webauthn"> = {
     port: env.PORT,
     host: env.HOST ?? (aws ? "0.0.0.0" : "127.0.0.1"),
     logLevel: env.LOG_LEVEL,
@@ -160,7 +160,6 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
     subgraphs: pairs(env.SUBGRAPHS).map(([name, url]) => ({ name, url })),
     supergraphFile: env.SUPERGRAPH_FILE,
     federation: { issuer: env.FEDERATION_ISSUER, signingKeyFiles: pairs(env.FEDERATION_SIGNING_KEYS).map(([kid, path]) => ({ kid, path })) },
-    webauthn: webauthnSettings(env, aws),
     policy: {
       rateLimitIpPerMinute: env.RATE_LIMIT_IP_PER_MINUTE,
       rateLimitAccountPerMinute: env.RATE_LIMIT_ACCOUNT_PER_MINUTE,
@@ -178,7 +177,7 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
     for (const key of ["COGNITO_CLIENT_ID", "COGNITO_CLIENT_SECRET", "COGNITO_ENDPOINT"] as const) {
       if (env[key] !== undefined) throw new ConfigError(`Invalid configuration: COGNITO_USER_POOL_ID is required when ${key} is set.`);
     }
-    return { ...common, mode: "dev", localCognito: { port: env.LOCAL_COGNITO_PORT, dir: env.LOCAL_COGNITO_DIR, code: env.LOCAL_COGNITO_CODE } };
+    return { ...common, webauthn: webauthnSettings(env, false), mode: "dev", localCognito: { port: env.LOCAL_COGNITO_PORT, dir: env.LOCAL_COGNITO_DIR, code: env.LOCAL_COGNITO_CODE } };
   }
   if (common.supergraphFile && common.subgraphs.length === 0) throw new ConfigError("Invalid configuration: SUBGRAPHS is required when SUPERGRAPH_FILE is set.");
   if (common.subgraphs.length > 0 && common.federation.signingKeyFiles.length === 0) {
@@ -191,8 +190,10 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
     throw new ConfigError(`Invalid configuration: COGNITO_USER_POOL_ID belongs to another region than AWS_REGION (${region}).`);
   }
   const issuer = `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
+  const webauthn = webauthnSettings(env, true);
   return {
     ...common,
+    webauthn,
     mode: "aws",
     cognito: {
       userPoolId,

@@ -10,6 +10,7 @@ import * as ops from "../generated/graphql";
 import { FakeClock } from "../fakes/fake-clock";
 import { TEST_CODE } from "../setup/test-cognito";
 import { dataOf } from "../support/graphql-client";
+import { SoftAuthenticator } from "../support/soft-authenticator";
 import { startTestGateway } from "../support/test-gateway";
 import { adminUser, enrolledUser, loginWithMfa, PASSWORD, freshCode, uniqueEmail } from "../support/users";
 
@@ -85,13 +86,34 @@ it("emits every audit event type from a real flow, without secrets", async () =>
     const first = dataOf(await run(ops.LoginDocument, { email: invited, password: TEST_CODE })).login.challenge!;
     await run(ops.CompleteNewPasswordDocument, { session: first.session, newPassword: PASSWORD });
 
+    // Passkeys: enrol two, rename, sign in alone and as second factor, a refused (cloned) answer, remove, admin list and revoke.
+    const pk = await enrolledUser(gw);
+    const pkAs = { token: pk.accessToken };
+    const pkSub = dataOf(await run(ops.MeDocument, {}, pkAs)).me.sub;
+    const [key, spare] = [new SoftAuthenticator({ origin: "http://localhost:4000" }), new SoftAuthenticator({ origin: "http://localhost:4000" })];
+    for (const authenticator of [key, spare]) {
+      const options = dataOf(await run(ops.BeginPasskeyRegistrationDocument, {}, pkAs)).beginPasskeyRegistration;
+      await run(ops.CompletePasskeyRegistrationDocument, { response: authenticator.register(options), nickname: "Key" }, pkAs);
+    }
+    await run(ops.RenamePasskeyDocument, { id: key.id, nickname: "Key 2" }, pkAs);
+    const alone = dataOf(await run(ops.BeginPasskeyLoginDocument, {})).beginPasskeyLogin;
+    await run(ops.CompletePasskeyLoginDocument, { session: alone.session, response: key.assert(alone.options) });
+    const cloned = dataOf(await run(ops.BeginPasskeyLoginDocument, {})).beginPasskeyLogin;
+    await run(ops.CompletePasskeyLoginDocument, { session: cloned.session, response: key.assert(cloned.options, { counter: 0 }) });
+    const pwd = dataOf(await run(ops.LoginDocument, { email: pk.email, password: PASSWORD })).login.challenge!;
+    const second = dataOf(await run(ops.BeginPasskeyMfaDocument, { session: pwd.session })).beginPasskeyMfa;
+    await run(ops.RespondWithPasskeyDocument, { session: second.session, response: key.assert(second.options) });
+    await run(ops.RemovePasskeyDocument, { id: key.id }, pkAs);
+    await run(ops.AdminPasskeysDocument, { userId: pkSub }, asAdmin);
+    await run(ops.AdminRemovePasskeyDocument, { userId: pkSub, id: spare.id }, asAdmin);
+
     clock.advanceSeconds(901);
     await run(ops.MeDocument, {}, asAdmin);
 
     const seen = new Set([...gw.audit.records.map((r) => r.event), ...(await refusalEvents(user.accessToken))]);
     expect(auditEventTypes.filter((type) => !seen.has(type))).toEqual([]);
     const everything = JSON.stringify(gw.audit.records);
-    for (const secret of [PASSWORD, "Second-Passw0rd-2", "Third-Passw0rd-3", "Fourth-Passw0rd-4", user.email, other.email, invited, user.secret, setup.secret]) {
+    for (const secret of [PASSWORD, "Second-Passw0rd-2", "Third-Passw0rd-3", "Fourth-Passw0rd-4", user.email, other.email, pk.email, invited, user.secret, setup.secret]) {
       expect(everything).not.toContain(secret);
     }
   } finally {

@@ -1,12 +1,12 @@
 import { Args, Ctx, Mutation, Query, Resolver } from "type-graphql";
 import type { PasskeyRecord } from "../../auth/factors/webauthn/passkey-store";
 import type { GatewayContext } from "../../context/gateway-context";
+import { UserIdArgs } from "../admin/admin.types";
 import { SessionArgs } from "../auth/auth.inputs";
 import { toPayload } from "../auth/auth.resolver";
 import { AuthPayload } from "../auth/auth.types";
 import { identityOf } from "../caller";
 import {
-  AdminPasskeyArgs,
   AdminRemovePasskeyArgs,
   BeginPasskeyLoginArgs,
   CompletePasskeyRegistrationArgs,
@@ -78,7 +78,7 @@ export class PasskeysResolver {
   }
 
   @Query(() => [Passkey], { description: "Administrators: a user's passkeys." })
-  async adminPasskeys(@Args(() => AdminPasskeyArgs) { userId }: AdminPasskeyArgs, @Ctx() ctx: GatewayContext): Promise<Passkey[]> {
+  async adminPasskeys(@Args(() => UserIdArgs) { userId }: UserIdArgs, @Ctx() ctx: GatewayContext): Promise<Passkey[]> {
     return (await ctx.services.passkeys.enrolment.adminList(identityOf(ctx).sub, userId, ctx.meta)).map(toPasskey);
   }
 

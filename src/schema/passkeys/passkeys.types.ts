@@ -1,7 +1,8 @@
 import { IsOptional, Length, Matches } from "class-validator";
 import { ArgsType, Field, ObjectType } from "type-graphql";
 import { SessionArgs } from "../auth/auth.inputs";
-import { EmailAddress, UserId } from "../shared-args";
+import { UserIdArgs } from "../admin/admin.types";
+import { EmailAddress } from "../shared-args";
 
 /** A client's WebAuthn answer (RegistrationResponseJSON / AuthenticationResponseJSON, as @simplewebauthn/browser gives it). */
 const WebAuthnJson = () => Length(2, 64 * 1024);
@@ -43,12 +44,7 @@ export class RenamePasskeyArgs extends PasskeyIdArgs {
 }
 
 @ArgsType()
-export class AdminPasskeyArgs {
-  @Field() @UserId() userId!: string;
-}
-
-@ArgsType()
-export class AdminRemovePasskeyArgs extends AdminPasskeyArgs {
+export class AdminRemovePasskeyArgs extends UserIdArgs {
   @Field() @CredentialId() id!: string;
 }
 
