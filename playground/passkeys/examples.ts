@@ -16,4 +16,7 @@ export const passkeyExampleTabs = [
   tab("mutation RespondWithPasskey($session: String!, $response: String!) {\n  respondWithPasskey(session: $session, response: $response) { tokens { expiresIn } }\n}", { session: "", response: "" }),
   tab("# Group admin only\nquery AdminPasskeys($userId: ID!) {\n  adminPasskeys(userId: $userId) { id nickname lastUsedAt }\n}", { userId: "" }),
   tab("# Group admin only\nmutation AdminRemovePasskey($userId: ID!, $id: String!) {\n  adminRemovePasskey(userId: $userId, id: $id)\n}", { userId: "", id: "" }),
+  tab("query RecoveryCodesLeft {\n  recoveryCodesLeft\n}"),
+  tab("# Within 5 minutes of signing in; shown once\nmutation GenerateRecoveryCodes {\n  generateRecoveryCodes\n}"),
+  tab("# Instead of the TOTP code; continues to MFA_SETUP\nmutation RespondWithRecoveryCode($session: String!, $code: String!) {\n  respondWithRecoveryCode(session: $session, code: $code) { challenge { name session } }\n}", { session: "", code: "" }),
 ];

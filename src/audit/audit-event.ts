@@ -47,6 +47,8 @@ export const auditEventTypes = [
   "PASSKEY_REFUSED",
   "ADMIN_LIST_PASSKEYS",
   "ADMIN_REMOVE_PASSKEY",
+  "RECOVERY_CODES_GENERATE",
+  "RECOVERY_CODE_LOGIN",
 ] as const;
 
 export type AuditEventType = (typeof auditEventTypes)[number];

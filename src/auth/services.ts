@@ -17,6 +17,7 @@ import { AdminService } from "./admin-service";
 import { AuthService } from "./auth-service";
 import { AccessStateReader } from "./access-state";
 import { createPasskeys, type Passkeys } from "./factors/passkeys";
+import { devMailNotifier, type SecurityNotifier } from "./factors/recovery/notifier";
 import { StepUp } from "./factors/step-up";
 import { TotpCodeCheck } from "./factors/totp";
 import { LoginHandles } from "./login/login-handles";
@@ -37,6 +38,8 @@ export type ServiceDeps = {
   totpIssuer: string;
   policy: PolicySettings;
   webauthn: WebAuthnSettings;
+  /** Security notices by email (a recovery code was used); dev mode prints them. */
+  notifier?: SecurityNotifier;
   /** Failed logins per client address (rate-limiter-flexible over the same memory or Redis). */
   loginFailuresByAddress: RateLimiterAbstract;
 };
@@ -80,7 +83,7 @@ export const createServices = (deps: ServiceDeps): Services => {
   const access = new AccessStateReader({ store, rotation: passwords.rotation, idle });
   const stepUp = new StepUp({ store, clock });
   const release = new TokenRelease({ idp, store, sessions, idle, lockout, rotation: passwords.rotation, epoch, handles, sessionMaxAgeSeconds, stepUp });
-  const passkeys = createPasskeys({ settings: deps.webauthn, store, clock, audit, idp, handles, release, lockout, epoch, sessions, stepUp, challengeTtlSeconds: deps.challengeTtlSeconds });
+  const passkeys = createPasskeys({ settings: deps.webauthn, store, clock, audit, idp, handles, release, lockout, epoch, sessions, stepUp, notifier: deps.notifier ?? devMailNotifier, challengeTtlSeconds: deps.challengeTtlSeconds });
   const machine = new LoginMachine({ store, handles, epoch, alternatives: passkeys.alternatives });
   const totp = new TotpCodeCheck({ store, lockout, handles });
   const flow = { idp, admin, store, audit, handles, machine, release, sessions, lockout, passwords, codes, totp, epoch, access };

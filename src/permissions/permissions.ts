@@ -17,6 +17,7 @@ export const permissionMap = {
     users: administrator,
     passkeys: signedIn,
     adminPasskeys: administrator,
+    recoveryCodesLeft: signedIn,
   },
   Mutation: {
     register: allow,
@@ -58,6 +59,8 @@ export const permissionMap = {
     beginPasskeyMfa: allow,
     respondWithPasskey: allow,
     adminRemovePasskey: administrator,
+    generateRecoveryCodes: signedIn,
+    respondWithRecoveryCode: allow,
   },
   // Result types are only reachable through the guarded root fields above.
   User: allow,

@@ -6,12 +6,13 @@ import { AccountResolver } from "./account/account.resolver";
 import { AdminResolver } from "./admin/admin.resolver";
 import { PasswordResolver } from "./password/password.resolver";
 import { PasskeysResolver } from "./passkeys/passkeys.resolver";
+import { RecoveryResolver } from "./passkeys/recovery.resolver";
 import { MeResolver } from "./viewer/me.resolver";
 
 /** The gateway's own schema, before permissions are applied. schema.graphql is printed from it. */
 export const buildGatewaySchema = (): GraphQLSchema =>
   buildSchemaSync({
-    resolvers: [AuthResolver, MeResolver, PasswordResolver, AccountResolver, AdminResolver, PasskeysResolver],
+    resolvers: [AuthResolver, MeResolver, PasswordResolver, AccountResolver, AdminResolver, PasskeysResolver, RecoveryResolver],
     // Without these, class-validator errors would echo the argument (the password) back to the client.
     validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
   });

@@ -40,7 +40,7 @@ const refusalEvents = async (accessToken: string): Promise<string[]> => {
 /** Runs every flow once through one gateway; each audit event type must come out of a real flow. */
 it("emits every audit event type from a real flow, without secrets", async () => {
   const clock = new FakeClock();
-  const gw = await startTestGateway({ clock });
+  const gw = await startTestGateway({ clock, notifier: { recoveryCodeUsed: async () => undefined } });
   const run = gw.run;
   try {
     const admin = await adminUser(gw);
@@ -96,6 +96,7 @@ it("emits every audit event type from a real flow, without secrets", async () =>
       await run(ops.CompletePasskeyRegistrationDocument, { response: authenticator.register(options), nickname: "Key" }, pkAs);
     }
     await run(ops.RenamePasskeyDocument, { id: key.id, nickname: "Key 2" }, pkAs);
+    const recoveryCodes = dataOf(await run(ops.GenerateRecoveryCodesDocument, {}, pkAs)).generateRecoveryCodes;
     const alone = dataOf(await run(ops.BeginPasskeyLoginDocument, {})).beginPasskeyLogin;
     await run(ops.CompletePasskeyLoginDocument, { session: alone.session, response: key.assert(alone.options) });
     const cloned = dataOf(await run(ops.BeginPasskeyLoginDocument, {})).beginPasskeyLogin;
@@ -106,6 +107,8 @@ it("emits every audit event type from a real flow, without secrets", async () =>
     await run(ops.RemovePasskeyDocument, { id: key.id }, pkAs);
     await run(ops.AdminPasskeysDocument, { userId: pkSub }, asAdmin);
     await run(ops.AdminRemovePasskeyDocument, { userId: pkSub, id: spare.id }, asAdmin);
+    const lost = dataOf(await run(ops.LoginDocument, { email: pk.email, password: PASSWORD })).login.challenge!;
+    await run(ops.RespondWithRecoveryCodeDocument, { session: lost.session, code: recoveryCodes[0]! });
 
     clock.advanceSeconds(901);
     await run(ops.MeDocument, {}, asAdmin);
@@ -113,7 +116,7 @@ it("emits every audit event type from a real flow, without secrets", async () =>
     const seen = new Set([...gw.audit.records.map((r) => r.event), ...(await refusalEvents(user.accessToken))]);
     expect(auditEventTypes.filter((type) => !seen.has(type))).toEqual([]);
     const everything = JSON.stringify(gw.audit.records);
-    for (const secret of [PASSWORD, "Second-Passw0rd-2", "Third-Passw0rd-3", "Fourth-Passw0rd-4", user.email, other.email, pk.email, invited, user.secret, setup.secret]) {
+    for (const secret of [PASSWORD, "Second-Passw0rd-2", "Third-Passw0rd-3", "Fourth-Passw0rd-4", user.email, other.email, pk.email, invited, ...recoveryCodes, user.secret, setup.secret]) {
       expect(everything).not.toContain(secret);
     }
   } finally {

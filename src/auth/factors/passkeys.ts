@@ -10,6 +10,9 @@ import type { LoginHandles } from "../login/login-handles";
 import type { TokenRelease } from "../login/token-release";
 import type { SessionRegistry } from "../session-registry";
 import type { StepUp } from "./step-up";
+import type { SecurityNotifier } from "./recovery/notifier";
+import { RecoveryCodes } from "./recovery/recovery-codes";
+import { RecoveryService } from "./recovery/recovery-service";
 import { PasskeyEnrolment } from "./webauthn/passkey-enrolment";
 import { PasskeyLogin } from "./webauthn/passkey-login";
 import { PasskeyStore } from "./webauthn/passkey-store";
@@ -17,6 +20,7 @@ import { RelyingParty } from "./webauthn/relying-party";
 
 export type Passkeys = {
   enrolment: PasskeyEnrolment;
+  recovery: RecoveryService;
   login: PasskeyLogin;
   /** The login machine asks this after a password: WEBAUTHN is offered beside SOFTWARE_TOKEN_MFA. */
   alternatives: (sub: string) => Promise<PublicChallengeName[]>;
@@ -34,6 +38,7 @@ type Deps = {
   epoch: Pick<SecurityEpoch, "start" | "mark" | "bump">;
   sessions: Pick<SessionRegistry, "endAll">;
   stepUp: Pick<StepUp, "assertFresh">;
+  notifier: SecurityNotifier;
   challengeTtlSeconds: number;
 };
 
@@ -44,6 +49,7 @@ export const createPasskeys = (deps: Deps): Passkeys => {
   const common = { passkeys, rp, store: deps.store, audit: deps.audit, epoch: deps.epoch, clock: deps.clock, challengeTtlSeconds: deps.challengeTtlSeconds };
   return {
     enrolment: new PasskeyEnrolment({ ...common, stepUp: deps.stepUp, sessions: deps.sessions }),
+    recovery: new RecoveryService({ ...common, codes: new RecoveryCodes({ store: deps.store }), idp: deps.idp, handles: deps.handles, lockout: deps.lockout, sessions: deps.sessions, stepUp: deps.stepUp, notifier: deps.notifier }),
     login: new PasskeyLogin({ ...common, idp: deps.idp, handles: deps.handles, release: deps.release, lockout: deps.lockout }),
     alternatives: async (sub) => ((await passkeys.list(sub)).length > 0 ? ["WEBAUTHN"] : []),
   };
