@@ -22,7 +22,8 @@ export const webauthnFactor: FactorSpec = {
   id: "webauthn",
   // With user verification (PIN, biometrics) a passkey is also "webauthn-uv": possession + inherence, both factors.
   assurance: "possession",
-  stages: ["WEBAUTHN", "PASSKEY"] as FactorSpec["stages"],
+  // Its handle stage; it also adds the entry PASSKEY to the login table (sign-in without a password).
+  stages: ["WEBAUTHN"],
   limiter: "lockout",
   events: ["PASSKEY_REGISTER_BEGIN", "PASSKEY_REGISTER", "PASSKEY_RENAME", "PASSKEY_REMOVE", "PASSKEY_LOGIN_BEGIN", "PASSKEY_LOGIN", "PASSKEY_MFA_BEGIN", "PASSKEY_MFA", "PASSKEY_REFUSED", "ADMIN_LIST_PASSKEYS", "ADMIN_REMOVE_PASSKEY"],
 };
