@@ -190,6 +190,7 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
     throw new ConfigError(`Invalid configuration: COGNITO_USER_POOL_ID belongs to another region than AWS_REGION (${region}).`);
   }
   const issuer = `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
+  const clientId = requireVar(env, "COGNITO_CLIENT_ID", "when COGNITO_USER_POOL_ID is set");
   const webauthn = webauthnSettings(env, true);
   return {
     ...common,
@@ -197,7 +198,7 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
     mode: "aws",
     cognito: {
       userPoolId,
-      clientId: requireVar(env, "COGNITO_CLIENT_ID", "when COGNITO_USER_POOL_ID is set"),
+      clientId,
       clientSecret: env.COGNITO_CLIENT_SECRET,
       region,
       endpoint: env.COGNITO_ENDPOINT,

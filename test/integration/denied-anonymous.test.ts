@@ -13,6 +13,13 @@ const signedInFields: Record<string, string> = {
   requestEmailChange: 'mutation { requestEmailChange(newEmail: "new@example.test") }',
   confirmEmailChange: 'mutation { confirmEmailChange(code: "123456") }',
   logoutEverywhere: "mutation { logoutEverywhere }",
+  passkeys: "{ passkeys { id } }",
+  beginPasskeyRegistration: "mutation { beginPasskeyRegistration }",
+  completePasskeyRegistration: 'mutation { completePasskeyRegistration(response: "{}", nickname: "Laptop") { id } }',
+  renamePasskey: 'mutation { renamePasskey(id: "abc", nickname: "Laptop") { id } }',
+  removePasskey: 'mutation { removePasskey(id: "abc") }',
+  recoveryCodesLeft: "{ recoveryCodesLeft }",
+  generateRecoveryCodes: "mutation { generateRecoveryCodes }",
 };
 
 describe("fields for signed-in callers", () => {
