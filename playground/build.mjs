@@ -8,7 +8,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, "..", "dist-playground");
 mkdirSync(out, { recursive: true });
 await build({
-  entryPoints: [join(here, "main.tsx")],
+  entryPoints: [join(here, "main.tsx"), join(here, "passkeys", "main.ts")],
   bundle: true,
   minify: true,
   sourcemap: false,
@@ -22,3 +22,4 @@ await build({
   logLevel: "warning",
 });
 copyFileSync(join(here, "index.html"), join(out, "index.html"));
+copyFileSync(join(here, "passkeys.html"), join(out, "passkeys.html"));

@@ -5,6 +5,7 @@ import { isReadable } from "./audit/review/audit-reader";
 import { CognitoIdentityProvider } from "./auth/cognito/cognito-identity-provider";
 import { CognitoAdmin } from "./auth/cognito/cognito-admin";
 import type { IdentityAdmin, IdentityProvider } from "./auth/identity-provider";
+import { devMailNotifier, noMailNotifier, type SecurityNotifier } from "./auth/factors/recovery/notifier";
 import { createServices, type Services } from "./auth/services";
 import { loginFailureLimiter } from "./policy/address-limiter";
 import type { CognitoSettings, Config } from "./config";
@@ -38,6 +39,7 @@ export type GatewayOverrides = {
   idp?: IdentityProvider;
   admin?: IdentityAdmin;
   verifier?: AccessTokenVerifier;
+  notifier?: SecurityNotifier;
 };
 
 export type StartedGateway = RunningGateway & { services: Services; store: StateStore; verifier: CachedVerifier; asserter: IdentityAsserter | undefined; refusals: AggregatedRecords };
@@ -83,6 +85,8 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     sessionMaxAgeSeconds: settings.sessionMaxAgeSeconds,
     totpIssuer: settings.totpIssuer,
     policy: settings.policy,
+    webauthn: settings.webauthn,
+    notifier: overrides.notifier ?? (settings.dev ? devMailNotifier : noMailNotifier),
     loginFailuresByAddress: loginFailureLimiter(store, settings.policy.loginFailuresPerAddress),
     auditReader: isReadable(baseSink) ? baseSink.reader() : undefined,
   });

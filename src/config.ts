@@ -51,6 +51,9 @@ export const envSchema = {
   FEDERATION_SIGNING_KEYS: { schema: z.string().regex(/^[\w.-]+=[^,]+(,[\w.-]+=[^,]+)*$/, "kid=path-to-PEM pairs separated by commas").optional(), help: "Gateway mode: EC P-256 private keys (kid=file.pem,…), the first signs, all are published; required in AWS mode, generated in dev." },
   TOKEN_CACHE_SIZE: { schema: z.coerce.number().int().min(0).default(10000), help: "Verified access tokens remembered until they expire (LRU); 0 verifies every request." },
   TOTP_ISSUER: { schema: z.string().min(1).max(64).regex(/^[^:]+$/, "a name without ':'").default("Auth Gateway"), help: "Issuer name shown in authenticator apps." },
+  WEBAUTHN_RP_ID: { schema: z.string().regex(/^(localhost|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+)$/, "a host name like example.com (no scheme, no port)").optional(), help: "Passkeys: the relying-party id (the site's registrable domain); unset = localhost in dev mode; in AWS mode passkeys are off until it and WEBAUTHN_ORIGINS are set." },
+  WEBAUTHN_ORIGINS: { schema: z.string().regex(/^(https?:\/\/[^,\s/]+)(,https?:\/\/[^,\s/]+)*$/, "comma-separated http(s) origins").optional(), help: "Passkeys: browser origins whose assertions are accepted (each must be the RP id or a subdomain of it); unset = http://localhost:PORT in dev mode; in AWS mode set together with WEBAUTHN_RP_ID (https only)." },
+  WEBAUTHN_RP_NAME: { schema: z.string().min(1).max(64).default("Auth Gateway"), help: "Passkeys: the name browsers show when a passkey is created." },
   REDIS_URL: { schema: z.string().regex(/^rediss?:\/\//, "a redis:// or rediss:// URL").optional(), help: "redis:// or rediss:// URL of the shared state store; unset = in-process memory store (one instance)." },
   REDIS_KEY_PREFIX: { schema: z.string().regex(/^[\w.:-]{1,64}$/, "1–64 letters, digits, '_', '.', ':' or '-'").default("authgw:"), help: "Prefix of every Redis key: instances that share state use the same one; another prefix keeps deployments (or test runs) apart on one Redis." },
   COGNITO_USER_POOL_ID: { schema: z.string().regex(/^[a-z]{2}-[a-z]+-\d_[0-9A-Za-z]+$/, "a pool id like eu-west-1_AbC123").optional(), help: "AWS mode: the user pool, e.g. eu-west-1_AbC123; unset = dev mode with an embedded cognito-local." },
@@ -96,15 +99,13 @@ type CommonConfig = {
   policy: PolicySettings;
   /** Hosted login (OAuth 2.0 code flow); absent when COGNITO_DOMAIN is not set. */
   oauth?: OAuthSettings | undefined;
+  /** Passkeys; absent (off) in AWS mode until WEBAUTHN_RP_ID and WEBAUTHN_ORIGINS are set. */
+  webauthn: WebAuthnSettings | undefined;
 };
 
-
-
-
-
 export type { PolicySettings } from "./policy/policy-settings";
-export type { AuditDatabaseSettings, CognitoSettings, OAuthSettings } from "./shared/settings";
-import type { AuditDatabaseSettings, CognitoSettings, OAuthSettings } from "./shared/settings";
+export type { AuditDatabaseSettings, CognitoSettings, OAuthSettings, WebAuthnSettings } from "./shared/settings";
+import type { AuditDatabaseSettings, CognitoSettings, OAuthSettings, WebAuthnSettings } from "./shared/settings";
 import type { PolicySettings } from "./policy/policy-settings";
 
 
@@ -169,10 +170,23 @@ const oauthSettings = (env: Env): OAuthSettings | undefined => {
   };
 };
 
+/** Each origin must be the RP id or a subdomain of it: otherwise no browser would ever produce a valid assertion. */
+const webauthnSettings = (env: Env, aws: boolean): WebAuthnSettings | undefined => {
+  if (aws && env.WEBAUTHN_RP_ID === undefined && env.WEBAUTHN_ORIGINS === undefined) return undefined;
+  const rpId = env.WEBAUTHN_RP_ID ?? (aws ? requireVar(env, "WEBAUTHN_RP_ID", "when WEBAUTHN_ORIGINS is set") : "localhost");
+  const origins = env.WEBAUTHN_ORIGINS?.split(",") ?? (aws ? [requireVar(env, "WEBAUTHN_ORIGINS", "when WEBAUTHN_RP_ID is set")] : [`http://localhost:${env.PORT}`]);
+  for (const origin of origins) {
+    const host = new URL(origin).hostname;
+    if (host !== rpId && !host.endsWith(`.${rpId}`)) throw new ConfigError(`Invalid configuration: WEBAUTHN_ORIGINS has an origin outside WEBAUTHN_RP_ID (${rpId}).`);
+    if (aws && !origin.startsWith("https://")) throw new ConfigError("Invalid configuration: WEBAUTHN_ORIGINS must be https:// in AWS mode.");
+  }
+  return { rpId, rpName: env.WEBAUTHN_RP_NAME, origins };
+};
+
 export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
   const env = parseEnv(source);
   const aws = env.COGNITO_USER_POOL_ID !== undefined;
-  const common: CommonConfig = {
+  const common: Omit<CommonConfig, "webauthn"> = {
     port: env.PORT,
     host: env.HOST ?? (aws ? "0.0.0.0" : "127.0.0.1"),
     logLevel: env.LOG_LEVEL,
@@ -216,7 +230,7 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
       if (env[key] !== undefined) throw new ConfigError(`Invalid configuration: COGNITO_USER_POOL_ID is required when ${key} is set.`);
     }
     oauthSettings(env);
-    return { ...common, mode: "dev", localCognito: { port: env.LOCAL_COGNITO_PORT, dir: env.LOCAL_COGNITO_DIR, code: env.LOCAL_COGNITO_CODE, url: env.LOCAL_COGNITO_URL?.replace(/\/+$/, "") }, devAdminEmail: env.DEV_ADMIN_EMAIL };
+    return { ...common, webauthn: webauthnSettings(env, false), mode: "dev", localCognito: { port: env.LOCAL_COGNITO_PORT, dir: env.LOCAL_COGNITO_DIR, code: env.LOCAL_COGNITO_CODE, url: env.LOCAL_COGNITO_URL?.replace(/\/+$/, "") }, devAdminEmail: env.DEV_ADMIN_EMAIL };
   }
   if (common.supergraphFile && common.subgraphs.length === 0) throw new ConfigError("Invalid configuration: SUBGRAPHS is required when SUPERGRAPH_FILE is set.");
   if (common.subgraphs.length > 0 && common.federation.signingKeyFiles.length === 0) {
@@ -229,13 +243,16 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
     throw new ConfigError(`Invalid configuration: COGNITO_USER_POOL_ID belongs to another region than AWS_REGION (${region}).`);
   }
   const issuer = `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
+  const clientId = requireVar(env, "COGNITO_CLIENT_ID", "when COGNITO_USER_POOL_ID is set");
+  const webauthn = webauthnSettings(env, true);
   return {
     ...common,
     oauth: oauthSettings(env),
+    webauthn,
     mode: "aws",
     cognito: {
       userPoolId,
-      clientId: requireVar(env, "COGNITO_CLIENT_ID", "when COGNITO_USER_POOL_ID is set"),
+      clientId,
       clientSecret: env.COGNITO_CLIENT_SECRET,
       region,
       endpoint: env.COGNITO_ENDPOINT,

@@ -17,6 +17,7 @@ export const signInExample = async (url: string, ask: Ask) => {
       const setup = await step.beginSetup(); // show setup.qrCodeDataUrl or setup.secret
       result = await setup.submitCode(await ask("code", setup.secret));
     } else if (step.name === "SOFTWARE_TOKEN_MFA") result = await step.submitCode(await ask("code"));
+    else if (step.name === "WEBAUTHN") throw new Error("passkeys need a browser (@simplewebauthn/browser)");
     else if (step.name === "UNSUPPORTED") throw new Error(`update the app to sign in (${step.challengeName})`);
     else result = await step.submitNewPassword(await ask("new password")); // NEW_PASSWORD_REQUIRED, PASSWORD_EXPIRED
   }

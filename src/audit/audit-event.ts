@@ -39,6 +39,19 @@ export const auditEventTypes = [
   "LOG_TAIL_TRUNCATED",
   "AUDIT_READ",
   "AUDIT_ARCHIVE",
+  "PASSKEY_REGISTER_BEGIN",
+  "PASSKEY_REGISTER",
+  "PASSKEY_RENAME",
+  "PASSKEY_REMOVE",
+  "PASSKEY_LOGIN_BEGIN",
+  "PASSKEY_LOGIN",
+  "PASSKEY_MFA_BEGIN",
+  "PASSKEY_MFA",
+  "PASSKEY_REFUSED",
+  "ADMIN_LIST_PASSKEYS",
+  "ADMIN_REMOVE_PASSKEY",
+  "RECOVERY_CODES_GENERATE",
+  "RECOVERY_CODE_LOGIN",
 ] as const;
 
 export type AuditEventType = (typeof auditEventTypes)[number];

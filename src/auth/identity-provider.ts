@@ -39,6 +39,11 @@ export interface IdentityProvider {
   resendConfirmationCode(email: string): Promise<void>;
   passwordAuth(email: string, password: string): Promise<ProviderAuthResult>;
   answerSoftwareTokenMfa(username: string, session: string, code: string): Promise<ProviderAuthResult>;
+  /**
+   * Tokens for a factor the gateway verified itself (a passkey, a recovery code): Cognito's CUSTOM_AUTH flow,
+   * whose VerifyAuthChallengeResponse trigger checks the gateway's one-time `proof`. Rejects with SESSION_EXPIRED.
+   */
+  proofAuth(username: string, proof: string): Promise<ProviderTokens>;
   /** Starts TOTP enrolment: returns the shared secret and, for session enrolment, the next session. */
   associateSoftwareToken(credential: EnrolmentCredential): Promise<{ secret: string; session: string | undefined }>;
   /** Rejects with CODE_MISMATCH for a wrong code. */

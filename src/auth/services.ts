@@ -3,6 +3,7 @@ import type { AuditLog } from "../audit/audit-log";
 import type { PolicySettings } from "../policy/policy-settings";
 import type { AuditReader } from "../audit/review/audit-reader";
 import { AuditReview } from "../audit/review/audit-review";
+import type { WebAuthnSettings } from "../shared/settings";
 import { createLimiter } from "../policy/address-limiter";
 import { CodeGuard, codeFailuresPerWindow } from "../policy/code-guard";
 import { IdleTimeout } from "../policy/idle-timeout";
@@ -19,6 +20,9 @@ import { AdminService } from "./admin-service";
 import { AuthService } from "./auth-service";
 import { AccessStateReader } from "./access-state";
 import { subForEmail } from "./account-records";
+import { createPasskeys, type Passkeys } from "./factors/passkeys";
+import { devMailNotifier, type SecurityNotifier } from "./factors/recovery/notifier";
+import { StepUp } from "./factors/step-up";
 import { TotpCodeCheck } from "./factors/totp";
 import { LoginHandles } from "./login/login-handles";
 import { LoginMachine } from "./login/login-machine";
@@ -39,6 +43,9 @@ export type ServiceDeps = {
   sessionMaxAgeSeconds: number;
   totpIssuer: string;
   policy: PolicySettings;
+  webauthn: WebAuthnSettings | undefined;
+  /** Security notices by email (a recovery code was used); dev mode prints them. */
+  notifier?: SecurityNotifier;
   /** Failed logins per client address (rate-limiter-flexible over the same memory or Redis). */
   loginFailuresByAddress: RateLimiterAbstract;
   /** Where audit review reads (the sink's own reader); none = review answers SERVICE_UNAVAILABLE. */
@@ -60,6 +67,7 @@ export type Services = {
   /** Hosted login (OAuth 2.0), when COGNITO_DOMAIN is configured (set by the composition root). */
   oauth?: OAuthLogin;
   auditReview: AuditReview;
+  passkeys: Passkeys;
 };
 
 /** Activity is written at most this often per session (never more than a tenth of the timeout). */
@@ -87,8 +95,10 @@ export const createServices = (deps: ServiceDeps): Services => {
   });
   const codes = new CodeGuard(createLimiter(store, "code-failures", codeFailuresPerWindow, 15 * 60));
   const access = new AccessStateReader({ store, rotation: passwords.rotation, idle });
-  const release = new TokenRelease({ idp, store, sessions, idle, lockout, rotation: passwords.rotation, epoch, handles, sessionMaxAgeSeconds });
-  const machine = new LoginMachine({ store, handles, epoch });
+  const stepUp = new StepUp({ store, clock });
+  const release = new TokenRelease({ idp, store, sessions, idle, lockout, rotation: passwords.rotation, epoch, handles, sessionMaxAgeSeconds, stepUp });
+  const passkeys = createPasskeys({ settings: deps.webauthn, store, clock, audit, idp, handles, release, lockout, epoch, sessions, stepUp, notifier: deps.notifier ?? devMailNotifier, challengeTtlSeconds: deps.challengeTtlSeconds });
+  const machine = new LoginMachine({ store, handles, epoch, alternatives: passkeys.alternatives });
   const totp = new TotpCodeCheck({ store, lockout, handles });
   const flow = { idp, admin, store, audit, handles, machine, release, sessions, lockout, passwords, codes, totp, epoch, access };
   return {
@@ -98,6 +108,7 @@ export const createServices = (deps: ServiceDeps): Services => {
     access,
     epoch,
     completion: hostedCompletion(release, epoch),
+    passkeys,
     auth: new AuthService(flow),
     mfa: new MfaEnrolment({ ...flow, totpIssuer: deps.totpIssuer }),
     account: new AccountService({ idp, admin, store, audit, sessions, lockout, passwords, codes, epoch, sessionMaxAgeSeconds }),

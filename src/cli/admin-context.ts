@@ -64,6 +64,7 @@ export const createAdminContext = async (config: Config, overrides: { store?: St
     sessionMaxAgeSeconds: config.sessionMaxAgeSeconds,
     totpIssuer: config.totpIssuer,
     policy: config.policy,
+    webauthn: config.webauthn,
     loginFailuresByAddress: loginFailureLimiter(store, config.policy.loginFailuresPerAddress),
   });
   return {

@@ -17,6 +17,9 @@ export const permissionMap = {
     users: administrator,
     auditEvents: administrator,
     loginHistory: signedIn,
+    passkeys: signedIn,
+    adminPasskeys: administrator,
+    recoveryCodesLeft: signedIn,
   },
   Mutation: {
     register: allow,
@@ -48,6 +51,19 @@ export const permissionMap = {
     adminGlobalSignOut: administrator,
     adminResetMfa: administrator,
     adminUnlockUser: administrator,
+    // Passkeys: enrolment and management need a signed-in, active user (and a fresh second factor, checked
+    // by the service); sign-in is open like login, its handles single use.
+    beginPasskeyRegistration: signedIn,
+    completePasskeyRegistration: signedIn,
+    renamePasskey: signedIn,
+    removePasskey: signedIn,
+    beginPasskeyLogin: allow,
+    completePasskeyLogin: allow,
+    beginPasskeyMfa: allow,
+    respondWithPasskey: allow,
+    adminRemovePasskey: administrator,
+    generateRecoveryCodes: signedIn,
+    respondWithRecoveryCode: allow,
   },
   // Result types are only reachable through the guarded root fields above.
   User: allow,
@@ -67,6 +83,8 @@ export const permissionMap = {
   AuditEntryConnection: allow,
   LoginActivity: allow,
   LoginActivityConnection: allow,
+  Passkey: allow,
+  PasskeyChallenge: allow,
 } satisfies IRules;
 
 /** Introspection types: Apollo's `introspection` flag decides whether `__schema` is reachable at all. */

@@ -11,7 +11,7 @@ const saltKey = (sub: string) => `password-salt:${sub}`;
  * OWASP's argon2id baseline (19 MiB, 2 passes, 1 lane). These digests only guard against reuse (Cognito
  * holds the real password verifier), and one runs on every password set, reset and sign-up.
  */
-const argon2Options = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+export const argon2Options = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 /** A password digested with the account's salt: the same password gives the same digest for one account. */
 export type PasswordDigest = { sub: string | undefined; digest: string };

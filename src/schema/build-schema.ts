@@ -6,13 +6,15 @@ import { AccountResolver } from "./account/account.resolver";
 import { AdminResolver } from "./admin/admin.resolver";
 import { AuditResolver } from "./audit/audit.resolver";
 import { PasswordResolver } from "./password/password.resolver";
+import { PasskeysResolver } from "./passkeys/passkeys.resolver";
+import { RecoveryResolver } from "./passkeys/recovery.resolver";
 import { MeResolver } from "./viewer/me.resolver";
 import { OAuthResolver } from "./oauth/oauth.resolver";
 
 /** The gateway's own schema, before permissions are applied. schema.graphql is printed from it. */
 export const buildGatewaySchema = (): GraphQLSchema =>
   buildSchemaSync({
-    resolvers: [AuthResolver, OAuthResolver, MeResolver, PasswordResolver, AccountResolver, AdminResolver, AuditResolver],
+    resolvers: [AuthResolver, OAuthResolver, MeResolver, PasswordResolver, AccountResolver, AdminResolver, AuditResolver, PasskeysResolver, RecoveryResolver],
     // Without these, class-validator errors would echo the argument (the password) back to the client.
     validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
   });

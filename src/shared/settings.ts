@@ -33,3 +33,6 @@ export type AuditDatabaseSettings = {
   checkpointSeconds: number;
   retentionDays: number;
 };
+
+/** Passkeys (WebAuthn): the relying party browsers bind each assertion to. */
+export type WebAuthnSettings = { rpId: string; rpName: string; origins: string[] };

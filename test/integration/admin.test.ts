@@ -43,6 +43,8 @@ describe("admin operations are for group admin only", () => {
     ["adminResetMfa", `mutation { adminResetMfa(userId: "${someone}") }`],
     ["users", `{ users { nodes { id } } }`],
     ["auditEvents", `{ auditEvents { nodes { id } } }`],
+    ["adminPasskeys", `{ adminPasskeys(userId: "${someone}") { id } }`],
+    ["adminRemovePasskey", `mutation { adminRemovePasskey(userId: "${someone}", id: "abc") }`],
   ];
 
   it.each(operations)("%s: FORBIDDEN for a signed-in non-admin, UNAUTHENTICATED for anonymous", async (field, document) => {

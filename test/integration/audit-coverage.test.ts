@@ -11,6 +11,7 @@ import { FakeClock } from "../fakes/fake-clock";
 import { TEST_CODE } from "../setup/test-cognito";
 import { dataOf } from "../support/graphql-client";
 import { signInAtPool, startHostedLogin } from "../support/hosted-login";
+import { SoftAuthenticator } from "../support/soft-authenticator";
 import { startTestGateway } from "../support/test-gateway";
 import { adminUser, enrolledUser, loginWithMfa, PASSWORD, freshCode, uniqueEmail } from "../support/users";
 
@@ -43,7 +44,7 @@ const jobEvents: readonly string[] = ["AUDIT_ARCHIVE"];
 it("emits every audit event type from a real flow, without secrets", async () => {
   const clock = new FakeClock();
   // With hosted login configured (against the stand-in for the pool's domain), so OAUTH_LOGIN comes from a real flow.
-  const hosted = await startHostedLogin({ clock });
+  const hosted = await startHostedLogin({ clock, notifier: { recoveryCodeUsed: async () => undefined } });
   const gw = hosted.gw;
   const run = gw.run;
   try {
@@ -94,6 +95,29 @@ it("emits every audit event type from a real flow, without secrets", async () =>
 
     dataOf(await run(ops.AuditEventsDocument, { filter: { subject: otherSub }, first: 5 }, asAdmin));
     dataOf(await run(ops.LoginHistoryDocument, { first: 5 }, asAdmin));
+    // Passkeys: enrol two, rename, sign in alone and as second factor, a refused (cloned) answer, remove, admin list and revoke.
+    const pk = await enrolledUser(gw);
+    const pkAs = { token: pk.accessToken };
+    const pkSub = dataOf(await run(ops.MeDocument, {}, pkAs)).me.sub;
+    const [key, spare] = [new SoftAuthenticator({ origin: "http://localhost:4000" }), new SoftAuthenticator({ origin: "http://localhost:4000" })];
+    for (const authenticator of [key, spare]) {
+      const options = dataOf(await run(ops.BeginPasskeyRegistrationDocument, {}, pkAs)).beginPasskeyRegistration;
+      await run(ops.CompletePasskeyRegistrationDocument, { response: authenticator.register(options), nickname: "Key" }, pkAs);
+    }
+    await run(ops.RenamePasskeyDocument, { id: key.id, nickname: "Key 2" }, pkAs);
+    const recoveryCodes = dataOf(await run(ops.GenerateRecoveryCodesDocument, {}, pkAs)).generateRecoveryCodes;
+    const alone = dataOf(await run(ops.BeginPasskeyLoginDocument, {})).beginPasskeyLogin;
+    await run(ops.CompletePasskeyLoginDocument, { session: alone.session, response: key.assert(alone.options) });
+    const cloned = dataOf(await run(ops.BeginPasskeyLoginDocument, {})).beginPasskeyLogin;
+    await run(ops.CompletePasskeyLoginDocument, { session: cloned.session, response: key.assert(cloned.options, { counter: 0 }) });
+    const pwd = dataOf(await run(ops.LoginDocument, { email: pk.email, password: PASSWORD })).login.challenge!;
+    const second = dataOf(await run(ops.BeginPasskeyMfaDocument, { session: pwd.session })).beginPasskeyMfa;
+    await run(ops.RespondWithPasskeyDocument, { session: second.session, response: key.assert(second.options) });
+    await run(ops.RemovePasskeyDocument, { id: key.id }, pkAs);
+    await run(ops.AdminPasskeysDocument, { userId: pkSub }, asAdmin);
+    await run(ops.AdminRemovePasskeyDocument, { userId: pkSub, id: spare.id }, asAdmin);
+    const lost = dataOf(await run(ops.LoginDocument, { email: pk.email, password: PASSWORD })).login.challenge!;
+    await run(ops.RespondWithRecoveryCodeDocument, { session: lost.session, code: recoveryCodes[0]! });
 
     clock.advanceSeconds(901);
     await run(ops.MeDocument, {}, asAdmin);
@@ -101,7 +125,7 @@ it("emits every audit event type from a real flow, without secrets", async () =>
     const seen = new Set([...gw.audit.records.map((r) => r.event), ...(await refusalEvents(user.accessToken))]);
     expect(auditEventTypes.filter((type) => !seen.has(type) && !jobEvents.includes(type))).toEqual([]);
     const everything = JSON.stringify(gw.audit.records);
-    for (const secret of [PASSWORD, "Second-Passw0rd-2", "Third-Passw0rd-3", "Fourth-Passw0rd-4", user.email, other.email, invited, user.secret, setup.secret]) {
+    for (const secret of [PASSWORD, "Second-Passw0rd-2", "Third-Passw0rd-3", "Fourth-Passw0rd-4", user.email, other.email, pk.email, invited, ...recoveryCodes, user.secret, setup.secret]) {
       expect(everything).not.toContain(secret);
     }
   } finally {

@@ -14,6 +14,13 @@ const signedInFields: Record<string, string> = {
   confirmEmailChange: 'mutation { confirmEmailChange(code: "123456") }',
   logoutEverywhere: "mutation { logoutEverywhere }",
   loginHistory: "{ loginHistory { nodes { time } } }",
+  passkeys: "{ passkeys { id } }",
+  beginPasskeyRegistration: "mutation { beginPasskeyRegistration }",
+  completePasskeyRegistration: 'mutation { completePasskeyRegistration(response: "{}", nickname: "Laptop") { id } }',
+  renamePasskey: 'mutation { renamePasskey(id: "abc", nickname: "Laptop") { id } }',
+  removePasskey: 'mutation { removePasskey(id: "abc") }',
+  recoveryCodesLeft: "{ recoveryCodesLeft }",
+  generateRecoveryCodes: "mutation { generateRecoveryCodes }",
 };
 
 describe("fields for signed-in callers", () => {

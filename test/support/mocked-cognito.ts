@@ -28,6 +28,7 @@ export const mockedCognitoServices = (options: { clientId: string; clientSecret?
     sessionMaxAgeSeconds: 3600,
     totpIssuer: "Test",
     policy: loadConfig({}).policy,
+    webauthn: loadConfig({}).webauthn,
     loginFailuresByAddress: new RateLimiterMemory({ points: 100, duration: 900 }),
   });
   return { cognito, services, sink, auth: services.auth, mfa: services.mfa };

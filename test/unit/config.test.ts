@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from "../../src/config";
 
-const aws = { COGNITO_USER_POOL_ID: "eu-west-1_AbC123", COGNITO_CLIENT_ID: "abc123client", AWS_REGION: "eu-west-1" };
+const aws = { COGNITO_USER_POOL_ID: "eu-west-1_AbC123", COGNITO_CLIENT_ID: "abc123client", AWS_REGION: "eu-west-1", WEBAUTHN_RP_ID: "example.com", WEBAUTHN_ORIGINS: "https://app.example.com" };
 
 describe("loadConfig", () => {
   it("defaults to dev mode with an embedded cognito-local", () => {
@@ -28,9 +28,21 @@ describe("loadConfig", () => {
     [{ LOCAL_COGNITO_CODE: "12345" }, "LOCAL_COGNITO_CODE is not valid (expected six digits)"],
     [{ ...aws, SUBGRAPHS: "patients=https://patients.internal/graphql" }, "FEDERATION_SIGNING_KEYS is required in AWS mode when SUBGRAPHS is set"],
     [{ SUBGRAPHS: "patients" }, "SUBGRAPHS is not valid (expected name=url pairs separated by commas)"],
+    [{ ...aws, WEBAUTHN_RP_ID: undefined }, "WEBAUTHN_RP_ID is required when WEBAUTHN_ORIGINS is set"],
+    [{ ...aws, WEBAUTHN_ORIGINS: undefined }, "WEBAUTHN_ORIGINS is required when WEBAUTHN_RP_ID is set"],
+    [{ ...aws, WEBAUTHN_ORIGINS: "https://evil.example" }, "WEBAUTHN_ORIGINS has an origin outside WEBAUTHN_RP_ID (example.com)"],
+    [{ ...aws, WEBAUTHN_ORIGINS: "http://app.example.com" }, "WEBAUTHN_ORIGINS must be https:// in AWS mode"],
+    [{ WEBAUTHN_RP_ID: "https://example.com" }, "WEBAUTHN_RP_ID is not valid"],
   ])("stops with one line naming the variable: %j", (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it("defaults passkeys to localhost in dev mode", () => {
+    expect(loadConfig({ PORT: "4100" }).webauthn).toEqual({ rpId: "localhost", rpName: "Auth Gateway", origins: ["http://localhost:4100"] });
+    expect(loadConfig(aws).webauthn).toEqual({ rpId: "example.com", rpName: "Auth Gateway", origins: ["https://app.example.com"] });
+    // AWS mode without the two variables: passkeys are off (existing deployments start unchanged).
+    expect(loadConfig({ ...aws, WEBAUTHN_RP_ID: undefined, WEBAUTHN_ORIGINS: undefined }).webauthn).toBeUndefined();
   });
 
   it("reads gateway mode's subgraphs and signing keys", () => {

@@ -1,6 +1,9 @@
 import { parse, validate } from "graphql";
-import { exampleTabs } from "../../playground/examples";
+import { exampleTabs as mainTabs } from "../../playground/examples";
+import { passkeyExampleTabs } from "../../playground/passkeys/examples";
 import { buildGatewaySchema } from "../../src/schema/build-schema";
+
+const exampleTabs = [...mainTabs, ...passkeyExampleTabs];
 
 describe("the playground's example tabs", () => {
   const schema = buildGatewaySchema();

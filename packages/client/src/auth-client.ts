@@ -1,7 +1,7 @@
 import { decodeClaims } from "./claims";
 import { AuthGatewayError, isExpiredToken, isSessionOver } from "./errors";
 import { ops, type WireMfaSetup, type WirePayload } from "./operations";
-import { stepFor, type MfaSetupDetails, type SignInResult, type StepActions } from "./steps";
+import { stepFor, type MfaSetupDetails, type PasskeyStep, type SignInResult, type StepActions } from "./steps";
 import { memoryTokenStorage, type Tokens, type TokenStorage } from "./token-storage";
 import { httpTransport, type FetchLike, type Transport } from "./transport";
 
@@ -102,6 +102,12 @@ export const createAuthClient = (options: AuthClientOptions): AuthClient => {
       return { ...setup, submitCode: (code) => completeMfaSetup(setup.session, code) };
     },
     respondToMfa: (session, code) => payloadOf("respondToMfa", { session, code }),
+    beginPasskeyMfa: async (session): Promise<PasskeyStep> => {
+      const next = await call<"beginPasskeyMfa", { session: string; options: string }>("beginPasskeyMfa", ops.beginPasskeyMfa, { session });
+      return { name: "WEBAUTHN", ...next, submitPasskey: (response) => payloadOf("respondWithPasskey", { session: next.session, response }) };
+    },
+    respondWithPasskey: (session, response) => payloadOf("respondWithPasskey", { session, response }),
+    respondWithRecoveryCode: (session, code) => payloadOf("respondWithRecoveryCode", { session, code }),
     completeNewPassword: (session, newPassword) => payloadOf("completeNewPassword", { session, newPassword }),
     completeExpiredPassword: (session, newPassword) => payloadOf("completeExpiredPassword", { session, newPassword }),
   };

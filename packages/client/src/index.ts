@@ -2,7 +2,7 @@ export { createAuthClient, type AuthClient, type AuthClientOptions, type Passwor
 export { decodeClaims, groupsOf } from "./claims";
 export { ERROR_CODES, INACTIVE_REASONS, TOKEN_REJECTIONS, isErrorCode, type ErrorCode, type InactiveReason, type TokenRejection } from "./error-codes";
 export { AuthGatewayError, GatewayUnreachableError, isExpiredToken, isSessionOver, type ErrorDetails, type FieldProblem } from "./errors";
-export { KNOWN_CHALLENGES, type ChallengeStep, type KnownChallenge, type MfaSetupDetails, type SignInResult } from "./steps";
+export { KNOWN_CHALLENGES, type ChallengeStep, type KnownChallenge, type MfaSetupDetails, type PasskeyStep, type SignInResult } from "./steps";
 export { memoryTokenStorage, type Tokens, type TokenStorage } from "./token-storage";
 export { parseGatewayBody, type FetchLike } from "./transport";
 // The Apollo link and the urql exchange are separate entry points (`@hipaa-auth-gateway/client/apollo`,

@@ -1,11 +1,14 @@
 /** The gateway operations this client sends (plain strings: no GraphQL library in the bundle). */
-const PAYLOAD = "tokens { accessToken idToken refreshToken expiresIn } challenge { name session }";
+const PAYLOAD = "tokens { accessToken idToken refreshToken expiresIn } challenge { name session alternatives }";
 
 export const ops = {
   login: `mutation Login($email: String!, $password: String!) { login(email: $email, password: $password) { ${PAYLOAD} } }`,
   beginMfaSetup: "mutation BeginMfaSetup($session: String!) { beginMfaSetup(session: $session) { secret otpauthUri qrCodeDataUrl session } }",
   completeMfaSetup: `mutation CompleteMfaSetup($session: String!, $code: String!) { completeMfaSetup(session: $session, code: $code) { ${PAYLOAD} } }`,
   respondToMfa: `mutation RespondToMfa($session: String!, $code: String!) { respondToMfa(session: $session, code: $code) { ${PAYLOAD} } }`,
+  beginPasskeyMfa: "mutation BeginPasskeyMfa($session: String!) { beginPasskeyMfa(session: $session) { session options } }",
+  respondWithPasskey: `mutation RespondWithPasskey($session: String!, $response: String!) { respondWithPasskey(session: $session, response: $response) { ${PAYLOAD} } }`,
+  respondWithRecoveryCode: `mutation RespondWithRecoveryCode($session: String!, $code: String!) { respondWithRecoveryCode(session: $session, code: $code) { ${PAYLOAD} } }`,
   completeNewPassword: `mutation CompleteNewPassword($session: String!, $newPassword: String!) { completeNewPassword(session: $session, newPassword: $newPassword) { ${PAYLOAD} } }`,
   completeExpiredPassword: `mutation CompleteExpiredPassword($session: String!, $newPassword: String!) { completeExpiredPassword(session: $session, newPassword: $newPassword) { ${PAYLOAD} } }`,
   refreshTokens: `mutation RefreshTokens($refreshToken: String!) { refreshTokens(refreshToken: $refreshToken) { ${PAYLOAD} } }`,
@@ -20,5 +23,5 @@ export const ops = {
 } as const;
 
 export type WireTokens = { accessToken: string; idToken: string; refreshToken: string | null; expiresIn: number };
-export type WirePayload = { tokens: WireTokens | null; challenge: { name: string; session: string } | null };
+export type WirePayload = { tokens: WireTokens | null; challenge: { name: string; session: string; alternatives?: string[] } | null };
 export type WireMfaSetup = { secret: string; otpauthUri: string; qrCodeDataUrl: string; session: string };

@@ -152,6 +152,25 @@ export class CognitoIdentityProvider implements IdentityProvider {
     return this.toAuthResult(answer, email);
   }
 
+  async proofAuth(username: string, proof: string): Promise<ProviderTokens> {
+    const started = await this.call("answerChallenge", () =>
+      this.client.send(new InitiateAuthCommand({ ClientId: this.options.clientId, AuthFlow: "CUSTOM_AUTH", AuthParameters: { USERNAME: username, ...this.secretHashParam(username) } })),
+    );
+    if (started.ChallengeName !== "CUSTOM_CHALLENGE" || !started.Session) throw malformed(`CUSTOM_CHALLENGE (got ${started.ChallengeName ?? "none"})`);
+    const answer = await this.call("answerChallenge", () =>
+      this.client.send(
+        new RespondToAuthChallengeCommand({
+          ClientId: this.options.clientId,
+          ChallengeName: "CUSTOM_CHALLENGE",
+          Session: started.Session,
+          ChallengeResponses: { USERNAME: username, ANSWER: proof, ...this.secretHashParam(username) },
+        }),
+      ),
+    );
+    if (!answer.AuthenticationResult) throw malformed(`tokens after CUSTOM_CHALLENGE (got ${answer.ChallengeName ?? "none"})`);
+    return toTokens(answer.AuthenticationResult);
+  }
+
   async answerSoftwareTokenMfa(username: string, session: string, code: string): Promise<ProviderAuthResult> {
     const answer = await this.call("answerChallenge", () =>
       this.client.send(

@@ -3,7 +3,7 @@ import { ErrorCode, GatewayError } from "../../errors/error-codes";
 import type { SecurityEpoch } from "../../policy/security-epoch";
 import type { StateStore } from "../../store/state-store";
 import { readFlags } from "../account-records";
-import type { AuthOutcome } from "../auth-outcome";
+import type { AuthOutcome, PublicChallengeName } from "../auth-outcome";
 import type { ProviderAuthResult } from "../identity-provider";
 import { decodeIssuedAccessToken } from "../token-claims";
 import type { LoginHandles } from "./login-handles";
@@ -13,6 +13,8 @@ export type MachineDeps = {
   store: Pick<StateStore, "get">;
   handles: Pick<LoginHandles, "create">;
   epoch: Pick<SecurityEpoch, "start" | "mark">;
+  /** Other factors that may answer the MFA step (WEBAUTHN for an account with a passkey). */
+  alternatives?: (sub: string) => Promise<PublicChallengeName[]>;
 };
 
 /**
@@ -45,6 +47,7 @@ export class LoginMachine {
       next = { ...base, stage: "NEW_PASSWORD_REQUIRED", session: answer.session };
     }
     const session = await this.deps.handles.create(from, next);
-    return { result: { challenge: { name: next.stage, session } }, audit: { subject: sub, reason: next.stage } };
+    const alternatives = next.stage === "SOFTWARE_TOKEN_MFA" ? await this.deps.alternatives?.(sub) : undefined;
+    return { result: { challenge: { name: next.stage, session, ...(alternatives?.length ? { alternatives } : {}) } }, audit: { subject: sub, reason: next.stage } };
   }
 }

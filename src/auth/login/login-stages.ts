@@ -11,6 +11,9 @@ import type { ProviderTokens } from "../identity-provider";
  *             └───────────────────────────┴─ SOFTWARE_TOKEN_MFA ────────────┘
  *   RE_ENROL ── MFA_SETUP_VERIFY
  *   HOSTED ── TOKENS   (hosted login: Cognito's own pages asked for both factors)
+ *   SOFTWARE_TOKEN_MFA ─┬─ WEBAUTHN ── [PASSWORD_EXPIRED] ── TOKENS   (a passkey instead of the TOTP code)
+ *                       └─ MFA_SETUP                                 (a recovery code: re-enrol before tokens)
+ *   PASSKEY ── [PASSWORD_EXPIRED] ── TOKENS                          (a passkey with user verification alone)
  *
  * Invariant: no token, no session and no credential change before both factors are proven in this
  * login (the invited user's first password is the one credential set earlier: it replaces a temporary
@@ -21,10 +24,12 @@ export const loginTransitions = {
   RE_ENROL: ["MFA_SETUP_VERIFY"],
   /** Hosted login (OAuth): the pool's pages proved the password and the MFA code; only the release is ours. */
   HOSTED: ["TOKENS"],
+  PASSKEY: ["PASSWORD_EXPIRED", "TOKENS"],
   NEW_PASSWORD_REQUIRED: ["MFA_SETUP", "SOFTWARE_TOKEN_MFA"],
   MFA_SETUP: ["MFA_SETUP_VERIFY"],
   MFA_SETUP_VERIFY: ["PASSWORD_EXPIRED", "TOKENS"],
-  SOFTWARE_TOKEN_MFA: ["PASSWORD_EXPIRED", "TOKENS"],
+  SOFTWARE_TOKEN_MFA: ["PASSWORD_EXPIRED", "TOKENS", "WEBAUTHN", "MFA_SETUP"],
+  WEBAUTHN: ["PASSWORD_EXPIRED", "TOKENS"],
   PASSWORD_EXPIRED: ["TOKENS"],
 } as const satisfies Record<string, readonly string[]>;
 
@@ -33,9 +38,17 @@ export type LoginTarget = (typeof loginTransitions)[LoginStep][number];
 
 export const canMove = (from: LoginStep, to: LoginTarget): boolean => (loginTransitions[from] as readonly string[]).includes(to);
 
-/** What a login has proven so far; tokens need "password" and a second factor. */
-export type ProvenFactor = "password" | "totp";
-export const secondFactors: readonly ProvenFactor[] = ["totp"];
+/**
+ * What a login has proven so far; tokens need "password" and a second factor, or a passkey with user
+ * verification ("webauthn-uv": possession and inherence in one gesture). A passkey without user
+ * verification ("webauthn") is possession only: a second factor after the password. A recovery code is
+ * neither: it only lets the login continue to re-enrolment of an authenticator.
+ */
+export type ProvenFactor = "password" | "totp" | "webauthn" | "webauthn-uv" | "recovery-code";
+export const secondFactors: readonly ProvenFactor[] = ["totp", "webauthn", "webauthn-uv"];
+
+export const bothFactorsProven = (proven: readonly ProvenFactor[]): boolean =>
+  proven.includes("webauthn-uv") || (proven.includes("password") && proven.some((f) => secondFactors.includes(f)));
 
 /** How the gateway continues an MFA enrolment: Cognito's own MFA_SETUP session, or tokens it holds back. */
 export type EnrolmentVia = { kind: "session"; session: string } | { kind: "held"; tokens: ProviderTokens };
@@ -56,6 +69,8 @@ export type ChallengeState = Common &
     /** `reset`: a signed-in user replacing their authenticator; their other sessions end on success. */
     | { stage: "MFA_SETUP_VERIFY"; via: EnrolmentVia; attemptsLeft: number; purpose: "enrol" | "reset" }
     | { stage: "SOFTWARE_TOKEN_MFA"; session: string; attemptsLeft: number }
+    /** A passkey answering the MFA step: the WebAuthn challenge it must sign. */
+    | { stage: "WEBAUTHN"; challenge: string }
     | { stage: "NEW_PASSWORD_REQUIRED"; session: string }
     /** Both factors proven, the password too old: the tokens wait here until a new password is set. */
     | { stage: "PASSWORD_EXPIRED"; tokens: ProviderTokens }

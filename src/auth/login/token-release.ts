@@ -12,8 +12,9 @@ import type { AuthOutcome } from "../auth-outcome";
 import type { IdentityProvider, ProviderAuthResult, ProviderTokens } from "../identity-provider";
 import type { SessionRegistry } from "../session-registry";
 import { decodeIssuedAccessToken } from "../token-claims";
+import type { StepUp } from "../factors/step-up";
 import type { LoginHandles } from "./login-handles";
-import { canMove, secondFactors, type LoginStep, type ProvenFactor } from "./login-stages";
+import { bothFactorsProven, canMove, type LoginStep, type ProvenFactor } from "./login-stages";
 
 export const internalError = (what: string) => new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, {}, undefined, new Error(what));
 
@@ -33,6 +34,8 @@ export type TokenReleaseDeps = {
   epoch: Pick<SecurityEpoch, "assertCurrent">;
   handles: Pick<LoginHandles, "create">;
   sessionMaxAgeSeconds: number;
+  /** Remembers when this session last proved a second factor (passkey enrolment and recovery codes need a fresh one). */
+  stepUp?: Pick<StepUp, "proven">;
 };
 
 export type Release = {
@@ -57,7 +60,7 @@ export class TokenRelease {
 
   async release(tokens: ProviderTokens, step: Release, meta: RequestMeta): Promise<Released> {
     const { idp, store, sessions, idle, lockout, rotation, epoch } = this.deps;
-    if (!step.proven.includes("password") || !step.proven.some((f) => secondFactors.includes(f))) throw internalError("tokens without both factors");
+    if (!bothFactorsProven(step.proven)) throw internalError("tokens without both factors");
     const claims = decodeIssuedAccessToken(tokens.accessToken);
     await epoch.assertCurrent(claims.sub, step.mark);
     if (!step.passwordJustSet && (await rotation.hasExpired(claims.sub))) {
@@ -73,6 +76,7 @@ export class TokenRelease {
     await Promise.all([lockout.succeeded(profile.email), rotation.startIfUnknown(claims.sub)]);
     const sessionId = await sessions.open(claims, tokens.refreshToken, meta);
     await idle.start(sessionId);
+    await this.deps.stepUp?.proven(sessionId);
     // A change that landed while the session was being opened: its sign-out may have missed this one.
     try {
       await epoch.assertCurrent(claims.sub, step.mark);

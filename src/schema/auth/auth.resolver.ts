@@ -7,7 +7,7 @@ import { AuthPayload, ChallengeName, MfaSetup, RegisterPayload } from "./auth.ty
 export const toPayload = (outcome: AuthOutcome): AuthPayload =>
   outcome.tokens
     ? { tokens: { ...outcome.tokens, refreshToken: outcome.tokens.refreshToken ?? null }, challenge: null }
-    : { tokens: null, challenge: { name: ChallengeName[outcome.challenge.name], session: outcome.challenge.session } };
+    : { tokens: null, challenge: { name: ChallengeName[outcome.challenge.name], session: outcome.challenge.session, alternatives: (outcome.challenge.alternatives ?? []).map((name) => ChallengeName[name]) } };
 
 /** Thin: validation is declarative on the argument classes, the flows live in AuthService. */
 @Resolver()

@@ -6,6 +6,8 @@ export enum ChallengeName {
   SOFTWARE_TOKEN_MFA = "SOFTWARE_TOKEN_MFA",
   NEW_PASSWORD_REQUIRED = "NEW_PASSWORD_REQUIRED",
   PASSWORD_EXPIRED = "PASSWORD_EXPIRED",
+  /** A passkey answers the MFA step: beginPasskeyMfa, then respondWithPasskey. Only ever an alternative. */
+  WEBAUTHN = "WEBAUTHN",
 }
 registerEnumType(ChallengeName, { name: "ChallengeName", description: "The next step a login needs before tokens are issued." });
 
@@ -27,6 +29,8 @@ export class AuthTokens {
 export class AuthChallenge {
   @Field(() => ChallengeName) name!: ChallengeName;
   @Field() session!: string;
+  @Field(() => [ChallengeName], { description: "Other ways to answer this step with the same session (WEBAUTHN beside SOFTWARE_TOKEN_MFA when the user has a passkey); `name` stays the default." })
+  alternatives!: ChallengeName[];
 }
 
 @ObjectType({ description: "Exactly one of `tokens` and `challenge` is set." })

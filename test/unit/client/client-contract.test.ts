@@ -10,7 +10,7 @@ describe("the client package's copy of the gateway's contract", () => {
     expect([...INACTIVE_REASONS].sort()).toEqual(Object.values(InactiveReason).sort());
   });
 
-  it("knows every challenge name the schema can return (a new one, e.g. WEBAUTHN, needs a step in the client)", () => {
+  it("knows every challenge name the schema can return (a new one needs a step in the client)", () => {
     const challengeName = buildGatewaySchema().getType("ChallengeName");
     if (!(challengeName instanceof GraphQLEnumType)) throw new Error("ChallengeName is not an enum");
     expect([...KNOWN_CHALLENGES].sort()).toEqual(challengeName.getValues().map((v) => v.name).sort());
@@ -24,9 +24,9 @@ const answering =
 
 describe("the client facing answers it does not know", () => {
   it("turns an unknown challenge name into an UNSUPPORTED step instead of failing", async () => {
-    const auth = createAuthClient({ url: "http://gateway.invalid/graphql", fetch: answering(200, JSON.stringify({ data: { login: { tokens: null, challenge: { name: "WEBAUTHN", session: "h" } } } })) });
+    const auth = createAuthClient({ url: "http://gateway.invalid/graphql", fetch: answering(200, JSON.stringify({ data: { login: { tokens: null, challenge: { name: "SMS_MFA", session: "h" } } } })) });
     const result = await auth.signIn("a@example.test", "pw");
-    expect(result).toEqual({ isSignedIn: false, nextStep: { name: "UNSUPPORTED", challengeName: "WEBAUTHN", session: "h" } });
+    expect(result).toEqual({ isSignedIn: false, nextStep: { name: "UNSUPPORTED", challengeName: "SMS_MFA", session: "h" } });
   });
 
   it("masks an unknown error code and reports a non-GraphQL answer as unreachable", async () => {

@@ -7,10 +7,11 @@ const paths = (from: string, seen: string[] = []): string[][] => {
   return next.flatMap((to) => (seen.includes(to) ? [] : paths(to, [...seen, from])));
 };
 
-const secondFactorStages = ["SOFTWARE_TOKEN_MFA", "MFA_SETUP_VERIFY"];
+// PASSKEY is a passkey with user verification: both factors in one assertion, checked before tokens.
+const secondFactorStages = ["SOFTWARE_TOKEN_MFA", "MFA_SETUP_VERIFY", "WEBAUTHN", "PASSKEY"];
 
 describe("the login table", () => {
-  const all = [...paths("PASSWORD"), ...paths("RE_ENROL")];
+  const all = [...paths("PASSWORD"), ...paths("RE_ENROL"), ...paths("PASSKEY")];
 
   it("has paths to tokens, and no cycles", () => {
     expect(all.length).toBeGreaterThanOrEqual(6);
@@ -31,6 +32,9 @@ describe("the login table", () => {
     expect(canMove("PASSWORD", "PASSWORD_EXPIRED")).toBe(false);
     expect(canMove("NEW_PASSWORD_REQUIRED", "TOKENS")).toBe(false);
     expect(canMove("MFA_SETUP", "TOKENS")).toBe(false);
+    // A recovery code (from SOFTWARE_TOKEN_MFA) leads to re-enrolment, never straight to tokens through MFA_SETUP.
+    expect(canMove("SOFTWARE_TOKEN_MFA", "MFA_SETUP")).toBe(true);
+    expect(canMove("PASSKEY", "MFA_SETUP")).toBe(false);
     for (const from of steps) expect(canMove(from, "NEW_PASSWORD_REQUIRED")).toBe(from === "PASSWORD");
   });
 });

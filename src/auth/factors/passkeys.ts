@@ -1,0 +1,56 @@
+import type { AuditLog } from "../../audit/audit-log";
+import type { WebAuthnSettings } from "../../shared/settings";
+import type { Lockout } from "../../policy/lockout";
+import type { SecurityEpoch } from "../../policy/security-epoch";
+import type { Clock } from "../../shared/clock";
+import type { StateStore } from "../../store/state-store";
+import type { PublicChallengeName } from "../auth-outcome";
+import type { IdentityProvider } from "../identity-provider";
+import type { LoginHandles } from "../login/login-handles";
+import type { TokenRelease } from "../login/token-release";
+import type { SessionRegistry } from "../session-registry";
+import type { StepUp } from "./step-up";
+import type { SecurityNotifier } from "./recovery/notifier";
+import { RecoveryCodes } from "./recovery/recovery-codes";
+import { RecoveryService } from "./recovery/recovery-service";
+import { PasskeyEnrolment } from "./webauthn/passkey-enrolment";
+import { PasskeyLogin } from "./webauthn/passkey-login";
+import { PasskeyStore } from "./webauthn/passkey-store";
+import { RelyingParty } from "./webauthn/relying-party";
+
+export type Passkeys = {
+  enrolment: PasskeyEnrolment;
+  recovery: RecoveryService;
+  login: PasskeyLogin;
+  /** The login machine asks this after a password: WEBAUTHN is offered beside SOFTWARE_TOKEN_MFA. */
+  alternatives: (sub: string) => Promise<PublicChallengeName[]>;
+};
+
+type Deps = {
+  settings: WebAuthnSettings | undefined;
+  store: StateStore;
+  clock: Clock;
+  audit: Pick<AuditLog, "record">;
+  idp: Pick<IdentityProvider, "proofAuth">;
+  handles: Pick<LoginHandles, "create" | "take">;
+  release: Pick<TokenRelease, "release">;
+  lockout: Pick<Lockout, "guard">;
+  epoch: Pick<SecurityEpoch, "start" | "mark" | "bump">;
+  sessions: Pick<SessionRegistry, "endAll">;
+  stepUp: Pick<StepUp, "assertFresh">;
+  notifier: SecurityNotifier;
+  challengeTtlSeconds: number;
+};
+
+/** The passkey factor, wired: one credential store and one relying party for enrolment and login. */
+export const createPasskeys = (deps: Deps): Passkeys => {
+  const passkeys = new PasskeyStore({ store: deps.store });
+  const rp = new RelyingParty(deps.settings);
+  const common = { passkeys, rp, store: deps.store, audit: deps.audit, epoch: deps.epoch, clock: deps.clock, challengeTtlSeconds: deps.challengeTtlSeconds };
+  return {
+    enrolment: new PasskeyEnrolment({ ...common, stepUp: deps.stepUp, sessions: deps.sessions }),
+    recovery: new RecoveryService({ ...common, codes: new RecoveryCodes({ store: deps.store }), idp: deps.idp, handles: deps.handles, lockout: deps.lockout, sessions: deps.sessions, stepUp: deps.stepUp, notifier: deps.notifier }),
+    login: new PasskeyLogin({ ...common, idp: deps.idp, handles: deps.handles, release: deps.release, lockout: deps.lockout }),
+    alternatives: async (sub) => (rp.enabled && (await passkeys.list(sub)).length > 0 ? ["WEBAUTHN"] : []),
+  };
+};

@@ -1,0 +1,78 @@
+import { randomBytes, randomInt } from "node:crypto";
+import argon2 from "argon2";
+import { ErrorCode, GatewayError } from "../../../errors/error-codes";
+import { argon2Options } from "../../../policy/password-history";
+import type { StateStore } from "../../../store/state-store";
+import type { FactorSpec } from "../factor";
+
+export const recoveryFactor: FactorSpec = {
+  id: "recovery-code",
+  assurance: "possession",
+  stages: ["SOFTWARE_TOKEN_MFA", "MFA_SETUP"],
+  limiter: "lockout",
+  events: ["RECOVERY_CODES_GENERATE", "RECOVERY_CODE_LOGIN"],
+};
+
+export const recoveryCodeCount = 10;
+const keepSeconds = 10 * 365 * 24 * 3600;
+/** No 0/o, 1/l/i: codes are read off paper. 10 characters of 31 ≈ 50 bits, behind the account lockout. */
+const alphabet = "abcdefghjkmnpqrstuvwxyz23456789";
+const saltKey = (sub: string) => `recovery-salt:${sub}`;
+const setKey = (sub: string) => `recovery-codes:${sub}`;
+const codeKey = (sub: string, digest: string) => `recovery-code:${sub}:${digest}`;
+
+export const recoveryCodeShape = /^[a-z2-9]{5}-?[a-z2-9]{5}$/;
+
+const newCode = () => {
+  const chars = Array.from({ length: 10 }, () => alphabet[randomInt(alphabet.length)]).join("");
+  return `${chars.slice(0, 5)}-${chars.slice(5)}`;
+};
+
+/**
+ * Ten single-use recovery codes per account, stored as argon2id digests (OWASP parameters) under one random
+ * salt per account: checking a code is one argon2 computation and one atomic `take` of its digest's key, so
+ * of two concurrent uses of one code exactly one succeeds. Generating a new set discards the old one.
+ */
+export class RecoveryCodes {
+  constructor(private readonly deps: { store: Pick<StateStore, "get" | "set" | "take" | "delete" | "addToSet" | "removeFromSet" | "members"> }) {}
+
+  private async digest(sub: string, code: string, salt?: Buffer): Promise<string> {
+    const stored = await this.deps.store.get(saltKey(sub));
+    const useSalt = salt ?? (stored ? Buffer.from(stored, "base64") : randomBytes(16));
+    const raw = await argon2.hash(code.replace("-", "").toLowerCase(), { ...argon2Options, salt: useSalt, raw: true });
+    return raw.toString("base64url");
+  }
+
+  /** The new codes, in the clear, once: only their digests are kept. */
+  async generate(sub: string): Promise<string[]> {
+    await this.clear(sub);
+    const salt = randomBytes(16);
+    await this.deps.store.set(saltKey(sub), salt.toString("base64"), keepSeconds);
+    const codes = Array.from({ length: recoveryCodeCount }, newCode);
+    for (const code of codes) {
+      const digest = await this.digest(sub, code, salt);
+      await this.deps.store.set(codeKey(sub, digest), "1", keepSeconds);
+      await this.deps.store.addToSet(setKey(sub), digest, keepSeconds);
+    }
+    return codes;
+  }
+
+  async left(sub: string): Promise<number> {
+    return (await this.deps.store.members(setKey(sub))).length;
+  }
+
+  /** Uses a code up; CODE_MISMATCH for a wrong, used or malformed one (counted by the lockout around it). */
+  async consume(sub: string, code: string): Promise<void> {
+    if (!recoveryCodeShape.test(code.toLowerCase())) throw new GatewayError(ErrorCode.CODE_MISMATCH);
+    const digest = await this.digest(sub, code);
+    if ((await this.deps.store.take(codeKey(sub, digest))) === undefined) throw new GatewayError(ErrorCode.CODE_MISMATCH);
+    await this.deps.store.removeFromSet(setKey(sub), digest);
+  }
+
+  private async clear(sub: string): Promise<void> {
+    for (const digest of await this.deps.store.members(setKey(sub))) {
+      await this.deps.store.delete(codeKey(sub, digest));
+      await this.deps.store.removeFromSet(setKey(sub), digest);
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import type { AuditEvent, RequestMeta } from "../../../audit/audit-event";
+import type { AuditLog } from "../../../audit/audit-log";
+import { audited } from "../../../audit/audited";
+import type { Lockout } from "../../../policy/lockout";
+import type { SecurityEpoch } from "../../../policy/security-epoch";
+import type { Clock } from "../../../shared/clock";
+import { randomHandle } from "../../../shared/digest";
+import type { StateStore } from "../../../store/state-store";
+import type { AuthOutcome } from "../../auth-outcome";
+import type { Identity } from "../../identity";
+import type { IdentityProvider } from "../../identity-provider";
+import type { LoginHandles } from "../../login/login-handles";
+import type { SessionRegistry } from "../../session-registry";
+import type { StepUp } from "../step-up";
+import { proofKey } from "../webauthn/passkey-login";
+import type { SecurityNotifier } from "./notifier";
+import type { RecoveryCodes } from "./recovery-codes";
+import { signOutEverywhere } from "../../sign-out-everywhere";
+
+export type RecoveryDeps = {
+  codes: RecoveryCodes;
+  store: Pick<StateStore, "set">;
+  audit: Pick<AuditLog, "record">;
+  idp: Pick<IdentityProvider, "proofAuth">;
+  handles: Pick<LoginHandles, "create" | "take">;
+  lockout: Pick<Lockout, "guard">;
+  epoch: Pick<SecurityEpoch, "start" | "mark" | "bump">;
+  sessions: Pick<SessionRegistry, "endAll">;
+  stepUp: Pick<StepUp, "assertFresh">;
+  notifier: SecurityNotifier;
+  clock: Clock;
+};
+
+/**
+ * Recovery codes: the way back after a lost phone, without an administrator. A code replaces the second
+ * factor once and never yields tokens by itself: the login continues to MFA_SETUP (a new authenticator must
+ * be enrolled before any token leaves), every other session and pending login of the account ends (whoever
+ * has the phone may be signed in), and the owner is told by email.
+ */
+export class RecoveryService {
+  constructor(private readonly deps: RecoveryDeps) {}
+
+  /** Shown once; needs a second factor proven in the last five minutes. A new set replaces the old one. */
+  generate(identity: Identity, meta: RequestMeta): Promise<string[]> {
+    return audited(this.deps.audit, meta, { event: "RECOVERY_CODES_GENERATE", outcome: "SUCCESS", subject: identity.sub, sessionId: identity.sessionId }, async () => {
+      await this.deps.stepUp.assertFresh(identity.sessionId);
+      const codes = await this.deps.codes.generate(identity.sub);
+      await this.deps.epoch.bump(identity.sub);
+      return { result: codes };
+    });
+  }
+
+  left(identity: Identity): Promise<number> {
+    return this.deps.codes.left(identity.sub);
+  }
+
+  respond(handle: string, code: string, meta: RequestMeta): Promise<AuthOutcome> {
+    const event: AuditEvent = { event: "RECOVERY_CODE_LOGIN", outcome: "CHALLENGE", reason: "MFA_SETUP" };
+    return audited(this.deps.audit, meta, event, async () => {
+      const state = await this.deps.handles.take(handle, "SOFTWARE_TOKEN_MFA");
+      const sub = state.username;
+      await this.deps.lockout.guard(state.email, meta, () => this.deps.codes.consume(sub, code));
+      const ended = await signOutEverywhere(this.deps, sub);
+      const mark = await this.deps.epoch.mark(sub, this.deps.epoch.start());
+      const proof = randomHandle();
+      await this.deps.store.set(proofKey(proof), sub, 60);
+      const tokens = await this.deps.idp.proofAuth(sub, proof);
+      const session = await this.deps.handles.create("SOFTWARE_TOKEN_MFA", {
+        stage: "MFA_SETUP",
+        email: state.email,
+        username: sub,
+        mark,
+        proven: [...state.proven, "recovery-code"],
+        via: { kind: "held", tokens },
+      });
+      const codesLeft = await this.deps.codes.left(sub);
+      await this.deps.notifier.recoveryCodeUsed({ email: state.email, codesLeft, at: new Date(this.deps.clock.now()) });
+      return { result: { challenge: { name: "MFA_SETUP", session } }, audit: { subject: sub, reason: `MFA_SETUP;SESSIONS_ENDED:${ended};CODES_LEFT:${codesLeft}` } };
+    });
+  }
+}

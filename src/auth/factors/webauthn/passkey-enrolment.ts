@@ -1,0 +1,129 @@
+import type { AuditEvent, RequestMeta } from "../../../audit/audit-event";
+import type { AuditLog } from "../../../audit/audit-log";
+import { audited, type Audited } from "../../../audit/audited";
+import { ErrorCode, GatewayError } from "../../../errors/error-codes";
+import type { SecurityEpoch } from "../../../policy/security-epoch";
+import type { Clock } from "../../../shared/clock";
+import { randomHandle, sha256 } from "../../../shared/digest";
+import type { StateStore } from "../../../store/state-store";
+import type { Identity } from "../../identity";
+import type { SessionRegistry } from "../../session-registry";
+import type { StepUp } from "../step-up";
+import type { PasskeyRecord, PasskeyStore } from "./passkey-store";
+import { PasskeyRefused, type RelyingParty } from "./relying-party";
+import { signOutEverywhere } from "../../sign-out-everywhere";
+
+const registrationKey = (sessionId: string) => `webauthn-reg:${sha256(sessionId)}`;
+
+export type EnrolmentDeps = {
+  passkeys: PasskeyStore;
+  rp: RelyingParty;
+  store: Pick<StateStore, "set" | "take">;
+  audit: Pick<AuditLog, "record">;
+  stepUp: Pick<StepUp, "assertFresh">;
+  epoch: Pick<SecurityEpoch, "bump">;
+  sessions: Pick<SessionRegistry, "endAll">;
+  clock: Clock;
+  challengeTtlSeconds: number;
+};
+
+/** A refused passkey answer as the lockout counts it: a bad credential, its reason kept for the audit trail. */
+export const asBadCredential = (error: unknown): never => {
+  if (error instanceof PasskeyRefused) throw new GatewayError(ErrorCode.INVALID_CREDENTIALS, {}, "The passkey was not accepted.", error);
+  throw error;
+};
+
+/** Audits why an answer was refused (a cloned authenticator, another origin…) and answers with `code`. */
+export const refuse = async (audit: Pick<AuditLog, "record">, meta: RequestMeta, event: AuditEvent, error: unknown, code: ErrorCode): Promise<never> => {
+  const refusal = error instanceof PasskeyRefused ? error : error instanceof GatewayError && error.cause instanceof PasskeyRefused ? error.cause : undefined;
+  if (!refusal) throw error;
+  await audit.record(meta, { ...event, event: "PASSKEY_REFUSED", outcome: "FAILURE", reason: refusal.reason });
+  throw new GatewayError(code, {}, code === ErrorCode.INVALID_CREDENTIALS ? "The passkey was not accepted." : undefined, refusal);
+};
+
+const notFound = () => new GatewayError(ErrorCode.NOT_FOUND, {}, "No such passkey.");
+
+/**
+ * A signed-in user's passkeys: enrolment needs a second factor proven in the last five minutes (step-up),
+ * every change moves the account's security epoch on (pending logins end), and removing one ends the
+ * account's other sessions. TOTP stays enrolled (MFA is mandatory), so a passkey is never the last factor.
+ */
+export class PasskeyEnrolment {
+  constructor(private readonly deps: EnrolmentDeps) {}
+
+  private run<T>(meta: RequestMeta, event: AuditEvent, operation: () => Promise<Audited<T>>): Promise<T> {
+    return audited(this.deps.audit, meta, event, operation);
+  }
+
+  /** Creation options (JSON for navigator.credentials.create); the challenge waits, single use, for this session. */
+  begin(identity: Identity, meta: RequestMeta): Promise<string> {
+    return this.run(meta, { event: "PASSKEY_REGISTER_BEGIN", outcome: "SUCCESS", subject: identity.sub, sessionId: identity.sessionId }, async () => {
+      await this.deps.stepUp.assertFresh(identity.sessionId);
+      const existing = await this.deps.passkeys.list(identity.sub);
+      const userHandle = await this.deps.passkeys.userHandle(identity.sub, randomHandle());
+      const options = await this.deps.rp.registrationOptions(userHandle, identity.account.email, existing);
+      await this.deps.store.set(registrationKey(identity.sessionId), options.challenge, this.deps.challengeTtlSeconds);
+      return { result: JSON.stringify(options) };
+    });
+  }
+
+  complete(identity: Identity, response: string, nickname: string, meta: RequestMeta): Promise<PasskeyRecord> {
+    const event: AuditEvent = { event: "PASSKEY_REGISTER", outcome: "SUCCESS", subject: identity.sub, sessionId: identity.sessionId };
+    return this.run(meta, event, async () => {
+      await this.deps.stepUp.assertFresh(identity.sessionId);
+      const challenge = await this.deps.store.take(registrationKey(identity.sessionId));
+      if (challenge === undefined) throw new GatewayError(ErrorCode.SESSION_EXPIRED);
+      const registered = await this.deps.rp.verifyRegistration(response, challenge).catch((error: unknown) => refuse(this.deps.audit, meta, event, error, ErrorCode.BAD_USER_INPUT));
+      const record: PasskeyRecord = { ...registered, sub: identity.sub, nickname, createdAt: new Date(this.deps.clock.now()).toISOString(), lastUsedAt: undefined };
+      if (!(await this.deps.passkeys.add(record))) throw new GatewayError(ErrorCode.ALREADY_EXISTS, {}, "This passkey is already registered.");
+      await this.deps.epoch.bump(identity.sub);
+      return { result: record, audit: { target: sha256(record.id) }, undo: () => this.deps.passkeys.remove(record) };
+    });
+  }
+
+  list(identity: Identity): Promise<PasskeyRecord[]> {
+    return this.deps.passkeys.list(identity.sub);
+  }
+
+  rename(identity: Identity, id: string, nickname: string, meta: RequestMeta): Promise<PasskeyRecord> {
+    return this.run(meta, { event: "PASSKEY_RENAME", outcome: "SUCCESS", subject: identity.sub, sessionId: identity.sessionId, target: sha256(id) }, async () => {
+      const record = await this.deps.passkeys.find(id);
+      if (!record || record.sub !== identity.sub) throw notFound();
+      const renamed = { ...record, nickname };
+      await this.deps.passkeys.update(renamed);
+      return { result: renamed };
+    });
+  }
+
+  /** Ends the account's other sessions: whoever held the removed passkey may have signed in with it. */
+  remove(identity: Identity, id: string, meta: RequestMeta): Promise<void> {
+    return this.run(meta, { event: "PASSKEY_REMOVE", outcome: "SUCCESS", subject: identity.sub, sessionId: identity.sessionId, target: sha256(id) }, async () => {
+      const record = await this.deps.passkeys.find(id);
+      if (!record || record.sub !== identity.sub) throw notFound();
+      assertNotLastFactor(identity.account.mfaEnabled, await this.deps.passkeys.list(identity.sub));
+      await this.deps.passkeys.remove(record);
+      const ended = await signOutEverywhere(this.deps, identity.sub, identity.sessionId);
+      return { result: undefined, audit: { reason: `OTHER_SESSIONS_ENDED:${ended}` } };
+    });
+  }
+
+  adminList(actor: string, sub: string, meta: RequestMeta): Promise<PasskeyRecord[]> {
+    return this.run(meta, { event: "ADMIN_LIST_PASSKEYS", outcome: "SUCCESS", actor, subject: sub }, async () => ({ result: await this.deps.passkeys.list(sub) }));
+  }
+
+  /** An administrator's revocation (a lost or stolen device): every session of the account ends. */
+  adminRemove(actor: string, sub: string, id: string, meta: RequestMeta): Promise<void> {
+    return this.run(meta, { event: "ADMIN_REMOVE_PASSKEY", outcome: "SUCCESS", actor, subject: sub, target: sha256(id) }, async () => {
+      const record = await this.deps.passkeys.find(id);
+      if (!record || record.sub !== sub) throw notFound();
+      await this.deps.passkeys.remove(record);
+      const ended = await signOutEverywhere(this.deps, sub);
+      return { result: undefined, audit: { reason: `SESSIONS_ENDED:${ended}` } };
+    });
+  }
+}
+
+/** TOTP is mandatory and stays enrolled, so this only refuses when an account somehow has no TOTP. */
+export const assertNotLastFactor = (totpEnrolled: boolean, passkeys: readonly PasskeyRecord[]): void => {
+  if (!totpEnrolled && passkeys.length <= 1) throw new GatewayError(ErrorCode.FORBIDDEN, { reason: "LAST_FACTOR" }, "This is your last second factor; add another one first.");
+};

@@ -1,0 +1,148 @@
+import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
+import type { AuditEvent, RequestMeta } from "../../../audit/audit-event";
+import type { AuditLog } from "../../../audit/audit-log";
+import { audited, type Audited } from "../../../audit/audited";
+import { ErrorCode, GatewayError } from "../../../errors/error-codes";
+import type { Lockout } from "../../../policy/lockout";
+import type { SecurityEpoch } from "../../../policy/security-epoch";
+import type { Clock } from "../../../shared/clock";
+import { randomHandle, sha256 } from "../../../shared/digest";
+import type { StateStore } from "../../../store/state-store";
+import { accountKey, parseAccount } from "../../account-records";
+import type { AuthOutcome } from "../../auth-outcome";
+import type { IdentityProvider } from "../../identity-provider";
+import type { LoginHandles } from "../../login/login-handles";
+import type { TokenRelease } from "../../login/token-release";
+import type { FactorSpec } from "../factor";
+import { asBadCredential, refuse } from "./passkey-enrolment";
+import type { PasskeyRecord, PasskeyStore } from "./passkey-store";
+import { parseResponse, PasskeyRefused, type RelyingParty } from "./relying-party";
+
+export const webauthnFactor: FactorSpec = {
+  id: "webauthn",
+  // With user verification (PIN, biometrics) a passkey is also "webauthn-uv": possession + inherence, both factors.
+  assurance: "possession",
+  // Its handle stage; it also adds the entry PASSKEY to the login table (sign-in without a password).
+  stages: ["WEBAUTHN"],
+  limiter: "lockout",
+  events: ["PASSKEY_REGISTER_BEGIN", "PASSKEY_REGISTER", "PASSKEY_RENAME", "PASSKEY_REMOVE", "PASSKEY_LOGIN_BEGIN", "PASSKEY_LOGIN", "PASSKEY_MFA_BEGIN", "PASSKEY_MFA", "PASSKEY_REFUSED", "ADMIN_LIST_PASSKEYS", "ADMIN_REMOVE_PASSKEY"],
+};
+
+const loginKey = (handle: string) => `webauthn-login:${sha256(handle)}`;
+/** The one-time proof a CUSTOM_AUTH answer carries; on AWS the VerifyAuthChallengeResponse trigger takes it from the store. */
+export const proofKey = (proof: string) => `custom-auth-proof:${sha256(proof)}`;
+const proofTtlSeconds = 60;
+
+type PendingLogin = { challenge: string; email: string | undefined; startedAt: number };
+
+export type PasskeyLoginDeps = {
+  passkeys: PasskeyStore;
+  rp: RelyingParty;
+  store: Pick<StateStore, "get" | "set" | "take">;
+  audit: Pick<AuditLog, "record">;
+  idp: Pick<IdentityProvider, "proofAuth">;
+  handles: Pick<LoginHandles, "create" | "take">;
+  release: Pick<TokenRelease, "release">;
+  lockout: Pick<Lockout, "guard">;
+  epoch: Pick<SecurityEpoch, "start" | "mark">;
+  clock: Clock;
+  challengeTtlSeconds: number;
+};
+
+/**
+ * Signing in with a passkey: alone (discoverable, user verification required — possession and inherence),
+ * or as the second factor after the password (the WEBAUTHN alternative to SOFTWARE_TOKEN_MFA). Every
+ * assertion passes the account lockout (reserve first), and tokens leave only through TokenRelease.
+ */
+export class PasskeyLogin {
+  constructor(private readonly deps: PasskeyLoginDeps) {}
+
+  private run<T>(meta: RequestMeta, event: AuditEvent, operation: () => Promise<Audited<T>>): Promise<T> {
+    return audited(this.deps.audit, meta, event, operation);
+  }
+
+  /**
+   * Request options and a single-use handle. The options never list credentials (always discoverable), so
+   * the answer has the same shape for every email, known or not; the email only names the account the
+   * passkey must belong to and whose lockout counts the attempt.
+   */
+  begin(email: string | undefined, meta: RequestMeta): Promise<{ options: string; session: string }> {
+    return this.run(meta, { event: "PASSKEY_LOGIN_BEGIN", outcome: "SUCCESS" }, async () => {
+      const options = await this.deps.rp.authenticationOptions([], "required");
+      const session = randomHandle();
+      const pending: PendingLogin = { challenge: options.challenge, email: email?.trim().toLowerCase(), startedAt: this.deps.epoch.start() };
+      await this.deps.store.set(loginKey(session), JSON.stringify(pending), this.deps.challengeTtlSeconds);
+      return { result: { options: JSON.stringify(options), session } };
+    });
+  }
+
+  complete(session: string, json: string, meta: RequestMeta): Promise<AuthOutcome> {
+    const event: AuditEvent = { event: "PASSKEY_LOGIN", outcome: "SUCCESS" };
+    return this.run(meta, event, async () => {
+      const raw = await this.deps.store.take(loginKey(session));
+      if (raw === undefined) throw new GatewayError(ErrorCode.SESSION_EXPIRED);
+      const pending = JSON.parse(raw) as PendingLogin;
+      const response = parseResponse<AuthenticationResponseJSON>(json);
+      const { record, email } = await this.owner(response.id, meta, event).catch((error: unknown) => refuse(this.deps.audit, meta, event, error, ErrorCode.INVALID_CREDENTIALS));
+      const subject = { ...event, subject: record.sub };
+      if (pending.email !== undefined && pending.email !== email.toLowerCase()) await refuse(this.deps.audit, meta, subject, new PasskeyRefused("OTHER_ACCOUNT"), ErrorCode.INVALID_CREDENTIALS);
+      const asserted = await this.assert(record, email, response, pending.challenge, meta, subject);
+      // Alone, a passkey must prove the user too (PIN, biometrics); a bare touch is only possession.
+      if (!asserted.userVerified) await refuse(this.deps.audit, meta, subject, new PasskeyRefused("USER_NOT_VERIFIED"), ErrorCode.INVALID_CREDENTIALS);
+      const mark = await this.deps.epoch.mark(record.sub, pending.startedAt);
+      const tokens = await this.deps.idp.proofAuth(record.sub, await this.proof(record.sub));
+      const released = await this.deps.release.release(tokens, { from: "PASSKEY", email, mark, proven: ["webauthn-uv"] }, meta);
+      return { ...released, audit: { ...released.audit, target: sha256(record.id) } };
+    });
+  }
+
+  /** After the password: the SOFTWARE_TOKEN_MFA handle becomes a WEBAUTHN one with the challenge to sign. */
+  beginSecondFactor(handle: string, meta: RequestMeta): Promise<{ options: string; session: string }> {
+    return this.run(meta, { event: "PASSKEY_MFA_BEGIN", outcome: "SUCCESS" }, async () => {
+      const { stage: _stage, expiresAt: _expires, session: _session, attemptsLeft: _attempts, ...state } = await this.deps.handles.take(handle, "SOFTWARE_TOKEN_MFA");
+      const options = await this.deps.rp.authenticationOptions(await this.deps.passkeys.list(state.username), "preferred");
+      const session = await this.deps.handles.create("SOFTWARE_TOKEN_MFA", { ...state, stage: "WEBAUTHN", challenge: options.challenge });
+      return { result: { options: JSON.stringify(options), session }, audit: { subject: state.username } };
+    });
+  }
+
+  respondSecondFactor(handle: string, json: string, meta: RequestMeta): Promise<AuthOutcome> {
+    const event: AuditEvent = { event: "PASSKEY_MFA", outcome: "SUCCESS" };
+    return this.run(meta, event, async () => {
+      const state = await this.deps.handles.take(handle, "WEBAUTHN");
+      const subject = { ...event, subject: state.username };
+      const response = parseResponse<AuthenticationResponseJSON>(json);
+      const record = await this.deps.passkeys.find(response.id);
+      if (!record || record.sub !== state.username) await refuse(this.deps.audit, meta, subject, new PasskeyRefused(record ? "OTHER_ACCOUNT" : "UNKNOWN_CREDENTIAL"), ErrorCode.INVALID_CREDENTIALS);
+      const asserted = await this.assert(record as PasskeyRecord, state.email, response, state.challenge, meta, subject);
+      const tokens = await this.deps.idp.proofAuth(state.username, await this.proof(state.username));
+      const factor = asserted.userVerified ? "webauthn-uv" : "webauthn";
+      const released = await this.deps.release.release(tokens, { from: "WEBAUTHN", email: state.email, mark: state.mark, proven: [...state.proven, factor] }, meta);
+      return { ...released, audit: { ...released.audit, target: sha256(response.id) } };
+    });
+  }
+
+  /** The credential's record and its account's email (the lockout and the login need it). */
+  private async owner(credentialId: string, _meta: RequestMeta, _event: AuditEvent): Promise<{ record: PasskeyRecord; email: string }> {
+    const record = await this.deps.passkeys.find(credentialId);
+    if (!record) throw new PasskeyRefused("UNKNOWN_CREDENTIAL");
+    const account = parseAccount(await this.deps.store.get(accountKey(record.sub)));
+    if (!account) throw new PasskeyRefused("UNKNOWN_CREDENTIAL");
+    return { record, email: account.email };
+  }
+
+  /** One assertion through the account lockout; the new counter and last use are stored on success. */
+  private async assert(record: PasskeyRecord, email: string, response: AuthenticationResponseJSON, challenge: string, meta: RequestMeta, event: AuditEvent) {
+    const asserted = await this.deps.lockout
+      .guard(email, meta, () => this.deps.rp.verifyAuthentication(response, challenge, record).catch(asBadCredential))
+      .catch((error: unknown) => refuse(this.deps.audit, meta, event, error, ErrorCode.INVALID_CREDENTIALS));
+    await this.deps.passkeys.update({ ...record, counter: asserted.newCounter, backedUp: asserted.backedUp, lastUsedAt: new Date(this.deps.clock.now()).toISOString() });
+    return asserted;
+  }
+
+  private async proof(sub: string): Promise<string> {
+    const proof = randomHandle();
+    await this.deps.store.set(proofKey(proof), sub, proofTtlSeconds);
+    return proof;
+  }
+}

@@ -1,0 +1,90 @@
+import { Args, Ctx, Mutation, Query, Resolver } from "type-graphql";
+import type { PasskeyRecord } from "../../auth/factors/webauthn/passkey-store";
+import type { GatewayContext } from "../../context/gateway-context";
+import { UserIdArgs } from "../admin/admin.types";
+import { SessionArgs } from "../auth/auth.inputs";
+import { toPayload } from "../auth/auth.resolver";
+import { AuthPayload } from "../auth/auth.types";
+import { identityOf } from "../caller";
+import {
+  AdminRemovePasskeyArgs,
+  BeginPasskeyLoginArgs,
+  CompletePasskeyRegistrationArgs,
+  Passkey,
+  PasskeyAnswerArgs,
+  PasskeyChallenge,
+  PasskeyIdArgs,
+  RenamePasskeyArgs,
+} from "./passkeys.types";
+
+const toPasskey = (p: PasskeyRecord): Passkey => ({
+  id: p.id,
+  nickname: p.nickname,
+  createdAt: p.createdAt,
+  lastUsedAt: p.lastUsedAt ?? null,
+  deviceType: p.deviceType,
+  backedUp: p.backedUp,
+  aaguid: p.aaguid,
+  userVerified: p.userVerified,
+});
+
+/** Passkeys (WebAuthn): enrolment and management for the signed-in user, sign-in for anyone, revocation for admins. */
+@Resolver()
+export class PasskeysResolver {
+  @Query(() => [Passkey], { description: "The signed-in user's passkeys." })
+  async passkeys(@Ctx() ctx: GatewayContext): Promise<Passkey[]> {
+    return (await ctx.services.passkeys.enrolment.list(identityOf(ctx))).map(toPasskey);
+  }
+
+  @Mutation(() => String, { description: "PublicKeyCredentialCreationOptionsJSON for navigator.credentials.create. Needs a second factor proven in the last 5 minutes (sign in again otherwise: FORBIDDEN, reason STEP_UP_REQUIRED)." })
+  async beginPasskeyRegistration(@Ctx() ctx: GatewayContext): Promise<string> {
+    return ctx.services.passkeys.enrolment.begin(identityOf(ctx), ctx.meta);
+  }
+
+  @Mutation(() => Passkey, { description: "Verifies and stores the new passkey (same step-up as beginPasskeyRegistration)." })
+  async completePasskeyRegistration(@Args(() => CompletePasskeyRegistrationArgs) { response, nickname }: CompletePasskeyRegistrationArgs, @Ctx() ctx: GatewayContext): Promise<Passkey> {
+    return toPasskey(await ctx.services.passkeys.enrolment.complete(identityOf(ctx), response, nickname, ctx.meta));
+  }
+
+  @Mutation(() => Passkey)
+  async renamePasskey(@Args(() => RenamePasskeyArgs) { id, nickname }: RenamePasskeyArgs, @Ctx() ctx: GatewayContext): Promise<Passkey> {
+    return toPasskey(await ctx.services.passkeys.enrolment.rename(identityOf(ctx), id, nickname, ctx.meta));
+  }
+
+  @Mutation(() => Boolean, { description: "Removes a passkey (never the last second factor) and ends the user's other sessions." })
+  async removePasskey(@Args(() => PasskeyIdArgs) { id }: PasskeyIdArgs, @Ctx() ctx: GatewayContext): Promise<boolean> {
+    await ctx.services.passkeys.enrolment.remove(identityOf(ctx), id, ctx.meta);
+    return true;
+  }
+
+  @Mutation(() => PasskeyChallenge, { description: "Starts a passkey sign-in (discoverable; the same answer for every email)." })
+  async beginPasskeyLogin(@Args(() => BeginPasskeyLoginArgs) { email }: BeginPasskeyLoginArgs, @Ctx() ctx: GatewayContext): Promise<PasskeyChallenge> {
+    return ctx.services.passkeys.login.begin(email, ctx.meta);
+  }
+
+  @Mutation(() => AuthPayload, { description: "Signs in with a passkey that verified the user (PIN, biometrics): both factors in one." })
+  async completePasskeyLogin(@Args(() => PasskeyAnswerArgs) { session, response }: PasskeyAnswerArgs, @Ctx() ctx: GatewayContext): Promise<AuthPayload> {
+    return toPayload(await ctx.services.passkeys.login.complete(session, response, ctx.meta));
+  }
+
+  @Mutation(() => PasskeyChallenge, { description: "Answers a SOFTWARE_TOKEN_MFA challenge whose alternatives list WEBAUTHN with a passkey instead: the session is exchanged for a WEBAUTHN one." })
+  async beginPasskeyMfa(@Args(() => SessionArgs) { session }: SessionArgs, @Ctx() ctx: GatewayContext): Promise<PasskeyChallenge> {
+    return ctx.services.passkeys.login.beginSecondFactor(session, ctx.meta);
+  }
+
+  @Mutation(() => AuthPayload, { description: "The passkey's answer to beginPasskeyMfa: the second factor after the password." })
+  async respondWithPasskey(@Args(() => PasskeyAnswerArgs) { session, response }: PasskeyAnswerArgs, @Ctx() ctx: GatewayContext): Promise<AuthPayload> {
+    return toPayload(await ctx.services.passkeys.login.respondSecondFactor(session, response, ctx.meta));
+  }
+
+  @Query(() => [Passkey], { description: "Administrators: a user's passkeys." })
+  async adminPasskeys(@Args(() => UserIdArgs) { userId }: UserIdArgs, @Ctx() ctx: GatewayContext): Promise<Passkey[]> {
+    return (await ctx.services.passkeys.enrolment.adminList(identityOf(ctx).sub, userId, ctx.meta)).map(toPasskey);
+  }
+
+  @Mutation(() => Boolean, { description: "Administrators: revokes a user's passkey (a lost or stolen device); every session of the user ends." })
+  async adminRemovePasskey(@Args(() => AdminRemovePasskeyArgs) { userId, id }: AdminRemovePasskeyArgs, @Ctx() ctx: GatewayContext): Promise<boolean> {
+    await ctx.services.passkeys.enrolment.adminRemove(identityOf(ctx).sub, userId, id, ctx.meta);
+    return true;
+  }
+}

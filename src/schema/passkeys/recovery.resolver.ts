@@ -1,0 +1,32 @@
+import { Matches } from "class-validator";
+import { Args, ArgsType, Ctx, Field, Int, Mutation, Query, Resolver } from "type-graphql";
+import { recoveryCodeShape } from "../../auth/factors/recovery/recovery-codes";
+import type { GatewayContext } from "../../context/gateway-context";
+import { SessionArgs } from "../auth/auth.inputs";
+import { toPayload } from "../auth/auth.resolver";
+import { AuthPayload } from "../auth/auth.types";
+import { identityOf } from "../caller";
+
+@ArgsType()
+export class RecoveryCodeArgs extends SessionArgs {
+  @Field({ description: "One of the ten recovery codes (xxxxx-xxxxx)." }) @Matches(recoveryCodeShape, { message: "code is not a recovery code" }) code!: string;
+}
+
+/** Recovery codes: generated on demand (step-up), used once at login instead of the second factor. */
+@Resolver()
+export class RecoveryResolver {
+  @Mutation(() => [String], { description: "Ten new single-use recovery codes, shown only now; the previous set stops working. Needs a second factor proven in the last 5 minutes." })
+  async generateRecoveryCodes(@Ctx() ctx: GatewayContext): Promise<string[]> {
+    return ctx.services.passkeys.recovery.generate(identityOf(ctx), ctx.meta);
+  }
+
+  @Query(() => Int, { description: "How many unused recovery codes the signed-in user has." })
+  async recoveryCodesLeft(@Ctx() ctx: GatewayContext): Promise<number> {
+    return ctx.services.passkeys.recovery.left(identityOf(ctx));
+  }
+
+  @Mutation(() => AuthPayload, { description: "Answers a SOFTWARE_TOKEN_MFA challenge with a recovery code instead: never tokens, always MFA_SETUP (enrol a new authenticator). Ends every other session; the user is emailed." })
+  async respondWithRecoveryCode(@Args(() => RecoveryCodeArgs) { session, code }: RecoveryCodeArgs, @Ctx() ctx: GatewayContext): Promise<AuthPayload> {
+    return toPayload(await ctx.services.passkeys.recovery.respond(session, code, ctx.meta));
+  }
+}

@@ -1,0 +1,75 @@
+import {
+  BeginMfaSetupDocument,
+  CompleteMfaSetupDocument,
+  GenerateRecoveryCodesDocument,
+  LoginDocument,
+  MeDocument,
+  RecoveryCodesLeftDocument,
+  RespondToMfaDocument,
+  RespondWithRecoveryCodeDocument,
+} from "../generated/graphql";
+import type { SecurityNotifier } from "../../src/auth/factors/recovery/notifier";
+import { FakeClock } from "../fakes/fake-clock";
+import { dataOf, errorOf } from "../support/graphql-client";
+import { startTestGateway, type TestGateway } from "../support/test-gateway";
+import { enrolledUser, freshCode, PASSWORD } from "../support/users";
+
+const notices: { email: string; codesLeft: number }[] = [];
+const notifier: SecurityNotifier = { recoveryCodeUsed: async ({ email, codesLeft }) => void notices.push({ email, codesLeft }) };
+const clock = new FakeClock();
+let gw: TestGateway;
+beforeAll(async () => {
+  gw = await startTestGateway({ clock, notifier });
+});
+afterAll(() => gw.close());
+
+const passwordStep = async (email: string) => dataOf(await gw.run(LoginDocument, { email, password: PASSWORD })).login.challenge!.session;
+
+describe("recovery codes over HTTP", () => {
+  it("ten codes, shown once; one replaces TOTP once, forces re-enrolment, ends other sessions, emails the owner", async () => {
+    const user = await enrolledUser(gw);
+    const codes = dataOf(await gw.run(GenerateRecoveryCodesDocument, {}, { token: user.accessToken })).generateRecoveryCodes;
+    expect(codes).toHaveLength(10);
+    expect(new Set(codes).size).toBe(10);
+    for (const code of codes) expect(code).toMatch(/^[a-z2-9]{5}-[a-z2-9]{5}$/);
+    expect(dataOf(await gw.run(RecoveryCodesLeftDocument, {}, { token: user.accessToken })).recoveryCodesLeft).toBe(10);
+    expect(JSON.stringify(gw.audit.records)).not.toContain(codes[0]);
+
+    const recovered = dataOf(await gw.run(RespondWithRecoveryCodeDocument, { session: await passwordStep(user.email), code: codes[0]! })).respondWithRecoveryCode;
+    expect(recovered.tokens).toBeNull();
+    expect(recovered.challenge?.name).toBe("MFA_SETUP");
+    expect(notices).toEqual([{ email: user.email, codesLeft: 9 }]);
+    // The session that existed before (perhaps on the lost phone) has ended.
+    expect(errorOf(await gw.run(MeDocument, {}, { token: user.accessToken })).extensions.code).toBe("UNAUTHENTICATED");
+
+    const setup = dataOf(await gw.run(BeginMfaSetupDocument, { session: recovered.challenge!.session })).beginMfaSetup;
+    expect(setup.secret).not.toBe(user.secret);
+    const done = dataOf(await gw.run(CompleteMfaSetupDocument, { session: setup.session, code: await freshCode(setup.secret) })).completeMfaSetup;
+    expect(dataOf(await gw.run(MeDocument, {}, { token: done.tokens!.accessToken })).me.email).toBe(user.email);
+    expect(dataOf(await gw.run(RecoveryCodesLeftDocument, {}, { token: done.tokens!.accessToken })).recoveryCodesLeft).toBe(9);
+
+    // Single use: the same code again is refused; the new authenticator works as TOTP.
+    expect(errorOf(await gw.run(RespondWithRecoveryCodeDocument, { session: await passwordStep(user.email), code: codes[0]! })).extensions.code).toBe("CODE_MISMATCH");
+    const next = dataOf(await gw.run(RespondToMfaDocument, { session: await passwordStep(user.email), code: await freshCode(setup.secret) })).respondToMfa;
+    expect(next.tokens?.accessToken).toBeTruthy();
+    const records = gw.audit.records.filter((r) => r.event === "RECOVERY_CODE_LOGIN").map((r) => `${r.outcome}:${r.reason ?? ""}`);
+    expect(records).toEqual(["INTENT:MFA_SETUP", expect.stringMatching(/^CHALLENGE:MFA_SETUP;SESSIONS_ENDED:1;CODES_LEFT:9$/), "INTENT:MFA_SETUP", "FAILURE:CODE_MISMATCH"]);
+  });
+
+  it("counts wrong codes in the account lockout", async () => {
+    const user = await enrolledUser(gw);
+    await gw.run(GenerateRecoveryCodesDocument, {}, { token: user.accessToken });
+    for (let i = 0; i < 5; i++) expect(errorOf(await gw.run(RespondWithRecoveryCodeDocument, { session: await passwordStep(user.email), code: "aaaaa-aaaaa" })).extensions.code).toBe("CODE_MISMATCH");
+    expect(errorOf(await gw.run(LoginDocument, { email: user.email, password: PASSWORD })).extensions.code).toBe("ACCOUNT_LOCKED");
+  });
+
+  it("needs a fresh second factor to generate codes", async () => {
+    const user = await enrolledUser(gw);
+    clock.advanceSeconds(6 * 60);
+    try {
+      expect(errorOf(await gw.run(GenerateRecoveryCodesDocument, {}, { token: user.accessToken })).extensions).toMatchObject({ code: "FORBIDDEN", reason: "STEP_UP_REQUIRED" });
+    } finally {
+      clock.advanceSeconds(-6 * 60);
+    }
+  });
+});
