@@ -3,6 +3,7 @@ import { AuditLog, HashChainedFileSink, type AuditSink } from "./audit/audit-log
 import { CognitoIdentityProvider } from "./auth/cognito/cognito-identity-provider";
 import { CognitoAdmin } from "./auth/cognito/cognito-admin";
 import type { IdentityAdmin, IdentityProvider } from "./auth/identity-provider";
+import { WebhookEmergencyAlerts } from "./auth/emergency/emergency-alerts";
 import { createServices, type Services } from "./auth/services";
 import { loginFailureLimiter } from "./policy/address-limiter";
 import type { CognitoSettings, Config } from "./config";
@@ -36,7 +37,14 @@ export type GatewayOverrides = {
   verifier?: AccessTokenVerifier;
 };
 
-export type StartedGateway = RunningGateway & { services: Services; store: StateStore; verifier: CachedVerifier; asserter: IdentityAsserter | undefined; refusals: AggregatedRecords };
+export type StartedGateway = RunningGateway & {
+  services: Services;
+  store: StateStore;
+  verifier: CachedVerifier;
+  asserter: IdentityAsserter | undefined;
+  refusals: AggregatedRecords;
+  emergencyAlerts: WebhookEmergencyAlerts;
+};
 
 /** The composition root: settings → dependencies → listening server. */
 export const startGateway = async (settings: GatewaySettings, overrides: GatewayOverrides = {}): Promise<StartedGateway> => {
@@ -68,6 +76,7 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
   const audit = new AuditLog({ sink: auditSink, clock });
   // Cheap refusals (garbage tokens, throttled attempts, a store that is down) are recorded aggregated.
   const refusals = new AggregatedRecords({ audit, clock, intervalSeconds: 60 }).start();
+  const emergencyAlerts = new WebhookEmergencyAlerts({ settings: settings.emergency, audit, logger, clock, count: (event) => metrics.countEmergency(event) });
   const services = createServices({
     idp,
     admin,
@@ -79,7 +88,11 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     totpIssuer: settings.totpIssuer,
     policy: settings.policy,
     loginFailuresByAddress: loginFailureLimiter(store, settings.policy.loginFailuresPerAddress),
+    emergency: { settings: settings.emergency, alerts: emergencyAlerts },
   });
+  // Grants nobody reviewed in time raise an escalation alert; every instance may sweep (it is idempotent).
+  const sweep = setInterval(() => void services.emergency.reviews.sweep().catch((error: unknown) => logger.error({ err: String(error) }, "emergency review sweep failed")), settings.emergency.sweepIntervalSeconds * 1000);
+  sweep.unref();
   const deps: GatewayDeps = {
     verifier,
     store,
@@ -119,8 +132,11 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     verifier,
     asserter,
     refusals,
+    emergencyAlerts,
     close: async () => {
+      clearInterval(sweep);
       await running.close();
+      await emergencyAlerts.settled();
       await internal?.close();
       await refusals.stop().catch(() => undefined);
       await auditSink.close?.();

@@ -41,6 +41,10 @@ export const envSchema = {
   COGNITO_CLIENT_SECRET: { schema: z.string().min(1).optional(), help: "AWS mode: the client secret, when the client has one (SECRET_HASH is sent; over the sub for refresh)." },
   AWS_REGION: { schema: z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, "an AWS region like eu-west-1").optional(), help: "AWS mode: region of the pool (required; must match the pool id)." },
   COGNITO_ENDPOINT: { schema: z.url().optional(), help: "AWS mode: override the Cognito endpoint (e.g. a VPC endpoint)." },
+  EMERGENCY_ACCESS_MINUTES: { schema: z.coerce.number().int().min(1).max(120).default(30), help: "Longest emergency (break-glass) grant, in minutes (at most 120); a request may ask for less." },
+  EMERGENCY_REVIEW_HOURS: { schema: z.coerce.number().int().min(1).max(720).default(24), help: "An emergency grant nobody reviewed this many hours after it was granted raises an escalation alert." },
+  ALERT_WEBHOOK_URL: { schema: z.url().regex(/^https?:\/\//, "an http(s) URL").optional(), help: "Receives a signed JSON POST for every emergency grant and every overdue review (retried, dead-lettered in the audit trail); unset = log line and metric only." },
+  ALERT_WEBHOOK_SECRET: { schema: z.string().min(32, "at least 32 characters").optional(), help: "HMAC-SHA256 key for ALERT_WEBHOOK_URL: header x-gateway-signature: t=<unix time>,v1=<hex HMAC of t.body> (required with ALERT_WEBHOOK_URL)." },
   LOCAL_COGNITO_PORT: { schema: port.default(9229), help: "Dev mode: port of the embedded cognito-local." },
   LOCAL_COGNITO_DIR: { schema: z.string().min(1).default(".cognito"), help: "Dev mode: cognito-local keeps its data in a .cognito folder inside this directory (git-ignored)." },
   LOCAL_COGNITO_CODE: { schema: z.string().regex(/^\d{6}$/, "six digits").optional(), help: "Dev mode: every confirmation/reset code is this value (six digits); unset = codes are printed to the console." },
@@ -66,6 +70,30 @@ type CommonConfig = {
   supergraphFile: string | undefined;
   federation: { issuer: string; signingKeyFiles: { kid: string; path: string }[] };
   policy: PolicySettings;
+  emergency: EmergencySettings;
+};
+
+export type EmergencySettings = {
+  accessMinutes: number;
+  reviewHours: number;
+  alertWebhook: { url: string; secret: string } | undefined;
+  /** Waits before each retry of an undelivered alert; after the last, a dead-letter audit record. */
+  alertRetryDelaysMs: readonly number[];
+  /** How often overdue reviews are looked for. */
+  sweepIntervalSeconds: number;
+};
+
+const emergencySettings = (env: Env): EmergencySettings => {
+  if ((env.ALERT_WEBHOOK_URL === undefined) !== (env.ALERT_WEBHOOK_SECRET === undefined)) {
+    throw new ConfigError("Invalid configuration: ALERT_WEBHOOK_URL and ALERT_WEBHOOK_SECRET must be set together.");
+  }
+  return {
+    accessMinutes: env.EMERGENCY_ACCESS_MINUTES,
+    reviewHours: env.EMERGENCY_REVIEW_HOURS,
+    alertWebhook: env.ALERT_WEBHOOK_URL && env.ALERT_WEBHOOK_SECRET ? { url: env.ALERT_WEBHOOK_URL, secret: env.ALERT_WEBHOOK_SECRET } : undefined,
+    alertRetryDelaysMs: [1000, 5000, 30_000],
+    sweepIntervalSeconds: 300,
+  };
 };
 
 export type PolicySettings = {
@@ -154,6 +182,7 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
       passwordHistorySize: env.PASSWORD_HISTORY_SIZE,
       breachedPasswordsUrl: env.PWNED_PASSWORDS_URL,
     },
+    emergency: emergencySettings(env),
   };
   if (!aws) {
     for (const key of ["COGNITO_CLIENT_ID", "COGNITO_CLIENT_SECRET", "COGNITO_ENDPOINT"] as const) {

@@ -1,6 +1,9 @@
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import type { AuditLog } from "../audit/audit-log";
-import type { PolicySettings } from "../config";
+import type { EmergencySettings, PolicySettings } from "../config";
+import { EmergencyAccess } from "./emergency/emergency-access";
+import type { EmergencyAlerts } from "./emergency/emergency-alerts";
+import { EmergencyReviews } from "./emergency/emergency-reviews";
 import { createLimiter } from "../policy/address-limiter";
 import { CodeGuard, codeFailuresPerWindow } from "../policy/code-guard";
 import { IdleTimeout } from "../policy/idle-timeout";
@@ -36,6 +39,7 @@ export type ServiceDeps = {
   policy: PolicySettings;
   /** Failed logins per client address (rate-limiter-flexible over the same memory or Redis). */
   loginFailuresByAddress: RateLimiterAbstract;
+  emergency: { settings: EmergencySettings; alerts: EmergencyAlerts };
 };
 
 export type Services = {
@@ -48,6 +52,7 @@ export type Services = {
   passwords: Passwords;
   access: AccessStateReader;
   epoch: SecurityEpoch;
+  emergency: { grants: EmergencyAccess; reviews: EmergencyReviews };
 };
 
 /** Activity is written at most this often per session (never more than a tenth of the timeout). */
@@ -78,6 +83,7 @@ export const createServices = (deps: ServiceDeps): Services => {
   const machine = new LoginMachine({ store, handles, epoch });
   const totp = new TotpCodeCheck({ store, lockout, handles });
   const flow = { idp, admin, store, audit, handles, machine, release, sessions, lockout, passwords, codes, totp, epoch, access };
+  const grants = new EmergencyAccess({ ...flow, clock, ...deps.emergency });
   return {
     sessions,
     idle,
@@ -88,5 +94,6 @@ export const createServices = (deps: ServiceDeps): Services => {
     mfa: new MfaEnrolment({ ...flow, totpIssuer: deps.totpIssuer }),
     account: new AccountService({ idp, admin, store, audit, sessions, lockout, passwords, codes, epoch, sessionMaxAgeSeconds }),
     admin: new AdminService({ admin, store, audit, sessions, lockout, epoch }),
+    emergency: { grants, reviews: new EmergencyReviews({ ...flow, clock, grants, ...deps.emergency }) },
   };
 };

@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign, type KeyObject } from "node:crypto";
 import { epochSeconds, type Clock } from "../shared/clock";
 import { sha256 } from "../shared/digest";
+import { toEmergencyClaimWire, type EmergencyClaim } from "./emergency-claim";
 
 /** The header a subgraph reads the gateway's identity assertion from. */
 export const assertionHeader = "x-identity-assertion";
@@ -22,7 +23,8 @@ export const signingKeysFromPem = (entries: readonly { kid: string; pem: string 
 /** Binds an assertion to the exact operation sent to the subgraph (document and variables). */
 export const operationHash = (query: string, variables: unknown): string => sha256(`${query}\n${JSON.stringify(variables ?? {})}`);
 
-export type AssertedIdentity = { sub: string; groups: string[]; sessionId: string };
+/** `emergency`: present only while the session holds a live emergency grant. */
+export type AssertedIdentity = { sub: string; groups: string[]; sessionId: string; emergency?: EmergencyClaim | undefined };
 
 const b64url = (value: string | Buffer) => Buffer.from(value).toString("base64url");
 
@@ -54,6 +56,7 @@ export class IdentityAsserter {
       exp: now + Math.min(60, this.deps.ttlSeconds ?? 60),
       jti: randomUUID(),
       oph: operationHash(operation.query, operation.variables),
+      ...(identity.emergency ? { emergency: toEmergencyClaimWire(identity.emergency) } : {}),
     };
     const body = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
     return `${body}.${b64url(sign("sha256", Buffer.from(body), { key: key.privateKey, dsaEncoding: "ieee-p1363" }))}`;

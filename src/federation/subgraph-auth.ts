@@ -8,6 +8,8 @@ import { systemClock, epochSeconds, type Clock } from "../shared/clock";
 import { MemoryStore } from "../store/memory-store";
 import type { StateStore } from "../store/state-store";
 import { assertionHeader, operationHash, type AssertedIdentity } from "./identity-token";
+import { parseEmergencyClaim } from "./emergency-claim";
+export { emergencyCovers, ownOrEmergency, parseEmergencyClaim, type EmergencyClaim, type EmergencyScope } from "./emergency-claim";
 
 /** What a subgraph knows about the caller: the same sub, groups and session id the gateway saw. */
 export type SubgraphIdentity = AssertedIdentity;
@@ -53,7 +55,7 @@ export const createSubgraphAuth = (options: SubgraphAuthOptions) => {
     if (typeof jti !== "string" || typeof exp !== "number" || typeof sub !== "string" || typeof sid !== "string") throw refused("INVALID");
     const ttl = Math.max(1, exp + skew - epochSeconds(clock));
     if (!(await replays.setIfAbsent(`assertion-jti:${jti}`, "1", ttl))) throw refused("REPLAYED");
-    return { sub, sessionId: sid, groups: Array.isArray(groups) ? groups.filter((g): g is string => typeof g === "string") : [] };
+    return { sub, sessionId: sid, groups: Array.isArray(groups) ? groups.filter((g): g is string => typeof g === "string") : [], emergency: parseEmergencyClaim(payload["emergency"], epochSeconds(clock)) };
   };
 
   return {

@@ -1,9 +1,10 @@
 import { allow, and, deny, shield, type IRules } from "graphql-shield";
 import { ErrorCode, GatewayError } from "../errors/error-codes";
-import { isActive, isAdmin, isAuthenticated } from "./rules";
+import { isActive, isAdmin, isAuthenticated, isProvider } from "./rules";
 
 const signedIn = and(isAuthenticated, isActive);
 const administrator = and(isAuthenticated, isActive, isAdmin);
+const provider = and(isAuthenticated, isActive, isProvider);
 
 /**
  * Every field of the schema, with the rule that guards it. Deny by default: a field missing here is
@@ -15,6 +16,7 @@ export const permissionMap = {
     sessions: signedIn,
     passwordPolicy: allow,
     users: administrator,
+    emergencyAccesses: administrator,
   },
   Mutation: {
     register: allow,
@@ -45,6 +47,10 @@ export const permissionMap = {
     adminGlobalSignOut: administrator,
     adminResetMfa: administrator,
     adminUnlockUser: administrator,
+    requestEmergencyAccess: provider,
+    // Its holder or an administrator (the service answers NOT_FOUND for anyone else's grant).
+    endEmergencyAccess: signedIn,
+    reviewEmergencyAccess: administrator,
   },
   // Result types are only reachable through the guarded root fields above.
   User: allow,
@@ -60,6 +66,8 @@ export const permissionMap = {
   AdminUser: allow,
   UserConnection: allow,
   PageInfo: allow,
+  EmergencyAccess: allow,
+  EmergencyAccessConnection: allow,
 } satisfies IRules;
 
 /** Introspection types: Apollo's `introspection` flag decides whether `__schema` is reachable at all. */

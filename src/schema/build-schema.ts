@@ -4,13 +4,14 @@ import type { GraphQLSchema } from "graphql";
 import { AuthResolver } from "./auth/auth.resolver";
 import { AccountResolver } from "./account/account.resolver";
 import { AdminResolver } from "./admin/admin.resolver";
+import { EmergencyResolver } from "./emergency/emergency.resolver";
 import { PasswordResolver } from "./password/password.resolver";
 import { MeResolver } from "./viewer/me.resolver";
 
 /** The gateway's own schema, before permissions are applied. schema.graphql is printed from it. */
 export const buildGatewaySchema = (): GraphQLSchema =>
   buildSchemaSync({
-    resolvers: [AuthResolver, MeResolver, PasswordResolver, AccountResolver, AdminResolver],
+    resolvers: [AuthResolver, MeResolver, PasswordResolver, AccountResolver, AdminResolver, EmergencyResolver],
     // Without these, class-validator errors would echo the argument (the password) back to the client.
     validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
   });
