@@ -51,7 +51,9 @@ export const hardenedApolloOptions = (deps: { dev: boolean; logger: Logger; metr
       ApolloServerPluginLandingPageDisabled(),
       ...(options.logRequests ? [requestLogger(deps.logger, deps.metrics)] : []),
       unexpectedErrorLogger(deps.logger),
-      httpStatusPlugin(),
+      // Where it meets clients only: the supergraph reads a non-2xx answer of the internal auth subgraph as a
+      // failed fetch and masks our error (BAD_USER_INPUT, TOO_MANY_REQUESTS…) as INTERNAL_SERVER_ERROR.
+      ...(options.logRequests ? [httpStatusPlugin()] : []),
       ...armor.plugins,
     ],
   };

@@ -1,8 +1,8 @@
-import { Args, Ctx, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Args, Ctx, Mutation, Query, Resolver } from "type-graphql";
 import type { GrantView } from "../../auth/emergency/emergency-reviews";
 import type { GatewayContext } from "../../context/gateway-context";
 import { callerOf, identityOf } from "../caller";
-import { EmergencyAccess, EmergencyAccessConnection, EmergencyAccessesArgs, EmergencyAccessIdArgs, EmergencyAccessStatus, EmergencyScope, EmergencyVerdict, RequestEmergencyAccessArgs, ReviewEmergencyAccessArgs } from "./emergency.types";
+import { EmergencyAccess, EmergencyAccessConnection, EmergencyAccessesArgs, EmergencyAccessFilter, EmergencyAccessIdArgs, EmergencyAccessInput, EmergencyAccessStatus, EmergencyScope, EmergencyVerdict, ReviewEmergencyAccessArgs, StepUpCodeArgs } from "./emergency.types";
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 
@@ -28,7 +28,7 @@ const toEmergencyAccess = (grant: GrantView): EmergencyAccess => ({
 @Resolver()
 export class EmergencyResolver {
   @Mutation(() => EmergencyAccess, { description: "Group `provider`: opens a time-boxed emergency grant for this session after a fresh TOTP code. Alerted at once, audited at every use, reviewed later." })
-  async requestEmergencyAccess(@Args(() => RequestEmergencyAccessArgs) { input, code }: RequestEmergencyAccessArgs, @Ctx() ctx: GatewayContext): Promise<EmergencyAccess> {
+  async requestEmergencyAccess(@Arg("input", () => EmergencyAccessInput) input: EmergencyAccessInput, @Args(() => StepUpCodeArgs) { code }: StepUpCodeArgs, @Ctx() ctx: GatewayContext): Promise<EmergencyAccess> {
     const grant = await ctx.services.emergency.grants.request(callerOf(ctx), { reason: input.reason, patientRef: input.patientRef, scope: input.scope, minutes: input.minutes }, code, ctx.meta);
     return toEmergencyAccess(ctx.services.emergency.grants.view(grant));
   }
@@ -44,7 +44,7 @@ export class EmergencyResolver {
   }
 
   @Query(() => EmergencyAccessConnection, { description: "Group `admin`: emergency grants, newest first." })
-  async emergencyAccesses(@Args(() => EmergencyAccessesArgs) { filter, first, after }: EmergencyAccessesArgs, @Ctx() ctx: GatewayContext): Promise<EmergencyAccessConnection> {
+  async emergencyAccesses(@Arg("filter", () => EmergencyAccessFilter, { nullable: true }) filter: EmergencyAccessFilter | undefined, @Args(() => EmergencyAccessesArgs) { first, after }: EmergencyAccessesArgs, @Ctx() ctx: GatewayContext): Promise<EmergencyAccessConnection> {
     const page = await ctx.services.emergency.reviews.list(identityOf(ctx), { status: filter?.status, unreviewed: filter?.unreviewed, subjectId: filter?.userId }, first, after, ctx.meta);
     return { nodes: page.grants.map(toEmergencyAccess), pageInfo: { endCursor: page.endCursor ?? null, hasNextPage: page.endCursor !== undefined } };
   }

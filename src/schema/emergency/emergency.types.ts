@@ -48,8 +48,7 @@ export class EmergencyAccessInput {
 }
 
 @ArgsType()
-export class RequestEmergencyAccessArgs {
-  @Field(() => EmergencyAccessInput) input!: EmergencyAccessInput;
+export class StepUpCodeArgs {
   @Field({ description: "A fresh code from the authenticator app (step-up)." }) @SixDigitCode() code!: string;
 }
 
@@ -75,7 +74,6 @@ export class EmergencyAccessFilter {
 
 @ArgsType()
 export class EmergencyAccessesArgs {
-  @Field(() => EmergencyAccessFilter, { nullable: true }) filter?: EmergencyAccessFilter;
   @Field(() => Int, { defaultValue: 20 }) @Min(1) @Max(60) first!: number;
   @Field(() => String, { nullable: true }) @IsOptional() @GrantId() after?: string;
 }
