@@ -29,6 +29,10 @@ export const exampleTabs = [
   ...["adminDisableUser", "adminEnableUser", "adminGlobalSignOut", "adminResetMfa", "adminUnlockUser"].map((field) =>
     tab(`# Group admin only; userId is the user's sub\nmutation ${field[0]!.toUpperCase()}${field.slice(1)}($userId: ID!) {\n  ${field}(userId: $userId)\n}`, { userId: "" }),
   ),
+  tab("# Group provider only: emergency (break-glass) access for this session, with a fresh TOTP code\nmutation RequestEmergencyAccess($input: EmergencyAccessInput!, $code: String!) {\n  requestEmergencyAccess(input: $input, code: $code) { id scope patientRef expiresAt status }\n}", { input: { reason: "Patient unconscious in ER, no assigned clinician reachable", patientRef: "", scope: "READ" }, code: "" }),
+  tab("# The grant's holder or an admin\nmutation EndEmergencyAccess($id: ID!) {\n  endEmergencyAccess(id: $id) { id status endReason }\n}", { id: "" }),
+  tab("# Group admin only\nquery EmergencyAccesses {\n  emergencyAccesses(filter: { unreviewed: true }, first: 20) { nodes { id userId patientRef reason grantedAt status escalatedAt } pageInfo { endCursor hasNextPage } }\n}"),
+  tab("# Group admin only\nmutation ReviewEmergencyAccess($id: ID!, $verdict: EmergencyVerdict!, $note: String!) {\n  reviewEmergencyAccess(id: $id, verdict: $verdict, note: $note) { id verdict reviewedAt }\n}", { id: "", verdict: "JUSTIFIED", note: "" }),
   ...["adminAddUserToGroup", "adminRemoveUserFromGroup"].map((field) =>
     tab(`# Group admin only\nmutation ${field[0]!.toUpperCase()}${field.slice(1)}($userId: ID!, $group: Group!) {\n  ${field}(userId: $userId, group: $group)\n}`, { userId: "", group: "PROVIDER" }),
   ),

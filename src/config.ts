@@ -1,4 +1,7 @@
 import { z } from "zod";
+import type { EmergencySettings } from "./auth/emergency/emergency-grant";
+
+export type { EmergencySettings };
 
 /** A start-up configuration problem; its message is one line that names the variable. */
 export class ConfigError extends Error {
@@ -71,16 +74,6 @@ type CommonConfig = {
   federation: { issuer: string; signingKeyFiles: { kid: string; path: string }[] };
   policy: PolicySettings;
   emergency: EmergencySettings;
-};
-
-export type EmergencySettings = {
-  accessMinutes: number;
-  reviewHours: number;
-  alertWebhook: { url: string; secret: string } | undefined;
-  /** Waits before each retry of an undelivered alert; after the last, a dead-letter audit record. */
-  alertRetryDelaysMs: readonly number[];
-  /** How often overdue reviews are looked for. */
-  sweepIntervalSeconds: number;
 };
 
 const emergencySettings = (env: Env): EmergencySettings => {

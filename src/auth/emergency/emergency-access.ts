@@ -5,14 +5,13 @@ import { audited } from "../../audit/audited";
 import type { TotpCodeCheck } from "../factors/totp";
 import type { Identity } from "../identity";
 import type { IdentityProvider } from "../identity-provider";
-import type { EmergencySettings } from "../../config";
 import { ErrorCode, GatewayError } from "../../errors/error-codes";
 import { assertAccess } from "../../policy/access-policy";
 import type { SecurityEpoch } from "../../policy/security-epoch";
 import type { Clock } from "../../shared/clock";
 import type { StateStore } from "../../store/state-store";
 import type { EmergencyAlerts } from "./emergency-alerts";
-import { grantIndexKey, grantIndexLength, grantKey, grantRetentionSeconds, parseGrant, sessionGrantKey, unreviewedKey, type EmergencyEndReason, type EmergencyGrantClaim, type EmergencyScope, type GrantRecord, type GrantStatus } from "./emergency-grant";
+import { grantIndexKey, grantIndexLength, grantKey, grantRetentionSeconds, parseGrant, sessionGrantKey, unreviewedKey, type EmergencyEndReason, type EmergencyGrantClaim, type EmergencyScope, type GrantRecord, type GrantStatus, type EmergencySettings } from "./emergency-grant";
 
 export type EmergencyRequest = { reason: string; patientRef: string | undefined; scope: EmergencyScope; minutes: number | undefined };
 

@@ -1,9 +1,8 @@
 import { createHmac, randomUUID } from "node:crypto";
 import type { AuditEvent, RequestMeta } from "../../audit/audit-event";
 import type { AuditLog } from "../../audit/audit-log";
-import type { EmergencySettings } from "../../config";
 import type { Logger } from "../../shared/logger";
-import type { GrantRecord } from "./emergency-grant";
+import type { EmergencySettings, GrantRecord } from "./emergency-grant";
 
 export type EmergencyAlertKind = "EMERGENCY_ACCESS_GRANTED" | "EMERGENCY_ACCESS_UNREVIEWED";
 

@@ -48,3 +48,14 @@ export const grantIndexKey = "emergency:index";
 export const unreviewedKey = "emergency:unreviewed";
 
 export const parseGrant = (value: string | undefined): GrantRecord | undefined => (value === undefined ? undefined : (JSON.parse(value) as GrantRecord));
+
+/** Emergency access settings (config.ts reads them from the environment). */
+export type EmergencySettings = {
+  accessMinutes: number;
+  reviewHours: number;
+  alertWebhook: { url: string; secret: string } | undefined;
+  /** Waits before each retry of an undelivered alert; after the last, a dead-letter audit record. */
+  alertRetryDelaysMs: readonly number[];
+  /** How often overdue reviews are looked for. */
+  sweepIntervalSeconds: number;
+};

@@ -4,7 +4,6 @@ import type { AuditLog } from "../../audit/audit-log";
 import { audited } from "../../audit/audited";
 import type { AccessStateReader } from "../access-state";
 import type { Identity } from "../identity";
-import type { EmergencySettings } from "../../config";
 import { ErrorCode, GatewayError } from "../../errors/error-codes";
 import { decideAccess } from "../../policy/access-policy";
 import type { SecurityEpoch } from "../../policy/security-epoch";
@@ -12,7 +11,7 @@ import type { Clock } from "../../shared/clock";
 import type { StateStore } from "../../store/state-store";
 import type { EmergencyAccess } from "./emergency-access";
 import type { EmergencyAlerts } from "./emergency-alerts";
-import { grantIndexKey, grantKey, parseGrant, unreviewedKey, type EmergencyVerdict, type GrantRecord, type GrantStatus } from "./emergency-grant";
+import { grantIndexKey, grantKey, parseGrant, unreviewedKey, type EmergencyVerdict, type GrantRecord, type GrantStatus, type EmergencySettings } from "./emergency-grant";
 
 export type GrantView = GrantRecord & { status: GrantStatus };
 export type GrantFilter = { status: GrantStatus | undefined; unreviewed: boolean | undefined; subjectId: string | undefined };
