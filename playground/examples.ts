@@ -120,11 +120,24 @@ const federation: Example[] = [
   ),
 ];
 
+const emergency: Example[] = [
+  example(
+    "Request emergency access",
+    "Break-glass, group provider only: a fresh TOTP code, a reason (stored, reviewed, never logged), optionally one patient. Alerted at once.",
+    "mutation RequestEmergencyAccess($input: EmergencyAccessInput!, $code: String!) {\n  requestEmergencyAccess(input: $input, code: $code) { id scope patientRef expiresAt status }\n}",
+    { input: { reason: "Patient unconscious in ER, no assigned clinician reachable", patientRef: "", scope: "READ" }, code: "" },
+  ),
+  example("End emergency access", "The grant's holder or an administrator ends it early (logout, idle logoff, lock and disable end it too).", "mutation EndEmergencyAccess($id: ID!) {\n  endEmergencyAccess(id: $id) { id status endReason }\n}", { id: "" }),
+  example("Emergency accesses to review", "Administrators only; grants nobody reviewed in time are escalated.", "query EmergencyAccesses {\n  emergencyAccesses(filter: { unreviewed: true }, first: 20) { nodes { id userId patientRef reason grantedAt status escalatedAt } pageInfo { endCursor hasNextPage } }\n}"),
+  example("Review an emergency access", "Administrators only: JUSTIFIED or UNJUSTIFIED, with a note.", "mutation ReviewEmergencyAccess($id: ID!, $verdict: EmergencyVerdict!, $note: String!) {\n  reviewEmergencyAccess(id: $id, verdict: $verdict, note: $note) { id verdict reviewedAt }\n}", { id: "", verdict: "JUSTIFIED", note: "" }),
+];
+
 export const exampleGroups: ExampleGroup[] = [
   { id: "sign-in", label: "Sign-in", examples: signIn },
   { id: "account", label: "Account", examples: account },
   { id: "mfa", label: "MFA", examples: mfa },
   { id: "admin", label: "Admin", examples: admin },
+  { id: "emergency", label: "Emergency access", examples: emergency },
   { id: "federation", label: "Federation", examples: federation },
 ];
 

@@ -6,6 +6,7 @@ import { CognitoIdentityProvider } from "./auth/cognito/cognito-identity-provide
 import { CognitoAdmin } from "./auth/cognito/cognito-admin";
 import type { IdentityAdmin, IdentityProvider } from "./auth/identity-provider";
 import { devMailNotifier, noMailNotifier, type SecurityNotifier } from "./auth/factors/recovery/notifier";
+import { WebhookEmergencyAlerts } from "./auth/emergency/emergency-alerts";
 import { createServices, type Services } from "./auth/services";
 import { loginFailureLimiter } from "./policy/address-limiter";
 import type { CognitoSettings, Config } from "./config";
@@ -42,7 +43,14 @@ export type GatewayOverrides = {
   notifier?: SecurityNotifier;
 };
 
-export type StartedGateway = RunningGateway & { services: Services; store: StateStore; verifier: CachedVerifier; asserter: IdentityAsserter | undefined; refusals: AggregatedRecords };
+export type StartedGateway = RunningGateway & {
+  services: Services;
+  store: StateStore;
+  verifier: CachedVerifier;
+  asserter: IdentityAsserter | undefined;
+  refusals: AggregatedRecords;
+  emergencyAlerts: WebhookEmergencyAlerts;
+};
 
 /** The composition root: settings → dependencies → listening server. */
 export const startGateway = async (settings: GatewaySettings, overrides: GatewayOverrides = {}): Promise<StartedGateway> => {
@@ -75,6 +83,7 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
   const audit = new AuditLog({ sink: auditSink, clock });
   // Cheap refusals (garbage tokens, throttled attempts, a store that is down) are recorded aggregated.
   const refusals = new AggregatedRecords({ audit, clock, intervalSeconds: 60 }).start();
+  const emergencyAlerts = new WebhookEmergencyAlerts({ settings: settings.emergency, audit, logger, clock, count: (event) => metrics.countEmergency(event) });
   const services = createServices({
     idp,
     admin,
@@ -89,9 +98,13 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     notifier: overrides.notifier ?? (settings.dev ? devMailNotifier : noMailNotifier),
     loginFailuresByAddress: loginFailureLimiter(store, settings.policy.loginFailuresPerAddress),
     auditReader: isReadable(baseSink) ? baseSink.reader() : undefined,
+    emergency: { settings: settings.emergency, alerts: emergencyAlerts },
   });
   const hosted = settings.oauth ? createHostedLogin({ ...settings, oauth: settings.oauth, cognito, services, idp, verifier, store, clock, audit, logger }) : undefined;
   services.oauth = hosted?.login;
+  // Grants nobody reviewed in time raise an escalation alert; every instance may sweep (it is idempotent).
+  const sweep = setInterval(() => void services.emergency.reviews.sweep().catch((error: unknown) => logger.error({ err: String(error) }, "emergency review sweep failed")), settings.emergency.sweepIntervalSeconds * 1000);
+  sweep.unref();
   const deps: GatewayDeps = {
     verifier,
     store,
@@ -134,8 +147,11 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     verifier,
     asserter,
     refusals,
+    emergencyAlerts,
     close: async () => {
+      clearInterval(sweep);
       await running.close();
+      await emergencyAlerts.settled();
       await internal?.close();
       await refusals.stop().catch(() => undefined);
       await auditSink.close?.();

@@ -1,5 +1,12 @@
 import { z } from "zod";
 import { schemaNamePattern } from "./audit/postgres/sql";
+import type { EmergencySettings } from "./auth/emergency/emergency-grant";
+import type { PolicySettings } from "./policy/policy-settings";
+import type { AuditDatabaseSettings, CognitoSettings, OAuthSettings, WebAuthnSettings } from "./shared/settings";
+
+export type { EmergencySettings };
+export type { PolicySettings } from "./policy/policy-settings";
+export type { AuditDatabaseSettings, CognitoSettings, OAuthSettings, WebAuthnSettings } from "./shared/settings";
 
 /** A start-up configuration problem; its message is one line that names the variable. */
 export class ConfigError extends Error {
@@ -67,6 +74,10 @@ export const envSchema = {
   OAUTH_REDIRECT_URIS: { schema: oauthUrls.optional(), help: "Hosted login for native and single-page apps: the redirect URIs exchangeAuthorizationCode accepts (exact match, comma-separated)." },
   OAUTH_SIGN_OUT_URL: { schema: oauthUrl.optional(), help: "Hosted login: where the pool's /logout sends the browser after POST /auth/logout (one of the app client's sign-out URLs); required with COGNITO_DOMAIN." },
   OAUTH_COOKIE_SAMESITE: { schema: z.enum(["lax", "strict"]).default("lax"), help: "SameSite of the hosted-login session cookie (lax or strict; strict drops the cookie on the first page after sign-in)." },
+  EMERGENCY_ACCESS_MINUTES: { schema: z.coerce.number().int().min(1).max(120).default(30), help: "Longest emergency (break-glass) grant, in minutes (at most 120); a request may ask for less." },
+  EMERGENCY_REVIEW_HOURS: { schema: z.coerce.number().int().min(1).max(720).default(24), help: "An emergency grant nobody reviewed this many hours after it was granted raises an escalation alert." },
+  ALERT_WEBHOOK_URL: { schema: z.url().regex(/^https?:\/\//, "an http(s) URL").optional(), help: "Receives a signed JSON POST for every emergency grant and every overdue review (retried, dead-lettered in the audit trail); unset = log line and metric only." },
+  ALERT_WEBHOOK_SECRET: { schema: z.string().min(32, "at least 32 characters").optional(), help: "HMAC-SHA256 key for ALERT_WEBHOOK_URL: header x-gateway-signature: t=<unix time>,v1=<hex HMAC of t.body> (required with ALERT_WEBHOOK_URL)." },
   LOCAL_COGNITO_PORT: { schema: port.default(9229), help: "Dev mode: port of the embedded cognito-local." },
   LOCAL_COGNITO_DIR: { schema: z.string().min(1).default(".cognito"), help: "Dev mode: cognito-local keeps its data in a .cognito folder inside this directory (git-ignored)." },
   DEV_ADMIN_EMAIL: { schema: z.email().max(254).optional(), help: "Dev mode: at start, print the command that makes this account an admin (npm run admin -- grant …); creates and changes nothing itself." },
@@ -101,14 +112,21 @@ type CommonConfig = {
   oauth?: OAuthSettings | undefined;
   /** Passkeys; absent (off) in AWS mode until WEBAUTHN_RP_ID and WEBAUTHN_ORIGINS are set. */
   webauthn: WebAuthnSettings | undefined;
+  emergency: EmergencySettings;
 };
 
-export type { PolicySettings } from "./policy/policy-settings";
-export type { AuditDatabaseSettings, CognitoSettings, OAuthSettings, WebAuthnSettings } from "./shared/settings";
-import type { AuditDatabaseSettings, CognitoSettings, OAuthSettings, WebAuthnSettings } from "./shared/settings";
-import type { PolicySettings } from "./policy/policy-settings";
-
-
+const emergencySettings = (env: Env): EmergencySettings => {
+  if ((env.ALERT_WEBHOOK_URL === undefined) !== (env.ALERT_WEBHOOK_SECRET === undefined)) {
+    throw new ConfigError("Invalid configuration: ALERT_WEBHOOK_URL and ALERT_WEBHOOK_SECRET must be set together.");
+  }
+  return {
+    accessMinutes: env.EMERGENCY_ACCESS_MINUTES,
+    reviewHours: env.EMERGENCY_REVIEW_HOURS,
+    alertWebhook: env.ALERT_WEBHOOK_URL && env.ALERT_WEBHOOK_SECRET ? { url: env.ALERT_WEBHOOK_URL, secret: env.ALERT_WEBHOOK_SECRET } : undefined,
+    alertRetryDelaysMs: [1000, 5000, 30_000],
+    sweepIntervalSeconds: 300,
+  };
+};
 
 export type DevConfig = CommonConfig & { mode: "dev"; localCognito: { port: number; dir: string; code: string | undefined; url: string | undefined }; devAdminEmail: string | undefined };
 export type AwsConfig = CommonConfig & { mode: "aws"; cognito: CognitoSettings };
@@ -224,6 +242,7 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
       passwordHistorySize: env.PASSWORD_HISTORY_SIZE,
       breachedPasswordsUrl: env.PWNED_PASSWORDS_URL,
     },
+    emergency: emergencySettings(env),
   };
   if (!aws) {
     for (const key of ["COGNITO_CLIENT_ID", "COGNITO_CLIENT_SECRET", "COGNITO_ENDPOINT", "COGNITO_DOMAIN"] as const) {

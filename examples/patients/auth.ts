@@ -1,4 +1,4 @@
-import { createSubgraphAuth, type SubgraphAuthOptions } from "@hipaa-auth-gateway/subgraph-auth";
+import { createSubgraphAuth, type SubgraphAuthOptions, type SubgraphIdentity } from "@hipaa-auth-gateway/subgraph-auth";
 import { subgraphRules } from "@hipaa-auth-gateway/subgraph-auth/shield";
 import { allow, deny, shield } from "graphql-shield";
 
@@ -11,15 +11,25 @@ export const patientsAuth = (options: Partial<Pick<SubgraphAuthOptions, "gateway
     onMissingOrInvalid: options.onMissingOrInvalid ?? "anonymous", // "reject": 401 for requests that bypass the gateway
   });
 
-/** Who sees what: a patient their own record, providers and admins every record; deny the rest. */
-export const patientsPermissions = shield(
-  {
-    Query: { myRecord: subgraphRules.hasGroup("patient"), patients: subgraphRules.hasGroup("provider", "admin"), _service: allow, _entities: deny },
-    PatientRecord: allow,
-    _Service: allow,
-  },
-  { fallbackRule: deny, allowExternalErrors: true },
-);
+/** The ordinary rule, without a grant: your own record, your assigned patients' (care team), any as an admin. */
+export type Owns = (identity: SubgraphIdentity, patient: string) => boolean | Promise<boolean>;
+
+/** Who sees what: a patient their own record, a provider their patients' or any under an emergency grant. */
+export const patientsPermissions = (owns: Owns) =>
+  shield(
+    {
+      Query: {
+        myRecord: subgraphRules.hasGroup("patient"),
+        patient: subgraphRules.ownOrEmergency<{ id: string }>("patient", { patientOf: (args) => args.id, owns }),
+        patients: subgraphRules.hasGroup("provider", "admin"),
+        _service: allow,
+        _entities: deny,
+      },
+      PatientRecord: allow,
+      _Service: allow,
+    },
+    { fallbackRule: deny, allowExternalErrors: true },
+  );
 
 // const auth = patientsAuth(); then as the Apollo Server context (see subgraph.ts):
-// ({ req }) => auth.identify(req.headers, req.body)  →  { identity: { sub, groups, sessionId } | undefined }
+// ({ req }) => auth.identify(req.headers, req.body)  →  { identity: { sub, groups, sessionId, emergency? } | undefined }

@@ -7,7 +7,7 @@ import { buildSubgraphSchema } from "@apollo/subgraph";
 import express from "express";
 import { parse } from "graphql";
 import { applyMiddleware } from "graphql-middleware";
-import type { SubgraphContext } from "@hipaa-auth-gateway/subgraph-auth";
+import { emergencyCovers, type SubgraphContext, type SubgraphIdentity } from "@hipaa-auth-gateway/subgraph-auth";
 import { patientsAuth, patientsPermissions } from "./auth";
 
 /**
@@ -17,7 +17,7 @@ import { patientsAuth, patientsPermissions } from "./auth";
 const typeDefs = parse(`
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
 
-  "A patient's record: a patient sees their own, providers and admins see all."
+  "A patient's record: a patient sees their own, a provider their assigned patients (and any patient under an emergency grant for them), admins all."
   type PatientRecord @key(fields: "id") {
     id: ID!
     owner: String!
@@ -26,6 +26,9 @@ const typeDefs = parse(`
 
   type Query {
     myRecord: PatientRecord!
+    "One patient's record, by the patient's id."
+    patient(id: ID!): PatientRecord!
+    "The records the caller may see."
     patients: [PatientRecord!]!
   }
 `);
@@ -44,19 +47,28 @@ export type PatientsSubgraphOptions = {
 
 export const startPatientsSubgraph = async (options: PatientsSubgraphOptions) => {
   const records = new Map<string, Record_>();
+  /** provider sub → the patients assigned to them (a care-team table in a real product). */
+  const assignments = new Map<string, Set<string>>();
+  const recordOf = (owner: string): Record_ => {
+    const record = records.get(owner) ?? { id: `record-${owner}`, owner, note: "No allergies recorded." };
+    records.set(owner, record);
+    return record;
+  };
+  /** Without a grant: your own record, your assigned patients', or any as an administrator. */
+  const owns = (identity: Pick<SubgraphIdentity, "sub" | "groups">, patient: string) =>
+    identity.sub === patient || identity.groups.includes("admin") || (identity.groups.includes("provider") && (assignments.get(identity.sub)?.has(patient) ?? false));
   const auth = patientsAuth(options);
   const resolvers = {
     Query: {
-      myRecord: (_: unknown, __: unknown, ctx: SubgraphContext): Record_ => {
-        const owner = ctx.identity!.sub;
-        const record = records.get(owner) ?? { id: `record-${owner}`, owner, note: "No allergies recorded." };
-        records.set(owner, record);
-        return record;
+      myRecord: (_: unknown, __: unknown, ctx: SubgraphContext): Record_ => recordOf(ctx.identity!.sub),
+      patient: (_: unknown, args: { id: string }): Record_ => recordOf(args.id),
+      patients: (_: unknown, __: unknown, ctx: SubgraphContext): Record_[] => {
+        const identity = ctx.identity!;
+        return [...records.values()].filter((r) => owns(identity, r.owner) || emergencyCovers(identity.emergency, r.owner));
       },
-      patients: (): Record_[] => [...records.values()],
     },
   };
-  const schema = applyMiddleware(buildSubgraphSchema({ typeDefs, resolvers: resolvers as never }), patientsPermissions);
+  const schema = applyMiddleware(buildSubgraphSchema({ typeDefs, resolvers: resolvers as never }), patientsPermissions(owns));
   const apollo = new ApolloServer<SubgraphContext>({ schema, stopOnTerminationSignals: false, plugins: [ApolloServerPluginInlineTraceDisabled()] });
   await apollo.start();
   const app = express();
@@ -76,6 +88,8 @@ export const startPatientsSubgraph = async (options: PatientsSubgraphOptions) =>
   });
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
+    /** Puts a patient in a provider's care (the example's stand-in for a care-team table). */
+    assign: (providerSub: string, patientSub: string) => assignments.set(providerSub, (assignments.get(providerSub) ?? new Set()).add(patientSub)),
     close: async () => {
       await new Promise<void>((r) => server.close(() => r()));
       await apollo.stop();

@@ -52,6 +52,13 @@ export const auditEventTypes = [
   "ADMIN_REMOVE_PASSKEY",
   "RECOVERY_CODES_GENERATE",
   "RECOVERY_CODE_LOGIN",
+  "EMERGENCY_ACCESS_REQUEST",
+  "EMERGENCY_ACCESS_USED",
+  "EMERGENCY_ACCESS_END",
+  "EMERGENCY_ACCESS_REVIEW",
+  "EMERGENCY_ACCESS_LIST",
+  "EMERGENCY_ACCESS_ESCALATION",
+  "EMERGENCY_ALERT_DEAD_LETTER",
 ] as const;
 
 export type AuditEventType = (typeof auditEventTypes)[number];
@@ -82,6 +89,8 @@ export type AuditEvent = {
   /** LOG_TAIL_TRUNCATED: SHA-256 and length of the torn bytes moved aside. */
   digest?: string;
   bytes?: number;
+  /** EMERGENCY_*: the emergency grant the event belongs to (never its reason). */
+  grantId?: string;
 };
 
 export type AuditRecord = AuditEvent & { time: string; requestId: string; ip: string | null; userAgent: string | null };

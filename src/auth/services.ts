@@ -4,6 +4,10 @@ import type { PolicySettings } from "../policy/policy-settings";
 import type { AuditReader } from "../audit/review/audit-reader";
 import { AuditReview } from "../audit/review/audit-review";
 import type { WebAuthnSettings } from "../shared/settings";
+import type { EmergencySettings } from "./emergency/emergency-grant";
+import { EmergencyAccess } from "./emergency/emergency-access";
+import type { EmergencyAlerts } from "./emergency/emergency-alerts";
+import { EmergencyReviews } from "./emergency/emergency-reviews";
 import { createLimiter } from "../policy/address-limiter";
 import { CodeGuard, codeFailuresPerWindow } from "../policy/code-guard";
 import { IdleTimeout } from "../policy/idle-timeout";
@@ -50,6 +54,7 @@ export type ServiceDeps = {
   loginFailuresByAddress: RateLimiterAbstract;
   /** Where audit review reads (the sink's own reader); none = review answers SERVICE_UNAVAILABLE. */
   auditReader?: AuditReader | undefined;
+  emergency: { settings: EmergencySettings; alerts: EmergencyAlerts };
 };
 
 export type Services = {
@@ -68,6 +73,7 @@ export type Services = {
   oauth?: OAuthLogin;
   auditReview: AuditReview;
   passkeys: Passkeys;
+  emergency: { grants: EmergencyAccess; reviews: EmergencyReviews };
 };
 
 /** Activity is written at most this often per session (never more than a tenth of the timeout). */
@@ -101,6 +107,7 @@ export const createServices = (deps: ServiceDeps): Services => {
   const machine = new LoginMachine({ store, handles, epoch, alternatives: passkeys.alternatives });
   const totp = new TotpCodeCheck({ store, lockout, handles });
   const flow = { idp, admin, store, audit, handles, machine, release, sessions, lockout, passwords, codes, totp, epoch, access };
+  const grants = new EmergencyAccess({ ...flow, clock, ...deps.emergency });
   return {
     sessions,
     idle,
@@ -114,5 +121,6 @@ export const createServices = (deps: ServiceDeps): Services => {
     account: new AccountService({ idp, admin, store, audit, sessions, lockout, passwords, codes, epoch, sessionMaxAgeSeconds }),
     admin: new AdminService({ admin, store, audit, sessions, lockout, epoch }),
     auditReview: new AuditReview({ reader: deps.auditReader, audit }),
+    emergency: { grants, reviews: new EmergencyReviews({ ...flow, clock, grants, ...deps.emergency }) },
   };
 };

@@ -65,6 +65,8 @@ export const createAdminContext = async (config: Config, overrides: { store?: St
     totpIssuer: config.totpIssuer,
     policy: config.policy,
     webauthn: config.webauthn,
+    // Admin commands never open an emergency grant, so nothing here is ever alerted.
+    emergency: { settings: config.emergency, alerts: { raise: () => undefined, settled: async () => undefined } },
     loginFailuresByAddress: loginFailureLimiter(store, config.policy.loginFailuresPerAddress),
   });
   return {

@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign, type KeyObject } from "node:crypto";
-import { operationHash } from "@hipaa-auth-gateway/subgraph-auth";
+import { operationHash, toEmergencyClaimWire, type EmergencyClaim } from "@hipaa-auth-gateway/subgraph-auth";
 import { epochSeconds, type Clock } from "../shared/clock";
 
 /** The wire contract (header name, operation hash) lives in the package subgraphs verify with. */
@@ -19,7 +19,8 @@ export const generateSigningKey = (kid = `dev-${randomUUID()}`): SigningKey => t
 /** `kid=PEM` pairs; the first signs, the rest are still published so assertions in flight verify during a rotation. */
 export const signingKeysFromPem = (entries: readonly { kid: string; pem: string }[]): SigningKey[] => entries.map(({ kid, pem }) => toSigningKey(kid, createPrivateKey(pem)));
 
-export type AssertedIdentity = { sub: string; groups: string[]; sessionId: string };
+/** `emergency`: present only while the session holds a live emergency grant. */
+export type AssertedIdentity = { sub: string; groups: string[]; sessionId: string; emergency?: EmergencyClaim | undefined };
 
 const b64url = (value: string | Buffer) => Buffer.from(value).toString("base64url");
 
@@ -51,6 +52,7 @@ export class IdentityAsserter {
       exp: now + Math.min(60, this.deps.ttlSeconds ?? 60),
       jti: randomUUID(),
       oph: operationHash(operation.query, operation.variables),
+      ...(identity.emergency ? { emergency: toEmergencyClaimWire(identity.emergency) } : {}),
     };
     const body = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
     return `${body}.${b64url(sign("sha256", Buffer.from(body), { key: key.privateKey, dsaEncoding: "ieee-p1363" }))}`;

@@ -59,7 +59,10 @@ class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContex
     super({ url: target.url, fetcher: ((url: string, init: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as never });
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+  /** Requests sent under an emergency grant, by their (shared) http part, until their response is audited. */
+  private readonly underGrant = new WeakMap<object, string>();
+
+  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
     const headers = request.http?.headers;
     if (!headers || !context?.meta) return;
     headers.set("x-request-id", context.meta.requestId);
@@ -75,9 +78,18 @@ class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContex
     if (identity) {
       // The one access policy decides here too: a subgraph never receives an assertion for an identity it refuses.
       assertAccess(identity.access, "active");
-      const assertion = this.asserter.sign({ sub: identity.sub, groups: identity.groups, sessionId: identity.sessionId }, this.target.name, { query: request.query ?? "", variables: request.variables });
+      // A live emergency grant of this session travels as a claim; the request is audited with its id first.
+      const emergency = await context.services.emergency.grants.forward(identity, this.target.name, context.meta);
+      if (emergency) this.underGrant.set(headers, emergency.grantId);
+      const assertion = this.asserter.sign({ sub: identity.sub, groups: identity.groups, sessionId: identity.sessionId, emergency }, this.target.name, { query: request.query ?? "", variables: request.variables });
       headers.set(assertionHeader, assertion);
     }
+  }
+
+  override async didReceiveResponse({ request, response, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>["didReceiveResponse"]>>[0]) {
+    const grantId = request.http ? this.underGrant.get(request.http.headers) : undefined;
+    if (grantId && context.identity) await context.services.emergency.grants.forwarded(context.identity, grantId, this.target.name, context.meta, response.errors?.length ? "FAILURE" : "SUCCESS");
+    return response;
   }
 }
 

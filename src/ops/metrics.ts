@@ -24,6 +24,7 @@ export class GatewayMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],
   });
+  private readonly emergency = new Counter({ name: "gateway_emergency_access_events_total", help: "Emergency access grants, overdue-review escalations and undeliverable alerts", labelNames: ["event"], registers: [this.registry] });
   private readonly jwksFetches = new Counter({ name: "gateway_jwks_fetches_total", help: "JWKS downloads (start-up and unknown key ids)", labelNames: ["outcome"], registers: [this.registry] });
 
   constructor() {
@@ -34,6 +35,10 @@ export class GatewayMetrics {
     const labels = { operation: operation ?? "anonymous", outcome };
     this.requests.inc(labels);
     this.duration.observe(labels, seconds);
+  }
+
+  countEmergency(event: "granted" | "escalated" | "alert_dead_letter"): void {
+    this.emergency.inc({ event });
   }
 
   /** Token-cache hit ratio, read when Prometheus scrapes. */

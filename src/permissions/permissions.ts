@@ -1,9 +1,10 @@
 import { allow, and, deny, shield, type IRules } from "graphql-shield";
 import { ErrorCode, GatewayError } from "../errors/error-codes";
-import { isActive, isAdmin, isAuthenticated } from "./rules";
+import { isActive, isAdmin, isAuthenticated, isProvider } from "./rules";
 
 const signedIn = and(isAuthenticated, isActive);
 const administrator = and(isAuthenticated, isActive, isAdmin);
+const provider = and(isAuthenticated, isActive, isProvider);
 
 /**
  * Every field of the schema, with the rule that guards it. Deny by default: a field missing here is
@@ -20,6 +21,7 @@ export const permissionMap = {
     passkeys: signedIn,
     adminPasskeys: administrator,
     recoveryCodesLeft: signedIn,
+    emergencyAccesses: administrator,
   },
   Mutation: {
     register: allow,
@@ -64,6 +66,10 @@ export const permissionMap = {
     adminRemovePasskey: administrator,
     generateRecoveryCodes: signedIn,
     respondWithRecoveryCode: allow,
+    requestEmergencyAccess: provider,
+    // Its holder or an administrator (the service answers NOT_FOUND for anyone else's grant).
+    endEmergencyAccess: signedIn,
+    reviewEmergencyAccess: administrator,
   },
   // Result types are only reachable through the guarded root fields above.
   User: allow,
@@ -85,6 +91,8 @@ export const permissionMap = {
   LoginActivityConnection: allow,
   Passkey: allow,
   PasskeyChallenge: allow,
+  EmergencyAccess: allow,
+  EmergencyAccessConnection: allow,
 } satisfies IRules;
 
 /** Introspection types: Apollo's `introspection` flag decides whether `__schema` is reachable at all. */

@@ -34,3 +34,6 @@ export const isActive = policyRule("active");
 
 /** Also in `admin`, from the verified `cognito:groups` claim, never from a client-supplied value. */
 export const isAdmin = policyRule({ group: "admin" });
+
+/** Also in `provider` (emergency access). */
+export const isProvider = policyRule({ group: "provider" });

@@ -5,6 +5,7 @@ import { AuthResolver } from "./auth/auth.resolver";
 import { AccountResolver } from "./account/account.resolver";
 import { AdminResolver } from "./admin/admin.resolver";
 import { AuditResolver } from "./audit/audit.resolver";
+import { EmergencyResolver } from "./emergency/emergency.resolver";
 import { PasswordResolver } from "./password/password.resolver";
 import { PasskeysResolver } from "./passkeys/passkeys.resolver";
 import { RecoveryResolver } from "./passkeys/recovery.resolver";
@@ -14,7 +15,7 @@ import { OAuthResolver } from "./oauth/oauth.resolver";
 /** The gateway's own schema, before permissions are applied. schema.graphql is printed from it. */
 export const buildGatewaySchema = (): GraphQLSchema =>
   buildSchemaSync({
-    resolvers: [AuthResolver, OAuthResolver, MeResolver, PasswordResolver, AccountResolver, AdminResolver, AuditResolver, PasskeysResolver, RecoveryResolver],
+    resolvers: [AuthResolver, OAuthResolver, MeResolver, PasswordResolver, AccountResolver, AdminResolver, AuditResolver, PasskeysResolver, RecoveryResolver, EmergencyResolver],
     // Without these, class-validator errors would echo the argument (the password) back to the client.
     validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
   });

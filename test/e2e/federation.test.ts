@@ -63,8 +63,11 @@ describe("federated subgraphs trust the gateway", () => {
     expect(both).toEqual({ me: { sub: patient.sub }, myRecord: { owner: patient.sub } });
     expect(errorOf(await gw.run(allRecords, {}, { token: patient.accessToken })).extensions.code).toBe("FORBIDDEN");
 
-    const seenByProvider = dataOf(await gw.run<{ patients: { owner: string }[] }, object>(allRecords, {}, { token: provider.accessToken })).patients;
-    expect(seenByProvider).toContainEqual({ owner: patient.sub });
+    // A provider sees only assigned patients (emergency access: e2e/emergency-access).
+    const seenByProvider = async () => dataOf(await gw.run<{ patients: { owner: string }[] }, object>(allRecords, {}, { token: provider.accessToken })).patients;
+    expect(await seenByProvider()).not.toContainEqual({ owner: patient.sub });
+    patients.assign(provider.sub, patient.sub);
+    expect(await seenByProvider()).toContainEqual({ owner: patient.sub });
     expect(errorOf(await gw.run(myRecord, {}, { token: provider.accessToken })).extensions.code).toBe("FORBIDDEN");
     expect(dataOf(await gw.run<{ patients: unknown[] }, object>(allRecords, {}, { token: admin.accessToken })).patients.length).toBeGreaterThan(0);
 

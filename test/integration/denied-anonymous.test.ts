@@ -21,6 +21,11 @@ const signedInFields: Record<string, string> = {
   removePasskey: 'mutation { removePasskey(id: "abc") }',
   recoveryCodesLeft: "{ recoveryCodesLeft }",
   generateRecoveryCodes: "mutation { generateRecoveryCodes }",
+  // Emergency access: the non-provider and non-admin refusals are in e2e/emergency-access.
+  requestEmergencyAccess: 'mutation { requestEmergencyAccess(input: { reason: "Patient unconscious, no assigned clinician" }, code: "123456") { id } }',
+  endEmergencyAccess: 'mutation { endEmergencyAccess(id: "00000000-0000-4000-8000-000000000000") { id } }',
+  reviewEmergencyAccess: 'mutation { reviewEmergencyAccess(id: "00000000-0000-4000-8000-000000000000", verdict: JUSTIFIED, note: "ok") { id } }',
+  emergencyAccesses: "{ emergencyAccesses { nodes { id } } }",
 };
 
 describe("fields for signed-in callers", () => {

@@ -30,6 +30,7 @@ export const mockedCognitoServices = (options: { clientId: string; clientSecret?
     policy: loadConfig({}).policy,
     webauthn: loadConfig({}).webauthn,
     loginFailuresByAddress: new RateLimiterMemory({ points: 100, duration: 900 }),
+    emergency: { settings: loadConfig({}).emergency, alerts: { raise: () => undefined, settled: async () => undefined } },
   });
   return { cognito, services, sink, auth: services.auth, mfa: services.mfa };
 };

@@ -31,6 +31,7 @@ export const testSettings = (overrides: Partial<GatewaySettings> = {}): GatewayS
     // The shipped defaults (lockout after 5, 15-minute idle logoff, 90-day rotation, history of 5), but
     // without the per-minute mutation limits, which every test would otherwise share from 127.0.0.1.
     policy: { ...loadConfig({}).policy, rateLimitIpPerMinute: 0, rateLimitAccountPerMinute: 0, rateLimitUserPerMinute: 0 },
+    emergency: loadConfig({}).emergency,
     corsOrigins: [],
     // The software authenticator in test/support signs for this origin; the browser test overrides it.
     webauthn: { rpId: "localhost", rpName: "Test Gateway", origins: ["http://localhost:4000"] },

@@ -45,6 +45,15 @@ describe("loadConfig", () => {
     expect(loadConfig({ ...aws, WEBAUTHN_RP_ID: undefined, WEBAUTHN_ORIGINS: undefined }).webauthn).toBeUndefined();
   });
 
+  it("reads emergency access settings: grant length at most 120 minutes, the webhook URL and secret together", () => {
+    expect(loadConfig({}).emergency).toMatchObject({ accessMinutes: 30, reviewHours: 24, alertWebhook: undefined });
+    const secret = "s".repeat(32);
+    expect(loadConfig({ EMERGENCY_ACCESS_MINUTES: "120", ALERT_WEBHOOK_URL: "https://alerts.example.com/hook", ALERT_WEBHOOK_SECRET: secret }).emergency).toMatchObject({ accessMinutes: 120, alertWebhook: { url: "https://alerts.example.com/hook", secret } });
+    expect(() => loadConfig({ EMERGENCY_ACCESS_MINUTES: "121" })).toThrow("EMERGENCY_ACCESS_MINUTES");
+    expect(() => loadConfig({ ALERT_WEBHOOK_URL: "https://alerts.example.com/hook" })).toThrow("ALERT_WEBHOOK_URL and ALERT_WEBHOOK_SECRET must be set together");
+    expect(() => loadConfig({ ALERT_WEBHOOK_URL: "https://alerts.example.com/hook", ALERT_WEBHOOK_SECRET: "short" })).toThrow("ALERT_WEBHOOK_SECRET");
+  });
+
   it("reads gateway mode's subgraphs and signing keys", () => {
     const config = loadConfig({ SUBGRAPHS: "patients=http://127.0.0.1:4001/graphql,billing=https://billing/graphql", FEDERATION_SIGNING_KEYS: "k1=/keys/a.pem" });
     expect(config.subgraphs).toEqual([{ name: "patients", url: "http://127.0.0.1:4001/graphql" }, { name: "billing", url: "https://billing/graphql" }]);

@@ -3,3 +3,4 @@ export { AssertionRefusedError, ForbiddenError, UnauthenticatedError, type Asser
 export { identityFromClaims, type SubgraphContext, type SubgraphIdentity } from "./identity";
 export { assertionHeader, operationHash, type Operation } from "./protocol";
 export { MemoryReplayStore, type Clock, type ReplayStore } from "./replay-store";
+export { emergencyCovers, emergencyScopes, parseEmergencyClaim, toEmergencyClaimWire, type EmergencyClaim, type EmergencyClaimWire, type EmergencyScope } from "./emergency";

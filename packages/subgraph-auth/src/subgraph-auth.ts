@@ -84,7 +84,7 @@ export const createSubgraphAuth = (options: SubgraphAuthOptions): SubgraphAuth =
     }
     if (payload["oph"] !== operationHash(operation.query, operation.variables)) throw new AssertionRefusedError("OPERATION_MISMATCH");
     const { jti, exp } = payload;
-    const identity = identityFromClaims(payload);
+    const identity = identityFromClaims(payload, Math.floor(clock.now() / 1000));
     if (typeof jti !== "string" || typeof exp !== "number" || !identity) throw new AssertionRefusedError("INVALID");
     const ttl = Math.max(1, exp + skew - Math.floor(clock.now() / 1000));
     if (!(await replays.setIfAbsent(`assertion-jti:${jti}`, "1", ttl))) throw new AssertionRefusedError("REPLAYED");

@@ -1,0 +1,134 @@
+import { randomUUID } from "node:crypto";
+import type { AuditEvent, RequestMeta } from "../../audit/audit-event";
+import type { AuditLog } from "../../audit/audit-log";
+import { audited } from "../../audit/audited";
+import type { TotpCodeCheck } from "../factors/totp";
+import type { Identity } from "../identity";
+import type { IdentityProvider } from "../identity-provider";
+import { ErrorCode, GatewayError } from "../../errors/error-codes";
+import { assertAccess } from "../../policy/access-policy";
+import type { SecurityEpoch } from "../../policy/security-epoch";
+import type { Clock } from "../../shared/clock";
+import type { StateStore } from "../../store/state-store";
+import type { EmergencyAlerts } from "./emergency-alerts";
+import { grantIndexKey, grantIndexLength, grantKey, grantRetentionSeconds, parseGrant, sessionGrantKey, unreviewedKey, type EmergencyEndReason, type EmergencyGrantClaim, type EmergencyScope, type GrantRecord, type GrantStatus, type EmergencySettings } from "./emergency-grant";
+
+export type EmergencyRequest = { reason: string; patientRef: string | undefined; scope: EmergencyScope; minutes: number | undefined };
+
+export type EmergencyAccessDeps = {
+  store: Pick<StateStore, "get" | "getMany" | "set" | "delete" | "pushBounded" | "addToSet" | "removeFromSet">;
+  clock: Clock;
+  audit: Pick<AuditLog, "record">;
+  totp: Pick<TotpCodeCheck, "standalone">;
+  idp: Pick<IdentityProvider, "verifySoftwareToken">;
+  epoch: Pick<SecurityEpoch, "mark" | "assertCurrent">;
+  settings: Pick<EmergencySettings, "accessMinutes">;
+  alerts: Pick<EmergencyAlerts, "raise">;
+};
+
+/**
+ * Emergency ("break-glass") access, HIPAA 164.312(a)(2)(ii): a provider who must reach a record they are not
+ * assigned to proves a fresh TOTP code, states a reason, and gets a short grant bound to this session. The
+ * grant is alerted at once, audited at every use (see federation), and reviewed by an administrator later.
+ */
+export class EmergencyAccess {
+  constructor(private readonly deps: EmergencyAccessDeps) {}
+
+  async request(caller: { identity: Identity; accessToken: string }, input: EmergencyRequest, code: string, meta: RequestMeta): Promise<GrantRecord> {
+    const { identity } = caller;
+    const id = randomUUID();
+    const event: AuditEvent = { event: "EMERGENCY_ACCESS_REQUEST", outcome: "SUCCESS", subject: identity.sub, sessionId: identity.sessionId, grantId: id, target: input.patientRef === undefined ? "ALL_PATIENTS" : "ONE_PATIENT" };
+    const grant = await audited(this.deps.audit, meta, event, async () => {
+      // Shield already asked; the service does not rely on being called only through it.
+      assertAccess(identity.access, { group: "provider" });
+      const minutes = input.minutes ?? this.deps.settings.accessMinutes;
+      if (minutes > this.deps.settings.accessMinutes) throw new GatewayError(ErrorCode.BAD_USER_INPUT, { reason: "DURATION_TOO_LONG" });
+      const startedAt = this.deps.clock.now();
+      // A fresh second factor: reserve-first lockout, a code already used is refused, then the provider checks it.
+      await this.deps.totp.standalone(identity.account.email, code, meta, () => this.deps.idp.verifySoftwareToken({ accessToken: caller.accessToken }, code));
+      const mark = await this.deps.epoch.mark(identity.sub, startedAt);
+      const now = this.deps.clock.now();
+      const record: GrantRecord = { id, sub: identity.sub, sessionId: identity.sessionId, scope: input.scope, patientRef: input.patientRef, reason: input.reason, grantedAt: now, expiresAt: now + minutes * 60_000, mark };
+      const replaced = await this.deps.store.get(sessionGrantKey(identity.sessionId));
+      if (replaced) await this.close(replaced, { at: now, by: identity.sub, reason: "REPLACED" });
+      await this.save(record);
+      await this.deps.store.set(sessionGrantKey(identity.sessionId), id, minutes * 60);
+      await this.deps.store.pushBounded(grantIndexKey, id, grantIndexLength, grantRetentionSeconds);
+      await this.deps.store.addToSet(unreviewedKey, id, grantRetentionSeconds);
+      return { result: record, undo: async () => void (await this.close(id, { at: now, by: identity.sub, reason: "ENDED_BY_USER" })) };
+    });
+    this.deps.alerts.raise("EMERGENCY_ACCESS_GRANTED", grant, meta);
+    return grant;
+  }
+
+  /**
+   * The session's live grant, as the claim subgraphs receive. Called after the access policy allowed the
+   * identity (session live, not idle, account active); a grant also dies with the session's security epoch
+   * (sign-out everywhere, disable, lock, group or password change) and at its expiry.
+   */
+  async liveClaim(identity: Pick<Identity, "sub" | "sessionId" | "groups">): Promise<EmergencyGrantClaim | undefined> {
+    if (!identity.groups.includes("provider")) return undefined;
+    const id = await this.deps.store.get(sessionGrantKey(identity.sessionId));
+    const grant = id === undefined ? undefined : await this.read(id);
+    if (!grant || grant.ended || grant.sub !== identity.sub || this.deps.clock.now() >= grant.expiresAt) return undefined;
+    try {
+      await this.deps.epoch.assertCurrent(grant.sub, grant.mark);
+    } catch {
+      return undefined;
+    }
+    return { grantId: grant.id, scope: grant.scope, patientRef: grant.patientRef, expiresAt: Math.floor(grant.expiresAt / 1000) };
+  }
+
+  /** For the federation data source: the claim to forward, after the INTENT record of a request made under it. */
+  async forward(identity: Pick<Identity, "sub" | "sessionId" | "groups">, subgraph: string, meta: RequestMeta): Promise<EmergencyGrantClaim | undefined> {
+    const claim = await this.liveClaim(identity);
+    if (claim) await this.deps.audit.record(meta, { ...this.usedEvent(identity, claim.grantId, subgraph), outcome: "INTENT" });
+    return claim;
+  }
+
+  /** The outcome of a request made under a grant, once the subgraph answered. */
+  forwarded(identity: Pick<Identity, "sub" | "sessionId">, grantId: string, subgraph: string, meta: RequestMeta, outcome: "SUCCESS" | "FAILURE"): Promise<void> {
+    return this.deps.audit.record(meta, { ...this.usedEvent(identity, grantId, subgraph), outcome });
+  }
+
+  private usedEvent(identity: Pick<Identity, "sub" | "sessionId">, grantId: string, subgraph: string): AuditEvent {
+    return { event: "EMERGENCY_ACCESS_USED", outcome: "SUCCESS", subject: identity.sub, sessionId: identity.sessionId, grantId, target: subgraph };
+  }
+
+  /** Ends a grant early: its holder, or an administrator. Someone else's grant is NOT_FOUND. */
+  end(identity: Identity, id: string, meta: RequestMeta): Promise<GrantRecord> {
+    const event: AuditEvent = { event: "EMERGENCY_ACCESS_END", outcome: "SUCCESS", subject: identity.sub, sessionId: identity.sessionId, grantId: id };
+    return audited(this.deps.audit, meta, event, async () => {
+      const grant = await this.read(id);
+      const admin = identity.access.groups.includes("admin");
+      if (!grant || (grant.sub !== identity.sub && !admin)) throw new GatewayError(ErrorCode.NOT_FOUND);
+      if (grant.ended) return { result: grant, audit: { reason: "ALREADY_ENDED" } };
+      const reason: EmergencyEndReason = grant.sub === identity.sub ? "ENDED_BY_USER" : "ENDED_BY_ADMIN";
+      const ended = await this.close(id, { at: this.deps.clock.now(), by: identity.sub, reason });
+      return { result: ended ?? grant, audit: { reason, ...(grant.sub === identity.sub ? {} : { subject: grant.sub, actor: identity.sub }) } };
+    });
+  }
+
+  /** A grant as its holder sees it right after acting on it (their own session is live). */
+  view(grant: GrantRecord): GrantRecord & { status: GrantStatus } {
+    return { ...grant, status: grant.ended ? "ENDED" : this.deps.clock.now() >= grant.expiresAt ? "EXPIRED" : "ACTIVE" };
+  }
+
+  async read(id: string): Promise<GrantRecord | undefined> {
+    return parseGrant(await this.deps.store.get(grantKey(id)));
+  }
+
+  async save(record: GrantRecord): Promise<void> {
+    await this.deps.store.set(grantKey(record.id), JSON.stringify(record), grantRetentionSeconds);
+  }
+
+  /** Marks a grant ended and unbinds it from its session. */
+  async close(id: string, ended: NonNullable<GrantRecord["ended"]>): Promise<GrantRecord | undefined> {
+    const grant = await this.read(id);
+    if (!grant || grant.ended) return grant;
+    const closed = { ...grant, ended };
+    await this.save(closed);
+    if ((await this.deps.store.get(sessionGrantKey(grant.sessionId))) === id) await this.deps.store.delete(sessionGrantKey(grant.sessionId));
+    return closed;
+  }
+}

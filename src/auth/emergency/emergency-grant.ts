@@ -1,0 +1,61 @@
+import type { EpochMark } from "../../policy/security-epoch";
+
+/** READ: read records; READ_WRITE: also change them (what a subgraph enforces with the claim). */
+export type EmergencyScope = "READ" | "READ_WRITE";
+
+/**
+ * The `emergency` claim of the identity assertion (the subgraph helper package reads it: its emergency.ts;
+ * the two are kept apart so that subgraphs never import gateway internals). `expiresAt` in epoch seconds.
+ */
+export type EmergencyGrantClaim = { grantId: string; scope: EmergencyScope; patientRef: string | undefined; expiresAt: number };
+
+export type EmergencyVerdict = "JUSTIFIED" | "UNJUSTIFIED";
+export type EmergencyEndReason = "ENDED_BY_USER" | "ENDED_BY_ADMIN" | "REPLACED" | "UNJUSTIFIED";
+
+/**
+ * One emergency grant as the state store keeps it. The reason and the review note live only here (and in
+ * what admins read through emergencyAccesses): never in logs, metrics, alerts or the audit trail, which
+ * carry the grant id instead.
+ */
+export type GrantRecord = {
+  id: string;
+  sub: string;
+  sessionId: string;
+  scope: EmergencyScope;
+  patientRef: string | undefined;
+  reason: string;
+  /** Epoch milliseconds. */
+  grantedAt: number;
+  expiresAt: number;
+  /** The account's security epoch when granted: sign-out everywhere, disable, lock, a group or password change end it. */
+  mark: EpochMark;
+  ended?: { at: number; by: string; reason: EmergencyEndReason };
+  review?: { verdict: EmergencyVerdict; note: string; reviewer: string; at: number };
+  escalatedAt?: number;
+};
+
+export type GrantStatus = "ACTIVE" | "EXPIRED" | "ENDED" | "SESSION_ENDED";
+
+/** How long grant records are kept for review and audit (HIPAA documentation retention: six years). */
+export const grantRetentionSeconds = 6 * 366 * 24 * 3600;
+/** The newest grants the admin listing can page through. */
+export const grantIndexLength = 10_000;
+
+export const grantKey = (id: string) => `emergency:grant:${id}`;
+/** The session's live grant id: a new session (after logout or a new login) never finds an old grant. */
+export const sessionGrantKey = (sessionId: string) => `emergency:session:${sessionId}`;
+export const grantIndexKey = "emergency:index";
+export const unreviewedKey = "emergency:unreviewed";
+
+export const parseGrant = (value: string | undefined): GrantRecord | undefined => (value === undefined ? undefined : (JSON.parse(value) as GrantRecord));
+
+/** Emergency access settings (config.ts reads them from the environment). */
+export type EmergencySettings = {
+  accessMinutes: number;
+  reviewHours: number;
+  alertWebhook: { url: string; secret: string } | undefined;
+  /** Waits before each retry of an undelivered alert; after the last, a dead-letter audit record. */
+  alertRetryDelaysMs: readonly number[];
+  /** How often overdue reviews are looked for. */
+  sweepIntervalSeconds: number;
+};

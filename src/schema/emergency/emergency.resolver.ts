@@ -1,0 +1,51 @@
+import { Arg, Args, Ctx, Mutation, Query, Resolver } from "type-graphql";
+import type { GrantView } from "../../auth/emergency/emergency-reviews";
+import type { GatewayContext } from "../../context/gateway-context";
+import { callerOf, identityOf } from "../caller";
+import { EmergencyAccess, EmergencyAccessConnection, EmergencyAccessesArgs, EmergencyAccessFilter, EmergencyAccessIdArgs, EmergencyAccessInput, EmergencyAccessStatus, EmergencyScope, EmergencyVerdict, ReviewEmergencyAccessArgs, StepUpCodeArgs } from "./emergency.types";
+
+const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+
+const toEmergencyAccess = (grant: GrantView): EmergencyAccess => ({
+  id: grant.id,
+  userId: grant.sub,
+  scope: grant.scope as EmergencyScope,
+  patientRef: grant.patientRef ?? null,
+  reason: grant.reason,
+  grantedAt: new Date(grant.grantedAt).toISOString(),
+  expiresAt: new Date(grant.expiresAt).toISOString(),
+  status: grant.status as EmergencyAccessStatus,
+  endedAt: iso(grant.ended?.at),
+  endReason: grant.ended?.reason ?? null,
+  verdict: (grant.review?.verdict as EmergencyVerdict | undefined) ?? null,
+  reviewNote: grant.review?.note ?? null,
+  reviewedBy: grant.review?.reviewer ?? null,
+  reviewedAt: iso(grant.review?.at),
+  escalatedAt: iso(grant.escalatedAt),
+});
+
+/** Emergency ("break-glass") access: providers request and end grants, administrators list and review them. */
+@Resolver()
+export class EmergencyResolver {
+  @Mutation(() => EmergencyAccess, { description: "Group `provider`: opens a time-boxed emergency grant for this session after a fresh TOTP code. Alerted at once, audited at every use, reviewed later." })
+  async requestEmergencyAccess(@Arg("input", () => EmergencyAccessInput) input: EmergencyAccessInput, @Args(() => StepUpCodeArgs) { code }: StepUpCodeArgs, @Ctx() ctx: GatewayContext): Promise<EmergencyAccess> {
+    const grant = await ctx.services.emergency.grants.request(callerOf(ctx), { reason: input.reason, patientRef: input.patientRef, scope: input.scope, minutes: input.minutes }, code, ctx.meta);
+    return toEmergencyAccess(ctx.services.emergency.grants.view(grant));
+  }
+
+  @Mutation(() => EmergencyAccess, { description: "Ends a grant early: its holder, or an administrator." })
+  async endEmergencyAccess(@Args(() => EmergencyAccessIdArgs) { id }: EmergencyAccessIdArgs, @Ctx() ctx: GatewayContext): Promise<EmergencyAccess> {
+    return toEmergencyAccess(ctx.services.emergency.grants.view(await ctx.services.emergency.grants.end(identityOf(ctx), id, ctx.meta)));
+  }
+
+  @Mutation(() => EmergencyAccess, { description: "Group `admin`: records a verdict on someone else's grant (once)." })
+  async reviewEmergencyAccess(@Args(() => ReviewEmergencyAccessArgs) { id, verdict, note }: ReviewEmergencyAccessArgs, @Ctx() ctx: GatewayContext): Promise<EmergencyAccess> {
+    return toEmergencyAccess(await ctx.services.emergency.reviews.review(identityOf(ctx), id, verdict, note, ctx.meta));
+  }
+
+  @Query(() => EmergencyAccessConnection, { description: "Group `admin`: emergency grants, newest first." })
+  async emergencyAccesses(@Arg("filter", () => EmergencyAccessFilter, { nullable: true }) filter: EmergencyAccessFilter | undefined, @Args(() => EmergencyAccessesArgs) { first, after }: EmergencyAccessesArgs, @Ctx() ctx: GatewayContext): Promise<EmergencyAccessConnection> {
+    const page = await ctx.services.emergency.reviews.list(identityOf(ctx), { status: filter?.status, unreviewed: filter?.unreviewed, subjectId: filter?.userId }, first, after, ctx.meta);
+    return { nodes: page.grants.map(toEmergencyAccess), pageInfo: { endCursor: page.endCursor ?? null, hasNextPage: page.endCursor !== undefined } };
+  }
+}
