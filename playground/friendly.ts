@@ -7,6 +7,7 @@ export const stepText: Record<ChallengeStep["name"], { title: string; hint: stri
     hint: "Every account uses a one-time code from an authenticator app (Google Authenticator, 1Password, Authy…).",
   },
   SOFTWARE_TOKEN_MFA: { title: "Enter your one-time code", hint: "Open your authenticator app and type the 6-digit code it shows." },
+  WEBAUTHN: { title: "Use your passkey", hint: "Confirm with your security key, phone or this device's screen lock (Passkeys page)." },
   NEW_PASSWORD_REQUIRED: { title: "Choose your password", hint: "You signed in with a temporary password. Choose your own to continue." },
   PASSWORD_EXPIRED: { title: "Time for a new password", hint: "Your password is older than the security policy allows. Choose a new one." },
   UNSUPPORTED: { title: "This step is not available here", hint: "The gateway asked for a sign-in step this playground does not know yet." },
