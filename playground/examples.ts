@@ -120,11 +120,29 @@ const federation: Example[] = [
   ),
 ];
 
+const passkeys: Example[] = [
+  example("My passkeys", "Nickname, dates and kind (multiDevice = synced, backup eligible). The Passkeys page registers them in this browser.", "query Passkeys {\n  passkeys { id nickname createdAt lastUsedAt deviceType backedUp }\n}"),
+  example("Register a passkey: options", "Within 5 minutes of signing in (step-up); pass the JSON to navigator.credentials.create.", "mutation BeginPasskeyRegistration {\n  beginPasskeyRegistration\n}"),
+  example("Register a passkey: finish", "The browser's answer, and a name you will recognise.", "mutation CompletePasskeyRegistration($response: String!, $nickname: String!) {\n  completePasskeyRegistration(response: $response, nickname: $nickname) { id nickname }\n}", { response: "", nickname: "Laptop" }),
+  example("Rename a passkey", "Only the nickname changes.", "mutation RenamePasskey($id: String!, $nickname: String!) {\n  renamePasskey(id: $id, nickname: $nickname) { id nickname }\n}", { id: "", nickname: "" }),
+  example("Remove a passkey", "Never your last second factor; your other sessions end.", "mutation RemovePasskey($id: String!) {\n  removePasskey(id: $id)\n}", { id: "" }),
+  example("Sign in with a passkey: options", "Discoverable: the same answer for every email.", "mutation BeginPasskeyLogin($email: String) {\n  beginPasskeyLogin(email: $email) { options session }\n}", { email: null }),
+  example("Sign in with a passkey: finish", "A passkey that verified you (PIN, biometrics) is both factors.", "mutation CompletePasskeyLogin($session: String!, $response: String!) {\n  completePasskeyLogin(session: $session, response: $response) { tokens { expiresIn } }\n}", { session: "", response: "" }),
+  example("Passkey instead of the code", "After sign-in answered SOFTWARE_TOKEN_MFA with alternatives [WEBAUTHN].", "mutation BeginPasskeyMfa($session: String!) {\n  beginPasskeyMfa(session: $session) { options session }\n}", { session: "" }),
+  example("Passkey instead of the code: finish", "The second factor after the password.", "mutation RespondWithPasskey($session: String!, $response: String!) {\n  respondWithPasskey(session: $session, response: $response) { tokens { expiresIn } }\n}", { session: "", response: "" }),
+  example("Passkey for a sensitive action", "A fresh assertion in this session, e.g. for emergency access (its `passkey` argument).", "mutation BeginPasskeyStepUp {\n  beginPasskeyStepUp\n}"),
+  example("Recovery codes left", "Unused single-use codes.", "query RecoveryCodesLeft {\n  recoveryCodesLeft\n}"),
+  example("New recovery codes", "Within 5 minutes of signing in; shown once; the previous set stops working.", "mutation GenerateRecoveryCodes {\n  generateRecoveryCodes\n}"),
+  example("Lost your phone?", "A recovery code instead of the TOTP code; you then set up a new authenticator.", "mutation RespondWithRecoveryCode($session: String!, $code: String!) {\n  respondWithRecoveryCode(session: $session, code: $code) { challenge { name session } }\n}", { session: "", code: "" }),
+  example("A user's passkeys", "Administrators only.", "query AdminPasskeys($userId: ID!) {\n  adminPasskeys(userId: $userId) { id nickname lastUsedAt }\n}", { userId: "" }),
+  example("Revoke a user's passkey", "Administrators only: a lost or stolen device; every session of the user ends.", "mutation AdminRemovePasskey($userId: ID!, $id: String!) {\n  adminRemovePasskey(userId: $userId, id: $id)\n}", { userId: "", id: "" }),
+];
+
 const emergency: Example[] = [
   example(
     "Request emergency access",
     "Break-glass, group provider only: a fresh TOTP code, a reason (stored, reviewed, never logged), optionally one patient. Alerted at once.",
-    "mutation RequestEmergencyAccess($input: EmergencyAccessInput!, $code: String!) {\n  requestEmergencyAccess(input: $input, code: $code) { id scope patientRef expiresAt status }\n}",
+    "# Or, instead of code: passkey (the answer to beginPasskeyStepUp)\nmutation RequestEmergencyAccess($input: EmergencyAccessInput!, $code: String!) {\n  requestEmergencyAccess(input: $input, code: $code) { id scope patientRef expiresAt status }\n}",
     { input: { reason: "Patient unconscious in ER, no assigned clinician reachable", patientRef: "", scope: "READ" }, code: "" },
   ),
   example("End emergency access", "The grant's holder or an administrator ends it early (logout, idle logoff, lock and disable end it too).", "mutation EndEmergencyAccess($id: ID!) {\n  endEmergencyAccess(id: $id) { id status endReason }\n}", { id: "" }),
@@ -136,6 +154,7 @@ export const exampleGroups: ExampleGroup[] = [
   { id: "sign-in", label: "Sign-in", examples: signIn },
   { id: "account", label: "Account", examples: account },
   { id: "mfa", label: "MFA", examples: mfa },
+  { id: "passkeys", label: "Passkeys", examples: passkeys },
   { id: "admin", label: "Admin", examples: admin },
   { id: "emergency", label: "Emergency access", examples: emergency },
   { id: "federation", label: "Federation", examples: federation },

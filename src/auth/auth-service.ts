@@ -52,20 +52,27 @@ export class AuthService {
   }
 
   /** The same work for a new and an existing email (one argon2 digest each), and the same answer. */
+  /**
+   * The same answer for a new and an existing email, in about the same time: a new account costs the
+   * provider's user creation and our history write, an existing one only a refusal, so the answer waits
+   * for the same floor as the other existence questions.
+   */
   register(input: SignUpInput, meta: RequestMeta): Promise<void> {
-    return this.run(meta, { event: "REGISTER", outcome: "SUCCESS" }, async () => {
-      await this.deps.passwords.assertRules(input.email, input.password);
-      try {
-        const { sub } = await this.deps.idp.signUp(input);
-        await this.deps.passwords.recordSet(sub, await this.deps.passwords.digest(sub, input.password));
-        return { result: undefined, audit: { subject: sub } };
-      } catch (error) {
-        if (!(error instanceof AccountExistsError)) throw error;
-        await this.deps.passwords.digest(undefined, input.password);
-        // The caller gets the same answer as for a new account; only the audit log knows.
-        return { result: undefined, audit: { outcome: "FAILURE", reason: "ACCOUNT_EXISTS" } };
-      }
-    });
+    return atLeast(uniformAnswerFloorMs, () =>
+      this.run(meta, { event: "REGISTER", outcome: "SUCCESS" }, async () => {
+        await this.deps.passwords.assertRules(input.email, input.password);
+        try {
+          const { sub } = await this.deps.idp.signUp(input);
+          await this.deps.passwords.recordSet(sub, await this.deps.passwords.digest(sub, input.password));
+          return { result: undefined, audit: { subject: sub } };
+        } catch (error) {
+          if (!(error instanceof AccountExistsError)) throw error;
+          await this.deps.passwords.digest(undefined, input.password);
+          // The caller gets the same answer as for a new account; only the audit log knows.
+          return { result: undefined, audit: { outcome: "FAILURE", reason: "ACCOUNT_EXISTS" } };
+        }
+      }),
+    );
   }
 
   confirmSignUp(email: string, code: string, meta: RequestMeta): Promise<void> {

@@ -107,7 +107,7 @@ export const createServices = (deps: ServiceDeps): Services => {
   const machine = new LoginMachine({ store, handles, epoch, alternatives: passkeys.alternatives });
   const totp = new TotpCodeCheck({ store, lockout, handles });
   const flow = { idp, admin, store, audit, handles, machine, release, sessions, lockout, passwords, codes, totp, epoch, access };
-  const grants = new EmergencyAccess({ ...flow, clock, ...deps.emergency });
+  const grants = new EmergencyAccess({ ...flow, clock, passkeys: passkeys.stepUp, ...deps.emergency });
   return {
     sessions,
     idle,

@@ -56,6 +56,7 @@ export const permissionMap = {
     // Passkeys: enrolment and management need a signed-in, active user (and a fresh second factor, checked
     // by the service); sign-in is open like login, its handles single use.
     beginPasskeyRegistration: signedIn,
+    beginPasskeyStepUp: signedIn,
     completePasskeyRegistration: signedIn,
     renamePasskey: signedIn,
     removePasskey: signedIn,

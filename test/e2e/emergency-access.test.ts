@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import * as ops from "../generated/graphql";
 import { dataOf, errorOf } from "../support/graphql-client";
 import { startEmergencyRig, webhookSecret, type Member, type Received } from "../support/emergency-rig";
+import { SoftAuthenticator } from "../support/soft-authenticator";
 import { codesUsed, freshCode, loginWithMfa, totp } from "../support/users";
 
 /** Emergency ("break-glass") access through gateway mode, the example patients subgraph and a real webhook. */
@@ -83,6 +84,44 @@ describe("emergency access", () => {
     const granted = await grantOf(provider);
     expect(errorOf(await request(provider, {}, codesUsed(provider.secret).at(-1)!)).extensions.code).toBe("CODE_MISMATCH");
     expect(eventsOf(granted.id)).toContain("EMERGENCY_ACCESS_REQUEST:SUCCESS");
+  });
+
+  it("a passkey instead of the code: the caller's own, answering this session's single-use challenge", async () => {
+    const provider = await rig.member("provider");
+    const as = { token: provider.accessToken };
+    const withPasskey = (passkey: string, code?: string) => rig.gw.run(ops.RequestEmergencyAccessWithPasskeyDocument, { input: { reason, patientRef: patient.sub }, passkey, code }, as);
+    expect(errorOf(await rig.gw.run(ops.BeginPasskeyStepUpDocument, {}, as)).extensions).toMatchObject({ code: "FORBIDDEN", reason: "NO_PASSKEY" });
+    const enrol = async (member: Member) => {
+      const key = new SoftAuthenticator({ origin: "http://localhost:4000" });
+      const creation = dataOf(await rig.gw.run(ops.BeginPasskeyRegistrationDocument, {}, { token: member.accessToken })).beginPasskeyRegistration;
+      dataOf(await rig.gw.run(ops.CompletePasskeyRegistrationDocument, { response: key.register(creation), nickname: "Badge" }, { token: member.accessToken }));
+      return key;
+    };
+    const key = await enrol(provider);
+    // No challenge begun in this session: nothing to answer.
+    expect(errorOf(await withPasskey(key.assert({ challenge: "bm90LWJlZ3Vu" }))).extensions.code).toBe("SESSION_EXPIRED");
+
+    const options = dataOf(await rig.gw.run(ops.BeginPasskeyStepUpDocument, {}, as)).beginPasskeyStepUp;
+    expect(JSON.parse(options).allowCredentials).toEqual([expect.objectContaining({ id: key.id })]);
+    const answer = key.assert(options);
+    expect(errorOf(await withPasskey(answer, "123456")).extensions).toMatchObject({ code: "BAD_USER_INPUT", reason: "ONE_SECOND_FACTOR" });
+    expect(errorOf(await rig.gw.run(ops.RequestEmergencyAccessWithPasskeyDocument, { input: { reason } }, as)).extensions.code).toBe("BAD_USER_INPUT");
+    const grant = dataOf(await withPasskey(answer)).requestEmergencyAccess;
+    expect(grant).toMatchObject({ status: "ACTIVE", userId: provider.sub });
+    expect(dataOf(await recordOf(provider, patient.sub)).patient.owner).toBe(patient.sub);
+    // Replayed: the challenge was taken by the first answer.
+    expect(errorOf(await withPasskey(answer)).extensions.code).toBe("SESSION_EXPIRED");
+
+    // Another provider's passkey cannot answer this session's challenge; the refusal is audited.
+    const colleague = await rig.member("provider");
+    const theirs = await enrol(colleague);
+    const again = dataOf(await rig.gw.run(ops.BeginPasskeyStepUpDocument, {}, as)).beginPasskeyStepUp;
+    expect(errorOf(await withPasskey(theirs.assert(again))).extensions.code).toBe("INVALID_CREDENTIALS");
+    expect(rig.gw.audit.records.some((r) => r.event === "PASSKEY_REFUSED" && r.reason === "OTHER_ACCOUNT" && r.subject === provider.sub)).toBe(true);
+    // A cloned authenticator (counter going backwards) is refused too.
+    const third = dataOf(await rig.gw.run(ops.BeginPasskeyStepUpDocument, {}, as)).beginPasskeyStepUp;
+    expect(errorOf(await withPasskey(key.assert(third, { counter: 0 }))).extensions.code).toBe("INVALID_CREDENTIALS");
+    expect(eventsOf(grant.id)).toEqual(expect.arrayContaining(["EMERGENCY_ACCESS_REQUEST:INTENT", "EMERGENCY_ACCESS_REQUEST:SUCCESS"]));
   });
 
   it("a non-provider, a short reason and a too long grant are refused", async () => {

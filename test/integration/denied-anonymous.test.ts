@@ -16,6 +16,7 @@ const signedInFields: Record<string, string> = {
   loginHistory: "{ loginHistory { nodes { time } } }",
   passkeys: "{ passkeys { id } }",
   beginPasskeyRegistration: "mutation { beginPasskeyRegistration }",
+  beginPasskeyStepUp: "mutation { beginPasskeyStepUp }",
   completePasskeyRegistration: 'mutation { completePasskeyRegistration(response: "{}", nickname: "Laptop") { id } }',
   renamePasskey: 'mutation { renamePasskey(id: "abc", nickname: "Laptop") { id } }',
   removePasskey: 'mutation { removePasskey(id: "abc") }',

@@ -1,9 +1,7 @@
 import { parse, validate } from "graphql";
-import { exampleTabs as mainTabs } from "../../playground/examples";
-import { passkeyExampleTabs } from "../../playground/passkeys/examples";
+import { exampleTabs } from "../../playground/examples";
 import { buildGatewaySchema } from "../../src/schema/build-schema";
 
-const exampleTabs = [...mainTabs, ...passkeyExampleTabs];
 
 describe("the playground's example tabs", () => {
   const schema = buildGatewaySchema();

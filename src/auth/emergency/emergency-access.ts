@@ -3,6 +3,7 @@ import type { AuditEvent, RequestMeta } from "../../audit/audit-event";
 import type { AuditLog } from "../../audit/audit-log";
 import { audited } from "../../audit/audited";
 import type { TotpCodeCheck } from "../factors/totp";
+import type { PasskeyStepUp } from "../factors/webauthn/passkey-step-up";
 import type { Identity } from "../identity";
 import type { IdentityProvider } from "../identity-provider";
 import { ErrorCode, GatewayError } from "../../errors/error-codes";
@@ -15,11 +16,15 @@ import { grantIndexKey, grantIndexLength, grantKey, grantRetentionSeconds, parse
 
 export type EmergencyRequest = { reason: string; patientRef: string | undefined; scope: EmergencyScope; minutes: number | undefined };
 
+/** The fresh second factor a grant needs: a TOTP code, or the answer to beginPasskeyStepUp. */
+export type FreshFactor = { code: string } | { passkey: string };
+
 export type EmergencyAccessDeps = {
   store: Pick<StateStore, "get" | "getMany" | "set" | "delete" | "pushBounded" | "addToSet" | "removeFromSet">;
   clock: Clock;
   audit: Pick<AuditLog, "record">;
   totp: Pick<TotpCodeCheck, "standalone">;
+  passkeys: Pick<PasskeyStepUp, "verify">;
   idp: Pick<IdentityProvider, "verifySoftwareToken">;
   epoch: Pick<SecurityEpoch, "mark" | "assertCurrent">;
   settings: Pick<EmergencySettings, "accessMinutes">;
@@ -34,7 +39,7 @@ export type EmergencyAccessDeps = {
 export class EmergencyAccess {
   constructor(private readonly deps: EmergencyAccessDeps) {}
 
-  async request(caller: { identity: Identity; accessToken: string }, input: EmergencyRequest, code: string, meta: RequestMeta): Promise<GrantRecord> {
+  async request(caller: { identity: Identity; accessToken: string }, input: EmergencyRequest, factor: FreshFactor, meta: RequestMeta): Promise<GrantRecord> {
     const { identity } = caller;
     const id = randomUUID();
     const event: AuditEvent = { event: "EMERGENCY_ACCESS_REQUEST", outcome: "SUCCESS", subject: identity.sub, sessionId: identity.sessionId, grantId: id, target: input.patientRef === undefined ? "ALL_PATIENTS" : "ONE_PATIENT" };
@@ -44,8 +49,7 @@ export class EmergencyAccess {
       const minutes = input.minutes ?? this.deps.settings.accessMinutes;
       if (minutes > this.deps.settings.accessMinutes) throw new GatewayError(ErrorCode.BAD_USER_INPUT, { reason: "DURATION_TOO_LONG" });
       const startedAt = this.deps.clock.now();
-      // A fresh second factor: reserve-first lockout, a code already used is refused, then the provider checks it.
-      await this.deps.totp.standalone(identity.account.email, code, meta, () => this.deps.idp.verifySoftwareToken({ accessToken: caller.accessToken }, code));
+      await this.proveFresh(caller, factor, meta);
       const mark = await this.deps.epoch.mark(identity.sub, startedAt);
       const now = this.deps.clock.now();
       const record: GrantRecord = { id, sub: identity.sub, sessionId: identity.sessionId, scope: input.scope, patientRef: input.patientRef, reason: input.reason, grantedAt: now, expiresAt: now + minutes * 60_000, mark };
@@ -59,6 +63,16 @@ export class EmergencyAccess {
     });
     this.deps.alerts.raise("EMERGENCY_ACCESS_GRANTED", grant, meta);
     return grant;
+  }
+
+  /**
+   * A fresh second factor, through the account lockout (reserve first) either way: a TOTP code already used
+   * is refused before the provider checks it; a passkey answers this session's single-use challenge.
+   */
+  private async proveFresh(caller: { identity: Identity; accessToken: string }, factor: FreshFactor, meta: RequestMeta): Promise<void> {
+    if ("passkey" in factor) return this.deps.passkeys.verify(caller.identity, factor.passkey, meta);
+    const { code } = factor;
+    await this.deps.totp.standalone(caller.identity.account.email, code, meta, () => this.deps.idp.verifySoftwareToken({ accessToken: caller.accessToken }, code));
   }
 
   /**

@@ -15,6 +15,7 @@ import { RecoveryCodes } from "./recovery/recovery-codes";
 import { RecoveryService } from "./recovery/recovery-service";
 import { PasskeyEnrolment } from "./webauthn/passkey-enrolment";
 import { PasskeyLogin } from "./webauthn/passkey-login";
+import { PasskeyStepUp } from "./webauthn/passkey-step-up";
 import { PasskeyStore } from "./webauthn/passkey-store";
 import { RelyingParty } from "./webauthn/relying-party";
 
@@ -22,6 +23,8 @@ export type Passkeys = {
   enrolment: PasskeyEnrolment;
   recovery: RecoveryService;
   login: PasskeyLogin;
+  /** A fresh assertion inside a session (emergency access takes it instead of a TOTP code). */
+  stepUp: PasskeyStepUp;
   /** The login machine asks this after a password: WEBAUTHN is offered beside SOFTWARE_TOKEN_MFA. */
   alternatives: (sub: string) => Promise<PublicChallengeName[]>;
 };
@@ -50,6 +53,7 @@ export const createPasskeys = (deps: Deps): Passkeys => {
   return {
     enrolment: new PasskeyEnrolment({ ...common, stepUp: deps.stepUp, sessions: deps.sessions }),
     recovery: new RecoveryService({ ...common, codes: new RecoveryCodes({ store: deps.store }), idp: deps.idp, handles: deps.handles, lockout: deps.lockout, sessions: deps.sessions, stepUp: deps.stepUp, notifier: deps.notifier }),
+    stepUp: new PasskeyStepUp({ ...common, lockout: deps.lockout }),
     login: new PasskeyLogin({ ...common, idp: deps.idp, handles: deps.handles, release: deps.release, lockout: deps.lockout }),
     alternatives: async (sub) => (rp.enabled && (await passkeys.list(sub)).length > 0 ? ["WEBAUTHN"] : []),
   };

@@ -57,6 +57,11 @@ export class PasskeysResolver {
     return true;
   }
 
+  @Mutation(() => String, { description: "PublicKeyCredentialRequestOptionsJSON listing your passkeys, for an action that needs a second factor right now (requestEmergencyAccess's `passkey`). Single use, bound to this session; FORBIDDEN (reason NO_PASSKEY) without a passkey." })
+  async beginPasskeyStepUp(@Ctx() ctx: GatewayContext): Promise<string> {
+    return ctx.services.passkeys.stepUp.begin(identityOf(ctx), ctx.meta);
+  }
+
   @Mutation(() => PasskeyChallenge, { description: "Starts a passkey sign-in (discoverable; the same answer for every email)." })
   async beginPasskeyLogin(@Args(() => BeginPasskeyLoginArgs) { email }: BeginPasskeyLoginArgs, @Ctx() ctx: GatewayContext): Promise<PasskeyChallenge> {
     return ctx.services.passkeys.login.begin(email, ctx.meta);
