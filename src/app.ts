@@ -5,7 +5,7 @@ import { isReadable } from "./audit/review/audit-reader";
 import { CognitoIdentityProvider } from "./auth/cognito/cognito-identity-provider";
 import { CognitoAdmin } from "./auth/cognito/cognito-admin";
 import type { IdentityAdmin, IdentityProvider } from "./auth/identity-provider";
-import { devMailNotifier, noMailNotifier, type SecurityNotifier } from "./auth/factors/recovery/notifier";
+import { devMailNotifier, noMailNotifier, WebhookSecurityNotifier, type SecurityNotifier } from "./auth/factors/recovery/notifier";
 import { WebhookEmergencyAlerts } from "./auth/emergency/emergency-alerts";
 import { createServices, type Services } from "./auth/services";
 import { loginFailureLimiter } from "./policy/address-limiter";
@@ -50,6 +50,7 @@ export type StartedGateway = RunningGateway & {
   asserter: IdentityAsserter | undefined;
   refusals: AggregatedRecords;
   emergencyAlerts: WebhookEmergencyAlerts;
+  notifier: SecurityNotifier;
 };
 
 /** The composition root: settings → dependencies → listening server. */
@@ -84,6 +85,8 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
   // Cheap refusals (garbage tokens, throttled attempts, a store that is down) are recorded aggregated.
   const refusals = new AggregatedRecords({ audit, clock, intervalSeconds: 60 }).start();
   const emergencyAlerts = new WebhookEmergencyAlerts({ settings: settings.emergency, audit, logger, clock, count: (event) => metrics.countEmergency(event) });
+  const notifier = overrides.notifier ?? (settings.notices ? new WebhookSecurityNotifier({ settings: settings.notices, audit, logger, clock }) : settings.dev ? devMailNotifier : noMailNotifier);
+  if (!settings.dev && !settings.notices) logger.warn({ setting: "NOTICE_WEBHOOK_URL" }, "recovery-code notices to account owners are not sent (NOTICE_WEBHOOK_URL unset); the audit trail still records each use");
   const services = createServices({
     idp,
     admin,
@@ -95,7 +98,7 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     totpIssuer: settings.totpIssuer,
     policy: settings.policy,
     webauthn: settings.webauthn,
-    notifier: overrides.notifier ?? (settings.dev ? devMailNotifier : noMailNotifier),
+    notifier,
     loginFailuresByAddress: loginFailureLimiter(store, settings.policy.loginFailuresPerAddress),
     auditReader: isReadable(baseSink) ? baseSink.reader() : undefined,
     emergency: { settings: settings.emergency, alerts: emergencyAlerts },
@@ -148,10 +151,12 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     asserter,
     refusals,
     emergencyAlerts,
+    notifier,
     close: async () => {
       clearInterval(sweep);
       await running.close();
       await emergencyAlerts.settled();
+      await notifier.settled();
       await internal?.close();
       await refusals.stop().catch(() => undefined);
       await auditSink.close?.();

@@ -2,11 +2,11 @@ import { z } from "zod";
 import { schemaNamePattern } from "./audit/postgres/sql";
 import type { EmergencySettings } from "./auth/emergency/emergency-grant";
 import type { PolicySettings } from "./policy/policy-settings";
-import type { AuditDatabaseSettings, CognitoSettings, OAuthSettings, WebAuthnSettings } from "./shared/settings";
+import type { AuditDatabaseSettings, CognitoSettings, NoticeSettings, OAuthSettings, WebAuthnSettings } from "./shared/settings";
 
 export type { EmergencySettings };
 export type { PolicySettings } from "./policy/policy-settings";
-export type { AuditDatabaseSettings, CognitoSettings, OAuthSettings, WebAuthnSettings } from "./shared/settings";
+export type { AuditDatabaseSettings, CognitoSettings, NoticeSettings, OAuthSettings, WebAuthnSettings } from "./shared/settings";
 
 /** A start-up configuration problem; its message is one line that names the variable. */
 export class ConfigError extends Error {
@@ -77,6 +77,8 @@ export const envSchema = {
   EMERGENCY_ACCESS_MINUTES: { schema: z.coerce.number().int().min(1).max(120).default(30), help: "Longest emergency (break-glass) grant, in minutes (at most 120); a request may ask for less." },
   EMERGENCY_REVIEW_HOURS: { schema: z.coerce.number().int().min(1).max(720).default(24), help: "An emergency grant nobody reviewed this many hours after it was granted raises an escalation alert." },
   ALERT_WEBHOOK_URL: { schema: z.url().regex(/^https?:\/\//, "an http(s) URL").optional(), help: "Receives a signed JSON POST for every emergency grant and every overdue review (retried, dead-lettered in the audit trail); unset = log line and metric only." },
+  NOTICE_WEBHOOK_URL: { schema: z.url().regex(/^https?:\/\//, "an http(s) URL").optional(), help: "Security notices to account owners (a recovery code was used) as a signed JSON POST { type, noticeId, email, codesLeft, at } for the product's mailer (retried, dead-lettered in the audit trail); unset = printed in dev mode, not sent in AWS mode (start-up warns)." },
+  NOTICE_WEBHOOK_SECRET: { schema: z.string().min(32, "at least 32 characters").optional(), help: "HMAC-SHA256 key for NOTICE_WEBHOOK_URL, signed like ALERT_WEBHOOK_URL (required with NOTICE_WEBHOOK_URL)." },
   ALERT_WEBHOOK_SECRET: { schema: z.string().min(32, "at least 32 characters").optional(), help: "HMAC-SHA256 key for ALERT_WEBHOOK_URL: header x-gateway-signature: t=<unix time>,v1=<hex HMAC of t.body> (required with ALERT_WEBHOOK_URL)." },
   LOCAL_COGNITO_PORT: { schema: port.default(9229), help: "Dev mode: port of the embedded cognito-local." },
   LOCAL_COGNITO_DIR: { schema: z.string().min(1).default(".cognito"), help: "Dev mode: cognito-local keeps its data in a .cognito folder inside this directory (git-ignored)." },
@@ -113,6 +115,15 @@ type CommonConfig = {
   /** Passkeys; absent (off) in AWS mode until WEBAUTHN_RP_ID and WEBAUTHN_ORIGINS are set. */
   webauthn: WebAuthnSettings | undefined;
   emergency: EmergencySettings;
+  /** Where security notices to account owners go; absent = dev prints them, AWS mode does not send them. */
+  notices: NoticeSettings | undefined;
+};
+
+const noticeSettings = (env: Env): NoticeSettings | undefined => {
+  if ((env.NOTICE_WEBHOOK_URL === undefined) !== (env.NOTICE_WEBHOOK_SECRET === undefined)) {
+    throw new ConfigError("Invalid configuration: NOTICE_WEBHOOK_URL and NOTICE_WEBHOOK_SECRET must be set together.");
+  }
+  return env.NOTICE_WEBHOOK_URL && env.NOTICE_WEBHOOK_SECRET ? { url: env.NOTICE_WEBHOOK_URL, secret: env.NOTICE_WEBHOOK_SECRET, retryDelaysMs: [1000, 5000, 30_000] } : undefined;
 };
 
 const emergencySettings = (env: Env): EmergencySettings => {
@@ -243,6 +254,7 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
       breachedPasswordsUrl: env.PWNED_PASSWORDS_URL,
     },
     emergency: emergencySettings(env),
+    notices: noticeSettings(env),
   };
   if (!aws) {
     for (const key of ["COGNITO_CLIENT_ID", "COGNITO_CLIENT_SECRET", "COGNITO_ENDPOINT", "COGNITO_DOMAIN"] as const) {

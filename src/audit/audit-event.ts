@@ -59,6 +59,7 @@ export const auditEventTypes = [
   "EMERGENCY_ACCESS_LIST",
   "EMERGENCY_ACCESS_ESCALATION",
   "EMERGENCY_ALERT_DEAD_LETTER",
+  "SECURITY_NOTICE_DEAD_LETTER",
 ] as const;
 
 export type AuditEventType = (typeof auditEventTypes)[number];

@@ -36,3 +36,6 @@ export type AuditDatabaseSettings = {
 
 /** Passkeys (WebAuthn): the relying party browsers bind each assertion to. */
 export type WebAuthnSettings = { rpId: string; rpName: string; origins: string[] };
+
+/** Security notices to account owners (a recovery code was used), handed to the product's mailer. */
+export type NoticeSettings = { url: string; secret: string; retryDelaysMs: readonly number[] };

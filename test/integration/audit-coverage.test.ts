@@ -67,7 +67,9 @@ const emergencyEvents = async (): Promise<{ events: string[]; records: string }>
 it("emits every audit event type from a real flow, without secrets", async () => {
   const clock = new FakeClock();
   // With hosted login configured (against the stand-in for the pool's domain), so OAUTH_LOGIN comes from a real flow.
-  const hosted = await startHostedLogin({ clock, notifier: { recoveryCodeUsed: async () => undefined } });
+  // Notices go to a webhook nobody answers (no retries): the recovery-code flow leaves its dead letter.
+  const notices = { url: "http://127.0.0.1:9/notices", secret: "n".repeat(32), retryDelaysMs: [] };
+  const hosted = await startHostedLogin({ clock, settings: { notices } });
   const gw = hosted.gw;
   const run = gw.run;
   try {
@@ -141,6 +143,8 @@ it("emits every audit event type from a real flow, without secrets", async () =>
     await run(ops.AdminRemovePasskeyDocument, { userId: pkSub, id: spare.id }, asAdmin);
     const lost = dataOf(await run(ops.LoginDocument, { email: pk.email, password: PASSWORD })).login.challenge!;
     await run(ops.RespondWithRecoveryCodeDocument, { session: lost.session, code: recoveryCodes[0]! });
+
+    await gw.notifier.settled();
 
     clock.advanceSeconds(901);
     await run(ops.MeDocument, {}, asAdmin);

@@ -8,20 +8,36 @@ import {
   RespondToMfaDocument,
   RespondWithRecoveryCodeDocument,
 } from "../generated/graphql";
-import type { SecurityNotifier } from "../../src/auth/factors/recovery/notifier";
+import { createHmac } from "node:crypto";
 import { FakeClock } from "../fakes/fake-clock";
+import { startWebhookReceiver } from "../support/emergency-rig";
 import { dataOf, errorOf } from "../support/graphql-client";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
 import { enrolledUser, freshCode, PASSWORD } from "../support/users";
 
-const notices: { email: string; codesLeft: number }[] = [];
-const notifier: SecurityNotifier = { recoveryCodeUsed: async ({ email, codesLeft }) => void notices.push({ email, codesLeft }) };
 const clock = new FakeClock();
+const secret = "notice-secret-of-at-least-32-characters";
 let gw: TestGateway;
+let mailer: Awaited<ReturnType<typeof startWebhookReceiver>>;
 beforeAll(async () => {
-  gw = await startTestGateway({ clock, notifier });
+  // The product's mailer: a real HTTP receiver of the signed notices.
+  mailer = await startWebhookReceiver();
+  gw = await startTestGateway({ clock, settings: { notices: { url: mailer.url, secret, retryDelaysMs: [0, 0] } } });
 });
-afterAll(() => gw.close());
+afterAll(async () => {
+  await gw.close();
+  await mailer.close();
+});
+
+/** The notices the mailer got, checked as a receiver would: HMAC over `t.body` with the shared secret. */
+const delivered = async () => {
+  await gw.notifier.settled();
+  return mailer.received.map(({ headers, body }) => {
+    const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(headers["x-gateway-signature"])) ?? [];
+    expect(v1).toBe(createHmac("sha256", secret).update(`${t}.${body}`).digest("hex"));
+    return JSON.parse(body) as { type: string; email: string; codesLeft: number };
+  });
+};
 
 const passwordStep = async (email: string) => dataOf(await gw.run(LoginDocument, { email, password: PASSWORD })).login.challenge!.session;
 
@@ -38,7 +54,7 @@ describe("recovery codes over HTTP", () => {
     const recovered = dataOf(await gw.run(RespondWithRecoveryCodeDocument, { session: await passwordStep(user.email), code: codes[0]! })).respondWithRecoveryCode;
     expect(recovered.tokens).toBeNull();
     expect(recovered.challenge?.name).toBe("MFA_SETUP");
-    expect(notices).toEqual([{ email: user.email, codesLeft: 9 }]);
+    expect(await delivered()).toEqual([expect.objectContaining({ type: "RECOVERY_CODE_USED", email: user.email, codesLeft: 9 })]);
     // The session that existed before (perhaps on the lost phone) has ended.
     expect(errorOf(await gw.run(MeDocument, {}, { token: user.accessToken })).extensions.code).toBe("UNAUTHENTICATED");
 
@@ -54,6 +70,24 @@ describe("recovery codes over HTTP", () => {
     expect(next.tokens?.accessToken).toBeTruthy();
     const records = gw.audit.records.filter((r) => r.event === "RECOVERY_CODE_LOGIN").map((r) => `${r.outcome}:${r.reason ?? ""}`);
     expect(records).toEqual(["INTENT:MFA_SETUP", expect.stringMatching(/^CHALLENGE:MFA_SETUP;SESSIONS_ENDED:1;CODES_LEFT:9$/), "INTENT:MFA_SETUP", "FAILURE:CODE_MISMATCH"]);
+  });
+
+  it("a notice the mailer cannot take is retried, then dead-lettered in the audit trail (without the email)", async () => {
+    const user = await enrolledUser(gw);
+    const codes = dataOf(await gw.run(GenerateRecoveryCodesDocument, {}, { token: user.accessToken })).generateRecoveryCodes;
+    const sub = dataOf(await gw.run(MeDocument, {}, { token: user.accessToken })).me.sub;
+    mailer.answerWith(503);
+    const before = mailer.received.length;
+    try {
+      dataOf(await gw.run(RespondWithRecoveryCodeDocument, { session: await passwordStep(user.email), code: codes[1]! }));
+      await gw.notifier.settled();
+    } finally {
+      mailer.answerWith(204);
+    }
+    expect(mailer.received.length - before).toBe(3);
+    const letter = gw.audit.records.find((r) => r.event === "SECURITY_NOTICE_DEAD_LETTER" && r.subject === sub);
+    expect(letter).toMatchObject({ outcome: "FAILURE", reason: "HTTP_503", target: "RECOVERY_CODE_USED" });
+    expect(JSON.stringify(letter)).not.toContain(user.email);
   });
 
   it("counts wrong codes in the account lockout", async () => {

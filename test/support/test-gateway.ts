@@ -32,6 +32,7 @@ export const testSettings = (overrides: Partial<GatewaySettings> = {}): GatewayS
     // without the per-minute mutation limits, which every test would otherwise share from 127.0.0.1.
     policy: { ...loadConfig({}).policy, rateLimitIpPerMinute: 0, rateLimitAccountPerMinute: 0, rateLimitUserPerMinute: 0 },
     emergency: loadConfig({}).emergency,
+    notices: undefined,
     corsOrigins: [],
     // The software authenticator in test/support signs for this origin; the browser test overrides it.
     webauthn: { rpId: "localhost", rpName: "Test Gateway", origins: ["http://localhost:4000"] },

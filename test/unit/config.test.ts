@@ -45,6 +45,14 @@ describe("loadConfig", () => {
     expect(loadConfig({ ...aws, WEBAUTHN_RP_ID: undefined, WEBAUTHN_ORIGINS: undefined }).webauthn).toBeUndefined();
   });
 
+  it("reads the owner-notice webhook: URL and secret together", () => {
+    expect(loadConfig({}).notices).toBeUndefined();
+    const secret = "n".repeat(32);
+    expect(loadConfig({ NOTICE_WEBHOOK_URL: "https://mailer.example.com/notices", NOTICE_WEBHOOK_SECRET: secret }).notices).toMatchObject({ url: "https://mailer.example.com/notices", secret });
+    expect(() => loadConfig({ NOTICE_WEBHOOK_URL: "https://mailer.example.com/notices" })).toThrow("NOTICE_WEBHOOK_URL and NOTICE_WEBHOOK_SECRET must be set together");
+    expect(() => loadConfig({ NOTICE_WEBHOOK_URL: "https://mailer.example.com/notices", NOTICE_WEBHOOK_SECRET: "short" })).toThrow("NOTICE_WEBHOOK_SECRET");
+  });
+
   it("reads emergency access settings: grant length at most 120 minutes, the webhook URL and secret together", () => {
     expect(loadConfig({}).emergency).toMatchObject({ accessMinutes: 30, reviewHours: 24, alertWebhook: undefined });
     const secret = "s".repeat(32);

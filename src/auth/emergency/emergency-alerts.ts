@@ -1,7 +1,8 @@
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { AuditEvent, RequestMeta } from "../../audit/audit-event";
 import type { AuditLog } from "../../audit/audit-log";
 import type { Logger } from "../../shared/logger";
+import { deliveryIdHeader, PendingDeliveries, postSigned, signatureHeader, signBody } from "../../shared/signed-webhook";
 import type { EmergencySettings, GrantRecord } from "./emergency-grant";
 
 export type EmergencyAlertKind = "EMERGENCY_ACCESS_GRANTED" | "EMERGENCY_ACCESS_UNREVIEWED";
@@ -14,9 +15,9 @@ export interface EmergencyAlerts {
 }
 
 /** The headers a receiver checks: HMAC-SHA256 over `${timestamp}.${body}` with the shared secret. */
-export const alertSignatureHeader = "x-gateway-signature";
-export const alertIdHeader = "x-gateway-alert-id";
-export const signAlert = (secret: string, timestamp: number, body: string): string => createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex");
+export const alertSignatureHeader = signatureHeader;
+export const alertIdHeader = deliveryIdHeader;
+export const signAlert = signBody;
 
 /** What an alert says: identifiers and times only — never the reason, a note or a patient reference. */
 const alertBody = (kind: EmergencyAlertKind, alertId: string, grant: GrantRecord, reviewHours: number) => ({
@@ -41,15 +42,13 @@ type Deps = {
   sleep?: (ms: number) => Promise<void>;
 };
 
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
-
 /**
  * Announces every grant and every overdue review at once: a warn log line and a metric always, and a signed
  * JSON POST to ALERT_WEBHOOK_URL when configured, retried a bounded number of times; an alert that cannot be
  * delivered leaves a dead-letter record in the audit trail (EMERGENCY_ALERT_DEAD_LETTER).
  */
 export class WebhookEmergencyAlerts implements EmergencyAlerts {
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly deliveries = new PendingDeliveries();
   constructor(private readonly deps: Deps) {}
 
   raise(kind: EmergencyAlertKind, grant: GrantRecord, meta: RequestMeta): void {
@@ -57,37 +56,19 @@ export class WebhookEmergencyAlerts implements EmergencyAlerts {
     this.deps.count(kind === "EMERGENCY_ACCESS_GRANTED" ? "granted" : "escalated");
     this.deps.logger.warn({ event: kind, alertId, grantId: grant.id, subject: grant.sub, scope: grant.scope, patientScoped: grant.patientRef !== undefined }, "emergency access alert");
     if (!this.deps.settings.alertWebhook) return;
-    const delivery = this.deliver(kind, alertId, grant, meta).finally(() => this.inFlight.delete(delivery));
-    this.inFlight.add(delivery);
+    this.deliveries.track(this.deliver(kind, alertId, grant, meta));
   }
 
-  async settled(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  settled(): Promise<void> {
+    return this.deliveries.settled();
   }
 
   private async deliver(kind: EmergencyAlertKind, alertId: string, grant: GrantRecord, meta: RequestMeta): Promise<void> {
     const webhook = this.deps.settings.alertWebhook;
     if (!webhook) return;
     const body = JSON.stringify(alertBody(kind, alertId, grant, this.deps.settings.reviewHours));
-    const delays = this.deps.settings.alertRetryDelaysMs;
-    let failure = "UNREACHABLE";
-    for (let attempt = 0; attempt <= delays.length; attempt++) {
-      if (attempt > 0) await (this.deps.sleep ?? delay)(delays[attempt - 1] ?? 0);
-      const timestamp = Math.floor(this.deps.clock.now() / 1000);
-      try {
-        const response = await fetch(webhook.url, {
-          method: "POST",
-          headers: { "content-type": "application/json", [alertIdHeader]: alertId, [alertSignatureHeader]: `t=${timestamp},v1=${signAlert(webhook.secret, timestamp, body)}` },
-          body,
-          signal: AbortSignal.timeout(5000),
-        });
-        await response.arrayBuffer().catch(() => undefined);
-        if (response.ok) return;
-        failure = `HTTP_${response.status}`;
-      } catch {
-        failure = "UNREACHABLE";
-      }
-    }
+    const failure = await postSigned(webhook, alertId, body, { retryDelaysMs: this.deps.settings.alertRetryDelaysMs, clock: this.deps.clock, sleep: this.deps.sleep });
+    if (failure === undefined) return;
     this.deps.count("alert_dead_letter");
     const record: AuditEvent = { event: "EMERGENCY_ALERT_DEAD_LETTER", outcome: "FAILURE", reason: failure, subject: grant.sub, grantId: grant.id, target: kind };
     await this.deps.audit.record(meta, record).catch(() => this.deps.logger.warn({ event: "EMERGENCY_ALERT_DEAD_LETTER", alertId, grantId: grant.id }, "emergency alert undeliverable and not recorded"));

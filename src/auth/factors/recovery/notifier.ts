@@ -1,14 +1,58 @@
-/** Security notices to the account's owner (a recovery code was used). Production plugs in SES or the product's mailer. */
+import { randomUUID } from "node:crypto";
+import type { RequestMeta } from "../../../audit/audit-event";
+import type { AuditLog } from "../../../audit/audit-log";
+import type { Clock } from "../../../shared/clock";
+import type { Logger } from "../../../shared/logger";
+import type { NoticeSettings } from "../../../shared/settings";
+import { PendingDeliveries, postSigned } from "../../../shared/signed-webhook";
+
+export type RecoveryCodeNotice = { email: string; sub: string; codesLeft: number; at: Date };
+
+/** Security notices to the account's owner (a recovery code was used). Never delays nor fails the request. */
 export interface SecurityNotifier {
-  recoveryCodeUsed(notice: { email: string; codesLeft: number; at: Date }): Promise<void>;
+  recoveryCodeUsed(notice: RecoveryCodeNotice, meta: RequestMeta): void;
+  /** Resolves when every notice handed over so far was delivered or dead-lettered (shutdown, tests). */
+  settled(): Promise<void>;
 }
 
 /** Dev mode: the notice is printed, like cognito-local prints its codes; never in AWS mode (it carries the email). */
 export const devMailNotifier: SecurityNotifier = {
-  recoveryCodeUsed: async ({ email, codesLeft, at }) => {
+  recoveryCodeUsed: ({ email, codesLeft, at }) => {
     process.stdout.write(`[dev mail] to ${email}: a recovery code was used to sign in at ${at.toISOString()}; ${codesLeft} left. Not you? Contact your administrator.\n`);
   },
+  settled: async () => undefined,
 };
 
-/** AWS mode until a mailer is configured: the audit record (RECOVERY_CODE_LOGIN) is the only trace; the email is never logged. */
-export const noMailNotifier: SecurityNotifier = { recoveryCodeUsed: async () => undefined };
+/** AWS mode without NOTICE_WEBHOOK_URL (start-up warns): the audit record (RECOVERY_CODE_LOGIN) is the only trace. */
+export const noMailNotifier: SecurityNotifier = { recoveryCodeUsed: () => undefined, settled: async () => undefined };
+
+type Deps = { settings: NoticeSettings; audit: Pick<AuditLog, "record">; logger: Pick<Logger, "warn">; clock: Clock };
+
+/**
+ * Hands each notice to the product's mailer: a signed JSON POST to NOTICE_WEBHOOK_URL (the same signature
+ * as emergency alerts), `{ type: "RECOVERY_CODE_USED", noticeId, email, codesLeft, at }`, retried; one that
+ * cannot be delivered leaves SECURITY_NOTICE_DEAD_LETTER in the audit trail (without the email).
+ */
+export class WebhookSecurityNotifier implements SecurityNotifier {
+  private readonly deliveries = new PendingDeliveries();
+  constructor(private readonly deps: Deps) {}
+
+  recoveryCodeUsed(notice: RecoveryCodeNotice, meta: RequestMeta): void {
+    const noticeId = randomUUID();
+    const body = JSON.stringify({ type: "RECOVERY_CODE_USED", noticeId, email: notice.email, codesLeft: notice.codesLeft, at: notice.at.toISOString() });
+    this.deliveries.track(this.deliver(noticeId, body, notice.sub, meta));
+  }
+
+  settled(): Promise<void> {
+    return this.deliveries.settled();
+  }
+
+  private async deliver(noticeId: string, body: string, sub: string, meta: RequestMeta): Promise<void> {
+    const { url, secret, retryDelaysMs } = this.deps.settings;
+    const failure = await postSigned({ url, secret }, noticeId, body, { retryDelaysMs, clock: this.deps.clock });
+    if (failure === undefined) return;
+    await this.deps.audit
+      .record(meta, { event: "SECURITY_NOTICE_DEAD_LETTER", outcome: "FAILURE", reason: failure, subject: sub, target: "RECOVERY_CODE_USED" })
+      .catch(() => this.deps.logger.warn({ event: "SECURITY_NOTICE_DEAD_LETTER", noticeId, subject: sub }, "security notice undeliverable and not recorded"));
+  }
+}
