@@ -6,6 +6,7 @@ import type { Lockout } from "../policy/lockout";
 import type { SecurityEpoch } from "../policy/security-epoch";
 import type { StateStore } from "../store/state-store";
 import { setFlags } from "./account-records";
+import type { Passkeys } from "./factors/passkeys";
 import type { Identity } from "./identity";
 import type { AppGroup, DirectoryUser, IdentityAdmin, UserPage } from "./identity-provider";
 import type { SessionRegistry } from "./session-registry";
@@ -18,6 +19,7 @@ export type AdminServiceDeps = {
   sessions: SessionRegistry;
   lockout: Pick<Lockout, "unlock">;
   epoch: Pick<SecurityEpoch, "bump">;
+  passkeys: Pick<Passkeys, "revokeAll">;
 };
 
 export type UsersQuery = { emailPrefix: string | undefined; first: number; after: string | undefined };
@@ -82,10 +84,16 @@ export class AdminService {
   }
 
   /** The user enrols a new authenticator at the next login (on cognito-local: see README). */
+  /**
+   * Every second factor goes: the authenticator and the passkeys (one may sit on the lost phone, and a
+   * passkey with user verification signs in alone). The user enrols again at the next login.
+   */
   resetMfa(actor: Identity, sub: string, meta: RequestMeta): Promise<void> {
     return this.act(actor, meta, "ADMIN_RESET_MFA", sub, async () => {
       await this.deps.admin.resetMfa(sub);
-      return { result: undefined, audit: await this.signOut(sub) };
+      const revoked = await this.deps.passkeys.revokeAll(sub);
+      const signedOut = await this.signOut(sub);
+      return { result: undefined, audit: { ...signedOut, reason: [signedOut.reason, `PASSKEYS_REVOKED:${revoked}`].filter(Boolean).join(";") } };
     });
   }
 

@@ -119,7 +119,7 @@ export const createServices = (deps: ServiceDeps): Services => {
     auth: new AuthService(flow),
     mfa: new MfaEnrolment({ ...flow, totpIssuer: deps.totpIssuer }),
     account: new AccountService({ idp, admin, store, audit, sessions, lockout, passwords, codes, epoch, sessionMaxAgeSeconds }),
-    admin: new AdminService({ admin, store, audit, sessions, lockout, epoch }),
+    admin: new AdminService({ admin, store, audit, sessions, lockout, epoch, passkeys }),
     auditReview: new AuditReview({ reader: deps.auditReader, audit }),
     emergency: { grants, reviews: new EmergencyReviews({ ...flow, clock, grants, ...deps.emergency }) },
   };

@@ -1,5 +1,6 @@
 import {
   AdminPasskeysDocument,
+  AdminResetMfaDocument,
   AdminRemovePasskeyDocument,
   BeginPasskeyLoginDocument,
   BeginPasskeyMfaDocument,
@@ -171,5 +172,15 @@ describe("passkeys over HTTP", () => {
     expect(dataOf(await gw.run(AdminRemovePasskeyDocument, { userId: victim.sub, id: victim.authenticator.id }, { token: admin.accessToken })).adminRemovePasskey).toBe(true);
     expect(errorOf(await gw.run(MeDocument, {}, { token: victim.accessToken })).extensions.code).toBe("UNAUTHENTICATED");
     expect(gw.audit.records.filter((r) => r.event === "ADMIN_REMOVE_PASSKEY" && r.outcome === "SUCCESS" && r.actor === admin.sub)).toHaveLength(1);
+  });
+
+  it("an administrator's MFA reset takes the passkeys too: none signs in afterwards", async () => {
+    const admin = await adminUser(gw);
+    const user = await withPasskey();
+    expect(dataOf(await gw.run(AdminResetMfaDocument, { userId: user.sub }, { token: admin.accessToken })).adminResetMfa).toBe(true);
+    expect(errorOf(await passkeyLogin(user.authenticator)).extensions.code).toBe("INVALID_CREDENTIALS");
+    expect(dataOf(await gw.run(AdminPasskeysDocument, { userId: user.sub }, { token: admin.accessToken })).adminPasskeys).toEqual([]);
+    const reset = gw.audit.records.find((r) => r.event === "ADMIN_RESET_MFA" && r.outcome === "SUCCESS" && r.subject === user.sub);
+    expect(reset?.reason).toContain("PASSKEYS_REVOKED:1");
   });
 });

@@ -25,6 +25,8 @@ export type Passkeys = {
   login: PasskeyLogin;
   /** A fresh assertion inside a session (emergency access takes it instead of a TOTP code). */
   stepUp: PasskeyStepUp;
+  /** An administrator's MFA reset: every passkey of the account goes with the authenticator; returns how many. */
+  revokeAll: (sub: string) => Promise<number>;
   /** The login machine asks this after a password: WEBAUTHN is offered beside SOFTWARE_TOKEN_MFA. */
   alternatives: (sub: string) => Promise<PublicChallengeName[]>;
 };
@@ -55,6 +57,11 @@ export const createPasskeys = (deps: Deps): Passkeys => {
     recovery: new RecoveryService({ ...common, codes: new RecoveryCodes({ store: deps.store }), idp: deps.idp, handles: deps.handles, lockout: deps.lockout, sessions: deps.sessions, stepUp: deps.stepUp, notifier: deps.notifier }),
     stepUp: new PasskeyStepUp({ ...common, lockout: deps.lockout }),
     login: new PasskeyLogin({ ...common, idp: deps.idp, handles: deps.handles, release: deps.release, lockout: deps.lockout }),
+    revokeAll: async (sub) => {
+      const all = await passkeys.list(sub);
+      for (const record of all) await passkeys.remove(record);
+      return all.length;
+    },
     alternatives: async (sub) => (rp.enabled && (await passkeys.list(sub)).length > 0 ? ["WEBAUTHN"] : []),
   };
 };
