@@ -60,6 +60,7 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     endpoint: cognito.endpoint,
     credentials: cognito.credentials,
     emulator: cognito.emulator,
+    customAuthSecret: settings.customAuthSecret,
   });
   metrics.instrumentCognito(cognitoIdp.client);
   const idp = overrides.idp ?? cognitoIdp;
@@ -86,6 +87,7 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     totpIssuer: settings.totpIssuer,
     policy: settings.policy,
     webauthn: settings.webauthn,
+    customAuth: settings.customAuthSecret !== undefined,
     notifier: overrides.notifier ?? (settings.dev ? devMailNotifier : noMailNotifier),
     loginFailuresByAddress: loginFailureLimiter(store, settings.policy.loginFailuresPerAddress),
     auditReader: isReadable(baseSink) ? baseSink.reader() : undefined,
