@@ -69,6 +69,7 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     endpoint: cognito.endpoint,
     credentials: cognito.credentials,
     emulator: cognito.emulator,
+    customAuthSecret: settings.customAuthSecret,
   });
   metrics.instrumentCognito(cognitoIdp.client);
   const idp = overrides.idp ?? cognitoIdp;
@@ -98,6 +99,7 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     totpIssuer: settings.totpIssuer,
     policy: settings.policy,
     webauthn: settings.webauthn,
+    customAuth: settings.customAuthSecret !== undefined,
     notifier,
     loginFailuresByAddress: loginFailureLimiter(store, settings.policy.loginFailuresPerAddress),
     auditReader: isReadable(baseSink) ? baseSink.reader() : undefined,

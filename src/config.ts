@@ -7,6 +7,7 @@ import type { AuditDatabaseSettings, CognitoSettings, NoticeSettings, OAuthSetti
 export type { EmergencySettings };
 export type { PolicySettings } from "./policy/policy-settings";
 export type { AuditDatabaseSettings, CognitoSettings, NoticeSettings, OAuthSettings, WebAuthnSettings } from "./shared/settings";
+import { isUsableSecret } from "./shared/custom-auth-proof";
 
 /** A start-up configuration problem; its message is one line that names the variable. */
 export class ConfigError extends Error {
@@ -60,6 +61,7 @@ export const envSchema = {
   TOTP_ISSUER: { schema: z.string().min(1).max(64).regex(/^[^:]+$/, "a name without ':'").default("Auth Gateway"), help: "Issuer name shown in authenticator apps." },
   WEBAUTHN_RP_ID: { schema: z.string().regex(/^(localhost|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+)$/, "a host name like example.com (no scheme, no port)").optional(), help: "Passkeys: the relying-party id (the site's registrable domain); unset = localhost in dev mode; in AWS mode passkeys are off until it and WEBAUTHN_ORIGINS are set." },
   WEBAUTHN_ORIGINS: { schema: z.string().regex(/^(https?:\/\/[^,\s/]+)(,https?:\/\/[^,\s/]+)*$/, "comma-separated http(s) origins").optional(), help: "Passkeys: browser origins whose assertions are accepted (each must be the RP id or a subdomain of it); unset = http://localhost:PORT in dev mode; in AWS mode set together with WEBAUTHN_RP_ID (https only)." },
+  CUSTOM_AUTH_SECRET: { schema: z.string().refine(isUsableSecret, "at least 32 bytes, e.g. openssl rand -base64 32").optional(), help: "Key of the HMAC that answers the pool's custom-auth triggers (deploy/cognito-custom-auth, which need the same value) after a passkey or recovery code; required in AWS mode when WEBAUTHN_RP_ID is set; unset in AWS mode = recovery codes are off (FORBIDDEN, RECOVERY_CODES_DISABLED); unset in dev mode = generated per process (gateways sharing a cognito-local through LOCAL_COGNITO_URL must set the same value)." },
   WEBAUTHN_RP_NAME: { schema: z.string().min(1).max(64).default("Auth Gateway"), help: "Passkeys: the name browsers show when a passkey is created." },
   REDIS_URL: { schema: z.string().regex(/^rediss?:\/\//, "a redis:// or rediss:// URL").optional(), help: "redis:// or rediss:// URL of the shared state store; unset = in-process memory store (one instance)." },
   REDIS_KEY_PREFIX: { schema: z.string().regex(/^[\w.:-]{1,64}$/, "1–64 letters, digits, '_', '.', ':' or '-'").default("authgw:"), help: "Prefix of every Redis key: instances that share state use the same one; another prefix keeps deployments (or test runs) apart on one Redis." },
@@ -117,6 +119,8 @@ type CommonConfig = {
   emergency: EmergencySettings;
   /** Where security notices to account owners go; absent = dev prints them, AWS mode does not send them. */
   notices: NoticeSettings | undefined;
+  /** Answers Cognito's custom challenge after a passkey or recovery code; dev mode generates one when unset. */
+  customAuthSecret: string | undefined;
 };
 
 const noticeSettings = (env: Env): NoticeSettings | undefined => {
@@ -232,6 +236,7 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
       retentionDays: env.AUDIT_RETENTION_DAYS,
     },
     totpIssuer: env.TOTP_ISSUER,
+    customAuthSecret: env.CUSTOM_AUTH_SECRET,
     redisUrl: env.REDIS_URL,
     redisKeyPrefix: env.REDIS_KEY_PREFIX,
     tokenCacheSize: env.TOKEN_CACHE_SIZE,
@@ -276,6 +281,8 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
   const issuer = `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
   const clientId = requireVar(env, "COGNITO_CLIENT_ID", "when COGNITO_USER_POOL_ID is set");
   const webauthn = webauthnSettings(env, true);
+  // Without it every passkey sign-in would fail at Cognito after the passkey was verified.
+  if (webauthn) requireVar(env, "CUSTOM_AUTH_SECRET", "when WEBAUTHN_RP_ID is set (passkey sign-in answers the pool's custom-auth triggers with it)");
   return {
     ...common,
     oauth: oauthSettings(env),

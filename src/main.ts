@@ -5,18 +5,20 @@ import { ConfigError, loadConfig, type Config, type DevConfig } from "./config";
 import { startLocalCognito, type LocalCognito } from "./dev/local-cognito";
 import { localCredentials, provisionLocalPool } from "./dev/provision-local";
 import { configHelp } from "./config-reference";
+import { randomHandle } from "./shared/digest";
 import { createLogger } from "./shared/logger";
 import { logStartup } from "./ops/startup-log";
 
 type DevCognito = { endpoint: string; local: LocalCognito | undefined };
 
 /** Dev mode's cognito-local: the one at LOCAL_COGNITO_URL (another instance's), or our own child. */
-const devCognito = async ({ port, dir, code, url }: DevConfig["localCognito"]): Promise<DevCognito> => {
+const devCognito = async ({ port, dir, code, url }: DevConfig["localCognito"], customAuthSecret: string): Promise<DevCognito> => {
   if (url) return { endpoint: url, local: undefined };
   const local = await startLocalCognito({
     port,
     dir,
     code,
+    customAuthSecret,
     // The dev mail catcher: in a real pool these codes go by email.
     onCodeDelivered: ({ destination, code: delivered }) => process.stdout.write(`[dev mail] code for ${destination}: ${delivered}\n`),
   });
@@ -25,7 +27,9 @@ const devCognito = async ({ port, dir, code, url }: DevConfig["localCognito"]): 
 
 /** Dev mode: start (or join) and provision cognito-local, then point the gateway at it. */
 const devSettings = async (config: DevConfig): Promise<{ settings: GatewaySettings; local: LocalCognito | undefined }> => {
-  const { endpoint, local } = await devCognito(config.localCognito);
+  // Per process unless set: our cognito-local learns it at spawn, as the pool's triggers would from their environment.
+  const customAuthSecret = config.customAuthSecret ?? randomHandle();
+  const { endpoint, local } = await devCognito(config.localCognito, customAuthSecret);
   // Idempotent: a second instance on the same cognito-local finds the first one's pool and client.
   const pool = await provisionLocalPool(endpoint);
   const { mode: _mode, localCognito: _local, devAdminEmail: _admin, ...common } = config;
@@ -33,6 +37,7 @@ const devSettings = async (config: DevConfig): Promise<{ settings: GatewaySettin
     local,
     settings: {
       ...common,
+      customAuthSecret,
       dev: true,
       cognito: { ...pool, clientSecret: undefined, region: "local", endpoint, credentials: localCredentials, emulator: true },
     },
@@ -65,6 +70,9 @@ const main = async (): Promise<void> => {
       { cognito: settings.cognito.endpoint, userPoolId: settings.cognito.userPoolId, data: local ? config.localCognito.dir : "shared (LOCAL_COGNITO_URL)", stoppedOrphan: local?.stoppedOrphan },
       "DEV MODE: using an embedded, local, NON-PRODUCTION Cognito (cognito-local). Never put real patient data here.",
     );
+    if (config.localCognito.url && config.customAuthSecret === undefined) {
+      logger.warn({ variable: "CUSTOM_AUTH_SECRET" }, "LOCAL_COGNITO_URL without CUSTOM_AUTH_SECRET: passkey and recovery-code sign-in are refused by the shared cognito-local unless this gateway has the same CUSTOM_AUTH_SECRET as the one that started it");
+    }
   } else {
     const { mode: _mode, cognito, ...common } = config;
     settings = { ...common, dev: false, cognito };

@@ -2,6 +2,8 @@
  * What the gateway needs from an identity provider, in its own words. `cognito/` is the real adapter;
  * every method throws only GatewayError (the adapter translates provider errors in one place).
  */
+import type { CustomAuthPurpose } from "../shared/custom-auth-proof";
+
 export type ProviderTokens = {
   accessToken: string;
   idToken: string;
@@ -41,9 +43,10 @@ export interface IdentityProvider {
   answerSoftwareTokenMfa(username: string, session: string, code: string): Promise<ProviderAuthResult>;
   /**
    * Tokens for a factor the gateway verified itself (a passkey, a recovery code): Cognito's CUSTOM_AUTH flow,
-   * whose VerifyAuthChallengeResponse trigger checks the gateway's one-time `proof`. Rejects with SESSION_EXPIRED.
+   * answered with an HMAC of the triggers' nonce under CUSTOM_AUTH_SECRET (shared/custom-auth-proof.ts,
+   * deploy/cognito-custom-auth). `username` is the sub. Rejects with SESSION_EXPIRED when the pool refuses.
    */
-  proofAuth(username: string, proof: string): Promise<ProviderTokens>;
+  proofAuth(username: string, purpose: CustomAuthPurpose): Promise<ProviderTokens>;
   /** Starts TOTP enrolment: returns the shared secret and, for session enrolment, the next session. */
   associateSoftwareToken(credential: EnrolmentCredential): Promise<{ secret: string; session: string | undefined }>;
   /** Rejects with CODE_MISMATCH for a wrong code. */

@@ -48,6 +48,8 @@ export type ServiceDeps = {
   totpIssuer: string;
   policy: PolicySettings;
   webauthn: WebAuthnSettings | undefined;
+  /** Whether `idp` can answer Cognito's custom challenge (CUSTOM_AUTH_SECRET is set): recovery codes need it. */
+  customAuth: boolean;
   /** Security notices by email (a recovery code was used); dev mode prints them. */
   notifier?: SecurityNotifier;
   /** Failed logins per client address (rate-limiter-flexible over the same memory or Redis). */
@@ -103,7 +105,7 @@ export const createServices = (deps: ServiceDeps): Services => {
   const access = new AccessStateReader({ store, rotation: passwords.rotation, idle });
   const stepUp = new StepUp({ store, clock });
   const release = new TokenRelease({ idp, store, sessions, idle, lockout, rotation: passwords.rotation, epoch, handles, sessionMaxAgeSeconds, stepUp });
-  const passkeys = createPasskeys({ settings: deps.webauthn, store, clock, audit, idp, handles, release, lockout, epoch, sessions, stepUp, notifier: deps.notifier ?? devMailNotifier, challengeTtlSeconds: deps.challengeTtlSeconds });
+  const passkeys = createPasskeys({ settings: deps.webauthn, customAuth: deps.customAuth, store, clock, audit, idp, handles, release, lockout, epoch, sessions, stepUp, notifier: deps.notifier ?? devMailNotifier, challengeTtlSeconds: deps.challengeTtlSeconds });
   const machine = new LoginMachine({ store, handles, epoch, alternatives: passkeys.alternatives });
   const totp = new TotpCodeCheck({ store, lockout, handles });
   const flow = { idp, admin, store, audit, handles, machine, release, sessions, lockout, passwords, codes, totp, epoch, access };

@@ -57,6 +57,8 @@ export const createAdminContext = async (config: Config, overrides: { store?: St
   const services = createServices({
     idp,
     admin,
+    // The admin CLI never signs anyone in: no custom-auth proof is needed.
+    customAuth: false,
     store,
     clock,
     audit: new AuditLog({ sink, clock }),

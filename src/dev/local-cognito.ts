@@ -9,6 +9,11 @@ export type LocalCognitoOptions = {
   dir: string;
   /** Fixed value for every confirmation/reset code; undefined = random codes. */
   code: string | undefined;
+  /**
+   * The gateway's CUSTOM_AUTH_SECRET: the patched CUSTOM_AUTH stand-in (patches/) checks the gateway's answer
+   * with it, as the pool's triggers do on AWS. Unset: every custom-auth answer is refused.
+   */
+  customAuthSecret?: string | undefined;
   /** Called for every code cognito-local "delivers" (the dev mail catcher). */
   onCodeDelivered?: (delivery: { destination: string; code: string }) => void;
   startTimeoutMs?: number;
@@ -91,7 +96,13 @@ export const startLocalCognito = async (options: LocalCognitoOptions): Promise<L
   // Second line of defence (the first is exitWithParent): a cognito-local an earlier run left behind.
   const pidFile = join(dir, ".cognito", "cognito-local.pid");
   const { stoppedOrphan } = await reclaimPidFile(pidFile, isOurCognitoLocal(dir));
-  const env: NodeJS.ProcessEnv = { PATH: process.env["PATH"], PORT: String(options.port), HOST: "127.0.0.1", ...(options.code ? { CODE: options.code } : {}) };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env["PATH"],
+    PORT: String(options.port),
+    HOST: "127.0.0.1",
+    ...(options.code ? { CODE: options.code } : {}),
+    ...(options.customAuthSecret ? { CUSTOM_AUTH_SECRET: options.customAuthSecret } : {}),
+  };
   const child = spawn(process.execPath, childArgs(dir), { cwd: dir, env, stdio: ["ignore", "pipe", "pipe", "ipc"] });
   // The channel is only a lifeline for the child; it must not keep the gateway's event loop alive.
   child.channel?.unref();

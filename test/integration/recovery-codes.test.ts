@@ -106,4 +106,19 @@ describe("recovery codes over HTTP", () => {
       clock.advanceSeconds(-6 * 60);
     }
   });
+
+  it("are off without CUSTOM_AUTH_SECRET (AWS mode without passkeys): FORBIDDEN before the login handle is spent", async () => {
+    const bare = await startTestGateway({ clock, settings: { customAuthSecret: undefined, webauthn: undefined } });
+    try {
+      const user = await enrolledUser(bare);
+      const disabled = { code: "FORBIDDEN", reason: "RECOVERY_CODES_DISABLED" };
+      expect(errorOf(await bare.run(GenerateRecoveryCodesDocument, {}, { token: user.accessToken })).extensions).toMatchObject(disabled);
+      const session = dataOf(await bare.run(LoginDocument, { email: user.email, password: PASSWORD })).login.challenge!.session;
+      expect(errorOf(await bare.run(RespondWithRecoveryCodeDocument, { session, code: "aaaaa-aaaaa" })).extensions).toMatchObject(disabled);
+      // The same login goes on with the authenticator.
+      expect(dataOf(await bare.run(RespondToMfaDocument, { session, code: await freshCode(user.secret) })).respondToMfa.tokens?.accessToken).toBeTruthy();
+    } finally {
+      await bare.close();
+    }
+  });
 });

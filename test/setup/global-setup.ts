@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,8 +10,9 @@ import { freePort } from "../support/ports";
 export default async function globalSetup(): Promise<void> {
   process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] = "true";
   const dir = mkdtempSync(join(tmpdir(), "authgw-cognito-"));
-  const local = await startLocalCognito({ port: await freePort(), dir, code: TEST_CODE });
+  const customAuthSecret = randomBytes(32).toString("base64url");
+  const local = await startLocalCognito({ port: await freePort(), dir, code: TEST_CODE, customAuthSecret });
   const pool = await provisionLocalPool(local.endpoint);
-  publishTestCognito({ ...pool, endpoint: local.endpoint });
+  publishTestCognito({ ...pool, endpoint: local.endpoint, customAuthSecret });
   (globalThis as Record<string, unknown>)["__authgwLocalCognito"] = { local, dir };
 }

@@ -3,7 +3,8 @@ import type { ProvisionedPool } from "../../src/dev/provision-local";
 /** Every confirmation code cognito-local sends during tests. */
 export const TEST_CODE = "123456";
 
-export type TestCognito = ProvisionedPool & { endpoint: string };
+/** The run's cognito-local, and the CUSTOM_AUTH_SECRET its custom-auth stand-in checks answers with. */
+export type TestCognito = ProvisionedPool & { endpoint: string; customAuthSecret: string };
 
 const variable = "AUTHGW_TEST_COGNITO";
 

@@ -5,7 +5,7 @@ import { testCognito } from "../setup/test-cognito";
 /** The real adapter against the run's cognito-local, recording the name of every SDK call it makes. */
 export const countingIdp = () => {
   const cognito = testCognito();
-  const idp = new CognitoIdentityProvider({ clientId: cognito.clientId, clientSecret: undefined, region: "local", endpoint: cognito.endpoint, credentials: localCredentials, emulator: true });
+  const idp = new CognitoIdentityProvider({ clientId: cognito.clientId, clientSecret: undefined, region: "local", endpoint: cognito.endpoint, credentials: localCredentials, emulator: true, customAuthSecret: cognito.customAuthSecret });
   const calls: string[] = [];
   idp.client.middlewareStack.add(
     (next, context) => async (args) => {

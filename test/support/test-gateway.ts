@@ -37,6 +37,7 @@ export const testSettings = (overrides: Partial<GatewaySettings> = {}): GatewayS
     // The software authenticator in test/support signs for this origin; the browser test overrides it.
     webauthn: { rpId: "localhost", rpName: "Test Gateway", origins: ["http://localhost:4000"] },
     playground: false,
+    customAuthSecret: cognito.customAuthSecret,
     subgraphs: [],
     supergraphFile: undefined,
     federation: { issuer: "auth-gateway-test", signingKeyFiles: [] },

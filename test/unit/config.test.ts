@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from "../../src/config";
 
-const aws = { COGNITO_USER_POOL_ID: "eu-west-1_AbC123", COGNITO_CLIENT_ID: "abc123client", AWS_REGION: "eu-west-1", WEBAUTHN_RP_ID: "example.com", WEBAUTHN_ORIGINS: "https://app.example.com" };
+const aws = { COGNITO_USER_POOL_ID: "eu-west-1_AbC123", COGNITO_CLIENT_ID: "abc123client", AWS_REGION: "eu-west-1", WEBAUTHN_RP_ID: "example.com", WEBAUTHN_ORIGINS: "https://app.example.com", CUSTOM_AUTH_SECRET: "k".repeat(32) };
 
 describe("loadConfig", () => {
   it("defaults to dev mode with an embedded cognito-local", () => {
@@ -33,6 +33,8 @@ describe("loadConfig", () => {
     [{ ...aws, WEBAUTHN_ORIGINS: "https://evil.example" }, "WEBAUTHN_ORIGINS has an origin outside WEBAUTHN_RP_ID (example.com)"],
     [{ ...aws, WEBAUTHN_ORIGINS: "http://app.example.com" }, "WEBAUTHN_ORIGINS must be https:// in AWS mode"],
     [{ WEBAUTHN_RP_ID: "https://example.com" }, "WEBAUTHN_RP_ID is not valid"],
+    [{ ...aws, CUSTOM_AUTH_SECRET: undefined }, "CUSTOM_AUTH_SECRET is required when WEBAUTHN_RP_ID is set"],
+    [{ CUSTOM_AUTH_SECRET: "s3cr3t-but-only-31-bytes-long!!" }, "CUSTOM_AUTH_SECRET is not valid (expected at least 32 bytes"],
   ])("stops with one line naming the variable: %j", (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -60,6 +62,14 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ EMERGENCY_ACCESS_MINUTES: "121" })).toThrow("EMERGENCY_ACCESS_MINUTES");
     expect(() => loadConfig({ ALERT_WEBHOOK_URL: "https://alerts.example.com/hook" })).toThrow("ALERT_WEBHOOK_URL and ALERT_WEBHOOK_SECRET must be set together");
     expect(() => loadConfig({ ALERT_WEBHOOK_URL: "https://alerts.example.com/hook", ALERT_WEBHOOK_SECRET: "short" })).toThrow("ALERT_WEBHOOK_SECRET");
+  });
+
+  it("reads CUSTOM_AUTH_SECRET; AWS mode without passkeys starts without it (recovery codes are then off)", () => {
+    expect(loadConfig(aws).customAuthSecret).toBe("k".repeat(32));
+    expect(loadConfig({ ...aws, WEBAUTHN_RP_ID: undefined, WEBAUTHN_ORIGINS: undefined, CUSTOM_AUTH_SECRET: undefined }).customAuthSecret).toBeUndefined();
+    // Dev mode generates one per process at start-up (main.ts), not here.
+    expect(loadConfig({}).customAuthSecret).toBeUndefined();
+    expect(() => loadConfig({ CUSTOM_AUTH_SECRET: "s3cr3t-but-only-31-bytes-long!!" })).not.toThrow("s3cr3t");
   });
 
   it("reads gateway mode's subgraphs and signing keys", () => {

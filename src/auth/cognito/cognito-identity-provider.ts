@@ -20,6 +20,7 @@ import {
   type AuthenticationResultType,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { ErrorCode, GatewayError } from "../../errors/error-codes";
+import { customAuthProof, type CustomAuthPurpose } from "../../shared/custom-auth-proof";
 import type {
   EnrolmentCredential,
   IdentityProvider,
@@ -40,6 +41,8 @@ export type CognitoAdapterOptions = {
   credentials?: { accessKeyId: string; secretAccessKey: string };
   /** cognito-local: skip the calls it does not support (the gateway's own registry still applies them). */
   emulator?: boolean;
+  /** CUSTOM_AUTH_SECRET: answers the custom-auth triggers' challenge (proofAuth); unset = proofAuth is refused. */
+  customAuthSecret?: string | undefined;
   client?: CognitoIdentityProviderClient;
 };
 
@@ -152,18 +155,26 @@ export class CognitoIdentityProvider implements IdentityProvider {
     return this.toAuthResult(answer, email);
   }
 
-  async proofAuth(username: string, proof: string): Promise<ProviderTokens> {
+  async proofAuth(username: string, purpose: CustomAuthPurpose): Promise<ProviderTokens> {
+    const secret = this.options.customAuthSecret;
+    // Callers check first (passkeys need the secret in AWS mode, recovery codes are off without it); this is the backstop.
+    if (secret === undefined) throw new GatewayError(ErrorCode.SERVICE_UNAVAILABLE, { reason: "CUSTOM_AUTH_NOT_CONFIGURED" });
     const started = await this.call("answerChallenge", () =>
       this.client.send(new InitiateAuthCommand({ ClientId: this.options.clientId, AuthFlow: "CUSTOM_AUTH", AuthParameters: { USERNAME: username, ...this.secretHashParam(username) } })),
     );
     if (started.ChallengeName !== "CUSTOM_CHALLENGE" || !started.Session) throw malformed(`CUSTOM_CHALLENGE (got ${started.ChallengeName ?? "none"})`);
+    // The CreateAuthChallenge trigger's nonce (deploy/cognito-custom-auth): without it the pool's triggers are not ours.
+    const nonce = started.ChallengeParameters?.["nonce"];
+    if (!nonce) throw malformed("a nonce in the CUSTOM_CHALLENGE (are the custom-auth triggers deployed?)");
     const answer = await this.call("answerChallenge", () =>
       this.client.send(
         new RespondToAuthChallengeCommand({
           ClientId: this.options.clientId,
           ChallengeName: "CUSTOM_CHALLENGE",
           Session: started.Session,
-          ChallengeResponses: { USERNAME: username, ANSWER: proof, ...this.secretHashParam(username) },
+          ChallengeResponses: { USERNAME: username, ANSWER: customAuthProof(secret, { purpose, subject: username, nonce }), ...this.secretHashParam(username) },
+          // VerifyAuthChallengeResponse reads the purpose here; it is part of the MAC, so it cannot be relabelled.
+          ClientMetadata: { purpose },
         }),
       ),
     );

@@ -33,6 +33,8 @@ export type Passkeys = {
 
 type Deps = {
   settings: WebAuthnSettings | undefined;
+  /** CUSTOM_AUTH_SECRET is set: a verified recovery code (or passkey) can be turned into Cognito tokens. */
+  customAuth: boolean;
   store: StateStore;
   clock: Clock;
   audit: Pick<AuditLog, "record">;
@@ -54,7 +56,7 @@ export const createPasskeys = (deps: Deps): Passkeys => {
   const common = { passkeys, rp, store: deps.store, audit: deps.audit, epoch: deps.epoch, clock: deps.clock, challengeTtlSeconds: deps.challengeTtlSeconds };
   return {
     enrolment: new PasskeyEnrolment({ ...common, stepUp: deps.stepUp, sessions: deps.sessions }),
-    recovery: new RecoveryService({ ...common, codes: new RecoveryCodes({ store: deps.store }), idp: deps.idp, handles: deps.handles, lockout: deps.lockout, sessions: deps.sessions, stepUp: deps.stepUp, notifier: deps.notifier }),
+    recovery: new RecoveryService({ ...common, enabled: deps.customAuth, codes: new RecoveryCodes({ store: deps.store }), idp: deps.idp, handles: deps.handles, lockout: deps.lockout, sessions: deps.sessions, stepUp: deps.stepUp, notifier: deps.notifier }),
     stepUp: new PasskeyStepUp({ ...common, lockout: deps.lockout }),
     login: new PasskeyLogin({ ...common, idp: deps.idp, handles: deps.handles, release: deps.release, lockout: deps.lockout }),
     revokeAll: async (sub) => {

@@ -4,22 +4,21 @@ import { audited } from "../../../audit/audited";
 import type { Lockout } from "../../../policy/lockout";
 import type { SecurityEpoch } from "../../../policy/security-epoch";
 import type { Clock } from "../../../shared/clock";
-import { randomHandle } from "../../../shared/digest";
-import type { StateStore } from "../../../store/state-store";
+import { ErrorCode, GatewayError } from "../../../errors/error-codes";
 import type { AuthOutcome } from "../../auth-outcome";
 import type { Identity } from "../../identity";
 import type { IdentityProvider } from "../../identity-provider";
 import type { LoginHandles } from "../../login/login-handles";
 import type { SessionRegistry } from "../../session-registry";
 import type { StepUp } from "../step-up";
-import { proofKey } from "../webauthn/passkey-login";
 import type { SecurityNotifier } from "./notifier";
 import type { RecoveryCodes } from "./recovery-codes";
 import { signOutEverywhere } from "../../sign-out-everywhere";
 
 export type RecoveryDeps = {
   codes: RecoveryCodes;
-  store: Pick<StateStore, "set">;
+  /** False without CUSTOM_AUTH_SECRET (AWS mode without passkeys): a code could never be turned into tokens. */
+  enabled: boolean;
   audit: Pick<AuditLog, "record">;
   idp: Pick<IdentityProvider, "proofAuth">;
   handles: Pick<LoginHandles, "create" | "take">;
@@ -43,6 +42,7 @@ export class RecoveryService {
   /** Shown once; needs a second factor proven in the last five minutes. A new set replaces the old one. */
   generate(identity: Identity, meta: RequestMeta): Promise<string[]> {
     return audited(this.deps.audit, meta, { event: "RECOVERY_CODES_GENERATE", outcome: "SUCCESS", subject: identity.sub, sessionId: identity.sessionId }, async () => {
+      this.assertEnabled();
       await this.deps.stepUp.assertFresh(identity.sessionId);
       const codes = await this.deps.codes.generate(identity.sub);
       await this.deps.epoch.bump(identity.sub);
@@ -57,14 +57,14 @@ export class RecoveryService {
   respond(handle: string, code: string, meta: RequestMeta): Promise<AuthOutcome> {
     const event: AuditEvent = { event: "RECOVERY_CODE_LOGIN", outcome: "CHALLENGE", reason: "MFA_SETUP" };
     return audited(this.deps.audit, meta, event, async () => {
+      // Before the handle and the code are spent: the login can still continue with a TOTP code.
+      this.assertEnabled();
       const state = await this.deps.handles.take(handle, "SOFTWARE_TOKEN_MFA");
       const sub = state.username;
       await this.deps.lockout.guard(state.email, meta, () => this.deps.codes.consume(sub, code));
       const ended = await signOutEverywhere(this.deps, sub);
       const mark = await this.deps.epoch.mark(sub, this.deps.epoch.start());
-      const proof = randomHandle();
-      await this.deps.store.set(proofKey(proof), sub, 60);
-      const tokens = await this.deps.idp.proofAuth(sub, proof);
+      const tokens = await this.deps.idp.proofAuth(sub, "recovery-code");
       const session = await this.deps.handles.create("SOFTWARE_TOKEN_MFA", {
         stage: "MFA_SETUP",
         email: state.email,
@@ -77,5 +77,9 @@ export class RecoveryService {
       this.deps.notifier.recoveryCodeUsed({ email: state.email, sub, codesLeft, at: new Date(this.deps.clock.now()) }, meta);
       return { result: { challenge: { name: "MFA_SETUP", session } }, audit: { subject: sub, reason: `MFA_SETUP;SESSIONS_ENDED:${ended};CODES_LEFT:${codesLeft}` } };
     });
+  }
+
+  private assertEnabled(): void {
+    if (!this.deps.enabled) throw new GatewayError(ErrorCode.FORBIDDEN, { reason: "RECOVERY_CODES_DISABLED" }, "Recovery codes are not enabled on this gateway.");
   }
 }

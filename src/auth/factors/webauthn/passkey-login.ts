@@ -29,9 +29,6 @@ export const webauthnFactor: FactorSpec = {
 };
 
 const loginKey = (handle: string) => `webauthn-login:${sha256(handle)}`;
-/** The one-time proof a CUSTOM_AUTH answer carries; on AWS the VerifyAuthChallengeResponse trigger takes it from the store. */
-export const proofKey = (proof: string) => `custom-auth-proof:${sha256(proof)}`;
-const proofTtlSeconds = 60;
 
 type PendingLogin = { challenge: string; email: string | undefined; startedAt: number };
 
@@ -90,7 +87,7 @@ export class PasskeyLogin {
       // Alone, a passkey must prove the user too (PIN, biometrics); a bare touch is only possession.
       if (!asserted.userVerified) await refuse(this.deps.audit, meta, subject, new PasskeyRefused("USER_NOT_VERIFIED"), ErrorCode.INVALID_CREDENTIALS);
       const mark = await this.deps.epoch.mark(record.sub, pending.startedAt);
-      const tokens = await this.deps.idp.proofAuth(record.sub, await this.proof(record.sub));
+      const tokens = await this.deps.idp.proofAuth(record.sub, "passkey");
       const released = await this.deps.release.release(tokens, { from: "PASSKEY", email, mark, proven: ["webauthn-uv"] }, meta);
       return { ...released, audit: { ...released.audit, target: sha256(record.id) } };
     });
@@ -115,7 +112,7 @@ export class PasskeyLogin {
       const record = await this.deps.passkeys.find(response.id);
       if (!record || record.sub !== state.username) await refuse(this.deps.audit, meta, subject, new PasskeyRefused(record ? "OTHER_ACCOUNT" : "UNKNOWN_CREDENTIAL"), ErrorCode.INVALID_CREDENTIALS);
       const asserted = await this.assert(record as PasskeyRecord, state.email, response, state.challenge, meta, subject);
-      const tokens = await this.deps.idp.proofAuth(state.username, await this.proof(state.username));
+      const tokens = await this.deps.idp.proofAuth(state.username, "passkey");
       const factor = asserted.userVerified ? "webauthn-uv" : "webauthn";
       const released = await this.deps.release.release(tokens, { from: "WEBAUTHN", email: state.email, mark: state.mark, proven: [...state.proven, factor] }, meta);
       return { ...released, audit: { ...released.audit, target: sha256(response.id) } };
@@ -138,11 +135,5 @@ export class PasskeyLogin {
       .catch((error: unknown) => refuse(this.deps.audit, meta, event, error, ErrorCode.INVALID_CREDENTIALS));
     await this.deps.passkeys.update({ ...record, counter: asserted.newCounter, backedUp: asserted.backedUp, lastUsedAt: new Date(this.deps.clock.now()).toISOString() });
     return asserted;
-  }
-
-  private async proof(sub: string): Promise<string> {
-    const proof = randomHandle();
-    await this.deps.store.set(proofKey(proof), sub, proofTtlSeconds);
-    return proof;
   }
 }
