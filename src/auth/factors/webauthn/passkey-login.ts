@@ -14,7 +14,8 @@ import type { IdentityProvider } from "../../identity-provider";
 import type { LoginHandles } from "../../login/login-handles";
 import type { TokenRelease } from "../../login/token-release";
 import type { FactorSpec } from "../factor";
-import { asBadCredential, refuse } from "./passkey-enrolment";
+import { assertPasskey } from "./passkey-assertion";
+import { refuse } from "./passkey-enrolment";
 import type { PasskeyRecord, PasskeyStore } from "./passkey-store";
 import { parseResponse, PasskeyRefused, type RelyingParty } from "./relying-party";
 
@@ -83,7 +84,7 @@ export class PasskeyLogin {
       const { record, email } = await this.owner(response.id, meta, event).catch((error: unknown) => refuse(this.deps.audit, meta, event, error, ErrorCode.INVALID_CREDENTIALS));
       const subject = { ...event, subject: record.sub };
       if (pending.email !== undefined && pending.email !== email.toLowerCase()) await refuse(this.deps.audit, meta, subject, new PasskeyRefused("OTHER_ACCOUNT"), ErrorCode.INVALID_CREDENTIALS);
-      const asserted = await this.assert(record, email, response, pending.challenge, meta, subject);
+      const asserted = await assertPasskey(this.deps, { record, email, response, challenge: pending.challenge }, meta, subject);
       // Alone, a passkey must prove the user too (PIN, biometrics); a bare touch is only possession.
       if (!asserted.userVerified) await refuse(this.deps.audit, meta, subject, new PasskeyRefused("USER_NOT_VERIFIED"), ErrorCode.INVALID_CREDENTIALS);
       const mark = await this.deps.epoch.mark(record.sub, pending.startedAt);
@@ -111,7 +112,7 @@ export class PasskeyLogin {
       const response = parseResponse<AuthenticationResponseJSON>(json);
       const record = await this.deps.passkeys.find(response.id);
       if (!record || record.sub !== state.username) await refuse(this.deps.audit, meta, subject, new PasskeyRefused(record ? "OTHER_ACCOUNT" : "UNKNOWN_CREDENTIAL"), ErrorCode.INVALID_CREDENTIALS);
-      const asserted = await this.assert(record as PasskeyRecord, state.email, response, state.challenge, meta, subject);
+      const asserted = await assertPasskey(this.deps, { record: record as PasskeyRecord, email: state.email, response, challenge: state.challenge }, meta, subject);
       const tokens = await this.deps.idp.proofAuth(state.username, "passkey");
       const factor = asserted.userVerified ? "webauthn-uv" : "webauthn";
       const released = await this.deps.release.release(tokens, { from: "WEBAUTHN", email: state.email, mark: state.mark, proven: [...state.proven, factor] }, meta);
@@ -126,14 +127,5 @@ export class PasskeyLogin {
     const account = parseAccount(await this.deps.store.get(accountKey(record.sub)));
     if (!account) throw new PasskeyRefused("UNKNOWN_CREDENTIAL");
     return { record, email: account.email };
-  }
-
-  /** One assertion through the account lockout; the new counter and last use are stored on success. */
-  private async assert(record: PasskeyRecord, email: string, response: AuthenticationResponseJSON, challenge: string, meta: RequestMeta, event: AuditEvent) {
-    const asserted = await this.deps.lockout
-      .guard(email, meta, () => this.deps.rp.verifyAuthentication(response, challenge, record).catch(asBadCredential))
-      .catch((error: unknown) => refuse(this.deps.audit, meta, event, error, ErrorCode.INVALID_CREDENTIALS));
-    await this.deps.passkeys.update({ ...record, counter: asserted.newCounter, backedUp: asserted.backedUp, lastUsedAt: new Date(this.deps.clock.now()).toISOString() });
-    return asserted;
   }
 }

@@ -8,8 +8,9 @@ import type { Clock } from "../../../shared/clock";
 import { sha256 } from "../../../shared/digest";
 import type { StateStore } from "../../../store/state-store";
 import type { Identity } from "../../identity";
-import { asBadCredential, refuse } from "./passkey-enrolment";
-import type { PasskeyStore } from "./passkey-store";
+import { assertPasskey } from "./passkey-assertion";
+import { refuse } from "./passkey-enrolment";
+import type { PasskeyRecord, PasskeyStore } from "./passkey-store";
 import { parseResponse, PasskeyRefused, type RelyingParty } from "./relying-party";
 
 /** One pending step-up challenge per session: a new begin replaces it, an answer takes it (single use). */
@@ -56,10 +57,6 @@ export class PasskeyStepUp {
     const response = parseResponse<AuthenticationResponseJSON>(json);
     const record = await this.deps.passkeys.find(response.id);
     if (!record || record.sub !== identity.sub) await refuse(this.deps.audit, meta, event, new PasskeyRefused(record ? "OTHER_ACCOUNT" : "UNKNOWN_CREDENTIAL"), ErrorCode.INVALID_CREDENTIALS);
-    const own = record as NonNullable<typeof record>;
-    const asserted = await this.deps.lockout
-      .guard(identity.account.email, meta, () => this.deps.rp.verifyAuthentication(response, challenge, own).catch(asBadCredential))
-      .catch((error: unknown) => refuse(this.deps.audit, meta, event, error, ErrorCode.INVALID_CREDENTIALS));
-    await this.deps.passkeys.update({ ...own, counter: asserted.newCounter, backedUp: asserted.backedUp, lastUsedAt: new Date(this.deps.clock.now()).toISOString() });
+    await assertPasskey(this.deps, { record: record as PasskeyRecord, email: identity.account.email, response, challenge }, meta, event);
   }
 }
