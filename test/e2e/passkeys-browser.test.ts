@@ -102,6 +102,7 @@ withBrowser("passkeys and recovery codes, clicked through the playground in Chro
     await signOut();
 
     // Sign in with the passkey alone: no email, no password, no code.
+    await screenshot(page, "passkey-sign-in");
     await page.getByTestId("passkey-login").click();
     await signedIn.waitFor();
     expect(await row.getByTestId("passkey-last-used").innerText()).not.toBe("never");
@@ -109,6 +110,7 @@ withBrowser("passkeys and recovery codes, clicked through the playground in Chro
 
     // Password first, then "Use a passkey instead" at the code step.
     await password();
+    await screenshot(page, "passkey-code-step");
     await page.getByTestId("use-passkey").click();
     await signedIn.waitFor();
 
@@ -152,6 +154,7 @@ withBrowser("passkeys and recovery codes, clicked through the playground in Chro
     await page.getByTestId("recovery-code").fill("12345");
     await page.getByTestId("submit-recovery-code").click();
     await page.getByTestId("recovery-code-error").filter({ hasText: "look like abcde-fghij" }).waitFor();
+    await screenshot(page, "recovery-code-step");
     // One of the replaced set: the gateway used the login up, so the page goes back to the password.
     await page.getByTestId("recovery-code").fill(first[0]!);
     await page.getByTestId("submit-recovery-code").click();
