@@ -1,10 +1,12 @@
 import { ChallengeView } from "./challenge-view";
+import { PasskeysCard } from "./passkeys-card";
+import { RecoveryCodesCard } from "./recovery-codes-card";
 import { SessionCard } from "./session-card";
 import { SignedOutViews } from "./signed-out-views";
 import { Notice } from "./ui";
 import type { AuthFlow } from "./use-auth-flow";
 
-/** The left-hand panel: sign-up, sign-in with every challenge the gateway asks for, and the session card. */
+/** The left-hand panel: sign-up, sign-in with every challenge the gateway asks for, the session card, passkeys and recovery codes. */
 export const AuthPanel = ({ flow }: { flow: AuthFlow }) => (
   <aside className="pg-panel">
     <header className="pg-brand">
@@ -26,6 +28,12 @@ export const AuthPanel = ({ flow }: { flow: AuthFlow }) => (
       )}
       <Notice notice={flow.notice} />
     </div>
+    {flow.view === "signedIn" && flow.tokens && (
+      <>
+        <PasskeysCard />
+        <RecoveryCodesCard />
+      </>
+    )}
     <p className="pg-footnote">Tokens stay in this tab's memory only: a reload signs you out.</p>
   </aside>
 );

@@ -1,14 +1,16 @@
 // Bundles the playground (GraphiQL from npm + the auth panel) into static files: no CDN at run time.
 import { build } from "esbuild";
-import { copyFileSync, mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, "..", "dist-playground");
 mkdirSync(out, { recursive: true });
+// The separate passkeys page is gone (the main playground does it all): no stale copy left to serve.
+for (const old of ["passkeys.html", "passkeys"]) rmSync(join(out, old), { recursive: true, force: true });
 await build({
-  entryPoints: [join(here, "main.tsx"), join(here, "passkeys", "main.ts")],
+  entryPoints: [join(here, "main.tsx")],
   bundle: true,
   minify: true,
   sourcemap: false,
@@ -22,4 +24,3 @@ await build({
   logLevel: "warning",
 });
 copyFileSync(join(here, "index.html"), join(out, "index.html"));
-copyFileSync(join(here, "passkeys.html"), join(out, "passkeys.html"));

@@ -9,6 +9,7 @@ export const ChallengeView = ({ flow }: { flow: AuthFlow }) => {
   if (!step) return null;
   const text = stepText[step.name];
   const asksCode = step.name === "MFA_SETUP" || step.name === "SOFTWARE_TOKEN_MFA";
+  const offersPasskey = step.name === "SOFTWARE_TOKEN_MFA" && step.alternatives.includes("WEBAUTHN");
   const asksPassword = step.name === "NEW_PASSWORD_REQUIRED" || step.name === "PASSWORD_EXPIRED";
   return (
     <section className="pg-step" data-testid="challenge" data-step={step.name}>
@@ -40,6 +41,41 @@ export const ChallengeView = ({ flow }: { flow: AuthFlow }) => {
             {setup ? "Turn on and continue" : "Verify"}
           </Button>
         </Form>
+      )}
+
+      {offersPasskey && (
+        <div className="pg-alternative">
+          <span className="pg-divider">or</span>
+          <Button testId="use-passkey" kind="secondary" busy={busy} onClick={() => void flow.usePasskey()}>
+            Use a passkey instead
+          </Button>
+        </div>
+      )}
+
+      {step.name === "SOFTWARE_TOKEN_MFA" && (
+        <details className="pg-details" data-testid="recovery">
+          <summary>Lost your phone? Use a recovery code</summary>
+          <Form onSubmit={() => void flow.submitRecoveryCode()}>
+            <Field
+              label="Recovery code"
+              value={f.recoveryCode}
+              onChange={f.setRecoveryCode}
+              testId="recovery-code"
+              autoComplete="off"
+              error={errors.recoveryCode}
+              hint={<span className="pg-muted">Each code works once. You then set up your authenticator app again, and your other sessions end.</span>}
+            />
+            <Button testId="submit-recovery-code" kind="secondary" type="submit" busy={busy}>
+              Use recovery code
+            </Button>
+          </Form>
+        </details>
+      )}
+
+      {step.name === "WEBAUTHN" && (
+        <Button testId="answer-passkey" busy={busy} onClick={() => void flow.answerPasskey()}>
+          Use your passkey
+        </Button>
       )}
 
       {asksPassword && (

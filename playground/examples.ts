@@ -121,7 +121,7 @@ const federation: Example[] = [
 ];
 
 const passkeys: Example[] = [
-  example("My passkeys", "Nickname, dates and kind (multiDevice = synced, backup eligible). The Passkeys page registers them in this browser.", "query Passkeys {\n  passkeys { id nickname createdAt lastUsedAt deviceType backedUp }\n}"),
+  example("My passkeys", "Nickname, dates and kind (multiDevice = synced, backup eligible). The Passkeys card in the sign-in panel registers them in this browser.", "query Passkeys {\n  passkeys { id nickname createdAt lastUsedAt deviceType backedUp }\n}"),
   example("Register a passkey: options", "Within 5 minutes of signing in (step-up); pass the JSON to navigator.credentials.create.", "mutation BeginPasskeyRegistration {\n  beginPasskeyRegistration\n}"),
   example("Register a passkey: finish", "The browser's answer, and a name you will recognise.", "mutation CompletePasskeyRegistration($response: String!, $nickname: String!) {\n  completePasskeyRegistration(response: $response, nickname: $nickname) { id nickname }\n}", { response: "", nickname: "Laptop" }),
   example("Rename a passkey", "Only the nickname changes.", "mutation RenamePasskey($id: String!, $nickname: String!) {\n  renamePasskey(id: $id, nickname: $nickname) { id nickname }\n}", { id: "", nickname: "" }),

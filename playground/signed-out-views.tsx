@@ -36,6 +36,10 @@ export const SignedOutViews = ({ flow }: { flow: AuthFlow }) => {
           <Button testId="login" type="submit" busy={busy}>
             Sign in
           </Button>
+          <span className="pg-divider">or</span>
+          <Button testId="passkey-login" kind="secondary" busy={busy} onClick={() => void flow.signInWithPasskey()}>
+            Sign in with a passkey
+          </Button>
         </Form>
       )}
 

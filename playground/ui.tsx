@@ -60,11 +60,11 @@ export const Form = ({ onSubmit, children, testId }: { onSubmit: () => void; chi
 export type NoticeKind = "info" | "success" | "error";
 export type NoticeState = { kind: NoticeKind; text: string } | null;
 
-export const Notice = ({ notice }: { notice: NoticeState }) =>
+export const Notice = ({ notice, testId = "status" }: { notice: NoticeState; testId?: string }) =>
   notice ? (
-    <p className={`pg-notice pg-notice--${notice.kind}`} data-testid="status" role={notice.kind === "error" ? "alert" : "status"}>
+    <p className={`pg-notice pg-notice--${notice.kind}`} data-testid={testId} role={notice.kind === "error" ? "alert" : "status"}>
       {notice.text}
     </p>
   ) : (
-    <p className="pg-notice pg-notice--empty" data-testid="status" />
+    <p className="pg-notice pg-notice--empty" data-testid={testId} />
   );

@@ -1,8 +1,9 @@
-import type { ChallengeStep, MfaSetupDetails, PasswordPolicy, SignInResult, Tokens } from "@hipaa-auth-gateway/client";
+import { AuthGatewayError, type ChallengeStep, type MfaSetupDetails, type PasswordPolicy, type SignInResult, type Tokens } from "@hipaa-auth-gateway/client";
 import { useEffect, useState } from "react";
-import { errorsFor, type FieldErrors } from "./friendly";
+import { errorsFor, type Answer, type FieldErrors } from "./friendly";
 import { auth } from "./gateway";
 import type { NoticeState } from "./ui";
+import { answerWithPasskey } from "./webauthn";
 
 export type View = "signIn" | "register" | "confirm" | "forgot" | "step" | "signedIn";
 
@@ -13,6 +14,7 @@ export const useAuthFlow = () => {
   const [password, setPassword] = useState("");
   const [code, setCode] = useState("");
   const [newPassword, setNewPassword] = useState("");
+  const [recoveryCode, setRecoveryCode] = useState("");
   const [resetCodeSent, setResetCodeSent] = useState(false);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [notice, setNotice] = useState<NoticeState>(null);
@@ -35,16 +37,17 @@ export const useAuthFlow = () => {
     setErrors({});
     setNotice(message);
     setCode("");
+    setRecoveryCode("");
   };
 
   /** Runs one gateway call: busy while it runs, its errors next to their fields. */
-  const attempt = async (action: () => Promise<void>, passwordField: "password" | "newPassword" = "password") => {
+  const attempt = async (action: () => Promise<void>, passwordField: "password" | "newPassword" = "password", answer: Answer = "password") => {
     setBusy(true);
     setErrors({});
     try {
       await action();
     } catch (error) {
-      const found = errorsFor(error, policy, passwordField);
+      const found = errorsFor(error, policy, passwordField, answer);
       setErrors(found);
       setNotice(found.form ? { kind: "error", text: found.form } : null);
     } finally {
@@ -78,7 +81,7 @@ export const useAuthFlow = () => {
 
   return {
     view,
-    fields: { email, setEmail, password, setPassword, code, setCode, newPassword, setNewPassword },
+    fields: { email, setEmail, password, setPassword, code, setCode, newPassword, setNewPassword, recoveryCode, setRecoveryCode },
     errors,
     notice,
     step,
@@ -110,6 +113,56 @@ export const useAuthFlow = () => {
         if (setup) await follow(await setup.submitCode(code));
         else if (step?.name === "SOFTWARE_TOKEN_MFA") await follow(await step.submitCode(code));
       }),
+    /** Discoverable: no email, the browser offers the passkeys it holds for this site; tokens land like a password sign-in's. */
+    signInWithPasskey: () =>
+      attempt(
+        async () => {
+          const passkeyStep = await auth.beginPasskeyLogin();
+          await follow(await passkeyStep.submitPasskey(await answerWithPasskey(passkeyStep.options)));
+        },
+        "password",
+        "passkey",
+      ),
+    /** The TOTP step exchanged for a passkey step (the TOTP handle is used up), answered at once. */
+    usePasskey: () =>
+      attempt(
+        async () => {
+          if (step?.name !== "SOFTWARE_TOKEN_MFA") return;
+          const passkeyStep = await step.usePasskey();
+          setStep(passkeyStep);
+          await follow(await passkeyStep.submitPasskey(await answerWithPasskey(passkeyStep.options)));
+        },
+        "password",
+        "passkey",
+      ),
+    /** The WEBAUTHN step again (after the browser's prompt was closed). */
+    answerPasskey: () =>
+      attempt(
+        async () => {
+          if (step?.name === "WEBAUTHN") await follow(await step.submitPasskey(await answerWithPasskey(step.options)));
+        },
+        "password",
+        "passkey",
+      ),
+    submitRecoveryCode: () =>
+      attempt(
+        async () => {
+          if (step?.name !== "SOFTWARE_TOKEN_MFA") return;
+          try {
+            await follow(await step.submitRecoveryCode(recoveryCode.trim().toLowerCase()));
+          } catch (error) {
+            if (!(error instanceof AuthGatewayError && error.code === "CODE_MISMATCH")) throw error;
+            // A wrong code uses the login up at the gateway: every guess costs the password again.
+            setStep(null);
+            setPassword("");
+            go("signIn", { kind: "error", text: "That recovery code is not right or was already used. Each try needs your password again: sign in, then enter another code." });
+            return;
+          }
+          setNotice({ kind: "info", text: "Recovery code accepted (it will not work again). Your other sessions were signed out: set up your authenticator app again to finish." });
+        },
+        "password",
+        "recoveryCode",
+      ),
     submitNewPassword: () =>
       attempt(async () => {
         if (step?.name === "NEW_PASSWORD_REQUIRED" || step?.name === "PASSWORD_EXPIRED") await follow(await step.submitNewPassword(newPassword));

@@ -1,42 +1,30 @@
-import { existsSync } from "node:fs";
-import { createServer } from "node:net";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { dataOf } from "../support/graphql-client";
+import { freePort } from "../support/ports";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
-import { enrolledUser, PASSWORD, type EnrolledUser } from "../support/users";
-import { MeDocument } from "../generated/graphql";
+import { enrolledUser, freshCode, PASSWORD, type EnrolledUser } from "../support/users";
 
 const chromiumPath = "/usr/bin/chromium";
 const withBrowser = existsSync(chromiumPath) ? describe : describe.skip;
 if (!existsSync(chromiumPath)) process.stdout.write(`passkey browser test skipped: ${chromiumPath} is not installed\n`);
 
-/** The page's origin must be configured before the gateway starts: take a free port from the OS first. */
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-
-type Demo = {
-  setToken(token: string | undefined): void;
-  register(nickname: string): Promise<string>;
-  list(): Promise<{ id: string; nickname: string; lastUsedAt: string | null }[]>;
-  remove(id: string): Promise<void>;
-  signOut(): Promise<void>;
-  signInWithPasskey(): Promise<{ tokens: { accessToken: string } | null }>;
-  signInWithPasswordThenPasskey(email: string, password: string): Promise<{ tokens: { accessToken: string } | null }>;
+/** Screenshots of each run go here (git-ignored), as in the playground test. */
+const outputDir = join(__dirname, "../../test-output");
+const screenshot = async (page: Page, name: string) => {
+  mkdirSync(outputDir, { recursive: true });
+  await page.screenshot({ path: join(outputDir, `${name}.png`) });
 };
-declare const window: { passkeyDemo: Demo };
 
-withBrowser("passkeys in a real browser (Chromium's virtual authenticator)", () => {
+/** Enum names, error codes and browser exception names must never reach the screen. */
+const rawNames = /WEBAUTHN|SOFTWARE_TOKEN_MFA|INVALID_CREDENTIALS|STEP_UP_REQUIRED|LAST_FACTOR|NotAllowedError|multiDevice|singleDevice/;
+
+withBrowser("passkeys and recovery codes, clicked through the playground in Chromium (virtual authenticator)", () => {
   let gw: TestGateway;
   let browser: Browser;
   let origin: string;
   beforeAll(async () => {
+    // The page's origin must be the gateway's WebAuthn origin, so the port is chosen before the gateway starts.
     const port = await freePort();
     origin = `http://localhost:${port}`;
     gw = await startTestGateway({ settings: { port, playground: true, webauthn: { rpId: "localhost", rpName: "Test Gateway", origins: [origin] } } });
@@ -50,44 +38,139 @@ withBrowser("passkeys in a real browser (Chromium's virtual authenticator)", () 
     await gw?.close();
   });
 
+  /** The playground in a tab whose browser has a platform authenticator that verifies the user (like Touch ID) without asking. */
   const openWithAuthenticator = async (): Promise<{ page: Page; problems: string[] }> => {
-    const page = await browser.newPage();
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const problems: string[] = [];
     page.on("pageerror", (error) => problems.push(String(error)));
+    page.on("requestfailed", (request) => problems.push(`${request.url()} ${request.failure()?.errorText ?? ""}`));
     const cdp = await page.context().newCDPSession(page);
     await cdp.send("WebAuthn.enable");
     await cdp.send("WebAuthn.addVirtualAuthenticator", {
       options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
     });
-    await page.goto(`${origin}/passkeys.html`);
+    await page.goto(`${origin}/`);
     return { page, problems };
   };
 
-  it("enrols a passkey, signs out, signs in with it, uses it after a password, and removes it", async () => {
+  it("registers a passkey, signs in with it alone and after a password, removes it, and makes recovery codes that work once", async () => {
     const user: EnrolledUser = await enrolledUser(gw);
     const { page, problems } = await openWithAuthenticator();
-    await page.evaluate((token) => window.passkeyDemo.setToken(token), user.accessToken);
+    const panel = page.locator(".pg-panel");
+    const status = page.getByTestId("status");
+    const signedIn = page.getByTestId("signed-in").filter({ hasText: user.email });
+    const signOut = async () => {
+      await page.getByTestId("logout").click();
+      await status.filter({ hasText: "Signed out" }).waitFor();
+    };
+    const password = async () => {
+      await page.getByTestId("email").fill(user.email);
+      await page.getByTestId("password").fill(PASSWORD);
+      await page.getByTestId("login").click();
+      await page.getByTestId("step-title").filter({ hasText: "Enter your one-time code" }).waitFor();
+    };
 
-    const id = await page.evaluate(() => window.passkeyDemo.register("Virtual key"));
-    await page.getByTestId("status").filter({ hasText: "Passkey registered: Virtual key" }).waitFor();
-    expect((await page.evaluate(() => window.passkeyDemo.list())).map((p) => p.id)).toEqual([id]);
-    await page.evaluate(() => window.passkeyDemo.signOut());
+    // Password and TOTP, as before: the signed-in panel now has a Passkeys and a Recovery codes card.
+    await password();
+    expect(await page.getByTestId("use-passkey").count()).toBe(0); // no passkey yet, so none offered
+    await page.getByTestId("mfa-code").fill(await freshCode(user.secret));
+    await page.getByTestId("verify").click();
+    await signedIn.waitFor();
+    await page.getByTestId("passkeys-empty").waitFor();
+    await page.getByTestId("recovery-left").filter({ hasText: "no recovery codes" }).waitFor();
 
-    const alone = await page.evaluate(() => window.passkeyDemo.signInWithPasskey());
-    expect(alone.tokens?.accessToken).toBeTruthy();
-    expect(dataOf(await gw.run(MeDocument, {}, { token: alone.tokens!.accessToken })).me.email).toBe(user.email);
-    await page.evaluate(() => window.passkeyDemo.signOut());
+    // Register: a nickname is required, then the browser's create prompt (the virtual authenticator answers).
+    await page.getByTestId("passkey-register").click();
+    await page.getByTestId("passkey-nickname-input-error").filter({ hasText: "1 to 64 characters" }).waitFor();
+    await page.getByTestId("passkey-nickname-input").fill("Virtual key");
+    await page.getByTestId("passkey-register").click();
+    await page.getByTestId("passkeys-status").filter({ hasText: "“Virtual key” added" }).waitFor();
+    const row = page.getByTestId("passkey");
+    expect(await row.count()).toBe(1);
+    expect(await row.getByTestId("passkey-nickname").innerText()).toBe("Virtual key");
+    expect(await row.getByTestId("passkey-last-used").innerText()).toBe("never");
+    expect(await row.getByTestId("passkey-sync").innerText()).toMatch(/^(Synced|This device only|Can sync, not backed up yet)$/);
 
-    const second = await page.evaluate(([email, password]) => window.passkeyDemo.signInWithPasswordThenPasskey(email!, password!), [user.email, PASSWORD]);
-    expect(second.tokens?.accessToken).toBeTruthy();
-    const listed = await page.evaluate(() => window.passkeyDemo.list());
-    expect(listed).toEqual([expect.objectContaining({ id, nickname: "Virtual key", lastUsedAt: expect.any(String) })]);
+    // Rename it.
+    await row.getByTestId("passkey-rename").click();
+    await page.getByTestId("passkey-rename-input").fill("Laptop");
+    await page.getByTestId("passkey-rename-save").click();
+    await page.getByTestId("passkeys-status").filter({ hasText: "Renamed to “Laptop”" }).waitFor();
+    expect(await row.getByTestId("passkey-nickname").innerText()).toBe("Laptop");
+    expect(await panel.innerText()).not.toMatch(rawNames);
+    await screenshot(page, "passkeys-registered");
+    await signOut();
 
-    await page.evaluate((passkeyId) => window.passkeyDemo.remove(passkeyId), id);
-    expect(await page.evaluate(() => window.passkeyDemo.list())).toEqual([]);
-    await expect(page.evaluate(() => window.passkeyDemo.signInWithPasskey())).rejects.toThrow("INVALID_CREDENTIALS");
+    // Sign in with the passkey alone: no email, no password, no code.
+    await screenshot(page, "passkey-sign-in");
+    await page.getByTestId("passkey-login").click();
+    await signedIn.waitFor();
+    expect(await row.getByTestId("passkey-last-used").innerText()).not.toBe("never");
+    await signOut();
+
+    // Password first, then "Use a passkey instead" at the code step.
+    await password();
+    await screenshot(page, "passkey-code-step");
+    await page.getByTestId("use-passkey").click();
+    await signedIn.waitFor();
+
+    // Remove it (asked once more first); the account keeps its TOTP.
+    await row.getByTestId("passkey-remove").click();
+    await page.getByTestId("passkey-remove-question").filter({ hasText: "Remove “Laptop”?" }).waitFor();
+    await page.getByTestId("passkey-remove-confirm").click();
+    await page.getByTestId("passkeys-status").filter({ hasText: "“Laptop” removed" }).waitFor();
+    await page.getByTestId("passkeys-empty").waitFor();
+
+    // Recovery codes: ten, shown once; a second set (after a warning) replaces the first.
+    await page.getByTestId("recovery-generate").click();
+    const codeItems = page.getByTestId("recovery-code-list").locator("li");
+    await codeItems.first().waitFor();
+    const first = await codeItems.allInnerTexts();
+    expect(first).toHaveLength(10);
+    for (const code of first) expect(code).toMatch(/^[a-z2-9]{5}-[a-z2-9]{5}$/);
+    expect(await page.getByTestId("recovery-codes").innerText()).toContain("shown only this once");
+    await page.getByTestId("recovery-left").filter({ hasText: "10 unused codes left" }).waitFor();
+    await page.getByTestId("recovery-card").scrollIntoViewIfNeeded();
+    await screenshot(page, "recovery-codes");
+    await page.getByTestId("recovery-done").click();
+    await page.getByTestId("recovery-generate").click();
+    await page.getByTestId("recovery-confirm").filter({ hasText: "current codes stop working" }).waitFor();
+    await page.getByTestId("recovery-generate-confirm").click();
+    await codeItems.first().waitFor();
+    const codes = await codeItems.allInnerTexts();
+    expect(codes).toHaveLength(10);
+    expect(codes.filter((c) => first.includes(c))).toEqual([]);
+    expect(await panel.innerText()).not.toMatch(rawNames);
+    await signOut();
+
+    // The removed passkey is refused, in words.
+    await page.getByTestId("passkey-login").click();
+    await status.filter({ hasText: "passkey was not accepted" }).waitFor();
+
+    // A recovery code instead of the TOTP code. Not even the shape of one: said under the field, the step stays.
+    await password();
+    expect(await page.getByTestId("use-passkey").count()).toBe(0);
+    await page.getByTestId("recovery").locator("summary").click();
+    await page.getByTestId("recovery-code").fill("12345");
+    await page.getByTestId("submit-recovery-code").click();
+    await page.getByTestId("recovery-code-error").filter({ hasText: "look like abcde-fghij" }).waitFor();
+    await screenshot(page, "recovery-code-step");
+    // One of the replaced set: the gateway used the login up, so the page goes back to the password.
+    await page.getByTestId("recovery-code").fill(first[0]!);
+    await page.getByTestId("submit-recovery-code").click();
+    await status.filter({ hasText: "not right or was already used" }).waitFor();
+    await page.getByTestId("sign-in-form").waitFor();
+    // A current one (typed in capitals) leads to setting up TOTP again.
+    await password();
+    await page.getByTestId("recovery").locator("summary").click();
+    await page.getByTestId("recovery-code").fill(codes[0]!.toUpperCase());
+    await page.getByTestId("submit-recovery-code").click();
+    await page.getByTestId("step-title").filter({ hasText: "Set up your authenticator app" }).waitFor();
+    await status.filter({ hasText: "Recovery code accepted" }).waitFor();
+    expect(await panel.innerText()).not.toMatch(rawNames);
+
     expect(problems).toEqual([]);
     const events = gw.audit.records.map((r) => `${r.event}:${r.outcome}`);
-    for (const expected of ["PASSKEY_REGISTER:SUCCESS", "PASSKEY_LOGIN:SUCCESS", "PASSKEY_MFA:SUCCESS", "PASSKEY_REMOVE:SUCCESS"]) expect(events).toContain(expected);
-  }, 60_000);
+    for (const expected of ["PASSKEY_REGISTER:SUCCESS", "PASSKEY_LOGIN:SUCCESS", "PASSKEY_MFA:SUCCESS", "PASSKEY_REMOVE:SUCCESS", "RECOVERY_CODES_GENERATE:SUCCESS", "RECOVERY_CODE_LOGIN:CHALLENGE"]) expect(events).toContain(expected);
+  }, 120_000);
 });

@@ -14,6 +14,7 @@ import {
   RenamePasskeyDocument,
   RespondWithPasskeyDocument,
 } from "../generated/graphql";
+import { createAuthClient } from "@hipaa-auth-gateway/client";
 import { FakeClock } from "../fakes/fake-clock";
 import { dataOf, errorOf } from "../support/graphql-client";
 import { SoftAuthenticator } from "../support/soft-authenticator";
@@ -82,6 +83,24 @@ describe("passkeys over HTTP", () => {
     const user = await withPasskey();
     const offered = await gw.run(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { challenge { name alternatives } } }`, { e: user.email, p: PASSWORD });
     expect(offered.data).toEqual({ login: { challenge: { name: "SOFTWARE_TOKEN_MFA", alternatives: ["WEBAUTHN"] } } });
+  });
+
+  it("through @hipaa-auth-gateway/client: beginPasskeyLogin signs in and stores the tokens; usePasskey answers the TOTP step", async () => {
+    const user = await withPasskey();
+    const auth = createAuthClient({ url: gw.url });
+    const alone = await auth.beginPasskeyLogin();
+    expect(alone.name).toBe("WEBAUTHN");
+    const done = await alone.submitPasskey(user.authenticator.assert(alone.options));
+    expect(done.isSignedIn).toBe(true);
+    expect((await auth.request<{ me: { email: string } }>("query { me { email } }")).me.email).toBe(user.email);
+    await auth.logout();
+
+    const first = await auth.signIn(user.email, PASSWORD);
+    if (first.isSignedIn || first.nextStep.name !== "SOFTWARE_TOKEN_MFA") throw new Error("expected SOFTWARE_TOKEN_MFA");
+    expect(first.nextStep.alternatives).toEqual(["WEBAUTHN"]);
+    const passkeyStep = await first.nextStep.usePasskey();
+    expect((await passkeyStep.submitPasskey(user.authenticator.assert(passkeyStep.options))).isSignedIn).toBe(true);
+    expect(await auth.getAccessToken()).toBeTruthy();
   });
 
   it("refuses an assertion for another origin or another RP id, and audits why", async () => {

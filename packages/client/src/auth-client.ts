@@ -26,6 +26,11 @@ export type PasswordPolicy = { minLength: number; rules: { id: string; descripti
 export type AuthClient = StepActions & {
   /** Starts a sign-in. The gateway never answers a password with tokens: follow `nextStep` until DONE. */
   signIn(email: string, password: string): Promise<SignInResult>;
+  /**
+   * Starts a sign-in with a passkey alone (discoverable when `email` is omitted): answer the step's `options`
+   * with navigator.credentials.get (e.g. @simplewebauthn/browser startAuthentication) and `submitPasskey`.
+   */
+  beginPasskeyLogin(email?: string): Promise<PasskeyStep>;
   completeMfaSetup(session: string, code: string): Promise<SignInResult>;
   register(input: RegisterInput): Promise<{ nextStep: string }>;
   confirmSignUp(email: string, code: string): Promise<void>;
@@ -179,6 +184,10 @@ export const createAuthClient = (options: AuthClientOptions): AuthClient => {
     ...actions,
     completeMfaSetup,
     signIn: (email, password) => payloadOf("login", { email, password }),
+    beginPasskeyLogin: async (email) => {
+      const next = await call<"beginPasskeyLogin", { session: string; options: string }>("beginPasskeyLogin", ops.beginPasskeyLogin, email ? { email } : {});
+      return { name: "WEBAUTHN", ...next, submitPasskey: (response) => payloadOf("completePasskeyLogin", { session: next.session, response }) };
+    },
     register: async (input) => ({ nextStep: (await call<"register", { nextStep: string }>("register", ops.register, { input })).nextStep }),
     confirmSignUp: async (email, code) => void (await call("confirmSignUp", ops.confirmSignUp, { email, code })),
     resendConfirmationCode: async (email) => void (await call("resendConfirmationCode", ops.resendConfirmationCode, { email })),

@@ -6,6 +6,8 @@ export const ops = {
   beginMfaSetup: "mutation BeginMfaSetup($session: String!) { beginMfaSetup(session: $session) { secret otpauthUri qrCodeDataUrl session } }",
   completeMfaSetup: `mutation CompleteMfaSetup($session: String!, $code: String!) { completeMfaSetup(session: $session, code: $code) { ${PAYLOAD} } }`,
   respondToMfa: `mutation RespondToMfa($session: String!, $code: String!) { respondToMfa(session: $session, code: $code) { ${PAYLOAD} } }`,
+  beginPasskeyLogin: "mutation BeginPasskeyLogin($email: String) { beginPasskeyLogin(email: $email) { session options } }",
+  completePasskeyLogin: `mutation CompletePasskeyLogin($session: String!, $response: String!) { completePasskeyLogin(session: $session, response: $response) { ${PAYLOAD} } }`,
   beginPasskeyMfa: "mutation BeginPasskeyMfa($session: String!) { beginPasskeyMfa(session: $session) { session options } }",
   respondWithPasskey: `mutation RespondWithPasskey($session: String!, $response: String!) { respondWithPasskey(session: $session, response: $response) { ${PAYLOAD} } }`,
   respondWithRecoveryCode: `mutation RespondWithRecoveryCode($session: String!, $code: String!) { respondWithRecoveryCode(session: $session, code: $code) { ${PAYLOAD} } }`,
