@@ -105,7 +105,7 @@ export const createServices = (deps: ServiceDeps): Services => {
   const access = new AccessStateReader({ store, rotation: passwords.rotation, idle });
   const stepUp = new StepUp({ store, clock });
   const release = new TokenRelease({ idp, store, sessions, idle, lockout, rotation: passwords.rotation, epoch, handles, sessionMaxAgeSeconds, stepUp });
-  const passkeys = createPasskeys({ settings: deps.webauthn, customAuth: deps.customAuth, store, clock, audit, idp, handles, release, lockout, epoch, sessions, stepUp, notifier: deps.notifier ?? devMailNotifier, challengeTtlSeconds: deps.challengeTtlSeconds });
+  const passkeys = createPasskeys({ settings: deps.webauthn, customAuth: deps.customAuth, store, clock, audit, idp, directory: admin, handles, release, lockout, epoch, sessions, stepUp, notifier: deps.notifier ?? devMailNotifier, challengeTtlSeconds: deps.challengeTtlSeconds });
   const machine = new LoginMachine({ store, handles, epoch, alternatives: passkeys.alternatives });
   const totp = new TotpCodeCheck({ store, lockout, handles });
   const flow = { idp, admin, store, audit, handles, machine, release, sessions, lockout, passwords, codes, totp, epoch, access };

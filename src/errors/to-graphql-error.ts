@@ -53,7 +53,9 @@ const rootCause = (raw: unknown): unknown => {
 /** True for errors the client sees as they are (ours, validation, Apollo's request errors). */
 export const isExpectedError = (raw: unknown): boolean => {
   const error = rootCause(raw);
-  return error instanceof GatewayError || error instanceof ArgumentValidationError;
+  if (error instanceof GatewayError || error instanceof ArgumentValidationError) return true;
+  // A client's malformed or invalid document is its mistake, answered as such: not a server error to log.
+  return raw instanceof GraphQLError && !raw.originalError && apolloCodes.has(String(raw.extensions["code"] ?? ""));
 };
 
 /**

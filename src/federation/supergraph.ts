@@ -1,11 +1,11 @@
 import { ApolloGateway, IntrospectAndCompose, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
-import type { GraphQLFormattedError } from "graphql";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { hardenedApolloOptions } from "../apollo/options";
 import { clientIpHeader } from "../context/client-address";
 import { internalIdentityHeader, type InternalIdentityChannel } from "../context/internal-identity";
 import type { GatewayContext } from "../context/gateway-context";
-import { ErrorCode, messageFor } from "../errors/error-codes";
+import { ErrorCode, GatewayError, messageFor } from "../errors/error-codes";
 import { formatError } from "../errors/to-graphql-error";
 import { Drain } from "../http/drain";
 import type { BuiltGateway } from "../http/built-gateway";
@@ -87,9 +87,33 @@ class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContex
   }
 
   override async didReceiveResponse({ request, response, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>["didReceiveResponse"]>>[0]) {
-    const grantId = request.http ? this.underGrant.get(request.http.headers) : undefined;
-    if (grantId && context.identity) await context.services.emergency.grants.forwarded(context.identity, grantId, this.target.name, context.meta, response.errors?.length ? "FAILURE" : "SUCCESS");
+    await this.auditUnderGrant(request, context, response.errors?.length ? "FAILURE" : "SUCCESS");
     return response;
+  }
+
+  /**
+   * A subgraph that cannot be reached (refused, reset, timed out) is SERVICE_UNAVAILABLE from that subgraph,
+   * not a masked internal error; a request made under a grant gets its outcome record all the same.
+   */
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): ReturnType<RemoteGraphQLDataSource<GatewayContext>["process"]> {
+    try {
+      return await super.process(options);
+    } catch (error) {
+      // Our own refusals (the access policy in willSendRequest) and the subgraph's answers pass as they are.
+      if (error instanceof GatewayError || error instanceof GraphQLError) throw error;
+      // A health check's context is not a request's: nothing was sent under a grant then.
+      const context = "services" in options.context ? (options.context as GatewayContext) : undefined;
+      await this.auditUnderGrant(options.request, context, "FAILURE");
+      throw new GraphQLError("The subgraph could not be reached.", { extensions: { code: "SUBGRAPH_UNREACHABLE", serviceName: this.target.name }, originalError: error instanceof Error ? error : undefined });
+    }
+  }
+
+  private async auditUnderGrant(request: GraphQLDataSourceProcessOptions<GatewayContext>["request"], context: GatewayContext | undefined, outcome: "SUCCESS" | "FAILURE"): Promise<void> {
+    const headers = request.http?.headers;
+    const grantId = headers ? this.underGrant.get(headers) : undefined;
+    if (!grantId || !headers || !context?.identity) return;
+    this.underGrant.delete(headers);
+    await context.services.emergency.grants.forwarded(context.identity, grantId, this.target.name, context.meta, outcome);
   }
 }
 

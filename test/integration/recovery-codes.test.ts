@@ -69,7 +69,7 @@ describe("recovery codes over HTTP", () => {
     const next = dataOf(await gw.run(RespondToMfaDocument, { session: await passwordStep(user.email), code: await freshCode(setup.secret) })).respondToMfa;
     expect(next.tokens?.accessToken).toBeTruthy();
     const records = gw.audit.records.filter((r) => r.event === "RECOVERY_CODE_LOGIN").map((r) => `${r.outcome}:${r.reason ?? ""}`);
-    expect(records).toEqual(["INTENT:MFA_SETUP", expect.stringMatching(/^CHALLENGE:MFA_SETUP;SESSIONS_ENDED:1;CODES_LEFT:9$/), "INTENT:MFA_SETUP", "FAILURE:CODE_MISMATCH"]);
+    expect(records).toEqual(["INTENT:MFA_SETUP", expect.stringMatching(/^CHALLENGE:MFA_SETUP;SESSIONS_ENDED:1;PASSKEYS_REVOKED:0;CODES_LEFT:9$/), "INTENT:MFA_SETUP", "FAILURE:CODE_MISMATCH"]);
   });
 
   it("a notice the mailer cannot take is retried, then dead-lettered in the audit trail (without the email)", async () => {

@@ -46,6 +46,8 @@ export const grantKey = (id: string) => `emergency:grant:${id}`;
 export const sessionGrantKey = (sessionId: string) => `emergency:session:${sessionId}`;
 export const grantIndexKey = "emergency:index";
 export const unreviewedKey = "emergency:unreviewed";
+/** Who claimed a grant's verdict first (a review is written once). */
+export const reviewClaimKey = (id: string) => `emergency:review-claim:${id}`;
 
 export const parseGrant = (value: string | undefined): GrantRecord | undefined => (value === undefined ? undefined : (JSON.parse(value) as GrantRecord));
 

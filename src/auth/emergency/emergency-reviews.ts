@@ -11,14 +11,14 @@ import type { Clock } from "../../shared/clock";
 import type { StateStore } from "../../store/state-store";
 import type { EmergencyAccess } from "./emergency-access";
 import type { EmergencyAlerts } from "./emergency-alerts";
-import { grantIndexKey, grantKey, parseGrant, unreviewedKey, type EmergencyVerdict, type GrantRecord, type GrantStatus, type EmergencySettings } from "./emergency-grant";
+import { grantIndexKey, grantKey, grantRetentionSeconds, parseGrant, reviewClaimKey, unreviewedKey, type EmergencyVerdict, type GrantRecord, type GrantStatus, type EmergencySettings } from "./emergency-grant";
 
 export type GrantView = GrantRecord & { status: GrantStatus };
 export type GrantFilter = { status: GrantStatus | undefined; unreviewed: boolean | undefined; subjectId: string | undefined };
 export type GrantPage = { grants: GrantView[]; endCursor: string | undefined };
 
 type Deps = {
-  store: Pick<StateStore, "getMany" | "list" | "members" | "removeFromSet">;
+  store: Pick<StateStore, "getMany" | "list" | "members" | "removeFromSet" | "setIfAbsent">;
   clock: Clock;
   audit: Pick<AuditLog, "record">;
   access: Pick<AccessStateReader, "forSession">;
@@ -81,6 +81,8 @@ export class EmergencyReviews {
       if (!grant) throw new GatewayError(ErrorCode.NOT_FOUND);
       if (grant.sub === identity.sub) throw new GatewayError(ErrorCode.FORBIDDEN, { reason: "SELF_REVIEW" });
       if (grant.review) throw new GatewayError(ErrorCode.BAD_USER_INPUT, { reason: "ALREADY_REVIEWED" });
+      // Once, even for two reviewers at the same moment: the first to claim the verdict writes it.
+      if (!(await this.deps.store.setIfAbsent(reviewClaimKey(id), identity.sub, grantRetentionSeconds))) throw new GatewayError(ErrorCode.BAD_USER_INPUT, { reason: "ALREADY_REVIEWED" });
       const at = this.deps.clock.now();
       const ended = verdict === "UNJUSTIFIED" ? await this.deps.grants.close(id, { at, by: identity.sub, reason: "UNJUSTIFIED" }) : undefined;
       const reviewed: GrantRecord = { ...(ended ?? grant), review: { verdict, note, reviewer: identity.sub, at } };

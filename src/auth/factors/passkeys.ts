@@ -5,7 +5,7 @@ import type { SecurityEpoch } from "../../policy/security-epoch";
 import type { Clock } from "../../shared/clock";
 import type { StateStore } from "../../store/state-store";
 import type { PublicChallengeName } from "../auth-outcome";
-import type { IdentityProvider } from "../identity-provider";
+import type { IdentityAdmin, IdentityProvider } from "../identity-provider";
 import type { LoginHandles } from "../login/login-handles";
 import type { TokenRelease } from "../login/token-release";
 import type { SessionRegistry } from "../session-registry";
@@ -39,6 +39,7 @@ type Deps = {
   clock: Clock;
   audit: Pick<AuditLog, "record">;
   idp: Pick<IdentityProvider, "proofAuth">;
+  directory: Pick<IdentityAdmin, "getUser">;
   handles: Pick<LoginHandles, "create" | "take">;
   release: Pick<TokenRelease, "release">;
   lockout: Pick<Lockout, "guard">;
@@ -58,12 +59,8 @@ export const createPasskeys = (deps: Deps): Passkeys => {
     enrolment: new PasskeyEnrolment({ ...common, stepUp: deps.stepUp, sessions: deps.sessions }),
     recovery: new RecoveryService({ ...common, enabled: deps.customAuth, codes: new RecoveryCodes({ store: deps.store }), idp: deps.idp, handles: deps.handles, lockout: deps.lockout, sessions: deps.sessions, stepUp: deps.stepUp, notifier: deps.notifier }),
     stepUp: new PasskeyStepUp({ ...common, lockout: deps.lockout }),
-    login: new PasskeyLogin({ ...common, idp: deps.idp, handles: deps.handles, release: deps.release, lockout: deps.lockout }),
-    revokeAll: async (sub) => {
-      const all = await passkeys.list(sub);
-      for (const record of all) await passkeys.remove(record);
-      return all.length;
-    },
+    login: new PasskeyLogin({ ...common, idp: deps.idp, directory: deps.directory, handles: deps.handles, release: deps.release, lockout: deps.lockout }),
+    revokeAll: (sub) => passkeys.removeAll(sub),
     alternatives: async (sub) => (rp.enabled && (await passkeys.list(sub)).length > 0 ? ["WEBAUTHN"] : []),
   };
 };

@@ -20,6 +20,7 @@ const alphabet = "abcdefghjkmnpqrstuvwxyz23456789";
 const saltKey = (sub: string) => `recovery-salt:${sub}`;
 const setKey = (sub: string) => `recovery-codes:${sub}`;
 const codeKey = (sub: string, digest: string) => `recovery-code:${sub}:${digest}`;
+const generatingKey = (sub: string) => `recovery-generating:${sub}`;
 
 export const recoveryCodeShape = /^[a-z2-9]{5}-?[a-z2-9]{5}$/;
 
@@ -34,7 +35,7 @@ const newCode = () => {
  * of two concurrent uses of one code exactly one succeeds. Generating a new set discards the old one.
  */
 export class RecoveryCodes {
-  constructor(private readonly deps: { store: Pick<StateStore, "get" | "set" | "take" | "delete" | "addToSet" | "removeFromSet" | "members"> }) {}
+  constructor(private readonly deps: { store: Pick<StateStore, "get" | "set" | "setIfAbsent" | "take" | "delete" | "addToSet" | "removeFromSet" | "members"> }) {}
 
   private async digest(sub: string, code: string, salt?: Buffer): Promise<string> {
     const stored = await this.deps.store.get(saltKey(sub));
@@ -43,30 +44,46 @@ export class RecoveryCodes {
     return raw.toString("base64url");
   }
 
-  /** The new codes, in the clear, once: only their digests are kept. */
+  /**
+   * The new codes, in the clear, once: only their digests are kept. One generation at a time per account:
+   * two interleaved ones would mix their codes under one salt, and one of the sets shown would never work,
+   * so a second concurrent request is refused (TOO_MANY_REQUESTS) instead.
+   */
   async generate(sub: string): Promise<string[]> {
-    await this.clear(sub);
-    const salt = randomBytes(16);
-    await this.deps.store.set(saltKey(sub), salt.toString("base64"), keepSeconds);
-    const codes = Array.from({ length: recoveryCodeCount }, newCode);
-    for (const code of codes) {
-      const digest = await this.digest(sub, code, salt);
-      await this.deps.store.set(codeKey(sub, digest), "1", keepSeconds);
-      await this.deps.store.addToSet(setKey(sub), digest, keepSeconds);
+    if (!(await this.deps.store.setIfAbsent(generatingKey(sub), "1", 60))) throw new GatewayError(ErrorCode.TOO_MANY_REQUESTS, { retryAfterSeconds: 5 });
+    try {
+      await this.clear(sub);
+      const salt = randomBytes(16);
+      await this.deps.store.set(saltKey(sub), salt.toString("base64"), keepSeconds);
+      const codes = Array.from({ length: recoveryCodeCount }, newCode);
+      for (const code of codes) {
+        const digest = await this.digest(sub, code, salt);
+        await this.deps.store.set(codeKey(sub, digest), "1", keepSeconds);
+        await this.deps.store.addToSet(setKey(sub), digest, keepSeconds);
+      }
+      return codes;
+    } finally {
+      await this.deps.store.delete(generatingKey(sub));
     }
-    return codes;
   }
 
   async left(sub: string): Promise<number> {
     return (await this.deps.store.members(setKey(sub))).length;
   }
 
-  /** Uses a code up; CODE_MISMATCH for a wrong, used or malformed one (counted by the lockout around it). */
-  async consume(sub: string, code: string): Promise<void> {
+  /**
+   * Uses a code up; CODE_MISMATCH for a wrong, used or malformed one (counted by the lockout around it).
+   * Returns how to give it back, for when what the code was for could not happen (the provider was down).
+   */
+  async consume(sub: string, code: string): Promise<() => Promise<void>> {
     if (!recoveryCodeShape.test(code.toLowerCase())) throw new GatewayError(ErrorCode.CODE_MISMATCH);
     const digest = await this.digest(sub, code);
     if ((await this.deps.store.take(codeKey(sub, digest))) === undefined) throw new GatewayError(ErrorCode.CODE_MISMATCH);
     await this.deps.store.removeFromSet(setKey(sub), digest);
+    return async () => {
+      await this.deps.store.set(codeKey(sub, digest), "1", keepSeconds);
+      await this.deps.store.addToSet(setKey(sub), digest, keepSeconds);
+    };
   }
 
   private async clear(sub: string): Promise<void> {

@@ -12,11 +12,13 @@ import type { LoginHandles } from "../../login/login-handles";
 import type { SessionRegistry } from "../../session-registry";
 import type { StepUp } from "../step-up";
 import type { SecurityNotifier } from "./notifier";
+import type { PasskeyStore } from "../webauthn/passkey-store";
 import type { RecoveryCodes } from "./recovery-codes";
 import { signOutEverywhere } from "../../sign-out-everywhere";
 
 export type RecoveryDeps = {
   codes: RecoveryCodes;
+  passkeys: Pick<PasskeyStore, "removeAll">;
   /** False without CUSTOM_AUTH_SECRET (AWS mode without passkeys): a code could never be turned into tokens. */
   enabled: boolean;
   audit: Pick<AuditLog, "record">;
@@ -33,8 +35,8 @@ export type RecoveryDeps = {
 /**
  * Recovery codes: the way back after a lost phone, without an administrator. A code replaces the second
  * factor once and never yields tokens by itself: the login continues to MFA_SETUP (a new authenticator must
- * be enrolled before any token leaves), every other session and pending login of the account ends (whoever
- * has the phone may be signed in), and the owner is told by email.
+ * be enrolled before any token leaves), every other session and pending login of the account ends and its
+ * passkeys are revoked (whoever has the phone may be signed in, or hold one), and the owner is notified.
  */
 export class RecoveryService {
   constructor(private readonly deps: RecoveryDeps) {}
@@ -61,10 +63,16 @@ export class RecoveryService {
       this.assertEnabled();
       const state = await this.deps.handles.take(handle, "SOFTWARE_TOKEN_MFA");
       const sub = state.username;
-      await this.deps.lockout.guard(state.email, meta, () => this.deps.codes.consume(sub, code));
+      const giveBack = await this.deps.lockout.guard(state.email, meta, () => this.deps.codes.consume(sub, code));
+      // Tokens first: a provider outage leaves the code, the passkeys and the sessions as they were.
+      const tokens = await this.deps.idp.proofAuth(sub, "recovery-code").catch(async (error: unknown) => {
+        await giveBack();
+        throw error;
+      });
+      // Whoever has the lost phone may be signed in, or hold a passkey on it: both go.
+      const revoked = await this.deps.passkeys.removeAll(sub);
       const ended = await signOutEverywhere(this.deps, sub);
       const mark = await this.deps.epoch.mark(sub, this.deps.epoch.start());
-      const tokens = await this.deps.idp.proofAuth(sub, "recovery-code");
       const session = await this.deps.handles.create("SOFTWARE_TOKEN_MFA", {
         stage: "MFA_SETUP",
         email: state.email,
@@ -75,7 +83,7 @@ export class RecoveryService {
       });
       const codesLeft = await this.deps.codes.left(sub);
       this.deps.notifier.recoveryCodeUsed({ email: state.email, sub, codesLeft, at: new Date(this.deps.clock.now()) }, meta);
-      return { result: { challenge: { name: "MFA_SETUP", session } }, audit: { subject: sub, reason: `MFA_SETUP;SESSIONS_ENDED:${ended};CODES_LEFT:${codesLeft}` } };
+      return { result: { challenge: { name: "MFA_SETUP", session } }, audit: { subject: sub, reason: `MFA_SETUP;SESSIONS_ENDED:${ended};PASSKEYS_REVOKED:${revoked};CODES_LEFT:${codesLeft}` } };
     });
   }
 

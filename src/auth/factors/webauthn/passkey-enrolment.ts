@@ -100,6 +100,8 @@ export class PasskeyEnrolment {
     return this.run(meta, { event: "PASSKEY_REMOVE", outcome: "SUCCESS", subject: identity.sub, sessionId: identity.sessionId, target: sha256(id) }, async () => {
       const record = await this.deps.passkeys.find(id);
       if (!record || record.sub !== identity.sub) throw notFound();
+      // Removing a factor (and signing the owner out everywhere) is a credential change like adding one.
+      await this.deps.stepUp.assertFresh(identity.sessionId);
       assertNotLastFactor(identity.account.mfaEnabled, await this.deps.passkeys.list(identity.sub));
       await this.deps.passkeys.remove(record);
       const ended = await signOutEverywhere(this.deps, identity.sub, identity.sessionId);

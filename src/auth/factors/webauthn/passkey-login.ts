@@ -8,9 +8,9 @@ import type { SecurityEpoch } from "../../../policy/security-epoch";
 import type { Clock } from "../../../shared/clock";
 import { randomHandle, sha256 } from "../../../shared/digest";
 import type { StateStore } from "../../../store/state-store";
-import { accountKey, parseAccount } from "../../account-records";
+import { accountKey, flagsKey, parseAccount, parseFlags } from "../../account-records";
 import type { AuthOutcome } from "../../auth-outcome";
-import type { IdentityProvider } from "../../identity-provider";
+import type { IdentityAdmin, IdentityProvider } from "../../identity-provider";
 import type { LoginHandles } from "../../login/login-handles";
 import type { TokenRelease } from "../../login/token-release";
 import type { FactorSpec } from "../factor";
@@ -36,7 +36,8 @@ type PendingLogin = { challenge: string; email: string | undefined; startedAt: n
 export type PasskeyLoginDeps = {
   passkeys: PasskeyStore;
   rp: RelyingParty;
-  store: Pick<StateStore, "get" | "set" | "take">;
+  store: Pick<StateStore, "get" | "getMany" | "set" | "take">;
+  directory: Pick<IdentityAdmin, "getUser">;
   audit: Pick<AuditLog, "record">;
   idp: Pick<IdentityProvider, "proofAuth">;
   handles: Pick<LoginHandles, "create" | "take">;
@@ -120,12 +121,18 @@ export class PasskeyLogin {
     });
   }
 
-  /** The credential's record and its account's email (the lockout and the login need it). */
+  /**
+   * The credential's record and its account's email (the lockout and the login need it): from the account
+   * record of the last login, or from the directory when that expired (a passkey-only user who has not signed
+   * in for longer than SESSION_MAX_AGE_SECONDS). A disabled account is refused here, like a wrong passkey.
+   */
   private async owner(credentialId: string, _meta: RequestMeta, _event: AuditEvent): Promise<{ record: PasskeyRecord; email: string }> {
     const record = await this.deps.passkeys.find(credentialId);
     if (!record) throw new PasskeyRefused("UNKNOWN_CREDENTIAL");
-    const account = parseAccount(await this.deps.store.get(accountKey(record.sub)));
-    if (!account) throw new PasskeyRefused("UNKNOWN_CREDENTIAL");
-    return { record, email: account.email };
+    const [account, flags] = await this.deps.store.getMany([accountKey(record.sub), flagsKey(record.sub)]);
+    if (parseFlags(flags).disabled) throw new PasskeyRefused("ACCOUNT_DISABLED");
+    const email = parseAccount(account)?.email ?? (await this.deps.directory.getUser(record.sub).then((user) => user.email, () => undefined));
+    if (email === undefined) throw new PasskeyRefused("UNKNOWN_CREDENTIAL");
+    return { record, email };
   }
 }

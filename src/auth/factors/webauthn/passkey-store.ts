@@ -5,6 +5,8 @@ const keepSeconds = 10 * 365 * 24 * 3600;
 const setKey = (sub: string) => `passkeys:${sub}`;
 const recordKey = (credentialId: string) => `passkey:${credentialId}`;
 const userHandleKey = (sub: string) => `webauthn-user:${sub}`;
+/** Kept as long as a credential would be: a removed id never verifies again, whatever write comes later. */
+const revokedKey = (credentialId: string) => `passkey-revoked:${credentialId}`;
 
 /** A registered passkey: only public material (the public key cannot sign anything). */
 export type PasskeyRecord = {
@@ -44,13 +46,18 @@ export class PasskeyStore {
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
+  /**
+   * Undefined for an unknown or a removed credential. The tombstone decides, not the record: a sign-in that
+   * read the record before a removal writes its new counter back after it, and must not bring it back.
+   */
   async find(credentialId: string): Promise<PasskeyRecord | undefined> {
-    const raw = await this.deps.store.get(recordKey(credentialId));
-    return raw === undefined ? undefined : (JSON.parse(raw) as PasskeyRecord);
+    const [raw, revoked] = await this.deps.store.getMany([recordKey(credentialId), revokedKey(credentialId)]);
+    return raw === undefined || revoked !== undefined ? undefined : (JSON.parse(raw) as PasskeyRecord);
   }
 
-  /** False when the credential id is already registered (to this or another account). */
+  /** False when the credential id is already registered (to this or another account), or was removed. */
   async add(record: PasskeyRecord): Promise<boolean> {
+    if ((await this.deps.store.get(revokedKey(record.id))) !== undefined) return false;
     if (!(await this.deps.store.setIfAbsent(recordKey(record.id), JSON.stringify(record), keepSeconds))) return false;
     await this.deps.store.addToSet(setKey(record.sub), record.id, keepSeconds);
     return true;
@@ -61,8 +68,16 @@ export class PasskeyStore {
   }
 
   async remove(record: Pick<PasskeyRecord, "id" | "sub">): Promise<void> {
+    await this.deps.store.set(revokedKey(record.id), record.sub, keepSeconds);
     await this.deps.store.removeFromSet(setKey(record.sub), record.id);
     await this.deps.store.delete(recordKey(record.id));
+  }
+
+  /** Every passkey of the account (an MFA reset, a recovery code for a lost phone); returns how many. */
+  async removeAll(sub: string): Promise<number> {
+    const all = await this.list(sub);
+    for (const record of all) await this.remove(record);
+    return all.length;
   }
 
   /** The account's WebAuthn user handle: random, stable, never the email (authenticators may display or sync it). */
