@@ -87,7 +87,7 @@ const load = (url: string, token: string | undefined, limit: { duration: number 
       (error, result) =>
         error
           ? reject(error)
-          : resolve({ rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx, cpuUsPerRequest: (cpuUsOf(pid) - cpuBefore) / result.requests.total }),
+          : resolve({ rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx, cpuUsPerRequest: pid === undefined ? NaN : (cpuUsOf(pid) - cpuBefore) / result.requests.total }),
     );
   });
 
