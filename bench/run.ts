@@ -122,7 +122,7 @@ const main = async () => {
       return s;
     };
     const bare = await started(startServer("bare Apollo", "bare.js", {}));
-    const bareYield = await started(startServer("bare Apollo + yield", "bare.js", { BARE_YIELD: "1" }));
+    const bareYield = await started(startServer("bare Apollo (gateway HTTP stack + yield)", "bare.js", { BARE_STACK: "gateway" }));
     const memory = await started(startServer("gateway (memory)", "gateway.js", { BENCH_SETTINGS: JSON.stringify(base) }));
     const redis = await started(startServer("gateway (Redis)", "gateway.js", { BENCH_SETTINGS: JSON.stringify({ ...base, redisUrl: "redis://127.0.0.1:6379", auditLogFile: join(dir, "audit-redis.jsonl") }) }));
     const yoga = await started(startServer("Yoga + plugin-jwt", "yoga.js", { JWKS_URI: pool.jwksUri, ISSUER: pool.issuer }));
@@ -210,7 +210,7 @@ const main = async () => {
       "|---|---|---|---|---|---|---|---|---|",
       ...rows,
       "",
-      `gateway (memory) / bare Apollo + yield: ${(rpsOf(memory.name) / rpsOf(bareYield.name)).toFixed(2)}×; gateway (memory) / Yoga + plugin-jwt: ${(rpsOf(memory.name) / rpsOf(yoga.name)).toFixed(2)}×`,
+      `gateway (memory) / bare Apollo on the gateway HTTP stack + yield: ${(rpsOf(memory.name) / rpsOf(bareYield.name)).toFixed(2)}×; gateway (memory) / Yoga + plugin-jwt: ${(rpsOf(memory.name) / rpsOf(yoga.name)).toFixed(2)}×`,
       loginLine,
       ...(memoryLine ? [memoryLine] : []),
     ].join("\n");
