@@ -1,4 +1,5 @@
-import { appendFile, mkdir, open, stat } from "node:fs/promises";
+import { mkdir, open, stat, type FileHandle } from "node:fs/promises";
+import type { Stats } from "node:fs";
 import { dirname } from "node:path";
 import { ErrorCode, GatewayError } from "../errors/error-codes";
 import type { Clock } from "../shared/clock";
@@ -40,6 +41,8 @@ export class HashChainedFileSink implements AuditSink {
   private tornTail: { digest: string; bytes: number } | undefined;
   /** The file's size after this sink's last write; another size means another process appended. */
   private sizeAfterLastWrite: number | undefined;
+  /** Kept open between writes (open, write, close per batch was two of its four file-system round trips). */
+  private file: FileHandle | undefined;
 
   constructor(private readonly path: string) {
     this.prevHash = handled(this.recover());
@@ -66,7 +69,7 @@ export class HashChainedFileSink implements AuditSink {
   private async append(batch: AuditRecord[]): Promise<void> {
     try {
       let prev = await this.prevHash;
-      const size = await fileSize(this.path);
+      const { file, size } = await this.openFile();
       if (size !== this.sizeAfterLastWrite) prev = await lastLineHash(this.path);
       const lines: string[] = [];
       let next = prev;
@@ -76,7 +79,7 @@ export class HashChainedFileSink implements AuditSink {
         next = lineHash(line);
       }
       const text = `${lines.join("\n")}\n`;
-      await appendFile(this.path, text, { encoding: "utf8", mode: 0o600 });
+      await file.appendFile(text, { encoding: "utf8" });
       this.sizeAfterLastWrite = size + Buffer.byteLength(text, "utf8");
       this.tornTail = undefined;
       this.prevHash = Promise.resolve(next);
@@ -84,9 +87,32 @@ export class HashChainedFileSink implements AuditSink {
     } catch (error) {
       // The batch's operations fail (BatchQueue rejects each), and the chain continues from the file.
       this.lastWriteError = error ?? new Error("audit write failed");
+      await this.closeFile();
       this.prevHash = handled(this.recover());
       throw this.lastWriteError;
     }
+  }
+
+  /**
+   * The open file, as long as it is still the one at the path: checked on every batch (the path's inode
+   * against the open one, both asked at once), so a log moved, removed or replaced by something else is
+   * reopened — or the write fails, as a fresh open would — never written into a file nobody reads.
+   */
+  private async openFile(): Promise<{ file: FileHandle; size: number }> {
+    if (this.file) {
+      const [onPath, opened] = await Promise.all([stat(this.path).catch((): Stats | undefined => undefined), this.file.stat()]);
+      if (onPath && onPath.ino === opened.ino && onPath.dev === opened.dev) return { file: this.file, size: opened.size };
+      await this.closeFile();
+    }
+    const file = await open(this.path, "a", 0o600);
+    this.file = file;
+    return { file, size: (await file.stat()).size };
+  }
+
+  private async closeFile(): Promise<void> {
+    const file = this.file;
+    this.file = undefined;
+    await file?.close().catch(() => undefined);
   }
 
   async check(): Promise<void> {
@@ -99,18 +125,13 @@ export class HashChainedFileSink implements AuditSink {
 
   async close(): Promise<void> {
     await this.queue.idle();
+    await this.closeFile();
   }
 
   reader(): AuditReader {
     return new ListAuditReader(() => readJsonLines(this.path));
   }
 }
-
-const fileSize = (path: string): Promise<number> =>
-  stat(path).then(
-    (s) => s.size,
-    (error: NodeJS.ErrnoException) => (error.code === "ENOENT" ? 0 : Promise.reject(error)),
-  );
 
 export class MemorySink implements AuditSink {
   readonly records: AuditRecord[] = [];
