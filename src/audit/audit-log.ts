@@ -1,5 +1,5 @@
-import { mkdir, open, stat, type FileHandle } from "node:fs/promises";
-import type { Stats } from "node:fs";
+import { closeSync, fstatSync, openSync, statSync, writeSync } from "node:fs";
+import { mkdir, open } from "node:fs/promises";
 import { dirname } from "node:path";
 import { ErrorCode, GatewayError } from "../errors/error-codes";
 import type { Clock } from "../shared/clock";
@@ -41,8 +41,8 @@ export class HashChainedFileSink implements AuditSink {
   private tornTail: { digest: string; bytes: number } | undefined;
   /** The file's size after this sink's last write; another size means another process appended. */
   private sizeAfterLastWrite: number | undefined;
-  /** Kept open between writes (open, write, close per batch was two of its four file-system round trips). */
-  private file: FileHandle | undefined;
+  /** The file descriptor, kept open between batches. */
+  private fd: number | undefined;
 
   constructor(private readonly path: string) {
     this.prevHash = handled(this.recover());
@@ -69,7 +69,7 @@ export class HashChainedFileSink implements AuditSink {
   private async append(batch: AuditRecord[]): Promise<void> {
     try {
       let prev = await this.prevHash;
-      const { file, size } = await this.openFile();
+      const { fd, size } = this.openFile();
       if (size !== this.sizeAfterLastWrite) prev = await lastLineHash(this.path);
       const lines: string[] = [];
       let next = prev;
@@ -79,7 +79,7 @@ export class HashChainedFileSink implements AuditSink {
         next = lineHash(line);
       }
       const text = `${lines.join("\n")}\n`;
-      await file.appendFile(text, { encoding: "utf8" });
+      writeSync(fd, text);
       this.sizeAfterLastWrite = size + Buffer.byteLength(text, "utf8");
       this.tornTail = undefined;
       this.prevHash = Promise.resolve(next);
@@ -87,7 +87,7 @@ export class HashChainedFileSink implements AuditSink {
     } catch (error) {
       // The batch's operations fail (BatchQueue rejects each), and the chain continues from the file.
       this.lastWriteError = error ?? new Error("audit write failed");
-      await this.closeFile();
+      this.closeFile();
       this.prevHash = handled(this.recover());
       throw this.lastWriteError;
     }
@@ -95,24 +95,36 @@ export class HashChainedFileSink implements AuditSink {
 
   /**
    * The open file, as long as it is still the one at the path: checked on every batch (the path's inode
-   * against the open one, both asked at once), so a log moved, removed or replaced by something else is
-   * reopened — or the write fails, as a fresh open would — never written into a file nobody reads.
+   * against the open one), so a log moved, removed or replaced by something else is reopened — or the
+   * write fails, as a fresh open would — never written into a file nobody reads.
+   *
+   * Synchronous on purpose, like the request log (pino writes its lines synchronously): a stat, an fstat and
+   * an append to the page cache (no fsync, as before) take microseconds, where each hop to libuv's thread
+   * pool cost ~0.1 ms of a login's latency on the bench machine — four of them per batch made the audit
+   * trail half of a login's overhead (BENCHMARKS.md). The price: a disk that stalls a write now stalls the
+   * event loop with it, not only the operations waiting for their record.
    */
-  private async openFile(): Promise<{ file: FileHandle; size: number }> {
-    if (this.file) {
-      const [onPath, opened] = await Promise.all([stat(this.path).catch((): Stats | undefined => undefined), this.file.stat()]);
-      if (onPath && onPath.ino === opened.ino && onPath.dev === opened.dev) return { file: this.file, size: opened.size };
-      await this.closeFile();
+  private openFile(): { fd: number; size: number } {
+    if (this.fd !== undefined) {
+      const onPath = statSync(this.path, { throwIfNoEntry: false });
+      const opened = fstatSync(this.fd);
+      if (onPath && onPath.ino === opened.ino && onPath.dev === opened.dev) return { fd: this.fd, size: opened.size };
+      this.closeFile();
     }
-    const file = await open(this.path, "a", 0o600);
-    this.file = file;
-    return { file, size: (await file.stat()).size };
+    const fd = openSync(this.path, "a", 0o600);
+    this.fd = fd;
+    return { fd, size: fstatSync(fd).size };
   }
 
-  private async closeFile(): Promise<void> {
-    const file = this.file;
-    this.file = undefined;
-    await file?.close().catch(() => undefined);
+  private closeFile(): void {
+    const fd = this.fd;
+    this.fd = undefined;
+    if (fd === undefined) return;
+    try {
+      closeSync(fd);
+    } catch {
+      // Already unusable: nothing more to release.
+    }
   }
 
   async check(): Promise<void> {
@@ -125,7 +137,7 @@ export class HashChainedFileSink implements AuditSink {
 
   async close(): Promise<void> {
     await this.queue.idle();
-    await this.closeFile();
+    this.closeFile();
   }
 
   reader(): AuditReader {
