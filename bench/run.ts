@@ -23,17 +23,20 @@ const connections = 50;
 const CODE = "123456";
 const PASSWORD = "Bench-Passw0rd-123";
 const query = JSON.stringify({ query: "{ me { sub email } }" });
+/** Gateway mode: a field of the product subgraph, through this gateway and through bare @apollo/gateway. */
+const productQuery = JSON.stringify({ query: "{ product { id name } }" });
 const hasTaskset = spawnSync("taskset", ["-V"]).status === 0;
 const dist = join(__dirname, "servers");
 
 type Server = { name: string; url: string; child: ChildProcess };
 
-const startServer = (name: string, script: string, env: Record<string, string>): Promise<Server> =>
+/** `core`: 1 for the servers under test; 0 for helpers that are not measured (the product subgraph), beside autocannon. */
+const startServer = (name: string, script: string, env: Record<string, string>, core = 1): Promise<Server> =>
   new Promise((resolve, reject) => {
     const command = hasTaskset ? "taskset" : process.execPath;
     // BENCH_PROFILE="gateway (memory)" writes a V8 CPU profile of that server (see BENCHMARKS.md).
     const node = process.env["BENCH_PROFILE"] === name ? [process.execPath, "--cpu-prof", "--cpu-prof-dir", String(process.env["BENCH_PROFILE_DIR"] ?? "profiles")] : [process.execPath];
-    const argv = hasTaskset ? ["-c", "1", ...node, join(dist, script)] : [...node.slice(1), join(dist, script)];
+    const argv = hasTaskset ? ["-c", String(core), ...node, join(dist, script)] : [...node.slice(1), join(dist, script)];
     const child = spawn(command, argv, { env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", PORT: "0", ...env }, stdio: ["ignore", "pipe", "inherit"] });
     child.stdout?.on("data", (chunk: Buffer) => {
       const match = /ready (\d+)/.exec(chunk.toString());
@@ -66,14 +69,25 @@ const enrol = async (url: string, email: string): Promise<string> => {
   return done.tokens.accessToken;
 };
 
-type Sample = { rps: number; p50: number; p99: number; errors: number };
+type Sample = { rps: number; p50: number; p99: number; errors: number; cpuUsPerRequest: number };
+
+/** CPU time (user + system) a process has used, in µs, from /proc (clock ticks of 10 ms). */
+const cpuUsOf = (pid: number | undefined): number => {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+};
 
 /** A timed run, or with `amount` a run of exactly that many requests. */
-const load = (url: string, token: string | undefined, limit: { duration: number } | { amount: number } = { duration: seconds }): Promise<Sample> =>
+const load = (url: string, token: string | undefined, limit: { duration: number } | { amount: number } = { duration: seconds }, body = query, pid?: number): Promise<Sample> =>
   new Promise((resolve, reject) => {
+    // The server's own CPU time per request: what it costs, whatever the scheduling does to the rate.
+    const cpuBefore = pid === undefined ? NaN : cpuUsOf(pid);
     autocannon(
-      { url, connections, method: "POST", body: query, headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, ...limit },
-      (error, result) => (error ? reject(error) : resolve({ rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx })),
+      { url, connections, method: "POST", body, headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, ...limit },
+      (error, result) =>
+        error
+          ? reject(error)
+          : resolve({ rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx, cpuUsPerRequest: pid === undefined ? NaN : (cpuUsOf(pid) - cpuBefore) / result.requests.total }),
     );
   });
 
@@ -108,41 +122,56 @@ const main = async () => {
       return s;
     };
     const bare = await started(startServer("bare Apollo", "bare.js", {}));
+    const bareYield = await started(startServer("bare Apollo (gateway HTTP stack + yield)", "bare.js", { BARE_STACK: "gateway" }));
     const memory = await started(startServer("gateway (memory)", "gateway.js", { BENCH_SETTINGS: JSON.stringify(base) }));
     const redis = await started(startServer("gateway (Redis)", "gateway.js", { BENCH_SETTINGS: JSON.stringify({ ...base, redisUrl: "redis://127.0.0.1:6379", auditLogFile: join(dir, "audit-redis.jsonl") }) }));
     const yoga = await started(startServer("Yoga + plugin-jwt", "yoga.js", { JWKS_URI: pool.jwksUri, ISSUER: pool.issuer }));
+    // Gateway mode: one trivial product subgraph (on core 0, not measured), bare @apollo/gateway and this gateway in front of it.
+    const subgraph = await started(startServer("product subgraph", "product-subgraph.js", {}, 0));
+    const bareGateway = await started(startServer("bare @apollo/gateway", "bare-gateway.js", { SUBGRAPH_URL: subgraph.url }));
+    const federated = await started(
+      startServer("gateway (gateway mode)", "gateway.js", { BENCH_SETTINGS: JSON.stringify({ ...base, subgraphs: [{ name: "product", url: subgraph.url }], auditLogFile: join(dir, "audit-federated.jsonl") }) }),
+    );
 
     const memoryToken = await enrol(memory.url, `bench-mem-${Date.now()}@example.test`);
     const redisToken = await enrol(redis.url, `bench-redis-${Date.now()}@example.test`);
-    const contenders: [Server, string | undefined][] = [
-      [bare, undefined],
-      [memory, memoryToken],
-      [redis, redisToken],
-      [yoga, memoryToken],
+    const federatedToken = await enrol(federated.url, `bench-fed-${Date.now()}@example.test`);
+    type Contender = { server: Server; token: string | undefined; body: string; field: string; baseline: Server };
+    const contenders: Contender[] = [
+      { server: bare, token: undefined, body: query, field: "me", baseline: bare },
+      { server: bareYield, token: undefined, body: query, field: "me", baseline: bare },
+      { server: memory, token: memoryToken, body: query, field: "me", baseline: bare },
+      { server: redis, token: redisToken, body: query, field: "me", baseline: bare },
+      { server: yoga, token: memoryToken, body: query, field: "me", baseline: bare },
+      { server: bareGateway, token: undefined, body: productQuery, field: "product", baseline: bareGateway },
+      { server: federated, token: federatedToken, body: productQuery, field: "product", baseline: bareGateway },
     ];
-    for (const [server, token] of contenders) {
-      const answer = await post(server.url, JSON.parse(query) as object, token);
-      if (!data<{ sub: string }>(answer, "me").sub) throw new Error(`${server.name} does not answer me`);
+    // BENCH_ONLY="gateway (memory),bare Apollo" measures a subset (a quick look while working; baselines stay in).
+    const only = process.env["BENCH_ONLY"]?.split(",").map((name) => name.trim());
+    if (only) contenders.splice(0, contenders.length, ...contenders.filter((c) => only.includes(c.server.name) || contenders.some((o) => o.baseline === c.server && only.includes(o.server.name))));
+    for (const { server, token, body, field } of contenders) {
+      const answer = await post(server.url, JSON.parse(body) as object, token);
+      if (!data<{ id?: string; sub?: string }>(answer, field)) throw new Error(`${server.name} does not answer ${field}`);
     }
 
     // Warm-up (JIT, connection pools, caches) before anything is measured.
-    for (const [server, token] of contenders) await load(server.url, token, { duration: 3 });
-    const samples = new Map<string, Sample[]>(contenders.map(([s]) => [s.name, []]));
+    for (const { server, token, body } of contenders) await load(server.url, token, { duration: 3 }, body);
+    const samples = new Map<string, Sample[]>(contenders.map(({ server }) => [server.name, []]));
     for (let round = 1; round <= rounds; round++) {
       // A different order each round, so no contender always runs first (or last).
       const order = contenders.map((_, i) => contenders[(i + round - 1) % contenders.length]!);
-      for (const [server, token] of order) {
-        const sample = await load(server.url, token);
+      for (const { server, token, body } of order) {
+        const sample = await load(server.url, token, { duration: seconds }, body, server.child.pid);
         samples.get(server.name)?.push(sample);
         process.stderr.write(`round ${round} ${server.name}: ${Math.round(sample.rps)} req/s\n`);
       }
     }
-    const summary = contenders.map(([server]) => {
-      const list = samples.get(server.name) ?? [];
-      return { name: server.name, rps: median(list.map((s) => s.rps)), p50: median(list.map((s) => s.p50)), p99: median(list.map((s) => s.p99)), errors: list.reduce((n, s) => n + s.errors, 0) };
-    });
-    const bareRps = summary[0]?.rps ?? NaN;
-    const yogaRps = summary[3]?.rps ?? NaN;
+    const summaryOf = (name: string) => {
+      const list = samples.get(name) ?? [];
+      return { name, rps: median(list.map((s) => s.rps)), p50: median(list.map((s) => s.p50)), p99: median(list.map((s) => s.p99)), cpu: median(list.map((s) => s.cpuUsPerRequest)), errors: list.reduce((n, s) => n + s.errors, 0) };
+    };
+    const summary = contenders.map(({ server, baseline }) => ({ ...summaryOf(server.name), baseline: summaryOf(baseline.name) }));
+    const rpsOf = (name: string) => summaryOf(name).rps;
 
     // (5) Login: the gateway's `login` against the same InitiateAuth sent straight to cognito-local.
     const email = `bench-login-${Date.now()}@example.test`;
@@ -169,17 +198,19 @@ const main = async () => {
       memoryLine = `RSS of the gateway (memory store): ${after100k.toFixed(1)} MiB after 100k requests, ${after1m.toFixed(1)} MiB after 1M (${(((after1m - after100k) / after100k) * 100).toFixed(1)} %)`;
     }
 
-    const rows = summary.map((s) => `| ${s.name} | ${Math.round(s.rps)} | ${s.p50} | ${s.p99} | ${(s.rps / bareRps).toFixed(2)} | ${s.errors} |`);
+    const rows = summary.map(
+      (s) => `| ${s.name} | ${Math.round(s.rps)} | ${s.p50} | ${s.p99} | ${s.baseline.name} | ${(s.rps / s.baseline.rps).toFixed(2)} | ${(s.p99 / s.baseline.p99).toFixed(2)} | ${Math.round(s.cpu)} | ${s.errors} |`,
+    );
     const loginLine = `login p50: gateway ${percentile(viaGateway, 0.5).toFixed(2)} ms, direct InitiateAuth ${percentile(direct, 0.5).toFixed(2)} ms, overhead ${(percentile(viaGateway, 0.5) - percentile(direct, 0.5)).toFixed(2)} ms (p99 ${percentile(viaGateway, 0.99).toFixed(2)} vs ${percentile(direct, 0.99).toFixed(2)} ms)`;
     const report = [
       `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; servers pinned to one core: ${hasTaskset ? "yes" : "no (taskset missing)"}`,
-      `autocannon, ${connections} connections, ${seconds} s × ${rounds} rounds (medians), query \`{ me { sub email } }\``,
+      `autocannon, ${connections} connections, ${seconds} s × ${rounds} rounds (medians); \`{ me { sub email } }\`, gateway mode \`{ product { id name } }\``,
       "",
-      "| server | req/s | p50 ms | p99 ms | ratio to bare | errors |",
-      "|---|---|---|---|---|---|",
+      "| server | req/s | p50 ms | p99 ms | compared with | req/s ratio | p99 ratio | server CPU µs/request | errors |",
+      "|---|---|---|---|---|---|---|---|---|",
       ...rows,
       "",
-      `gateway (memory) / Yoga + plugin-jwt: ${((summary[1]?.rps ?? NaN) / yogaRps).toFixed(2)}×`,
+      `gateway (memory) / bare Apollo on the gateway HTTP stack + yield: ${(rpsOf(memory.name) / rpsOf(bareYield.name)).toFixed(2)}×; gateway (memory) / Yoga + plugin-jwt: ${(rpsOf(memory.name) / rpsOf(yoga.name)).toFixed(2)}×`,
       loginLine,
       ...(memoryLine ? [memoryLine] : []),
     ].join("\n");

@@ -1,19 +1,43 @@
 import "reflect-metadata";
+import { createServer } from "node:http";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
 import type { GatewayContext } from "../../src/context/gateway-context";
+import { serveFastLane, takesFastLane } from "../../src/http/graphql-handler";
 import { buildGatewaySchema } from "../../src/schema/build-schema";
 import { identityFromClaims, port, ready } from "./shared";
 
-/** (1) Bare Apollo Server 5 on express 5, the gateway's schema, no authentication at all. */
+/**
+ * (1) Bare Apollo Server 5 on express 5, the gateway's schema, no authentication at all.
+ * BARE_STACK=gateway: the control — the same Apollo on the gateway's own HTTP stack (its fast lane for
+ * POST /graphql), with the one event-loop turn the gateway's context builder takes; no security layer.
+ */
 const main = async () => {
+  const gatewayStack = process.env["BARE_STACK"] === "gateway";
   const apollo = new ApolloServer<GatewayContext>({ schema: buildGatewaySchema(), plugins: [ApolloServerPluginLandingPageDisabled()], stopOnTerminationSignals: false });
   await apollo.start();
   const identity = identityFromClaims({ sub: "bench-user" });
+  const listening = (server: { address(): unknown }) => () => ready((server.address() as { port: number }).port);
+  if (gatewayStack) {
+    const buildContext = async () => {
+      await nextTurn();
+      return { identity } as unknown as GatewayContext;
+    };
+    const lane = { apollo, buildContext, requestIdOf: () => "bench", draining: () => false };
+    const server = createServer((req, res) => {
+      if (takesFastLane(req, false)) serveFastLane(lane, req, res);
+      else res.writeHead(404).end();
+    });
+    server.listen(port(), "127.0.0.1", listening(server));
+    return;
+  }
   const app = express();
   app.use("/graphql", express.json(), expressMiddleware(apollo, { context: async () => ({ identity }) as unknown as GatewayContext }));
   const server = app.listen(port(), "127.0.0.1", () => ready((server.address() as { port: number }).port));
 };
 void main();
+// A clean exit on SIGINT, so --cpu-prof can write its profile.
+process.once("SIGINT", () => process.exit(0));

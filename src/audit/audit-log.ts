@@ -1,4 +1,5 @@
-import { appendFile, mkdir, open, stat } from "node:fs/promises";
+import { closeSync, fstatSync, openSync, statSync, writeSync } from "node:fs";
+import { mkdir, open } from "node:fs/promises";
 import { dirname } from "node:path";
 import { ErrorCode, GatewayError } from "../errors/error-codes";
 import type { Clock } from "../shared/clock";
@@ -40,6 +41,8 @@ export class HashChainedFileSink implements AuditSink {
   private tornTail: { digest: string; bytes: number } | undefined;
   /** The file's size after this sink's last write; another size means another process appended. */
   private sizeAfterLastWrite: number | undefined;
+  /** The file descriptor, kept open between batches. */
+  private fd: number | undefined;
 
   constructor(private readonly path: string) {
     this.prevHash = handled(this.recover());
@@ -66,7 +69,7 @@ export class HashChainedFileSink implements AuditSink {
   private async append(batch: AuditRecord[]): Promise<void> {
     try {
       let prev = await this.prevHash;
-      const size = await fileSize(this.path);
+      const { fd, size } = this.openFile();
       if (size !== this.sizeAfterLastWrite) prev = await lastLineHash(this.path);
       const lines: string[] = [];
       let next = prev;
@@ -76,7 +79,7 @@ export class HashChainedFileSink implements AuditSink {
         next = lineHash(line);
       }
       const text = `${lines.join("\n")}\n`;
-      await appendFile(this.path, text, { encoding: "utf8", mode: 0o600 });
+      writeSync(fd, text);
       this.sizeAfterLastWrite = size + Buffer.byteLength(text, "utf8");
       this.tornTail = undefined;
       this.prevHash = Promise.resolve(next);
@@ -84,8 +87,43 @@ export class HashChainedFileSink implements AuditSink {
     } catch (error) {
       // The batch's operations fail (BatchQueue rejects each), and the chain continues from the file.
       this.lastWriteError = error ?? new Error("audit write failed");
+      this.closeFile();
       this.prevHash = handled(this.recover());
       throw this.lastWriteError;
+    }
+  }
+
+  /**
+   * The open file, as long as it is still the one at the path: checked on every batch (the path's inode
+   * against the open one), so a log moved, removed or replaced by something else is reopened — or the
+   * write fails, as a fresh open would — never written into a file nobody reads.
+   *
+   * Synchronous on purpose, like the request log (pino writes its lines synchronously): a stat, an fstat and
+   * an append to the page cache (no fsync, as before) take microseconds, where each hop to libuv's thread
+   * pool cost ~0.1 ms of a login's latency on the bench machine — four of them per batch made the audit
+   * trail half of a login's overhead (BENCHMARKS.md). The price: a disk that stalls a write now stalls the
+   * event loop with it, not only the operations waiting for their record.
+   */
+  private openFile(): { fd: number; size: number } {
+    if (this.fd !== undefined) {
+      const onPath = statSync(this.path, { throwIfNoEntry: false });
+      const opened = fstatSync(this.fd);
+      if (onPath && onPath.ino === opened.ino && onPath.dev === opened.dev) return { fd: this.fd, size: opened.size };
+      this.closeFile();
+    }
+    const fd = openSync(this.path, "a", 0o600);
+    this.fd = fd;
+    return { fd, size: fstatSync(fd).size };
+  }
+
+  private closeFile(): void {
+    const fd = this.fd;
+    this.fd = undefined;
+    if (fd === undefined) return;
+    try {
+      closeSync(fd);
+    } catch {
+      // Already unusable: nothing more to release.
     }
   }
 
@@ -99,18 +137,13 @@ export class HashChainedFileSink implements AuditSink {
 
   async close(): Promise<void> {
     await this.queue.idle();
+    this.closeFile();
   }
 
   reader(): AuditReader {
     return new ListAuditReader(() => readJsonLines(this.path));
   }
 }
-
-const fileSize = (path: string): Promise<number> =>
-  stat(path).then(
-    (s) => s.size,
-    (error: NodeJS.ErrnoException) => (error.code === "ENOENT" ? 0 : Promise.reject(error)),
-  );
 
 export class MemorySink implements AuditSink {
   readonly records: AuditRecord[] = [];

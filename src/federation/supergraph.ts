@@ -12,6 +12,7 @@ import type { BuiltGateway } from "../http/built-gateway";
 import type { GatewayDeps } from "../http/gateway-deps";
 import { mountGraphql } from "../http/graphql-route";
 import { createHttpShell } from "../http/shell";
+import { subgraphFetcher } from "../http/subgraph-fetcher";
 import { assertAccess } from "../policy/access-policy";
 import { assertionHeader, type IdentityAsserter } from "./identity-token";
 
@@ -56,7 +57,7 @@ class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContex
     timeoutMs: number,
   ) {
     // A subgraph that does not answer in time is an error of its own (SERVICE_UNAVAILABLE), not a hang.
-    super({ url: target.url, fetcher: ((url: string, init: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as never });
+    super({ url: target.url, fetcher: subgraphFetcher(timeoutMs) as never });
   }
 
   /** Requests sent under an emergency grant, by their (shared) http part, until their response is audited. */

@@ -1,19 +1,22 @@
 import type { ApolloServer } from "@apollo/server";
-import { expressMiddleware } from "@as-integrations/express5";
 import express, { type Express } from "express";
 import { createContextBuilder, type ContextDeps } from "../context/build-context";
 import type { GatewayContext } from "../context/gateway-context";
+import { executeGraphql, graphqlBodyLimitBytes } from "./graphql-handler";
 import { malformedRequestHandler, requireJsonObject } from "./malformed-request";
+import { addGraphqlFastLane } from "./shell";
 
-/** The GraphQL route: body limits, malformed requests answered as GraphQL errors, the context per request. */
+/**
+ * The GraphQL route: body limits, malformed requests answered as GraphQL errors, the context per request.
+ * `POST /graphql` with a JSON body takes the fast lane (graphql-handler.ts); the rest comes through express.
+ */
 export const mountGraphql = (app: Express, apollo: ApolloServer<GatewayContext>, deps: ContextDeps, trustForwardedClientIp: boolean): void => {
-  const buildContext = createContextBuilder({ ...deps, trustForwardedClientIp });
-  app.use(
-    "/graphql",
-    express.json({ limit: "64kb" }),
-    requireJsonObject,
-    expressMiddleware(apollo, { context: async ({ req, res }) => buildContext({ req, requestId: String(res.locals["requestId"]) }) }),
-  );
+  const build = createContextBuilder({ ...deps, trustForwardedClientIp });
+  const buildContext = (req: Parameters<typeof build>[0]["req"], requestId: string) => build({ req, requestId });
+  app.use("/graphql", express.json({ limit: graphqlBodyLimitBytes }), requireJsonObject, (req, res, next) => {
+    // The shell already set the headers it owns (security, request id): Apollo's are added to them.
+    executeGraphql(apollo, req, res, req.body, String(res.locals["requestId"]), buildContext, []).catch(next);
+  });
   app.use(malformedRequestHandler);
+  addGraphqlFastLane(app, { apollo, buildContext });
 };
-

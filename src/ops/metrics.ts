@@ -31,10 +31,20 @@ export class GatewayMetrics {
     collectDefaultMetrics({ register: this.registry, prefix: "gateway_" });
   }
 
+  /** Per operation and outcome, the counter and histogram children: labels are hashed once, not per request. */
+  private readonly requestSeries = new Map<string, { count: { inc(): void }; time: { observe(value: number): void } }>();
+
   observeRequest(operation: string | null, outcome: "ok" | "error", seconds: number): void {
-    const labels = { operation: operation ?? "anonymous", outcome };
-    this.requests.inc(labels);
-    this.duration.observe(labels, seconds);
+    const name = operation ?? "anonymous";
+    const key = `${outcome}:${name}`;
+    let series = this.requestSeries.get(key);
+    if (!series) {
+      // Bounded: operation names are root fields of the schema (never client-chosen names).
+      series = { count: this.requests.labels({ operation: name, outcome }), time: this.duration.labels({ operation: name, outcome }) };
+      this.requestSeries.set(key, series);
+    }
+    series.count.inc();
+    series.time.observe(seconds);
   }
 
   countEmergency(event: "granted" | "escalated" | "alert_dead_letter"): void {

@@ -36,6 +36,11 @@ export const assertTtl = (ttlSeconds: number): void => {
 /** Reads several keys in one round trip and hands them back by name, not by position. */
 export const readNamed = async <K extends string>(store: Pick<StateStore, "getMany">, keys: Record<K, string>): Promise<Record<K, string | undefined>> => {
   const names = Object.keys(keys) as K[];
-  const values = await store.getMany(names.map((name) => keys[name]));
-  return Object.fromEntries(names.map((name, i) => [name, values[i]])) as Record<K, string | undefined>;
+  const wanted: string[] = [];
+  for (const name of names) wanted.push(keys[name]);
+  const values = await store.getMany(wanted);
+  // A plain loop: this runs on every authenticated request.
+  const named = {} as Record<K, string | undefined>;
+  for (let i = 0; i < names.length; i++) named[names[i]!] = values[i];
+  return named;
 };

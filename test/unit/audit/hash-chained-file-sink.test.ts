@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AuditRecord } from "../../../src/audit/audit-event";
@@ -100,5 +100,17 @@ describe("the hash-chained audit file", () => {
     writeFileSync(file, `${[lines[0], lines[2]].join("\n")}\n`);
     const bad = spawnSync(process.execPath, [cli, file], { encoding: "utf8" });
     expect([bad.status, bad.stdout.trim()]).toEqual([1, "BROKEN (altered) at record 2 of 2: prevHash does not match the record before it"]);
+  });
+  it("keeps its file open between writes, yet follows the path: a moved log is continued in a new file, a path turned directory fails the write", async () => {
+    const sink = new HashChainedFileSink(file);
+    await sink.write(record(0));
+    renameSync(file, `${file}.moved`);
+    await sink.write(record(1));
+    expect(readFileSync(`${file}.moved`, "utf8").trim().split("\n")).toHaveLength(1);
+    expect(readFileSync(file, "utf8").trim().split("\n")).toHaveLength(1);
+    rmSync(file);
+    mkdirSync(file);
+    await expect(sink.write(record(2))).rejects.toMatchObject({ code: "EISDIR" });
+    await sink.close();
   });
 });

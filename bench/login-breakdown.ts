@@ -1,0 +1,108 @@
+import "reflect-metadata";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CognitoIdentityProviderClient, InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { authenticator } from "otplib";
+import { startGateway, type GatewaySettings } from "../src/app";
+import { CognitoIdentityProvider } from "../src/auth/cognito/cognito-identity-provider";
+import { HashChainedFileSink, type AuditSink } from "../src/audit/audit-log";
+import { loadConfig } from "../src/config";
+import { startLocalCognito } from "../src/dev/local-cognito";
+import { localCredentials, provisionLocalPool } from "../src/dev/provision-local";
+import { systemClock } from "../src/shared/clock";
+import { silentLogger } from "../src/shared/logger";
+import { MemoryStore } from "../src/store/memory-store";
+import type { StateStore } from "../src/store/state-store";
+
+/**
+ * Where a login's time goes beyond Cognito's: the gateway in this process with its store and audit sink
+ * timed call by call, 200 sequential logins. `node dist-bench/bench/login-breakdown.js`.
+ */
+const PASSWORD = "Bench-Passw0rd-123";
+const CODE = "123456";
+const spent = new Map<string, { total: number; calls: number }>();
+const note = (name: string, ms: number) => {
+  const entry = spent.get(name) ?? { total: 0, calls: 0 };
+  entry.total += ms;
+  entry.calls += 1;
+  spent.set(name, entry);
+};
+const timed = <T extends object>(target: T, prefix: string): T =>
+  new Proxy(target, {
+    get(object, property, receiver) {
+      const value: unknown = Reflect.get(object, property, receiver);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        const started = performance.now();
+        const result: unknown = (value as (...a: unknown[]) => unknown).apply(object, args);
+        if (result instanceof Promise) return result.finally(() => note(`${prefix}.${String(property)}`, performance.now() - started));
+        note(`${prefix}.${String(property)}`, performance.now() - started);
+        return result;
+      };
+    },
+  });
+
+const main = async () => {
+  const dir = mkdtempSync(join(tmpdir(), "authgw-login-"));
+  const local = await startLocalCognito({ port: 9400 + Math.floor(Math.random() * 500), dir, code: CODE });
+  const pool = await provisionLocalPool(local.endpoint);
+  const settings = {
+    ...loadConfig({ LOG_LEVEL: "silent", AUDIT_LOG_FILE: join(dir, "audit.jsonl") }),
+    port: 0,
+    host: "127.0.0.1",
+    dev: false,
+    playground: false,
+    policy: { ...loadConfig({}).policy, rateLimitIpPerMinute: 0, rateLimitAccountPerMinute: 0, loginFailuresPerAddress: 1_000_000 },
+    cognito: { ...pool, clientSecret: undefined, region: "local", endpoint: local.endpoint, credentials: localCredentials, emulator: true },
+  } as GatewaySettings;
+  const store: StateStore = timed(new MemoryStore(systemClock), "store");
+  const sink: AuditSink = timed(new HashChainedFileSink(join(dir, "audit.jsonl")), "audit");
+  const c = settings.cognito;
+  const idp = timed(new CognitoIdentityProvider({ clientId: c.clientId, clientSecret: undefined, region: c.region, endpoint: c.endpoint, credentials: localCredentials, emulator: true }), "idp");
+  const gateway = await startGateway(settings, { store, auditSink: sink, idp, logger: silentLogger });
+  const post = async (body: object) => (await (await fetch(gateway.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })).json()) as { data: Record<string, { challenge: { session: string } } & { secret: string; session: string }> };
+  const email = `breakdown-${Date.now()}@example.test`;
+  await post({ query: "mutation($i: RegisterInput!) { register(input: $i) { accepted } }", variables: { i: { email, password: PASSWORD } } });
+  await post({ query: "mutation($e: String!, $c: String!) { confirmSignUp(email: $e, code: $c) }", variables: { e: email, c: CODE } });
+  const first = await post({ query: "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { challenge { session } } }", variables: { e: email, p: PASSWORD } });
+  const setup = await post({ query: "mutation($s: String!) { beginMfaSetup(session: $s) { secret session } }", variables: { s: first.data["login"]?.challenge.session } });
+  await post({ query: "mutation($s: String!, $c: String!) { completeMfaSetup(session: $s, code: $c) { tokens { accessToken } } }", variables: { s: setup.data["beginMfaSetup"]?.session, c: authenticator.generate(setup.data["beginMfaSetup"]?.secret ?? "") } });
+  const cognito = new CognitoIdentityProviderClient({ endpoint: local.endpoint, region: "local", credentials: localCredentials });
+  const rounds = 200;
+  for (let i = 0; i < 20; i++) await post({ query: "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { challenge { name } } }", variables: { e: email, p: PASSWORD } });
+  spent.clear();
+  // LOGIN_PROFILE=file.cpuprofile: a V8 CPU profile of the measured logins only (not of the start-up).
+  const profile = process.env["LOGIN_PROFILE"] ? new Session() : undefined;
+  profile?.connect();
+  await profile?.post("Profiler.enable");
+  await profile?.post("Profiler.start");
+  let direct = 0;
+  let viaGateway = 0;
+  for (let i = 0; i < rounds; i++) {
+    let t = performance.now();
+    await cognito.send(new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD } }));
+    direct += performance.now() - t;
+    t = performance.now();
+    await post({ query: "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { challenge { name } } }", variables: { e: email, p: PASSWORD } });
+    viaGateway += performance.now() - t;
+  }
+  if (profile) writeFileSync(String(process.env["LOGIN_PROFILE"]), JSON.stringify((await profile.post("Profiler.stop")).profile));
+  let trivial = 0;
+  for (let i = 0; i < rounds; i++) {
+    const t = performance.now();
+    await post({ query: "{ passwordPolicy { minLength } }" });
+    trivial += performance.now() - t;
+  }
+  process.stdout.write(`mean of a trivial query through the gateway (the HTTP and GraphQL share of any login): ${(trivial / rounds).toFixed(3)} ms\n`);
+  process.stdout.write(`mean per login: gateway ${(viaGateway / rounds).toFixed(3)} ms, direct ${(direct / rounds).toFixed(3)} ms\n`);
+  for (const [name, { total, calls }] of [...spent].sort((a, b) => b[1].total - a[1].total)) {
+    process.stdout.write(`${name}: ${(calls / rounds).toFixed(1)} calls, ${(total / rounds).toFixed(3)} ms per login\n`);
+  }
+  cognito.destroy();
+  await gateway.close();
+  await local.stop();
+  rmSync(dir, { recursive: true, force: true });
+};
+void main();
