@@ -1,15 +1,13 @@
-import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { chromiumPath, describeWithBrowser } from "../support/browser";
 import { MeDocument } from "../generated/graphql";
 import { errorOf, execute } from "../support/graphql-client";
 import { startHostedLogin, subOf, type HostedLoginSetup } from "../support/hosted-login";
 import { enrolledUser } from "../support/users";
 
-const chromiumPath = "/usr/bin/chromium";
-const withBrowser = existsSync(chromiumPath) ? describe : describe.skip;
-if (!existsSync(chromiumPath)) process.stdout.write(`hosted-login browser test skipped: ${chromiumPath} is not installed\n`);
+const withBrowser = describeWithBrowser("hosted-login");
 
 /** `me` as the page's own script would ask it: same origin, with whatever cookie the browser holds. */
 const meFromPage = (page: Page) =>

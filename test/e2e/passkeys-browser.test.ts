@@ -1,20 +1,11 @@
-import { existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { chromiumPath, describeWithBrowser, screenshot } from "../support/browser";
 import { freePort } from "../support/ports";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
 import { enrolledUser, freshCode, PASSWORD, type EnrolledUser } from "../support/users";
 
-const chromiumPath = "/usr/bin/chromium";
-const withBrowser = existsSync(chromiumPath) ? describe : describe.skip;
-if (!existsSync(chromiumPath)) process.stdout.write(`passkey browser test skipped: ${chromiumPath} is not installed\n`);
+const withBrowser = describeWithBrowser("passkey");
 
-/** Screenshots of each run go here (git-ignored), as in the playground test. */
-const outputDir = join(__dirname, "../../test-output");
-const screenshot = async (page: Page, name: string) => {
-  mkdirSync(outputDir, { recursive: true });
-  await page.screenshot({ path: join(outputDir, `${name}.png`) });
-};
 
 /** Enum names, error codes and browser exception names must never reach the screen. */
 const rawNames = /WEBAUTHN|SOFTWARE_TOKEN_MFA|INVALID_CREDENTIALS|STEP_UP_REQUIRED|LAST_FACTOR|NotAllowedError|multiDevice|singleDevice/;

@@ -1,21 +1,11 @@
-import { existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser } from "playwright-core";
+import { chromiumPath, describeWithBrowser, screenshot } from "../support/browser";
 import { TEST_CODE } from "../setup/test-cognito";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
 import { PASSWORD, freshCode, uniqueEmail } from "../support/users";
 
-const chromiumPath = "/usr/bin/chromium";
-/** Runs where Debian's chromium is installed (.ci/run installs it); says so instead of passing silently. */
-const withBrowser = existsSync(chromiumPath) ? describe : describe.skip;
-if (!existsSync(chromiumPath)) process.stdout.write(`playground browser test skipped: ${chromiumPath} is not installed\n`);
+const withBrowser = describeWithBrowser("playground");
 
-/** Screenshots of each run go here (git-ignored); test/e2e/screenshots/ keeps the reviewed before/after pair. */
-const outputDir = join(__dirname, "../../test-output");
-const screenshot = async (page: Page, name: string) => {
-  mkdirSync(outputDir, { recursive: true });
-  await page.screenshot({ path: join(outputDir, `${name}.png`) });
-};
 
 /** Raw rule ids and enum names must never reach the screen. */
 const rawNames = /minLength|uppercase|lowercase|notEmail|MFA_SETUP|SOFTWARE_TOKEN_MFA|Mfa Setup|PASSWORD_POLICY_VIOLATION|CODE_MISMATCH/;
