@@ -79,7 +79,7 @@ export const envSchema = {
   EMERGENCY_ACCESS_MINUTES: { schema: z.coerce.number().int().min(1).max(120).default(30), help: "Longest emergency (break-glass) grant, in minutes (at most 120); a request may ask for less." },
   EMERGENCY_REVIEW_HOURS: { schema: z.coerce.number().int().min(1).max(720).default(24), help: "An emergency grant nobody reviewed this many hours after it was granted raises an escalation alert." },
   ALERT_WEBHOOK_URL: { schema: z.url().regex(/^https?:\/\//, "an http(s) URL").optional(), help: "Receives a signed JSON POST for every emergency grant and every overdue review (retried, dead-lettered in the audit trail); unset = log line and metric only." },
-  NOTICE_WEBHOOK_URL: { schema: z.url().regex(/^https?:\/\//, "an http(s) URL").optional(), help: "Security notices to account owners (a recovery code was used) as a signed JSON POST { type, noticeId, email, codesLeft, at } for the product's mailer (retried, dead-lettered in the audit trail); unset = printed in dev mode, not sent in AWS mode (start-up warns)." },
+  NOTICE_WEBHOOK_URL: { schema: z.url().regex(/^https?:\/\//, "an http(s) URL").optional(), help: "Security notices to account owners (a recovery code was used, a passkey was added) as a signed JSON POST { type, noticeId, email, … } for the product's mailer (retried, dead-lettered in the audit trail); unset = printed in dev mode, not sent in AWS mode (start-up warns)." },
   NOTICE_WEBHOOK_SECRET: { schema: z.string().min(32, "at least 32 characters").optional(), help: "HMAC-SHA256 key for NOTICE_WEBHOOK_URL, signed like ALERT_WEBHOOK_URL (required with NOTICE_WEBHOOK_URL)." },
   ALERT_WEBHOOK_SECRET: { schema: z.string().min(32, "at least 32 characters").optional(), help: "HMAC-SHA256 key for ALERT_WEBHOOK_URL: header x-gateway-signature: t=<unix time>,v1=<hex HMAC of t.body> (required with ALERT_WEBHOOK_URL)." },
   LOCAL_COGNITO_PORT: { schema: port.default(9229), help: "Dev mode: port of the embedded cognito-local." },
@@ -123,11 +123,14 @@ type CommonConfig = {
   customAuthSecret: string | undefined;
 };
 
+/** Signed webhooks (emergency alerts, owner notices) are retried after these delays, then dead-lettered. */
+const webhookRetryDelaysMs: readonly number[] = [1000, 5000, 30_000];
+
 const noticeSettings = (env: Env): NoticeSettings | undefined => {
   if ((env.NOTICE_WEBHOOK_URL === undefined) !== (env.NOTICE_WEBHOOK_SECRET === undefined)) {
     throw new ConfigError("Invalid configuration: NOTICE_WEBHOOK_URL and NOTICE_WEBHOOK_SECRET must be set together.");
   }
-  return env.NOTICE_WEBHOOK_URL && env.NOTICE_WEBHOOK_SECRET ? { url: env.NOTICE_WEBHOOK_URL, secret: env.NOTICE_WEBHOOK_SECRET, retryDelaysMs: [1000, 5000, 30_000] } : undefined;
+  return env.NOTICE_WEBHOOK_URL && env.NOTICE_WEBHOOK_SECRET ? { url: env.NOTICE_WEBHOOK_URL, secret: env.NOTICE_WEBHOOK_SECRET, retryDelaysMs: webhookRetryDelaysMs } : undefined;
 };
 
 const emergencySettings = (env: Env): EmergencySettings => {
@@ -138,7 +141,7 @@ const emergencySettings = (env: Env): EmergencySettings => {
     accessMinutes: env.EMERGENCY_ACCESS_MINUTES,
     reviewHours: env.EMERGENCY_REVIEW_HOURS,
     alertWebhook: env.ALERT_WEBHOOK_URL && env.ALERT_WEBHOOK_SECRET ? { url: env.ALERT_WEBHOOK_URL, secret: env.ALERT_WEBHOOK_SECRET } : undefined,
-    alertRetryDelaysMs: [1000, 5000, 30_000],
+    alertRetryDelaysMs: webhookRetryDelaysMs,
     sweepIntervalSeconds: 300,
   };
 };

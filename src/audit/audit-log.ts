@@ -78,9 +78,14 @@ export class HashChainedFileSink implements AuditSink {
         lines.push(line);
         next = lineHash(line);
       }
-      const text = `${lines.join("\n")}\n`;
-      writeSync(fd, text);
-      this.sizeAfterLastWrite = size + Buffer.byteLength(text, "utf8");
+      const bytes = Buffer.from(`${lines.join("\n")}\n`, "utf8");
+      // A short write (a full disk part way) continues until every byte is down or the write throws.
+      for (let written = 0; written < bytes.length; ) {
+        const step = writeSync(fd, bytes, written, bytes.length - written);
+        if (step === 0) throw new Error("audit write made no progress");
+        written += step;
+      }
+      this.sizeAfterLastWrite = size + bytes.length;
       this.tornTail = undefined;
       this.prevHash = Promise.resolve(next);
       this.lastWriteError = undefined;

@@ -51,9 +51,8 @@ export class AuthService {
     return audited(this.deps.audit, meta, event, operation);
   }
 
-  /** The same work for a new and an existing email (one argon2 digest each), and the same answer. */
   /**
-   * The same answer for a new and an existing email, in about the same time: a new account costs the
+   * The same answer for a new and an existing email, in about the same time (one argon2 digest each): a new account costs the
    * provider's user creation and our history write, an existing one only a refusal, so the answer waits
    * for the same floor as the other existence questions.
    */

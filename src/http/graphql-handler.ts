@@ -35,7 +35,9 @@ export const executeGraphql = async (apollo: ApolloServer<GatewayContext>, req: 
     context: () => buildContext(req, requestId),
   });
   const out: string[] = [...headers];
-  for (const [name, value] of answer.headers) out.push(name, value);
+  // Answers may carry PHI: no cache-control hint (Apollo's, or a subgraph's passed on in gateway mode) turns
+  // the API's `no-store` into something a cache may keep.
+  for (const [name, value] of answer.headers) if (name !== "cache-control") out.push(name, value);
   if (answer.body.kind === "complete") {
     out.push("content-length", String(Buffer.byteLength(answer.body.string)));
     res.writeHead(answer.status ?? 200, withoutDuplicates(out));
@@ -48,7 +50,7 @@ export const executeGraphql = async (apollo: ApolloServer<GatewayContext>, req: 
   res.end();
 };
 
-/** A header set twice keeps its last value (Apollo's cache-control over our default, for one). */
+/** A header set twice keeps its last value (Apollo's content-type over our default, for one). */
 const withoutDuplicates = (flat: string[]): string[] => {
   const seen = new Map<string, number>();
   for (let i = 0; i < flat.length; i += 2) seen.set(flat[i]!, i);

@@ -1,5 +1,7 @@
 import {
   BeginMfaSetupDocument,
+  BeginPasskeyRegistrationDocument,
+  CompletePasskeyRegistrationDocument,
   CompleteMfaSetupDocument,
   GenerateRecoveryCodesDocument,
   LoginDocument,
@@ -11,6 +13,7 @@ import {
 import { createHmac } from "node:crypto";
 import { FakeClock } from "../fakes/fake-clock";
 import { startWebhookReceiver } from "../support/emergency-rig";
+import { SoftAuthenticator } from "../support/soft-authenticator";
 import { dataOf, errorOf } from "../support/graphql-client";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
 import { enrolledUser, freshCode, PASSWORD } from "../support/users";
@@ -88,6 +91,14 @@ describe("recovery codes over HTTP", () => {
     const letter = gw.audit.records.find((r) => r.event === "SECURITY_NOTICE_DEAD_LETTER" && r.subject === sub);
     expect(letter).toMatchObject({ outcome: "FAILURE", reason: "HTTP_503", target: "RECOVERY_CODE_USED" });
     expect(JSON.stringify(letter)).not.toContain(user.email);
+  });
+
+  it("a new passkey is announced to the owner too (whoever holds a fresh session could have added it)", async () => {
+    const user = await enrolledUser(gw);
+    const key = new SoftAuthenticator({ origin: "http://localhost:4000" });
+    const options = dataOf(await gw.run(BeginPasskeyRegistrationDocument, {}, { token: user.accessToken })).beginPasskeyRegistration;
+    dataOf(await gw.run(CompletePasskeyRegistrationDocument, { response: key.register(options), nickname: "Desk key" }, { token: user.accessToken }));
+    expect(await delivered()).toContainEqual(expect.objectContaining({ type: "PASSKEY_ADDED", email: user.email, nickname: "Desk key" }));
   });
 
   it("counts wrong codes in the account lockout", async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { AuditEvent, RequestMeta } from "../../audit/audit-event";
 import type { AuditLog } from "../../audit/audit-log";
-import { audited } from "../../audit/audited";
+import { audited, type Audited } from "../../audit/audited";
 import type { TotpCodeCheck } from "../factors/totp";
 import type { PasskeyStepUp } from "../factors/webauthn/passkey-step-up";
 import type { Identity } from "../identity";
@@ -12,7 +12,7 @@ import type { SecurityEpoch } from "../../policy/security-epoch";
 import type { Clock } from "../../shared/clock";
 import type { StateStore } from "../../store/state-store";
 import type { EmergencyAlerts } from "./emergency-alerts";
-import { grantIndexKey, grantIndexLength, grantKey, grantRetentionSeconds, parseGrant, sessionGrantKey, unreviewedKey, type EmergencyEndReason, type EmergencyGrantClaim, type EmergencyScope, type GrantRecord, type GrantStatus, type EmergencySettings } from "./emergency-grant";
+import { grantIndexKey, grantIndexLength, grantKey, grantRetentionSeconds, parseGrant, requestLockKey, sessionGrantKey, unreviewedKey, type EmergencyEndReason, type EmergencyGrantClaim, type EmergencyScope, type GrantRecord, type GrantStatus, type EmergencySettings } from "./emergency-grant";
 
 export type EmergencyRequest = { reason: string; patientRef: string | undefined; scope: EmergencyScope; minutes: number | undefined };
 
@@ -20,7 +20,7 @@ export type EmergencyRequest = { reason: string; patientRef: string | undefined;
 export type FreshFactor = { code: string } | { passkey: string };
 
 export type EmergencyAccessDeps = {
-  store: Pick<StateStore, "get" | "getMany" | "set" | "delete" | "pushBounded" | "addToSet" | "removeFromSet">;
+  store: Pick<StateStore, "get" | "getMany" | "set" | "setIfAbsent" | "delete" | "pushBounded" | "addToSet" | "removeFromSet">;
   clock: Clock;
   audit: Pick<AuditLog, "record">;
   totp: Pick<TotpCodeCheck, "standalone">;
@@ -49,20 +49,34 @@ export class EmergencyAccess {
       const minutes = input.minutes ?? this.deps.settings.accessMinutes;
       if (minutes > this.deps.settings.accessMinutes) throw new GatewayError(ErrorCode.BAD_USER_INPUT, { reason: "DURATION_TOO_LONG" });
       const startedAt = this.deps.clock.now();
-      await this.proveFresh(caller, factor, meta);
-      const mark = await this.deps.epoch.mark(identity.sub, startedAt);
-      const now = this.deps.clock.now();
-      const record: GrantRecord = { id, sub: identity.sub, sessionId: identity.sessionId, scope: input.scope, patientRef: input.patientRef, reason: input.reason, grantedAt: now, expiresAt: now + minutes * 60_000, mark };
-      const replaced = await this.deps.store.get(sessionGrantKey(identity.sessionId));
-      if (replaced) await this.close(replaced, { at: now, by: identity.sub, reason: "REPLACED" });
-      await this.save(record);
-      await this.deps.store.set(sessionGrantKey(identity.sessionId), id, minutes * 60);
-      await this.deps.store.pushBounded(grantIndexKey, id, grantIndexLength, grantRetentionSeconds);
-      await this.deps.store.addToSet(unreviewedKey, id, grantRetentionSeconds);
-      return { result: record, undo: async () => void (await this.close(id, { at: now, by: identity.sub, reason: "ENDED_BY_USER" })) };
+      // One request at a time per session: two at once would each replace the same earlier grant, and the
+      // one not bound to the session would stay ACTIVE with nobody to end it.
+      if (!(await this.deps.store.setIfAbsent(requestLockKey(identity.sessionId), id, 30))) throw new GatewayError(ErrorCode.TOO_MANY_REQUESTS, { retryAfterSeconds: 1 });
+      try {
+        return await this.grant(caller, input, factor, { id, minutes, startedAt }, meta);
+      } finally {
+        await this.deps.store.delete(requestLockKey(identity.sessionId));
+      }
     });
     this.deps.alerts.raise("EMERGENCY_ACCESS_GRANTED", grant, meta);
     return grant;
+  }
+
+  /** The fresh factor, then the grant bound to the session (an earlier one of the session is REPLACED). */
+  private async grant(caller: { identity: Identity; accessToken: string }, input: EmergencyRequest, factor: FreshFactor, at: { id: string; minutes: number; startedAt: number }, meta: RequestMeta): Promise<Audited<GrantRecord>> {
+    const { identity } = caller;
+    const { id, minutes, startedAt } = at;
+    await this.proveFresh(caller, factor, meta);
+    const mark = await this.deps.epoch.mark(identity.sub, startedAt);
+    const now = this.deps.clock.now();
+    const record: GrantRecord = { id, sub: identity.sub, sessionId: identity.sessionId, scope: input.scope, patientRef: input.patientRef, reason: input.reason, grantedAt: now, expiresAt: now + minutes * 60_000, mark };
+    const replaced = await this.deps.store.get(sessionGrantKey(identity.sessionId));
+    if (replaced) await this.close(replaced, { at: now, by: identity.sub, reason: "REPLACED" });
+    await this.save(record);
+    await this.deps.store.set(sessionGrantKey(identity.sessionId), id, minutes * 60);
+    await this.deps.store.pushBounded(grantIndexKey, id, grantIndexLength, grantRetentionSeconds);
+    await this.deps.store.addToSet(unreviewedKey, id, grantRetentionSeconds);
+    return { result: record, undo: async () => void (await this.close(id, { at: now, by: identity.sub, reason: "ENDED_BY_USER" })) };
   }
 
   /**

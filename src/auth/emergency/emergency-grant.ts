@@ -46,8 +46,12 @@ export const grantKey = (id: string) => `emergency:grant:${id}`;
 export const sessionGrantKey = (sessionId: string) => `emergency:session:${sessionId}`;
 export const grantIndexKey = "emergency:index";
 export const unreviewedKey = "emergency:unreviewed";
+/** A grant request in progress in this session (one at a time). */
+export const requestLockKey = (sessionId: string) => `emergency:requesting:${sessionId}`;
 /** Who claimed a grant's verdict first (a review is written once). */
 export const reviewClaimKey = (id: string) => `emergency:review-claim:${id}`;
+/** Which sweep escalated a grant first (one alert per overdue grant, however many instances sweep). */
+export const escalationClaimKey = (id: string) => `emergency:escalation-claim:${id}`;
 
 export const parseGrant = (value: string | undefined): GrantRecord | undefined => (value === undefined ? undefined : (JSON.parse(value) as GrantRecord));
 

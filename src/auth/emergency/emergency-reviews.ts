@@ -11,14 +11,14 @@ import type { Clock } from "../../shared/clock";
 import type { StateStore } from "../../store/state-store";
 import type { EmergencyAccess } from "./emergency-access";
 import type { EmergencyAlerts } from "./emergency-alerts";
-import { grantIndexKey, grantKey, grantRetentionSeconds, parseGrant, reviewClaimKey, unreviewedKey, type EmergencyVerdict, type GrantRecord, type GrantStatus, type EmergencySettings } from "./emergency-grant";
+import { escalationClaimKey, grantIndexKey, grantKey, grantRetentionSeconds, parseGrant, reviewClaimKey, unreviewedKey, type EmergencyVerdict, type GrantRecord, type GrantStatus, type EmergencySettings } from "./emergency-grant";
 
 export type GrantView = GrantRecord & { status: GrantStatus };
 export type GrantFilter = { status: GrantStatus | undefined; unreviewed: boolean | undefined; subjectId: string | undefined };
 export type GrantPage = { grants: GrantView[]; endCursor: string | undefined };
 
 type Deps = {
-  store: Pick<StateStore, "getMany" | "list" | "members" | "removeFromSet" | "setIfAbsent">;
+  store: Pick<StateStore, "getMany" | "list" | "members" | "removeFromSet" | "setIfAbsent" | "delete">;
   clock: Clock;
   audit: Pick<AuditLog, "record">;
   access: Pick<AccessStateReader, "forSession">;
@@ -83,18 +83,26 @@ export class EmergencyReviews {
       if (grant.review) throw new GatewayError(ErrorCode.BAD_USER_INPUT, { reason: "ALREADY_REVIEWED" });
       // Once, even for two reviewers at the same moment: the first to claim the verdict writes it.
       if (!(await this.deps.store.setIfAbsent(reviewClaimKey(id), identity.sub, grantRetentionSeconds))) throw new GatewayError(ErrorCode.BAD_USER_INPUT, { reason: "ALREADY_REVIEWED" });
-      const at = this.deps.clock.now();
-      const ended = verdict === "UNJUSTIFIED" ? await this.deps.grants.close(id, { at, by: identity.sub, reason: "UNJUSTIFIED" }) : undefined;
-      const reviewed: GrantRecord = { ...(ended ?? grant), review: { verdict, note, reviewer: identity.sub, at } };
-      await this.deps.grants.save(reviewed);
-      await this.deps.store.removeFromSet(unreviewedKey, id);
-      return { result: { ...reviewed, status: await this.statusOf(reviewed) }, audit: { subject: grant.sub } };
+      try {
+        const at = this.deps.clock.now();
+        const ended = verdict === "UNJUSTIFIED" ? await this.deps.grants.close(id, { at, by: identity.sub, reason: "UNJUSTIFIED" }) : undefined;
+        // Read again just before writing: an end or an escalation since the first read is kept, not overwritten.
+        const latest = ended ?? (await this.deps.grants.read(id)) ?? grant;
+        const reviewed: GrantRecord = { ...latest, review: { verdict, note, reviewer: identity.sub, at } };
+        await this.deps.grants.save(reviewed);
+        await this.deps.store.removeFromSet(unreviewedKey, id);
+        return { result: { ...reviewed, status: await this.statusOf(reviewed) }, audit: { subject: grant.sub } };
+      } catch (error) {
+        // A review that could not be written must stay possible: the claim goes with it.
+        await this.deps.store.delete(reviewClaimKey(id)).catch(() => undefined);
+        throw error;
+      }
     });
   }
 
   /**
    * Raises one escalation alert (and audit record) for each grant still unreviewed EMERGENCY_REVIEW_HOURS
-   * after it was granted. Run on an interval; idempotent, so two gateway instances may both run it.
+   * after it was granted. Run on an interval; every instance may run it (a claim per grant keeps it to one).
    */
   async sweep(): Promise<string[]> {
     const ids = await this.deps.store.members(unreviewedKey);
@@ -110,9 +118,12 @@ export class EmergencyReviews {
           continue;
         }
         if (grant.escalatedAt !== undefined || grant.grantedAt > due) continue;
+        // One escalation per grant, whichever instance sweeps first.
+        if (!(await this.deps.store.setIfAbsent(escalationClaimKey(grant.id), "1", grantRetentionSeconds))) continue;
         const meta: RequestMeta = { requestId: `emergency-sweep-${randomUUID()}`, ip: undefined, userAgent: undefined };
         await this.deps.audit.record(meta, { event: "EMERGENCY_ACCESS_ESCALATION", outcome: "SUCCESS", subject: grant.sub, grantId: grant.id, reason: "REVIEW_OVERDUE" });
-        const marked = { ...grant, escalatedAt: this.deps.clock.now() };
+        // Read again just before writing: a review or an end since the batch was read is kept.
+        const marked = { ...((await this.deps.grants.read(grant.id)) ?? grant), escalatedAt: this.deps.clock.now() };
         await this.deps.grants.save(marked);
         this.deps.alerts.raise("EMERGENCY_ACCESS_UNREVIEWED", marked, meta);
         escalated.push(grant.id);

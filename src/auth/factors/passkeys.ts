@@ -56,7 +56,7 @@ export const createPasskeys = (deps: Deps): Passkeys => {
   const rp = new RelyingParty(deps.settings);
   const common = { passkeys, rp, store: deps.store, audit: deps.audit, epoch: deps.epoch, clock: deps.clock, challengeTtlSeconds: deps.challengeTtlSeconds };
   return {
-    enrolment: new PasskeyEnrolment({ ...common, stepUp: deps.stepUp, sessions: deps.sessions }),
+    enrolment: new PasskeyEnrolment({ ...common, stepUp: deps.stepUp, sessions: deps.sessions, notifier: deps.notifier }),
     recovery: new RecoveryService({ ...common, enabled: deps.customAuth, codes: new RecoveryCodes({ store: deps.store }), idp: deps.idp, handles: deps.handles, lockout: deps.lockout, sessions: deps.sessions, stepUp: deps.stepUp, notifier: deps.notifier }),
     stepUp: new PasskeyStepUp({ ...common, lockout: deps.lockout }),
     login: new PasskeyLogin({ ...common, idp: deps.idp, directory: deps.directory, handles: deps.handles, release: deps.release, lockout: deps.lockout }),

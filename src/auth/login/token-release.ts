@@ -35,7 +35,7 @@ export type TokenReleaseDeps = {
   handles: Pick<LoginHandles, "create">;
   sessionMaxAgeSeconds: number;
   /** Remembers when this session last proved a second factor (passkey enrolment and recovery codes need a fresh one). */
-  stepUp?: Pick<StepUp, "proven">;
+  stepUp: Pick<StepUp, "proven">;
 };
 
 export type Release = {
@@ -76,7 +76,7 @@ export class TokenRelease {
     await Promise.all([lockout.succeeded(profile.email), rotation.startIfUnknown(claims.sub)]);
     const sessionId = await sessions.open(claims, tokens.refreshToken, meta);
     await idle.start(sessionId);
-    await this.deps.stepUp?.proven(sessionId);
+    await this.deps.stepUp.proven(sessionId);
     // A change that landed while the session was being opened: its sign-out may have missed this one.
     try {
       await epoch.assertCurrent(claims.sub, step.mark);

@@ -7,10 +7,15 @@ import type { NoticeSettings } from "../../../shared/settings";
 import { PendingDeliveries, postSigned } from "../../../shared/signed-webhook";
 
 export type RecoveryCodeNotice = { email: string; sub: string; codesLeft: number; at: Date };
+export type PasskeyAddedNotice = { email: string; sub: string; nickname: string; at: Date };
 
-/** Security notices to the account's owner (a recovery code was used). Never delays nor fails the request. */
+/**
+ * Security notices to the account's owner: a recovery code was used, a passkey was added (whoever holds a
+ * fresh session could add one, so the owner hears of it). Never delays nor fails the request.
+ */
 export interface SecurityNotifier {
   recoveryCodeUsed(notice: RecoveryCodeNotice, meta: RequestMeta): void;
+  passkeyAdded(notice: PasskeyAddedNotice, meta: RequestMeta): void;
   /** Resolves when every notice handed over so far was delivered or dead-lettered (shutdown, tests). */
   settled(): Promise<void>;
 }
@@ -20,17 +25,23 @@ export const devMailNotifier: SecurityNotifier = {
   recoveryCodeUsed: ({ email, codesLeft, at }) => {
     process.stdout.write(`[dev mail] to ${email}: a recovery code was used to sign in at ${at.toISOString()}; ${codesLeft} left. Not you? Contact your administrator.\n`);
   },
+  passkeyAdded: ({ email, nickname, at }) => {
+    process.stdout.write(`[dev mail] to ${email}: a passkey ("${nickname}") was added to your account at ${at.toISOString()}. Not you? Contact your administrator.\n`);
+  },
   settled: async () => undefined,
 };
 
 /** AWS mode without NOTICE_WEBHOOK_URL (start-up warns): the audit record (RECOVERY_CODE_LOGIN) is the only trace. */
-export const noMailNotifier: SecurityNotifier = { recoveryCodeUsed: () => undefined, settled: async () => undefined };
+export const noMailNotifier: SecurityNotifier = { recoveryCodeUsed: () => undefined, passkeyAdded: () => undefined, settled: async () => undefined };
+
+type NoticeType = "RECOVERY_CODE_USED" | "PASSKEY_ADDED";
 
 type Deps = { settings: NoticeSettings; audit: Pick<AuditLog, "record">; logger: Pick<Logger, "warn">; clock: Clock };
 
 /**
  * Hands each notice to the product's mailer: a signed JSON POST to NOTICE_WEBHOOK_URL (the same signature
- * as emergency alerts), `{ type: "RECOVERY_CODE_USED", noticeId, email, codesLeft, at }`, retried; one that
+ * as emergency alerts), `{ type: "RECOVERY_CODE_USED", noticeId, email, codesLeft, at }` or `{ type:
+ * "PASSKEY_ADDED", noticeId, email, nickname, at }`, retried; one that
  * cannot be delivered leaves SECURITY_NOTICE_DEAD_LETTER in the audit trail (without the email).
  */
 export class WebhookSecurityNotifier implements SecurityNotifier {
@@ -38,21 +49,28 @@ export class WebhookSecurityNotifier implements SecurityNotifier {
   constructor(private readonly deps: Deps) {}
 
   recoveryCodeUsed(notice: RecoveryCodeNotice, meta: RequestMeta): void {
+    this.send("RECOVERY_CODE_USED", notice.sub, { email: notice.email, codesLeft: notice.codesLeft, at: notice.at.toISOString() }, meta);
+  }
+
+  passkeyAdded(notice: PasskeyAddedNotice, meta: RequestMeta): void {
+    this.send("PASSKEY_ADDED", notice.sub, { email: notice.email, nickname: notice.nickname, at: notice.at.toISOString() }, meta);
+  }
+
+  private send(type: NoticeType, sub: string, fields: Record<string, string | number>, meta: RequestMeta): void {
     const noticeId = randomUUID();
-    const body = JSON.stringify({ type: "RECOVERY_CODE_USED", noticeId, email: notice.email, codesLeft: notice.codesLeft, at: notice.at.toISOString() });
-    this.deliveries.track(this.deliver(noticeId, body, notice.sub, meta));
+    this.deliveries.track(this.deliver(type, noticeId, JSON.stringify({ type, noticeId, ...fields }), sub, meta));
   }
 
   settled(): Promise<void> {
     return this.deliveries.settled();
   }
 
-  private async deliver(noticeId: string, body: string, sub: string, meta: RequestMeta): Promise<void> {
+  private async deliver(type: NoticeType, noticeId: string, body: string, sub: string, meta: RequestMeta): Promise<void> {
     const { url, secret, retryDelaysMs } = this.deps.settings;
     const failure = await postSigned({ url, secret }, noticeId, body, { retryDelaysMs, clock: this.deps.clock });
     if (failure === undefined) return;
     await this.deps.audit
-      .record(meta, { event: "SECURITY_NOTICE_DEAD_LETTER", outcome: "FAILURE", reason: failure, subject: sub, target: "RECOVERY_CODE_USED" })
+      .record(meta, { event: "SECURITY_NOTICE_DEAD_LETTER", outcome: "FAILURE", reason: failure, subject: sub, target: type })
       .catch(() => this.deps.logger.warn({ event: "SECURITY_NOTICE_DEAD_LETTER", noticeId, subject: sub }, "security notice undeliverable and not recorded"));
   }
 }

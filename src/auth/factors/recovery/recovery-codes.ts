@@ -62,6 +62,10 @@ export class RecoveryCodes {
         await this.deps.store.addToSet(setKey(sub), digest, keepSeconds);
       }
       return codes;
+    } catch (error) {
+      // Written halfway: codes nobody was shown must not count as a way back.
+      await this.clear(sub).catch(() => undefined);
+      throw error;
     } finally {
       await this.deps.store.delete(generatingKey(sub));
     }

@@ -8,6 +8,7 @@ import { randomHandle, sha256 } from "../../../shared/digest";
 import type { StateStore } from "../../../store/state-store";
 import type { Identity } from "../../identity";
 import type { SessionRegistry } from "../../session-registry";
+import type { SecurityNotifier } from "../recovery/notifier";
 import type { StepUp } from "../step-up";
 import type { PasskeyRecord, PasskeyStore } from "./passkey-store";
 import { PasskeyRefused, type RelyingParty } from "./relying-party";
@@ -21,6 +22,7 @@ export type EnrolmentDeps = {
   store: Pick<StateStore, "set" | "take">;
   audit: Pick<AuditLog, "record">;
   stepUp: Pick<StepUp, "assertFresh">;
+  notifier: Pick<SecurityNotifier, "passkeyAdded">;
   epoch: Pick<SecurityEpoch, "bump">;
   sessions: Pick<SessionRegistry, "endAll">;
   clock: Clock;
@@ -77,6 +79,7 @@ export class PasskeyEnrolment {
       const record: PasskeyRecord = { ...registered, sub: identity.sub, nickname, createdAt: new Date(this.deps.clock.now()).toISOString(), lastUsedAt: undefined };
       if (!(await this.deps.passkeys.add(record))) throw new GatewayError(ErrorCode.ALREADY_EXISTS, {}, "This passkey is already registered.");
       await this.deps.epoch.bump(identity.sub);
+      this.deps.notifier.passkeyAdded({ email: identity.account.email, sub: identity.sub, nickname, at: new Date(this.deps.clock.now()) }, meta);
       return { result: record, audit: { target: sha256(record.id) }, undo: () => this.deps.passkeys.remove(record) };
     });
   }

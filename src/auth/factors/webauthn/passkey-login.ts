@@ -82,7 +82,7 @@ export class PasskeyLogin {
       if (raw === undefined) throw new GatewayError(ErrorCode.SESSION_EXPIRED);
       const pending = JSON.parse(raw) as PendingLogin;
       const response = parseResponse<AuthenticationResponseJSON>(json);
-      const { record, email } = await this.owner(response.id, meta, event).catch((error: unknown) => refuse(this.deps.audit, meta, event, error, ErrorCode.INVALID_CREDENTIALS));
+      const { record, email } = await this.owner(response.id).catch((error: unknown) => refuse(this.deps.audit, meta, event, error, ErrorCode.INVALID_CREDENTIALS));
       const subject = { ...event, subject: record.sub };
       if (pending.email !== undefined && pending.email !== email.toLowerCase()) await refuse(this.deps.audit, meta, subject, new PasskeyRefused("OTHER_ACCOUNT"), ErrorCode.INVALID_CREDENTIALS);
       const asserted = await assertPasskey(this.deps, { record, email, response, challenge: pending.challenge }, meta, subject);
@@ -126,7 +126,7 @@ export class PasskeyLogin {
    * record of the last login, or from the directory when that expired (a passkey-only user who has not signed
    * in for longer than SESSION_MAX_AGE_SECONDS). A disabled account is refused here, like a wrong passkey.
    */
-  private async owner(credentialId: string, _meta: RequestMeta, _event: AuditEvent): Promise<{ record: PasskeyRecord; email: string }> {
+  private async owner(credentialId: string): Promise<{ record: PasskeyRecord; email: string }> {
     const record = await this.deps.passkeys.find(credentialId);
     if (!record) throw new PasskeyRefused("UNKNOWN_CREDENTIAL");
     const [account, flags] = await this.deps.store.getMany([accountKey(record.sub), flagsKey(record.sub)]);
