@@ -8,6 +8,7 @@ import { createLogger, silentLogger } from "../../src/shared/logger";
 import { RedisStore } from "../../src/store/redis-store";
 import { testCognito } from "../setup/test-cognito";
 import { execute, type GraphQLResponse, type RequestOptions } from "./graphql-client";
+import { noMailNotifier } from "../../src/auth/factors/recovery/notifier";
 
 export type TestGateway = StartedGateway & {
   audit: MemorySink;
@@ -61,7 +62,9 @@ export const testSettings = (overrides: Partial<GatewaySettings> = {}): GatewayS
 export const startTestGateway = async (overrides: GatewayOverrides & { settings?: Partial<GatewaySettings> } = {}): Promise<TestGateway> => {
   const { settings, ...seams } = overrides;
   const audit = new MemorySink();
-  const gateway = await startGateway(testSettings(settings), { auditSink: audit, logger: process.env["DEBUG_GW"] ? createLogger("error") : silentLogger, ...seams });
+  // Owner notices are not printed ([dev mail]) unless a test gives a notifier or a notice webhook.
+  const notifier = settings?.notices ? {} : { notifier: noMailNotifier };
+  const gateway = await startGateway(testSettings(settings), { auditSink: audit, logger: process.env["DEBUG_GW"] ? createLogger("error") : silentLogger, ...notifier, ...seams });
   return { ...gateway, audit, run: (document, variables, options) => execute(gateway.url, document, variables, options) };
 };
 
