@@ -1,8 +1,9 @@
 import { JwtRsaVerifier } from "aws-jwt-verify";
 import { SimpleJwksCache } from "aws-jwt-verify/jwk";
-import { FetchError, JwtBaseError, JwtExpiredError, JwksNotAvailableInCacheError, NonRetryableFetchError } from "aws-jwt-verify/error";
+import { FetchError, JwtBaseError, JwtExpiredError, JwksNotAvailableInCacheError } from "aws-jwt-verify/error";
 import type { Fetcher } from "aws-jwt-verify/https";
 import type { Jwks } from "aws-jwt-verify/jwk";
+import { fetchJwks } from "@hipaa-auth-gateway/subgraph-auth";
 import { ErrorCode, GatewayError, TokenRejection, tokenRejected } from "../errors/error-codes";
 import { readAccessClaims, type AccessClaims } from "../auth/token-claims";
 
@@ -23,19 +24,11 @@ export type VerifierOptions = {
   fetcher?: Fetcher;
 };
 
-/** aws-jwt-verify's default fetcher is HTTPS-only; cognito-local serves its JWKS over plain HTTP. */
-export const webFetcher: Fetcher = {
-  async fetch(uri: string): Promise<ArrayBuffer> {
-    let response: Response;
-    try {
-      response = await fetch(uri, { signal: AbortSignal.timeout(3000) });
-    } catch (error) {
-      throw new FetchError(uri, error instanceof Error ? error.name : "network error");
-    }
-    if (response.status !== 200) throw new NonRetryableFetchError(uri, `Status code is ${response.status}, expected 200`);
-    return response.arrayBuffer();
-  },
-};
+/**
+ * aws-jwt-verify's default fetcher is HTTPS-only; cognito-local serves its JWKS over plain HTTP. The subgraph
+ * helper's fetcher (platform fetch, a 3 s timeout, the library's error types) is exactly what is needed here.
+ */
+export const webFetcher: Fetcher = fetchJwks;
 
 /** One translation for the JWT boundary: expired, unavailable keys, or simply invalid. */
 const translate = (error: unknown): GatewayError => {
