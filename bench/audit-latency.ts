@@ -4,16 +4,17 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Pool } from "pg";
-import { startGateway, type GatewaySettings } from "../src/app";
+import { startGateway } from "../src/app";
 import type { AuditRecord } from "../src/audit/audit-event";
 import { HashChainedFileSink, type AuditSink } from "../src/audit/audit-log";
 import { genesisHash } from "../src/audit/hash-chain";
 import { migrate } from "../src/audit/postgres/migrations";
 import { openPostgresSink } from "../src/audit/postgres/open-postgres";
 import { linkHash } from "../src/audit/postgres/record-hash";
-import { loadConfig, type AuditDatabaseSettings } from "../src/config";
+import type { AuditDatabaseSettings } from "../src/config";
 import { startLocalCognito } from "../src/dev/local-cognito";
-import { localCredentials, provisionLocalPool } from "../src/dev/provision-local";
+import { provisionLocalPool } from "../src/dev/provision-local";
+import { benchGatewaySettings } from "./local-gateway-settings";
 import { systemClock } from "../src/shared/clock";
 import { silentLogger } from "../src/shared/logger";
 
@@ -74,15 +75,7 @@ const main = async () => {
   try {
     await migrate(admin, schema);
     const pool = await provisionLocalPool(local.endpoint);
-    const base = {
-      ...loadConfig({ LOG_LEVEL: "silent" }),
-      port: 0,
-      host: "127.0.0.1",
-      dev: false,
-      playground: false,
-      policy: { ...loadConfig({}).policy, rateLimitIpPerMinute: 0, rateLimitAccountPerMinute: 0, loginFailuresPerAddress: 1_000_000 },
-      cognito: { ...pool, clientSecret: undefined, region: "local", endpoint: local.endpoint, credentials: localCredentials, emulator: true },
-    } as GatewaySettings;
+    const base = benchGatewaySettings(pool, local.endpoint);
     const fileGw = await startGateway({ ...base, auditLogFile: join(dir, "login.jsonl") }, { logger: silentLogger });
     const pgGw = await startGateway({ ...base, auditDatabase: db }, { logger: silentLogger });
     const post = async (gw: { url: string }, query: string, variables: object) => {

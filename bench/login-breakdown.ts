@@ -5,10 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CognitoIdentityProviderClient, InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { authenticator } from "otplib";
-import { startGateway, type GatewaySettings } from "../src/app";
+import { startGateway } from "../src/app";
 import { CognitoIdentityProvider } from "../src/auth/cognito/cognito-identity-provider";
 import { HashChainedFileSink, type AuditSink } from "../src/audit/audit-log";
-import { loadConfig } from "../src/config";
+import { benchGatewaySettings } from "./local-gateway-settings";
 import { startLocalCognito } from "../src/dev/local-cognito";
 import { localCredentials, provisionLocalPool } from "../src/dev/provision-local";
 import { systemClock } from "../src/shared/clock";
@@ -48,15 +48,7 @@ const main = async () => {
   const dir = mkdtempSync(join(tmpdir(), "authgw-login-"));
   const local = await startLocalCognito({ port: 9400 + Math.floor(Math.random() * 500), dir, code: CODE });
   const pool = await provisionLocalPool(local.endpoint);
-  const settings = {
-    ...loadConfig({ LOG_LEVEL: "silent", AUDIT_LOG_FILE: join(dir, "audit.jsonl") }),
-    port: 0,
-    host: "127.0.0.1",
-    dev: false,
-    playground: false,
-    policy: { ...loadConfig({}).policy, rateLimitIpPerMinute: 0, rateLimitAccountPerMinute: 0, loginFailuresPerAddress: 1_000_000 },
-    cognito: { ...pool, clientSecret: undefined, region: "local", endpoint: local.endpoint, credentials: localCredentials, emulator: true },
-  } as GatewaySettings;
+  const settings = benchGatewaySettings(pool, local.endpoint, join(dir, "audit.jsonl"));
   const store: StateStore = timed(new MemoryStore(systemClock), "store");
   const sink: AuditSink = timed(new HashChainedFileSink(join(dir, "audit.jsonl")), "audit");
   const c = settings.cognito;

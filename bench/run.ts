@@ -6,8 +6,7 @@ import { join } from "node:path";
 import { CognitoIdentityProviderClient, InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
 import autocannon from "autocannon";
 import { authenticator } from "otplib";
-import type { GatewaySettings } from "../src/app";
-import { loadConfig } from "../src/config";
+import { benchGatewaySettings } from "./local-gateway-settings";
 import { startLocalCognito } from "../src/dev/local-cognito";
 import { localCredentials, provisionLocalPool } from "../src/dev/provision-local";
 
@@ -103,16 +102,7 @@ const main = async () => {
   const dir = mkdtempSync(join(tmpdir(), "authgw-bench-"));
   const local = await startLocalCognito({ port: 9400 + Math.floor(Math.random() * 500), dir, code: CODE });
   const pool = await provisionLocalPool(local.endpoint);
-  const base: GatewaySettings = {
-    ...loadConfig({ LOG_LEVEL: "silent", AUDIT_LOG_FILE: join(dir, "audit.jsonl") }),
-    port: 0,
-    host: "127.0.0.1",
-    dev: false,
-    playground: false,
-    // One address drives all the load: the per-address and per-account limits would (rightly) stop it.
-    policy: { ...loadConfig({}).policy, rateLimitIpPerMinute: 0, rateLimitAccountPerMinute: 0, loginFailuresPerAddress: 1_000_000 },
-    cognito: { ...pool, clientSecret: undefined, region: "local", endpoint: local.endpoint, credentials: localCredentials, emulator: true },
-  } as GatewaySettings;
+  const base = benchGatewaySettings(pool, local.endpoint, join(dir, "audit.jsonl"));
   const servers: Server[] = [];
   try {
     // Each server joins the clean-up list as soon as it runs, so a failed start leaves no orphan.
