@@ -31,6 +31,6 @@ const end = "<!-- config:end -->";
 export const withConfigTable = (readme: string): string => {
   const from = readme.indexOf(begin);
   const to = readme.indexOf(end);
-  if (from === -1 || to === -1) throw new Error("README has no config markers");
+  if (from === -1 || to === -1) throw new Error("the configuration page has no config markers");
   return `${readme.slice(0, from + begin.length)}\n${configMarkdown()}\n${readme.slice(to)}`;
 };

@@ -25,7 +25,7 @@ const oauthUrl = z.string().refine(httpsOrLocal, "an https URL (http only for lo
 const oauthUrls = z.string().refine((v) => v.split(",").every(httpsOrLocal), "comma-separated https URLs (http only for localhost), without #fragment");
 const positiveSeconds = z.coerce.number().int().positive();
 
-/** Every variable the gateway reads, with its default and what it means; README's table mirrors this. */
+/** Every variable the gateway reads, with its default and what it means; docs/configuration.md's table mirrors this. */
 export const envSchema = {
   PORT: { schema: port.default(4000), help: "HTTP port of the gateway." },
   HOST: { schema: z.string().min(1).optional(), help: "Interface to bind; unset = 127.0.0.1 in dev mode, 0.0.0.0 in AWS mode." },

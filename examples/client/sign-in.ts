@@ -4,7 +4,7 @@ import { createAuthClient } from "@hipaa-auth-gateway/client";
 export type Ask = (what: "email" | "password" | "code" | "new password", secret?: string) => Promise<string>;
 
 /**
- * An app signing in with @hipaa-auth-gateway/client. The lines between the readme markers are README's
+ * An app signing in with @hipaa-auth-gateway/client. The lines between the readme markers are docs/client.md's
  * example, word for word (a test compares them, and another runs this against the real gateway).
  */
 export const signInExample = async (url: string, ask: Ask) => {

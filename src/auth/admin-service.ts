@@ -83,7 +83,7 @@ export class AdminService {
     });
   }
 
-  /** The user enrols a new authenticator at the next login (on cognito-local: see README). */
+  /** The user enrols a new authenticator at the next login (on cognito-local: see docs/contributing.md). */
   /**
    * Every second factor goes: the authenticator and the passkeys (one may sit on the lost phone, and a
    * passkey with user verification signs in alone). The user enrols again at the next login.

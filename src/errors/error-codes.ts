@@ -1,6 +1,6 @@
 /**
  * The public error codes. Clients switch on `extensions.code`; these strings are a contract
- * (documented in README) and must not change meaning. Anything not listed here is masked as
+ * (documented in docs/error-codes.md) and must not change meaning. Anything not listed here is masked as
  * INTERNAL_SERVER_ERROR.
  */
 export enum ErrorCode {

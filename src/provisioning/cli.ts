@@ -6,7 +6,7 @@ import { provision } from "./provision";
 
 const list = z.string().transform((s) => s.split(",").map((u) => u.trim()).filter(Boolean));
 
-/** Variables of `npm run provision`; README's provisioning table mirrors this. */
+/** Variables of `npm run provision`; docs/provisioning.md's table mirrors this. */
 const schema = z.object({
   AWS_REGION: z.string().regex(/^([a-z]{2}-[a-z]+-\d|local)$/, "an AWS region like eu-west-1"),
   COGNITO_ENDPOINT: z.url().optional(),

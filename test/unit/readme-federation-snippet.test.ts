@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const root = join(__dirname, "../..");
-const readme = readFileSync(join(root, "README.md"), "utf8");
+const readme = readFileSync(join(root, "docs/federation.md"), "utf8");
 
 /** README's federation snippet is a real file, typechecked and run by the federation tests. */
 describe("README's federation snippet", () => {

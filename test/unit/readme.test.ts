@@ -1,13 +1,19 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { envSchema } from "../../src/config";
 import { withConfigTable } from "../../src/config-reference";
 import { ErrorCode } from "../../src/errors/error-codes";
 import { buildGatewaySchema } from "../../src/schema/build-schema";
 
-const readme = readFileSync(join(__dirname, "../../README.md"), "utf8");
+const root = join(__dirname, "../..");
+const docsDir = join(root, "docs");
+/** README and every page under docs/: the documentation a user reads. */
+const readme = [join(root, "README.md"), ...readdirSync(docsDir).filter((f) => f.endsWith(".md")).map((f) => join(docsDir, f))]
+  .map((file) => readFileSync(file, "utf8"))
+  .join("\n");
+const configPage = readFileSync(join(docsDir, "configuration.md"), "utf8");
 
-describe("README", () => {
+describe("the documentation (README and docs/)", () => {
   it.each(Object.keys(envSchema))("documents the variable %s", (name) => {
     expect(readme).toMatch(new RegExp(`\\| \`${name}\` \\|`));
   });
@@ -17,7 +23,7 @@ describe("README", () => {
   });
 
   it("has the configuration table the schema generates (run `npm run docs:config`)", () => {
-    expect(readme).toBe(withConfigTable(readme));
+    expect(configPage).toBe(withConfigTable(configPage));
   });
 
   it("documents every query and mutation", () => {

@@ -17,7 +17,7 @@ const exampleLines = () => {
 
 describe("README's client example", () => {
   it("is examples/client/sign-in.ts word for word", () => {
-    const readme = readFileSync(join(root, "README.md"), "utf8");
+    const readme = readFileSync(join(root, "docs/client.md"), "utf8");
     const block = /<!-- client-example:begin -->\n```ts\n([\s\S]*?)\n```\n<!-- client-example:end -->/.exec(readme)?.[1];
     expect(block).toBeDefined();
     expect(block).toContain(exampleLines());
