@@ -124,7 +124,7 @@ export class GatewayUserPool extends Construct {
         vpc: props.vpc,
         vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
         securityGroups: [triggerSecurityGroup],
-        bundling: { forceDockerBundling: false, minify: true, sourceMap: false, target: "node26" },
+        bundling: { forceDockerBundling: false, minify: true, sourceMap: false, target: "node26", logLevel: nodejs.LogLevel.ERROR },
       });
       logGroup.grantWrite(role);
       role.addToPolicy(new iam.PolicyStatement({
