@@ -43,8 +43,7 @@ export const userPoolProperties = (spec: PoolSpec): cognito.CfnUserPoolProps => 
     userAttributeUpdateSettings: { attributesRequireVerificationBeforeUpdate: required(pool.UserAttributeUpdateSettings?.AttributesRequireVerificationBeforeUpdate, "AttributesRequireVerificationBeforeUpdate") },
     deletionProtection: pool.DeletionProtection,
     userPoolAddOns: { advancedSecurityMode: pool.UserPoolAddOns?.AdvancedSecurityMode },
-    // Threat protection in ENFORCED (or AUDIT) mode exists only in the Plus feature plan.
-    userPoolTier: pool.UserPoolAddOns?.AdvancedSecurityMode === "OFF" ? "ESSENTIALS" : "PLUS",
+    userPoolTier: pool.UserPoolTier,
     mfaConfiguration: mfa.MfaConfiguration,
     enabledMfas: mfa.SoftwareTokenMfaConfiguration?.Enabled ? ["SOFTWARE_TOKEN_MFA"] : [],
   };
