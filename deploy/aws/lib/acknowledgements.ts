@@ -29,9 +29,14 @@ export const acknowledgements: Acknowledgement[] = [
     reason: "The plain environment holds non-secret settings only (mode, ports, keep-alive, proxy hops, pool and client ids, database host). Every secret (Redis URL, database credentials, client secret, custom-auth private key, audit chain key, alert webhook) comes from Secrets Manager through the task's secrets.",
   },
   {
-    rules: ["AwsSolutions-AEC5", "AwsSolutions-RDS11"],
-    paths: ["State/Redis", "State/Database"],
-    reason: "Default ports (6379, 5432): both stores sit in isolated subnets and accept connections only from the gateway's security group (and the rotation functions'), with TLS and credentials required; a non-default port would add no protection.",
+    rules: ["AwsSolutions-AEC5"],
+    paths: ["State/Redis"],
+    reason: "Default port 6379: Redis sits in isolated subnets and accepts connections only from the gateway tasks' security group, with TLS and the AUTH token required; a non-default port would add no protection.",
+  },
+  {
+    rules: ["AwsSolutions-RDS11"],
+    paths: ["State/Database"],
+    reason: "Default port 5432: PostgreSQL sits in isolated subnets and accepts connections only from the gateway tasks' and the rotation functions' security groups, with TLS forced and credentials required; a non-default port would add no protection.",
   },
   {
     rules: ["HIPAA.Security-EC2RestrictedCommonPorts", "HIPAA.Security-EC2RestrictedSSH"],
