@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Match, type Template } from "aws-cdk-lib/assertions";
 import { AwsSolutionsChecks, HIPAASecurityChecks } from "cdk-nag";
@@ -134,6 +134,12 @@ describe("the CDK app, synthesised offline", () => {
       for (const secretName of ["CUSTOM_AUTH_SECRET", "CUSTOM_AUTH_PRIVATE_KEY", "COGNITO_CLIENT_SECRET", "REDIS_URL", "AUDIT_CHAIN_KEY", "PGPASSWORD"]) expect(plain).not.toContain(secretName);
     });
 
+    it("trusts the RDS certificate authority the image carries (DATABASE_URL verifies the server)", () => {
+      const dockerfile = readFileSync(join(__dirname, "../../Dockerfile"), "utf8");
+      const bundle = String(environment()["NODE_EXTRA_CA_CERTS"]);
+      expect(dockerfile).toMatch(new RegExp(`^ADD .*https://truststore\\.pki\\.rds\\.amazonaws\\.com/\\S+ ${bundle.replace(/[.]/g, "\\.")}$`, "m"));
+    });
+
     it("keeps connections open longer than the load balancer does (no 502 on a reused connection)", () => {
       const idle = Number(albAttributes()["idle_timeout.timeout_seconds"]);
       expect(idle).toBe(albIdleTimeoutSeconds);
@@ -155,7 +161,7 @@ describe("the CDK app, synthesised offline", () => {
     });
 
     it("builds the image from the repository's Dockerfile without node_modules, dist, .git or cdk.out in the context", () => {
-      const manifest = JSON.parse(require("node:fs").readFileSync(join(built.outdir, `${built.stack.artifactId}.assets.json`), "utf8")) as { dockerImages: Record<string, { source: { directory: string; dockerFile?: string } }> };
+      const manifest = JSON.parse(readFileSync(join(built.outdir, `${built.stack.artifactId}.assets.json`), "utf8")) as { dockerImages: Record<string, { source: { directory: string; dockerFile?: string } }> };
       const images = Object.values(manifest.dockerImages);
       expect(images).toHaveLength(1);
       const staged = join(built.outdir, (images[0] as { source: { directory: string } }).source.directory);
