@@ -30,7 +30,14 @@ const only = (type: string): Resource => {
   expect(found).toHaveLength(1);
   return (found[0] as [string, Resource])[1];
 };
-const containerDefinition = (): ContainerDefinition => (only("AWS::ECS::TaskDefinition").Properties["ContainerDefinitions"] as ContainerDefinition[])[0] as ContainerDefinition;
+type NamedContainer = ContainerDefinition & { Name: string; Command?: string[] };
+const containerNamed = (name: string): NamedContainer => {
+  const containers = resources("AWS::ECS::TaskDefinition").flatMap(([, t]) => t.Properties["ContainerDefinitions"] as NamedContainer[]);
+  const found = containers.filter((c) => c.Name === name);
+  expect(found).toHaveLength(1);
+  return found[0] as NamedContainer;
+};
+const containerDefinition = (): ContainerDefinition => containerNamed("gateway");
 const environment = (): Record<string, unknown> => Object.fromEntries(containerDefinition().Environment.map((e) => [e.Name, e.Value]));
 const albAttributes = (): Record<string, string> =>
   Object.fromEntries((only("AWS::ElasticLoadBalancingV2::LoadBalancer").Properties["LoadBalancerAttributes"] as { Key: string; Value: string }[]).map((a) => [a.Key, a.Value]));
@@ -138,6 +145,15 @@ describe("the CDK app, synthesised offline", () => {
       const dockerfile = readFileSync(join(__dirname, "../../Dockerfile"), "utf8");
       const bundle = String(environment()["NODE_EXTRA_CA_CERTS"]);
       expect(dockerfile).toMatch(new RegExp(`^ADD .*https://truststore\\.pki\\.rds\\.amazonaws\\.com/\\S+ ${bundle.replace(/[.]/g, "\\.")}$`, "m"));
+    });
+
+    it("migrates with the owner role in a one-off task; the gateway itself never gets the owner's credentials", () => {
+      const migrate = containerNamed("migrate");
+      expect(migrate).toMatchObject({ ReadonlyRootFilesystem: true, User: "node", Command: ["node", "dist/audit/postgres/migrate-cli.js"] });
+      const secretArn = (container: NamedContainer, name: string) => JSON.stringify((container.Secrets as { Name: string; ValueFrom: unknown }[]).find((s) => s.Name === name)?.ValueFrom);
+      expect(secretArn(migrate, "PGPASSWORD")).not.toEqual(secretArn(containerNamed("gateway"), "PGPASSWORD"));
+      expect(secretArn(migrate, "GATEWAY_ROLE_PASSWORD")).toEqual(secretArn(containerNamed("gateway"), "PGPASSWORD"));
+      template.resourceCountIs("AWS::ECS::Service", 1);
     });
 
     it("keeps connections open longer than the load balancer does (no 502 on a reused connection)", () => {

@@ -12,7 +12,7 @@ let findings: Finding[];
 beforeAll(() => {
   built = buildTestApp({ "aws:cdk:bundling-stacks": [] }, { acknowledgements: [] });
   findings = [new HIPAASecurityChecks(), new AwsSolutionsChecks()].flatMap((pack) =>
-    pack.validateScope(built.app).violations.flatMap((v) => v.violatingResources.map((r) => ({ rule: v.ruleName, path: r.constructPath }))),
+    pack.validateScope(built.app).violations.flatMap((v) => v.violatingResources.map((r) => ({ rule: v.ruleName, path: r.constructPath ?? "" }))),
   );
 });
 

@@ -5,7 +5,7 @@ import type { IConstruct } from "constructs";
 export type Acknowledgement = { rules: string[]; paths: string[]; reason: string };
 
 const triggers = ["defineAuthChallenge", "createAuthChallenge", "verifyAuthChallengeResponse"];
-const generatedPolicies = ["Gateway/Task/ExecutionRole/DefaultPolicy", "Network/FlowLogsRole/DefaultPolicy", ...triggers.map((t) => `UserPool/${t}Role/DefaultPolicy`)];
+const generatedPolicies = ["Gateway/Task/ExecutionRole/DefaultPolicy", "Migration/Task/ExecutionRole/DefaultPolicy", "Network/FlowLogsRole/DefaultPolicy", ...triggers.map((t) => `UserPool/${t}Role/DefaultPolicy`)];
 
 export const acknowledgements: Acknowledgement[] = [
   {
@@ -25,7 +25,7 @@ export const acknowledgements: Acknowledgement[] = [
   },
   {
     rules: ["AwsSolutions-ECS2"],
-    paths: ["Gateway/Task"],
+    paths: ["Gateway/Task", "Migration/Task"],
     reason: "The plain environment holds non-secret settings only (mode, ports, keep-alive, proxy hops, pool and client ids, database host). Every secret (Redis URL, database credentials, client secret, custom-auth private key, audit chain key, alert webhook) comes from Secrets Manager through the task's secrets.",
   },
   {
@@ -50,7 +50,7 @@ export const acknowledgements: Acknowledgement[] = [
   },
   {
     rules: ["AwsSolutions-IAM5[Resource::*]"],
-    paths: ["Gateway/Task/ExecutionRole/DefaultPolicy", ...triggers.map((t) => `UserPool/${t}Role/DefaultPolicy`)],
+    paths: ["Gateway/Task/ExecutionRole/DefaultPolicy", "Migration/Task/ExecutionRole/DefaultPolicy", ...triggers.map((t) => `UserPool/${t}Role/DefaultPolicy`)],
     reason: "Only the actions AWS does not scope to resources: ecr:GetAuthorizationToken (image pull) for the task execution role, and ec2:Create/Describe/DeleteNetworkInterface and Assign/UnassignPrivateIpAddresses for the VPC-attached triggers. Every other statement names its resources.",
   },
   {

@@ -15,6 +15,7 @@ export const buildApp = (app: App, options: BuildOptions = {}): GatewayStack => 
   const stackName: unknown = app.node.tryGetContext("stackName");
   const stack = new GatewayStack(app, typeof stackName === "string" ? stackName : "HipaaAuthGateway", settings);
   for (const key of placeholdersInUse(settings)) Annotations.of(stack).addWarningV2(`placeholder:${key}`, `context ${key} is still the documented placeholder: set it before deploying (docs/deploy-aws.md)`);
+  if (settings.initialDeploy) Annotations.of(stack).addWarningV2("initialDeploy", "initialDeploy: the gateway service runs no task; migrate, create the gateway role, then deploy without it (docs/deploy-aws.md)");
   acknowledge(stack, options.acknowledgements ?? acknowledgements);
   Validations.of(app).addPlugins(new HIPAASecurityChecks(app), new AwsSolutionsChecks(app));
   return stack;

@@ -18,6 +18,9 @@ import type { GatewayUserPool } from "./user-pool";
 
 const repositoryRoot = path.join(__dirname, "..", "..", "..");
 
+/** The image carries the RDS certificate bundle here (Dockerfile): DATABASE_URL's sslmode=verify-full needs the RDS CA. */
+export const rdsCaBundle = "/app/certs/rds-global-bundle.pem";
+
 /** Never staged into the image's build context, whatever .dockerignore says (local builds, secrets, CDK output). */
 export const imageExcludes = ["**/node_modules", "**/dist", "**/dist-*", ".git", "**/cdk.out", ".cognito", "**/*.pem", "**/.env*", "audit.jsonl"];
 
@@ -35,12 +38,20 @@ export class GatewayService extends Construct {
   readonly targetGroup: elbv2.ApplicationTargetGroup;
   readonly service: ecs.FargateService;
   readonly logGroup: logs.LogGroup;
+  readonly cluster: ecs.Cluster;
+  readonly image: ecs.ContainerImage;
+  readonly taskSecurityGroup: ec2.SecurityGroup;
+  /** Host and database only: the role and password come from a rotating secret (node-postgres reads PGUSER/PGPASSWORD). */
+  readonly databaseUrl: string;
 
   constructor(scope: Construct, id: string, props: GatewayServiceProps) {
     super(scope, id);
     const { settings, vpc, key, state, pool } = props;
 
     const cluster = new ecs.Cluster(this, "Cluster", { vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
+    this.cluster = cluster;
+    this.image = ecs.ContainerImage.fromAsset(repositoryRoot, { file: "Dockerfile", exclude: imageExcludes, ignoreMode: IgnoreMode.DOCKER, platform: ecrAssets.Platform.LINUX_AMD64 });
+    this.databaseUrl = `postgres://${state.database.dbInstanceEndpointAddress}:${postgresPort}/${databaseName}?sslmode=verify-full`;
     this.logGroup = new logs.LogGroup(this, "GatewayLogs", { retention: logRetention, encryptionKey: key, removalPolicy: RemovalPolicy.RETAIN });
 
     const task = new ecs.FargateTaskDefinition(this, "Task", {
@@ -56,10 +67,13 @@ export class GatewayService extends Construct {
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     });
     const privateKey = secrets.Secret.fromSecretNameV2(this, "CustomAuthPrivateKey", settings.customAuthPrivateKeySecretName);
-    const alertWebhook = secrets.Secret.fromSecretNameV2(this, "AlertWebhook", settings.alertWebhookSecretName);
+    const webhookSecrets = (name: string, prefix: "ALERT" | "NOTICE"): Record<string, ecs.Secret> => {
+      const secret = secrets.Secret.fromSecretNameV2(this, `${prefix}Webhook`, name);
+      return { [`${prefix}_WEBHOOK_URL`]: ecs.Secret.fromSecretsManager(secret, "url"), [`${prefix}_WEBHOOK_SECRET`]: ecs.Secret.fromSecretsManager(secret, "secret") };
+    };
 
     const container = task.addContainer("gateway", {
-      image: ecs.ContainerImage.fromAsset(repositoryRoot, { file: "Dockerfile", exclude: imageExcludes, ignoreMode: IgnoreMode.DOCKER, platform: ecrAssets.Platform.LINUX_AMD64 }),
+      image: this.image,
       readonlyRootFilesystem: true,
       user: "node",
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: "gateway" }),
@@ -74,12 +88,13 @@ export class GatewayService extends Construct {
         HTTP_KEEP_ALIVE_SECONDS: String(gatewayKeepAliveSeconds),
         TRUST_PROXY_HOPS: String(trustedProxyHops),
         AWS_REGION: settings.region,
+        ...(settings.emergencyAccess === "off" && { EMERGENCY_ACCESS: "off" }),
         COGNITO_USER_POOL_ID: pool.userPoolId,
         COGNITO_CLIENT_ID: pool.clientId,
-        // Host and database only: the role and password come from the rotating secret (node-postgres reads PGUSER/PGPASSWORD).
-        DATABASE_URL: `postgres://${state.database.dbInstanceEndpointAddress}:${postgresPort}/${databaseName}?sslmode=verify-full`,
-        // The image carries the RDS certificate bundle (Dockerfile): verify-full needs the RDS CA.
-        NODE_EXTRA_CA_CERTS: "/app/certs/rds-global-bundle.pem",
+        DATABASE_URL: this.databaseUrl,
+        // The audit trail in the same database, in its own schema (AUDIT_DATABASE_SCHEMA, default audit).
+        AUDIT_DATABASE_URL: this.databaseUrl,
+        NODE_EXTRA_CA_CERTS: rdsCaBundle,
       },
       secrets: {
         REDIS_URL: ecs.Secret.fromSecretsManager(state.redisUrl),
@@ -88,8 +103,8 @@ export class GatewayService extends Construct {
         COGNITO_CLIENT_SECRET: ecs.Secret.fromSecretsManager(pool.clientSecret),
         CUSTOM_AUTH_PRIVATE_KEY: ecs.Secret.fromSecretsManager(privateKey),
         AUDIT_CHAIN_KEY: ecs.Secret.fromSecretsManager(auditChainKey),
-        ALERT_WEBHOOK_URL: ecs.Secret.fromSecretsManager(alertWebhook, "url"),
-        ALERT_WEBHOOK_SECRET: ecs.Secret.fromSecretsManager(alertWebhook, "secret"),
+        ...(settings.emergencyAccess === "on" && webhookSecrets(settings.alertWebhookSecretName, "ALERT")),
+        ...(settings.noticeWebhookSecretName !== undefined && webhookSecrets(settings.noticeWebhookSecretName, "NOTICE")),
       },
       healthCheck: {
         command: ["CMD", "node", "-e", `fetch('http://127.0.0.1:${apiPort}/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`],
@@ -103,7 +118,7 @@ export class GatewayService extends Construct {
     const albSecurityGroup = new ec2.SecurityGroup(this, "LoadBalancerSecurityGroup", { vpc, allowAllOutbound: false, description: "ALB: HTTPS (and HTTP, redirected) from the internet; out to the gateway tasks only" });
     albSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), "HTTPS from clients");
     albSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), "HTTP from clients, answered with a redirect to HTTPS");
-    const taskSecurityGroup = new ec2.SecurityGroup(this, "TaskSecurityGroup", { vpc, allowAllOutbound: false, description: "Gateway tasks: API port from the ALB only; out to Redis, PostgreSQL and HTTPS" });
+    const taskSecurityGroup = this.taskSecurityGroup = new ec2.SecurityGroup(this, "TaskSecurityGroup", { vpc, allowAllOutbound: false, description: "Gateway tasks: API port from the ALB only; out to Redis, PostgreSQL and HTTPS" });
     taskSecurityGroup.addIngressRule(albSecurityGroup, ec2.Port.tcp(apiPort), "API from the load balancer");
     albSecurityGroup.addEgressRule(taskSecurityGroup, ec2.Port.tcp(apiPort), "to the gateway tasks");
     taskSecurityGroup.addEgressRule(state.redisSecurityGroup, ec2.Port.tcp(redisPort), "Redis");
@@ -116,7 +131,8 @@ export class GatewayService extends Construct {
     this.service = new ecs.FargateService(this, "Service", {
       cluster,
       taskDefinition: task,
-      desiredCount: settings.gatewayMinTasks,
+      // An initial deployment starts no task: the database has no schema and no gateway role yet (docs/deploy-aws.md).
+      desiredCount: settings.initialDeploy ? 0 : settings.gatewayMinTasks,
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
@@ -181,7 +197,7 @@ export class GatewayService extends Construct {
       defaultAction: elbv2.ListenerAction.redirect({ protocol: "HTTPS", port: "443", permanent: true }),
     });
 
-    const scaling = this.service.autoScaleTaskCount({ minCapacity: settings.gatewayMinTasks, maxCapacity: settings.gatewayMaxTasks });
+    const scaling = this.service.autoScaleTaskCount({ minCapacity: settings.initialDeploy ? 0 : settings.gatewayMinTasks, maxCapacity: settings.gatewayMaxTasks });
     scaling.scaleOnCpuUtilization("Cpu", { targetUtilizationPercent: 60, scaleInCooldown: Duration.minutes(5), scaleOutCooldown: Duration.minutes(1) });
     scaling.scaleOnRequestCount("Requests", { requestsPerTarget: 3000, targetGroup: this.targetGroup, scaleInCooldown: Duration.minutes(5), scaleOutCooldown: Duration.minutes(1) });
   }

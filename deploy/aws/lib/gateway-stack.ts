@@ -4,7 +4,9 @@ import * as kms from "aws-cdk-lib/aws-kms";
 import * as rds from "aws-cdk-lib/aws-rds";
 import { Construct } from "constructs";
 import { hipaaPoolSpec, type PoolSpec } from "../../../src/provisioning/pool-spec";
+import * as ec2 from "aws-cdk-lib/aws-ec2";
 import { GatewayService } from "./gateway-service";
+import { MigrationTask, runTaskNetwork } from "./migration-task";
 import { GatewayNetwork } from "./network";
 import { GatewayAlarms } from "./observability";
 import type { DeploySettings } from "./settings";
@@ -63,6 +65,13 @@ export class GatewayStack extends Stack {
     });
     this.state = new GatewayState(this, "State", { vpc: network.vpc, key, instanceIdentifier: `${this.stackName.toLowerCase()}-postgres` });
     this.gateway = new GatewayService(this, "Gateway", { settings, vpc: network.vpc, key, state: this.state, pool: this.pool });
+    const migration = new MigrationTask(this, "Migration", {
+      image: this.gateway.image,
+      logGroup: this.gateway.logGroup,
+      databaseUrl: this.gateway.databaseUrl,
+      ownerSecret: this.state.ownerSecret,
+      gatewayRoleSecret: this.state.databaseSecret,
+    });
     new GatewayFirewall(this, "Firewall", { loadBalancer: this.gateway.loadBalancer, requestsPerFiveMinutes: settings.wafRequestsPerFiveMinutes, key });
     this.alarms = new GatewayAlarms(this, "Alarms", {
       key,
@@ -87,8 +96,14 @@ export class GatewayStack extends Stack {
     new CfnOutput(this, "UserPoolId", { value: this.pool.userPoolId });
     new CfnOutput(this, "ClientId", { value: this.pool.clientId });
     new CfnOutput(this, "HostedDomain", { value: this.pool.hostedDomain });
-    new CfnOutput(this, "DatabaseOwnerSecret", { value: this.state.database.secret?.secretArn ?? "" });
+    new CfnOutput(this, "DatabaseOwnerSecret", { value: this.state.ownerSecret.secretArn });
     new CfnOutput(this, "AlarmTopic", { value: this.alarms.topic.topicArn });
+    new CfnOutput(this, "Cluster", { value: this.gateway.cluster.clusterName });
+    new CfnOutput(this, "MigrationTaskDefinition", { value: migration.taskDefinition.taskDefinitionArn });
+    new CfnOutput(this, "RunTaskNetwork", {
+      value: runTaskNetwork(network.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnets, this.gateway.taskSecurityGroup),
+      description: "--network-configuration for aws ecs run-task (the migration task)",
+    });
   }
 
   /** The AZs from context: constructs that ask the stack for its AZs get them without an account lookup. */

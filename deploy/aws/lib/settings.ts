@@ -22,6 +22,10 @@ export type DeploySettings = {
   customAuthPrivateKeySecretName: string;
   /** Secrets Manager secret (created by the operator): JSON { "url": …, "secret": … } for emergency-access alerts. */
   alertWebhookSecretName: string;
+  /** "off" turns emergency (break-glass) access off: no alert webhook is needed then (EMERGENCY_ACCESS=off). */
+  emergencyAccess: "on" | "off";
+  /** Optional secret (created by the operator): JSON { "url": …, "secret": … } for security notices to account owners. */
+  noticeWebhookSecretName: string | undefined;
   poolName: string;
   clientName: string;
   refreshTokenDays: number;
@@ -36,6 +40,8 @@ export type DeploySettings = {
   alarmEmail: string | undefined;
   /** Reserved concurrency of each custom-auth trigger (a new account's quota may need raising first). */
   triggerConcurrency: number;
+  /** The first deployment: no gateway task runs until the database is migrated and has the gateway's role. */
+  initialDeploy: boolean;
 };
 
 export const placeholders = {
@@ -106,6 +112,8 @@ export const readSettings = (node: Node): DeploySettings => {
     customAuthPublicKeys,
     customAuthPrivateKeySecretName: text(node, "customAuthPrivateKeySecretName", "hipaa-auth-gateway/custom-auth-private-key"),
     alertWebhookSecretName: text(node, "alertWebhookSecretName", "hipaa-auth-gateway/alert-webhook"),
+    emergencyAccess: read(node, "emergencyAccess") === "off" ? "off" : "on",
+    noticeWebhookSecretName: typeof read(node, "noticeWebhookSecretName") === "string" && read(node, "noticeWebhookSecretName") !== "" ? String(read(node, "noticeWebhookSecretName")) : undefined,
     poolName: text(node, "poolName", "hipaa-auth-gateway"),
     clientName: text(node, "clientName", "auth-gateway"),
     refreshTokenDays: integer(node, "refreshTokenDays", 30, 1, 3650),
@@ -116,6 +124,7 @@ export const readSettings = (node: Node): DeploySettings => {
     gatewayEnvironment: gatewayEnvironment as Record<string, string>,
     alarmEmail: typeof alarmEmail === "string" && alarmEmail !== "" ? alarmEmail : undefined,
     triggerConcurrency: integer(node, "triggerConcurrency", 20, 1, 1000),
+    initialDeploy: [true, "true"].includes(read(node, "initialDeploy") as never),
   };
 };
 

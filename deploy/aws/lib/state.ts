@@ -26,7 +26,10 @@ export class GatewayState extends Construct {
   /** rediss://:token@primary:6379 as one secret: ioredis takes the token from the URL. */
   readonly redisUrl: secrets.Secret;
   readonly database: rds.DatabaseInstance;
+  /** The gateway role's credentials (rotating, alternating users). */
   readonly databaseSecret: secrets.ISecret;
+  /** The owner role's credentials: migrations and role management only, never the gateway. */
+  readonly ownerSecret: secrets.ISecret;
 
   constructor(scope: Construct, id: string, props: { vpc: ec2.IVpc; key: kms.IKey; instanceIdentifier: string }) {
     super(scope, id);
@@ -108,6 +111,7 @@ export class GatewayState extends Construct {
     for (const logGroup of databaseLogs) this.database.node.addDependency(logGroup);
     const ownerSecret = this.database.secret;
     if (!ownerSecret) throw new Error("the database has no generated owner secret");
+    this.ownerSecret = ownerSecret;
     // Rotation functions need Secrets Manager's API: they run in the subnets that route out through NAT.
     const rotationSubnets = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
     this.database.addRotationSingleUser({ automaticallyAfter: Duration.days(30), vpcSubnets: rotationSubnets });
