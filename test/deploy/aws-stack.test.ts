@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { Match, type Template } from "aws-cdk-lib/assertions";
 import { AwsSolutionsChecks, HIPAASecurityChecks } from "cdk-nag";
@@ -23,6 +23,7 @@ beforeAll(() => {
   built = buildTestApp();
   template = synthTemplate(built);
 });
+afterAll(() => rmSync(built.outdir, { recursive: true, force: true }));
 
 const resources = (type: string): [string, Resource][] => Object.entries(template.findResources(type) as Record<string, Resource>);
 const only = (type: string): Resource => {

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { AwsSolutionsChecks, HIPAASecurityChecks } from "cdk-nag";
 import { acknowledgements } from "../../deploy/aws/lib/acknowledgements";
@@ -15,6 +15,7 @@ beforeAll(() => {
     pack.validateScope(built.app).violations.flatMap((v) => v.violatingResources.map((r) => ({ rule: v.ruleName, path: r.constructPath ?? "" }))),
   );
 });
+afterAll(() => rmSync(built.outdir, { recursive: true, force: true }));
 
 const under = (finding: Finding, path: string): boolean => finding.path === `${built.stack.stackName}/${path}` || finding.path.startsWith(`${built.stack.stackName}/${path}/`);
 
