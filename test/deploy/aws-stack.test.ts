@@ -270,6 +270,9 @@ describe("the CDK app, synthesised offline", () => {
       const described = alarms.map((a) => String(a["AlarmDescription"])).join("\n");
       for (const topic of ["5xx", "/readyz", "Redis", "PostgreSQL", "AUDIT_WRITE_FAILED", "EMERGENCY_ALERT_DEAD_LETTER"]) expect(described).toContain(topic);
       template.hasResourceProperties("AWS::RDS::EventSubscription", { SourceType: "db-instance" });
+      // The topic policy lets CloudWatch and RDS events publish (and refuses anything without TLS).
+      const policy = JSON.stringify(only("AWS::SNS::TopicPolicy").Properties["PolicyDocument"]);
+      for (const principal of ["cloudwatch.amazonaws.com", "events.rds.amazonaws.com", "aws:SecureTransport"]) expect(policy).toContain(principal);
       expect(only("AWS::ElastiCache::ReplicationGroup").Properties["NotificationTopicArn"]).toBeDefined();
     });
   });
