@@ -12,7 +12,7 @@ import * as secrets from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
 import { albIdleTimeoutSeconds, apiPort, gatewayKeepAliveSeconds, metricsPort, trustedProxyHops } from "./gateway-settings";
 import { accessLogLifecycle, logRetention } from "./retention";
-import type { DeploySettings } from "./settings";
+import { SettingsError, type DeploySettings } from "./settings";
 import { databaseName, postgresPort, redisPort, type GatewayState } from "./state";
 import type { GatewayUserPool } from "./user-pool";
 
@@ -20,6 +20,17 @@ const repositoryRoot = path.join(__dirname, "..", "..", "..");
 
 /** The image carries the RDS certificate bundle here (Dockerfile): DATABASE_URL's sslmode=verify-full needs the RDS CA. */
 export const rdsCaBundle = "/app/certs/rds-global-bundle.pem";
+
+/**
+ * `gatewayEnvironment` is plain text in the task definition: it may not carry a secret (those come from Secrets
+ * Manager) nor replace a setting this app fixes.
+ */
+export const assertPlainExtras = (extras: Record<string, string>, fixed: readonly string[]): void => {
+  for (const name of Object.keys(extras)) {
+    if (fixed.includes(name)) throw new SettingsError(`context gatewayEnvironment.${name}: set by the app itself (docs/deploy-aws.md)`);
+    if (/SECRET|PASSWORD|PRIVATE_KEY|TOKEN|CHAIN_KEY/.test(name)) throw new SettingsError(`context gatewayEnvironment.${name}: looks like a secret; secrets come from Secrets Manager, never plain environment`);
+  }
+};
 
 /** Never staged into the image's build context, whatever .dockerignore says (local builds, secrets, CDK output). */
 export const imageExcludes = ["**/node_modules", "**/dist", "**/dist-*", ".git", "**/cdk.out", ".cognito", "**/*.pem", "**/.env*", "audit.jsonl"];
@@ -72,40 +83,43 @@ export class GatewayService extends Construct {
       return { [`${prefix}_WEBHOOK_URL`]: ecs.Secret.fromSecretsManager(secret, "url"), [`${prefix}_WEBHOOK_SECRET`]: ecs.Secret.fromSecretsManager(secret, "secret") };
     };
 
+    const fixedEnvironment: Record<string, string> = {
+      GATEWAY_MODE: "production",
+      NODE_ENV: "production",
+      HOST: "0.0.0.0",
+      PORT: String(apiPort),
+      METRICS_PORT: String(metricsPort),
+      HTTP_KEEP_ALIVE_SECONDS: String(gatewayKeepAliveSeconds),
+      TRUST_PROXY_HOPS: String(trustedProxyHops),
+      AWS_REGION: settings.region,
+      ...(settings.emergencyAccess === "off" && { EMERGENCY_ACCESS: "off" }),
+      COGNITO_USER_POOL_ID: pool.userPoolId,
+      COGNITO_CLIENT_ID: pool.clientId,
+      DATABASE_URL: this.databaseUrl,
+      // The audit trail in the same database, in its own schema (AUDIT_DATABASE_SCHEMA, default audit).
+      AUDIT_DATABASE_URL: this.databaseUrl,
+      NODE_EXTRA_CA_CERTS: rdsCaBundle,
+    };
+    const secretEnvironment: Record<string, ecs.Secret> = {
+      REDIS_URL: ecs.Secret.fromSecretsManager(state.redisUrl),
+      PGUSER: ecs.Secret.fromSecretsManager(state.databaseSecret, "username"),
+      PGPASSWORD: ecs.Secret.fromSecretsManager(state.databaseSecret, "password"),
+      COGNITO_CLIENT_SECRET: ecs.Secret.fromSecretsManager(pool.clientSecret),
+      CUSTOM_AUTH_PRIVATE_KEY: ecs.Secret.fromSecretsManager(privateKey),
+      AUDIT_CHAIN_KEY: ecs.Secret.fromSecretsManager(auditChainKey),
+      ...(settings.emergencyAccess === "on" && webhookSecrets(settings.alertWebhookSecretName, "ALERT")),
+      ...(settings.noticeWebhookSecretName !== undefined && webhookSecrets(settings.noticeWebhookSecretName, "NOTICE")),
+    };
+    assertPlainExtras(settings.gatewayEnvironment, [...Object.keys(fixedEnvironment), ...Object.keys(secretEnvironment)]);
+
     const container = task.addContainer("gateway", {
       image: this.image,
       readonlyRootFilesystem: true,
       user: "node",
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: "gateway" }),
       portMappings: [{ containerPort: apiPort, name: "api" }],
-      environment: {
-        ...settings.gatewayEnvironment,
-        GATEWAY_MODE: "production",
-        NODE_ENV: "production",
-        HOST: "0.0.0.0",
-        PORT: String(apiPort),
-        METRICS_PORT: String(metricsPort),
-        HTTP_KEEP_ALIVE_SECONDS: String(gatewayKeepAliveSeconds),
-        TRUST_PROXY_HOPS: String(trustedProxyHops),
-        AWS_REGION: settings.region,
-        ...(settings.emergencyAccess === "off" && { EMERGENCY_ACCESS: "off" }),
-        COGNITO_USER_POOL_ID: pool.userPoolId,
-        COGNITO_CLIENT_ID: pool.clientId,
-        DATABASE_URL: this.databaseUrl,
-        // The audit trail in the same database, in its own schema (AUDIT_DATABASE_SCHEMA, default audit).
-        AUDIT_DATABASE_URL: this.databaseUrl,
-        NODE_EXTRA_CA_CERTS: rdsCaBundle,
-      },
-      secrets: {
-        REDIS_URL: ecs.Secret.fromSecretsManager(state.redisUrl),
-        PGUSER: ecs.Secret.fromSecretsManager(state.databaseSecret, "username"),
-        PGPASSWORD: ecs.Secret.fromSecretsManager(state.databaseSecret, "password"),
-        COGNITO_CLIENT_SECRET: ecs.Secret.fromSecretsManager(pool.clientSecret),
-        CUSTOM_AUTH_PRIVATE_KEY: ecs.Secret.fromSecretsManager(privateKey),
-        AUDIT_CHAIN_KEY: ecs.Secret.fromSecretsManager(auditChainKey),
-        ...(settings.emergencyAccess === "on" && webhookSecrets(settings.alertWebhookSecretName, "ALERT")),
-        ...(settings.noticeWebhookSecretName !== undefined && webhookSecrets(settings.noticeWebhookSecretName, "NOTICE")),
-      },
+      environment: { ...settings.gatewayEnvironment, ...fixedEnvironment },
+      secrets: secretEnvironment,
       healthCheck: {
         command: ["CMD", "node", "-e", `fetch('http://127.0.0.1:${apiPort}/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`],
         interval: Duration.seconds(30),

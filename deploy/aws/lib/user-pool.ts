@@ -140,7 +140,7 @@ export class GatewayUserPool extends Construct {
     this.clientId = client.ref;
     for (const group of spec.groups) new cognito.CfnUserPoolGroup(this, `Group-${group}`, { userPoolId: pool.ref, groupName: group });
 
-    const domain = new cognito.CfnUserPoolDomain(this, "HostedDomain", { userPoolId: pool.ref, domain: props.hostedDomainPrefix, managedLoginVersion: 2 });
+    const domain = new cognito.CfnUserPoolDomain(this, "HostedDomain", { userPoolId: pool.ref, domain: props.hostedDomainPrefix });
     this.hostedDomain = `https://${domain.domain}.auth.${Stack.of(this).region}.amazoncognito.com`;
 
     // The client secret never appears in the template: CloudFormation reads it from the client into the secret.
