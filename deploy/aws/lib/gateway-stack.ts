@@ -70,7 +70,6 @@ export class GatewayStack extends Stack {
       logGroup: this.gateway.logGroup,
       databaseUrl: this.gateway.databaseUrl,
       ownerSecret: this.state.ownerSecret,
-      gatewayRoleSecret: this.state.databaseSecret,
     });
     new GatewayFirewall(this, "Firewall", { loadBalancer: this.gateway.loadBalancer, requestsPerFiveMinutes: settings.wafRequestsPerFiveMinutes, key });
     this.alarms = new GatewayAlarms(this, "Alarms", {
@@ -97,6 +96,7 @@ export class GatewayStack extends Stack {
     new CfnOutput(this, "ClientId", { value: this.pool.clientId });
     new CfnOutput(this, "HostedDomain", { value: this.pool.hostedDomain });
     new CfnOutput(this, "DatabaseOwnerSecret", { value: this.state.ownerSecret.secretArn });
+    new CfnOutput(this, "GatewayRoleSecret", { value: this.state.databaseSecret.secretArn, description: "Rotate once after creating the gateway role (docs/deploy-aws.md)" });
     new CfnOutput(this, "AlarmTopic", { value: this.alarms.topic.topicArn });
     new CfnOutput(this, "Cluster", { value: this.gateway.cluster.clusterName });
     new CfnOutput(this, "MigrationTaskDefinition", { value: migration.taskDefinition.taskDefinitionArn });

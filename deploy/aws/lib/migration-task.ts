@@ -4,19 +4,19 @@ import type * as logs from "aws-cdk-lib/aws-logs";
 import type * as secrets from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
 import { rdsCaBundle } from "./gateway-service";
+import { gatewayRole } from "./state";
 
 export type MigrationTaskProps = {
   image: ecs.ContainerImage;
   logGroup: logs.ILogGroup;
   databaseUrl: string;
   ownerSecret: secrets.ISecret;
-  gatewayRoleSecret: secrets.ISecret;
 };
 
 /**
  * A one-off task (run with `aws ecs run-task`, docs/deploy-aws.md) that runs as the schemas' owner role: it
  * applies the migrations and creates the gateway's role, which the gateway's own role cannot do. Same image,
- * same network place as the gateway; no service keeps it running.
+ * same network place as the gateway; no service keeps it running. It never sees the gateway role's password.
  */
 export class MigrationTask extends Construct {
   readonly taskDefinition: ecs.FargateTaskDefinition;
@@ -30,13 +30,11 @@ export class MigrationTask extends Construct {
       user: "node",
       command: ["node", "dist/audit/postgres/migrate-cli.js"],
       logging: ecs.LogDrivers.awsLogs({ logGroup: props.logGroup, streamPrefix: "migrate" }),
-      environment: { NODE_ENV: "production", DATABASE_URL: props.databaseUrl, AUDIT_DATABASE_URL: props.databaseUrl, NODE_EXTRA_CA_CERTS: rdsCaBundle },
+      // GATEWAY_ROLE: the role the owner creates (without a password: its first rotation gives its alternate user one).
+      environment: { NODE_ENV: "production", DATABASE_URL: props.databaseUrl, AUDIT_DATABASE_URL: props.databaseUrl, NODE_EXTRA_CA_CERTS: rdsCaBundle, GATEWAY_ROLE: gatewayRole },
       secrets: {
         PGUSER: ecs.Secret.fromSecretsManager(props.ownerSecret, "username"),
         PGPASSWORD: ecs.Secret.fromSecretsManager(props.ownerSecret, "password"),
-        // Only for creating the gateway's role with the password its secret already holds.
-        GATEWAY_ROLE_NAME: ecs.Secret.fromSecretsManager(props.gatewayRoleSecret, "username"),
-        GATEWAY_ROLE_PASSWORD: ecs.Secret.fromSecretsManager(props.gatewayRoleSecret, "password"),
       },
     });
     container.addMountPoints({ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false });

@@ -74,8 +74,9 @@ export class GatewayState extends Construct {
     this.databaseSecurityGroup = new ec2.SecurityGroup(this, "DatabaseSecurityGroup", { vpc, allowAllOutbound: false, description: "PostgreSQL: inbound from the gateway tasks and the rotation function only" });
     const parameters = new rds.ParameterGroup(this, "DatabaseParameters", {
       engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }),
-      // TLS only; connections and DDL logged for the database's own audit trail.
-      parameters: { "rds.force_ssl": "1", log_connections: "1", log_disconnections: "1", log_statement: "ddl" },
+      // TLS only; connections logged for the database's own audit trail. Not log_statement=ddl: CREATE/ALTER ROLE
+      // statements (the rotation functions') carry passwords in the clear and would land in the exported logs.
+      parameters: { "rds.force_ssl": "1", log_connections: "1", log_disconnections: "1" },
     });
     // Created here (KMS-encrypted, six years) before RDS would create them unencrypted with no expiry.
     const exportedLogs = ["postgresql", "upgrade"];
@@ -119,7 +120,8 @@ export class GatewayState extends Construct {
     // read stays valid until the rotation after next, so a rotation never cuts off the tasks already running.
     const gatewaySecret = new rds.DatabaseSecret(this, "GatewayRoleSecret", { username: gatewayRole, masterSecret: ownerSecret, encryptionKey: key });
     const attached = gatewaySecret.attach(this.database);
-    this.database.addRotationMultiUser("GatewayRole", { secret: attached, automaticallyAfter: Duration.days(30), vpcSubnets: rotationSubnets });
+    // Not rotated at creation: the first rotation needs the role, which the owner creates after the first deployment.
+    this.database.addRotationMultiUser("GatewayRole", { secret: attached, automaticallyAfter: Duration.days(30), vpcSubnets: rotationSubnets, rotateImmediatelyOnUpdate: false });
     this.databaseSecret = attached;
   }
 }
