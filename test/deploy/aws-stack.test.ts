@@ -116,6 +116,18 @@ describe("the CDK app, synthesised offline", () => {
         expect(group.Properties["KmsKeyId"]).toBeDefined();
         expect(group.Properties["RetentionInDays"]).toBeGreaterThanOrEqual(2190);
       }
+      // The triggers log to their own groups; the rotation functions' groups exist before the functions do.
+      for (const [, fn] of resources("AWS::Lambda::Function").filter(([, f]) => (f.Properties["Environment"] as { Variables?: Record<string, string> } | undefined)?.Variables?.["CUSTOM_AUTH_PUBLIC_KEYS"])) {
+        expect(fn.Properties["LoggingConfig"]).toMatchObject({ LogGroup: { Ref: expect.any(String) } });
+      }
+      const rotations = resources("AWS::Serverless::Application");
+      expect(rotations).toHaveLength(2);
+      for (const [, application] of rotations) {
+        const name = `/aws/lambda/${(application.Properties["Parameters"] as { functionName: string }).functionName}`;
+        const group = logGroups.find(([, g]) => g.Properties["LogGroupName"] === name);
+        expect(group).toBeDefined();
+        expect(application.DependsOn).toContain(group?.[0]);
+      }
       template.hasResourceProperties("AWS::SNS::Topic", { KmsMasterKeyId: Match.anyValue() });
       template.hasResourceProperties("AWS::KMS::Key", { EnableKeyRotation: true });
       template.hasResourceProperties("AWS::S3::Bucket", { BucketEncryption: Match.objectLike({ ServerSideEncryptionConfiguration: Match.anyValue() }) });

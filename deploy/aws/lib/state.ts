@@ -4,6 +4,7 @@ import * as elasticache from "aws-cdk-lib/aws-elasticache";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as rds from "aws-cdk-lib/aws-rds";
+import * as sam from "aws-cdk-lib/aws-sam";
 import * as secrets from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
 import { logRetention } from "./retention";
@@ -115,13 +116,27 @@ export class GatewayState extends Construct {
     this.ownerSecret = ownerSecret;
     // Rotation functions need Secrets Manager's API: they run in the subnets that route out through NAT.
     const rotationSubnets = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
-    this.database.addRotationSingleUser({ automaticallyAfter: Duration.days(30), vpcSubnets: rotationSubnets });
+    const ownerRotation = this.database.addRotationSingleUser({ automaticallyAfter: Duration.days(30), vpcSubnets: rotationSubnets });
     // The gateway's own role (no DDL, append-only audit grants). Alternating users: the credential a running task
     // read stays valid until the rotation after next, so a rotation never cuts off the tasks already running.
     const gatewaySecret = new rds.DatabaseSecret(this, "GatewayRoleSecret", { username: gatewayRole, masterSecret: ownerSecret, encryptionKey: key });
     const attached = gatewaySecret.attach(this.database);
     // Not rotated at creation: the first rotation needs the role, which the owner creates after the first deployment.
-    this.database.addRotationMultiUser("GatewayRole", { secret: attached, automaticallyAfter: Duration.days(30), vpcSubnets: rotationSubnets, rotateImmediatelyOnUpdate: false });
+    const gatewayRotation = this.database.addRotationMultiUser("GatewayRole", { secret: attached, automaticallyAfter: Duration.days(30), vpcSubnets: rotationSubnets, rotateImmediatelyOnUpdate: false });
+    for (const rotation of [ownerRotation, gatewayRotation]) encryptRotationLogs(rotation, key);
     this.databaseSecret = attached;
   }
 }
+
+/**
+ * The rotation functions come from the Serverless Application Repository with a fixed function name: their log
+ * group is created here first (KMS, six years) instead of by Lambda on the first run (unencrypted, kept forever).
+ */
+const encryptRotationLogs = (rotation: secrets.SecretRotation, key: kms.IKey): void => {
+  const application = rotation.node.children.find((child): child is sam.CfnApplication => child instanceof sam.CfnApplication);
+  const parameters = application?.parameters as Record<string, unknown> | undefined;
+  const functionName = parameters?.["functionName"];
+  if (!application || typeof functionName !== "string") throw new Error(`rotation ${rotation.node.path}: no function name to give a log group`);
+  const logGroup = new logs.LogGroup(rotation, "Logs", { logGroupName: `/aws/lambda/${functionName}`, retention: logRetention, encryptionKey: key, removalPolicy: RemovalPolicy.RETAIN });
+  application.node.addDependency(logGroup);
+};
