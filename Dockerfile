@@ -33,6 +33,9 @@ COPY --from=build --chown=node:node /app/dist-playground ./dist-playground
 COPY --from=build --chown=node:node /app/packages/subgraph-auth/package.json ./packages/subgraph-auth/
 COPY --from=build --chown=node:node /app/packages/subgraph-auth/dist ./packages/subgraph-auth/dist
 COPY --chown=node:node package.json ./
+# PostgreSQL on RDS presents a certificate from the RDS CA, which Node does not trust by default; the AWS
+# deployment (deploy/aws) points NODE_EXTRA_CA_CERTS here so DATABASE_URL can use sslmode=verify-full.
+ADD --chown=node:node --chmod=444 https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem /app/certs/rds-global-bundle.pem
 # The audit log needs a writable place of its own (mount a volume here).
 RUN mkdir -p /var/log/auth-gateway && chown node:node /var/log/auth-gateway
 USER node

@@ -3,6 +3,10 @@ import type { Fetcher } from "aws-jwt-verify/https";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { AuditRecord } from "../audit/audit-event";
 import type { AuditSink } from "../audit/audit-log";
+import type { Logger } from "../shared/logger";
+
+/** Audit events that mean a message to a person was never delivered (an operator must look). */
+const deadLetterEvents: ReadonlySet<string> = new Set(["EMERGENCY_ALERT_DEAD_LETTER", "SECURITY_NOTICE_DEAD_LETTER"]);
 
 /** Prometheus metrics (prom-client). Labels carry operation and event names only, never identities. */
 export class GatewayMetrics {
@@ -27,7 +31,8 @@ export class GatewayMetrics {
   private readonly emergency = new Counter({ name: "gateway_emergency_access_events_total", help: "Emergency access grants, overdue-review escalations and undeliverable alerts", labelNames: ["event"], registers: [this.registry] });
   private readonly jwksFetches = new Counter({ name: "gateway_jwks_fetches_total", help: "JWKS downloads (start-up and unknown key ids)", labelNames: ["outcome"], registers: [this.registry] });
 
-  constructor() {
+  /** `logger`: the counters an operator must be alarmed on are also log lines (CloudWatch alarms read logs, not /metrics). */
+  constructor(private readonly logger?: Pick<Logger, "warn" | "error">) {
     collectDefaultMetrics({ register: this.registry, prefix: "gateway_" });
   }
 
@@ -99,9 +104,12 @@ export class GatewayMetrics {
           await inner.write(record);
         } catch (error) {
           this.auditWriteFailures.inc();
+          // The event type and the error's class only: never the record (identities) or the error's text.
+          this.logger?.error({ event: "AUDIT_WRITE_FAILED", auditEvent: record.event, error: error instanceof Error ? error.name : "unknown" }, "audit write failed");
           throw error;
         }
         this.authEvents.inc({ event: record.event, outcome: record.outcome });
+        if (deadLetterEvents.has(record.event)) this.logger?.warn({ event: record.event, requestId: record.requestId }, "undeliverable message recorded in the audit trail");
       },
       close: () => inner.close?.() ?? Promise.resolve(),
       check: () => inner.check?.() ?? Promise.resolve(),

@@ -72,6 +72,8 @@ export const hipaaPoolSpec = (o: PoolSpecOptions): PoolSpec => {
       UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ["email"] },
       DeletionProtection: "ACTIVE",
       UserPoolAddOns: { AdvancedSecurityMode: o.advancedSecurity },
+      // Threat protection (AUDIT or ENFORCED) exists only in the Plus feature plan.
+      ...(o.advancedSecurity !== "OFF" && { UserPoolTier: "PLUS" as const }),
       MfaConfiguration: o.mfa,
     },
     mfa: { MfaConfiguration: o.mfa, SoftwareTokenMfaConfiguration: { Enabled: true } },

@@ -33,7 +33,7 @@ const notKeptByEmulator = new Set(["pool.DeletionProtection", "pool.UserAttribut
 const poolUpdatable = [
   "AccountRecoverySetting", "AdminCreateUserConfig", "AutoVerifiedAttributes", "DeletionProtection", "DeviceConfiguration", "EmailConfiguration",
   "EmailVerificationMessage", "EmailVerificationSubject", "LambdaConfig", "MfaConfiguration", "Policies", "SmsAuthenticationMessage",
-  "SmsConfiguration", "SmsVerificationMessage", "UserAttributeUpdateSettings", "UserPoolAddOns", "UserPoolTags", "VerificationMessageTemplate",
+  "SmsConfiguration", "SmsVerificationMessage", "UserAttributeUpdateSettings", "UserPoolAddOns", "UserPoolTags", "UserPoolTier", "VerificationMessageTemplate",
 ] as const;
 const clientUpdatable = [
   "ClientName", "RefreshTokenValidity", "AccessTokenValidity", "IdTokenValidity", "TokenValidityUnits", "ReadAttributes", "WriteAttributes",

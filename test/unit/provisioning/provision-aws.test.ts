@@ -55,6 +55,7 @@ describe("provisioning a real pool (mocked)", () => {
       MfaConfiguration: "OFF", // switched ON right after, TOTP only (no SMS configuration needed)
       DeletionProtection: "ACTIVE",
       UserPoolAddOns: { AdvancedSecurityMode: "ENFORCED" },
+      UserPoolTier: "PLUS", // threat protection needs the Plus feature plan
       AccountRecoverySetting: { RecoveryMechanisms: [{ Name: "verified_email", Priority: 1 }] },
       Policies: { PasswordPolicy: { MinimumLength: 12, RequireUppercase: true, RequireLowercase: true, RequireNumbers: true, RequireSymbols: true, TemporaryPasswordValidityDays: 3 } },
     });
