@@ -129,9 +129,9 @@ export class AuthService {
       if (currentPassword === undefined) throw new GatewayError(ErrorCode.FORBIDDEN, { reason: "CURRENT_PASSWORD_REQUIRED" }, "Enter the password that expired, then the new one.");
       const { username: sub, email, tokens, proven } = await this.deps.handles.take(handle, "PASSWORD_EXPIRED");
       if (newPassword === currentPassword) throw new GatewayError(ErrorCode.PASSWORD_POLICY_VIOLATION, { rules: ["differentFromCurrent"] });
+      const digest = await this.deps.passwords.assertAcceptable(sub, email, newPassword);
       // Any answer but a refusal proves the password (an MFA challenge is left unanswered); a wrong one counts like a failed login.
       await this.deps.lockout.guard(email, meta, () => this.deps.idp.passwordAuth(email, currentPassword));
-      const digest = await this.deps.passwords.assertAcceptable(sub, email, newPassword);
       await this.deps.admin.setPassword(sub, newPassword);
       await this.deps.passwords.recordSet(sub, digest);
       const ended = await signOutEverywhere(this.deps, sub);

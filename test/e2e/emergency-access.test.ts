@@ -93,7 +93,7 @@ describe("emergency access", () => {
     expect(errorOf(await rig.gw.run(ops.BeginPasskeyStepUpDocument, {}, as)).extensions).toMatchObject({ code: "FORBIDDEN", reason: "NO_PASSKEY" });
     const enrol = async (member: Member) => {
       const key = new SoftAuthenticator({ origin: "http://localhost:4000" });
-      const creation = dataOf(await rig.gw.run(ops.BeginPasskeyRegistrationDocument, {}, { token: member.accessToken })).beginPasskeyRegistration;
+      const creation = dataOf(await rig.gw.run(ops.BeginPasskeyRegistrationDocument, { code: await freshCode(member.secret) }, { token: member.accessToken })).beginPasskeyRegistration;
       dataOf(await rig.gw.run(ops.CompletePasskeyRegistrationDocument, { response: key.register(creation), nickname: "Badge" }, { token: member.accessToken }));
       return key;
     };

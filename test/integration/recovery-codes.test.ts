@@ -47,7 +47,7 @@ const passwordStep = async (email: string) => dataOf(await gw.run(LoginDocument,
 describe("recovery codes over HTTP", () => {
   it("ten codes, shown once; one replaces TOTP once, forces re-enrolment, ends other sessions, emails the owner", async () => {
     const user = await enrolledUser(gw);
-    const codes = dataOf(await gw.run(GenerateRecoveryCodesDocument, {}, { token: user.accessToken })).generateRecoveryCodes;
+    const codes = dataOf(await gw.run(GenerateRecoveryCodesDocument, { code: await freshCode(user.secret) }, { token: user.accessToken })).generateRecoveryCodes;
     expect(codes).toHaveLength(10);
     expect(new Set(codes).size).toBe(10);
     for (const code of codes) expect(code).toMatch(/^[a-z2-9]{5}-[a-z2-9]{5}$/);
@@ -77,7 +77,7 @@ describe("recovery codes over HTTP", () => {
 
   it("a notice the mailer cannot take is retried, then dead-lettered in the audit trail (without the email)", async () => {
     const user = await enrolledUser(gw);
-    const codes = dataOf(await gw.run(GenerateRecoveryCodesDocument, {}, { token: user.accessToken })).generateRecoveryCodes;
+    const codes = dataOf(await gw.run(GenerateRecoveryCodesDocument, { code: await freshCode(user.secret) }, { token: user.accessToken })).generateRecoveryCodes;
     const sub = dataOf(await gw.run(MeDocument, {}, { token: user.accessToken })).me.sub;
     mailer.answerWith(503);
     const before = mailer.received.length;
@@ -96,14 +96,14 @@ describe("recovery codes over HTTP", () => {
   it("a new passkey is announced to the owner too (whoever holds a fresh session could have added it)", async () => {
     const user = await enrolledUser(gw);
     const key = new SoftAuthenticator({ origin: "http://localhost:4000" });
-    const options = dataOf(await gw.run(BeginPasskeyRegistrationDocument, {}, { token: user.accessToken })).beginPasskeyRegistration;
+    const options = dataOf(await gw.run(BeginPasskeyRegistrationDocument, { code: await freshCode(user.secret) }, { token: user.accessToken })).beginPasskeyRegistration;
     dataOf(await gw.run(CompletePasskeyRegistrationDocument, { response: key.register(options), nickname: "Desk key" }, { token: user.accessToken }));
     expect(await delivered()).toContainEqual(expect.objectContaining({ type: "PASSKEY_ADDED", email: user.email, nickname: "Desk key" }));
   });
 
   it("counts wrong codes in the account lockout", async () => {
     const user = await enrolledUser(gw);
-    await gw.run(GenerateRecoveryCodesDocument, {}, { token: user.accessToken });
+    await gw.run(GenerateRecoveryCodesDocument, { code: await freshCode(user.secret) }, { token: user.accessToken });
     for (let i = 0; i < 5; i++) expect(errorOf(await gw.run(RespondWithRecoveryCodeDocument, { session: await passwordStep(user.email), code: "aaaaa-aaaaa" })).extensions.code).toBe("CODE_MISMATCH");
     expect(errorOf(await gw.run(LoginDocument, { email: user.email, password: PASSWORD })).extensions.code).toBe("ACCOUNT_LOCKED");
   });
@@ -112,7 +112,7 @@ describe("recovery codes over HTTP", () => {
     const user = await enrolledUser(gw);
     clock.advanceSeconds(6 * 60);
     try {
-      expect(errorOf(await gw.run(GenerateRecoveryCodesDocument, {}, { token: user.accessToken })).extensions).toMatchObject({ code: "FORBIDDEN", reason: "STEP_UP_REQUIRED" });
+      expect(errorOf(await gw.run(GenerateRecoveryCodesDocument, { code: await freshCode(user.secret) }, { token: user.accessToken })).extensions).toMatchObject({ code: "FORBIDDEN", reason: "STEP_UP_REQUIRED" });
     } finally {
       clock.advanceSeconds(-6 * 60);
     }
@@ -123,7 +123,7 @@ describe("recovery codes over HTTP", () => {
     try {
       const user = await enrolledUser(bare);
       const disabled = { code: "FORBIDDEN", reason: "RECOVERY_CODES_DISABLED" };
-      expect(errorOf(await bare.run(GenerateRecoveryCodesDocument, {}, { token: user.accessToken })).extensions).toMatchObject(disabled);
+      expect(errorOf(await bare.run(GenerateRecoveryCodesDocument, { code: await freshCode(user.secret) }, { token: user.accessToken })).extensions).toMatchObject(disabled);
       const session = dataOf(await bare.run(LoginDocument, { email: user.email, password: PASSWORD })).login.challenge!.session;
       expect(errorOf(await bare.run(RespondWithRecoveryCodeDocument, { session, code: "aaaaa-aaaaa" })).extensions).toMatchObject(disabled);
       // The same login goes on with the authenticator.
