@@ -1,14 +1,16 @@
 import * as ops from "../generated/graphql";
 import { dataOf } from "../support/graphql-client";
 import { SoftAuthenticator } from "../support/soft-authenticator";
-import { startTestGateway, testRedisStore, type TestGateway } from "../support/test-gateway";
+import { startTestGateway, testRedisStore, testSettings, type TestGateway } from "../support/test-gateway";
 import { passkeyStepUp } from "../support/step-up";
 import { enrolledUser, freshCode, grantGroup, loginWithMfa, totp } from "../support/users";
 
 /** The same races with the production store (Redis, REDIS_URL): real I/O between read and write widens every window. */
 let gw: TestGateway;
 beforeAll(async () => {
-  gw = await startTestGateway({ store: testRedisStore() });
+  // Twelve sign-ins in flight hold twelve lockout slots; the owner's step-up for the removal racing them must
+  // not find the account "locked" (the race is about revocation, not the lockout).
+  gw = await startTestGateway({ store: testRedisStore(), settings: { policy: { ...testSettings().policy, lockoutThreshold: 50 } } });
 }, 60_000);
 afterAll(() => gw?.close());
 
