@@ -78,6 +78,8 @@ export type Services = {
   oauth?: OAuthLogin;
   auditReview: AuditReview;
   passkeys: Passkeys;
+  /** Owner notices as sent: for 30 days after an email change, to the previous address as well. */
+  notices: SecurityNotifier;
   emergency: { grants: EmergencyAccess; reviews: EmergencyReviews };
 };
 
@@ -123,6 +125,7 @@ export const createServices = (deps: ServiceDeps): Services => {
     epoch,
     completion: hostedCompletion(release, epoch),
     passkeys,
+    notices: notifier,
     auth: new AuthService(flow),
     mfa: new MfaEnrolment({ ...flow, totpIssuer: deps.totpIssuer }),
     account: new AccountService({ idp, admin, store, audit, sessions, lockout, passwords, codes, epoch, freshFactor, sessionMaxAgeSeconds }),

@@ -12,6 +12,7 @@ import {
   RemovePasskeyDocument,
   RequestEmailChangeDocument,
   ResetMfaDocument,
+  RespondWithRecoveryCodeDocument,
   UndoEmailChangeDocument,
 } from "../generated/graphql";
 import { FakeClock } from "../fakes/fake-clock";
@@ -37,9 +38,6 @@ beforeAll(async () => {
 afterAll(() => gw.close());
 
 const stepUpRefused = (r: GraphQLResponse<unknown>) => expect(errorOf(r).extensions).toMatchObject({ code: "FORBIDDEN", reason: "STEP_UP_REQUIRED" });
-const eventually = async (check: () => boolean): Promise<void> => {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-};
 const withPasskey = async (): Promise<EnrolledUser & { key: SoftAuthenticator }> => {
   const user = await enrolledUser(gw);
   const key = new SoftAuthenticator({ origin });
@@ -133,8 +131,27 @@ describe("ATTACK: account takeover with a stolen access token (issue 22 row 1)",
     const key = new SoftAuthenticator({ origin });
     const options = dataOf(await gw.run(BeginPasskeyRegistrationDocument, { code: await freshCode(owner.secret) }, { token: owner.accessToken })).beginPasskeyRegistration;
     dataOf(await gw.run(CompletePasskeyRegistrationDocument, { response: key.register(options), nickname: "New phone" }, { token: owner.accessToken }));
-    await eventually(() => mail.to(owner.email, "PASSKEY_ADDED").length > 0);
+    await gw.notifier.settled();
     expect(mail.to(newEmail, "PASSKEY_ADDED")).toHaveLength(1);
     expect(mail.to(owner.email, "PASSKEY_ADDED")).toHaveLength(1);
+  });
+
+  it("after 30 days the old address no longer hears of the account", async () => {
+    const owner = await enrolledUser(gw);
+    const newEmail = uniqueEmail();
+    dataOf(await gw.run(RequestEmailChangeDocument, { newEmail, code: await freshCode(owner.secret) }, { token: owner.accessToken }));
+    dataOf(await gw.run(ConfirmEmailChangeDocument, { code: TEST_CODE }, { token: owner.accessToken }));
+    const [recoveryCode] = dataOf(await gw.run(GenerateRecoveryCodesDocument, { code: await freshCode(owner.secret) }, { token: owner.accessToken })).generateRecoveryCodes;
+    const thirtyOneDays = 31 * 24 * 3600;
+    clock.advanceSeconds(thirtyOneDays);
+    try {
+      const session = dataOf(await gw.run(LoginDocument, { email: newEmail, password: PASSWORD })).login.challenge!.session;
+      expect(dataOf(await gw.run(RespondWithRecoveryCodeDocument, { session, code: recoveryCode! })).respondWithRecoveryCode.challenge?.name).toBe("MFA_SETUP");
+      await gw.notifier.settled();
+      expect(mail.to(newEmail, "RECOVERY_CODE_USED")).toHaveLength(1);
+      expect(mail.to(owner.email, "RECOVERY_CODE_USED")).toEqual([]);
+    } finally {
+      clock.advanceSeconds(-thirtyOneDays);
+    }
   });
 });
