@@ -16,11 +16,23 @@ const undoKey = (token: string) => `email-change-undo:${sha256(token)}`;
 const previousKey = (sub: string) => `email-change-previous:${sub}`;
 
 /**
- * The lasting records of email changes, behind this one interface (today over the state store like the
- * passkey and recovery-code records; a PostgreSQL repository can take its place): the single-use undo
- * token sent to the old address (7 days), and the previous address notices go to as well (30 days).
+ * The lasting records of email changes: the single-use undo token sent to the old address (7 days), and the
+ * previous address notices go to as well (30 days). The services use only this interface, so a PostgreSQL
+ * repository can take the state-store implementation's place like the other lasting records.
  */
-export class EmailChangeRecords {
+export interface EmailChangeRecordStore {
+  /** Records a change; returns the undo token for the old address (shown only in that notice). */
+  changed(change: EmailChangeUndo): Promise<string>;
+  /** Uses an undo token up (of concurrent uses exactly one gets it); undefined when unknown, used or expired. */
+  takeUndo(token: string): Promise<EmailChangeUndo | undefined>;
+  /** Puts a token back when the undo could not happen, within its original lifetime. */
+  restoreUndo(token: string, change: EmailChangeUndo, now: number): Promise<void>;
+  /** The address before the last change, while it still hears of security events. */
+  previousAddress(sub: string, now: number): Promise<string | undefined>;
+}
+
+/** Over the state store, like the passkey and recovery-code records today. */
+export class EmailChangeRecords implements EmailChangeRecordStore {
   constructor(private readonly deps: { store: Pick<StateStore, "get" | "set" | "take"> }) {}
 
   /** Records a change; returns the undo token for the old address (shown only in that notice). */

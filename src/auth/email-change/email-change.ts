@@ -13,7 +13,7 @@ import type { SecurityNotifier } from "../factors/recovery/notifier";
 import type { IdentityAdmin, IdentityProvider } from "../identity-provider";
 import type { SessionRegistry } from "../session-registry";
 import { signOutEverywhere } from "../sign-out-everywhere";
-import { undoWindowSeconds, type EmailChangeRecords } from "./email-change-records";
+import { undoWindowSeconds, type EmailChangeRecordStore } from "./email-change-records";
 
 export type EmailChangeDeps = {
   idp: Pick<IdentityProvider, "updateAttributes" | "verifyEmail" | "getProfile">;
@@ -22,7 +22,7 @@ export type EmailChangeDeps = {
   audit: Pick<AuditLog, "record">;
   codes: CodeGuard;
   freshFactor: Pick<FreshFactorCheck, "prove">;
-  records: Pick<EmailChangeRecords, "changed" | "takeUndo" | "restoreUndo">;
+  records: Pick<EmailChangeRecordStore, "changed" | "takeUndo" | "restoreUndo">;
   notifier: Pick<SecurityNotifier, "emailChanged">;
   epoch: Pick<SecurityEpoch, "bump">;
   sessions: Pick<SessionRegistry, "endAll">;

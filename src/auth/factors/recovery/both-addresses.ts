@@ -2,10 +2,10 @@ import type { RequestMeta } from "../../../audit/audit-event";
 import type { Clock } from "../../../shared/clock";
 import type { Logger } from "../../../shared/logger";
 import { PendingDeliveries } from "../../../shared/signed-webhook";
-import type { EmailChangeRecords } from "../../email-change/email-change-records";
+import type { EmailChangeRecordStore } from "../../email-change/email-change-records";
 import type { EmailChangedNotice, PasskeyAddedNotice, RecoveryCodeNotice, SecurityNotifier } from "./notifier";
 
-type Deps = { records: Pick<EmailChangeRecords, "previousAddress">; clock: Clock; logger?: Pick<Logger, "warn"> | undefined };
+type Deps = { records: Pick<EmailChangeRecordStore, "previousAddress">; clock: Clock; logger?: Pick<Logger, "warn"> | undefined };
 
 /**
  * For 30 days after an email change every security notice also goes to the address the account had before:
