@@ -70,13 +70,15 @@ const account: Example[] = [
   example("Recent activity", "Your own sign-ins, failures, addresses and devices (reading it is audited).", "query LoginHistory {\n  loginHistory(first: 20) { nodes { time event outcome reason ip userAgent } pageInfo { endCursor hasNextPage } }\n}"),
   example("My sessions", "Every live session of the signed-in user.", "query Sessions {\n  sessions { id createdAt ip userAgent current }\n}"),
   example("Password rules", "What every new password must meet (anyone may ask).", "query PasswordPolicy {\n  passwordPolicy { minLength rules { id description } }\n}"),
-  example("Change password", "Keeps this session and ends all others.", "mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n  changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n}", {
+  example("Change password", "Confirm with your authenticator: the current password and a fresh code (or `passkey`). Keeps this session and ends all others.", "mutation ChangePassword($currentPassword: String!, $newPassword: String!, $code: String) {\n  changePassword(currentPassword: $currentPassword, newPassword: $newPassword, code: $code)\n}", {
     currentPassword: "",
     newPassword: "",
+    code: "",
   }),
   example("Edit profile", "Given and family name only.", "mutation UpdateProfile($input: UpdateProfileInput!) {\n  updateProfile(input: $input) { givenName familyName }\n}", { input: { givenName: "Ada" } }),
-  example("Change email", "Sends a code to the new address; nothing changes until it is confirmed.", "mutation RequestEmailChange($newEmail: String!) {\n  requestEmailChange(newEmail: $newEmail)\n}", { newEmail: "" }),
+  example("Change email", "Confirm with your authenticator (a fresh code, or `passkey`). Sends a code to the new address; the old address is told at once and can undo it for 7 days.", "mutation RequestEmailChange($newEmail: String!, $code: String) {\n  requestEmailChange(newEmail: $newEmail, code: $code)\n}", { newEmail: "", code: "" }),
   example("Confirm the new email", "With the code sent to the new address.", "mutation ConfirmEmailChange($code: String!) {\n  confirmEmailChange(code: $code)\n}", { code: "" }),
+  example("Undo an email change", "No sign-in: the token the old address received. Restores it and ends every session.", "mutation UndoEmailChange($token: String!) {\n  undoEmailChange(token: $token)\n}", { token: "" }),
 ];
 
 const mfa: Example[] = [
@@ -122,17 +124,17 @@ const federation: Example[] = [
 
 const passkeys: Example[] = [
   example("My passkeys", "Nickname, dates and kind (multiDevice = synced, backup eligible). The Passkeys card in the sign-in panel registers them in this browser.", "query Passkeys {\n  passkeys { id nickname createdAt lastUsedAt deviceType backedUp }\n}"),
-  example("Register a passkey: options", "Within 5 minutes of signing in (step-up); pass the JSON to navigator.credentials.create.", "mutation BeginPasskeyRegistration {\n  beginPasskeyRegistration\n}"),
+  example("Register a passkey: options", "Confirm with your authenticator (a fresh code, or `passkey`); pass the JSON to navigator.credentials.create.", "mutation BeginPasskeyRegistration($code: String) {\n  beginPasskeyRegistration(code: $code)\n}", { code: "" }),
   example("Register a passkey: finish", "The browser's answer, and a name you will recognise.", "mutation CompletePasskeyRegistration($response: String!, $nickname: String!) {\n  completePasskeyRegistration(response: $response, nickname: $nickname) { id nickname }\n}", { response: "", nickname: "Laptop" }),
   example("Rename a passkey", "Only the nickname changes.", "mutation RenamePasskey($id: String!, $nickname: String!) {\n  renamePasskey(id: $id, nickname: $nickname) { id nickname }\n}", { id: "", nickname: "" }),
-  example("Remove a passkey", "Never your last second factor; your other sessions end.", "mutation RemovePasskey($id: String!) {\n  removePasskey(id: $id)\n}", { id: "" }),
+  example("Remove a passkey", "Confirm with your authenticator. Never your last second factor; your other sessions end.", "mutation RemovePasskey($id: String!, $code: String) {\n  removePasskey(id: $id, code: $code)\n}", { id: "", code: "" }),
   example("Sign in with a passkey: options", "Discoverable: the same answer for every email.", "mutation BeginPasskeyLogin($email: String) {\n  beginPasskeyLogin(email: $email) { options session }\n}", { email: null }),
   example("Sign in with a passkey: finish", "A passkey that verified you (PIN, biometrics) is both factors.", "mutation CompletePasskeyLogin($session: String!, $response: String!) {\n  completePasskeyLogin(session: $session, response: $response) { tokens { expiresIn } }\n}", { session: "", response: "" }),
   example("Passkey instead of the code", "After sign-in answered SOFTWARE_TOKEN_MFA with alternatives [WEBAUTHN].", "mutation BeginPasskeyMfa($session: String!) {\n  beginPasskeyMfa(session: $session) { options session }\n}", { session: "" }),
   example("Passkey instead of the code: finish", "The second factor after the password.", "mutation RespondWithPasskey($session: String!, $response: String!) {\n  respondWithPasskey(session: $session, response: $response) { tokens { expiresIn } }\n}", { session: "", response: "" }),
-  example("Passkey for a sensitive action", "A fresh assertion in this session, e.g. for emergency access (its `passkey` argument).", "mutation BeginPasskeyStepUp {\n  beginPasskeyStepUp\n}"),
+  example("Passkey for a sensitive action", "A fresh assertion in this session: the `passkey` argument of a change of sign-in methods, of the email, or of emergency access.", "mutation BeginPasskeyStepUp {\n  beginPasskeyStepUp\n}"),
   example("Recovery codes left", "Unused single-use codes.", "query RecoveryCodesLeft {\n  recoveryCodesLeft\n}"),
-  example("New recovery codes", "Within 5 minutes of signing in; shown once; the previous set stops working.", "mutation GenerateRecoveryCodes {\n  generateRecoveryCodes\n}"),
+  example("New recovery codes", "Confirm with your authenticator; shown once; the previous set stops working.", "mutation GenerateRecoveryCodes($code: String) {\n  generateRecoveryCodes(code: $code)\n}", { code: "" }),
   example("Lost your phone?", "A recovery code instead of the TOTP code; you then set up a new authenticator.", "mutation RespondWithRecoveryCode($session: String!, $code: String!) {\n  respondWithRecoveryCode(session: $session, code: $code) { challenge { name session } }\n}", { session: "", code: "" }),
   example("A user's passkeys", "Administrators only.", "query AdminPasskeys($userId: ID!) {\n  adminPasskeys(userId: $userId) { id nickname lastUsedAt }\n}", { userId: "" }),
   example("Revoke a user's passkey", "Administrators only: a lost or stolen device; every session of the user ends.", "mutation AdminRemovePasskey($userId: ID!, $id: String!) {\n  adminRemovePasskey(userId: $userId, id: $id)\n}", { userId: "", id: "" }),

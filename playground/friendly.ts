@@ -56,7 +56,7 @@ const browserPasskeyError = (error: unknown): string | null => {
 
 /** FORBIDDEN reasons of the passkey and recovery-code operations, in words. */
 const forbiddenText: Record<string, string> = {
-  STEP_UP_REQUIRED: "Sign in again first: changing how you sign in needs a second factor from the last 5 minutes (a token refresh does not count).",
+  STEP_UP_REQUIRED: "Confirm with your authenticator first: enter the 6-digit code from your app, or use a passkey. Signing in earlier does not count for this change.",
   LAST_FACTOR: "This is your last second factor: add another one before removing it.",
   PASSKEYS_DISABLED: "Passkeys are not enabled on this gateway (WEBAUTHN_RP_ID and WEBAUTHN_ORIGINS).",
   NO_PASSKEY: "You have no passkey yet: register one first.",

@@ -1,16 +1,17 @@
 import { useEffect, useState } from "react";
 import { request } from "./gateway";
 import { Button, Field, Form, Notice } from "./ui";
+import { CODE_RULE, passkeyFactor, StepUp, validStepUpCode, type FreshFactor } from "./step-up";
 import { useCardAction } from "./use-card-action";
 import { createPasskey } from "./webauthn";
 
 type PasskeyRow = { id: string; nickname: string; createdAt: string; lastUsedAt: string | null; deviceType: string; backedUp: boolean };
 
 const LIST = "query Passkeys { passkeys { id nickname createdAt lastUsedAt deviceType backedUp } }";
-const BEGIN = "mutation BeginPasskeyRegistration { beginPasskeyRegistration }";
+const BEGIN = "mutation BeginPasskeyRegistration($code: String, $passkey: String) { beginPasskeyRegistration(code: $code, passkey: $passkey) }";
 const COMPLETE = "mutation CompletePasskeyRegistration($response: String!, $nickname: String!) { completePasskeyRegistration(response: $response, nickname: $nickname) { id } }";
 const RENAME = "mutation RenamePasskey($id: String!, $nickname: String!) { renamePasskey(id: $id, nickname: $nickname) { id } }";
-const REMOVE = "mutation RemovePasskey($id: String!) { removePasskey(id: $id) }";
+const REMOVE = "mutation RemovePasskey($id: String!, $code: String, $passkey: String) { removePasskey(id: $id, code: $code, passkey: $passkey) }";
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "never");
 /** Synced passkeys survive a lost device; device-bound ones (a security key) do not leave it. */
@@ -26,22 +27,34 @@ export const PasskeysCard = () => {
   const [nickname, setNickname] = useState("");
   const [renaming, setRenaming] = useState<{ id: string; nickname: string } | null>(null);
   const [removing, setRemoving] = useState<string | null>(null);
+  const [code, setCode] = useState("");
 
   const reload = async () => setPasskeys((await request<{ passkeys: PasskeyRow[] }>(LIST)).passkeys);
   useEffect(() => {
     void run(reload);
   }, []); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const register = () => {
+  /** The typed code, or nothing (the field's error says why) when it is not six digits. */
+  const typedCode = (): FreshFactor | undefined => {
+    if (validStepUpCode(code)) return { code: code.trim() };
+    setErrors({ code: CODE_RULE });
+    return undefined;
+  };
+
+  const register = (via: "code" | "passkey") => {
     const name = nickname.trim();
     if (!validNickname(name)) return setErrors({ nickname: NICKNAME_RULE });
+    const typed = via === "code" ? typedCode() : undefined;
+    if (via === "code" && !typed) return;
     void run(async () => {
-      const options = (await request<{ beginPasskeyRegistration: string }>(BEGIN)).beginPasskeyRegistration;
+      const factor = typed ?? (await passkeyFactor());
+      const options = (await request<{ beginPasskeyRegistration: string }>(BEGIN, factor)).beginPasskeyRegistration;
       await request(COMPLETE, { response: await createPasskey(options), nickname: name });
       setNickname("");
+      setCode("");
       await reload();
       return `Passkey “${name}” added. Sign in with it alone, or use it instead of the 6-digit code after your password.`;
-    });
+    }, via === "passkey" ? "passkey" : "password");
   };
 
   const rename = () => {
@@ -56,13 +69,18 @@ export const PasskeysCard = () => {
     });
   };
 
-  const remove = (p: PasskeyRow) =>
+  const remove = (p: PasskeyRow, via: "code" | "passkey") => {
+    const typed = via === "code" ? typedCode() : undefined;
+    if (via === "code" && !typed) return;
     void run(async () => {
-      await request(REMOVE, { id: p.id });
+      await request(REMOVE, { id: p.id, ...(typed ?? (await passkeyFactor())) });
       setRemoving(null);
+      setCode("");
       await reload();
       return `Passkey “${p.nickname}” removed. Your other sessions were signed out, in case that device was lost.`;
-    });
+    }, via === "passkey" ? "passkey" : "password");
+  };
+  const hasPasskey = (passkeys?.length ?? 0) > 0;
 
   return (
     <section className="pg-card pg-extra" data-testid="passkeys-card">
@@ -106,8 +124,9 @@ export const PasskeysCard = () => {
                   {removing === p.id ? (
                     <div className="pg-confirm" data-testid="passkey-remove-question">
                       <p>Remove “{p.nickname}”? You can no longer sign in with it, and your other sessions end.</p>
+                      <StepUp code={code} onCode={setCode} onPasskey={() => remove(p, "passkey")} error={errors.code} busy={busy} testId="passkey-remove-step-up" />
                       <div className="pg-actions pg-actions--tight">
-                        <Button testId="passkey-remove-confirm" busy={busy} onClick={() => remove(p)}>
+                        <Button testId="passkey-remove-confirm" busy={busy} onClick={() => remove(p, "code")}>
                           Remove
                         </Button>
                         <Button testId="passkey-keep" kind="link" onClick={() => setRemoving(null)}>
@@ -131,8 +150,9 @@ export const PasskeysCard = () => {
           ))}
         </ul>
       )}
-      <Form onSubmit={register} testId="passkey-register-form">
+      <Form onSubmit={() => register("code")} testId="passkey-register-form">
         <Field label="Name for a new passkey" value={nickname} onChange={setNickname} testId="passkey-nickname-input" error={renaming ? undefined : errors.nickname} hint={<span className="pg-muted">e.g. “Work laptop” or “YubiKey”</span>} />
+        {removing === null && <StepUp code={code} onCode={setCode} onPasskey={hasPasskey ? () => register("passkey") : undefined} error={errors.code} busy={busy} testId="passkey-step-up" />}
         <Button testId="passkey-register" type="submit" busy={busy}>
           Add a passkey
         </Button>

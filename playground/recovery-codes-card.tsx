@@ -1,16 +1,20 @@
 import { useEffect, useState } from "react";
 import { request } from "./gateway";
 import { Button, Notice } from "./ui";
+import { CODE_RULE, passkeyFactor, StepUp, validStepUpCode } from "./step-up";
 import { useCardAction } from "./use-card-action";
 
 const LEFT = "query RecoveryCodesLeft { recoveryCodesLeft }";
-const GENERATE = "mutation GenerateRecoveryCodes { generateRecoveryCodes }";
+const GENERATE = "mutation GenerateRecoveryCodes($code: String, $passkey: String) { generateRecoveryCodes(code: $code, passkey: $passkey) }";
+const HAS_PASSKEY = "query Passkeys { passkeys { id } }";
 
 const leftText = (left: number) => (left === 0 ? "You have no recovery codes." : left === 1 ? "1 unused code left." : `${left} unused codes left.`);
 
 /** How many recovery codes are left, and a new set of ten, shown once (the old set stops working). */
 export const RecoveryCodesCard = () => {
-  const { busy, notice, run } = useCardAction();
+  const { busy, notice, errors, setErrors, run } = useCardAction();
+  const [code, setCode] = useState("");
+  const [hasPasskey, setHasPasskey] = useState(false);
   const [left, setLeft] = useState<number | null>(null);
   const [codes, setCodes] = useState<string[] | null>(null);
   const [confirming, setConfirming] = useState(false);
@@ -19,13 +23,24 @@ export const RecoveryCodesCard = () => {
     void run(async () => setLeft((await request<{ recoveryCodesLeft: number }>(LEFT)).recoveryCodesLeft));
   }, []); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const generate = () =>
+  /** Asks for the authenticator first; whether a passkey can answer instead is looked up then. */
+  const confirm = () =>
     void run(async () => {
-      const fresh = (await request<{ generateRecoveryCodes: string[] }>(GENERATE)).generateRecoveryCodes;
+      setConfirming(true);
+      setHasPasskey((await request<{ passkeys: { id: string }[] }>(HAS_PASSKEY)).passkeys.length > 0);
+    });
+
+  const generate = (via: "code" | "passkey") => {
+    if (via === "code" && !validStepUpCode(code)) return setErrors({ code: CODE_RULE });
+    void run(async () => {
+      const factor = via === "code" ? { code: code.trim() } : await passkeyFactor();
+      const fresh = (await request<{ generateRecoveryCodes: string[] }>(GENERATE, factor)).generateRecoveryCodes;
       setCodes(fresh);
       setLeft(fresh.length);
       setConfirming(false);
-    });
+      setCode("");
+    }, via === "passkey" ? "passkey" : "password");
+  };
 
   const copy = () =>
     void run(async () => {
@@ -64,12 +79,15 @@ export const RecoveryCodesCard = () => {
         </div>
       ) : confirming ? (
         <div className="pg-confirm" data-testid="recovery-confirm">
-          <p className="pg-warning">
-            Your {left} current {left === 1 ? "code stops" : "codes stop"} working as soon as the new ones are made.
-          </p>
+          {left ? (
+            <p className="pg-warning">
+              Your {left} current {left === 1 ? "code stops" : "codes stop"} working as soon as the new ones are made.
+            </p>
+          ) : null}
+          <StepUp code={code} onCode={setCode} onPasskey={hasPasskey ? () => generate("passkey") : undefined} error={errors.code} busy={busy} testId="recovery-step-up" />
           <div className="pg-actions pg-actions--tight">
-            <Button testId="recovery-generate-confirm" busy={busy} onClick={generate}>
-              Replace my codes
+            <Button testId="recovery-generate-confirm" busy={busy} onClick={() => generate("code")}>
+              {left ? "Replace my codes" : "Make my codes"}
             </Button>
             <Button testId="recovery-cancel" kind="link" onClick={() => setConfirming(false)}>
               Cancel
@@ -77,7 +95,7 @@ export const RecoveryCodesCard = () => {
           </div>
         </div>
       ) : (
-        <Button testId="recovery-generate" kind="secondary" busy={busy || left === null} onClick={() => (left ? setConfirming(true) : generate())}>
+        <Button testId="recovery-generate" kind="secondary" busy={busy || left === null} onClick={confirm}>
           Generate new codes
         </Button>
       )}

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { errorsFor, type FieldErrors } from "./friendly";
+import { errorsFor, type Answer, type FieldErrors } from "./friendly";
 import type { NoticeState } from "./ui";
 
 /**
@@ -10,7 +10,8 @@ export const useCardAction = () => {
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<NoticeState>(null);
   const [errors, setErrors] = useState<FieldErrors>({});
-  const run = async (action: () => Promise<string | void>) => {
+  /** `answer`: what the action was proven with (a refused passkey reads differently from a wrong password). */
+  const run = async (action: () => Promise<string | void>, answer: Answer = "password") => {
     setBusy(true);
     setErrors({});
     setNotice(null);
@@ -18,7 +19,7 @@ export const useCardAction = () => {
       const done = await action();
       if (done) setNotice({ kind: "success", text: done });
     } catch (error) {
-      const found = errorsFor(error, null);
+      const found = errorsFor(error, null, "password", answer);
       setErrors(found);
       if (found.form) setNotice({ kind: "error", text: found.form });
     } finally {

@@ -153,12 +153,13 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     asserter,
     refusals,
     emergencyAlerts,
-    notifier,
+    // The notices as the services send them (also to a previous address), so settling waits for those too.
+    notifier: services.notices,
     close: async () => {
       clearInterval(sweep);
       await running.close();
       await emergencyAlerts.settled();
-      await notifier.settled();
+      await services.notices.settled();
       await internal?.close();
       await refusals.stop().catch(() => undefined);
       await auditSink.close?.();

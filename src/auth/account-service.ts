@@ -9,6 +9,7 @@ import type { SecurityEpoch } from "../policy/security-epoch";
 import { atLeast, uniformAnswerFloorMs } from "../policy/uniform-time";
 import type { StateStore } from "../store/state-store";
 import { updateAccount } from "./account-records";
+import type { FreshFactor, FreshFactorCheck } from "./factors/fresh-factor";
 import type { Identity } from "./identity";
 import type { IdentityAdmin, IdentityProvider } from "./identity-provider";
 import type { SessionRegistry, SessionSummary } from "./session-registry";
@@ -24,6 +25,7 @@ export type AccountServiceDeps = {
   epoch: Pick<SecurityEpoch, "bump">;
   passwords: Passwords;
   codes: CodeGuard;
+  freshFactor: Pick<FreshFactorCheck, "prove">;
   sessionMaxAgeSeconds: number;
 };
 
@@ -74,12 +76,16 @@ export class AccountService {
     });
   }
 
-  /** Changes the password and ends the caller's other sessions and pending logins; this one stays signed in. */
-  changePassword(caller: Caller, currentPassword: string, newPassword: string, meta: RequestMeta): Promise<void> {
+  /**
+   * Changes the password and ends the caller's other sessions and pending logins; this one stays signed in.
+   * The current password and a fresh second factor, both in this request: a stolen token knows neither.
+   */
+  changePassword(caller: Caller, currentPassword: string, newPassword: string, factor: FreshFactor | undefined, meta: RequestMeta): Promise<void> {
     return this.run(meta, { event: "PASSWORD_CHANGE", outcome: "SUCCESS", ...subjectOf(caller) }, async () => {
       const { sub, account } = caller.identity;
       if (newPassword === currentPassword) throw new GatewayError(ErrorCode.PASSWORD_POLICY_VIOLATION, { rules: ["differentFromCurrent"] });
       const digest = await this.deps.passwords.assertAcceptable(sub, account.email, newPassword);
+      await this.deps.freshFactor.prove(caller, factor, meta);
       // A wrong current password counts towards the lockout like a failed login.
       await this.deps.lockout.guard(account.email, meta, () => this.deps.idp.changePassword(caller.accessToken, currentPassword, newPassword));
       await this.deps.passwords.recordSet(sub, digest);
@@ -94,23 +100,6 @@ export class AccountService {
       if (Object.keys(attributes).length === 0) throw new GatewayError(ErrorCode.BAD_USER_INPUT, { fields: [{ field: "input", rules: ["notEmpty"] }] });
       await this.deps.idp.updateAttributes(caller.accessToken, attributes);
       await updateAccount(this.deps.store, caller.identity.sub, change, this.deps.sessionMaxAgeSeconds);
-      return { result: undefined };
-    });
-  }
-
-  /** The provider sends a code to the new address; the account keeps its email until it is confirmed. */
-  requestEmailChange(caller: Caller, newEmail: string, meta: RequestMeta): Promise<void> {
-    return this.run(meta, { event: "EMAIL_CHANGE_REQUEST", outcome: "SUCCESS", ...subjectOf(caller) }, async () => {
-      await this.deps.idp.updateAttributes(caller.accessToken, { email: newEmail });
-      return { result: undefined };
-    });
-  }
-
-  confirmEmailChange(caller: Caller, code: string, meta: RequestMeta): Promise<void> {
-    return this.run(meta, { event: "EMAIL_CHANGE", outcome: "SUCCESS", ...subjectOf(caller) }, async () => {
-      await this.deps.codes.check(caller.identity.sub, () => this.deps.idp.verifyEmail(caller.accessToken, code));
-      const profile = await this.deps.idp.getProfile(caller.accessToken);
-      await updateAccount(this.deps.store, caller.identity.sub, { email: profile.email, emailVerified: profile.emailVerified }, this.deps.sessionMaxAgeSeconds);
       return { result: undefined };
     });
   }

@@ -1,7 +1,7 @@
 import type { AuditEvent, RequestMeta } from "../audit/audit-event";
 import type { AuditLog } from "../audit/audit-log";
 import { audited, bestEffort, type Audited } from "../audit/audited";
-import { tokenRejected, TokenRejection } from "../errors/error-codes";
+import { ErrorCode, GatewayError, tokenRejected, TokenRejection } from "../errors/error-codes";
 import { decideAccess } from "../policy/access-policy";
 import type { CodeGuard } from "../policy/code-guard";
 import type { Lockout } from "../policy/lockout";
@@ -119,13 +119,19 @@ export class AuthService {
   }
 
   /**
-   * Answers PASSWORD_EXPIRED, which comes only after both factors: the new password is set, every other
-   * session of the account ends (the old password may be known to someone else), then the held tokens go out.
+   * Answers PASSWORD_EXPIRED, which comes only after both factors. The current password is proven again,
+   * whatever the login proved: a passkey alone reaches this step without it, and whoever holds a passkey must
+   * not choose the next password. Then the new password is set, every other session of the account ends
+   * (the old password may be known to someone else), and the held tokens go out.
    */
-  completeExpiredPassword(handle: string, newPassword: string, meta: RequestMeta): Promise<AuthOutcome> {
+  completeExpiredPassword(handle: string, currentPassword: string | undefined, newPassword: string, meta: RequestMeta): Promise<AuthOutcome> {
     return this.run(meta, { event: "PASSWORD_EXPIRED_CHANGE", outcome: "SUCCESS" }, async () => {
+      if (currentPassword === undefined) throw new GatewayError(ErrorCode.FORBIDDEN, { reason: "CURRENT_PASSWORD_REQUIRED" }, "Enter the password that expired, then the new one.");
       const { username: sub, email, tokens, proven } = await this.deps.handles.take(handle, "PASSWORD_EXPIRED");
+      if (newPassword === currentPassword) throw new GatewayError(ErrorCode.PASSWORD_POLICY_VIOLATION, { rules: ["differentFromCurrent"] });
       const digest = await this.deps.passwords.assertAcceptable(sub, email, newPassword);
+      // Any answer but a refusal proves the password (an MFA challenge is left unanswered); a wrong one counts like a failed login.
+      await this.deps.lockout.guard(email, meta, () => this.deps.idp.passwordAuth(email, currentPassword));
       await this.deps.admin.setPassword(sub, newPassword);
       await this.deps.passwords.recordSet(sub, digest);
       const ended = await signOutEverywhere(this.deps, sub);

@@ -106,6 +106,8 @@ export interface IdentityAdmin {
   /** Sets a permanent password (after the gateway has checked the old one and the policy). */
   setPassword(sub: string, password: string): Promise<void>;
   setEnabled(sub: string, enabled: boolean): Promise<void>;
+  /** Sets the account's email, verified (undoing a change: the address is the one the account had before). */
+  setEmail(sub: string, email: string): Promise<void>;
   addToGroup(sub: string, group: AppGroup): Promise<void>;
   removeFromGroup(sub: string, group: AppGroup): Promise<void>;
   globalSignOut(sub: string): Promise<void>;

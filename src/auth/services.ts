@@ -26,7 +26,9 @@ import { AccessStateReader } from "./access-state";
 import { subForEmail } from "./account-records";
 import { createPasskeys, type Passkeys } from "./factors/passkeys";
 import { devMailNotifier, type SecurityNotifier } from "./factors/recovery/notifier";
-import { StepUp } from "./factors/step-up";
+import { BothAddressesNotifier } from "./factors/recovery/both-addresses";
+import { EmailChange } from "./email-change/email-change";
+import { EmailChangeRecords } from "./email-change/email-change-records";
 import { TotpCodeCheck } from "./factors/totp";
 import { LoginHandles } from "./login/login-handles";
 import { LoginMachine } from "./login/login-machine";
@@ -63,6 +65,7 @@ export type Services = {
   auth: AuthService;
   mfa: MfaEnrolment;
   account: AccountService;
+  emailChange: EmailChange;
   admin: AdminService;
   sessions: SessionRegistry;
   idle: IdleTimeout;
@@ -75,6 +78,8 @@ export type Services = {
   oauth?: OAuthLogin;
   auditReview: AuditReview;
   passkeys: Passkeys;
+  /** Owner notices as sent: for 30 days after an email change, to the previous address as well. */
+  notices: SecurityNotifier;
   emergency: { grants: EmergencyAccess; reviews: EmergencyReviews };
 };
 
@@ -103,13 +108,15 @@ export const createServices = (deps: ServiceDeps): Services => {
   });
   const codes = new CodeGuard(createLimiter(store, "code-failures", codeFailuresPerWindow, 15 * 60));
   const access = new AccessStateReader({ store, rotation: passwords.rotation, idle });
-  const stepUp = new StepUp({ store, clock });
-  const release = new TokenRelease({ idp, store, sessions, idle, lockout, rotation: passwords.rotation, epoch, handles, sessionMaxAgeSeconds, stepUp });
-  const passkeys = createPasskeys({ settings: deps.webauthn, customAuth: deps.customAuth, store, clock, audit, idp, directory: admin, handles, release, lockout, epoch, sessions, stepUp, notifier: deps.notifier ?? devMailNotifier, challengeTtlSeconds: deps.challengeTtlSeconds });
-  const machine = new LoginMachine({ store, handles, epoch, alternatives: passkeys.alternatives });
+  const release = new TokenRelease({ idp, store, sessions, idle, lockout, rotation: passwords.rotation, epoch, handles, sessionMaxAgeSeconds });
   const totp = new TotpCodeCheck({ store, lockout, handles });
+  const emailChanges = new EmailChangeRecords({ store });
+  const notifier = new BothAddressesNotifier(deps.notifier ?? devMailNotifier, { records: emailChanges, clock });
+  const passkeys = createPasskeys({ settings: deps.webauthn, customAuth: deps.customAuth, store, clock, audit, idp, directory: admin, handles, release, lockout, epoch, sessions, totp, notifier, challengeTtlSeconds: deps.challengeTtlSeconds });
+  const { freshFactor } = passkeys;
+  const machine = new LoginMachine({ store, handles, epoch, alternatives: passkeys.alternatives });
   const flow = { idp, admin, store, audit, handles, machine, release, sessions, lockout, passwords, codes, totp, epoch, access };
-  const grants = new EmergencyAccess({ ...flow, clock, passkeys: passkeys.stepUp, ...deps.emergency });
+  const grants = new EmergencyAccess({ ...flow, clock, freshFactor, ...deps.emergency });
   return {
     sessions,
     idle,
@@ -118,9 +125,11 @@ export const createServices = (deps: ServiceDeps): Services => {
     epoch,
     completion: hostedCompletion(release, epoch),
     passkeys,
+    notices: notifier,
     auth: new AuthService(flow),
     mfa: new MfaEnrolment({ ...flow, totpIssuer: deps.totpIssuer }),
-    account: new AccountService({ idp, admin, store, audit, sessions, lockout, passwords, codes, epoch, sessionMaxAgeSeconds }),
+    account: new AccountService({ idp, admin, store, audit, sessions, lockout, passwords, codes, epoch, freshFactor, sessionMaxAgeSeconds }),
+    emailChange: new EmailChange({ idp, admin, store, audit, codes, freshFactor, records: emailChanges, notifier, epoch, sessions, clock, sessionMaxAgeSeconds }),
     admin: new AdminService({ admin, store, audit, sessions, lockout, epoch, passkeys }),
     auditReview: new AuditReview({ reader: deps.auditReader, audit }),
     emergency: { grants, reviews: new EmergencyReviews({ ...flow, clock, grants, ...deps.emergency }) },

@@ -44,6 +44,8 @@ export const permissionMap = {
     updateProfile: signedIn,
     requestEmailChange: signedIn,
     confirmEmailChange: signedIn,
+    // The old address undoes a change without signing in (the single-use token is the proof).
+    undoEmailChange: allow,
     logoutEverywhere: isAuthenticated,
     adminCreateUser: administrator,
     adminDisableUser: administrator,

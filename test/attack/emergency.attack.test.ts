@@ -50,7 +50,7 @@ describe("ATTACK: emergency access", () => {
     const provider = await rig.member("provider");
     await grantOf(provider);
     expect(dataOf(await recordOf(provider.accessToken)).patient.owner).toBe(patient.sub);
-    dataOf(await rig.gw.run(ops.ChangePasswordDocument, { currentPassword: PASSWORD, newPassword: "Another-Horse-Battery-77" }, { token: provider.accessToken }));
+    dataOf(await rig.gw.run(ops.ChangePasswordDocument, { currentPassword: PASSWORD, newPassword: "Another-Horse-Battery-77", code: await freshCode(provider.secret) }, { token: provider.accessToken }));
     expect(errorOf(await recordOf(provider.accessToken)).extensions.code).toBe("FORBIDDEN");
   });
 
@@ -89,7 +89,7 @@ describe("ATTACK: emergency access", () => {
   it("a passkey step-up challenge of one session cannot be answered from another session", async () => {
     const provider = await rig.member("provider");
     const key = new SoftAuthenticator({ origin: "http://localhost:4000" });
-    const creation = dataOf(await rig.gw.run(ops.BeginPasskeyRegistrationDocument, {}, { token: provider.accessToken })).beginPasskeyRegistration;
+    const creation = dataOf(await rig.gw.run(ops.BeginPasskeyRegistrationDocument, { code: await freshCode(provider.secret) }, { token: provider.accessToken })).beginPasskeyRegistration;
     dataOf(await rig.gw.run(ops.CompletePasskeyRegistrationDocument, { response: key.register(creation), nickname: "Badge" }, { token: provider.accessToken }));
     const other = (await loginWithMfa(rig.gw, provider)).tokens!;
     const options = dataOf(await rig.gw.run(ops.BeginPasskeyStepUpDocument, {}, { token: provider.accessToken })).beginPasskeyStepUp;

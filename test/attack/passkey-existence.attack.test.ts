@@ -2,7 +2,7 @@ import { BeginPasskeyLoginDocument, BeginPasskeyRegistrationDocument, CompletePa
 import { dataOf, errorOf } from "../support/graphql-client";
 import { SoftAuthenticator } from "../support/soft-authenticator";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
-import { enrolledUser } from "../support/users";
+import { enrolledUser, freshCode } from "../support/users";
 
 /** Does beginPasskeyLogin(email) / completePasskeyLogin tell whether an account, or a passkey, exists? (answer and time) */
 let gw: TestGateway;
@@ -21,7 +21,7 @@ const time = async (run: () => Promise<unknown>) => {
 it("beginPasskeyLogin answers alike (shape and time) for an account with a passkey, one without, and no account", async () => {
   const withKey = await enrolledUser(gw);
   const key = new SoftAuthenticator({ origin: "http://localhost:4000" });
-  const options = dataOf(await gw.run(BeginPasskeyRegistrationDocument, {}, { token: withKey.accessToken })).beginPasskeyRegistration;
+  const options = dataOf(await gw.run(BeginPasskeyRegistrationDocument, { code: await freshCode(withKey.secret) }, { token: withKey.accessToken })).beginPasskeyRegistration;
   dataOf(await gw.run(CompletePasskeyRegistrationDocument, { response: key.register(options), nickname: "k" }, { token: withKey.accessToken }));
   const without = await enrolledUser(gw);
   const emails = { passkey: withKey.email, noPasskey: without.email, none: "nobody-at-all@example.test" };

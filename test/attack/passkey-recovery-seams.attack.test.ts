@@ -21,6 +21,7 @@ import {
 import { FakeClock } from "../fakes/fake-clock";
 import { dataOf, errorOf, type GraphQLResponse } from "../support/graphql-client";
 import { SoftAuthenticator } from "../support/soft-authenticator";
+import { passkeyStepUp } from "../support/step-up";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
 import { adminUser, enrolledUser, freshCode, loginWithMfa, PASSWORD, totp, type EnrolledUser } from "../support/users";
 
@@ -29,7 +30,7 @@ const origin = "http://localhost:4000";
 const clock = new FakeClock();
 let gw: TestGateway;
 beforeAll(async () => {
-  gw = await startTestGateway({ clock, notifier: { recoveryCodeUsed: () => undefined, passkeyAdded: () => undefined, settled: async () => undefined } });
+  gw = await startTestGateway({ clock, notifier: { recoveryCodeUsed: () => undefined, passkeyAdded: () => undefined, emailChanged: () => undefined, settled: async () => undefined } });
 });
 afterAll(() => gw.close());
 
@@ -37,7 +38,7 @@ type Keyed = EnrolledUser & { key: SoftAuthenticator; sub: string };
 const withPasskey = async (settings: Partial<ConstructorParameters<typeof SoftAuthenticator>[0]> = {}): Promise<Keyed> => {
   const user = await enrolledUser(gw);
   const key = new SoftAuthenticator({ origin, ...settings });
-  const options = dataOf(await gw.run(BeginPasskeyRegistrationDocument, {}, { token: user.accessToken })).beginPasskeyRegistration;
+  const options = dataOf(await gw.run(BeginPasskeyRegistrationDocument, { code: await freshCode(user.secret) }, { token: user.accessToken })).beginPasskeyRegistration;
   dataOf(await gw.run(CompletePasskeyRegistrationDocument, { response: key.register(options), nickname: "Phone" }, { token: user.accessToken }));
   const sub = dataOf(await gw.run(MeDocument, {}, { token: user.accessToken })).me.sub;
   return { ...user, key, sub };
@@ -77,7 +78,7 @@ describe("ATTACK: passkey seams", () => {
 
   it("passkey alone for a locked account: ACCOUNT_LOCKED, never tokens (lock reached by mixing password, TOTP, passkey and recovery-code failures)", async () => {
     const user = await withPasskey();
-    dataOf(await gw.run(GenerateRecoveryCodesDocument, {}, { token: user.accessToken }));
+    dataOf(await gw.run(GenerateRecoveryCodesDocument, { code: await freshCode(user.secret) }, { token: user.accessToken }));
     // A good sign-in first moves the stored counter to 50 (a completed login clears the failure count, so it goes first).
     dataOf(await passkeyLogin(user.key, undefined, { counter: 50 }));
     // 1: wrong password
@@ -98,15 +99,12 @@ describe("ATTACK: passkey seams", () => {
     expect(errorOf(viaKey).extensions.code).toBe("ACCOUNT_LOCKED");
   });
 
-  it("a refresh does not renew the step-up: stale sessions cannot enrol a passkey or mint recovery codes", async () => {
+  it("neither a fresh login nor a refresh stands in for the step-up: without a factor in the request, no passkey and no recovery codes", async () => {
     const user = await enrolledUser(gw);
-    clock.advanceSeconds(6 * 60);
-    try {
-      const refreshed = dataOf(await gw.run(RefreshTokensDocument, { refreshToken: user.refreshToken })).refreshTokens.tokens!;
-      expect(errorOf(await gw.run(BeginPasskeyRegistrationDocument, {}, { token: refreshed.accessToken })).extensions).toMatchObject({ code: "FORBIDDEN", reason: "STEP_UP_REQUIRED" });
-      expect(errorOf(await gw.run(GenerateRecoveryCodesDocument, {}, { token: refreshed.accessToken })).extensions).toMatchObject({ code: "FORBIDDEN", reason: "STEP_UP_REQUIRED" });
-    } finally {
-      clock.advanceSeconds(-6 * 60);
+    const refreshed = dataOf(await gw.run(RefreshTokensDocument, { refreshToken: user.refreshToken })).refreshTokens.tokens!;
+    for (const token of [user.accessToken, refreshed.accessToken]) {
+      expect(errorOf(await gw.run(BeginPasskeyRegistrationDocument, {}, { token })).extensions).toMatchObject({ code: "FORBIDDEN", reason: "STEP_UP_REQUIRED" });
+      expect(errorOf(await gw.run(GenerateRecoveryCodesDocument, {}, { token })).extensions).toMatchObject({ code: "FORBIDDEN", reason: "STEP_UP_REQUIRED" });
     }
   });
 
@@ -115,10 +113,10 @@ describe("ATTACK: passkey seams", () => {
     const second = (await loginWithMfa(gw, user)).tokens!;
     const other = await enrolledUser(gw);
     const key = new SoftAuthenticator({ origin });
-    const optionsA = dataOf(await gw.run(BeginPasskeyRegistrationDocument, {}, { token: user.accessToken })).beginPasskeyRegistration;
+    const optionsA = dataOf(await gw.run(BeginPasskeyRegistrationDocument, { code: await freshCode(user.secret) }, { token: user.accessToken })).beginPasskeyRegistration;
     const answer = key.register(optionsA);
-    dataOf(await gw.run(BeginPasskeyRegistrationDocument, {}, { token: second.accessToken }));
-    dataOf(await gw.run(BeginPasskeyRegistrationDocument, {}, { token: other.accessToken }));
+    dataOf(await gw.run(BeginPasskeyRegistrationDocument, { code: await freshCode(user.secret) }, { token: second.accessToken }));
+    dataOf(await gw.run(BeginPasskeyRegistrationDocument, { code: await freshCode(other.secret) }, { token: other.accessToken }));
     const inB = await gw.run(CompletePasskeyRegistrationDocument, { response: answer, nickname: "x" }, { token: second.accessToken });
     expect(inB.errors?.[0]?.extensions.code).toBe("BAD_USER_INPUT");
     const inOther = await gw.run(CompletePasskeyRegistrationDocument, { response: answer, nickname: "x" }, { token: other.accessToken });
@@ -136,10 +134,9 @@ describe("ATTACK: passkey seams", () => {
 
   it("malformed passkey answers: a public code, no stack or library text, and never 500", async () => {
     const user = await withPasskey();
-    const registrant = await enrolledUser(gw);
     for (const body of ["x", "{}", JSON.stringify({ id: "AAAA", response: {} }), JSON.stringify({ id: "AAAA", response: { clientDataJSON: "e30", attestationObject: "oA" } })]) {
-      dataOf(await gw.run(BeginPasskeyRegistrationDocument, {}, { token: registrant.accessToken }));
-      const r = await gw.run(CompletePasskeyRegistrationDocument, { response: body, nickname: "x" }, { token: registrant.accessToken });
+      dataOf(await gw.run(BeginPasskeyRegistrationDocument, await passkeyStepUp(gw, user.accessToken, user.key), { token: user.accessToken }));
+      const r = await gw.run(CompletePasskeyRegistrationDocument, { response: body, nickname: "x" }, { token: user.accessToken });
       expect(r.status).toBeLessThan(500);
       expect(errorOf(r).extensions.code).toBe("BAD_USER_INPUT");
       clean(r);
@@ -168,7 +165,7 @@ describe("ATTACK: passkey seams", () => {
     // The README: a recovery code is "the way back after a lost phone"; every session of the account ends because
     // "whoever has the phone may be signed in". A synced or platform passkey on the same lost phone is not revoked.
     const user = await withPasskey();
-    const codes = dataOf(await gw.run(GenerateRecoveryCodesDocument, {}, { token: user.accessToken })).generateRecoveryCodes;
+    const codes = dataOf(await gw.run(GenerateRecoveryCodesDocument, { code: await freshCode(user.secret) }, { token: user.accessToken })).generateRecoveryCodes;
     const recovered = dataOf(await gw.run(RespondWithRecoveryCodeDocument, { session: await passwordStep(user.email), code: codes[0]! })).respondWithRecoveryCode;
     const setup = dataOf(await gw.run(BeginMfaSetupDocument, { session: recovered.challenge!.session })).beginMfaSetup;
     dataOf(await gw.run(CompleteMfaSetupDocument, { session: setup.session, code: await freshCode(setup.secret) }));
@@ -180,7 +177,7 @@ describe("ATTACK: passkey seams", () => {
 describe("ATTACK: recovery-code seams", () => {
   it("one code used on two handles at once: exactly one MFA_SETUP", async () => {
     const user = await enrolledUser(gw);
-    const codes = dataOf(await gw.run(GenerateRecoveryCodesDocument, {}, { token: user.accessToken })).generateRecoveryCodes;
+    const codes = dataOf(await gw.run(GenerateRecoveryCodesDocument, { code: await freshCode(user.secret) }, { token: user.accessToken })).generateRecoveryCodes;
     const [h1, h2] = [await passwordStep(user.email), await passwordStep(user.email)];
     const results = await Promise.all([h1, h2].map((session) => gw.run(RespondWithRecoveryCodeDocument, { session, code: codes[1]! })));
     expect(results.filter((r) => r.data?.respondWithRecoveryCode?.challenge?.name === "MFA_SETUP").length).toBe(1);
@@ -189,24 +186,26 @@ describe("ATTACK: recovery-code seams", () => {
   it("a code of another account is refused", async () => {
     const alice = await enrolledUser(gw);
     const bob = await enrolledUser(gw);
-    const codes = dataOf(await gw.run(GenerateRecoveryCodesDocument, {}, { token: alice.accessToken })).generateRecoveryCodes;
-    dataOf(await gw.run(GenerateRecoveryCodesDocument, {}, { token: bob.accessToken }));
+    const codes = dataOf(await gw.run(GenerateRecoveryCodesDocument, { code: await freshCode(alice.secret) }, { token: alice.accessToken })).generateRecoveryCodes;
+    dataOf(await gw.run(GenerateRecoveryCodesDocument, { code: await freshCode(bob.secret) }, { token: bob.accessToken }));
     expect(errorOf(await gw.run(RespondWithRecoveryCodeDocument, { session: await passwordStep(bob.email), code: codes[0]! })).extensions.code).toBe("CODE_MISMATCH");
   });
 
   it("the MFA_SETUP handle a recovery code yields opens nothing but enrolment", async () => {
     const user = await withPasskey();
-    const codes = dataOf(await gw.run(GenerateRecoveryCodesDocument, {}, { token: user.accessToken })).generateRecoveryCodes;
+    const codes = dataOf(await gw.run(GenerateRecoveryCodesDocument, await passkeyStepUp(gw, user.accessToken, user.key), { token: user.accessToken })).generateRecoveryCodes;
     const fresh = async () => dataOf(await gw.run(RespondWithRecoveryCodeDocument, { session: await passwordStep(user.email), code: codes.pop()! })).respondWithRecoveryCode.challenge!.session;
-    expect(errorOf(await gw.run(RespondToMfaDocument, { session: await fresh(), code: await freshCode(user.secret) })).extensions.code).toBe("SESSION_EXPIRED");
-    expect(errorOf(await gw.run(CompleteMfaSetupDocument, { session: await fresh(), code: await freshCode(user.secret) })).extensions.code).toBe("SESSION_EXPIRED");
+    // The handle is refused before any code is looked at: the current step's code (not reserved) will do.
+    expect(errorOf(await gw.run(RespondToMfaDocument, { session: await fresh(), code: totp(user.secret) })).extensions.code).toBe("SESSION_EXPIRED");
+    expect(errorOf(await gw.run(CompleteMfaSetupDocument, { session: await fresh(), code: totp(user.secret) })).extensions.code).toBe("SESSION_EXPIRED");
     expect(errorOf(await gw.run(BeginPasskeyMfaDocument, { session: await fresh() })).extensions.code).toBe("SESSION_EXPIRED");
     expect(errorOf(await gw.run(RespondWithRecoveryCodeDocument, { session: await fresh(), code: codes.pop()! })).extensions.code).toBe("SESSION_EXPIRED");
   });
 
   it("two concurrent generateRecoveryCodes leave exactly one working set of ten (a generation in progress refuses the other)", async () => {
     const user = await enrolledUser(gw);
-    const results = await Promise.all([0, 1].map(() => gw.run(GenerateRecoveryCodesDocument, {}, { token: user.accessToken })));
+    const stepUps = [await freshCode(user.secret), await freshCode(user.secret)];
+    const results = await Promise.all(stepUps.map((code) => gw.run(GenerateRecoveryCodesDocument, { code }, { token: user.accessToken })));
     expect(results.flatMap((r) => r.errors?.map((e) => e.extensions.code) ?? []).every((code) => code === "TOO_MANY_REQUESTS")).toBe(true);
     const sets = results.flatMap((r) => (r.data ? [r.data.generateRecoveryCodes] : []));
     expect(sets.length).toBeGreaterThan(0);

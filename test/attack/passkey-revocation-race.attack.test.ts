@@ -10,10 +10,11 @@ import {
   RemovePasskeyDocument,
 } from "../generated/graphql";
 import { FakeClock } from "../fakes/fake-clock";
-import { dataOf } from "../support/graphql-client";
+import { dataOf, type GraphQLResponse } from "../support/graphql-client";
 import { SoftAuthenticator } from "../support/soft-authenticator";
-import { startTestGateway, type TestGateway } from "../support/test-gateway";
-import { adminUser, enrolledUser } from "../support/users";
+import { startTestGateway, testSettings, type TestGateway } from "../support/test-gateway";
+import { passkeyStepUp } from "../support/step-up";
+import { adminUser, enrolledUser, freshCode } from "../support/users";
 
 /**
  * ATTACK: a passkey revoked (removePasskey, or adminRemovePasskey for a stolen device) while a sign-in with it
@@ -26,13 +27,15 @@ const origin = "http://localhost:4000";
 const clock = new FakeClock();
 let gw: TestGateway;
 beforeAll(async () => {
-  gw = await startTestGateway({ clock });
+  // Twelve sign-ins in flight hold twelve lockout slots; the owner's step-up for the removal racing them must
+  // not find the account "locked" (the race is about revocation, not the lockout).
+  gw = await startTestGateway({ clock, settings: { policy: { ...testSettings().policy, lockoutThreshold: 50 } } });
 });
 afterAll(() => gw.close());
 
-const enrol = async (token: string) => {
+const enrol = async (token: string, stepUp: { code: string } | { passkey: string }) => {
   const key = new SoftAuthenticator({ origin });
-  const options = dataOf(await gw.run(BeginPasskeyRegistrationDocument, {}, { token })).beginPasskeyRegistration;
+  const options = dataOf(await gw.run(BeginPasskeyRegistrationDocument, stepUp, { token })).beginPasskeyRegistration;
   dataOf(await gw.run(CompletePasskeyRegistrationDocument, { response: key.register(options), nickname: "Stolen laptop" }, { token }));
   return key;
 };
@@ -48,7 +51,7 @@ const raceRemoval = async (key: SoftAuthenticator, remove: () => Promise<unknown
   const answers = begun.map((b) => ({ session: b.session, response: key.assert(b.options) }));
   const inFlight = answers.map((a) => gw.run(CompletePasskeyLoginDocument, a));
   await new Promise((r) => setImmediate(r));
-  await remove();
+  dataOf((await remove()) as GraphQLResponse<unknown>);
   await Promise.all(inFlight);
   const after = await loginWith(key);
   return after.data?.completePasskeyLogin?.tokens?.accessToken;
@@ -57,10 +60,13 @@ const raceRemoval = async (key: SoftAuthenticator, remove: () => Promise<unknown
 describe("ATTACK: passkey revocation racing a sign-in", () => {
   it("a passkey the owner removed keeps signing in (and is hidden from `passkeys`)", async () => {
     const user = await enrolledUser(gw);
+    // The owner's own second passkey answers the step-ups of every round (a TOTP code is one per 30 s).
+    const anchor = await enrol(user.accessToken, { code: await freshCode(user.secret) });
     let resurrected: string | undefined;
     for (let round = 0; round < 8 && !resurrected; round++) {
-      const key = await enrol(user.accessToken);
-      resurrected = await raceRemoval(key, () => gw.run(RemovePasskeyDocument, { id: key.id }, { token: user.accessToken }));
+      const key = await enrol(user.accessToken, await passkeyStepUp(gw, user.accessToken, anchor));
+      const stepUp = await passkeyStepUp(gw, user.accessToken, anchor);
+      resurrected = await raceRemoval(key, () => gw.run(RemovePasskeyDocument, { id: key.id, ...stepUp }, { token: user.accessToken }));
       if (resurrected) {
         // The owner's list does not show it any more, yet it signed in after the removal answered true.
         expect(dataOf(await gw.run(PasskeysDocument, {}, { token: user.accessToken })).passkeys.map((p) => p.id)).not.toContain(key.id);
@@ -81,7 +87,7 @@ describe("ATTACK: passkey revocation racing a sign-in", () => {
     for (let round = 0; round < 8 && !resurrected; round++) {
       const victim = await enrolledUser(gw);
       victimSub = dataOf(await gw.run(MeDocument, {}, { token: victim.accessToken })).me.sub;
-      const key = await enrol(victim.accessToken);
+      const key = await enrol(victim.accessToken, { code: await freshCode(victim.secret) });
       keyId = key.id;
       resurrected = await raceRemoval(key, () => gw.run(AdminRemovePasskeyDocument, { userId: victimSub, id: key.id }, { token: admin.accessToken }));
     }

@@ -1,13 +1,16 @@
 import * as ops from "../generated/graphql";
 import { dataOf } from "../support/graphql-client";
 import { SoftAuthenticator } from "../support/soft-authenticator";
-import { startTestGateway, testRedisStore, type TestGateway } from "../support/test-gateway";
+import { startTestGateway, testRedisStore, testSettings, type TestGateway } from "../support/test-gateway";
+import { passkeyStepUp } from "../support/step-up";
 import { enrolledUser, freshCode, grantGroup, loginWithMfa, totp } from "../support/users";
 
 /** The same races with the production store (Redis, REDIS_URL): real I/O between read and write widens every window. */
 let gw: TestGateway;
 beforeAll(async () => {
-  gw = await startTestGateway({ store: testRedisStore() });
+  // Twelve sign-ins in flight hold twelve lockout slots; the owner's step-up for the removal racing them must
+  // not find the account "locked" (the race is about revocation, not the lockout).
+  gw = await startTestGateway({ store: testRedisStore(), settings: { policy: { ...testSettings().policy, lockoutThreshold: 50 } } });
 }, 60_000);
 afterAll(() => gw?.close());
 
@@ -22,14 +25,19 @@ const member = async (group: "provider" | "admin") => {
 describe("ATTACK (Redis store): races", () => {
   it("a passkey removed while sign-ins with it are in flight never signs in again", async () => {
     const user = await enrolledUser(gw);
+    // A second passkey of the owner answers every round's step-ups (a TOTP code is one per 30 s).
+    const anchor = new SoftAuthenticator({ origin: "http://localhost:4000" });
+    const anchorOptions = dataOf(await gw.run(ops.BeginPasskeyRegistrationDocument, { code: await freshCode(user.secret) }, { token: user.accessToken })).beginPasskeyRegistration;
+    dataOf(await gw.run(ops.CompletePasskeyRegistrationDocument, { response: anchor.register(anchorOptions), nickname: "anchor" }, { token: user.accessToken }));
     let resurrectedInRound: number | undefined;
     for (let round = 1; round <= 8 && resurrectedInRound === undefined; round++) {
       const key = new SoftAuthenticator({ origin: "http://localhost:4000" });
-      const options = dataOf(await gw.run(ops.BeginPasskeyRegistrationDocument, {}, { token: user.accessToken })).beginPasskeyRegistration;
+      const options = dataOf(await gw.run(ops.BeginPasskeyRegistrationDocument, await passkeyStepUp(gw, user.accessToken, anchor), { token: user.accessToken })).beginPasskeyRegistration;
       dataOf(await gw.run(ops.CompletePasskeyRegistrationDocument, { response: key.register(options), nickname: "stolen" }, { token: user.accessToken }));
       const begun = await Promise.all(Array.from({ length: 12 }, async () => dataOf(await gw.run(ops.BeginPasskeyLoginDocument, {})).beginPasskeyLogin));
       const inFlight = begun.map((b) => gw.run(ops.CompletePasskeyLoginDocument, { session: b.session, response: key.assert(b.options) }));
-      dataOf(await gw.run(ops.RemovePasskeyDocument, { id: key.id }, { token: user.accessToken }));
+      const stepUp = await passkeyStepUp(gw, user.accessToken, anchor);
+      dataOf(await gw.run(ops.RemovePasskeyDocument, { id: key.id, ...stepUp }, { token: user.accessToken }));
       await Promise.all(inFlight);
       const b = dataOf(await gw.run(ops.BeginPasskeyLoginDocument, {})).beginPasskeyLogin;
       const after = await gw.run(ops.CompletePasskeyLoginDocument, { session: b.session, response: key.assert(b.options) });

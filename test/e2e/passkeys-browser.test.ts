@@ -74,6 +74,12 @@ withBrowser("passkeys and recovery codes, clicked through the playground in Chro
     await page.getByTestId("passkey-register").click();
     await page.getByTestId("passkey-nickname-input-error").filter({ hasText: "1 to 64 characters" }).waitFor();
     await page.getByTestId("passkey-nickname-input").fill("Virtual key");
+    // Signed in a moment ago, yet the change asks: "Confirm with your authenticator" (a code, since there is no passkey yet).
+    expect(await page.getByTestId("passkey-step-up").innerText()).toContain("Confirm with your authenticator");
+    expect(await page.getByTestId("passkey-step-up-passkey").count()).toBe(0);
+    await page.getByTestId("passkey-register").click();
+    await page.getByTestId("passkey-step-up-code-error").filter({ hasText: "Confirm with your authenticator" }).waitFor();
+    await page.getByTestId("passkey-step-up-code").fill(await freshCode(user.secret));
     await page.getByTestId("passkey-register").click();
     await page.getByTestId("passkeys-status").filter({ hasText: "“Virtual key” added" }).waitFor();
     const row = page.getByTestId("passkey");
@@ -105,15 +111,11 @@ withBrowser("passkeys and recovery codes, clicked through the playground in Chro
     await page.getByTestId("use-passkey").click();
     await signedIn.waitFor();
 
-    // Remove it (asked once more first); the account keeps its TOTP.
-    await row.getByTestId("passkey-remove").click();
-    await page.getByTestId("passkey-remove-question").filter({ hasText: "Remove “Laptop”?" }).waitFor();
-    await page.getByTestId("passkey-remove-confirm").click();
-    await page.getByTestId("passkeys-status").filter({ hasText: "“Laptop” removed" }).waitFor();
-    await page.getByTestId("passkeys-empty").waitFor();
-
     // Recovery codes: ten, shown once; a second set (after a warning) replaces the first.
+    // Confirmed with the passkey this time ("Use a passkey instead": the virtual authenticator answers).
     await page.getByTestId("recovery-generate").click();
+    await page.getByTestId("recovery-step-up").filter({ hasText: "Confirm with your authenticator" }).waitFor();
+    await page.getByTestId("recovery-step-up-passkey").click();
     const codeItems = page.getByTestId("recovery-code-list").locator("li");
     await codeItems.first().waitFor();
     const first = await codeItems.allInnerTexts();
@@ -126,12 +128,18 @@ withBrowser("passkeys and recovery codes, clicked through the playground in Chro
     await page.getByTestId("recovery-done").click();
     await page.getByTestId("recovery-generate").click();
     await page.getByTestId("recovery-confirm").filter({ hasText: "current codes stop working" }).waitFor();
-    await page.getByTestId("recovery-generate-confirm").click();
+    await page.getByTestId("recovery-step-up-passkey").click();
     await codeItems.first().waitFor();
     const codes = await codeItems.allInnerTexts();
     expect(codes).toHaveLength(10);
     expect(codes.filter((c) => first.includes(c))).toEqual([]);
     expect(await panel.innerText()).not.toMatch(rawNames);
+    // Remove it (asked once more first, with the authenticator: the passkey itself answers); the account keeps its TOTP.
+    await row.getByTestId("passkey-remove").click();
+    await page.getByTestId("passkey-remove-question").filter({ hasText: "Remove “Laptop”?" }).waitFor();
+    await page.getByTestId("passkey-remove-step-up-passkey").click();
+    await page.getByTestId("passkeys-status").filter({ hasText: "“Laptop” removed" }).waitFor();
+    await page.getByTestId("passkeys-empty").waitFor();
     await signOut();
 
     // The removed passkey is refused, in words.

@@ -86,11 +86,13 @@ describe("password change", () => {
     const user = await enrolledUser(gw);
     const other = (await loginWithMfa(gw, user)).tokens!;
     const as = { token: user.accessToken };
-    expect(errorOf(await gw.run(ChangePasswordDocument, { currentPassword: "Wrong-Passw0rd-1", newPassword: NEW_PASSWORD }, as)).extensions.code).toBe("INVALID_CREDENTIALS");
+    expect(errorOf(await gw.run(ChangePasswordDocument, { currentPassword: "Wrong-Passw0rd-1", newPassword: NEW_PASSWORD, code: await freshCode(user.secret) }, as)).extensions.code).toBe("INVALID_CREDENTIALS");
+    // The rules are checked before the factor: a weak or unchanged password costs no code.
     expect(errorOf(await gw.run(ChangePasswordDocument, { currentPassword: PASSWORD, newPassword: "weak" }, as)).extensions.code).toBe("PASSWORD_POLICY_VIOLATION");
     expect(errorOf(await gw.run(ChangePasswordDocument, { currentPassword: PASSWORD, newPassword: PASSWORD }, as)).extensions).toMatchObject({ rules: ["differentFromCurrent"] });
+    expect(errorOf(await gw.run(ChangePasswordDocument, { currentPassword: PASSWORD, newPassword: NEW_PASSWORD }, as)).extensions).toMatchObject({ code: "FORBIDDEN", reason: "STEP_UP_REQUIRED" });
 
-    expect(dataOf(await gw.run(ChangePasswordDocument, { currentPassword: PASSWORD, newPassword: NEW_PASSWORD }, as)).changePassword).toBe(true);
+    expect(dataOf(await gw.run(ChangePasswordDocument, { currentPassword: PASSWORD, newPassword: NEW_PASSWORD, code: await freshCode(user.secret) }, as)).changePassword).toBe(true);
     expect(dataOf(await gw.run(MeDocument, {}, as)).me.email).toBe(user.email);
     expect(await reasonFor(other.accessToken)).toBe("TOKEN_REVOKED");
     expect(dataOf(await gw.run(LoginDocument, { email: user.email, password: NEW_PASSWORD })).login.challenge?.name).toBe("SOFTWARE_TOKEN_MFA");
@@ -143,7 +145,8 @@ describe("profile and email", () => {
     const user = await enrolledUser(gw);
     const as = { token: user.accessToken };
     const newEmail = uniqueEmail();
-    expect(dataOf(await gw.run(RequestEmailChangeDocument, { newEmail }, as)).requestEmailChange).toBe(true);
+    expect(errorOf(await gw.run(RequestEmailChangeDocument, { newEmail }, as)).extensions).toMatchObject({ code: "FORBIDDEN", reason: "STEP_UP_REQUIRED" });
+    expect(dataOf(await gw.run(RequestEmailChangeDocument, { newEmail, code: await freshCode(user.secret) }, as)).requestEmailChange).toBe(true);
     expect(dataOf(await gw.run(MeDocument, {}, as)).me.email).toBe(user.email);
     expect(errorOf(await gw.run(ConfirmEmailChangeDocument, { code: "000000" }, as)).extensions.code).toBe("CODE_MISMATCH");
     expect(dataOf(await gw.run(ConfirmEmailChangeDocument, { code: TEST_CODE }, as)).confirmEmailChange).toBe(true);

@@ -13,6 +13,7 @@ import { dataOf } from "../support/graphql-client";
 import { signInAtPool, startHostedLogin } from "../support/hosted-login";
 import { SoftAuthenticator } from "../support/soft-authenticator";
 import { startEmergencyRig } from "../support/emergency-rig";
+import { passkeyStepUp } from "../support/step-up";
 import { startTestGateway } from "../support/test-gateway";
 import { adminUser, enrolledUser, loginWithMfa, PASSWORD, freshCode, uniqueEmail } from "../support/users";
 
@@ -85,18 +86,19 @@ it("emits every audit event type from a real flow, without secrets", async () =>
     await run(ops.MeDocument, {}, { token: "not.a.token" });
     await run(ops.UsersDocument, {}, as);
     await run(ops.UpdateProfileDocument, { input: { givenName: "Ada" } }, as);
-    await run(ops.RequestEmailChangeDocument, { newEmail: uniqueEmail() }, as);
+    await run(ops.RequestEmailChangeDocument, { newEmail: uniqueEmail(), code: await freshCode(user.secret) }, as);
+    await run(ops.UndoEmailChangeDocument, { token: "A".repeat(43) });
     await run(ops.ConfirmEmailChangeDocument, { code: TEST_CODE }, as);
     await run(ops.SessionsDocument, {}, as);
     const setup = dataOf(await run(ops.ResetMfaDocument, { currentPassword: PASSWORD, code: await freshCode(user.secret) }, as)).resetMfa;
     const afterReset = dataOf(await run(ops.CompleteMfaSetupDocument, { session: setup.session, code: await freshCode(setup.secret) })).completeMfaSetup.tokens!;
     const email = dataOf(await run(ops.MeDocument, {}, { token: afterReset.accessToken })).me.email;
-    await run(ops.ChangePasswordDocument, { currentPassword: PASSWORD, newPassword: "Second-Passw0rd-2" }, { token: afterReset.accessToken });
+    await run(ops.ChangePasswordDocument, { currentPassword: PASSWORD, newPassword: "Second-Passw0rd-2", code: await freshCode(setup.secret) }, { token: afterReset.accessToken });
     await run(ops.ForgotPasswordDocument, { email });
     await run(ops.ConfirmForgotPasswordDocument, { email, code: TEST_CODE, newPassword: "Third-Passw0rd-3" });
     await gw.store.set(PasswordRotation.key(sub), "0", 3600);
     const expired = dataOf(await run(ops.LoginDocument, { email, password: "Third-Passw0rd-3" })).login.challenge!;
-    await run(ops.CompleteExpiredPasswordDocument, { session: expired.session, newPassword: "Fourth-Passw0rd-4" });
+    await run(ops.CompleteExpiredPasswordDocument, { session: expired.session, newPassword: "Fourth-Passw0rd-4", currentPassword: "Third-Passw0rd-3" });
 
     const other = await enrolledUser(gw);
     const otherSub = dataOf(await run(ops.MeDocument, {}, { token: other.accessToken })).me.sub;
@@ -126,11 +128,12 @@ it("emits every audit event type from a real flow, without secrets", async () =>
     const pkSub = dataOf(await run(ops.MeDocument, {}, pkAs)).me.sub;
     const [key, spare] = [new SoftAuthenticator({ origin: "http://localhost:4000" }), new SoftAuthenticator({ origin: "http://localhost:4000" })];
     for (const authenticator of [key, spare]) {
-      const options = dataOf(await run(ops.BeginPasskeyRegistrationDocument, {}, pkAs)).beginPasskeyRegistration;
+      const stepUp = authenticator === key ? { code: await freshCode(pk.secret) } : await passkeyStepUp(gw, pk.accessToken, key);
+      const options = dataOf(await run(ops.BeginPasskeyRegistrationDocument, stepUp, pkAs)).beginPasskeyRegistration;
       await run(ops.CompletePasskeyRegistrationDocument, { response: authenticator.register(options), nickname: "Key" }, pkAs);
     }
     await run(ops.RenamePasskeyDocument, { id: key.id, nickname: "Key 2" }, pkAs);
-    const recoveryCodes = dataOf(await run(ops.GenerateRecoveryCodesDocument, {}, pkAs)).generateRecoveryCodes;
+    const recoveryCodes = dataOf(await run(ops.GenerateRecoveryCodesDocument, await passkeyStepUp(gw, pk.accessToken, spare), pkAs)).generateRecoveryCodes;
     const alone = dataOf(await run(ops.BeginPasskeyLoginDocument, {})).beginPasskeyLogin;
     await run(ops.CompletePasskeyLoginDocument, { session: alone.session, response: key.assert(alone.options) });
     const cloned = dataOf(await run(ops.BeginPasskeyLoginDocument, {})).beginPasskeyLogin;
@@ -138,7 +141,7 @@ it("emits every audit event type from a real flow, without secrets", async () =>
     const pwd = dataOf(await run(ops.LoginDocument, { email: pk.email, password: PASSWORD })).login.challenge!;
     const second = dataOf(await run(ops.BeginPasskeyMfaDocument, { session: pwd.session })).beginPasskeyMfa;
     await run(ops.RespondWithPasskeyDocument, { session: second.session, response: key.assert(second.options) });
-    await run(ops.RemovePasskeyDocument, { id: key.id }, pkAs);
+    await run(ops.RemovePasskeyDocument, { id: key.id, ...(await passkeyStepUp(gw, pk.accessToken, spare)) }, pkAs);
     await run(ops.AdminPasskeysDocument, { userId: pkSub }, asAdmin);
     await run(ops.AdminRemovePasskeyDocument, { userId: pkSub, id: spare.id }, asAdmin);
     const lost = dataOf(await run(ops.LoginDocument, { email: pk.email, password: PASSWORD })).login.challenge!;

@@ -16,12 +16,13 @@ const mutations: [string, string, Record<string, "string" | "input">][] = [
   ["forgotPassword", "mutation($email: String!) { forgotPassword(email: $email) }", { email: "string" }],
   ["confirmForgotPassword", "mutation($email: String!, $code: String!, $newPassword: String!) { confirmForgotPassword(email: $email, code: $code, newPassword: $newPassword) }", { email: "string", code: "string", newPassword: "string" }],
   ["completeNewPassword", "mutation($session: String!, $newPassword: String!) { completeNewPassword(session: $session, newPassword: $newPassword) { challenge { name } } }", { session: "string", newPassword: "string" }],
-  ["completeExpiredPassword", "mutation($session: String!, $newPassword: String!) { completeExpiredPassword(session: $session, newPassword: $newPassword) { challenge { name } } }", { session: "string", newPassword: "string" }],
-  ["changePassword", "mutation($currentPassword: String!, $newPassword: String!) { changePassword(currentPassword: $currentPassword, newPassword: $newPassword) }", { currentPassword: "string", newPassword: "string" }],
+  ["completeExpiredPassword", "mutation($session: String!, $newPassword: String!, $currentPassword: String) { completeExpiredPassword(session: $session, newPassword: $newPassword, currentPassword: $currentPassword) { challenge { name } } }", { session: "string", newPassword: "string", currentPassword: "string" }],
+  ["changePassword", "mutation($currentPassword: String!, $newPassword: String!, $code: String) { changePassword(currentPassword: $currentPassword, newPassword: $newPassword, code: $code) }", { currentPassword: "string", newPassword: "string", code: "string" }],
   ["resetMfa", "mutation($currentPassword: String!, $code: String!) { resetMfa(currentPassword: $currentPassword, code: $code) { session } }", { currentPassword: "string", code: "string" }],
   ["updateProfile", "mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { sub } }", { input: "input" }],
-  ["requestEmailChange", "mutation($newEmail: String!) { requestEmailChange(newEmail: $newEmail) }", { newEmail: "string" }],
+  ["requestEmailChange", "mutation($newEmail: String!, $code: String) { requestEmailChange(newEmail: $newEmail, code: $code) }", { newEmail: "string", code: "string" }],
   ["confirmEmailChange", "mutation($code: String!) { confirmEmailChange(code: $code) }", { code: "string" }],
+  ["undoEmailChange", "mutation($token: String!) { undoEmailChange(token: $token) }", { token: "string" }],
   ["logout", "mutation($refreshToken: String) { logout(refreshToken: $refreshToken) }", { refreshToken: "string" }],
 ];
 

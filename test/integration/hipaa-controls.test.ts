@@ -3,7 +3,9 @@ import { PasswordRotation } from "../../src/policy/password-rotation";
 import type { StateStore } from "../../src/store/state-store";
 import {
   AdminUnlockUserDocument,
+  BeginPasskeyRegistrationDocument,
   ChangePasswordDocument,
+  CompletePasskeyRegistrationDocument,
   CompleteExpiredPasswordDocument,
   ConfirmForgotPasswordDocument,
   ForgotPasswordDocument,
@@ -16,6 +18,8 @@ import { FakeClock } from "../fakes/fake-clock";
 import { TEST_CODE } from "../setup/test-cognito";
 import { countingIdp } from "../support/counting-idp";
 import { dataOf, errorOf } from "../support/graphql-client";
+import { SoftAuthenticator } from "../support/soft-authenticator";
+import { passkeyStepUp } from "../support/step-up";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
 import { adminUser, enrolledUser, PASSWORD, freshCode, uniqueEmail } from "../support/users";
 
@@ -78,8 +82,13 @@ describe("account lockout", () => {
 
   it("counts a wrong current password in changePassword", async () => {
     const user = await enrolledUser(gw);
+    // Each attempt carries a fresh factor (a passkey of the user answers them: TOTP codes are one per 30 s).
+    const key = new SoftAuthenticator({ origin: "http://localhost:4000" });
+    const options = dataOf(await gw.run(BeginPasskeyRegistrationDocument, { code: await freshCode(user.secret) }, { token: user.accessToken })).beginPasskeyRegistration;
+    dataOf(await gw.run(CompletePasskeyRegistrationDocument, { response: key.register(options), nickname: "Key" }, { token: user.accessToken }));
     for (let i = 0; i < 5; i++) {
-      expect(await codeOf(gw.run(ChangePasswordDocument, { currentPassword: WRONG, newPassword: "Brand-New-Passw0rd" }, { token: user.accessToken }))).toBe("INVALID_CREDENTIALS");
+      const stepUp = await passkeyStepUp(gw, user.accessToken, key);
+      expect(await codeOf(gw.run(ChangePasswordDocument, { currentPassword: WRONG, newPassword: "Brand-New-Passw0rd", ...stepUp }, { token: user.accessToken }))).toBe("INVALID_CREDENTIALS");
     }
     expect(await codeOf(gw.run(LoginDocument, { email: user.email, password: PASSWORD }))).toBe("ACCOUNT_LOCKED");
   });
@@ -210,10 +219,10 @@ describe("password rotation and history", () => {
       expect(answer).toEqual({ tokens: null, challenge: { name: "PASSWORD_EXPIRED", session: expect.any(String) } });
       return answer.challenge!.session;
     };
-    const reused = errorOf(await gw.run(CompleteExpiredPasswordDocument, { session: await expiredAfterMfa(), newPassword: PASSWORD }));
-    expect(reused.extensions).toEqual({ code: "PASSWORD_POLICY_VIOLATION", rules: ["history"] });
+    const reused = errorOf(await gw.run(CompleteExpiredPasswordDocument, { session: await expiredAfterMfa(), newPassword: PASSWORD, currentPassword: PASSWORD }));
+    expect(reused.extensions).toEqual({ code: "PASSWORD_POLICY_VIOLATION", rules: ["differentFromCurrent"] });
 
-    const next = dataOf(await gw.run(CompleteExpiredPasswordDocument, { session: await expiredAfterMfa(), newPassword: "Rotated-Passw0rd-1" })).completeExpiredPassword;
+    const next = dataOf(await gw.run(CompleteExpiredPasswordDocument, { session: await expiredAfterMfa(), newPassword: "Rotated-Passw0rd-1", currentPassword: PASSWORD })).completeExpiredPassword;
     expect(next.tokens).toBeTruthy();
     expect(await codeOf(gw.run(LoginDocument, { email: user.email, password: PASSWORD }))).toBe("INVALID_CREDENTIALS");
   });
@@ -227,7 +236,7 @@ describe("password rotation and history", () => {
   it("refuses the last PASSWORD_HISTORY_SIZE passwords on change and on reset", async () => {
     const user = await enrolledUser(gw);
     const as = { token: user.accessToken };
-    dataOf(await gw.run(ChangePasswordDocument, { currentPassword: PASSWORD, newPassword: "Second-Passw0rd-2" }, as));
+    dataOf(await gw.run(ChangePasswordDocument, { currentPassword: PASSWORD, newPassword: "Second-Passw0rd-2", code: await freshCode(user.secret) }, as));
     expect(errorOf(await gw.run(ChangePasswordDocument, { currentPassword: "Second-Passw0rd-2", newPassword: PASSWORD }, as)).extensions).toEqual({ code: "PASSWORD_POLICY_VIOLATION", rules: ["history"] });
     dataOf(await gw.run(ForgotPasswordDocument, { email: user.email }));
     expect(errorOf(await gw.run(ConfirmForgotPasswordDocument, { email: user.email, code: TEST_CODE, newPassword: PASSWORD })).extensions.rules).toEqual(["history"]);
@@ -235,6 +244,6 @@ describe("password rotation and history", () => {
     // With a history of 2, the first password may come back after two newer ones.
     const login = dataOf(await gw.run(LoginDocument, { email: user.email, password: "Third-Passw0rd-3" })).login.challenge!;
     const tokens = dataOf(await gw.run(RespondToMfaDocument, { session: login.session, code: await freshCode(user.secret) })).respondToMfa.tokens!;
-    expect(dataOf(await gw.run(ChangePasswordDocument, { currentPassword: "Third-Passw0rd-3", newPassword: PASSWORD }, { token: tokens.accessToken })).changePassword).toBe(true);
+    expect(dataOf(await gw.run(ChangePasswordDocument, { currentPassword: "Third-Passw0rd-3", newPassword: PASSWORD, code: await freshCode(user.secret) }, { token: tokens.accessToken })).changePassword).toBe(true);
   });
 });

@@ -11,7 +11,7 @@ import { createLogger } from "../../src/shared/logger";
 import { TEST_CODE } from "../setup/test-cognito";
 import { dataOf } from "../support/graphql-client";
 import { startTestGateway } from "../support/test-gateway";
-import { enrolledUser, loginWithMfa, PASSWORD , codesUsed } from "../support/users";
+import { codesUsed, enrolledUser, freshCode, loginWithMfa, PASSWORD } from "../support/users";
 
 it("with debug logging on, no password, code, token, secret or email reaches the logs or the audit log", async () => {
   const lines: string[] = [];
@@ -25,7 +25,7 @@ it("with debug logging on, no password, code, token, secret or email reaches the
     await gw.run(LoginDocument, { email: user.email, password: "Wrong-Passw0rd-!!" });
     await gw.run(MeDocument, {}, { token: `${second.accessToken.slice(0, -4)}AAAA` });
     const NEW = "Changed-Passw0rd-22";
-    dataOf(await gw.run(ChangePasswordDocument, { currentPassword: PASSWORD, newPassword: NEW }, { token: refreshed.accessToken }));
+    dataOf(await gw.run(ChangePasswordDocument, { currentPassword: PASSWORD, newPassword: NEW, code: await freshCode(user.secret) }, { token: refreshed.accessToken }));
     dataOf(await gw.run(ForgotPasswordDocument, { email: user.email }));
     const RESET = "Reset-Passw0rd-333";
     dataOf(await gw.run(ConfirmForgotPasswordDocument, { email: user.email, code: TEST_CODE, newPassword: RESET }));

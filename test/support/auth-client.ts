@@ -16,7 +16,7 @@ export const countingFetch = (field: string): FetchLike & { count: () => number 
 };
 
 /** What a test answers each kind of step with; the loop does not assume any order of steps. */
-export type StepAnswers = { secret?: string; newPassword?: string; onSecret?: (secret: string) => void };
+export type StepAnswers = { secret?: string; newPassword?: string; currentPassword?: string; onSecret?: (secret: string) => void };
 
 /** Follows `nextStep` until DONE, as an app's sign-in screen would; returns the names it went through. */
 export const finishSignIn = async (first: SignInResult, answers: StepAnswers): Promise<{ steps: string[]; result: SignInResult }> => {
@@ -40,8 +40,10 @@ export const finishSignIn = async (first: SignInResult, answers: StepAnswers): P
         result = await step.submitCode(await freshCode(secret));
         break;
       case "NEW_PASSWORD_REQUIRED":
-      case "PASSWORD_EXPIRED":
         result = await step.submitNewPassword(answers.newPassword ?? PASSWORD);
+        break;
+      case "PASSWORD_EXPIRED":
+        result = await step.submitNewPassword(answers.newPassword ?? PASSWORD, answers.currentPassword ?? PASSWORD);
         break;
       case "UNSUPPORTED":
         throw new Error(`unsupported step ${step.challengeName}`);

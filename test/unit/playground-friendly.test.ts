@@ -6,8 +6,8 @@ describe("the playground's words for passkey and recovery-code errors", () => {
   const forbidden = (reason: string) => new AuthGatewayError("FORBIDDEN", "m", { reason });
   const browserError = (name: string) => Object.assign(new Error("m"), { name });
 
-  it("asks for a fresh sign-in on STEP_UP_REQUIRED, and explains LAST_FACTOR and PASSKEYS_DISABLED", () => {
-    expect(errorsFor(forbidden("STEP_UP_REQUIRED"), null).form).toMatch(/^Sign in again first/);
+  it("asks for the authenticator on STEP_UP_REQUIRED, and explains LAST_FACTOR and PASSKEYS_DISABLED", () => {
+    expect(errorsFor(forbidden("STEP_UP_REQUIRED"), null).form).toMatch(/^Confirm with your authenticator/);
     expect(errorsFor(forbidden("LAST_FACTOR"), null).form).toMatch(/last second factor/);
     expect(errorsFor(forbidden("PASSKEYS_DISABLED"), null).form).toMatch(/not enabled on this gateway/);
     expect(errorsFor(forbidden("ACCOUNT_DISABLED"), null).form).toBe("m"); // other reasons keep the gateway's message

@@ -1,3 +1,4 @@
+import { accountActions, type AccountActions } from "./account";
 import { decodeClaims } from "./claims";
 import { AuthGatewayError, isExpiredToken, isSessionOver } from "./errors";
 import { ops, type WireMfaSetup, type WirePayload } from "./operations";
@@ -50,6 +51,8 @@ export type AuthClient = StepActions & {
   logout(): Promise<void>;
   /** Called after every sign-in, refresh and sign-out; returns an unsubscribe function. */
   onTokensChange(listener: (tokens: Tokens | null) => void): () => void;
+  /** Changes of sign-in methods and of the email: each takes a fresh factor (a code, or a passkey step-up). */
+  account: AccountActions;
 };
 
 /**
@@ -114,7 +117,7 @@ export const createAuthClient = (options: AuthClientOptions): AuthClient => {
     respondWithPasskey: (session, response) => payloadOf("respondWithPasskey", { session, response }),
     respondWithRecoveryCode: (session, code) => payloadOf("respondWithRecoveryCode", { session, code }),
     completeNewPassword: (session, newPassword) => payloadOf("completeNewPassword", { session, newPassword }),
-    completeExpiredPassword: (session, newPassword) => payloadOf("completeExpiredPassword", { session, newPassword }),
+    completeExpiredPassword: (session, newPassword, currentPassword) => payloadOf("completeExpiredPassword", { session, newPassword, currentPassword }),
   };
 
   const doRefresh = async (): Promise<Tokens> => {
@@ -203,5 +206,6 @@ export const createAuthClient = (options: AuthClientOptions): AuthClient => {
       listeners.add(listener);
       return () => void listeners.delete(listener);
     },
+    account: accountActions(request, (query, variables) => transport.send(query, variables, null)),
   };
 };

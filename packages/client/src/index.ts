@@ -1,3 +1,4 @@
+export type { AccountActions, FreshFactor } from "./account";
 export { createAuthClient, type AuthClient, type AuthClientOptions, type PasswordPolicy, type RegisterInput } from "./auth-client";
 export { decodeClaims, groupsOf } from "./claims";
 export { ERROR_CODES, INACTIVE_REASONS, TOKEN_REJECTIONS, isErrorCode, type ErrorCode, type InactiveReason, type TokenRejection } from "./error-codes";

@@ -12,7 +12,7 @@ export const ops = {
   respondWithPasskey: `mutation RespondWithPasskey($session: String!, $response: String!) { respondWithPasskey(session: $session, response: $response) { ${PAYLOAD} } }`,
   respondWithRecoveryCode: `mutation RespondWithRecoveryCode($session: String!, $code: String!) { respondWithRecoveryCode(session: $session, code: $code) { ${PAYLOAD} } }`,
   completeNewPassword: `mutation CompleteNewPassword($session: String!, $newPassword: String!) { completeNewPassword(session: $session, newPassword: $newPassword) { ${PAYLOAD} } }`,
-  completeExpiredPassword: `mutation CompleteExpiredPassword($session: String!, $newPassword: String!) { completeExpiredPassword(session: $session, newPassword: $newPassword) { ${PAYLOAD} } }`,
+  completeExpiredPassword: `mutation CompleteExpiredPassword($session: String!, $newPassword: String!, $currentPassword: String) { completeExpiredPassword(session: $session, newPassword: $newPassword, currentPassword: $currentPassword) { ${PAYLOAD} } }`,
   refreshTokens: `mutation RefreshTokens($refreshToken: String!) { refreshTokens(refreshToken: $refreshToken) { ${PAYLOAD} } }`,
   logout: "mutation Logout($refreshToken: String) { logout(refreshToken: $refreshToken) }",
   register: "mutation Register($input: RegisterInput!) { register(input: $input) { accepted nextStep } }",

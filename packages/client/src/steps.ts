@@ -41,7 +41,12 @@ export type ChallengeStep =
     }
   | PasskeyStep
   | { name: "NEW_PASSWORD_REQUIRED"; session: string; submitNewPassword(newPassword: string): Promise<SignInResult> }
-  | { name: "PASSWORD_EXPIRED"; session: string; submitNewPassword(newPassword: string): Promise<SignInResult> }
+  /**
+   * The password that expired is asked again, always: a passkey sign-in never chooses the next password alone.
+   * Without `currentPassword` the gateway answers FORBIDDEN, reason CURRENT_PASSWORD_REQUIRED (optional here
+   * only so that code written for the one-argument form still compiles; it must be given).
+   */
+  | { name: "PASSWORD_EXPIRED"; session: string; submitNewPassword(newPassword: string, currentPassword?: string): Promise<SignInResult> }
   /** A challenge this version of the client does not know (a newer gateway's): tell the user to update. */
   | { name: "UNSUPPORTED"; challengeName: string; session: string };
 
@@ -55,7 +60,7 @@ export type StepActions = {
   respondWithPasskey(session: string, response: string): Promise<SignInResult>;
   respondWithRecoveryCode(session: string, code: string): Promise<SignInResult>;
   completeNewPassword(session: string, newPassword: string): Promise<SignInResult>;
-  completeExpiredPassword(session: string, newPassword: string): Promise<SignInResult>;
+  completeExpiredPassword(session: string, newPassword: string, currentPassword?: string): Promise<SignInResult>;
 };
 
 /**
@@ -83,7 +88,7 @@ const steps: { [K in KnownChallenge]: (session: string, actions: StepActions, al
   PASSWORD_EXPIRED: (session, actions) => ({
     name: "PASSWORD_EXPIRED",
     session,
-    submitNewPassword: (newPassword) => actions.completeExpiredPassword(session, newPassword),
+    submitNewPassword: (newPassword, currentPassword) => actions.completeExpiredPassword(session, newPassword, currentPassword),
   }),
 };
 

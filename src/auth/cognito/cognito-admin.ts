@@ -7,6 +7,7 @@ import {
   AdminListGroupsForUserCommand,
   AdminRemoveUserFromGroupCommand,
   AdminSetUserPasswordCommand,
+  AdminUpdateUserAttributesCommand,
   AdminSetUserMFAPreferenceCommand,
   AdminUserGlobalSignOutCommand,
   ListUsersCommand,
@@ -100,6 +101,11 @@ export class CognitoAdmin implements IdentityAdmin {
   async setEnabled(sub: string, enabled: boolean): Promise<void> {
     const command = enabled ? new AdminEnableUserCommand({ ...this.pool, Username: sub }) : new AdminDisableUserCommand({ ...this.pool, Username: sub });
     await this.call(() => this.options.client.send(command));
+  }
+
+  async setEmail(sub: string, email: string): Promise<void> {
+    const attributes = [{ Name: "email", Value: email }, { Name: "email_verified", Value: "true" }];
+    await this.call(() => this.options.client.send(new AdminUpdateUserAttributesCommand({ ...this.pool, Username: sub, UserAttributes: attributes })));
   }
 
   async addToGroup(sub: string, group: AppGroup): Promise<void> {

@@ -2,10 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { AuditEvent, RequestMeta } from "../../audit/audit-event";
 import type { AuditLog } from "../../audit/audit-log";
 import { audited, type Audited } from "../../audit/audited";
-import type { TotpCodeCheck } from "../factors/totp";
-import type { PasskeyStepUp } from "../factors/webauthn/passkey-step-up";
+import type { FreshFactor, FreshFactorCheck } from "../factors/fresh-factor";
 import type { Identity } from "../identity";
-import type { IdentityProvider } from "../identity-provider";
 import { ErrorCode, GatewayError } from "../../errors/error-codes";
 import { assertAccess } from "../../policy/access-policy";
 import type { SecurityEpoch } from "../../policy/security-epoch";
@@ -16,16 +14,13 @@ import { grantIndexKey, grantIndexLength, grantKey, grantRetentionSeconds, parse
 
 export type EmergencyRequest = { reason: string; patientRef: string | undefined; scope: EmergencyScope; minutes: number | undefined };
 
-/** The fresh second factor a grant needs: a TOTP code, or the answer to beginPasskeyStepUp. */
-export type FreshFactor = { code: string } | { passkey: string };
+export type { FreshFactor } from "../factors/fresh-factor";
 
 export type EmergencyAccessDeps = {
   store: Pick<StateStore, "get" | "getMany" | "set" | "setIfAbsent" | "delete" | "pushBounded" | "addToSet" | "removeFromSet">;
   clock: Clock;
   audit: Pick<AuditLog, "record">;
-  totp: Pick<TotpCodeCheck, "standalone">;
-  passkeys: Pick<PasskeyStepUp, "verify">;
-  idp: Pick<IdentityProvider, "verifySoftwareToken">;
+  freshFactor: Pick<FreshFactorCheck, "prove">;
   epoch: Pick<SecurityEpoch, "mark" | "assertCurrent">;
   settings: Pick<EmergencySettings, "accessMinutes">;
   alerts: Pick<EmergencyAlerts, "raise">;
@@ -39,7 +34,7 @@ export type EmergencyAccessDeps = {
 export class EmergencyAccess {
   constructor(private readonly deps: EmergencyAccessDeps) {}
 
-  async request(caller: { identity: Identity; accessToken: string }, input: EmergencyRequest, factor: FreshFactor, meta: RequestMeta): Promise<GrantRecord> {
+  async request(caller: { identity: Identity; accessToken: string }, input: EmergencyRequest, factor: FreshFactor | undefined, meta: RequestMeta): Promise<GrantRecord> {
     const { identity } = caller;
     const id = randomUUID();
     const event: AuditEvent = { event: "EMERGENCY_ACCESS_REQUEST", outcome: "SUCCESS", subject: identity.sub, sessionId: identity.sessionId, grantId: id, target: input.patientRef === undefined ? "ALL_PATIENTS" : "ONE_PATIENT" };
@@ -63,10 +58,10 @@ export class EmergencyAccess {
   }
 
   /** The fresh factor, then the grant bound to the session (an earlier one of the session is REPLACED). */
-  private async grant(caller: { identity: Identity; accessToken: string }, input: EmergencyRequest, factor: FreshFactor, at: { id: string; minutes: number; startedAt: number }, meta: RequestMeta): Promise<Audited<GrantRecord>> {
+  private async grant(caller: { identity: Identity; accessToken: string }, input: EmergencyRequest, factor: FreshFactor | undefined, at: { id: string; minutes: number; startedAt: number }, meta: RequestMeta): Promise<Audited<GrantRecord>> {
     const { identity } = caller;
     const { id, minutes, startedAt } = at;
-    await this.proveFresh(caller, factor, meta);
+    await this.deps.freshFactor.prove(caller, factor, meta);
     const mark = await this.deps.epoch.mark(identity.sub, startedAt);
     const now = this.deps.clock.now();
     const record: GrantRecord = { id, sub: identity.sub, sessionId: identity.sessionId, scope: input.scope, patientRef: input.patientRef, reason: input.reason, grantedAt: now, expiresAt: now + minutes * 60_000, mark };
@@ -77,16 +72,6 @@ export class EmergencyAccess {
     await this.deps.store.pushBounded(grantIndexKey, id, grantIndexLength, grantRetentionSeconds);
     await this.deps.store.addToSet(unreviewedKey, id, grantRetentionSeconds);
     return { result: record, undo: async () => void (await this.close(id, { at: now, by: identity.sub, reason: "ENDED_BY_USER" })) };
-  }
-
-  /**
-   * A fresh second factor, through the account lockout (reserve first) either way: a TOTP code already used
-   * is refused before the provider checks it; a passkey answers this session's single-use challenge.
-   */
-  private async proveFresh(caller: { identity: Identity; accessToken: string }, factor: FreshFactor, meta: RequestMeta): Promise<void> {
-    if ("passkey" in factor) return this.deps.passkeys.verify(caller.identity, factor.passkey, meta);
-    const { code } = factor;
-    await this.deps.totp.standalone(caller.identity.account.email, code, meta, () => this.deps.idp.verifySoftwareToken({ accessToken: caller.accessToken }, code));
   }
 
   /**

@@ -9,7 +9,8 @@ import type { IdentityAdmin, IdentityProvider } from "../identity-provider";
 import type { LoginHandles } from "../login/login-handles";
 import type { TokenRelease } from "../login/token-release";
 import type { SessionRegistry } from "../session-registry";
-import type { StepUp } from "./step-up";
+import { FreshFactorCheck } from "./fresh-factor";
+import type { TotpCodeCheck } from "./totp";
 import type { SecurityNotifier } from "./recovery/notifier";
 import { RecoveryCodes } from "./recovery/recovery-codes";
 import { RecoveryService } from "./recovery/recovery-service";
@@ -25,6 +26,8 @@ export type Passkeys = {
   login: PasskeyLogin;
   /** A fresh assertion inside a session (emergency access takes it instead of a TOTP code). */
   stepUp: PasskeyStepUp;
+  /** The one step-up check (a fresh TOTP code or an answer to beginPasskeyStepUp) every sensitive change calls. */
+  freshFactor: FreshFactorCheck;
   /** An administrator's MFA reset: every passkey of the account goes with the authenticator; returns how many. */
   revokeAll: (sub: string) => Promise<number>;
   /** The login machine asks this after a password: WEBAUTHN is offered beside SOFTWARE_TOKEN_MFA. */
@@ -38,14 +41,14 @@ type Deps = {
   store: StateStore;
   clock: Clock;
   audit: Pick<AuditLog, "record">;
-  idp: Pick<IdentityProvider, "proofAuth">;
+  idp: Pick<IdentityProvider, "proofAuth" | "verifySoftwareToken">;
   directory: Pick<IdentityAdmin, "getUser">;
   handles: Pick<LoginHandles, "create" | "take">;
   release: Pick<TokenRelease, "release">;
   lockout: Pick<Lockout, "guard">;
   epoch: Pick<SecurityEpoch, "start" | "mark" | "bump">;
   sessions: Pick<SessionRegistry, "endAll">;
-  stepUp: Pick<StepUp, "assertFresh">;
+  totp: Pick<TotpCodeCheck, "standalone">;
   notifier: SecurityNotifier;
   challengeTtlSeconds: number;
 };
@@ -55,10 +58,13 @@ export const createPasskeys = (deps: Deps): Passkeys => {
   const passkeys = new PasskeyStore({ store: deps.store });
   const rp = new RelyingParty(deps.settings);
   const common = { passkeys, rp, store: deps.store, audit: deps.audit, epoch: deps.epoch, clock: deps.clock, challengeTtlSeconds: deps.challengeTtlSeconds };
+  const stepUp = new PasskeyStepUp({ ...common, lockout: deps.lockout });
+  const freshFactor = new FreshFactorCheck({ totp: deps.totp, passkeys: stepUp, idp: deps.idp });
   return {
-    enrolment: new PasskeyEnrolment({ ...common, stepUp: deps.stepUp, sessions: deps.sessions, notifier: deps.notifier }),
-    recovery: new RecoveryService({ ...common, enabled: deps.customAuth, codes: new RecoveryCodes({ store: deps.store }), idp: deps.idp, handles: deps.handles, lockout: deps.lockout, sessions: deps.sessions, stepUp: deps.stepUp, notifier: deps.notifier }),
-    stepUp: new PasskeyStepUp({ ...common, lockout: deps.lockout }),
+    enrolment: new PasskeyEnrolment({ ...common, freshFactor, sessions: deps.sessions, notifier: deps.notifier }),
+    recovery: new RecoveryService({ ...common, enabled: deps.customAuth, codes: new RecoveryCodes({ store: deps.store }), idp: deps.idp, handles: deps.handles, lockout: deps.lockout, sessions: deps.sessions, freshFactor, notifier: deps.notifier }),
+    stepUp,
+    freshFactor,
     login: new PasskeyLogin({ ...common, idp: deps.idp, directory: deps.directory, handles: deps.handles, release: deps.release, lockout: deps.lockout }),
     revokeAll: (sub) => passkeys.removeAll(sub),
     alternatives: async (sub) => (rp.enabled && (await passkeys.list(sub)).length > 0 ? ["WEBAUTHN"] : []),

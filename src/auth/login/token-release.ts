@@ -12,7 +12,6 @@ import type { AuthOutcome } from "../auth-outcome";
 import type { IdentityProvider, ProviderAuthResult, ProviderTokens } from "../identity-provider";
 import type { SessionRegistry } from "../session-registry";
 import { decodeIssuedAccessToken } from "../token-claims";
-import type { StepUp } from "../factors/step-up";
 import type { LoginHandles } from "./login-handles";
 import { bothFactorsProven, canMove, type LoginStep, type ProvenFactor } from "./login-stages";
 
@@ -34,8 +33,6 @@ export type TokenReleaseDeps = {
   epoch: Pick<SecurityEpoch, "assertCurrent">;
   handles: Pick<LoginHandles, "create">;
   sessionMaxAgeSeconds: number;
-  /** Remembers when this session last proved a second factor (passkey enrolment and recovery codes need a fresh one). */
-  stepUp: Pick<StepUp, "proven">;
 };
 
 export type Release = {
@@ -76,7 +73,6 @@ export class TokenRelease {
     await Promise.all([lockout.succeeded(profile.email), rotation.startIfUnknown(claims.sub)]);
     const sessionId = await sessions.open(claims, tokens.refreshToken, meta);
     await idle.start(sessionId);
-    await this.deps.stepUp.proven(sessionId);
     // A change that landed while the session was being opened: its sign-out may have missed this one.
     try {
       await epoch.assertCurrent(claims.sub, step.mark);

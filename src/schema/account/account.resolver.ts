@@ -2,9 +2,10 @@ import { Arg, Args, Ctx, Mutation, Query, Resolver } from "type-graphql";
 import type { GatewayContext } from "../../context/gateway-context";
 import { MfaSetup } from "../auth/auth.types";
 import { callerOf } from "../caller";
+import { freshFactorOf } from "../../auth/factors/fresh-factor";
 import { toUser } from "../viewer/me.resolver";
 import { User } from "../viewer/user.type";
-import { CodeArgs, NewEmailArgs, ResetMfaArgs, SessionInfo, UpdateProfileInput } from "./account.types";
+import { CodeArgs, NewEmailArgs, ResetMfaArgs, SessionInfo, UndoEmailChangeArgs, UpdateProfileInput } from "./account.types";
 
 @Resolver()
 export class AccountResolver {
@@ -15,15 +16,27 @@ export class AccountResolver {
     return toUser({ ...caller.identity, account: { ...caller.identity.account, ...input } });
   }
 
-  @Mutation(() => Boolean, { description: "Sends a code to the new address; the email changes only when it is confirmed." })
-  async requestEmailChange(@Args(() => NewEmailArgs) { newEmail }: NewEmailArgs, @Ctx() ctx: GatewayContext): Promise<boolean> {
-    await ctx.services.account.requestEmailChange(callerOf(ctx), newEmail, ctx.meta);
+  @Mutation(() => Boolean, {
+    description:
+      "Sends a code to the new address (confirm with confirmEmailChange). Needs a fresh second factor in this request (`code` or `passkey`; otherwise FORBIDDEN, reason STEP_UP_REQUIRED). The old address is told at once, with a token that undoes the change for 7 days (undoEmailChange); for 30 days security notices go to both addresses.",
+  })
+  async requestEmailChange(@Args(() => NewEmailArgs) { newEmail, code, passkey }: NewEmailArgs, @Ctx() ctx: GatewayContext): Promise<boolean> {
+    await ctx.services.emailChange.request(callerOf(ctx), newEmail, freshFactorOf(code, passkey), ctx.meta);
     return true;
   }
 
-  @Mutation(() => Boolean)
+  @Mutation(() => Boolean, { description: "Confirms the new address with the code sent there." })
   async confirmEmailChange(@Args(() => CodeArgs) { code }: CodeArgs, @Ctx() ctx: GatewayContext): Promise<boolean> {
-    await ctx.services.account.confirmEmailChange(callerOf(ctx), code, ctx.meta);
+    await ctx.services.emailChange.confirm(callerOf(ctx), code, ctx.meta);
+    return true;
+  }
+
+  @Mutation(() => Boolean, {
+    description:
+      "No sign-in needed: the token from the notice sent to the OLD address restores that address (verified) and ends every session of the account. Single use, 7 days; otherwise CODE_EXPIRED, reason UNDO_INVALID.",
+  })
+  async undoEmailChange(@Args(() => UndoEmailChangeArgs) { token }: UndoEmailChangeArgs, @Ctx() ctx: GatewayContext): Promise<boolean> {
+    await ctx.services.emailChange.undo(token, ctx.meta);
     return true;
   }
 

@@ -1,5 +1,6 @@
 import { ArgsType, Field, ID, InputType, ObjectType } from "type-graphql";
-import { IsOptional, Length } from "class-validator";
+import { IsOptional, Length, Matches } from "class-validator";
+import { FreshFactorArgs } from "../fresh-factor.args";
 import { EmailAddress, Password, SixDigitCode } from "../shared-args";
 
 @InputType({ description: "Only the attributes a user may change themselves; email has its own verified flow." })
@@ -9,8 +10,13 @@ export class UpdateProfileInput {
 }
 
 @ArgsType()
-export class NewEmailArgs {
+export class NewEmailArgs extends FreshFactorArgs {
   @Field() @EmailAddress() newEmail!: string;
+}
+
+@ArgsType()
+export class UndoEmailChangeArgs {
+  @Field({ description: "The single-use token from the notice sent to the old address." }) @Matches(/^[\w-]{43}$/, { message: "token is not an undo token" }) token!: string;
 }
 
 @ArgsType()

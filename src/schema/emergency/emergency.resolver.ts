@@ -2,9 +2,9 @@ import { Arg, Args, Ctx, Mutation, Query, Resolver } from "type-graphql";
 import type { GrantView } from "../../auth/emergency/emergency-reviews";
 import type { GatewayContext } from "../../context/gateway-context";
 import { callerOf, identityOf } from "../caller";
-import { EmergencyAccess, EmergencyAccessConnection, EmergencyAccessesArgs, EmergencyAccessFilter, EmergencyAccessIdArgs, EmergencyAccessInput, EmergencyAccessStatus, EmergencyScope, EmergencyVerdict, ReviewEmergencyAccessArgs, FreshFactorArgs } from "./emergency.types";
-import type { FreshFactor } from "../../auth/emergency/emergency-access";
-import { ErrorCode, GatewayError } from "../../errors/error-codes";
+import { EmergencyAccess, EmergencyAccessConnection, EmergencyAccessesArgs, EmergencyAccessFilter, EmergencyAccessIdArgs, EmergencyAccessInput, EmergencyAccessStatus, EmergencyScope, EmergencyVerdict, ReviewEmergencyAccessArgs } from "./emergency.types";
+import { freshFactorOf } from "../../auth/factors/fresh-factor";
+import { FreshFactorArgs } from "../fresh-factor.args";
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 
@@ -27,18 +27,12 @@ const toEmergencyAccess = (grant: GrantView, audience: "holder" | "reviewer"): E
   escalatedAt: iso(grant.escalatedAt),
 });
 
-const freshFactor = (code: string | undefined, passkey: string | undefined): FreshFactor => {
-  if (code !== undefined && passkey === undefined) return { code };
-  if (passkey !== undefined && code === undefined) return { passkey };
-  throw new GatewayError(ErrorCode.BAD_USER_INPUT, { reason: "ONE_SECOND_FACTOR" }, "Send either a code or a passkey answer.");
-};
-
 /** Emergency ("break-glass") access: providers request and end grants, administrators list and review them. */
 @Resolver()
 export class EmergencyResolver {
   @Mutation(() => EmergencyAccess, { description: "Group `provider`: opens a time-boxed emergency grant for this session after a fresh second factor (a TOTP `code`, or a `passkey` answering beginPasskeyStepUp). Alerted at once, audited at every use, reviewed later." })
   async requestEmergencyAccess(@Arg("input", () => EmergencyAccessInput) input: EmergencyAccessInput, @Args(() => FreshFactorArgs) { code, passkey }: FreshFactorArgs, @Ctx() ctx: GatewayContext): Promise<EmergencyAccess> {
-    const grant = await ctx.services.emergency.grants.request(callerOf(ctx), { reason: input.reason, patientRef: input.patientRef, scope: input.scope, minutes: input.minutes }, freshFactor(code, passkey), ctx.meta);
+    const grant = await ctx.services.emergency.grants.request(callerOf(ctx), { reason: input.reason, patientRef: input.patientRef, scope: input.scope, minutes: input.minutes }, freshFactorOf(code, passkey), ctx.meta);
     return toEmergencyAccess(ctx.services.emergency.grants.view(grant), "holder");
   }
 

@@ -1,7 +1,7 @@
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { IsOptional, Length, Matches, Max, Min } from "class-validator";
 import { PageInfo } from "../admin/admin.types";
-import { SixDigitCode, UserId } from "../shared-args";
+import { UserId } from "../shared-args";
 
 export enum EmergencyScope {
   READ = "READ",
@@ -47,16 +47,6 @@ export class EmergencyAccessInput {
   minutes?: number;
 }
 
-/** Exactly one of the two (the resolver refuses none or both with BAD_USER_INPUT). */
-@ArgsType()
-export class FreshFactorArgs {
-  @Field({ nullable: true, description: "A fresh code from the authenticator app (step-up)." }) @IsOptional() @SixDigitCode() code?: string;
-
-  @Field({ nullable: true, description: "Instead of the code: the AuthenticationResponseJSON answering beginPasskeyStepUp (a passkey of the caller, this session's challenge)." })
-  @IsOptional()
-  @Length(2, 64 * 1024)
-  passkey?: string;
-}
 
 const GrantId = () => Matches(/^[0-9a-f-]{36}$/, { message: "id is not a valid grant id" });
 

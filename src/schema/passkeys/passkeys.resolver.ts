@@ -5,7 +5,9 @@ import { UserIdArgs } from "../admin/admin.types";
 import { SessionArgs } from "../auth/auth.inputs";
 import { toPayload } from "../auth/auth.resolver";
 import { AuthPayload } from "../auth/auth.types";
-import { identityOf } from "../caller";
+import { callerOf, identityOf } from "../caller";
+import { freshFactorOf } from "../../auth/factors/fresh-factor";
+import { FreshFactorArgs } from "../fresh-factor.args";
 import {
   AdminRemovePasskeyArgs,
   BeginPasskeyLoginArgs,
@@ -13,7 +15,7 @@ import {
   Passkey,
   PasskeyAnswerArgs,
   PasskeyChallenge,
-  PasskeyIdArgs,
+  RemovePasskeyArgs,
   RenamePasskeyArgs,
 } from "./passkeys.types";
 
@@ -36,12 +38,12 @@ export class PasskeysResolver {
     return (await ctx.services.passkeys.enrolment.list(identityOf(ctx))).map(toPasskey);
   }
 
-  @Mutation(() => String, { description: "PublicKeyCredentialCreationOptionsJSON for navigator.credentials.create. Needs a second factor proven in the last 5 minutes (sign in again otherwise: FORBIDDEN, reason STEP_UP_REQUIRED)." })
-  async beginPasskeyRegistration(@Ctx() ctx: GatewayContext): Promise<string> {
-    return ctx.services.passkeys.enrolment.begin(identityOf(ctx), ctx.meta);
+  @Mutation(() => String, { description: "PublicKeyCredentialCreationOptionsJSON for navigator.credentials.create. Needs a fresh second factor in this request: `code` (authenticator app) or `passkey` (answer to beginPasskeyStepUp); without one FORBIDDEN, reason STEP_UP_REQUIRED." })
+  async beginPasskeyRegistration(@Args(() => FreshFactorArgs) { code, passkey }: FreshFactorArgs, @Ctx() ctx: GatewayContext): Promise<string> {
+    return ctx.services.passkeys.enrolment.begin(callerOf(ctx), freshFactorOf(code, passkey), ctx.meta);
   }
 
-  @Mutation(() => Passkey, { description: "Verifies and stores the new passkey (same step-up as beginPasskeyRegistration)." })
+  @Mutation(() => Passkey, { description: "Verifies and stores the new passkey: answers the single-use challenge of beginPasskeyRegistration, which only a fresh second factor opened (this session, this ceremony)." })
   async completePasskeyRegistration(@Args(() => CompletePasskeyRegistrationArgs) { response, nickname }: CompletePasskeyRegistrationArgs, @Ctx() ctx: GatewayContext): Promise<Passkey> {
     return toPasskey(await ctx.services.passkeys.enrolment.complete(identityOf(ctx), response, nickname, ctx.meta));
   }
@@ -51,13 +53,13 @@ export class PasskeysResolver {
     return toPasskey(await ctx.services.passkeys.enrolment.rename(identityOf(ctx), id, nickname, ctx.meta));
   }
 
-  @Mutation(() => Boolean, { description: "Removes a passkey (never the last second factor) and ends the user's other sessions." })
-  async removePasskey(@Args(() => PasskeyIdArgs) { id }: PasskeyIdArgs, @Ctx() ctx: GatewayContext): Promise<boolean> {
-    await ctx.services.passkeys.enrolment.remove(identityOf(ctx), id, ctx.meta);
+  @Mutation(() => Boolean, { description: "Removes a passkey (never the last second factor) and ends the user's other sessions. Needs a fresh second factor in this request (`code` or `passkey`; otherwise FORBIDDEN, reason STEP_UP_REQUIRED)." })
+  async removePasskey(@Args(() => RemovePasskeyArgs) { id, code, passkey }: RemovePasskeyArgs, @Ctx() ctx: GatewayContext): Promise<boolean> {
+    await ctx.services.passkeys.enrolment.remove(callerOf(ctx), id, freshFactorOf(code, passkey), ctx.meta);
     return true;
   }
 
-  @Mutation(() => String, { description: "PublicKeyCredentialRequestOptionsJSON listing your passkeys, for an action that needs a second factor right now (requestEmergencyAccess's `passkey`). Single use, bound to this session; FORBIDDEN (reason NO_PASSKEY) without a passkey." })
+  @Mutation(() => String, { description: "PublicKeyCredentialRequestOptionsJSON listing your passkeys, for an action that needs a second factor right now (the `passkey` argument of requestEmergencyAccess, requestEmailChange, changePassword, beginPasskeyRegistration, removePasskey, generateRecoveryCodes). Single use, bound to this session; FORBIDDEN (reason NO_PASSKEY) without a passkey." })
   async beginPasskeyStepUp(@Ctx() ctx: GatewayContext): Promise<string> {
     return ctx.services.passkeys.stepUp.begin(identityOf(ctx), ctx.meta);
   }

@@ -1,3 +1,4 @@
+import { FreshFactorArgs } from "../fresh-factor.args";
 import { IsOptional, Length, Matches } from "class-validator";
 import { ArgsType, Field, ObjectType } from "type-graphql";
 import { SessionArgs } from "../auth/auth.inputs";
@@ -41,6 +42,11 @@ export class PasskeyIdArgs {
 @ArgsType()
 export class RenamePasskeyArgs extends PasskeyIdArgs {
   @Field() @Nickname() nickname!: string;
+}
+
+@ArgsType()
+export class RemovePasskeyArgs extends FreshFactorArgs {
+  @Field() @CredentialId() id!: string;
 }
 
 @ArgsType()

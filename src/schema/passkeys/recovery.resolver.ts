@@ -5,19 +5,21 @@ import type { GatewayContext } from "../../context/gateway-context";
 import { SessionArgs } from "../auth/auth.inputs";
 import { toPayload } from "../auth/auth.resolver";
 import { AuthPayload } from "../auth/auth.types";
-import { identityOf } from "../caller";
+import { callerOf, identityOf } from "../caller";
+import { freshFactorOf } from "../../auth/factors/fresh-factor";
+import { FreshFactorArgs } from "../fresh-factor.args";
 
 @ArgsType()
 export class RecoveryCodeArgs extends SessionArgs {
   @Field({ description: "One of the ten recovery codes (xxxxx-xxxxx)." }) @Matches(recoveryCodeShape, { message: "code is not a recovery code" }) code!: string;
 }
 
-/** Recovery codes: generated on demand (step-up), used once at login instead of the second factor. */
+/** Recovery codes: generated on demand (a fresh factor in the request), used once at login instead of the second factor. */
 @Resolver()
 export class RecoveryResolver {
-  @Mutation(() => [String], { description: "Ten new single-use recovery codes, shown only now; the previous set stops working. Needs a second factor proven in the last 5 minutes." })
-  async generateRecoveryCodes(@Ctx() ctx: GatewayContext): Promise<string[]> {
-    return ctx.services.passkeys.recovery.generate(identityOf(ctx), ctx.meta);
+  @Mutation(() => [String], { description: "Ten new single-use recovery codes, shown only now; the previous set stops working. Needs a fresh second factor in this request (`code` or `passkey`; otherwise FORBIDDEN, reason STEP_UP_REQUIRED)." })
+  async generateRecoveryCodes(@Args(() => FreshFactorArgs) { code, passkey }: FreshFactorArgs, @Ctx() ctx: GatewayContext): Promise<string[]> {
+    return ctx.services.passkeys.recovery.generate(callerOf(ctx), freshFactorOf(code, passkey), ctx.meta);
   }
 
   @Query(() => Int, { description: "How many unused recovery codes the signed-in user has." })

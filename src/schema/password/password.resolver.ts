@@ -5,7 +5,8 @@ import { EmailArgs } from "../auth/auth.inputs";
 import { AuthPayload } from "../auth/auth.types";
 import { toPayload } from "../auth/auth.resolver";
 import { callerOf } from "../caller";
-import { ChangePasswordArgs, CompleteNewPasswordArgs, ConfirmForgotPasswordArgs, PasswordPolicy } from "./password.types";
+import { freshFactorOf } from "../../auth/factors/fresh-factor";
+import { ChangePasswordArgs, CompleteExpiredPasswordArgs, CompleteNewPasswordArgs, ConfirmForgotPasswordArgs, PasswordPolicy } from "./password.types";
 
 @Resolver()
 export class PasswordResolver {
@@ -26,15 +27,15 @@ export class PasswordResolver {
     return true;
   }
 
-  @Mutation(() => Boolean, { description: "Changes the password; ends the caller's other sessions." })
+  @Mutation(() => Boolean, { description: "Changes the password; ends the caller's other sessions. Needs the current password and a fresh second factor in this request (`code` or `passkey`; otherwise FORBIDDEN, reason STEP_UP_REQUIRED)." })
   async changePassword(@Args(() => ChangePasswordArgs) args: ChangePasswordArgs, @Ctx() ctx: GatewayContext): Promise<boolean> {
-    await ctx.services.account.changePassword(callerOf(ctx), args.currentPassword, args.newPassword, ctx.meta);
+    await ctx.services.account.changePassword(callerOf(ctx), args.currentPassword, args.newPassword, freshFactorOf(args.code, args.passkey), ctx.meta);
     return true;
   }
 
-  @Mutation(() => AuthPayload, { description: "Answers PASSWORD_EXPIRED (older than PASSWORD_MAX_AGE_DAYS); the MFA step follows." })
-  async completeExpiredPassword(@Args(() => CompleteNewPasswordArgs) args: CompleteNewPasswordArgs, @Ctx() ctx: GatewayContext): Promise<AuthPayload> {
-    return toPayload(await ctx.services.auth.completeExpiredPassword(args.session, args.newPassword, ctx.meta));
+  @Mutation(() => AuthPayload, { description: "Answers PASSWORD_EXPIRED (older than PASSWORD_MAX_AGE_DAYS), after both factors: proves the current password again (`currentPassword`, always: a passkey sign-in never chooses the next password alone), sets the new one, releases the tokens." })
+  async completeExpiredPassword(@Args(() => CompleteExpiredPasswordArgs) args: CompleteExpiredPasswordArgs, @Ctx() ctx: GatewayContext): Promise<AuthPayload> {
+    return toPayload(await ctx.services.auth.completeExpiredPassword(args.session, args.currentPassword, args.newPassword, ctx.meta));
   }
 
   @Mutation(() => AuthPayload, { description: "Answers NEW_PASSWORD_REQUIRED (first login of an invited user); MFA setup follows." })

@@ -1,6 +1,8 @@
 import { ArgsType, Field, Int, ObjectType } from "type-graphql";
 import { EmailAddress, Password, SixDigitCode } from "../shared-args";
 import { SessionArgs } from "../auth/auth.inputs";
+import { FreshFactorArgs } from "../fresh-factor.args";
+import { IsOptional } from "class-validator";
 
 @ObjectType()
 export class PasswordRuleInfo {
@@ -22,7 +24,7 @@ export class ConfirmForgotPasswordArgs {
 }
 
 @ArgsType()
-export class ChangePasswordArgs {
+export class ChangePasswordArgs extends FreshFactorArgs {
   @Field() @Password() currentPassword!: string;
   @Field() @Password() newPassword!: string;
 }
@@ -30,4 +32,12 @@ export class ChangePasswordArgs {
 @ArgsType()
 export class CompleteNewPasswordArgs extends SessionArgs {
   @Field() @Password() newPassword!: string;
+}
+
+@ArgsType()
+export class CompleteExpiredPasswordArgs extends CompleteNewPasswordArgs {
+  @Field({ nullable: true, description: "Required: the password that expired. Without it FORBIDDEN, reason CURRENT_PASSWORD_REQUIRED; a wrong one INVALID_CREDENTIALS (counted by the lockout)." })
+  @IsOptional()
+  @Password()
+  currentPassword?: string;
 }

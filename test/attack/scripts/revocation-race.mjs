@@ -1,6 +1,7 @@
 // Reproduction against a running dev gateway (npm start), plain Node 22+ (fetch), no test harness:
 //   PORT=4600 LOCAL_COGNITO_PORT=9600 LOCAL_COGNITO_DIR=/tmp/attack-cognito LOCAL_COGNITO_CODE=123456 \
-//   WEBAUTHN_ORIGINS=http://localhost:4000 AUDIT_LOG_FILE=/tmp/attack-audit.jsonl npm start
+//   WEBAUTHN_ORIGINS=http://localhost:4000 AUDIT_LOG_FILE=/tmp/attack-audit.jsonl LOCKOUT_THRESHOLD=50 npm start
+// (the removal's step-up passes the lockout while twelve sign-ins hold slots: the threshold is raised above them)
 //   node test/attack/scripts/revocation-race.mjs http://127.0.0.1:4600/graphql
 // A passkey removed with removePasskey (answer: true) while sign-ins with it are in flight signs in again afterwards,
 // and no longer appears in `passkeys`.
@@ -64,17 +65,24 @@ const setup = data(await gql(`mutation($s: String!) { beginMfaSetup(session: $s)
 const tokens = data(await gql(`mutation($s: String!, $c: String!) { completeMfaSetup(session: $s, code: $c) { tokens { accessToken } } }`, { s: setup.session, c: otp.generate(setup.secret) })).completeMfaSetup.tokens;
 const token = tokens.accessToken;
 
+// Every change of sign-in methods proves a fresh factor in its request: an anchor passkey (registered with a TOTP
+// code of the next step, the enrolment code being spent) answers the step-ups of every round.
+const stepUp = async (anchor) => ({ passkey: anchor.assert(data(await gql(`mutation { beginPasskeyStepUp }`, {}, token)).beginPasskeyStepUp) });
+const anchor = new Key();
+const anchorCreation = data(await gql(`mutation($c: String) { beginPasskeyRegistration(code: $c) }`, { c: otp.clone({ epoch: Date.now() + 30_000 }).generate(setup.secret) }, token)).beginPasskeyRegistration;
+data(await gql(`mutation($r: String!) { completePasskeyRegistration(response: $r, nickname: "anchor") { id } }`, { r: anchor.register(anchorCreation) }, token));
+
 const beginLogin = async () => data(await gql(`mutation { beginPasskeyLogin { options session } }`)).beginPasskeyLogin;
 const completeLogin = (session, response) => gql(`mutation($s: String!, $r: String!) { completePasskeyLogin(session: $s, response: $r) { tokens { accessToken } } }`, { s: session, r: response });
 
 for (let round = 1; round <= 10; round++) {
   const key = new Key();
-  const creation = data(await gql(`mutation { beginPasskeyRegistration }`, {}, token)).beginPasskeyRegistration;
+  const creation = data(await gql(`mutation($passkey: String) { beginPasskeyRegistration(passkey: $passkey) }`, await stepUp(anchor), token)).beginPasskeyRegistration;
   data(await gql(`mutation($r: String!) { completePasskeyRegistration(response: $r, nickname: "stolen") { id } }`, { r: key.register(creation) }, token));
   const begun = await Promise.all(Array.from({ length: 12 }, beginLogin));
   const answers = begun.map((b) => [b.session, key.assert(b.options)]);
   const inFlight = answers.map(([s, r]) => completeLogin(s, r));
-  const removed = data(await gql(`mutation($id: String!) { removePasskey(id: $id) }`, { id: key.id }, token)).removePasskey;
+  const removed = data(await gql(`mutation($id: String!, $passkey: String) { removePasskey(id: $id, passkey: $passkey) }`, { id: key.id, ...(await stepUp(anchor)) }, token)).removePasskey;
   await Promise.all(inFlight);
   const listed = data(await gql(`{ passkeys { id } }`, {}, token)).passkeys.map((p) => p.id);
   const b = await beginLogin();

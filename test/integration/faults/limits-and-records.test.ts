@@ -47,12 +47,13 @@ describe("signed-in mutations are limited per account (row 12)", () => {
   });
   afterAll(() => gw.close());
 
-  it("60 requestEmailChange to arbitrary addresses: 5 go out, then TOO_MANY_REQUESTS with retryAfterSeconds", async () => {
+  it("60 requestEmailChange to arbitrary addresses: 5 reach the service (and its step-up), then TOO_MANY_REQUESTS with retryAfterSeconds", async () => {
     const user = await enrolledUser(gw);
     const answers = await Promise.all(Array.from({ length: 60 }, () => gw.run(RequestEmailChangeDocument, { newEmail: uniqueEmail() }, { token: user.accessToken })));
-    const sent = answers.filter((a) => !a.errors);
-    expect(sent).toHaveLength(5);
-    const refused = answers.find((a) => a.errors)!;
+    // Without a fresh factor none sends mail; the limit is counted before the service all the same.
+    const reached = answers.filter((a) => errorOf(a).extensions.code !== "TOO_MANY_REQUESTS");
+    expect(reached.map((a) => errorOf(a).extensions.reason)).toEqual(Array(5).fill("STEP_UP_REQUIRED"));
+    const refused = answers.find((a) => errorOf(a).extensions.code === "TOO_MANY_REQUESTS")!;
     expect(errorOf(refused).extensions).toMatchObject({ code: "TOO_MANY_REQUESTS", retryAfterSeconds: expect.any(Number) });
   });
 

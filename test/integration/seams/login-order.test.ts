@@ -31,12 +31,12 @@ describe("the order of a login's steps", () => {
     // The password alone proves nothing more than before: the MFA step comes first.
     const first = await login(user.email);
     expect(first.name).toBe("SOFTWARE_TOKEN_MFA");
-    expect(errorOf(await gw.run(CompleteExpiredPasswordDocument, { session: first.session, newPassword: NEW_PASSWORD })).extensions.code).toBe("SESSION_EXPIRED");
+    expect(errorOf(await gw.run(CompleteExpiredPasswordDocument, { session: first.session, newPassword: NEW_PASSWORD, currentPassword: PASSWORD })).extensions.code).toBe("SESSION_EXPIRED");
     // The attempt above changed nothing: the old password still opens a login.
     const second = await login(user.email);
     const afterMfa = dataOf(await gw.run(RespondToMfaDocument, { session: second.session, code: await freshCode(user.secret) })).respondToMfa;
     expect(afterMfa).toEqual({ tokens: null, challenge: { name: "PASSWORD_EXPIRED", session: expect.any(String) } });
-    const done = dataOf(await gw.run(CompleteExpiredPasswordDocument, { session: afterMfa.challenge!.session, newPassword: NEW_PASSWORD })).completeExpiredPassword;
+    const done = dataOf(await gw.run(CompleteExpiredPasswordDocument, { session: afterMfa.challenge!.session, newPassword: NEW_PASSWORD, currentPassword: PASSWORD })).completeExpiredPassword;
     expect(done.tokens?.accessToken).toEqual(expect.any(String));
     // The new password date must not revive the sessions opened with the old one.
     for (const token of [user.accessToken, older.accessToken]) {
@@ -52,8 +52,8 @@ describe("the order of a login's steps", () => {
     clock.advanceSeconds(91 * 86400);
     const challenge = await login(user.email);
     const expired = dataOf(await gw.run(RespondToMfaDocument, { session: challenge.session, code: await freshCode(user.secret) })).respondToMfa.challenge!;
-    expect(dataOf(await gw.run(CompleteExpiredPasswordDocument, { session: expired.session, newPassword: NEW_PASSWORD })).completeExpiredPassword.tokens).not.toBeNull();
-    expect(errorOf(await gw.run(CompleteExpiredPasswordDocument, { session: expired.session, newPassword: "Yet-Another-Passphrase-7" })).extensions.code).toBe("SESSION_EXPIRED");
+    expect(dataOf(await gw.run(CompleteExpiredPasswordDocument, { session: expired.session, newPassword: NEW_PASSWORD, currentPassword: PASSWORD })).completeExpiredPassword.tokens).not.toBeNull();
+    expect(errorOf(await gw.run(CompleteExpiredPasswordDocument, { session: expired.session, newPassword: "Yet-Another-Passphrase-7", currentPassword: NEW_PASSWORD })).extensions.code).toBe("SESSION_EXPIRED");
   });
 
   it("H: a code already used in this window is refused without burning the handle", async () => {

@@ -56,7 +56,7 @@ describe("pending handles and the security epoch", () => {
     ],
     ["adminRemoveUserFromGroup", async (u) => void dataOf(await gw.run(AdminRemoveUserFromGroupDocument, { userId: u.sub, group: "PROVIDER" }, asAdmin()))],
     ["adminResetMfa", async (u) => void dataOf(await gw.run(AdminResetMfaDocument, { userId: u.sub }, asAdmin()))],
-    ["changePassword in another session", async (u) => void dataOf(await gw.run(ChangePasswordDocument, { currentPassword: PASSWORD, newPassword: "Another-Str0ng-Passphrase" }, { token: u.accessToken }))],
+    ["changePassword in another session", async (u) => void dataOf(await gw.run(ChangePasswordDocument, { currentPassword: PASSWORD, newPassword: "Another-Str0ng-Passphrase", code: await freshCode(u.secret) }, { token: u.accessToken }))],
     ["logoutEverywhere", async (u) => void dataOf(await gw.run(LogoutEverywhereDocument, {}, { token: u.accessToken }))],
   ];
 

@@ -8,14 +8,18 @@ import { PendingDeliveries, postSigned } from "../../../shared/signed-webhook";
 
 export type RecoveryCodeNotice = { email: string; sub: string; codesLeft: number; at: Date };
 export type PasskeyAddedNotice = { email: string; sub: string; nickname: string; at: Date };
+/** To the OLD address: the account's email changed; the single-use token undoes it (undoEmailChange) until `undoUntil`. */
+export type EmailChangedNotice = { email: string; sub: string; undoToken: string; undoUntil: Date; at: Date };
 
 /**
- * Security notices to the account's owner: a recovery code was used, a passkey was added (whoever holds a
- * fresh session could add one, so the owner hears of it). Never delays nor fails the request.
+ * Security notices to the account's owner: a recovery code was used, a passkey was added, the email changed
+ * (to the old address, with a way to undo it). Never delays nor fails the request. For 30 days after an
+ * email change every notice also goes to the previous address (see both-addresses.ts).
  */
 export interface SecurityNotifier {
   recoveryCodeUsed(notice: RecoveryCodeNotice, meta: RequestMeta): void;
   passkeyAdded(notice: PasskeyAddedNotice, meta: RequestMeta): void;
+  emailChanged(notice: EmailChangedNotice, meta: RequestMeta): void;
   /** Resolves when every notice handed over so far was delivered or dead-lettered (shutdown, tests). */
   settled(): Promise<void>;
 }
@@ -28,20 +32,24 @@ export const devMailNotifier: SecurityNotifier = {
   passkeyAdded: ({ email, nickname, at }) => {
     process.stdout.write(`[dev mail] to ${email}: a passkey ("${nickname}") was added to your account at ${at.toISOString()}. Not you? Contact your administrator.\n`);
   },
+  emailChanged: ({ email, undoToken, undoUntil, at }) => {
+    process.stdout.write(`[dev mail] to ${email}: your account's email address was changed at ${at.toISOString()}. Not you? Undo it until ${undoUntil.toISOString()} without signing in: undoEmailChange(token: "${undoToken}").\n`);
+  },
   settled: async () => undefined,
 };
 
 /** AWS mode without NOTICE_WEBHOOK_URL (start-up warns): the audit record (RECOVERY_CODE_LOGIN) is the only trace. */
-export const noMailNotifier: SecurityNotifier = { recoveryCodeUsed: () => undefined, passkeyAdded: () => undefined, settled: async () => undefined };
+export const noMailNotifier: SecurityNotifier = { recoveryCodeUsed: () => undefined, passkeyAdded: () => undefined, emailChanged: () => undefined, settled: async () => undefined };
 
-type NoticeType = "RECOVERY_CODE_USED" | "PASSKEY_ADDED";
+type NoticeType = "RECOVERY_CODE_USED" | "PASSKEY_ADDED" | "EMAIL_CHANGED";
 
 type Deps = { settings: NoticeSettings; audit: Pick<AuditLog, "record">; logger: Pick<Logger, "warn">; clock: Clock };
 
 /**
  * Hands each notice to the product's mailer: a signed JSON POST to NOTICE_WEBHOOK_URL (the same signature
  * as emergency alerts), `{ type: "RECOVERY_CODE_USED", noticeId, email, codesLeft, at }` or `{ type:
- * "PASSKEY_ADDED", noticeId, email, nickname, at }`, retried; one that
+ * "PASSKEY_ADDED", noticeId, email, nickname, at }` or `{ type: "EMAIL_CHANGED", noticeId, email (the old
+ * address), undoToken, undoUntil, at }`, retried; one that
  * cannot be delivered leaves SECURITY_NOTICE_DEAD_LETTER in the audit trail (without the email).
  */
 export class WebhookSecurityNotifier implements SecurityNotifier {
@@ -54,6 +62,10 @@ export class WebhookSecurityNotifier implements SecurityNotifier {
 
   passkeyAdded(notice: PasskeyAddedNotice, meta: RequestMeta): void {
     this.send("PASSKEY_ADDED", notice.sub, { email: notice.email, nickname: notice.nickname, at: notice.at.toISOString() }, meta);
+  }
+
+  emailChanged(notice: EmailChangedNotice, meta: RequestMeta): void {
+    this.send("EMAIL_CHANGED", notice.sub, { email: notice.email, undoToken: notice.undoToken, undoUntil: notice.undoUntil.toISOString(), at: notice.at.toISOString() }, meta);
   }
 
   private send(type: NoticeType, sub: string, fields: Record<string, string | number>, meta: RequestMeta): void {

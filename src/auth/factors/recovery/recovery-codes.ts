@@ -21,6 +21,9 @@ const saltKey = (sub: string) => `recovery-salt:${sub}`;
 const setKey = (sub: string) => `recovery-codes:${sub}`;
 const codeKey = (sub: string, digest: string) => `recovery-code:${sub}:${digest}`;
 const generatingKey = (sub: string) => `recovery-generating:${sub}`;
+/** Set by the one use that spends a code, before it takes it: a duplicate in flight (or later) is no guess. */
+const spentKey = (sub: string, digest: string) => `recovery-spent:${sub}:${digest}`;
+const spentKeepSeconds = 30 * 24 * 3600;
 
 export const recoveryCodeShape = /^[a-z2-9]{5}-?[a-z2-9]{5}$/;
 
@@ -76,15 +79,23 @@ export class RecoveryCodes {
   }
 
   /**
-   * Uses a code up; CODE_MISMATCH for a wrong, used or malformed one (counted by the lockout around it).
+   * Uses a code up; CODE_MISMATCH for a wrong or malformed one (counted by the lockout around it). A code
+   * another request is spending or has spent answers CODE_EXPIRED (reason CODE_ALREADY_USED), which the
+   * lockout does not count: twenty copies of one right code sent at once are one owner, not twenty guesses,
+   * and must not lock out the winner. Of identical wrong guesses in flight, one counts.
    * Returns how to give it back, for when what the code was for could not happen (the provider was down).
    */
   async consume(sub: string, code: string): Promise<() => Promise<void>> {
     if (!recoveryCodeShape.test(code.toLowerCase())) throw new GatewayError(ErrorCode.CODE_MISMATCH);
     const digest = await this.digest(sub, code);
-    if ((await this.deps.store.take(codeKey(sub, digest))) === undefined) throw new GatewayError(ErrorCode.CODE_MISMATCH);
+    if (!(await this.deps.store.setIfAbsent(spentKey(sub, digest), "1", spentKeepSeconds))) throw new GatewayError(ErrorCode.CODE_EXPIRED, { reason: "CODE_ALREADY_USED" }, "This recovery code was already used.");
+    if ((await this.deps.store.take(codeKey(sub, digest))) === undefined) {
+      await this.deps.store.delete(spentKey(sub, digest));
+      throw new GatewayError(ErrorCode.CODE_MISMATCH);
+    }
     await this.deps.store.removeFromSet(setKey(sub), digest);
     return async () => {
+      await this.deps.store.delete(spentKey(sub, digest));
       await this.deps.store.set(codeKey(sub, digest), "1", keepSeconds);
       await this.deps.store.addToSet(setKey(sub), digest, keepSeconds);
     };

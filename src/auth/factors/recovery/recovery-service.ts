@@ -10,7 +10,8 @@ import type { Identity } from "../../identity";
 import type { IdentityProvider } from "../../identity-provider";
 import type { LoginHandles } from "../../login/login-handles";
 import type { SessionRegistry } from "../../session-registry";
-import type { StepUp } from "../step-up";
+import type { Caller } from "../../account-service";
+import type { FreshFactor, FreshFactorCheck } from "../fresh-factor";
 import type { SecurityNotifier } from "./notifier";
 import type { PasskeyStore } from "../webauthn/passkey-store";
 import type { RecoveryCodes } from "./recovery-codes";
@@ -27,7 +28,7 @@ export type RecoveryDeps = {
   lockout: Pick<Lockout, "guard">;
   epoch: Pick<SecurityEpoch, "start" | "mark" | "bump">;
   sessions: Pick<SessionRegistry, "endAll">;
-  stepUp: Pick<StepUp, "assertFresh">;
+  freshFactor: Pick<FreshFactorCheck, "prove">;
   notifier: SecurityNotifier;
   clock: Clock;
 };
@@ -41,11 +42,12 @@ export type RecoveryDeps = {
 export class RecoveryService {
   constructor(private readonly deps: RecoveryDeps) {}
 
-  /** Shown once; needs a second factor proven in the last five minutes. A new set replaces the old one. */
-  generate(identity: Identity, meta: RequestMeta): Promise<string[]> {
+  /** Shown once; needs a fresh second factor in this request. A new set replaces the old one. */
+  generate(caller: Caller, factor: FreshFactor | undefined, meta: RequestMeta): Promise<string[]> {
+    const { identity } = caller;
     return audited(this.deps.audit, meta, { event: "RECOVERY_CODES_GENERATE", outcome: "SUCCESS", subject: identity.sub, sessionId: identity.sessionId }, async () => {
       this.assertEnabled();
-      await this.deps.stepUp.assertFresh(identity.sessionId);
+      await this.deps.freshFactor.prove(caller, factor, meta);
       const codes = await this.deps.codes.generate(identity.sub);
       await this.deps.epoch.bump(identity.sub);
       return { result: codes };

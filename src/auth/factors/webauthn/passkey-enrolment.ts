@@ -9,7 +9,8 @@ import type { StateStore } from "../../../store/state-store";
 import type { Identity } from "../../identity";
 import type { SessionRegistry } from "../../session-registry";
 import type { SecurityNotifier } from "../recovery/notifier";
-import type { StepUp } from "../step-up";
+import type { Caller } from "../../account-service";
+import type { FreshFactor, FreshFactorCheck } from "../fresh-factor";
 import type { PasskeyRecord, PasskeyStore } from "./passkey-store";
 import { PasskeyRefused, type RelyingParty } from "./relying-party";
 import { signOutEverywhere } from "../../sign-out-everywhere";
@@ -21,7 +22,7 @@ export type EnrolmentDeps = {
   rp: RelyingParty;
   store: Pick<StateStore, "set" | "take">;
   audit: Pick<AuditLog, "record">;
-  stepUp: Pick<StepUp, "assertFresh">;
+  freshFactor: Pick<FreshFactorCheck, "prove">;
   notifier: Pick<SecurityNotifier, "passkeyAdded">;
   epoch: Pick<SecurityEpoch, "bump">;
   sessions: Pick<SessionRegistry, "endAll">;
@@ -46,8 +47,8 @@ export const refuse = async (audit: Pick<AuditLog, "record">, meta: RequestMeta,
 const notFound = () => new GatewayError(ErrorCode.NOT_FOUND, {}, "No such passkey.");
 
 /**
- * A signed-in user's passkeys: enrolment needs a second factor proven in the last five minutes (step-up),
- * every change moves the account's security epoch on (pending logins end), and removing one ends the
+ * A signed-in user's passkeys: enrolment and removal prove a fresh second factor in the request (step-up;
+ * the registration challenge exists only after that proof, single use, for this session), every change moves the account's security epoch on (pending logins end), and removing one ends the
  * account's other sessions. TOTP stays enrolled (MFA is mandatory), so a passkey is never the last factor.
  */
 export class PasskeyEnrolment {
@@ -57,10 +58,14 @@ export class PasskeyEnrolment {
     return audited(this.deps.audit, meta, event, operation);
   }
 
-  /** Creation options (JSON for navigator.credentials.create); the challenge waits, single use, for this session. */
-  begin(identity: Identity, meta: RequestMeta): Promise<string> {
+  /**
+   * Creation options (JSON for navigator.credentials.create) after a fresh factor; the challenge waits,
+   * single use and for this session only, for completePasskeyRegistration: the proof covers this one ceremony.
+   */
+  begin(caller: Caller, factor: FreshFactor | undefined, meta: RequestMeta): Promise<string> {
+    const { identity } = caller;
     return this.run(meta, { event: "PASSKEY_REGISTER_BEGIN", outcome: "SUCCESS", subject: identity.sub, sessionId: identity.sessionId }, async () => {
-      await this.deps.stepUp.assertFresh(identity.sessionId);
+      await this.deps.freshFactor.prove(caller, factor, meta);
       const existing = await this.deps.passkeys.list(identity.sub);
       const userHandle = await this.deps.passkeys.userHandle(identity.sub, randomHandle());
       const options = await this.deps.rp.registrationOptions(userHandle, identity.account.email, existing);
@@ -72,7 +77,7 @@ export class PasskeyEnrolment {
   complete(identity: Identity, response: string, nickname: string, meta: RequestMeta): Promise<PasskeyRecord> {
     const event: AuditEvent = { event: "PASSKEY_REGISTER", outcome: "SUCCESS", subject: identity.sub, sessionId: identity.sessionId };
     return this.run(meta, event, async () => {
-      await this.deps.stepUp.assertFresh(identity.sessionId);
+      // Only a begin that proved a fresh factor left a challenge here.
       const challenge = await this.deps.store.take(registrationKey(identity.sessionId));
       if (challenge === undefined) throw new GatewayError(ErrorCode.SESSION_EXPIRED);
       const registered = await this.deps.rp.verifyRegistration(response, challenge).catch((error: unknown) => refuse(this.deps.audit, meta, event, error, ErrorCode.BAD_USER_INPUT));
@@ -99,12 +104,13 @@ export class PasskeyEnrolment {
   }
 
   /** Ends the account's other sessions: whoever held the removed passkey may have signed in with it. */
-  remove(identity: Identity, id: string, meta: RequestMeta): Promise<void> {
+  remove(caller: Caller, id: string, factor: FreshFactor | undefined, meta: RequestMeta): Promise<void> {
+    const { identity } = caller;
     return this.run(meta, { event: "PASSKEY_REMOVE", outcome: "SUCCESS", subject: identity.sub, sessionId: identity.sessionId, target: sha256(id) }, async () => {
       const record = await this.deps.passkeys.find(id);
       if (!record || record.sub !== identity.sub) throw notFound();
       // Removing a factor (and signing the owner out everywhere) is a credential change like adding one.
-      await this.deps.stepUp.assertFresh(identity.sessionId);
+      await this.deps.freshFactor.prove(caller, factor, meta);
       assertNotLastFactor(identity.account.mfaEnabled, await this.deps.passkeys.list(identity.sub));
       await this.deps.passkeys.remove(record);
       const ended = await signOutEverywhere(this.deps, identity.sub, identity.sessionId);

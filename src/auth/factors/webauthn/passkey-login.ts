@@ -88,6 +88,9 @@ export class PasskeyLogin {
       const asserted = await assertPasskey(this.deps, { record, email, response, challenge: pending.challenge }, meta, subject);
       // Alone, a passkey must prove the user too (PIN, biometrics); a bare touch is only possession.
       if (!asserted.userVerified) await refuse(this.deps.audit, meta, subject, new PasskeyRefused("USER_NOT_VERIFIED"), ErrorCode.INVALID_CREDENTIALS);
+      // A UV flag today proves nothing about a key enrolled without it (its holder may have no PIN at all): such
+      // a passkey stays a second factor after the password, never a sign-in by itself.
+      if (!record.userVerified) await refuse(this.deps.audit, meta, subject, new PasskeyRefused("ENROLLED_WITHOUT_USER_VERIFICATION"), ErrorCode.INVALID_CREDENTIALS);
       const mark = await this.deps.epoch.mark(record.sub, pending.startedAt);
       const tokens = await this.deps.idp.proofAuth(record.sub, "passkey");
       const released = await this.deps.release.release(tokens, { from: "PASSKEY", email, mark, proven: ["webauthn-uv"] }, meta);

@@ -12,7 +12,7 @@ import { ErrorCode, GatewayError } from "../../../errors/error-codes";
 import type { PasskeyRecord } from "./passkey-store";
 
 /** Why a passkey answer was refused; audited as the reason of PASSKEY_REFUSED, never shown to the client. */
-export type Refusal = "VERIFY_FAILED" | "CLONED_AUTHENTICATOR" | "BACKUP_ELIGIBILITY_CHANGED" | "UNKNOWN_CREDENTIAL" | "OTHER_ACCOUNT" | "USER_NOT_VERIFIED" | "MALFORMED" | "ACCOUNT_DISABLED";
+export type Refusal = "VERIFY_FAILED" | "CLONED_AUTHENTICATOR" | "BACKUP_ELIGIBILITY_CHANGED" | "UNKNOWN_CREDENTIAL" | "OTHER_ACCOUNT" | "USER_NOT_VERIFIED" | "ENROLLED_WITHOUT_USER_VERIFICATION" | "MALFORMED" | "ACCOUNT_DISABLED";
 
 /** Internal: a refused assertion or attestation. Services audit the reason and answer with a public code. */
 export class PasskeyRefused extends Error {

@@ -1,0 +1,58 @@
+/**
+ * Account security for a signed-in user. Every change of a sign-in method or of the recovery channel carries
+ * a fresh second factor in its own request (the gateway answers FORBIDDEN, reason STEP_UP_REQUIRED, without
+ * one): ask the user to "confirm with your authenticator" and pass the code, or a passkey's answer to
+ * `beginPasskeyStepUp()` (navigator.credentials.get / @simplewebauthn/browser startAuthentication).
+ */
+export type FreshFactor = { code: string } | { passkey: string };
+
+export type AccountActions = {
+  /** Request options (JSON) for a passkey step-up: single use, bound to this session. */
+  beginPasskeyStepUp(): Promise<string>;
+  changePassword(currentPassword: string, newPassword: string, factor: FreshFactor): Promise<void>;
+  /** A code goes to the new address; the old one is told at once and can undo the change for 7 days. */
+  requestEmailChange(newEmail: string, factor: FreshFactor): Promise<void>;
+  confirmEmailChange(code: string): Promise<void>;
+  /** No sign-in needed: the token from the notice the OLD address received. Ends every session of the account. */
+  undoEmailChange(token: string): Promise<void>;
+  /** Ten single-use codes, shown once; the previous set stops working. */
+  generateRecoveryCodes(factor: FreshFactor): Promise<string[]>;
+  /** Creation options (JSON) for navigator.credentials.create; finish with completePasskeyRegistration. */
+  beginPasskeyRegistration(factor: FreshFactor): Promise<string>;
+  completePasskeyRegistration(response: string, nickname: string): Promise<{ id: string; nickname: string }>;
+  removePasskey(id: string, factor: FreshFactor): Promise<void>;
+};
+
+const factorVars = "$code: String, $passkey: String";
+const factorArgs = "code: $code, passkey: $passkey";
+
+const accountOps = {
+  beginPasskeyStepUp: "mutation BeginPasskeyStepUp { beginPasskeyStepUp }",
+  changePassword: `mutation ChangePassword($currentPassword: String!, $newPassword: String!, ${factorVars}) { changePassword(currentPassword: $currentPassword, newPassword: $newPassword, ${factorArgs}) }`,
+  requestEmailChange: `mutation RequestEmailChange($newEmail: String!, ${factorVars}) { requestEmailChange(newEmail: $newEmail, ${factorArgs}) }`,
+  confirmEmailChange: "mutation ConfirmEmailChange($code: String!) { confirmEmailChange(code: $code) }",
+  undoEmailChange: "mutation UndoEmailChange($token: String!) { undoEmailChange(token: $token) }",
+  generateRecoveryCodes: `mutation GenerateRecoveryCodes(${factorVars}) { generateRecoveryCodes(${factorArgs}) }`,
+  beginPasskeyRegistration: `mutation BeginPasskeyRegistration(${factorVars}) { beginPasskeyRegistration(${factorArgs}) }`,
+  completePasskeyRegistration: "mutation CompletePasskeyRegistration($response: String!, $nickname: String!) { completePasskeyRegistration(response: $response, nickname: $nickname) { id nickname } }",
+  removePasskey: `mutation RemovePasskey($id: String!, ${factorVars}) { removePasskey(id: $id, ${factorArgs}) }`,
+} as const;
+
+type Send = <T>(query: string, variables: Record<string, unknown>) => Promise<T>;
+
+/** `signedIn` sends with the access token (refreshing it when due); `anonymous` without one (undo needs no sign-in). */
+export const accountActions = (signedIn: Send, anonymous: Send): AccountActions => {
+  const field = async <K extends keyof typeof accountOps, T>(send: Send, name: K, variables: Record<string, unknown> = {}): Promise<T> =>
+    (await send<Record<K, T>>(accountOps[name], variables))[name];
+  return {
+    beginPasskeyStepUp: () => field<"beginPasskeyStepUp", string>(signedIn, "beginPasskeyStepUp"),
+    changePassword: async (currentPassword, newPassword, factor) => void (await field(signedIn, "changePassword", { currentPassword, newPassword, ...factor })),
+    requestEmailChange: async (newEmail, factor) => void (await field(signedIn, "requestEmailChange", { newEmail, ...factor })),
+    confirmEmailChange: async (code) => void (await field(signedIn, "confirmEmailChange", { code })),
+    undoEmailChange: async (token) => void (await field(anonymous, "undoEmailChange", { token })),
+    generateRecoveryCodes: (factor) => field<"generateRecoveryCodes", string[]>(signedIn, "generateRecoveryCodes", { ...factor }),
+    beginPasskeyRegistration: (factor) => field<"beginPasskeyRegistration", string>(signedIn, "beginPasskeyRegistration", { ...factor }),
+    completePasskeyRegistration: (response, nickname) => field<"completePasskeyRegistration", { id: string; nickname: string }>(signedIn, "completePasskeyRegistration", { response, nickname }),
+    removePasskey: async (id, factor) => void (await field(signedIn, "removePasskey", { id, ...factor })),
+  };
+};

@@ -1,0 +1,65 @@
+import { randomBytes } from "node:crypto";
+import { sha256 } from "../../shared/digest";
+import type { StateStore } from "../../store/state-store";
+
+/** How long the old address can undo an email change without signing in. */
+export const undoWindowSeconds = 7 * 24 * 3600;
+/** How long every security notice also goes to the address the account had before a change. */
+export const bothAddressesSeconds = 30 * 24 * 3600;
+
+/** A pending undo: what the old address's token restores. Only the token's digest is a key. */
+export type EmailChangeUndo = { sub: string; oldEmail: string; newEmail: string; changedAt: number };
+/** The address an account had before its last change, while notices still go there too. */
+export type PreviousAddress = { email: string; changedAt: number };
+
+const undoKey = (token: string) => `email-change-undo:${sha256(token)}`;
+const previousKey = (sub: string) => `email-change-previous:${sub}`;
+
+/**
+ * The lasting records of email changes: the single-use undo token sent to the old address (7 days), and the
+ * previous address notices go to as well (30 days). The services use only this interface, so a PostgreSQL
+ * repository can take the state-store implementation's place like the other lasting records.
+ */
+export interface EmailChangeRecordStore {
+  /** Records a change; returns the undo token for the old address (shown only in that notice). */
+  changed(change: EmailChangeUndo): Promise<string>;
+  /** Uses an undo token up (of concurrent uses exactly one gets it); undefined when unknown, used or expired. */
+  takeUndo(token: string): Promise<EmailChangeUndo | undefined>;
+  /** Puts a token back when the undo could not happen, within its original lifetime. */
+  restoreUndo(token: string, change: EmailChangeUndo, now: number): Promise<void>;
+  /** The address before the last change, while it still hears of security events. */
+  previousAddress(sub: string, now: number): Promise<string | undefined>;
+}
+
+/** Over the state store, like the passkey and recovery-code records today. */
+export class EmailChangeRecords implements EmailChangeRecordStore {
+  constructor(private readonly deps: { store: Pick<StateStore, "get" | "set" | "take"> }) {}
+
+  /** Records a change; returns the undo token for the old address (shown only in that notice). */
+  async changed(change: EmailChangeUndo): Promise<string> {
+    const token = randomBytes(32).toString("base64url");
+    await this.deps.store.set(undoKey(token), JSON.stringify(change), undoWindowSeconds);
+    const previous: PreviousAddress = { email: change.oldEmail, changedAt: change.changedAt };
+    await this.deps.store.set(previousKey(change.sub), JSON.stringify(previous), bothAddressesSeconds);
+    return token;
+  }
+
+  /** Uses an undo token up (of concurrent uses exactly one gets it); undefined when unknown, used or expired. */
+  async takeUndo(token: string): Promise<EmailChangeUndo | undefined> {
+    const raw = await this.deps.store.take(undoKey(token));
+    return raw === undefined ? undefined : (JSON.parse(raw) as EmailChangeUndo);
+  }
+
+  /** Puts a token back when the undo could not happen (the provider was down), within its original lifetime. */
+  async restoreUndo(token: string, change: EmailChangeUndo, now: number): Promise<void> {
+    const left = Math.floor((change.changedAt + undoWindowSeconds * 1000 - now) / 1000);
+    if (left > 0) await this.deps.store.set(undoKey(token), JSON.stringify(change), left);
+  }
+
+  /** The address before the last change, while it still hears of security events. */
+  async previousAddress(sub: string, now: number): Promise<string | undefined> {
+    const raw = await this.deps.store.get(previousKey(sub));
+    const previous = raw === undefined ? undefined : (JSON.parse(raw) as PreviousAddress);
+    return previous && now - previous.changedAt < bothAddressesSeconds * 1000 ? previous.email : undefined;
+  }
+}

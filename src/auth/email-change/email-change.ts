@@ -1,0 +1,94 @@
+import type { AuditEvent, RequestMeta } from "../../audit/audit-event";
+import type { AuditLog } from "../../audit/audit-log";
+import { audited, bestEffort, type Audited } from "../../audit/audited";
+import { ErrorCode, GatewayError } from "../../errors/error-codes";
+import type { CodeGuard } from "../../policy/code-guard";
+import type { SecurityEpoch } from "../../policy/security-epoch";
+import type { Clock } from "../../shared/clock";
+import type { StateStore } from "../../store/state-store";
+import type { Caller } from "../account-service";
+import { updateAccount } from "../account-records";
+import type { FreshFactor, FreshFactorCheck } from "../factors/fresh-factor";
+import type { SecurityNotifier } from "../factors/recovery/notifier";
+import type { IdentityAdmin, IdentityProvider } from "../identity-provider";
+import type { SessionRegistry } from "../session-registry";
+import { signOutEverywhere } from "../sign-out-everywhere";
+import { undoWindowSeconds, type EmailChangeRecordStore } from "./email-change-records";
+
+export type EmailChangeDeps = {
+  idp: Pick<IdentityProvider, "updateAttributes" | "verifyEmail" | "getProfile">;
+  admin: Pick<IdentityAdmin, "setEmail" | "globalSignOut">;
+  store: StateStore;
+  audit: Pick<AuditLog, "record">;
+  codes: CodeGuard;
+  freshFactor: Pick<FreshFactorCheck, "prove">;
+  records: Pick<EmailChangeRecordStore, "changed" | "takeUndo" | "restoreUndo">;
+  notifier: Pick<SecurityNotifier, "emailChanged">;
+  epoch: Pick<SecurityEpoch, "bump">;
+  sessions: Pick<SessionRegistry, "endAll">;
+  clock: Clock;
+  sessionMaxAgeSeconds: number;
+};
+
+const undoRefused = () => new GatewayError(ErrorCode.CODE_EXPIRED, { reason: "UNDO_INVALID" }, "This undo token is not valid (unknown, already used, or older than 7 days).");
+
+/**
+ * The account's email is its recovery channel (forgotPassword sends the reset code there), so changing it is
+ * a takeover's first step: the request proves a fresh factor, the OLD address hears of it at once with a
+ * single-use token that undoes the change for 7 days without signing in, and for 30 days every security
+ * notice goes to both addresses.
+ */
+export class EmailChange {
+  constructor(private readonly deps: EmailChangeDeps) {}
+
+  private run<T>(meta: RequestMeta, event: AuditEvent, operation: () => Promise<Audited<T>>): Promise<T> {
+    return audited(this.deps.audit, meta, event, operation);
+  }
+
+  /** The provider sends a code to the new address (the account may already carry it there: cognito-local moves it at once). */
+  request(caller: Caller, newEmail: string, factor: FreshFactor | undefined, meta: RequestMeta): Promise<void> {
+    const { identity } = caller;
+    return this.run(meta, { event: "EMAIL_CHANGE_REQUEST", outcome: "SUCCESS", subject: identity.sub, sessionId: identity.sessionId }, async () => {
+      await this.deps.freshFactor.prove(caller, factor, meta);
+      const oldEmail = identity.account.email;
+      const changedAt = this.deps.clock.now();
+      // The undo exists before the change can: whatever the provider does next, the old address can take it back.
+      const undoToken = await this.deps.records.changed({ sub: identity.sub, oldEmail, newEmail, changedAt });
+      await this.deps.idp.updateAttributes(caller.accessToken, { email: newEmail });
+      this.deps.notifier.emailChanged({ email: oldEmail, sub: identity.sub, undoToken, undoUntil: new Date(changedAt + undoWindowSeconds * 1000), at: new Date(changedAt) }, meta);
+      return { result: undefined };
+    });
+  }
+
+  confirm(caller: Caller, code: string, meta: RequestMeta): Promise<void> {
+    const { identity } = caller;
+    return this.run(meta, { event: "EMAIL_CHANGE", outcome: "SUCCESS", subject: identity.sub, sessionId: identity.sessionId }, async () => {
+      await this.deps.codes.check(identity.sub, () => this.deps.idp.verifyEmail(caller.accessToken, code));
+      const profile = await this.deps.idp.getProfile(caller.accessToken);
+      await updateAccount(this.deps.store, identity.sub, { email: profile.email, emailVerified: profile.emailVerified }, this.deps.sessionMaxAgeSeconds);
+      return { result: undefined };
+    });
+  }
+
+  /**
+   * Public (no sign-in): the token from the old address's notice restores that address (verified) and ends
+   * every session and pending login of the account. Single use; refused alike when unknown, used or expired.
+   */
+  undo(token: string, meta: RequestMeta): Promise<void> {
+    return this.run(meta, { event: "EMAIL_CHANGE_UNDO", outcome: "SUCCESS" }, async () => {
+      const change = await this.deps.records.takeUndo(token);
+      if (!change) throw undoRefused();
+      try {
+        await this.deps.admin.setEmail(change.sub, change.oldEmail);
+      } catch (error) {
+        // The provider was down: the owner can try again with the same token.
+        await this.deps.records.restoreUndo(token, change, this.deps.clock.now());
+        throw error;
+      }
+      await updateAccount(this.deps.store, change.sub, { email: change.oldEmail, emailVerified: true }, this.deps.sessionMaxAgeSeconds);
+      const ended = await signOutEverywhere(this.deps, change.sub);
+      const providerSignOut = await bestEffort(() => this.deps.admin.globalSignOut(change.sub), "PROVIDER_SIGN_OUT");
+      return { result: undefined, audit: { subject: change.sub, reason: `SESSIONS_ENDED:${ended}`, ...providerSignOut } };
+    });
+  }
+}

@@ -1,0 +1,49 @@
+import type { RequestMeta } from "../../../audit/audit-event";
+import type { Clock } from "../../../shared/clock";
+import type { Logger } from "../../../shared/logger";
+import { PendingDeliveries } from "../../../shared/signed-webhook";
+import type { EmailChangeRecordStore } from "../../email-change/email-change-records";
+import type { EmailChangedNotice, PasskeyAddedNotice, RecoveryCodeNotice, SecurityNotifier } from "./notifier";
+
+type Deps = { records: Pick<EmailChangeRecordStore, "previousAddress">; clock: Clock; logger?: Pick<Logger, "warn"> | undefined };
+
+/**
+ * For 30 days after an email change every security notice also goes to the address the account had before:
+ * whoever moved the account to their own inbox must not be the only one to hear of what they do next.
+ */
+export class BothAddressesNotifier implements SecurityNotifier {
+  private readonly lookups = new PendingDeliveries();
+  constructor(
+    private readonly inner: SecurityNotifier,
+    private readonly deps: Deps,
+  ) {}
+
+  recoveryCodeUsed(notice: RecoveryCodeNotice, meta: RequestMeta): void {
+    this.toBoth(notice, (to) => this.inner.recoveryCodeUsed(to, meta));
+  }
+
+  passkeyAdded(notice: PasskeyAddedNotice, meta: RequestMeta): void {
+    this.toBoth(notice, (to) => this.inner.passkeyAdded(to, meta));
+  }
+
+  /** Already addressed to the old address (the change itself is what it reports). */
+  emailChanged(notice: EmailChangedNotice, meta: RequestMeta): void {
+    this.inner.emailChanged(notice, meta);
+  }
+
+  async settled(): Promise<void> {
+    await this.lookups.settled();
+    await this.inner.settled();
+  }
+
+  private toBoth<N extends { email: string; sub: string }>(notice: N, send: (notice: N) => void): void {
+    send(notice);
+    const lookup = this.deps.records.previousAddress(notice.sub, this.deps.clock.now()).then(
+      (previous) => {
+        if (previous !== undefined && previous.toLowerCase() !== notice.email.toLowerCase()) send({ ...notice, email: previous });
+      },
+      () => this.deps.logger?.warn({ event: "SECURITY_NOTICE_PREVIOUS_ADDRESS", subject: notice.sub }, "previous address not readable; notice sent to the current one only"),
+    );
+    this.lookups.track(lookup);
+  }
+}
