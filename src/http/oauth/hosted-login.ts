@@ -64,7 +64,7 @@ export const createHostedLogin = (deps: HostedLoginDeps): HostedLogin => {
   const perMinute = deps.policy.rateLimitIpPerMinute;
   const perAddress = perMinute > 0 ? createLimiter(store, "oauth-by-address", perMinute, 60) : undefined;
   const throttle = (address: string | undefined) => consume(perAddress, address ?? "unknown");
-  const clientAddress = (req: IncomingMessage) => clientAddressOf(req, { trustProxyHops: deps.trustProxyHops, trustForwardedClientIp: false });
+  const clientAddress = (req: IncomingMessage) => clientAddressOf(req, { trustProxyHops: deps.trustProxyHops });
   const binding = new LoginBindingCookie(oauth.callbackUrl);
   const routes = oauthRoutes({ login, cookies, throttle, clientAddress, binding, origins: [...new Set([oauth.callbackUrl, ...oauth.returnTo].map((url) => new URL(url).origin))], logger: deps.logger });
   return { login, cookies, routes };
