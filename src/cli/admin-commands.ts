@@ -5,6 +5,7 @@ import type { AdminService } from "../auth/admin-service";
 import type { Identity } from "../auth/identity";
 import type { AppGroup, IdentityAdmin } from "../auth/identity-provider";
 import { ErrorCode, GatewayError } from "../errors/error-codes";
+import { normalizeEmail } from "../shared/email";
 
 export const appGroups: readonly AppGroup[] = ["admin", "provider", "patient"];
 
@@ -34,7 +35,7 @@ export const parseAdminArgs = (args: readonly string[]): AdminCommand => {
   if (verb === undefined || verb === "help" || args.includes("--help") || args.includes("-h")) return { verb: "help" };
   if (verb === "grant" || verb === "revoke") {
     if (!looksLikeEmail(first) || !isGroup(second) || rest.length > 0) throw new UsageError(`${verb} needs an email and one of ${appGroups.join(", ")}.`);
-    return { verb, email: first.trim().toLowerCase(), group: second };
+    return { verb, email: normalizeEmail(first), group: second };
   }
   if (verb === "list") {
     if ((first !== undefined && !isGroup(first)) || second !== undefined) throw new UsageError(`list takes no argument or one of ${appGroups.join(", ")}.`);
