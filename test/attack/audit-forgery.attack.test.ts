@@ -92,7 +92,7 @@ describe("ATTACK: the gateway's database role writes audit history", () => {
 
   it("a record appended after a stream's CLOSE checkpoint is refused by audit:verify", async () => {
     const { rows } = await asGateway.query<{ seq: string; hash: string }>(`SELECT seq::text AS seq, hash FROM "${db.settings.schema}".audit_events WHERE stream = $1 ORDER BY seq DESC LIMIT 1`, [stream]);
-    await insertChain(asGateway, db.settings.schema, stream, { seq: Number(rows[0]!.seq), prevHash: rows[0]!.hash }, [record(20, { event: "EMERGENCY_REVIEW", reason: "JUSTIFIED" })]);
+    await insertChain(asGateway, db.settings.schema, stream, { seq: Number(rows[0]!.seq), prevHash: rows[0]!.hash }, [record(20, { event: "EMERGENCY_ACCESS_REVIEW", reason: "JUSTIFIED" })]);
     const result = await verify(db, chainKey);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(`BROKEN stream ${stream} at seq 4`);
