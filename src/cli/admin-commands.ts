@@ -20,7 +20,8 @@ export const usage = `Usage: npm run admin -- <command>
   list   [admin|provider|patient]         accounts and their groups, optionally only one group's
 Reads the same environment as npm start: without COGNITO_USER_POOL_ID it works on the running dev
 gateway's cognito-local (LOCAL_COGNITO_PORT); with it, on the AWS pool (IAM credentials from the usual
-AWS chain). Every change is written to the audit log (AUDIT_LOG_FILE) with actor "cli".`;
+AWS chain). Every change is written to the gateway's audit trail with actor "cli": PostgreSQL when
+AUDIT_DATABASE_URL is set (sealed with AUDIT_CHAIN_KEY), else the audit log file (AUDIT_LOG_FILE).`;
 
 /** A command-line mistake: the message is for the operator; exit code 2. */
 export class UsageError extends Error {
