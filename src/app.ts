@@ -53,8 +53,30 @@ export type StartedGateway = RunningGateway & {
   notifier: SecurityNotifier;
 };
 
-/** The composition root: settings → dependencies → listening server. */
-export const startGateway = async (settings: GatewaySettings, overrides: GatewayOverrides = {}): Promise<StartedGateway> => {
+/** What every entry point shares: the server and each CLI get the same store, audit sink, audit log and services. */
+export type GatewayCore = {
+  clock: Clock;
+  logger: Logger;
+  metrics: GatewayMetrics;
+  store: StateStore;
+  /** The configured sink as opened (readable for audit review); `auditSink` is it, counted. */
+  baseSink: AuditSink;
+  auditSink: AuditSink;
+  audit: AuditLog;
+  idp: IdentityProvider;
+  admin: IdentityAdmin;
+  services: Services;
+  emergencyAlerts: WebhookEmergencyAlerts;
+  notifier: SecurityNotifier;
+  /** Releases what the core opened (not an overridden store). */
+  close(): Promise<void>;
+};
+
+/**
+ * The one composition root: settings → store, audit sink (PostgreSQL when AUDIT_DATABASE_URL is set),
+ * identity provider and services. `startGateway` puts HTTP on top of it; `npm run admin` uses it as it is.
+ */
+export const composeCore = async (settings: GatewaySettings, overrides: GatewayOverrides = {}): Promise<GatewayCore> => {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger(settings.logLevel);
   const store = overrides.store ?? (settings.redisUrl ? new RedisStore({ url: settings.redisUrl, keyPrefix: settings.redisKeyPrefix }) : new MemoryStore(clock));
@@ -74,17 +96,7 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
   metrics.instrumentCognito(cognitoIdp.client);
   const idp = overrides.idp ?? cognitoIdp;
   const admin = overrides.admin ?? new CognitoAdmin({ client: cognitoIdp.client, userPoolId: cognito.userPoolId, emulator: cognito.emulator });
-  const verifier = withTokenCache(
-    overrides.verifier ?? createAccessTokenVerifier({ issuer: cognito.issuer, jwksUri: cognito.jwksUri, clientId: cognito.clientId, fetcher: metrics.countingFetcher(webFetcher) }),
-    { maxEntries: settings.tokenCacheSize, clock },
-  );
-  metrics.watchTokenCache(verifier.stats);
-  // Readiness needs the keys; a failure here is not fatal (/readyz reports it and verification retries).
-  await verifier.hydrate().catch((error: unknown) => logger.warn({ err: String(error) }, "JWKS not loaded yet"));
-
   const audit = new AuditLog({ sink: auditSink, clock });
-  // Cheap refusals (garbage tokens, throttled attempts, a store that is down) are recorded aggregated.
-  const refusals = new AggregatedRecords({ audit, clock, intervalSeconds: 60 }).start();
   const emergencyAlerts = new WebhookEmergencyAlerts({ settings: settings.emergency, audit, logger, clock, count: (event) => metrics.countEmergency(event) });
   const notifier = overrides.notifier ?? (settings.notices ? new WebhookSecurityNotifier({ settings: settings.notices, audit, logger, clock }) : settings.dev ? devMailNotifier : noMailNotifier);
   if (!settings.dev && !settings.notices) logger.warn({ setting: "NOTICE_WEBHOOK_URL" }, "recovery-code notices to account owners are not sent (NOTICE_WEBHOOK_URL unset); the audit trail still records each use");
@@ -105,6 +117,44 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     auditReader: isReadable(baseSink) ? baseSink.reader() : undefined,
     emergency: { settings: settings.emergency, alerts: emergencyAlerts },
   });
+  return {
+    clock,
+    logger,
+    metrics,
+    store,
+    baseSink,
+    auditSink,
+    audit,
+    idp,
+    admin,
+    services,
+    emergencyAlerts,
+    notifier,
+    close: async () => {
+      await emergencyAlerts.settled();
+      // The notices as the services send them (also to a previous address), so settling waits for those too.
+      await services.notices.settled();
+      await auditSink.close?.();
+      if (!overrides.store) await store.close();
+      cognitoIdp.client.destroy();
+    },
+  };
+};
+
+/** The composition root: settings → dependencies (composeCore) → listening server. */
+export const startGateway = async (settings: GatewaySettings, overrides: GatewayOverrides = {}): Promise<StartedGateway> => {
+  const core = await composeCore(settings, overrides);
+  const { clock, logger, metrics, store, auditSink, audit, idp, services, emergencyAlerts } = core;
+  const { cognito } = settings;
+  const verifier = withTokenCache(
+    overrides.verifier ?? createAccessTokenVerifier({ issuer: cognito.issuer, jwksUri: cognito.jwksUri, clientId: cognito.clientId, fetcher: metrics.countingFetcher(webFetcher) }),
+    { maxEntries: settings.tokenCacheSize, clock },
+  );
+  metrics.watchTokenCache(verifier.stats);
+  // Readiness needs the keys; a failure here is not fatal (/readyz reports it and verification retries).
+  await verifier.hydrate().catch((error: unknown) => logger.warn({ err: String(error) }, "JWKS not loaded yet"));
+  // Cheap refusals (garbage tokens, throttled attempts, a store that is down) are recorded aggregated.
+  const refusals = new AggregatedRecords({ audit, clock, intervalSeconds: 60 }).start();
   const hosted = settings.oauth ? createHostedLogin({ ...settings, oauth: settings.oauth, cognito, services, idp, verifier, store, clock, audit, logger }) : undefined;
   services.oauth = hosted?.login;
   // Grants nobody reviewed in time raise an escalation alert; every instance may sweep (it is idempotent).
@@ -158,12 +208,9 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     close: async () => {
       clearInterval(sweep);
       await running.close();
-      await emergencyAlerts.settled();
-      await services.notices.settled();
       await internal?.close();
       await refusals.stop().catch(() => undefined);
-      await auditSink.close?.();
-      if (!overrides.store) await store.close();
+      await core.close();
     },
   };
 };

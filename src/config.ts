@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { z } from "zod";
 import { schemaNamePattern } from "./audit/postgres/sql";
 import type { EmergencySettings } from "./auth/emergency/emergency-grant";
@@ -34,6 +35,7 @@ export const envSchema = {
   SESSION_MAX_AGE_SECONDS: { schema: positiveSeconds.default(30 * 24 * 3600), help: "How long the gateway remembers a login session (match the app client's refresh-token validity)." },
   AUDIT_LOG_FILE: { schema: z.string().min(1).default("audit.jsonl"), help: "Append-only, hash-chained JSON Lines audit log (one file per instance; check with npm run audit:verify)." },
   AUDIT_DATABASE_URL: { schema: z.string().regex(/^postgres(ql)?:\/\//, "a postgres:// URL").optional(), help: "postgres:// URL of the shared audit trail (hash-chained per instance stream, migrated at start-up); unset = the AUDIT_LOG_FILE file." },
+  AUDIT_CHAIN_KEY: { schema: z.string().refine(isUsableSecret, "at least 32 bytes, e.g. openssl rand -base64 32").optional(), help: "Key of the HMAC-SHA256 seal on every PostgreSQL audit record and checkpoint (keep it outside the database, e.g. in a secrets manager); npm run audit:verify needs it to refuse forged streams. Required in AWS mode with AUDIT_DATABASE_URL; unset in dev mode = generated once into LOCAL_COGNITO_DIR/audit-chain.key." },
   AUDIT_DATABASE_SCHEMA: { schema: z.string().regex(schemaNamePattern, "a lower-case SQL identifier").default("audit"), help: "PostgreSQL schema of the audit tables." },
   AUDIT_WRITE_TIMEOUT_MS: { schema: z.coerce.number().int().min(50).max(60000).default(2000), help: "An audit write not done within this many ms fails the operation (SERVICE_UNAVAILABLE)." },
   AUDIT_SYNCHRONOUS_COMMIT: { schema: z.enum(["on", "off"]).default("on"), help: "on: a write returns when the record is on disk (survives a database crash); off: ~20x faster, a database crash may lose the last ~0.6 s of records (BENCHMARKS.md)." },
@@ -237,6 +239,7 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
       checkpointRecords: env.AUDIT_CHECKPOINT_RECORDS,
       checkpointSeconds: env.AUDIT_CHECKPOINT_SECONDS,
       retentionDays: env.AUDIT_RETENTION_DAYS,
+      chainKey: env.AUDIT_CHAIN_KEY,
     },
     totpIssuer: env.TOTP_ISSUER,
     customAuthSecret: env.CUSTOM_AUTH_SECRET,
@@ -269,6 +272,8 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
       if (env[key] !== undefined) throw new ConfigError(`Invalid configuration: COGNITO_USER_POOL_ID is required when ${key} is set.`);
     }
     oauthSettings(env);
+    // Dev mode may run the PostgreSQL sink without a key of its own: one is generated once, beside cognito-local's data.
+    if (common.auditDatabase && common.auditDatabase.chainKey === undefined) common.auditDatabase = { ...common.auditDatabase, devChainKeyFile: join(env.LOCAL_COGNITO_DIR, "audit-chain.key") };
     return { ...common, webauthn: webauthnSettings(env, false), mode: "dev", localCognito: { port: env.LOCAL_COGNITO_PORT, dir: env.LOCAL_COGNITO_DIR, code: env.LOCAL_COGNITO_CODE, url: env.LOCAL_COGNITO_URL?.replace(/\/+$/, "") }, devAdminEmail: env.DEV_ADMIN_EMAIL };
   }
   if (common.supergraphFile && common.subgraphs.length === 0) throw new ConfigError("Invalid configuration: SUBGRAPHS is required when SUPERGRAPH_FILE is set.");
@@ -276,6 +281,8 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
     // Generated keys differ per instance: behind a load balancer, subgraphs would see unknown keys.
     throw new ConfigError("Invalid configuration: FEDERATION_SIGNING_KEYS is required in AWS mode when SUBGRAPHS is set.");
   }
+  // Without a key outside the database, whoever can insert (the gateway's own role) can write a whole trail that verifies.
+  if (common.auditDatabase) requireVar(env, "AUDIT_CHAIN_KEY", "in AWS mode when AUDIT_DATABASE_URL is set (it seals the audit streams)");
   const userPoolId = requireVar(env, "COGNITO_USER_POOL_ID", "in AWS mode");
   const region = requireVar(env, "AWS_REGION", "when COGNITO_USER_POOL_ID is set");
   if (!userPoolId.startsWith(`${region}_`)) {

@@ -1,13 +1,16 @@
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config";
 import { verifyChain } from "./hash-chain";
+import { resolveChainKey } from "./postgres/chain-key";
 import { createAuditPool } from "./postgres/open-postgres";
 import { verifyPostgres, type Anchor } from "./postgres/verify-postgres";
 
-const usage = `usage: npm run audit:verify -- [file] [--anchor stream:seq:hash ...]
-  file      a JSON Lines audit log; without it: AUDIT_DATABASE_URL if set, else AUDIT_LOG_FILE
-  --anchor  a checkpoint kept outside the database (repeatable); it must match the chain
-exit: 0 intact, 1 altered, 3 truncated (tail missing) only, 2 usage or unreadable
+const usage = `usage: npm run audit:verify -- [file] [--anchor stream:seq:hash ...] [--unkeyed]
+  file       a JSON Lines audit log; without it: AUDIT_DATABASE_URL if set, else AUDIT_LOG_FILE
+  --anchor   a checkpoint kept outside the database (repeatable); it must match the chain
+  --unkeyed  PostgreSQL without AUDIT_CHAIN_KEY: hash chains only (a stream forged by anyone who can
+             insert, the gateway's role included, then passes); otherwise the key is required
+exit: 0 intact, 1 altered or forged, 3 truncated (tail missing) only, 2 usage, unreadable or no key
 `;
 
 const parseAnchor = (text: string): Anchor => {
@@ -31,12 +34,18 @@ const verifyFile = async (path: string): Promise<number> => {
   return 1;
 };
 
-const verifyDatabase = async (anchors: Anchor[]): Promise<number> => {
+const verifyDatabase = async (anchors: Anchor[], unkeyed: boolean): Promise<number> => {
   const settings = loadConfig().auditDatabase;
   if (!settings) throw new Error("AUDIT_DATABASE_URL is not set");
+  const chainKey = resolveChainKey(settings, { create: false });
+  if (chainKey === undefined && !unkeyed) {
+    process.stderr.write("AUDIT_CHAIN_KEY is required to verify the PostgreSQL trail (it refuses streams the key did not seal); --unkeyed checks the hash chains only.\n");
+    return 2;
+  }
+  if (chainKey === undefined) process.stdout.write("WARNING: no AUDIT_CHAIN_KEY: hash chains only; a stream forged by anyone who can insert would pass\n");
   const pool = createAuditPool({ ...settings, writeTimeoutMs: 600_000 }, "audit:verify", 1);
   try {
-    const report = await verifyPostgres(pool, settings.schema, anchors);
+    const report = await verifyPostgres(pool, settings.schema, anchors, { chainKey });
     for (const s of report.streams) {
       process.stdout.write(`stream ${s.stream}: ${s.records} records, last seq ${s.lastSeq}, anchored up to ${s.anchoredSeq}\n`);
     }
@@ -54,7 +63,7 @@ const verifyDatabase = async (anchors: Anchor[]): Promise<number> => {
 const main = async (): Promise<number> => {
   let parsed;
   try {
-    parsed = parseArgs({ allowPositionals: true, options: { anchor: { type: "string", multiple: true }, help: { type: "boolean" } } });
+    parsed = parseArgs({ allowPositionals: true, options: { anchor: { type: "string", multiple: true }, unkeyed: { type: "boolean" }, help: { type: "boolean" } } });
   } catch {
     process.stderr.write(usage);
     return 2;
@@ -67,7 +76,7 @@ const main = async (): Promise<number> => {
   const file = parsed.positionals[0];
   if (file !== undefined) return verifyFile(file);
   const config = loadConfig();
-  return config.auditDatabase ? verifyDatabase(anchors) : verifyFile(config.auditLogFile);
+  return config.auditDatabase ? verifyDatabase(anchors, parsed.values.unkeyed === true) : verifyFile(config.auditLogFile);
 };
 
 main().then(

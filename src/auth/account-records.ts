@@ -1,6 +1,7 @@
 import { sha256 } from "../shared/digest";
 import type { StateStore } from "../store/state-store";
 import type { UserProfile } from "./identity-provider";
+import { normalizeEmail } from "../shared/email";
 
 /** What the gateway knows about an account since its last login (so `me` needs no Cognito call). */
 export type AccountRecord = UserProfile & { groups: string[] };
@@ -15,7 +16,7 @@ const flagsTtlSeconds = 10 * 365 * 24 * 3600;
 
 export const accountKey = (sub: string): string => `account:${sub}`;
 export const flagsKey = (sub: string): string => `account-flags:${sub}`;
-const emailKey = (email: string): string => `account-email:${sha256(email.trim().toLowerCase())}`;
+const emailKey = (email: string): string => `account-email:${sha256(normalizeEmail(email))}`;
 
 export const parseAccount = (raw: string | undefined): AccountRecord | undefined =>
   raw === undefined ? undefined : (JSON.parse(raw) as AccountRecord);

@@ -5,6 +5,7 @@ import type { AdminService } from "../auth/admin-service";
 import type { Identity } from "../auth/identity";
 import type { AppGroup, IdentityAdmin } from "../auth/identity-provider";
 import { ErrorCode, GatewayError } from "../errors/error-codes";
+import { normalizeEmail } from "../shared/email";
 
 export const appGroups: readonly AppGroup[] = ["admin", "provider", "patient"];
 
@@ -19,7 +20,8 @@ export const usage = `Usage: npm run admin -- <command>
   list   [admin|provider|patient]         accounts and their groups, optionally only one group's
 Reads the same environment as npm start: without COGNITO_USER_POOL_ID it works on the running dev
 gateway's cognito-local (LOCAL_COGNITO_PORT); with it, on the AWS pool (IAM credentials from the usual
-AWS chain). Every change is written to the audit log (AUDIT_LOG_FILE) with actor "cli".`;
+AWS chain). Every change is written to the gateway's audit trail with actor "cli": PostgreSQL when
+AUDIT_DATABASE_URL is set (sealed with AUDIT_CHAIN_KEY), else the audit log file (AUDIT_LOG_FILE).`;
 
 /** A command-line mistake: the message is for the operator; exit code 2. */
 export class UsageError extends Error {
@@ -34,7 +36,7 @@ export const parseAdminArgs = (args: readonly string[]): AdminCommand => {
   if (verb === undefined || verb === "help" || args.includes("--help") || args.includes("-h")) return { verb: "help" };
   if (verb === "grant" || verb === "revoke") {
     if (!looksLikeEmail(first) || !isGroup(second) || rest.length > 0) throw new UsageError(`${verb} needs an email and one of ${appGroups.join(", ")}.`);
-    return { verb, email: first.trim().toLowerCase(), group: second };
+    return { verb, email: normalizeEmail(first), group: second };
   }
   if (verb === "list") {
     if ((first !== undefined && !isGroup(first)) || second !== undefined) throw new UsageError(`list takes no argument or one of ${appGroups.join(", ")}.`);

@@ -1,13 +1,7 @@
-import { AuditLog, HashChainedFileSink } from "../audit/audit-log";
-import { CognitoAdmin } from "../auth/cognito/cognito-admin";
-import { CognitoIdentityProvider } from "../auth/cognito/cognito-identity-provider";
-import { createServices } from "../auth/services";
+import { composeCore, type GatewaySettings } from "../app";
 import type { Config } from "../config";
 import { localCredentials, provisionLocalPool } from "../dev/provision-local";
-import { loginFailureLimiter } from "../policy/address-limiter";
-import { systemClock } from "../shared/clock";
-import { MemoryStore } from "../store/memory-store";
-import { RedisStore } from "../store/redis-store";
+import { silentLogger } from "../shared/logger";
 import type { StateStore } from "../store/state-store";
 import type { AdminCommandDeps } from "./admin-commands";
 
@@ -23,7 +17,7 @@ const reachable = (endpoint: string): Promise<boolean> =>
   );
 
 /** Where the pool is: in dev mode the running gateway's cognito-local (found as `npm start` provisions it). */
-const poolOf = async (config: Config) => {
+const poolOf = async (config: Config): Promise<GatewaySettings["cognito"]> => {
   if (config.mode === "aws") return { ...config.cognito, credentials: undefined, emulator: false };
   const endpoint = config.localCognito.url ?? `http://127.0.0.1:${config.localCognito.port}`;
   if (!(await reachable(endpoint))) {
@@ -37,48 +31,24 @@ const poolOf = async (config: Config) => {
 export type AdminContext = Omit<AdminCommandDeps, "out"> & { close(): Promise<void> };
 
 /**
- * The gateway's own services, composed as app.ts composes them, over the same pool, state store and audit
- * file the gateway uses (one process; the audit sink tolerates the gateway appending to the same file).
+ * The gateway's own composition root (app.ts composeCore) over the same pool, state store and audit sink
+ * the gateway uses: the PostgreSQL trail when AUDIT_DATABASE_URL is set (a stream of its own, closed with a
+ * checkpoint), else the shared audit file. Records are the admin* mutations' records, with actor `cli`.
  */
 export const createAdminContext = async (config: Config, overrides: { store?: StateStore } = {}): Promise<AdminContext> => {
-  const clock = systemClock;
-  const pool = await poolOf(config);
-  const idp = new CognitoIdentityProvider({
-    clientId: pool.clientId,
-    clientSecret: pool.clientSecret,
-    region: pool.region,
-    endpoint: pool.endpoint,
-    credentials: pool.credentials,
-    emulator: pool.emulator,
-  });
-  const admin = new CognitoAdmin({ client: idp.client, userPoolId: pool.userPoolId, emulator: pool.emulator });
-  const store = overrides.store ?? (config.redisUrl ? new RedisStore({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix }) : new MemoryStore(clock));
-  const sink = new HashChainedFileSink(config.auditLogFile);
-  const services = createServices({
-    idp,
-    admin,
+  const { mode: _mode, ...common } = config;
+  const settings: GatewaySettings = {
+    ...common,
     // The admin CLI never signs anyone in: no custom-auth proof is needed.
-    customAuth: false,
-    store,
-    clock,
-    audit: new AuditLog({ sink, clock }),
-    challengeTtlSeconds: config.challengeTtlSeconds,
-    sessionMaxAgeSeconds: config.sessionMaxAgeSeconds,
-    totpIssuer: config.totpIssuer,
-    policy: config.policy,
-    webauthn: config.webauthn,
-    // Admin commands never open an emergency grant, so nothing here is ever alerted.
-    emergency: { settings: config.emergency, alerts: { raise: () => undefined, settled: async () => undefined } },
-    loginFailuresByAddress: loginFailureLimiter(store, config.policy.loginFailuresPerAddress),
-  });
+    customAuthSecret: undefined,
+    dev: config.mode === "dev",
+    cognito: await poolOf(config),
+  };
+  const core = await composeCore(settings, { ...overrides, logger: silentLogger });
   return {
-    admin: services.admin,
-    directory: admin,
+    admin: core.services.admin,
+    directory: core.admin,
     sharesGatewaySessions: overrides.store !== undefined || config.redisUrl !== undefined,
-    close: async () => {
-      await sink.close();
-      if (!overrides.store) await store.close();
-      idp.client.destroy();
-    },
+    close: () => core.close(),
   };
 };

@@ -44,6 +44,12 @@ export const requestIdOf = (req: IncomingMessage): string => {
 const asGraphQLError = (error: GatewayError): GraphQLError =>
   new GraphQLError(error.message, { originalError: error, extensions: { code: error.code, http: { status: error.httpStatus ?? 500 } } });
 
+/** The internal auth subgraph opens the client address the supergraph sealed; nothing else reads that header. */
+const openForwarded = (deps: ContextDeps) => {
+  const channel = deps.internalIdentity;
+  return deps.trustForwardedClientIp && channel ? (sealed: string) => channel.openAddress(sealed) : undefined;
+};
+
 /**
  * Bearer token → Identity, with no identity-provider call: signature and claims are checked against the
  * cached JWKS, then one store round trip tells whether the session is live and reads the account flags.
@@ -55,7 +61,7 @@ export const createContextBuilder =
     // sockets' requests first, and measurably raises throughput (+40% with the memory store; BENCHMARKS.md).
     await nextTurn();
     const userAgent = req.headers["user-agent"];
-    const meta: RequestMeta = { requestId, ip: clientAddressOf(req, { trustProxyHops: deps.trustProxyHops, trustForwardedClientIp: deps.trustForwardedClientIp ?? false }), userAgent: userAgent?.slice(0, 256) };
+    const meta: RequestMeta = { requestId, ip: clientAddressOf(req, { trustProxyHops: deps.trustProxyHops, openForwarded: openForwarded(deps) }), userAgent: userAgent?.slice(0, 256) };
     const base = { meta, services: deps.services, audit: deps.audit };
     try {
       const token = readBearerToken(req.headersDistinct["authorization"]) ?? (await deps.cookieSessions?.accessTokenFor(req, meta));

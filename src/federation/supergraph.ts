@@ -71,7 +71,8 @@ class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContex
       if (context.accessToken) headers.set("authorization", `Bearer ${context.accessToken}`);
       // The identity this request was already checked for: the auth subgraph does not verify and read it again.
       if (context.identity && this.internalIdentity) headers.set(internalIdentityHeader, this.internalIdentity.seal(context.identity));
-      if (context.meta.ip) headers.set(clientIpHeader, context.meta.ip);
+      // Sealed: the internal listener is reachable by any process on the machine, which must not choose it.
+      if (context.meta.ip && this.internalIdentity) headers.set(clientIpHeader, this.internalIdentity.sealAddress(context.meta.ip));
       if (context.meta.userAgent) headers.set("user-agent", context.meta.userAgent);
       return;
     }

@@ -6,6 +6,7 @@ import { ErrorCode, GatewayError } from "../errors/error-codes";
 import { sha256 } from "../shared/digest";
 import type { StateStore } from "../store/state-store";
 import { consumeOrRefuse, createLimiter } from "../policy/address-limiter";
+import { normalizeEmail } from "../shared/email";
 
 export type RateLimits = {
   perAddress: RateLimiterAbstract | undefined;
@@ -29,7 +30,7 @@ const emailOf = (args: Record<string, unknown>): string | undefined => {
   const direct = args["email"];
   const nested = (args["input"] as Record<string, unknown> | undefined)?.["email"];
   const email = typeof direct === "string" ? direct : typeof nested === "string" ? nested : undefined;
-  return email?.trim().toLowerCase();
+  return email === undefined ? undefined : normalizeEmail(email);
 };
 
 export const createRateLimits = (store: StateStore, perMinute: { address: number; account: number; signedIn: number }, refusals?: Pick<AggregatedRecords, "note">): RateLimits => ({

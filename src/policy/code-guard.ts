@@ -2,6 +2,7 @@ import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { ErrorCode, GatewayError } from "../errors/error-codes";
 import { sha256 } from "../shared/digest";
 import { consumeOrRefuse } from "./address-limiter";
+import { normalizeEmail } from "../shared/email";
 
 /** Wrong emailed codes (sign-up, password reset, email change) one account may send per 15 minutes. */
 export const codeFailuresPerWindow = 5;
@@ -20,7 +21,7 @@ export class CodeGuard {
 
   /** Reserves an attempt; the returned function gives it back (for anything but a wrong code). */
   async reserve(account: string): Promise<() => Promise<void>> {
-    const key = sha256(account.trim().toLowerCase());
+    const key = sha256(normalizeEmail(account));
     await consumeOrRefuse(this.limiter, key);
     return async () => {
       await this.limiter.reward(key, 1).catch(() => undefined);

@@ -6,6 +6,7 @@ import { sha256 } from "../shared/digest";
 import type { StateStore } from "../store/state-store";
 import { consumeOrRefuse } from "./address-limiter";
 import type { SecurityEpoch } from "./security-epoch";
+import { normalizeEmail } from "../shared/email";
 
 export type LockoutSettings = {
   /** Consecutive failures (wrong password or wrong MFA code) that lock the account. */
@@ -20,7 +21,7 @@ const indefinitely = 10 * 365 * 24 * 3600;
 const defaultWindowSeconds = 900;
 
 /** Keyed by the email as typed (normalised), so unknown emails lock exactly like real accounts. */
-const accountRef = (email: string) => sha256(email.trim().toLowerCase());
+const accountRef = (email: string) => sha256(normalizeEmail(email));
 const failuresKey = (email: string) => `lockout:failures:${accountRef(email)}`;
 const lockedKey = (email: string) => `lockout:locked:${accountRef(email)}`;
 /** The same lock by account, for the per-request isActive check (which knows the sub, not the email). */

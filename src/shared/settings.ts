@@ -32,6 +32,10 @@ export type AuditDatabaseSettings = {
   checkpointRecords: number;
   checkpointSeconds: number;
   retentionDays: number;
+  /** AUDIT_CHAIN_KEY: seals every record and checkpoint; the database never holds it (required in AWS mode). */
+  chainKey?: string | undefined;
+  /** Dev mode without AUDIT_CHAIN_KEY: the file a generated key is kept in, so audit:verify can use it later. */
+  devChainKeyFile?: string | undefined;
 };
 
 /** Passkeys (WebAuthn): the relying party browsers bind each assertion to. */

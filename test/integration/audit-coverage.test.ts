@@ -10,7 +10,7 @@ import * as ops from "../generated/graphql";
 import { FakeClock } from "../fakes/fake-clock";
 import { TEST_CODE } from "../setup/test-cognito";
 import { dataOf } from "../support/graphql-client";
-import { signInAtPool, startHostedLogin } from "../support/hosted-login";
+import { beginBrowserLogin, finishBrowserLogin, signInAtPool, startHostedLogin } from "../support/hosted-login";
 import { SoftAuthenticator } from "../support/soft-authenticator";
 import { startEmergencyRig } from "../support/emergency-rig";
 import { passkeyStepUp } from "../support/step-up";
@@ -80,8 +80,8 @@ it("emits every audit event type from a real flow, without secrets", async () =>
     const as = { token: user.accessToken };
     const sub = dataOf(await run(ops.MeDocument, {}, as)).me.sub;
 
-    const authorize = (await fetch(`${hosted.origin}/auth/login`, { redirect: "manual" })).headers.get("location")!;
-    await fetch(`${hosted.origin}/auth/callback${(await signInAtPool(authorize, sub)).search}`, { redirect: "manual" });
+    const { authorize, cookie } = await beginBrowserLogin(hosted.origin);
+    await finishBrowserLogin(hosted.origin, await signInAtPool(authorize.href, sub), cookie);
     await run(ops.ResendConfirmationCodeDocument, { email: uniqueEmail() });
     await run(ops.MeDocument, {}, { token: "not.a.token" });
     await run(ops.UsersDocument, {}, as);

@@ -2,7 +2,7 @@ import Redis from "ioredis";
 import { loadConfig } from "../../src/config";
 import { MeDocument } from "../generated/graphql";
 import { dataOf, execute } from "../support/graphql-client";
-import { signInAtPool, startHostedLogin, subOf, type HostedLoginSetup } from "../support/hosted-login";
+import { beginBrowserLogin, finishBrowserLogin, signInAtPool, startHostedLogin, subOf, type HostedLoginSetup } from "../support/hosted-login";
 import { testRedisStore } from "../support/test-gateway";
 import { enrolledUser } from "../support/users";
 
@@ -52,7 +52,7 @@ describe("hosted login on Redis", () => {
   it("keeps state, nonce and verifier until the callback only, and no token in the clear", async () => {
     const user = await enrolledUser(setup.gw);
     const sub = await subOf(user.email);
-    const authorize = new URL((await fetch(`${setup.origin}/auth/login`, { redirect: "manual" })).headers.get("location")!);
+    const { authorize, cookie: binding } = await beginBrowserLogin(setup.origin);
     const pending = [...(await dump()).keys()].filter((k) => k.startsWith("oauth-pending:"));
     expect(pending).toHaveLength(1);
     expect(await redis.ttl(`${store.prefix}${pending[0]}`)).toBeLessThanOrEqual(300);
@@ -60,8 +60,8 @@ describe("hosted login on Redis", () => {
     expect(pending[0]).not.toContain(authorize.searchParams.get("state")!);
 
     const back = await signInAtPool(authorize.href, sub);
-    const response = await fetch(`${setup.origin}/auth/callback${back.search}`, { redirect: "manual" });
-    const cookie = response.headers.getSetCookie()[0]!.split(";")[0]!;
+    const response = await finishBrowserLogin(setup.origin, back, binding);
+    const cookie = response.headers.getSetCookie().find((line) => line.startsWith("authgw-session="))!.split(";")[0]!;
     expect(dataOf(await execute(setup.gw.url, MeDocument, {}, { headers: { cookie } })).me.sub).toBe(sub);
 
     const after = await dump();

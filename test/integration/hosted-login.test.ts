@@ -4,7 +4,7 @@ import { lockedSubKey } from "../../src/policy/lockout";
 import { ExchangeAuthorizationCodeDocument, LogoutEverywhereDocument, MeDocument } from "../generated/graphql";
 import { FakeClock } from "../fakes/fake-clock";
 import { dataOf, errorOf, execute } from "../support/graphql-client";
-import { signInAtPool, startHostedLogin, subOf, type HostedLoginSetup } from "../support/hosted-login";
+import { cookiesSetBy, signInAtPool, startHostedLogin, subOf, type HostedLoginSetup } from "../support/hosted-login";
 import { startTestGateway } from "../support/test-gateway";
 import { enrolledUser, registerConfirmed } from "../support/users";
 
@@ -21,11 +21,16 @@ afterAll(async () => {
 const gatewayUrl = (path: string) => `${setup.origin}${path}`;
 const noFollow = (url: string, init: RequestInit = {}) => fetch(url, { redirect: "manual", ...init });
 
+/** The login cookie each begun login set, by its state: the same browser comes back with it. */
+const bindings = new Map<string, string>();
+
 /** The login redirect for a browser app: where /auth/login sends the browser. */
 const beginLogin = async (returnTo?: string): Promise<URL> => {
   const response = await noFollow(gatewayUrl(`/auth/login${returnTo === undefined ? "" : `?returnTo=${encodeURIComponent(returnTo)}`}`));
   expect(response.status).toBe(302);
-  return new URL(response.headers.get("location")!);
+  const authorize = new URL(response.headers.get("location")!);
+  bindings.set(authorize.searchParams.get("state")!, cookiesSetBy(response));
+  return authorize;
 };
 
 /** The pool's redirect back to /auth/callback, after `sub` signed in there. */
@@ -35,13 +40,16 @@ const poolRedirect = async (sub: string, tamper: (authorize: URL) => void = () =
   return signInAtPool(authorize.href, sub);
 };
 
-const callback = (url: URL) => noFollow(gatewayUrl(`/auth/callback${url.search}`));
+const callback = (url: URL) => noFollow(gatewayUrl(`/auth/callback${url.search}`), { headers: { cookie: bindings.get(url.searchParams.get("state") ?? "") ?? "" } });
 
 const sessionCookieOf = (response: Response): string => {
   const line = response.headers.getSetCookie().find((c) => c.startsWith("authgw-session="));
   if (!line) throw new Error(`no session cookie (status ${response.status})`);
   return line.split(";")[0]!;
 };
+
+/** The session cookies a response sets (the login cookie is cleared on every callback). */
+const sessionCookiesSet = (response: Response): string[] => response.headers.getSetCookie().filter((line) => !line.startsWith("authgw-login="));
 
 const meWithCookie = (cookie: string) => execute(setup.gw.url, MeDocument, {}, { headers: { cookie } });
 
@@ -92,7 +100,8 @@ describe("hosted login for browser apps (BFF)", () => {
     const response = await callback(await poolRedirect(user.sub));
     expect(response.status).toBe(302);
     expect(response.headers.get("location")).toBe(setup.oauth.returnTo[0]);
-    const setCookie = response.headers.getSetCookie().join("\n");
+    expect(response.headers.getSetCookie()).toContain("authgw-login=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax");
+    const setCookie = sessionCookiesSet(response).join("\n");
     expect(setCookie).toMatch(/^authgw-session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
     // The browser never gets a token: not in the cookie, the redirect or the body.
     expect(response.headers.get("location")).not.toMatch(/token|code=/);
@@ -127,7 +136,7 @@ describe("hosted login for browser apps (BFF)", () => {
     expect((await callback(redirect)).status).toBe(302);
     const replay = await callback(redirect);
     expect(replay.status).toBe(400);
-    expect(replay.headers.getSetCookie()).toEqual([]);
+    expect(sessionCookiesSet(replay)).toEqual([]);
     expect(await errorBody(replay)).toMatchObject({ code: "SESSION_EXPIRED", reason: "STATE_INVALID" });
   });
 
@@ -155,7 +164,7 @@ describe("hosted login for browser apps (BFF)", () => {
     const response = await callback(redirect);
     expect(response.status).toBe(400);
     expect(await errorBody(response)).toMatchObject({ code: "SESSION_EXPIRED", reason: "ID_TOKEN_INVALID" });
-    expect(response.headers.getSetCookie()).toEqual([]);
+    expect(sessionCookiesSet(response)).toEqual([]);
   });
 
   it("refuses a code issued to another client", async () => {
@@ -191,7 +200,7 @@ describe("hosted login for browser apps (BFF)", () => {
     expect(refusedNoMfa.status).toBe(403);
     expect(await errorBody(refusedNoMfa)).toMatchObject({ code: "FORBIDDEN", reason: "MFA_NOT_ENROLLED" });
 
-    for (const response of [refusedDisabled, refusedLocked, refusedNoMfa]) expect(response.headers.getSetCookie()).toEqual([]);
+    for (const response of [refusedDisabled, refusedLocked, refusedNoMfa]) expect(sessionCookiesSet(response)).toEqual([]);
     const failures = written().filter((r) => r.event === "OAUTH_LOGIN" && r.outcome !== "INTENT").map((r) => [r.outcome, r.reason, r.subject]);
     expect(failures).toEqual([
       ["FAILURE", "INVALID_CREDENTIALS", disabled.sub],

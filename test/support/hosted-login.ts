@@ -138,3 +138,26 @@ export const startHostedLogin = async (overrides: HostedLoginOptions = {}): Prom
     },
   };
 };
+
+/** The cookie pairs a response sets (`name=value`, attributes dropped), for the next request's Cookie header. */
+export const cookiesSetBy = (response: Response): string =>
+  response.headers
+    .getSetCookie()
+    .map((line) => line.split(";")[0]!)
+    .filter((pair) => !pair.endsWith("="))
+    .join("; ");
+
+/**
+ * A browser beginning a hosted login: GET /auth/login, as one browser would (its cookies kept). Returns the
+ * pool's authorize URL and the Cookie header the browser then holds (the login-binding cookie).
+ */
+export const beginBrowserLogin = async (origin: string, options: { returnTo?: string; headers?: Record<string, string> } = {}): Promise<{ authorize: URL; cookie: string; response: Response }> => {
+  const query = options.returnTo === undefined ? "" : `?returnTo=${encodeURIComponent(options.returnTo)}`;
+  const response = await fetch(`${origin}/auth/login${query}`, { redirect: "manual", headers: options.headers });
+  const location = response.headers.get("location");
+  return { authorize: new URL(location ?? "about:blank"), cookie: cookiesSetBy(response), response };
+};
+
+/** The same browser coming back from the pool: GET /auth/callback with the cookie /auth/login set. */
+export const finishBrowserLogin = (origin: string, back: URL, cookie: string, headers: Record<string, string> = {}): Promise<Response> =>
+  fetch(`${origin}/auth/callback${back.search}`, { redirect: "manual", headers: { ...(cookie ? { cookie } : {}), ...headers } });

@@ -35,6 +35,8 @@ describe("loadConfig", () => {
     [{ WEBAUTHN_RP_ID: "https://example.com" }, "WEBAUTHN_RP_ID is not valid"],
     [{ ...aws, CUSTOM_AUTH_SECRET: undefined }, "CUSTOM_AUTH_SECRET is required when WEBAUTHN_RP_ID is set"],
     [{ CUSTOM_AUTH_SECRET: "s3cr3t-but-only-31-bytes-long!!" }, "CUSTOM_AUTH_SECRET is not valid (expected at least 32 bytes"],
+    [{ ...aws, AUDIT_DATABASE_URL: "postgres://db/audit" }, "AUDIT_CHAIN_KEY is required in AWS mode when AUDIT_DATABASE_URL is set"],
+    [{ AUDIT_CHAIN_KEY: "short" }, "AUDIT_CHAIN_KEY is not valid (expected at least 32 bytes"],
   ])("stops with one line naming the variable: %j", (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -87,5 +89,16 @@ describe("loadConfig", () => {
       expect((error as Error).message).not.toContain("s3cr3t");
       expect((error as Error).message.split("\n")).toHaveLength(1);
     }
+  });
+
+  it("seals the PostgreSQL trail with AUDIT_CHAIN_KEY; dev mode without one keeps a generated key in its data directory", () => {
+    const key = "k".repeat(32);
+    const aws_ = loadConfig({ ...aws, AUDIT_DATABASE_URL: "postgres://db/audit", AUDIT_CHAIN_KEY: key });
+    expect(aws_.auditDatabase?.chainKey).toBe(key);
+    expect(aws_.auditDatabase?.devChainKeyFile).toBeUndefined();
+    expect(loadConfig({ AUDIT_DATABASE_URL: "postgres://db/audit", LOCAL_COGNITO_DIR: "/tmp/dev" }).auditDatabase).toMatchObject({ chainKey: undefined, devChainKeyFile: "/tmp/dev/audit-chain.key" });
+    const dev = loadConfig({ AUDIT_DATABASE_URL: "postgres://db/audit", AUDIT_CHAIN_KEY: key }).auditDatabase;
+    expect(dev?.chainKey).toBe(key);
+    expect(dev?.devChainKeyFile).toBeUndefined();
   });
 });

@@ -4,6 +4,7 @@ import { loadConfig } from "../../config";
 import { systemClock } from "../../shared/clock";
 import { AuditLog } from "../audit-log";
 import { archiveExpired } from "./archive";
+import { resolveChainKey } from "./chain-key";
 import { createAuditPool, openPostgresSink } from "./open-postgres";
 
 const usage = "usage: npm run audit:archive -- --dry-run | --apply   (AUDIT_DATABASE_URL with the table owner's role; AUDIT_RETENTION_DAYS)\n";
@@ -32,6 +33,7 @@ const main = async (): Promise<number> => {
       now: systemClock.now(),
       retentionDays: settings.retentionDays,
       apply: Boolean(values.apply),
+      chainKey: resolveChainKey(settings, { create: false }),
     });
     process.stdout.write(`retention ${settings.retentionDays} days: records before ${plan.cutoff.toISOString()} may go\n`);
     for (const p of plan.partitions) process.stdout.write(`${plan.applied ? "dropped" : "would drop"} ${p.name} (${p.from.toISOString().slice(0, 7)}, ${p.rows} records)\n`);

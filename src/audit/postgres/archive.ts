@@ -2,6 +2,7 @@ import type { Pool } from "pg";
 import type { RequestMeta } from "../audit-event";
 import type { AuditLog } from "../audit-log";
 import { audited } from "../audited";
+import { checkpointMac } from "./record-hash";
 import { auditTables, ident } from "./sql";
 
 export type ExpiredPartition = { name: string; from: Date; to: Date; rows: number };
@@ -41,18 +42,24 @@ export const expiredPartitions = async (pool: Pick<Pool, "query">, schema: strin
  * each stream in it (so `audit:verify` continues those chains from the checkpoint), then DETACH and DROP.
  * Needs the table owner's role: the gateway's role can neither DROP nor DELETE.
  */
-const dropPartition = async (pool: Pick<Pool, "connect">, schema: string, partition: string, now: number): Promise<void> => {
+const dropPartition = async (pool: Pick<Pool, "connect">, schema: string, partition: string, now: number, chainKey: string | undefined): Promise<void> => {
   const tables = auditTables(schema);
   const part = `${ident(schema)}.${ident(partition)}`;
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
-    await client.query(
-      `INSERT INTO ${tables.checkpoints} (stream, seq, hash, time, kind)
-       SELECT DISTINCT ON (stream) stream, seq, hash, $1::timestamptz, 'ARCHIVE' FROM ${part} ORDER BY stream, seq DESC
-       ON CONFLICT DO NOTHING`,
-      [new Date(now).toISOString()],
-    );
+    // Sealed here, under the key the database never holds: a checkpoint's MAC cannot be computed in SQL.
+    const { rows: tails } = await client.query<{ stream: string; seq: string; hash: string }>(`SELECT DISTINCT ON (stream) stream, seq::text AS seq, hash FROM ${part} ORDER BY stream, seq DESC`);
+    for (const tail of tails) {
+      const anchor = { stream: tail.stream, seq: Number(tail.seq), hash: tail.hash, kind: "ARCHIVE" };
+      await client.query(`INSERT INTO ${tables.checkpoints} (stream, seq, hash, time, kind, mac) VALUES ($1, $2, $3, $4, 'ARCHIVE', $5) ON CONFLICT DO NOTHING`, [
+        anchor.stream,
+        anchor.seq,
+        anchor.hash,
+        new Date(now).toISOString(),
+        chainKey === undefined ? null : checkpointMac(chainKey, anchor),
+      ]);
+    }
     await client.query(`ALTER TABLE ${tables.events} DETACH PARTITION ${part}`);
     await client.query(`DROP TABLE ${part}`);
     await client.query("COMMIT");
@@ -73,10 +80,12 @@ export const archiveExpired = async (deps: {
   now: number;
   retentionDays: number;
   apply: boolean;
+  /** AUDIT_CHAIN_KEY: seals the ARCHIVE checkpoints. */
+  chainKey?: string | undefined;
 }): Promise<ArchivePlan> =>
   audited(deps.audit, deps.meta, { event: "AUDIT_ARCHIVE", outcome: "SUCCESS", target: deps.apply ? "apply" : "dry-run" }, async () => {
     const { cutoff, partitions } = await expiredPartitions(deps.pool, deps.schema, deps.now, deps.retentionDays);
-    if (deps.apply) for (const p of partitions) await dropPartition(deps.pool, deps.schema, p.name, deps.now);
+    if (deps.apply) for (const p of partitions) await dropPartition(deps.pool, deps.schema, p.name, deps.now, deps.chainKey);
     const rows = partitions.reduce((sum, p) => sum + p.rows, 0);
     return {
       result: { cutoff, partitions, applied: deps.apply },

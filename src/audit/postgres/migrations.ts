@@ -1,9 +1,13 @@
 import type { Pool, PoolClient } from "pg";
 import { appendOnlyEvents } from "./migrations/001-append-only-events";
+import { keyedStreams } from "./migrations/002-keyed-streams";
 import { auditTables, ident } from "./sql";
 
 /** Ordered, never edited once shipped: a change is a new entry. */
-export const migrations: readonly { id: string; sql: (schema: string) => string }[] = [{ id: "001-append-only-events", sql: appendOnlyEvents }];
+export const migrations: readonly { id: string; sql: (schema: string) => string }[] = [
+  { id: "001-append-only-events", sql: appendOnlyEvents },
+  { id: "002-keyed-streams", sql: keyedStreams },
+];
 
 const undefinedTable = "42P01";
 const invalidSchema = "3F000";

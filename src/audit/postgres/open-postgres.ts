@@ -1,6 +1,7 @@
 import { Pool } from "pg";
 import type { AuditDatabaseSettings } from "../../shared/settings";
 import type { Clock } from "../../shared/clock";
+import { resolveChainKey } from "./chain-key";
 import { migrate } from "./migrations";
 import { newInstanceId, PostgresAuditSink } from "./postgres-sink";
 
@@ -33,5 +34,5 @@ export const openPostgresSink = async (settings: AuditDatabaseSettings, clock: C
     await pool.end();
     throw error;
   }
-  return new PostgresAuditSink({ pool, clock, settings, instanceId, ownsPool: true });
+  return new PostgresAuditSink({ pool, clock, settings: { ...settings, chainKey: resolveChainKey(settings, { create: true }) }, instanceId, ownsPool: true });
 };

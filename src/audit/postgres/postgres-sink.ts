@@ -9,7 +9,7 @@ import type { AuditReader } from "../review/audit-reader";
 import type { Clock } from "../../shared/clock";
 import { withDeadline } from "./deadline";
 import { PostgresAuditReader } from "./postgres-reader";
-import { linkHash } from "./record-hash";
+import { checkpointMac, linkHash, linkMac } from "./record-hash";
 import { auditTables } from "./sql";
 
 export type PostgresSinkSettings = {
@@ -20,11 +20,13 @@ export type PostgresSinkSettings = {
   checkpointRecords: number;
   /** …or with the first write this long after the previous checkpoint. */
   checkpointSeconds: number;
+  /** AUDIT_CHAIN_KEY: every record and checkpoint is sealed with it (record-hash.ts); unset = unsealed (tests only). */
+  chainKey?: string | undefined;
 };
 
 type StreamState = { id: string; seq: number; prevHash: string; anchoredSeq: number; anchoredAt: number };
 
-const columns = ["time", "stream", "seq", "event", "outcome", "subject", "actor", "request_id", "ip", "prev_hash", "hash", "record"] as const;
+const columns = ["time", "stream", "seq", "event", "outcome", "subject", "actor", "request_id", "ip", "prev_hash", "hash", "record", "mac"] as const;
 
 /** One id per sink instance: readable (host) and unique (random), short enough for application_name. */
 export const newInstanceId = (): string => `${hostname().replace(/[^\w.-]/g, "").slice(0, 32) || "gateway"}-${randomBytes(4).toString("hex")}`;
@@ -85,7 +87,7 @@ export class PostgresAuditSink implements AuditSink {
       const stored = JSON.parse(JSON.stringify(record)) as Record<string, unknown>;
       seq += 1;
       const hash = linkHash({ stream: id, seq, prevHash, record: stored });
-      const row = [record.time, id, seq, record.event, record.outcome, record.subject ?? null, record.actor ?? null, record.requestId, record.ip, prevHash, hash, stored];
+      const row = [record.time, id, seq, record.event, record.outcome, record.subject ?? null, record.actor ?? null, record.requestId, record.ip, prevHash, hash, stored, this.mac({ stream: id, seq, hash })];
       tuples.push(`(${row.map((_, i) => `$${params.length + i + 1}${columns[i] === "record" ? "::jsonb" : ""}`).join(", ")})`);
       params.push(...row);
       prevHash = hash;
@@ -105,10 +107,20 @@ export class PostgresAuditSink implements AuditSink {
       return { ...this.stream, seq, prevHash };
     }
     const at = params.length;
-    params.push(id, seq, prevHash, new Date(now).toISOString());
+    params.push(id, seq, prevHash, new Date(now).toISOString(), this.checkpointMac({ stream: id, seq, hash: prevHash, kind: "PERIODIC" }));
     // A data-modifying WITH always runs to completion: both rows commit together, or neither.
-    await client.query(`WITH batch AS (${insert}) INSERT INTO ${this.tables.checkpoints} (stream, seq, hash, time, kind) VALUES ($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, 'PERIODIC')`, params);
+    await client.query(`WITH batch AS (${insert}) INSERT INTO ${this.tables.checkpoints} (stream, seq, hash, time, kind, mac) VALUES ($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, 'PERIODIC', $${at + 5})`, params);
     return { ...this.stream, seq, prevHash, anchoredSeq: seq, anchoredAt: now };
+  }
+
+  private mac(link: { stream: string; seq: number; hash: string }): string | null {
+    const key = this.deps.settings.chainKey;
+    return key === undefined ? null : linkMac(key, link);
+  }
+
+  private checkpointMac(checkpoint: { stream: string; seq: number; hash: string; kind: string }): string | null {
+    const key = this.deps.settings.chainKey;
+    return key === undefined ? null : checkpointMac(key, checkpoint);
   }
 
   /** Readiness: the table answers for this role within the write deadline. */
@@ -131,7 +143,13 @@ export class PostgresAuditSink implements AuditSink {
     const { id, seq, prevHash, anchoredSeq } = this.stream;
     if (seq > anchoredSeq) {
       await withDeadline(this.deps.pool, this.deps.settings.writeTimeoutMs, (client) =>
-        client.query(`INSERT INTO ${this.tables.checkpoints} (stream, seq, hash, time, kind) VALUES ($1, $2, $3, $4, 'CLOSE')`, [id, seq, prevHash, new Date(this.deps.clock.now()).toISOString()]),
+        client.query(`INSERT INTO ${this.tables.checkpoints} (stream, seq, hash, time, kind, mac) VALUES ($1, $2, $3, $4, 'CLOSE', $5)`, [
+          id,
+          seq,
+          prevHash,
+          new Date(this.deps.clock.now()).toISOString(),
+          this.checkpointMac({ stream: id, seq, hash: prevHash, kind: "CLOSE" }),
+        ]),
         // Best effort: without it the tail is still chained, only not anchored; audit:verify says so.
       ).catch(() => {});
     }

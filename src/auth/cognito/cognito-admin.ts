@@ -17,6 +17,7 @@ import {
 import { ErrorCode, GatewayError } from "../../errors/error-codes";
 import type { AppGroup, DirectoryUser, IdentityAdmin, UserPage } from "../identity-provider";
 import { translateCognitoError } from "./map-cognito-error";
+import { normalizeEmail } from "../../shared/email";
 
 const appGroups: readonly string[] = ["admin", "provider", "patient"];
 
@@ -57,7 +58,8 @@ export class CognitoAdmin implements IdentityAdmin {
     return { UserPoolId: this.options.userPoolId };
   }
 
-  async createUser(input: { email: string; givenName?: string | undefined; familyName?: string | undefined }): Promise<DirectoryUser> {
+  async createUser(given: { email: string; givenName?: string | undefined; familyName?: string | undefined }): Promise<DirectoryUser> {
+    const input = { ...given, email: normalizeEmail(given.email) };
     const attributes = [
       { Name: "email", Value: input.email },
       // The invitation (with the temporary password) goes to this address: using it proves control of it.
@@ -85,7 +87,7 @@ export class CognitoAdmin implements IdentityAdmin {
 
   async findSub(email: string): Promise<string | undefined> {
     try {
-      const user = await this.options.client.send(new AdminGetUserCommand({ ...this.pool, Username: email }));
+      const user = await this.options.client.send(new AdminGetUserCommand({ ...this.pool, Username: normalizeEmail(email) }));
       return toDirectoryUser(user).sub;
     } catch (error) {
       const translated = translateCognitoError(error, "admin");
@@ -135,7 +137,7 @@ export class CognitoAdmin implements IdentityAdmin {
           ...this.pool,
           Limit: query.limit,
           PaginationToken: query.nextToken,
-          Filter: query.emailPrefix ? `email ^= ${quoted(query.emailPrefix)}` : undefined,
+          Filter: query.emailPrefix ? `email ^= ${quoted(normalizeEmail(query.emailPrefix))}` : undefined,
         }),
       ),
     );

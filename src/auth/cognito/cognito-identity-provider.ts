@@ -31,6 +31,7 @@ import type {
   UserProfile,
 } from "../identity-provider";
 import { translateCognitoError, type CognitoOperation } from "./map-cognito-error";
+import { normalizeEmail } from "../../shared/email";
 
 export type CognitoAdapterOptions = {
   clientId: string;
@@ -117,7 +118,8 @@ export class CognitoIdentityProvider implements IdentityProvider {
     return { kind: "challenge", name: name as ProviderChallengeName, session: answer.Session, username };
   }
 
-  async signUp(input: SignUpInput): Promise<{ sub: string }> {
+  async signUp(given: SignUpInput): Promise<{ sub: string }> {
+    const input = { ...given, email: normalizeEmail(given.email) };
     const attributes = [
       { Name: "email", Value: input.email },
       ...(input.givenName ? [{ Name: "given_name", Value: input.givenName }] : []),
@@ -130,19 +132,22 @@ export class CognitoIdentityProvider implements IdentityProvider {
     return { sub: answer.UserSub };
   }
 
-  async confirmSignUp(email: string, code: string): Promise<void> {
+  async confirmSignUp(typed: string, code: string): Promise<void> {
+    const email = normalizeEmail(typed);
     await this.call("confirmSignUp", () =>
       this.client.send(new ConfirmSignUpCommand({ ClientId: this.options.clientId, Username: email, ConfirmationCode: code, ...this.secretHash(email) })),
     );
   }
 
-  async resendConfirmationCode(email: string): Promise<void> {
+  async resendConfirmationCode(typed: string): Promise<void> {
+    const email = normalizeEmail(typed);
     await this.call("resendConfirmationCode", () =>
       this.client.send(new ResendConfirmationCodeCommand({ ClientId: this.options.clientId, Username: email, ...this.secretHash(email) })),
     );
   }
 
-  async passwordAuth(email: string, password: string): Promise<ProviderAuthResult> {
+  async passwordAuth(typed: string, password: string): Promise<ProviderAuthResult> {
+    const email = normalizeEmail(typed);
     const answer = await this.call("passwordAuth", () =>
       this.client.send(
         new InitiateAuthCommand({
@@ -274,11 +279,13 @@ export class CognitoIdentityProvider implements IdentityProvider {
     );
   }
 
-  async forgotPassword(email: string): Promise<void> {
+  async forgotPassword(typed: string): Promise<void> {
+    const email = normalizeEmail(typed);
     await this.call("forgotPassword", () => this.client.send(new ForgotPasswordCommand({ ClientId: this.options.clientId, Username: email, ...this.secretHash(email) })));
   }
 
-  async confirmForgotPassword(email: string, code: string, newPassword: string): Promise<void> {
+  async confirmForgotPassword(typed: string, code: string, newPassword: string): Promise<void> {
+    const email = normalizeEmail(typed);
     await this.call("confirmForgotPassword", () =>
       this.client.send(new ConfirmForgotPasswordCommand({ ClientId: this.options.clientId, Username: email, ConfirmationCode: code, Password: newPassword, ...this.secretHash(email) })),
     );
@@ -303,7 +310,7 @@ export class CognitoIdentityProvider implements IdentityProvider {
   }
 
   async updateAttributes(accessToken: string, attributes: Partial<Record<"given_name" | "family_name" | "email", string>>): Promise<void> {
-    const list = Object.entries(attributes).map(([Name, Value]) => ({ Name, Value }));
+    const list = Object.entries(attributes).map(([Name, Value]) => ({ Name, Value: Name === "email" ? normalizeEmail(Value) : Value }));
     await this.call("updateAttributes", () => this.client.send(new UpdateUserAttributesCommand({ AccessToken: accessToken, UserAttributes: list })));
   }
 

@@ -5,6 +5,7 @@ import type { LoginHandles } from "../login/login-handles";
 import type { StateOf } from "../login/login-stages";
 import type { FactorSpec } from "./factor";
 import { claimTotpCode } from "./totp-codes";
+import { normalizeEmail } from "../../shared/email";
 
 export const totpFactor: FactorSpec = {
   id: "totp",
@@ -35,7 +36,7 @@ export class TotpCodeCheck {
   }
 
   private async claimThen<T>(email: string, code: string, verify: () => Promise<T>): Promise<T> {
-    await claimTotpCode(this.deps.store, email.toLowerCase(), code);
+    await claimTotpCode(this.deps.store, normalizeEmail(email), code);
     return verify();
   }
 }

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from "node:crypto";
 import type { AuditEvent, RequestMeta } from "../../audit/audit-event";
 import type { AuditLog } from "../../audit/audit-log";
 import { audited, bestEffort, type Audited } from "../../audit/audited";
@@ -15,7 +16,8 @@ import { OAuthRejection, oauthRejected, type OAuthClient } from "./oauth-client"
 /** state, nonce and PKCE verifier live at most this long, and are used once. */
 export const pendingLoginTtlSeconds = 300;
 
-type PendingLogin = { nonce: string; codeVerifier: string; returnTo: string };
+/** `binding`: the digest of the cookie that ties the login to the browser that began it (login-binding.ts). */
+type PendingLogin = { nonce: string; codeVerifier: string; returnTo: string; binding: string };
 
 export type OAuthLoginDeps = {
   client: OAuthClient;
@@ -31,6 +33,8 @@ export type OAuthLoginDeps = {
 };
 
 export type CompletedLogin = { tokens: ProviderTokens; sessionId: string; sub: string };
+
+const sameDigest = (a: string, b: string): boolean => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 const pendingKey = (state: string) => `oauth-pending:${sha256(state)}`;
 
@@ -57,26 +61,33 @@ export class OAuthLogin {
     return this.deps.client.logoutUrl(this.deps.settings.signOutUrl);
   }
 
-  /** Browser apps: where to send the browser. `returnTo` must be listed; none = the first listed page. */
-  async begin(returnTo: string | undefined): Promise<string> {
+  /**
+   * Browser apps: where to send the browser. `returnTo` must be listed; none = the first listed page.
+   * `binding` is the digest of the cookie set on this browser; only that browser may finish the login.
+   */
+  async begin(returnTo: string | undefined, binding: string): Promise<string> {
     const { callbackUrl, returnTo: allowed } = this.deps.settings;
     if (callbackUrl === undefined) throw new GatewayError(ErrorCode.BAD_REQUEST, { reason: "HOSTED_LOGIN_NOT_CONFIGURED" });
     const target = returnTo ?? allowed[0];
     if (target === undefined || !allowListed(allowed, target)) throw notAllowListed("returnTo");
     const state = randomHandle();
-    const pending: PendingLogin = { nonce: randomHandle(), codeVerifier: randomHandle(), returnTo: target };
+    const pending: PendingLogin = { nonce: randomHandle(), codeVerifier: randomHandle(), returnTo: target, binding };
     await this.deps.store.set(pendingKey(state), JSON.stringify(pending), pendingLoginTtlSeconds);
     return this.deps.client.authorizationUrl({ redirectUri: callbackUrl, state, nonce: pending.nonce, codeVerifier: pending.codeVerifier });
   }
 
-  /** Browser apps: the pool's redirect back. The state is taken (single use) before anything else. */
-  callback(response: URLSearchParams, meta: RequestMeta): Promise<CompletedLogin & { returnTo: string }> {
+  /**
+   * Browser apps: the pool's redirect back. The state is taken (single use) before anything else, and is
+   * accepted only with the binding of the browser that began the login (`binding`: its cookie's digest).
+   */
+  callback(response: URLSearchParams, meta: RequestMeta, binding: string | undefined): Promise<CompletedLogin & { returnTo: string }> {
     return this.run(meta, async (event) => {
       const { callbackUrl } = this.deps.settings;
       const state = response.get("state");
       const raw = callbackUrl !== undefined && state ? await this.deps.store.take(pendingKey(state)) : undefined;
       if (raw === undefined || callbackUrl === undefined || state === null) throw oauthRejected(OAuthRejection.STATE_INVALID);
       const pending = JSON.parse(raw) as PendingLogin;
+      if (binding === undefined || !sameDigest(pending.binding, binding)) throw oauthRejected(OAuthRejection.STATE_INVALID);
       const tokens = await this.deps.client.redeem({ response, redirectUri: callbackUrl, codeVerifier: pending.codeVerifier, expectedState: state, expectedNonce: pending.nonce });
       const done = await this.finish(tokens, meta, event);
       return { ...done, result: { ...done.result, returnTo: pending.returnTo } };

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from "node:http";
 import type { Router } from "express";
 import type { AuditLog } from "../../audit/audit-log";
 import type { IdentityProvider } from "../../auth/identity-provider";
@@ -14,6 +15,8 @@ import type { Clock } from "../../shared/clock";
 import type { Logger } from "../../shared/logger";
 import type { StateStore } from "../../store/state-store";
 import { oauthRoutes } from "./oauth-routes";
+import { LoginBindingCookie } from "./login-binding";
+import { clientAddressOf } from "../../context/client-address";
 
 export type HostedLoginDeps = {
   oauth: OAuthSettings;
@@ -27,6 +30,8 @@ export type HostedLoginDeps = {
   logger: Pick<Logger, "error">;
   sessionMaxAgeSeconds: number;
   policy: Pick<PolicySettings, "rateLimitIpPerMinute">;
+  /** TRUST_PROXY_HOPS: the routes find the client's address as GraphQL does. */
+  trustProxyHops: number;
 };
 
 export type HostedLogin = { login: OAuthLogin; cookies: CookieSessions | undefined; routes: Router | undefined };
@@ -59,6 +64,8 @@ export const createHostedLogin = (deps: HostedLoginDeps): HostedLogin => {
   const perMinute = deps.policy.rateLimitIpPerMinute;
   const perAddress = perMinute > 0 ? createLimiter(store, "oauth-by-address", perMinute, 60) : undefined;
   const throttle = (address: string | undefined) => consume(perAddress, address ?? "unknown");
-  const routes = oauthRoutes({ login, cookies, throttle, origins: [...new Set([oauth.callbackUrl, ...oauth.returnTo].map((url) => new URL(url).origin))], logger: deps.logger });
+  const clientAddress = (req: IncomingMessage) => clientAddressOf(req, { trustProxyHops: deps.trustProxyHops });
+  const binding = new LoginBindingCookie(oauth.callbackUrl);
+  const routes = oauthRoutes({ login, cookies, throttle, clientAddress, binding, origins: [...new Set([oauth.callbackUrl, ...oauth.returnTo].map((url) => new URL(url).origin))], logger: deps.logger });
   return { login, cookies, routes };
 };

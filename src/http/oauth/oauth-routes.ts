@@ -2,6 +2,7 @@ import express, { type Request, type Response, type Router } from "express";
 import type { RequestMeta } from "../../audit/audit-event";
 import { notAllowListed, type OAuthLogin } from "../../auth/oauth/oauth-login";
 import type { CookieSessions } from "../../context/cookie-session";
+import type { LoginBindingCookie } from "./login-binding";
 import { requestIdOf } from "../../context/build-context";
 import { ErrorCode, GatewayError, messageFor, publicCodeOf } from "../../errors/error-codes";
 import type { Logger } from "../../shared/logger";
@@ -14,6 +15,10 @@ export type OAuthRouteDeps = {
   logger: Pick<Logger, "error">;
   /** Per client address; rejects with TOO_MANY_REQUESTS. */
   throttle: (address: string | undefined) => Promise<void>;
+  /** The client's address, as GraphQL sees it (TRUST_PROXY_HOPS): throttles and audit records use it. */
+  clientAddress: (req: Request) => string | undefined;
+  /** The cookie that ties a login to the browser that began it. */
+  binding: Pick<LoginBindingCookie, "create" | "digestOf" | "clear">;
 };
 
 const statusFor = (code: ErrorCode): number => {
@@ -33,9 +38,9 @@ const statusFor = (code: ErrorCode): number => {
   }
 };
 
-const metaOf = (req: Request, res: Response): RequestMeta => ({
+const metaOf = (req: Request, res: Response, deps: Pick<OAuthRouteDeps, "clientAddress">): RequestMeta => ({
   requestId: String(res.locals["requestId"] ?? requestIdOf(req)),
-  ip: req.socket.remoteAddress,
+  ip: deps.clientAddress(req),
   userAgent: req.headers["user-agent"]?.slice(0, 256),
 });
 
@@ -69,10 +74,13 @@ export const oauthRoutes = (deps: OAuthRouteDeps): Router => {
 
   router.get("/auth/login", async (req, res) => {
     try {
-      await deps.throttle(req.socket.remoteAddress);
+      await deps.throttle(deps.clientAddress(req));
       const returnTo = req.query["returnTo"];
       if (returnTo !== undefined && typeof returnTo !== "string") throw notAllowListed("returnTo");
-      res.redirect(302, await deps.login.begin(returnTo));
+      const binding = deps.binding.create();
+      const location = await deps.login.begin(returnTo, binding.digest);
+      res.setHeader("set-cookie", binding.setCookie);
+      res.redirect(302, location);
     } catch (error) {
       sendError(res, error, deps.logger);
     }
@@ -80,11 +88,13 @@ export const oauthRoutes = (deps: OAuthRouteDeps): Router => {
 
   router.get("/auth/callback", async (req, res) => {
     try {
-      await deps.throttle(req.socket.remoteAddress);
+      await deps.throttle(deps.clientAddress(req));
+      // The login cookie has done its work whatever the outcome: cleared on every answer.
+      res.setHeader("set-cookie", deps.binding.clear());
       const response = new URLSearchParams(new URL(req.originalUrl, "http://callback").search);
-      const done = await deps.login.callback(response, metaOf(req, res));
+      const done = await deps.login.callback(response, metaOf(req, res, deps), deps.binding.digestOf(req));
       const cookie = await deps.cookies.open(done.tokens, done);
-      res.setHeader("set-cookie", deps.cookies.setCookie(cookie));
+      res.setHeader("set-cookie", [deps.binding.clear(), deps.cookies.setCookie(cookie)]);
       res.redirect(302, done.returnTo);
     } catch (error) {
       sendError(res, error, deps.logger);
@@ -97,7 +107,7 @@ export const oauthRoutes = (deps: OAuthRouteDeps): Router => {
       if (crossSite(req, deps.origins)) throw new GatewayError(ErrorCode.FORBIDDEN, { reason: "CROSS_ORIGIN" });
       const cookie = deps.cookies.read(req);
       const session = cookie === undefined ? undefined : await deps.cookies.close(cookie);
-      if (session) await deps.login.logout(session, metaOf(req, res));
+      if (session) await deps.login.logout(session, metaOf(req, res, deps));
       res.setHeader("set-cookie", deps.cookies.clearCookie());
       // Also ends the pool's own hosted-login session, then lands on the configured sign-out URL.
       res.redirect(303, deps.login.logoutUrl());

@@ -15,6 +15,8 @@ import { adminUser, enrolledUser, uniqueEmail } from "../../support/users";
 const run = promisify(execFile);
 /** Whole sign-up and MFA flows on several gateways: far over jest's 30 s default on a loaded machine. */
 const slow = 120_000;
+/** AUDIT_CHAIN_KEY of these gateways: audit:verify needs it to accept their streams. */
+const chainKey = "postgres-gateways-test-audit-chain-key-0123456789";
 
 describe("gateways on the PostgreSQL audit trail, with the gateway's own role", () => {
   let db: AuditDb;
@@ -36,7 +38,7 @@ describe("gateways on the PostgreSQL audit trail, with the gateway's own role", 
   });
 
   const gateway = async (writeTimeoutMs = db.settings.writeTimeoutMs): Promise<{ gw: TestGateway; sink: PostgresAuditSink }> => {
-    const sink = await openPostgresSink({ ...db.settings, url: role.url, writeTimeoutMs }, systemClock);
+    const sink = await openPostgresSink({ ...db.settings, url: role.url, writeTimeoutMs, chainKey }, systemClock);
     const gw = await startTestGateway({ auditSink: sink });
     open.push(gw);
     return { gw, sink };
@@ -62,7 +64,7 @@ describe("gateways on the PostgreSQL audit trail, with the gateway's own role", 
     expect(streams).toEqual(expect.arrayContaining([a.sink.streamId, b.sink.streamId]));
     expect(report.streams.every((s) => s.anchoredSeq === s.lastSeq)).toBe(true);
 
-    const env = { ...process.env, AUDIT_DATABASE_URL: db.settings.url, AUDIT_DATABASE_SCHEMA: db.settings.schema };
+    const env = { ...process.env, AUDIT_DATABASE_URL: db.settings.url, AUDIT_DATABASE_SCHEMA: db.settings.schema, AUDIT_CHAIN_KEY: chainKey };
     const ok = await run(process.execPath, ["dist/audit/verify-cli.js"], { env });
     expect(ok.stdout).toMatch(/^ok: \d+ records in \d+ streams, every chain intact$/m);
 

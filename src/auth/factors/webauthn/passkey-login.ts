@@ -18,6 +18,7 @@ import { assertPasskey } from "./passkey-assertion";
 import { refuse } from "./passkey-enrolment";
 import type { PasskeyRecord, PasskeyStore } from "./passkey-store";
 import { parseResponse, PasskeyRefused, type RelyingParty } from "./relying-party";
+import { normalizeEmail } from "../../../shared/email";
 
 export const webauthnFactor: FactorSpec = {
   id: "webauthn",
@@ -69,7 +70,7 @@ export class PasskeyLogin {
     return this.run(meta, { event: "PASSKEY_LOGIN_BEGIN", outcome: "SUCCESS" }, async () => {
       const options = await this.deps.rp.authenticationOptions([], "required");
       const session = randomHandle();
-      const pending: PendingLogin = { challenge: options.challenge, email: email?.trim().toLowerCase(), startedAt: this.deps.epoch.start() };
+      const pending: PendingLogin = { challenge: options.challenge, email: email === undefined ? undefined : normalizeEmail(email), startedAt: this.deps.epoch.start() };
       await this.deps.store.set(loginKey(session), JSON.stringify(pending), this.deps.challengeTtlSeconds);
       return { result: { options: JSON.stringify(options), session } };
     });
@@ -84,7 +85,7 @@ export class PasskeyLogin {
       const response = parseResponse<AuthenticationResponseJSON>(json);
       const { record, email } = await this.owner(response.id).catch((error: unknown) => refuse(this.deps.audit, meta, event, error, ErrorCode.INVALID_CREDENTIALS));
       const subject = { ...event, subject: record.sub };
-      if (pending.email !== undefined && pending.email !== email.toLowerCase()) await refuse(this.deps.audit, meta, subject, new PasskeyRefused("OTHER_ACCOUNT"), ErrorCode.INVALID_CREDENTIALS);
+      if (pending.email !== undefined && pending.email !== normalizeEmail(email)) await refuse(this.deps.audit, meta, subject, new PasskeyRefused("OTHER_ACCOUNT"), ErrorCode.INVALID_CREDENTIALS);
       const asserted = await assertPasskey(this.deps, { record, email, response, challenge: pending.challenge }, meta, subject);
       // Alone, a passkey must prove the user too (PIN, biometrics); a bare touch is only possession.
       if (!asserted.userVerified) await refuse(this.deps.audit, meta, subject, new PasskeyRefused("USER_NOT_VERIFIED"), ErrorCode.INVALID_CREDENTIALS);
