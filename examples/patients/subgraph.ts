@@ -24,12 +24,13 @@ const typeDefs = parse(`
     note: String!
   }
 
+  # Fields a rule may deny are nullable: one FORBIDDEN nulls that field, not the whole answer.
   type Query {
-    myRecord: PatientRecord!
+    myRecord: PatientRecord
     "One patient's record, by the patient's id."
-    patient(id: ID!): PatientRecord!
+    patient(id: ID!): PatientRecord
     "The records the caller may see."
-    patients: [PatientRecord!]!
+    patients: [PatientRecord!]
   }
 `);
 
@@ -69,7 +70,13 @@ export const startPatientsSubgraph = async (options: PatientsSubgraphOptions) =>
     },
   };
   const schema = applyMiddleware(buildSubgraphSchema({ typeDefs, resolvers: resolvers as never }), patientsPermissions(owns));
-  const apollo = new ApolloServer<SubgraphContext>({ schema, stopOnTerminationSignals: false, plugins: [ApolloServerPluginInlineTraceDisabled()] });
+  const apollo = new ApolloServer<SubgraphContext>({
+    schema,
+    stopOnTerminationSignals: false,
+    // Stack traces name files and lines: only a developer's own machine should see them.
+    includeStacktraceInErrorResponses: process.env["NODE_ENV"] === "development",
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
+  });
   await apollo.start();
   const app = express();
   app.use(
