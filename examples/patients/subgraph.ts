@@ -32,6 +32,17 @@ const typeDefs = parse(`
     "The records the caller may see."
     patients: [PatientRecord!]
   }
+
+  "A provider's care team: the patients whose records they may read."
+  type Assignment {
+    providerId: ID!
+    patientIds: [ID!]!
+  }
+
+  type Mutation {
+    "Admins only: puts a patient (by sub) in a provider's care (by sub); the provider may then read that patient's record."
+    assignPatient(providerId: ID!, patientId: ID!): Assignment
+  }
 `);
 
 type Record_ = { id: string; owner: string; note: string };
@@ -59,6 +70,13 @@ export const startPatientsSubgraph = async (options: PatientsSubgraphOptions) =>
   const owns = (identity: Pick<SubgraphIdentity, "sub" | "groups">, patient: string) =>
     identity.sub === patient || identity.groups.includes("admin") || (identity.groups.includes("provider") && (assignments.get(identity.sub)?.has(patient) ?? false));
   const auth = patientsAuth(options);
+  /** Puts a patient in a provider's care (the example's stand-in for a care-team table). */
+  const assign = (providerId: string, patientId: string) => {
+    const patientIds = (assignments.get(providerId) ?? new Set<string>()).add(patientId);
+    assignments.set(providerId, patientIds);
+    recordOf(patientId);
+    return { providerId, patientIds: [...patientIds] };
+  };
   const resolvers = {
     Query: {
       myRecord: (_: unknown, __: unknown, ctx: SubgraphContext): Record_ => recordOf(ctx.identity!.sub),
@@ -67,6 +85,9 @@ export const startPatientsSubgraph = async (options: PatientsSubgraphOptions) =>
         const identity = ctx.identity!;
         return [...records.values()].filter((r) => owns(identity, r.owner) || emergencyCovers(identity.emergency, r.owner));
       },
+    },
+    Mutation: {
+      assignPatient: (_: unknown, args: { providerId: string; patientId: string }) => assign(args.providerId, args.patientId),
     },
   };
   const schema = applyMiddleware(buildSubgraphSchema({ typeDefs, resolvers: resolvers as never }), patientsPermissions(owns));
@@ -95,8 +116,8 @@ export const startPatientsSubgraph = async (options: PatientsSubgraphOptions) =>
   });
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
-    /** Puts a patient in a provider's care (the example's stand-in for a care-team table). */
-    assign: (providerSub: string, patientSub: string) => assignments.set(providerSub, (assignments.get(providerSub) ?? new Set()).add(patientSub)),
+    /** What assignPatient does, for tests that set up a care team without an admin. */
+    assign,
     close: async () => {
       await new Promise<void>((r) => server.close(() => r()));
       await apollo.stop();
