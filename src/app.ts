@@ -128,6 +128,7 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     rateLimits: { address: settings.policy.rateLimitIpPerMinute, account: settings.policy.rateLimitAccountPerMinute, signedIn: settings.policy.rateLimitUserPerMinute },
     cookieSessions: hosted?.cookies,
     oauthRoutes: hosted?.routes,
+    hostedLoginDomain: hosted ? settings.oauth?.domain : undefined,
   };
   let running: RunningGateway;
   let asserter: IdentityAsserter | undefined;
