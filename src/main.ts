@@ -1,4 +1,5 @@
 import "reflect-metadata";
+import { quietWebCryptoProbeWarnings } from "./shared/quiet-warnings";
 import { startGateway, type GatewaySettings } from "./app";
 import { drainBudgetMs } from "./server";
 import { ConfigError, loadConfig, type Config, type DevConfig } from "./config";
@@ -49,6 +50,7 @@ const devSettings = async (config: DevConfig): Promise<{ settings: GatewaySettin
 };
 
 const main = async (): Promise<void> => {
+  quietWebCryptoProbeWarnings();
   if (process.argv.includes("--help")) {
     process.stdout.write(`${configHelp()}\n`);
     return;

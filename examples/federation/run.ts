@@ -84,7 +84,8 @@ const healthy = async (url: string, child: ChildProcess, timeoutMs: number): Pro
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the gateway exited (code ${child.exitCode}) before it was ready`);
-    const ok = await fetch(url, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+    // Listening is not ready: the gateway composes the supergraph after it listens (/graphql answers 503 until then).
+    const ok = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: '{"query":"{ __typename }"}', signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
     if (ok) return;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -129,7 +130,7 @@ export const startFederationExample = async (options: FederationExampleOptions):
     await patients.close();
   };
   try {
-    await healthy(`http://127.0.0.1:${port}/healthz`, gateway, 60_000);
+    await healthy(`http://127.0.0.1:${port}/graphql`, gateway, 60_000);
   } catch (error) {
     await stop();
     throw error;

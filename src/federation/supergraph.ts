@@ -167,9 +167,16 @@ export const createSupergraph = async (deps: SupergraphDeps): Promise<ComposingG
   app.get("/.well-known/jwks.json", (_req, res) => {
     res.set("cache-control", "public, max-age=300").json(deps.asserter.jwks());
   });
+  let composed = false;
+  // Until composition succeeds there is no API to answer with: a typed 503, not express's HTML 404.
+  app.use("/graphql", (_req, res, next) => {
+    if (composed) return next();
+    res.status(503).set("retry-after", "1").json({ errors: [{ message: messageFor(ErrorCode.SERVICE_UNAVAILABLE), extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } }] });
+  });
   const compose = async () => {
     await apollo.start();
     mountGraphql(app, apollo, deps, false);
+    composed = true;
   };
   return { app, apollo, drain, compose };
 };
