@@ -40,7 +40,11 @@ describe("the packages as installed from their npm pack tarballs", () => {
     await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", ...tarballs, ...peers], { cwd: dir, env, maxBuffer: 16 * 1024 * 1024 });
   }, 240_000);
   afterAll(async () => {
-    subgraph?.kill("SIGTERM");
+    if (subgraph && subgraph.exitCode === null) {
+      const exited = new Promise((resolve) => subgraph!.once("exit", resolve));
+      subgraph.kill("SIGTERM");
+      await exited;
+    }
     await gw?.close();
     rmSync(dir, { recursive: true, force: true });
   });

@@ -3,6 +3,12 @@ import type { SignInResult } from "./steps";
 /** Where a hosted-login sign-in stands between leaving the app and coming back (keep it, e.g. sessionStorage). */
 export type PendingHostedLogin = { state: string; codeVerifier: string; nonce: string; redirectUri: string };
 
+/** The part of Web Crypto this needs (browsers, Node ≥ 20, React Native with a polyfill). */
+export type WebCrypto = {
+  getRandomValues(array: Uint8Array): Uint8Array;
+  subtle: { digest(algorithm: "SHA-256", data: Uint8Array): Promise<ArrayBuffer> };
+};
+
 export type HostedLoginOptions = {
   /** The pool's hosted domain, e.g. https://auth.example.com (dev mode: the gateway's own origin). */
   domain: string;
@@ -12,7 +18,7 @@ export type HostedLoginOptions = {
   redirectUri: string;
   scopes?: readonly string[];
   /** crypto.getRandomValues / crypto.subtle: the platform's by default (browsers, Node ≥ 20, React Native with a polyfill). */
-  crypto?: Pick<Crypto, "getRandomValues" | "subtle">;
+  crypto?: WebCrypto;
 };
 
 export type HostedLogin = {
@@ -36,7 +42,7 @@ const base64url = (bytes: Uint8Array): string => {
  * into the same session a password + MFA sign-in opens. The code verifier never leaves the app and the gateway.
  */
 export const createHostedLogin = (options: HostedLoginOptions, exchange: Exchange): HostedLogin => {
-  const crypto = options.crypto ?? globalThis.crypto;
+  const crypto: WebCrypto = options.crypto ?? (globalThis as unknown as { crypto: WebCrypto }).crypto;
   const random = (bytes: number) => base64url(crypto.getRandomValues(new Uint8Array(bytes)));
   return {
     async begin() {
