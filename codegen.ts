@@ -1,13 +1,19 @@
 import type { CodegenConfig } from "@graphql-codegen/cli";
 
-/** Typed documents for the integration tests, from the committed schema.graphql. */
+/** Typed documents for the integration tests and the client example app, from the committed schema.graphql. */
 const config: CodegenConfig = {
   schema: "schema.graphql",
-  documents: "test/operations/**/*.graphql",
   generates: {
     "test/generated/graphql.ts": {
+      documents: "test/operations/**/*.graphql",
       plugins: ["typescript-operations", "typed-document-node"],
       config: { useTypeImports: true, enumsAsTypes: true },
+    },
+    // Strings that carry their types: what @hipaa-auth-gateway/client's `request` takes (no GraphQL library needed).
+    "examples/client-app/generated/graphql.ts": {
+      documents: "examples/client-app/**/*.graphql",
+      plugins: ["typescript-operations", "typed-document-node"],
+      config: { useTypeImports: true, enumsAsTypes: true, documentMode: "string" },
     },
   },
   hooks: {},

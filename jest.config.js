@@ -1,3 +1,15 @@
+// @simplewebauthn/server probes Web Crypto (ML-DSA): Node 24 answers each probe with an ExperimentalWarning.
+// Workers inherit the environment and start without those lines (Node >= 22 knows the flag); a run in band
+// is this very process, where exactly those warnings are dropped (as src/shared/quiet-warnings.ts does for the gateway).
+if (Number(process.versions.node.split(".")[0]) >= 22 && !(process.env.NODE_OPTIONS ?? "").includes("--disable-warning=ExperimentalWarning")) {
+  process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --disable-warning=ExperimentalWarning`.trim();
+}
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = (warning, ...rest) => {
+  if (/Web Crypto API/.test(typeof warning === "string" ? warning : String(warning?.message))) return;
+  emitWarning(warning, ...rest);
+};
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",

@@ -1,4 +1,5 @@
 import { ChallengeView } from "./challenge-view";
+import { HostedLoginCard } from "./hosted-login-card";
 import { PasskeysCard } from "./passkeys-card";
 import { RecoveryCodesCard } from "./recovery-codes-card";
 import { SessionCard } from "./session-card";
@@ -28,6 +29,7 @@ export const AuthPanel = ({ flow }: { flow: AuthFlow }) => (
       )}
       <Notice notice={flow.notice} />
     </div>
+    <HostedLoginCard signedInHere={flow.view === "signedIn"} />
     {flow.view === "signedIn" && flow.tokens && (
       <>
         <PasskeysCard />

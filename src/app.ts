@@ -178,6 +178,7 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     rateLimits: { address: settings.policy.rateLimitIpPerMinute, account: settings.policy.rateLimitAccountPerMinute, signedIn: settings.policy.rateLimitUserPerMinute },
     cookieSessions: hosted?.cookies,
     oauthRoutes: hosted?.routes,
+    hostedLoginDomain: hosted ? settings.oauth?.domain : undefined,
   };
   let running: RunningGateway;
   let asserter: IdentityAsserter | undefined;
@@ -193,7 +194,15 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     internal = await listen(await createGateway({ ...deps, internalIdentity, schemaKind: "auth-subgraph", playground: false, corsOrigins: [], oauthRoutes: undefined }), 0, "127.0.0.1");
     const authSubgraphUrl = `http://127.0.0.1:${internal.port}/graphql`;
     const supergraphSdl = settings.supergraphFile ? readFileSync(settings.supergraphFile, "utf8") : undefined;
-    running = await listen(await createSupergraph({ ...deps, internalIdentity, authSubgraphUrl, subgraphs: settings.subgraphs, supergraphSdl, asserter }), settings.port, settings.host);
+    const supergraph = await createSupergraph({ ...deps, internalIdentity, authSubgraphUrl, subgraphs: settings.subgraphs, supergraphSdl, asserter });
+    // Listening first: subgraphs in "reject" mode fetch the gateway's JWKS to check its composition request.
+    running = await listen(supergraph, settings.port, settings.host);
+    try {
+      await supergraph.compose();
+    } catch (error) {
+      await Promise.allSettled([running.close(), internal.close()]);
+      throw error;
+    }
   }
   return {
     ...running,

@@ -89,6 +89,7 @@ export const envSchema = {
   DEV_ADMIN_EMAIL: { schema: z.email().max(254).optional(), help: "Dev mode: at start, print the command that makes this account an admin (npm run admin -- grant …); creates and changes nothing itself." },
   LOCAL_COGNITO_URL: { schema: z.string().regex(/^https?:\/\/[^/\s?#]+\/?$/, "an http(s) address without a path, like http://127.0.0.1:9229").optional(), help: "Dev mode: use an already-running cognito-local at this address (e.g. another dev gateway's, http://127.0.0.1:9229) instead of spawning one; the same pool is found. Give the address it was started on: its tokens' issuer contains it. LOCAL_COGNITO_PORT, _DIR and _CODE are then unused." },
   LOCAL_COGNITO_CODE: { schema: z.string().regex(/^\d{6}$/, "six digits").optional(), help: "Dev mode: every confirmation/reset code is this value (six digits); unset = codes are printed to the console." },
+  LOCAL_HOSTED_LOGIN_PORT: { schema: port.default(9230), help: "Dev mode: port of the local hosted-login page (Cognito's /oauth2/* and /logout, password + TOTP of a cognito-local account) behind the playground's \"Sign in with hosted login\" (a free port when taken); on when oidc-provider is installed (a dev dependency) and COGNITO_DOMAIN is unset." },
 } as const;
 
 type EnvKey = keyof typeof envSchema;
@@ -148,7 +149,7 @@ const emergencySettings = (env: Env): EmergencySettings => {
   };
 };
 
-export type DevConfig = CommonConfig & { mode: "dev"; localCognito: { port: number; dir: string; code: string | undefined; url: string | undefined }; devAdminEmail: string | undefined };
+export type DevConfig = CommonConfig & { mode: "dev"; localCognito: { port: number; dir: string; code: string | undefined; url: string | undefined }; localHostedLoginPort: number; devAdminEmail: string | undefined };
 export type AwsConfig = CommonConfig & { mode: "aws"; cognito: CognitoSettings };
 export type Config = DevConfig | AwsConfig;
 
@@ -274,7 +275,7 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
     oauthSettings(env);
     // Dev mode may run the PostgreSQL sink without a key of its own: one is generated once, beside cognito-local's data.
     if (common.auditDatabase && common.auditDatabase.chainKey === undefined) common.auditDatabase = { ...common.auditDatabase, devChainKeyFile: join(env.LOCAL_COGNITO_DIR, "audit-chain.key") };
-    return { ...common, webauthn: webauthnSettings(env, false), mode: "dev", localCognito: { port: env.LOCAL_COGNITO_PORT, dir: env.LOCAL_COGNITO_DIR, code: env.LOCAL_COGNITO_CODE, url: env.LOCAL_COGNITO_URL?.replace(/\/+$/, "") }, devAdminEmail: env.DEV_ADMIN_EMAIL };
+    return { ...common, webauthn: webauthnSettings(env, false), mode: "dev", localCognito: { port: env.LOCAL_COGNITO_PORT, dir: env.LOCAL_COGNITO_DIR, code: env.LOCAL_COGNITO_CODE, url: env.LOCAL_COGNITO_URL?.replace(/\/+$/, "") }, localHostedLoginPort: env.LOCAL_HOSTED_LOGIN_PORT, devAdminEmail: env.DEV_ADMIN_EMAIL };
   }
   if (common.supergraphFile && common.subgraphs.length === 0) throw new ConfigError("Invalid configuration: SUBGRAPHS is required when SUPERGRAPH_FILE is set.");
   if (common.subgraphs.length > 0 && common.federation.signingKeyFiles.length === 0) {

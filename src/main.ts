@@ -1,8 +1,10 @@
 import "reflect-metadata";
+import { quietWebCryptoProbeWarnings } from "./shared/quiet-warnings";
 import { startGateway, type GatewaySettings } from "./app";
 import { drainBudgetMs } from "./server";
 import { ConfigError, loadConfig, type Config, type DevConfig } from "./config";
 import { startLocalCognito, type LocalCognito } from "./dev/local-cognito";
+import { hostedLoginAvailable, startLocalHostedLogin } from "./dev/local-hosted-login";
 import { localCredentials, provisionLocalPool } from "./dev/provision-local";
 import { configHelp } from "./config-reference";
 import { randomHandle } from "./shared/digest";
@@ -32,11 +34,14 @@ const devSettings = async (config: DevConfig): Promise<{ settings: GatewaySettin
   const { endpoint, local } = await devCognito(config.localCognito, customAuthSecret);
   // Idempotent: a second instance on the same cognito-local finds the first one's pool and client.
   const pool = await provisionLocalPool(endpoint);
-  const { mode: _mode, localCognito: _local, devAdminEmail: _admin, ...common } = config;
+  const { mode: _mode, localCognito: _local, localHostedLoginPort, devAdminEmail: _admin, ...common } = config;
+  // Hosted login without AWS: a local OpenID provider at Cognito's paths (the playground's "Sign in with hosted login").
+  const hosted = !common.oauth && common.port !== 0 && hostedLoginAvailable() ? await startLocalHostedLogin({ pool: { ...pool, endpoint }, gatewayPort: common.port, port: localHostedLoginPort }) : undefined;
   return {
     local,
     settings: {
       ...common,
+      ...(hosted ? { oauth: hosted.oauth } : {}),
       customAuthSecret,
       dev: true,
       cognito: { ...pool, clientSecret: undefined, region: "local", endpoint, credentials: localCredentials, emulator: true },
@@ -45,6 +50,7 @@ const devSettings = async (config: DevConfig): Promise<{ settings: GatewaySettin
 };
 
 const main = async (): Promise<void> => {
+  quietWebCryptoProbeWarnings();
   if (process.argv.includes("--help")) {
     process.stdout.write(`${configHelp()}\n`);
     return;

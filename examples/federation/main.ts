@@ -1,8 +1,8 @@
 import { startFederationExample } from "./run";
 
-/** `npm run example:federation` (SUBGRAPH_PORT: the example subgraph's port, default 4001). */
+/** `npm run example:federation` (SUBGRAPH_PORT: the example subgraph's port, default 4101 or a free one). */
 const main = async () => {
-  const running = await startFederationExample({ env: process.env, subgraphPort: Number(process.env["SUBGRAPH_PORT"] ?? 4001), stdio: "inherit", out: process.stdout });
+  const running = await startFederationExample({ env: process.env, subgraphPort: process.env["SUBGRAPH_PORT"] ? Number(process.env["SUBGRAPH_PORT"]) : undefined, stdio: "inherit", out: process.stdout });
   let stopping = false;
   const stop = () => {
     if (stopping) return;

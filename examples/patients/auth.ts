@@ -25,7 +25,11 @@ export const patientsPermissions = (owns: Owns) =>
         _service: allow,
         _entities: deny,
       },
+      Mutation: {
+        assignPatient: subgraphRules.hasGroup("admin"),
+      },
       PatientRecord: allow,
+      Assignment: allow,
       _Service: allow,
     },
     { fallbackRule: deny, allowExternalErrors: true },

@@ -24,12 +24,24 @@ const typeDefs = parse(`
     note: String!
   }
 
+  # Fields a rule may deny are nullable: one FORBIDDEN nulls that field, not the whole answer.
   type Query {
-    myRecord: PatientRecord!
+    myRecord: PatientRecord
     "One patient's record, by the patient's id."
-    patient(id: ID!): PatientRecord!
+    patient(id: ID!): PatientRecord
     "The records the caller may see."
-    patients: [PatientRecord!]!
+    patients: [PatientRecord!]
+  }
+
+  "A provider's care team: the patients whose records they may read."
+  type Assignment {
+    providerId: ID!
+    patientIds: [ID!]!
+  }
+
+  type Mutation {
+    "Admins only: puts a patient (by sub) in a provider's care (by sub); the provider may then read that patient's record."
+    assignPatient(providerId: ID!, patientId: ID!): Assignment
   }
 `);
 
@@ -58,6 +70,13 @@ export const startPatientsSubgraph = async (options: PatientsSubgraphOptions) =>
   const owns = (identity: Pick<SubgraphIdentity, "sub" | "groups">, patient: string) =>
     identity.sub === patient || identity.groups.includes("admin") || (identity.groups.includes("provider") && (assignments.get(identity.sub)?.has(patient) ?? false));
   const auth = patientsAuth(options);
+  /** Puts a patient in a provider's care (the example's stand-in for a care-team table). */
+  const assign = (providerId: string, patientId: string) => {
+    const patientIds = (assignments.get(providerId) ?? new Set<string>()).add(patientId);
+    assignments.set(providerId, patientIds);
+    recordOf(patientId);
+    return { providerId, patientIds: [...patientIds] };
+  };
   const resolvers = {
     Query: {
       myRecord: (_: unknown, __: unknown, ctx: SubgraphContext): Record_ => recordOf(ctx.identity!.sub),
@@ -67,9 +86,18 @@ export const startPatientsSubgraph = async (options: PatientsSubgraphOptions) =>
         return [...records.values()].filter((r) => owns(identity, r.owner) || emergencyCovers(identity.emergency, r.owner));
       },
     },
+    Mutation: {
+      assignPatient: (_: unknown, args: { providerId: string; patientId: string }) => assign(args.providerId, args.patientId),
+    },
   };
   const schema = applyMiddleware(buildSubgraphSchema({ typeDefs, resolvers: resolvers as never }), patientsPermissions(owns));
-  const apollo = new ApolloServer<SubgraphContext>({ schema, stopOnTerminationSignals: false, plugins: [ApolloServerPluginInlineTraceDisabled()] });
+  const apollo = new ApolloServer<SubgraphContext>({
+    schema,
+    stopOnTerminationSignals: false,
+    // Stack traces name files and lines: only a developer's own machine should see them.
+    includeStacktraceInErrorResponses: process.env["NODE_ENV"] === "development",
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
+  });
   await apollo.start();
   const app = express();
   app.use(
@@ -88,8 +116,8 @@ export const startPatientsSubgraph = async (options: PatientsSubgraphOptions) =>
   });
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
-    /** Puts a patient in a provider's care (the example's stand-in for a care-team table). */
-    assign: (providerSub: string, patientSub: string) => assignments.set(providerSub, (assignments.get(providerSub) ?? new Set()).add(patientSub)),
+    /** What assignPatient does, for tests that set up a care team without an admin. */
+    assign,
     close: async () => {
       await new Promise<void>((r) => server.close(() => r()));
       await apollo.stop();

@@ -1,4 +1,4 @@
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import { GraphQLError, type ValidationRule } from "graphql";
 import type { GatewayMetrics } from "../ops/metrics";
@@ -38,7 +38,7 @@ const noSubscriptions: ValidationRule = (context) => ({
  * document limits, no batching, no stack traces, introspection only in dev, masked-error logging, the
  * HTTP status of failed requests and, where it meets clients, request logs and metrics.
  */
-export const hardenedApolloOptions = (deps: { dev: boolean; logger: Logger; metrics: GatewayMetrics }, options: { logRequests: boolean }) => {
+export const hardenedApolloOptions = (deps: { dev: boolean; logger: Logger; metrics: GatewayMetrics }, options: { logRequests: boolean; isExpectedError?: (error: GraphQLError) => boolean }) => {
   const armor = armorFor(deps.dev);
   return {
     introspection: deps.dev,
@@ -50,8 +50,11 @@ export const hardenedApolloOptions = (deps: { dev: boolean; logger: Logger; metr
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      // Federated traces are for Apollo's cloud reporting, which the gateway does not use (and a subgraph
+      // schema would otherwise switch them on and print "Enabling inline tracing" at every start).
+      ApolloServerPluginInlineTraceDisabled(),
       ...(options.logRequests ? [requestLogger(deps.logger, deps.metrics)] : []),
-      unexpectedErrorLogger(deps.logger),
+      unexpectedErrorLogger(deps.logger, options.isExpectedError),
       // Not in the internal auth subgraph: Apollo Gateway reads any non-2xx answer from a subgraph as a
       // failed fetch (our typed errors would reach clients as INTERNAL_SERVER_ERROR); the supergraph sets it.
       ...(options.logRequests ? [httpStatusPlugin()] : []),

@@ -1,5 +1,21 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { systemClock } from "../shared/clock";
 import { composeSupergraph } from "./compose";
+import { IdentityAsserter, signingKeysFromPem } from "./identity-token";
+
+/**
+ * With the gateway's FEDERATION_SIGNING_KEYS (and FEDERATION_ISSUER), each `_service { sdl }` request is signed
+ * as the gateway signs it, so subgraphs in "reject" mode can be composed too.
+ */
+const asserterFromEnv = (env: NodeJS.ProcessEnv): IdentityAsserter | undefined => {
+  const list = env["FEDERATION_SIGNING_KEYS"];
+  if (!list) return undefined;
+  const keys = list.split(",").map((pair) => {
+    const at = pair.indexOf("=");
+    return { kid: pair.slice(0, at).trim(), pem: readFileSync(pair.slice(at + 1).trim(), "utf8") };
+  });
+  return new IdentityAsserter({ keys: signingKeysFromPem(keys), issuer: env["FEDERATION_ISSUER"] ?? "auth-gateway", clock: systemClock });
+};
 
 /** `npm run compose -- supergraph.graphql patients=http://patients:4001/graphql …` */
 const main = async () => {
@@ -9,7 +25,7 @@ const main = async () => {
     const at = pair.indexOf("=");
     return { name: pair.slice(0, at), url: pair.slice(at + 1) };
   });
-  writeFileSync(out, await composeSupergraph(subgraphs));
+  writeFileSync(out, await composeSupergraph(subgraphs, { asserter: asserterFromEnv(process.env) }));
   process.stdout.write(`wrote ${out} (${subgraphs.length + 1} subgraphs, the gateway's own API included)\n`);
 };
 main().catch((error: unknown) => {

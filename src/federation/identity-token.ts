@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign, type KeyObject } from "node:crypto";
-import { operationHash, toEmergencyClaimWire, type EmergencyClaim } from "@hipaa-auth-gateway/subgraph-auth";
+import { compositionPurpose, operationHash, toEmergencyClaimWire, type EmergencyClaim } from "@hipaa-auth-gateway/subgraph-auth";
 import { epochSeconds, type Clock } from "../shared/clock";
 
 /** The wire contract (header name, operation hash) lives in the package subgraphs verify with. */
@@ -39,20 +39,34 @@ export class IdentityAsserter {
   }
 
   sign(identity: AssertedIdentity, audience: string, operation: { query: string; variables: unknown }): string {
+    return this.signed(audience, operation, {
+      sub: identity.sub,
+      groups: identity.groups,
+      sid: identity.sessionId,
+      ...(identity.emergency ? { emergency: toEmergencyClaimWire(identity.emergency) } : {}),
+    });
+  }
+
+  /**
+   * The gateway's own composition request (`_service { sdl }`): no user, `purpose: "composition"`, bound to
+   * that operation, so a subgraph in "reject" mode can still be composed and nothing else is let through.
+   */
+  signComposition(audience: string, operation: { query: string; variables?: unknown }): string {
+    return this.signed(audience, { query: operation.query, variables: operation.variables }, { purpose: compositionPurpose });
+  }
+
+  private signed(audience: string, operation: { query: string; variables: unknown }, claims: Record<string, unknown>): string {
     const key = this.deps.keys[0] as SigningKey;
     const now = epochSeconds(this.deps.clock);
     const header = { alg: "ES256", typ: "JWT", kid: key.kid };
     const payload = {
       iss: this.deps.issuer,
       aud: audience,
-      sub: identity.sub,
-      groups: identity.groups,
-      sid: identity.sessionId,
+      ...claims,
       iat: now,
       exp: now + Math.min(60, this.deps.ttlSeconds ?? 60),
       jti: randomUUID(),
       oph: operationHash(operation.query, operation.variables),
-      ...(identity.emergency ? { emergency: toEmergencyClaimWire(identity.emergency) } : {}),
     };
     const body = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
     return `${body}.${b64url(sign("sha256", Buffer.from(body), { key: key.privateKey, dsaEncoding: "ieee-p1363" }))}`;

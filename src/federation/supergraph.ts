@@ -6,7 +6,7 @@ import { clientIpHeader } from "../context/client-address";
 import { internalIdentityHeader, type InternalIdentityChannel } from "../context/internal-identity";
 import type { GatewayContext } from "../context/gateway-context";
 import { ErrorCode, GatewayError, messageFor } from "../errors/error-codes";
-import { formatError } from "../errors/to-graphql-error";
+import { formatError, isExpectedError } from "../errors/to-graphql-error";
 import { Drain } from "../http/drain";
 import type { BuiltGateway } from "../http/built-gateway";
 import type { GatewayDeps } from "../http/gateway-deps";
@@ -17,6 +17,9 @@ import { assertAccess } from "../policy/access-policy";
 import { assertionHeader, type IdentityAsserter } from "./identity-token";
 
 export type SubgraphTarget = { name: string; url: string };
+
+/** Apollo Gateway's GraphQLDataSourceRequestKind.LOADING_SCHEMA (the enum is not exported as a value). */
+const loadingSchema = "loading schema" as GraphQLDataSourceProcessOptions["kind"];
 
 /** The internal subgraph that serves the gateway's own API. */
 export const authSubgraphName = "auth";
@@ -45,6 +48,15 @@ export const formatSupergraphError = (formatted: GraphQLFormattedError, raw: unk
   return formatError(formatted, raw);
 };
 
+/** A subgraph's typed answer (UNAUTHENTICATED, FORBIDDEN, …) is part of the API, not a failure to log. */
+export const isExpectedSupergraphError = (error: GraphQLError): boolean => {
+  const service = error.extensions["serviceName"];
+  const code = String(error.extensions["code"] ?? "");
+  if (service === authSubgraphName) return code in ErrorCode;
+  if (typeof service === "string") return subgraphCodes.has(code);
+  return isExpectedError(error);
+};
+
 /**
  * Adds what each subgraph may know: to the gateway's own auth subgraph, the user's token and address; to
  * every other subgraph, a fresh identity assertion for exactly the operation it receives, and no token.
@@ -63,8 +75,14 @@ class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContex
   /** Requests sent under an emergency grant, by their (shared) http part, until their response is audited. */
   private readonly underGrant = new WeakMap<object, string>();
 
-  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
+  override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
+    const { request, context } = options;
     const headers = request.http?.headers;
+    // Composition asks each subgraph `_service { sdl }`: signed for that purpose, so "reject" subgraphs answer too.
+    if (headers && options.kind === loadingSchema && this.target.name !== authSubgraphName) {
+      headers.set(assertionHeader, this.asserter.signComposition(this.target.name, { query: request.query ?? "", variables: request.variables }));
+      return;
+    }
     if (!headers || !context?.meta) return;
     headers.set("x-request-id", context.meta.requestId);
     if (this.target.name === authSubgraphName) {
@@ -128,22 +146,38 @@ export type SupergraphDeps = GatewayDeps & {
   subgraphTimeoutMs?: number;
 };
 
-/** Gateway mode: one endpoint serving the gateway's own API and the product's subgraphs. */
-export const createSupergraph = async (deps: SupergraphDeps): Promise<BuiltGateway> => {
+/** A supergraph that listens before it composes: `compose()` then loads the subgraphs and opens /graphql. */
+export type ComposingGateway = BuiltGateway & { compose(): Promise<void> };
+
+/**
+ * Gateway mode: one endpoint serving the gateway's own API and the product's subgraphs. It must listen
+ * (serving its JWKS) before composing: a subgraph in "reject" mode checks the signed `_service` request
+ * against those keys. /graphql is mounted once composition succeeds (until then it is not found).
+ */
+export const createSupergraph = async (deps: SupergraphDeps): Promise<ComposingGateway> => {
   const targets = [{ name: authSubgraphName, url: deps.authSubgraphUrl }, ...deps.subgraphs];
   const gateway = new ApolloGateway({
     supergraphSdl: deps.supergraphSdl ?? new IntrospectAndCompose({ subgraphs: targets }),
     // The auth subgraph is always this process's internal listener, whatever URL a static supergraph holds.
     buildService: ({ name, url }) => new IdentityForwardingDataSource({ name, url: name === authSubgraphName ? deps.authSubgraphUrl : String(url) }, deps.asserter, deps.internalIdentity, deps.subgraphTimeoutMs ?? 10_000),
   });
-  const apollo = new ApolloServer<GatewayContext>({ gateway, formatError: formatSupergraphError, ...hardenedApolloOptions(deps, { logRequests: true }) });
-  await apollo.start();
+  const apollo = new ApolloServer<GatewayContext>({ gateway, formatError: formatSupergraphError, ...hardenedApolloOptions(deps, { logRequests: true, isExpectedError: isExpectedSupergraphError }) });
   const drain = new Drain();
   const app = createHttpShell({ ...deps, drain });
   // Subgraphs verify assertions against these keys.
   app.get("/.well-known/jwks.json", (_req, res) => {
     res.set("cache-control", "public, max-age=300").json(deps.asserter.jwks());
   });
-  mountGraphql(app, apollo, deps, false);
-  return { app, apollo, drain };
+  let composed = false;
+  // Until composition succeeds there is no API to answer with: a typed 503, not express's HTML 404.
+  app.use("/graphql", (_req, res, next) => {
+    if (composed) return next();
+    res.status(503).set("retry-after", "1").json({ errors: [{ message: messageFor(ErrorCode.SERVICE_UNAVAILABLE), extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } }] });
+  });
+  const compose = async () => {
+    await apollo.start();
+    mountGraphql(app, apollo, deps, false);
+    composed = true;
+  };
+  return { app, apollo, drain, compose };
 };

@@ -26,6 +26,8 @@ export type GatewayDeps = ContextDeps & {
   playground: boolean;
   /** Hosted login's browser routes (/auth/login, /auth/callback, /auth/logout), when configured. */
   oauthRoutes?: Router | undefined;
+  /** The hosted-login domain: POST /auth/logout from a gateway page redirects there (CSP form-action allows it). */
+  hostedLoginDomain?: string | undefined;
   /** `auth-subgraph`: the same API as a federation subgraph, for the supergraph in gateway mode. */
   schemaKind?: "standalone" | "auth-subgraph";
 };

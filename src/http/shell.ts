@@ -14,7 +14,7 @@ import { mountHealth } from "./readiness";
 /** The playground's static bundle (`npm run build` makes it from GraphiQL on npm: nothing from a CDN). */
 const playgroundDir = resolve(__dirname, "..", "..", "dist-playground");
 
-type ShellDeps = Pick<GatewayDeps, "verifier" | "idp" | "store" | "auditSink" | "metrics" | "corsOrigins" | "playground" | "oauthRoutes"> & { drain?: Drain };
+type ShellDeps = Pick<GatewayDeps, "verifier" | "idp" | "store" | "auditSink" | "metrics" | "corsOrigins" | "playground" | "oauthRoutes" | "hostedLoginDomain"> & { drain?: Drain };
 
 /** What the fast lane needs of the shell it bypasses; filled in by createHttpShell, used by addGraphqlFastLane. */
 const shells = new WeakMap<Express, { drain: Drain | undefined; corsConfigured: boolean }>();
@@ -29,7 +29,9 @@ export const createHttpShell = (deps: ShellDeps): Express => {
   // While the server drains, every response tells its client to close the connection.
   if (deps.drain) app.use(deps.drain.middleware);
   // helmet's page-oriented headers (the long CSP) for what may be HTML; the JSON API's own set on /graphql.
-  const pageHeaders = helmet();
+  // A sign-out form on a gateway page (the playground) ends at the pool's /logout: a redirect form-action checks too.
+  const formAction = ["'self'", ...(deps.hostedLoginDomain ? [new URL(deps.hostedLoginDomain).origin] : [])];
+  const pageHeaders = helmet({ contentSecurityPolicy: { directives: { formAction } } });
   app.use((req, res, next) => {
     if (!isGraphqlPath(req)) return pageHeaders(req, res, next);
     setApiSecurityHeaders(res);
@@ -50,6 +52,10 @@ export const createHttpShell = (deps: ShellDeps): Express => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
   if (deps.playground) {
+    // Tells the playground whether to offer "Sign in with hosted login" (/auth/login exists).
+    app.get("/playground/features.json", (_req, res) => {
+      res.set("cache-control", "no-store").json({ hostedLogin: deps.oauthRoutes !== undefined });
+    });
     if (!existsSync(resolve(playgroundDir, "index.html"))) throw new Error("PLAYGROUND is on but the playground is not built: run npm run build");
     app.use("/", express.static(playgroundDir, { index: "index.html", maxAge: "1h" }));
   }

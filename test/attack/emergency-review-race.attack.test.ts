@@ -33,7 +33,6 @@ describe("ATTACK: concurrent reviews of one grant", () => {
       outcome = { round, accepted, audited, stored: { verdict: stored.verdict, status: stored.status, endReason: stored.endReason } };
       if (accepted.length > 1) break;
     }
-    console.log(JSON.stringify(outcome));
     const o = outcome as { accepted: string[]; audited: string[]; stored: { verdict: string; status: string; endReason: string | null } };
     expect(o.accepted).toHaveLength(1);
     expect(o.audited).toHaveLength(1);

@@ -167,7 +167,6 @@ describe("ATTACK: emergency access", () => {
     // README (Federation): a subgraph failure, timeouts included, is SERVICE_UNAVAILABLE (HTTP 503 when nothing could be answered).
     // Both requests come from the session holding the grant, so both carry the claim: two uses, each with its outcome.
     const used = rig.gw.audit.records.filter((x) => x.event === "EMERGENCY_ACCESS_USED" && x.grantId === grant.id).map((x) => x.outcome);
-    console.log(JSON.stringify({ grantAnswer: { status: r.status, errors: r.errors }, plainAnswer: { status: plain.status, errors: plain.errors }, used }));
     expect({ grant: [r.status, r.errors?.[0]?.extensions.code], plain: [plain.status, plain.errors?.[0]?.extensions.code], used }).toEqual({ grant: [503, "SERVICE_UNAVAILABLE"], plain: [503, "SERVICE_UNAVAILABLE"], used: ["INTENT", "FAILURE", "INTENT", "FAILURE"] });
   });
 });

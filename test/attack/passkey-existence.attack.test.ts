@@ -36,7 +36,6 @@ it("beginPasskeyLogin answers alike (shape and time) for an account with a passk
     }
   }
   const medians = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, Math.round(median(v) * 100) / 100]));
-  console.log("beginPasskeyLogin median ms", medians);
   expect(shapes.size).toBe(1);
   expect(Math.max(...Object.values(medians)) - Math.min(...Object.values(medians))).toBeLessThan(2);
 

@@ -65,7 +65,6 @@ describe("ATTACK (Redis store): races", () => {
       // Worst case: an UNJUSTIFIED verdict answered as recorded, yet the stored grant says JUSTIFIED and is not ended.
       if (outcome.accepted.includes("UNJUSTIFIED") && outcome.stored.startsWith("JUSTIFIED/")) break;
     }
-    console.log("review race\n" + seen.join("\n"));
     expect(outcome.accepted).toHaveLength(1);
   });
 
@@ -76,7 +75,6 @@ describe("ATTACK (Redis store): races", () => {
     const answers = await Promise.all(codes.map((code) => gw.run(ops.RequestEmergencyAccessDocument, { input: { reason: "Unconscious patient, care team unreachable" }, code }, { token: provider.accessToken })));
     const listed = dataOf(await gw.run(ops.EmergencyAccessesDocument, { filter: { userId: provider.sub } }, { token: admin.accessToken })).emergencyAccesses.nodes;
     const result = { granted: answers.filter((r) => r.data?.requestEmergencyAccess).length, active: listed.filter((g) => g.status === "ACTIVE").length };
-    console.log("grant race", JSON.stringify(result));
     expect(result.active).toBeLessThanOrEqual(1);
   });
 });

@@ -1,10 +1,12 @@
-import { accountActions, type AccountActions } from "./account";
+import { accountActions, stepUpVariables, type AccountActions, type ConfirmSignUpResult, type CurrentUser, type SignUpResult, type StepUp } from "./account";
 import { decodeClaims } from "./claims";
 import { AuthGatewayError, isExpiredToken, isSessionOver } from "./errors";
-import { ops, type WireMfaSetup, type WirePayload } from "./operations";
+import { createHostedLogin, type HostedLogin, type HostedLoginOptions } from "./hosted-login";
+import { changePasswordOperation, ops, type WireMfaSetup, type WirePayload } from "./operations";
 import { stepFor, type MfaSetupDetails, type PasskeyStep, type SignInResult, type StepActions } from "./steps";
 import { memoryTokenStorage, type Tokens, type TokenStorage } from "./token-storage";
 import { httpTransport, type FetchLike, type Transport } from "./transport";
+import { operationText, type DocumentInput } from "./typed-document";
 
 export type AuthClientOptions = {
   /** The gateway's GraphQL endpoint, e.g. http://localhost:4000/graphql (or "/graphql" in a browser on the same origin). */
@@ -33,8 +35,9 @@ export type AuthClient = StepActions & {
    */
   beginPasskeyLogin(email?: string): Promise<PasskeyStep>;
   completeMfaSetup(session: string, code: string): Promise<SignInResult>;
-  register(input: RegisterInput): Promise<{ nextStep: string }>;
-  confirmSignUp(email: string, code: string): Promise<void>;
+  /** Creates an account (the answer never says whether the email was taken); `nextStep` says what to ask next. */
+  register(input: RegisterInput): Promise<SignUpResult>;
+  confirmSignUp(email: string, code: string): Promise<ConfirmSignUpResult>;
   resendConfirmationCode(email: string): Promise<void>;
   forgotPassword(email: string): Promise<void>;
   confirmForgotPassword(email: string, code: string, newPassword: string): Promise<void>;
@@ -45,8 +48,24 @@ export type AuthClient = StepActions & {
   getAccessToken(): Promise<string | null>;
   /** Refreshes now. Concurrent callers share one request; a dead session clears the tokens and rejects. */
   refreshTokens(): Promise<Tokens>;
-  /** An authenticated operation; on an expired-token answer it refreshes once and retries. */
-  request<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  /**
+   * An authenticated operation; on an expired-token answer it refreshes once and retries. Give it a typed
+   * document from GraphQL Code Generator and the result and variables are typed from the schema.
+   */
+  request<R = Record<string, unknown>, V extends Record<string, unknown> = Record<string, unknown>>(document: DocumentInput<R, V>, variables?: V): Promise<R>;
+  /** The signed-in user (the gateway's `me`). */
+  currentUser(): Promise<CurrentUser>;
+  /**
+   * Changes the password; the gateway ends the other sessions. `stepUp` is a fresh second factor in the same
+   * request (`{ code }` or `{ passkey }`), forwarded as is, for gateways that require it.
+   */
+  changePassword(currentPassword: string, newPassword: string, stepUp?: StepUp): Promise<void>;
+  /** Ends every session of this user (this one included), then forgets the tokens. */
+  signOutEverywhere(): Promise<void>;
+  /** Redeems a hosted-login code (PKCE) at the gateway; `hostedLogin()` does the whole round trip. */
+  exchangeAuthorizationCode(input: { code: string; codeVerifier: string; redirectUri: string; nonce?: string }): Promise<SignInResult>;
+  /** Hosted login (authorization code + PKCE) for single-page and native apps, ending in this client's session. */
+  hostedLogin(options: HostedLoginOptions): HostedLogin;
   /** Ends the session at the gateway (and revokes the refresh token), then forgets the tokens. */
   logout(): Promise<void>;
   /** Called after every sign-in, refresh and sign-out; returns an unsubscribe function. */
@@ -156,7 +175,7 @@ export const createAuthClient = (options: AuthClientOptions): AuthClient => {
     return (await refreshTokens()).accessToken;
   };
 
-  const request = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
+  const send = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
     const token = await getAccessToken();
     try {
       return await transport.send<T>(query, variables, token);
@@ -165,6 +184,20 @@ export const createAuthClient = (options: AuthClientOptions): AuthClient => {
       return transport.send<T>(query, variables, (await refreshTokens()).accessToken);
     }
   };
+
+  const request = async <R, V extends Record<string, unknown>>(document: DocumentInput<R, V>, variables?: V): Promise<R> => send<R>(operationText(document as DocumentInput<unknown, unknown>), variables);
+
+  const signUpStep = (email: string, name: string): SignUpResult["nextStep"] =>
+    name === "CONFIRM_SIGN_UP"
+      ? { name, confirm: (code) => confirmSignUp(email, code), resendCode: async () => void (await call("resendConfirmationCode", ops.resendConfirmationCode, { email })) }
+      : { name: "UNSUPPORTED", stepName: name };
+
+  const confirmSignUp = async (email: string, code: string): Promise<ConfirmSignUpResult> => {
+    await call("confirmSignUp", ops.confirmSignUp, { email, code });
+    return { isSignUpComplete: true, nextStep: { name: "SIGN_IN" } };
+  };
+
+  const exchangeAuthorizationCode: AuthClient["exchangeAuthorizationCode"] = (input) => payloadOf("exchangeAuthorizationCode", { ...input, nonce: input.nonce ?? null });
 
   const logout = async (): Promise<void> => {
     const tokens = await storage.load();
@@ -191,8 +224,11 @@ export const createAuthClient = (options: AuthClientOptions): AuthClient => {
       const next = await call<"beginPasskeyLogin", { session: string; options: string }>("beginPasskeyLogin", ops.beginPasskeyLogin, email ? { email } : {});
       return { name: "WEBAUTHN", ...next, submitPasskey: (response) => payloadOf("completePasskeyLogin", { session: next.session, response }) };
     },
-    register: async (input) => ({ nextStep: (await call<"register", { nextStep: string }>("register", ops.register, { input })).nextStep }),
-    confirmSignUp: async (email, code) => void (await call("confirmSignUp", ops.confirmSignUp, { email, code })),
+    register: async (input) => {
+      const answer = await call<"register", { accepted: boolean; nextStep: string }>("register", ops.register, { input });
+      return { accepted: answer.accepted, nextStep: signUpStep(input.email, answer.nextStep) };
+    },
+    confirmSignUp,
     resendConfirmationCode: async (email) => void (await call("resendConfirmationCode", ops.resendConfirmationCode, { email })),
     forgotPassword: async (email) => void (await call("forgotPassword", ops.forgotPassword, { email })),
     confirmForgotPassword: async (email, code, newPassword) => void (await call("confirmForgotPassword", ops.confirmForgotPassword, { email, code, newPassword })),
@@ -201,6 +237,25 @@ export const createAuthClient = (options: AuthClientOptions): AuthClient => {
     getAccessToken,
     refreshTokens,
     request,
+    currentUser: async () => (await send<{ me: CurrentUser }>(ops.me)).me,
+    changePassword: async (currentPassword, newPassword, stepUp) => {
+      const extra = stepUpVariables(stepUp);
+      await send(changePasswordOperation(extra), { currentPassword, newPassword, ...extra.variables });
+    },
+    signOutEverywhere: async () => {
+      try {
+        await send(ops.logoutEverywhere);
+      } catch (error) {
+        // Sessions the gateway already ended count as ended; anything else is reported after forgetting locally.
+        if (!isSessionOver(error)) {
+          await store(null);
+          throw error;
+        }
+      }
+      await store(null);
+    },
+    exchangeAuthorizationCode,
+    hostedLogin: (hosted) => createHostedLogin(hosted, exchangeAuthorizationCode),
     logout,
     onTokensChange: (listener) => {
       listeners.add(listener);

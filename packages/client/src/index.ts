@@ -1,4 +1,7 @@
 export type { AccountActions, FreshFactor } from "./account";
+export { type ConfirmSignUpResult, type CurrentUser, type SignUpResult, type SignUpStep, type StepUp } from "./account";
+export { createHostedLogin, type HostedLogin, type HostedLoginOptions, type PendingHostedLogin } from "./hosted-login";
+export { type DocumentInput, type TypedOperation } from "./typed-document";
 export { createAuthClient, type AuthClient, type AuthClientOptions, type PasswordPolicy, type RegisterInput } from "./auth-client";
 export { decodeClaims, groupsOf } from "./claims";
 export { ERROR_CODES, INACTIVE_REASONS, TOKEN_REJECTIONS, isErrorCode, type ErrorCode, type InactiveReason, type TokenRejection } from "./error-codes";

@@ -21,9 +21,16 @@ export const ops = {
   forgotPassword: "mutation ForgotPassword($email: String!) { forgotPassword(email: $email) }",
   confirmForgotPassword:
     "mutation ConfirmForgotPassword($email: String!, $code: String!, $newPassword: String!) { confirmForgotPassword(email: $email, code: $code, newPassword: $newPassword) }",
+  exchangeAuthorizationCode: `mutation ExchangeAuthorizationCode($code: String!, $codeVerifier: String!, $redirectUri: String!, $nonce: String) { exchangeAuthorizationCode(code: $code, codeVerifier: $codeVerifier, redirectUri: $redirectUri, nonce: $nonce) { ${PAYLOAD} } }`,
+  me: "query CurrentUser { me { sub email emailVerified givenName familyName groups mfaStatus { enabled method } } }",
+  logoutEverywhere: "mutation LogoutEverywhere { logoutEverywhere }",
   passwordPolicy: "query PasswordPolicy { passwordPolicy { minLength rules { id description } } }",
 } as const;
 
 export type WireTokens = { accessToken: string; idToken: string; refreshToken: string | null; expiresIn: number };
 export type WirePayload = { tokens: WireTokens | null; challenge: { name: string; session: string; alternatives?: string[] } | null };
 export type WireMfaSetup = { secret: string; otpauthUri: string; qrCodeDataUrl: string; session: string };
+
+/** changePassword, with the step-up argument (`code` or `passkey`) only when one is given. */
+export const changePasswordOperation = (stepUp: { declarations: string; arguments: string }) =>
+  `mutation ChangePassword($currentPassword: String!, $newPassword: String!${stepUp.declarations}) { changePassword(currentPassword: $currentPassword, newPassword: $newPassword${stepUp.arguments}) }`;

@@ -4,3 +4,4 @@ export { identityFromClaims, type SubgraphContext, type SubgraphIdentity } from 
 export { assertionHeader, operationHash, type Operation } from "./protocol";
 export { MemoryReplayStore, type Clock, type ReplayStore } from "./replay-store";
 export { emergencyCovers, emergencyScopes, parseEmergencyClaim, toEmergencyClaimWire, type EmergencyClaim, type EmergencyClaimWire, type EmergencyScope } from "./emergency";
+export { compositionPurpose, compositionQuery, isCompositionOperation } from "./composition";

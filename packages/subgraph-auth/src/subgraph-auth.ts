@@ -2,6 +2,7 @@ import { JwtVerifier } from "aws-jwt-verify";
 import { FetchError, JwtBaseError, JwtExpiredError, NonRetryableFetchError } from "aws-jwt-verify/error";
 import { SimpleJwksCache } from "aws-jwt-verify/jwk";
 import type { Fetcher } from "aws-jwt-verify/https";
+import { compositionPurpose, isCompositionOperation } from "./composition";
 import { AssertionRefusedError } from "./errors";
 import { identityFromClaims, type SubgraphContext, type SubgraphIdentity } from "./identity";
 import { assertionHeader, operationHash, type Operation } from "./protocol";
@@ -55,6 +56,8 @@ export type SubgraphAuth = {
   /**
    * The subgraph's context from a request's headers and operation. In "reject" mode a missing or invalid
    * assertion rejects with AssertionRefusedError; in "anonymous" mode it gives `{ identity: undefined }`.
+   * Exactly `_service { sdl }` also passes with the gateway's composition assertion (no identity: composition
+   * works in "reject" mode); that assertion is refused on every other operation.
    */
   identify(headers: HeadersLike, operation: Operation): Promise<SubgraphContext>;
   /** Loads the gateway's keys now (e.g. at start-up) instead of on the first request. */
@@ -75,7 +78,8 @@ export const createSubgraphAuth = (options: SubgraphAuthOptions): SubgraphAuth =
     { jwksCache: new SimpleJwksCache({ fetcher: options.fetcher ?? fetchJwks }) },
   );
 
-  const verify = async (assertion: string, operation: Operation): Promise<SubgraphIdentity> => {
+  /** Signature, issuer, audience, expiry and operation; the caller decides what the payload may be. */
+  const checkedPayload = async (assertion: string, operation: Operation): Promise<Readonly<Record<string, unknown>>> => {
     let payload: Readonly<Record<string, unknown>>;
     try {
       payload = await verifier.verify(assertion);
@@ -83,12 +87,38 @@ export const createSubgraphAuth = (options: SubgraphAuthOptions): SubgraphAuth =
       throw new AssertionRefusedError(error instanceof JwtExpiredError ? "EXPIRED" : error instanceof JwtBaseError ? "INVALID" : "UNVERIFIABLE");
     }
     if (payload["oph"] !== operationHash(operation.query, operation.variables)) throw new AssertionRefusedError("OPERATION_MISMATCH");
+    return payload;
+  };
+
+  /** Each assertion is good once: its jti is remembered until it could no longer verify anyway. */
+  const spend = async (payload: Readonly<Record<string, unknown>>): Promise<void> => {
     const { jti, exp } = payload;
-    const identity = identityFromClaims(payload, Math.floor(clock.now() / 1000));
-    if (typeof jti !== "string" || typeof exp !== "number" || !identity) throw new AssertionRefusedError("INVALID");
+    if (typeof jti !== "string" || typeof exp !== "number") throw new AssertionRefusedError("INVALID");
     const ttl = Math.max(1, exp + skew - Math.floor(clock.now() / 1000));
     if (!(await replays.setIfAbsent(`assertion-jti:${jti}`, "1", ttl))) throw new AssertionRefusedError("REPLAYED");
+  };
+
+  /** A user's assertion becomes their identity; a purpose-bound one (composition) names no user, never. */
+  const identityOf = async (payload: Readonly<Record<string, unknown>>): Promise<SubgraphIdentity> => {
+    const identity = payload["purpose"] === undefined ? identityFromClaims(payload, Math.floor(clock.now() / 1000)) : undefined;
+    if (!identity) throw new AssertionRefusedError("INVALID");
+    await spend(payload);
     return identity;
+  };
+
+  const verify = async (assertion: string, operation: Operation): Promise<SubgraphIdentity> => identityOf(await checkedPayload(assertion, operation));
+
+  /**
+   * The gateway's own `_service { sdl }` request (composition) carries an assertion signed for that purpose
+   * and that operation only; it is honoured on exactly `_service { sdl }`, with no identity.
+   */
+  const contextOf = async (assertion: string, operation: Operation): Promise<SubgraphContext> => {
+    const payload = await checkedPayload(assertion, operation);
+    if (payload["purpose"] === compositionPurpose && isCompositionOperation(operation.query)) {
+      await spend(payload);
+      return { identity: undefined };
+    }
+    return { identity: await identityOf(payload) };
   };
 
   return {
@@ -97,7 +127,7 @@ export const createSubgraphAuth = (options: SubgraphAuthOptions): SubgraphAuth =
       try {
         const assertion = headerValue(headers, assertionHeader);
         if (!assertion) throw new AssertionRefusedError("MISSING");
-        return { identity: await verify(assertion, operation) };
+        return await contextOf(assertion, operation);
       } catch (error) {
         if (options.onMissingOrInvalid === "anonymous" && error instanceof AssertionRefusedError) return { identity: undefined };
         throw error;

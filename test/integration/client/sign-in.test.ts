@@ -27,8 +27,11 @@ describe("signing up and in with @hipaa-auth-gateway/client", () => {
     const storage: TokenStorage = { load: async () => current, save: async (tokens) => void saved.push((current = tokens)) };
     const auth = createAuthClient({ url: gw.url, storage });
     const email = uniqueEmail();
-    expect(await auth.register({ email, password: PASSWORD })).toEqual({ nextStep: expect.any(String) });
-    await auth.confirmSignUp(email, TEST_CODE);
+    const signUp = await auth.register({ email, password: PASSWORD });
+    expect(signUp).toMatchObject({ accepted: true, nextStep: { name: "CONFIRM_SIGN_UP" } });
+    if (signUp.nextStep.name !== "CONFIRM_SIGN_UP") throw new Error("expected CONFIRM_SIGN_UP");
+    await signUp.nextStep.resendCode();
+    expect(await signUp.nextStep.confirm(TEST_CODE)).toEqual({ isSignUpComplete: true, nextStep: { name: "SIGN_IN" } });
 
     const first = await auth.signIn(email, PASSWORD);
     if (first.isSignedIn || first.nextStep.name !== "MFA_SETUP") throw new Error(`expected MFA_SETUP, got ${first.nextStep.name}`);
