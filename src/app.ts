@@ -6,7 +6,11 @@ import { CognitoIdentityProvider } from "./auth/cognito/cognito-identity-provide
 import { CognitoAdmin } from "./auth/cognito/cognito-admin";
 import type { IdentityAdmin, IdentityProvider } from "./auth/identity-provider";
 import { devMailNotifier, noMailNotifier, WebhookSecurityNotifier, type SecurityNotifier } from "./auth/factors/recovery/notifier";
-import { WebhookEmergencyAlerts } from "./auth/emergency/emergency-alerts";
+import { WebhookEmergencyAlerts, type EmergencyAlerts } from "./auth/emergency/emergency-alerts";
+import type { DurableTier } from "./db/durable-tier";
+import { openStateStore } from "./db/open-state-store";
+import type { Outbox } from "./db/outbox";
+import { OutboxEmergencyAlerts, OutboxSecurityNotifier } from "./db/outbox-channels";
 import { createServices, type Services } from "./auth/services";
 import { loginFailureLimiter } from "./policy/address-limiter";
 import type { CognitoSettings, Config } from "./config";
@@ -21,8 +25,6 @@ import { createHostedLogin } from "./http/oauth/hosted-login";
 import { createGateway, listen, type GatewayDeps, type RunningGateway } from "./server";
 import { systemClock, type Clock } from "./shared/clock";
 import { createLogger, type Logger } from "./shared/logger";
-import { MemoryStore } from "./store/memory-store";
-import { RedisStore } from "./store/redis-store";
 import type { StateStore } from "./store/state-store";
 
 /** What the gateway needs once the identity provider is known (dev mode provisions it first). */
@@ -49,7 +51,10 @@ export type StartedGateway = RunningGateway & {
   verifier: CachedVerifier;
   asserter: IdentityAsserter | undefined;
   refusals: AggregatedRecords;
-  emergencyAlerts: WebhookEmergencyAlerts;
+  emergencyAlerts: EmergencyAlerts;
+  /** Set with DATABASE_URL: the lasting tier (pool, store generation) and the alert/notice outbox. */
+  durable: DurableTier | undefined;
+  outbox: Outbox | undefined;
   notifier: SecurityNotifier;
 };
 
@@ -57,7 +62,9 @@ export type StartedGateway = RunningGateway & {
 export const startGateway = async (settings: GatewaySettings, overrides: GatewayOverrides = {}): Promise<StartedGateway> => {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger(settings.logLevel);
-  const store = overrides.store ?? (settings.redisUrl ? new RedisStore({ url: settings.redisUrl, keyPrefix: settings.redisKeyPrefix }) : new MemoryStore(clock));
+  const opened = overrides.store ? undefined : await openStateStore(settings, clock, logger);
+  const store = overrides.store ?? opened!.store;
+  const durable = opened?.durable;
   const metrics = new GatewayMetrics();
   const baseSink = overrides.auditSink ?? (await openAuditSink(settings, clock));
   const auditSink = metrics.countingSink(baseSink);
@@ -85,8 +92,18 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
   const audit = new AuditLog({ sink: auditSink, clock });
   // Cheap refusals (garbage tokens, throttled attempts, a store that is down) are recorded aggregated.
   const refusals = new AggregatedRecords({ audit, clock, intervalSeconds: 60 }).start();
-  const emergencyAlerts = new WebhookEmergencyAlerts({ settings: settings.emergency, audit, logger, clock, count: (event) => metrics.countEmergency(event) });
-  const notifier = overrides.notifier ?? (settings.notices ? new WebhookSecurityNotifier({ settings: settings.notices, audit, logger, clock }) : settings.dev ? devMailNotifier : noMailNotifier);
+  // With PostgreSQL, alerts and owner notices go through the durable outbox; dev without it delivers in-process.
+  const outbox = durable?.openOutbox({
+    targets: { alert: settings.emergency.alertWebhook, notice: settings.notices },
+    retryDelaysMs: { alert: settings.emergency.alertRetryDelaysMs, notice: settings.notices?.retryDelaysMs ?? settings.emergency.alertRetryDelaysMs },
+    audit,
+    deadLettered: (channel) => (channel === "alert" ? metrics.countEmergency("alert_dead_letter") : undefined),
+  });
+  const emergencyAlerts: EmergencyAlerts = outbox
+    ? new OutboxEmergencyAlerts({ outbox, settings: settings.emergency, logger, count: (event) => metrics.countEmergency(event) })
+    : new WebhookEmergencyAlerts({ settings: settings.emergency, audit, logger, clock, count: (event) => metrics.countEmergency(event) });
+  const webhookNotifier = settings.notices && (outbox ? new OutboxSecurityNotifier({ outbox }) : new WebhookSecurityNotifier({ settings: settings.notices, audit, logger, clock }));
+  const notifier = overrides.notifier ?? webhookNotifier ?? (settings.dev ? devMailNotifier : noMailNotifier);
   if (!settings.dev && !settings.notices) logger.warn({ setting: "NOTICE_WEBHOOK_URL" }, "recovery-code notices to account owners are not sent (NOTICE_WEBHOOK_URL unset); the audit trail still records each use");
   const services = createServices({
     idp,
@@ -154,6 +171,8 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     refusals,
     emergencyAlerts,
     notifier,
+    durable,
+    outbox,
     close: async () => {
       clearInterval(sweep);
       await running.close();
@@ -162,7 +181,9 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
       await internal?.close();
       await refusals.stop().catch(() => undefined);
       await auditSink.close?.();
-      if (!overrides.store) await store.close();
+      // The outbox stops polling; deliveries under way are not waited for (their leases pass them on).
+      outbox?.stop();
+      await opened?.close();
     },
   };
 };

@@ -6,8 +6,8 @@ import type { Config } from "../config";
 import { localCredentials, provisionLocalPool } from "../dev/provision-local";
 import { loginFailureLimiter } from "../policy/address-limiter";
 import { systemClock } from "../shared/clock";
-import { MemoryStore } from "../store/memory-store";
-import { RedisStore } from "../store/redis-store";
+import { createLogger } from "../shared/logger";
+import { openStateStore } from "../db/open-state-store";
 import type { StateStore } from "../store/state-store";
 import type { AdminCommandDeps } from "./admin-commands";
 
@@ -52,7 +52,8 @@ export const createAdminContext = async (config: Config, overrides: { store?: St
     emulator: pool.emulator,
   });
   const admin = new CognitoAdmin({ client: idp.client, userPoolId: pool.userPoolId, emulator: pool.emulator });
-  const store = overrides.store ?? (config.redisUrl ? new RedisStore({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix }) : new MemoryStore(clock));
+  const opened = overrides.store ? undefined : await openStateStore(config, clock, createLogger("warn"));
+  const store = overrides.store ?? opened!.store;
   const sink = new HashChainedFileSink(config.auditLogFile);
   const services = createServices({
     idp,
@@ -77,7 +78,7 @@ export const createAdminContext = async (config: Config, overrides: { store?: St
     sharesGatewaySessions: overrides.store !== undefined || config.redisUrl !== undefined,
     close: async () => {
       await sink.close();
-      if (!overrides.store) await store.close();
+      await opened?.close();
       idp.client.destroy();
     },
   };

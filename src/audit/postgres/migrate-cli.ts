@@ -1,22 +1,40 @@
 import { loadConfig } from "../../config";
+import { migrateRecords } from "../../db/migrations";
+import { createDatabasePool } from "../../db/pool";
 import { migrate } from "./migrations";
 import { createAuditPool } from "./open-postgres";
 
-/** `npm run migrate`: applies the audit schema's migrations (run with the owner's role). */
+/**
+ * `npm run migrate` (run with the owner's role): applies the audit schema's migrations (AUDIT_DATABASE_URL) and
+ * the lasting records' (DATABASE_URL), each in its own schema.
+ */
 const main = async (): Promise<number> => {
-  const settings = loadConfig().auditDatabase;
-  if (!settings) {
-    process.stderr.write("AUDIT_DATABASE_URL is not set: nothing to migrate (the file sink needs none).\n");
+  const config = loadConfig();
+  if (!config.auditDatabase && !config.database) {
+    process.stderr.write("Neither AUDIT_DATABASE_URL nor DATABASE_URL is set: nothing to migrate (the file sink and the state store need none).\n");
     return 2;
   }
-  const pool = createAuditPool({ ...settings, writeTimeoutMs: 60_000 }, "audit:migrate", 1);
-  try {
-    const applied = await migrate(pool, settings.schema);
-    process.stdout.write(applied.length ? `applied: ${applied.join(", ")}\n` : `schema ${settings.schema} is up to date\n`);
-    return 0;
-  } finally {
-    await pool.end();
+  if (config.auditDatabase) {
+    const settings = config.auditDatabase;
+    const pool = createAuditPool({ ...settings, writeTimeoutMs: 60_000 }, "audit:migrate", 1);
+    try {
+      const applied = await migrate(pool, settings.schema);
+      process.stdout.write(applied.length ? `audit: applied ${applied.join(", ")}\n` : `audit: schema ${settings.schema} is up to date\n`);
+    } finally {
+      await pool.end();
+    }
   }
+  if (config.database) {
+    const settings = config.database;
+    const pool = createDatabasePool({ url: settings.url, statementTimeoutMs: 60_000 }, "records:migrate", undefined, 1);
+    try {
+      const applied = await migrateRecords(pool, settings.schema);
+      process.stdout.write(applied.length ? `records: applied ${applied.join(", ")}\n` : `records: schema ${settings.schema} is up to date\n`);
+    } finally {
+      await pool.end();
+    }
+  }
+  return 0;
 };
 
 main().then(

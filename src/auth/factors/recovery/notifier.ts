@@ -14,8 +14,9 @@ export type PasskeyAddedNotice = { email: string; sub: string; nickname: string;
  * fresh session could add one, so the owner hears of it). Never delays nor fails the request.
  */
 export interface SecurityNotifier {
-  recoveryCodeUsed(notice: RecoveryCodeNotice, meta: RequestMeta): void;
-  passkeyAdded(notice: PasskeyAddedNotice, meta: RequestMeta): void;
+  /** Awaited in the step that made the change: a durable implementation keeps the notice in that step. */
+  recoveryCodeUsed(notice: RecoveryCodeNotice, meta: RequestMeta): void | Promise<void>;
+  passkeyAdded(notice: PasskeyAddedNotice, meta: RequestMeta): void | Promise<void>;
   /** Resolves when every notice handed over so far was delivered or dead-lettered (shutdown, tests). */
   settled(): Promise<void>;
 }
@@ -34,7 +35,7 @@ export const devMailNotifier: SecurityNotifier = {
 /** AWS mode without NOTICE_WEBHOOK_URL (start-up warns): the audit record (RECOVERY_CODE_LOGIN) is the only trace. */
 export const noMailNotifier: SecurityNotifier = { recoveryCodeUsed: () => undefined, passkeyAdded: () => undefined, settled: async () => undefined };
 
-type NoticeType = "RECOVERY_CODE_USED" | "PASSKEY_ADDED";
+export type NoticeType = "RECOVERY_CODE_USED" | "PASSKEY_ADDED";
 
 type Deps = { settings: NoticeSettings; audit: Pick<AuditLog, "record">; logger: Pick<Logger, "warn">; clock: Clock };
 
