@@ -16,6 +16,7 @@ import {
 import { loadConfig } from "../../../src/config";
 import type { GatewaySettings } from "../../../src/app";
 import { startWebhookReceiver, webhookSecret } from "../../support/emergency-rig";
+import { waitFor } from "../../support/gateway-process";
 import { dataOf, errorOf } from "../../support/graphql-client";
 import { startPrivateRedis } from "../../support/private-servers";
 import { scratchDatabase } from "../../support/records-db";
@@ -83,6 +84,8 @@ it("FLUSHALL mid-run: sessions end; passkeys, recovery codes, password history, 
   await grantGroup(await subOf(provider), "provider");
   const providerTokens = (await loginWithMfa(gw, provider)).tokens!;
   const grant = dataOf(await gw.run(RequestEmergencyAccessDocument, { input: { reason }, code: await freshCode(provider.secret) }, { token: providerTokens.accessToken })).requestEmergencyAccess;
+  // The grant's alert went through the outbox (written in the grant's step) and was delivered.
+  await waitFor(() => webhook.received.some((r) => (JSON.parse(r.body) as { grantId?: string }).grantId === grant.id), "the grant's alert delivered from the outbox");
   dataOf(await gw.run(ReviewEmergencyAccessDocument, { id: grant.id, verdict: "JUSTIFIED", note: "checked with the ward" }, as(admin)));
 
   const lastingStateHolds = async () => {
