@@ -1,8 +1,7 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { ErrorCode, GatewayError } from "../errors/error-codes";
-import { TieredStore } from "../db/tiered-store";
 import { RedisStore } from "../store/redis-store";
-import type { StateStore } from "../store/state-store";
+import { ephemeralOf, type StateStore } from "../store/state-store";
 
 /**
  * A rate-limiter-flexible limiter over the gateway's store: in Redis when the gateway shares a Redis
@@ -10,7 +9,7 @@ import type { StateStore } from "../store/state-store";
  */
 export const createLimiter = (store: StateStore, name: string, points: number, durationSeconds: number): RateLimiterAbstract => {
   // Limiter counters may be lost: they live in the ephemeral tier.
-  const counters = store instanceof TieredStore ? store.ephemeral : store;
+  const counters = ephemeralOf(store);
   return counters instanceof RedisStore
     ? // The client already prefixes every key with the store's prefix: the limiter adds only its name.
       new RateLimiterRedis({ storeClient: counters.client, keyPrefix: name, points, duration: durationSeconds })

@@ -1,5 +1,5 @@
 import { Pool } from "pg";
-import { guardPool } from "../../db/pool";
+import { guardPool } from "../../shared/guard-pool";
 import type { AuditDatabaseSettings } from "../../shared/settings";
 import type { Clock } from "../../shared/clock";
 import { migrate } from "./migrations";

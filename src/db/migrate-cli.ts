@@ -1,8 +1,8 @@
-import { loadConfig } from "../../config";
-import { migrateRecords } from "../../db/migrations";
-import { createDatabasePool } from "../../db/pool";
-import { migrate } from "./migrations";
-import { createAuditPool } from "./open-postgres";
+import { loadConfig } from "../config";
+import { migrateRecords } from "./migrations";
+import { createDatabasePool } from "./pool";
+import { migrate } from "../audit/postgres/migrations";
+import { createAuditPool } from "../audit/postgres/open-postgres";
 
 /**
  * `npm run migrate` (run with the owner's role): applies the audit schema's migrations (AUDIT_DATABASE_URL) and
