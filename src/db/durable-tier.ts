@@ -45,9 +45,20 @@ export const openDurableTier = async (settings: DurableTierSettings, ephemeral: 
     throw error;
   }
   const generation = new StoreGeneration({ pool, schema: settings.schema, ephemeral, wipe: wipeOf(ephemeral) });
-  const store = new TieredStore({ ephemeral, lasting: new PostgresRecordStore({ pool, schema: settings.schema }), onSessionEnded: async () => void (await generation.advance()) });
+  // Ending a session never fails on the generation: the session is gone either way; a missed advance only
+  // narrows what a later stale snapshot would be caught by, and is logged.
+  const advanceAfterEnd = async () => {
+    await generation.advance().catch((error: unknown) => logger.warn({ err: String(error) }, "store generation not advanced after a session ended"));
+  };
+  // Only a shared store can come back from a snapshot; an in-process one starts empty with its process.
+  const shared = ephemeral instanceof RedisStore;
+  const store = new TieredStore({ ephemeral, lasting: new PostgresRecordStore({ pool, schema: settings.schema }), onSessionEnded: shared ? advanceAfterEnd : undefined });
   let checking: Promise<StoreVerdict | undefined> | undefined;
   const verifyStore = (): Promise<StoreVerdict | undefined> => {
+    if (!shared) {
+      store.setVerified(true);
+      return Promise.resolve(undefined);
+    }
     checking ??= generation
       .check()
       .then((verdict) => {
