@@ -175,14 +175,14 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     outbox,
     close: async () => {
       clearInterval(sweep);
+      // The outbox stops polling first; deliveries under way are not waited for (their leases pass them on).
+      outbox?.stop();
       await running.close();
       await emergencyAlerts.settled();
       await notifier.settled();
       await internal?.close();
       await refusals.stop().catch(() => undefined);
       await auditSink.close?.();
-      // The outbox stops polling; deliveries under way are not waited for (their leases pass them on).
-      outbox?.stop();
       await opened?.close();
     },
   };
