@@ -111,12 +111,11 @@ export class PostgresRecordStore implements StateStore {
 
   async addToSet(key: string, member: string, ttlSeconds: number): Promise<void> {
     assertTtl(ttlSeconds);
-    // The set's TTL is renewed on every add, as Redis EXPIRE does for the whole key.
+    // Each member row carries the expiry of its own add; the set lives until the latest of them, as Redis
+    // EXPIRE on every add does for the whole key. (Renewing the other rows instead could deadlock two adds.)
     await this.query(
-      `WITH added AS (
-         INSERT INTO ${this.table(key)} AS t (key, member, expires_at) VALUES ($1, $2, ${expiresIn})
-         ON CONFLICT (key, member) DO UPDATE SET expires_at = EXCLUDED.expires_at, updated_at = now() RETURNING expires_at)
-       UPDATE ${this.table(key)} SET expires_at = (SELECT expires_at FROM added) WHERE key = $1 AND member <> '' AND member <> $2`,
+      `INSERT INTO ${this.table(key)} AS t (key, member, expires_at) VALUES ($1, $2, ${expiresIn})
+       ON CONFLICT (key, member) DO UPDATE SET expires_at = EXCLUDED.expires_at, updated_at = now()`,
       [key, `m:${member}`, ttlSeconds],
     );
   }
@@ -126,7 +125,11 @@ export class PostgresRecordStore implements StateStore {
   }
 
   async members(key: string): Promise<string[]> {
-    const rows = await this.query<{ member: string }>(`SELECT member FROM ${this.table(key)} WHERE key = $1 AND member <> '' AND ${live}`, [key]);
+    const table = this.table(key);
+    const rows = await this.query<{ member: string }>(
+      `SELECT member FROM ${table} WHERE key = $1 AND member <> '' AND (SELECT max(expires_at) FROM ${table} WHERE key = $1 AND member <> '') > now()`,
+      [key],
+    );
     return rows.map((r) => r.member.slice(2));
   }
 

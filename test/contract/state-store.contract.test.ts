@@ -166,6 +166,13 @@ describe.each([
     expect((await store.members("s")).sort()).toEqual(["a", "c"]);
   });
 
+  it("keeps every member of 30 concurrent adds to one set", async () => {
+    const { store } = subject;
+    const members = Array.from({ length: 30 }, (_, i) => `m${i}`);
+    await Promise.all(members.map((m) => store.addToSet("busy", m, 60)));
+    expect((await store.members("busy")).sort()).toEqual([...members].sort());
+  });
+
   it("expires a set with its TTL, renewed by each add", async () => {
     const { store } = subject;
     await store.addToSet("s", "x", 10);
