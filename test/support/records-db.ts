@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Pool } from "pg";
 import { migrateRecords } from "../../src/db/migrations";
 import { createDatabasePool } from "../../src/db/pool";
+import { guardPool } from "../../src/shared/guard-pool";
 import { testDatabaseUrl } from "./audit-db";
 
 export type RecordsDb = { pool: Pool; schema: string; url: string; drop(): Promise<void> };
@@ -25,8 +26,8 @@ export const recordsDb = async (): Promise<RecordsDb> => {
 /** A database of its own for a test that starts gateway processes (DATABASE_URL), dropped afterwards. */
 export const scratchDatabase = async (baseUrl = testDatabaseUrl): Promise<{ url: string; admin: Pool; drop(): Promise<void> }> => {
   const name = `gw_test_${randomBytes(6).toString("hex")}`;
-  const admin = new Pool({ connectionString: baseUrl, max: 2 });
-  admin.on("error", () => {});
+  // Guarded (pool and clients): a connection the server ends must not crash the test worker.
+  const admin = guardPool(new Pool({ connectionString: baseUrl, max: 2 }));
   await admin.query(`CREATE DATABASE ${name}`);
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;

@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { Pool } from "pg";
+import { guardPool } from "../../../src/shared/guard-pool";
 import { migrations } from "../../../src/db/migrations";
 import { scratchDatabase } from "../../support/records-db";
 
@@ -21,7 +22,7 @@ describe("npm run migrate", () => {
       expect(second.stdout).toContain("audit: schema audit is up to date");
       expect(second.stdout).toContain("records: schema gateway is up to date");
 
-      const admin = new Pool({ connectionString: db.url, max: 1 });
+      const admin = guardPool(new Pool({ connectionString: db.url, max: 1 }));
       const { rows } = await admin.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'gateway' ORDER BY table_name");
       await admin.end();
       expect(rows.map((r) => r.table_name)).toEqual(["account_flags", "account_locks", "emergency_grants", "outbox", "passkeys", "password_records", "recovery_codes", "schema_migrations", "store_generation"]);
