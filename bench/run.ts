@@ -5,6 +5,8 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { CognitoIdentityProviderClient, InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
 import autocannon from "autocannon";
+import Redis from "ioredis";
+import { Pool } from "pg";
 import { authenticator } from "otplib";
 import { benchGatewaySettings } from "./local-gateway-settings";
 import { startLocalCognito } from "../src/dev/local-cognito";
@@ -26,6 +28,9 @@ const query = JSON.stringify({ query: "{ me { sub email } }" });
 const productQuery = JSON.stringify({ query: "{ product { id name } }" });
 const hasTaskset = spawnSync("taskset", ["-V"]).status === 0;
 const dist = join(__dirname, "servers");
+/** The lasting records of the "Redis + PostgreSQL" contender: a schema of this run's own, dropped at the end. */
+const benchDatabaseUrl = process.env["BENCH_DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
+const benchRun = `${Date.now()}`;
 
 type Server = { name: string; url: string; child: ChildProcess };
 
@@ -115,6 +120,12 @@ const main = async () => {
     const bareYield = await started(startServer("bare Apollo (gateway HTTP stack + yield)", "bare.js", { BARE_STACK: "gateway" }));
     const memory = await started(startServer("gateway (memory)", "gateway.js", { BENCH_SETTINGS: JSON.stringify(base) }));
     const redis = await started(startServer("gateway (Redis)", "gateway.js", { BENCH_SETTINGS: JSON.stringify({ ...base, redisUrl: "redis://127.0.0.1:6379", auditLogFile: join(dir, "audit-redis.jsonl") }) }));
+    // Lasting records in PostgreSQL (DATABASE_URL): the per-request flags and locks are read there, in a schema of its own.
+    const durable = await started(
+      startServer("gateway (Redis + PostgreSQL)", "gateway.js", {
+        BENCH_SETTINGS: JSON.stringify({ ...base, redisUrl: "redis://127.0.0.1:6379", redisKeyPrefix: `authgw-bench-${benchRun}:`, database: { url: benchDatabaseUrl, schema: `bench_${benchRun}`, statementTimeoutMs: 3000, generationCheckSeconds: 30 }, auditLogFile: join(dir, "audit-durable.jsonl") }),
+      }),
+    );
     const yoga = await started(startServer("Yoga + plugin-jwt", "yoga.js", { JWKS_URI: pool.jwksUri, ISSUER: pool.issuer }));
     // Gateway mode: one trivial product subgraph (on core 0, not measured), bare @apollo/gateway and this gateway in front of it.
     const subgraph = await started(startServer("product subgraph", "product-subgraph.js", {}, 0));
@@ -125,6 +136,7 @@ const main = async () => {
 
     const memoryToken = await enrol(memory.url, `bench-mem-${Date.now()}@example.test`);
     const redisToken = await enrol(redis.url, `bench-redis-${Date.now()}@example.test`);
+    const durableToken = await enrol(durable.url, `bench-pg-${Date.now()}@example.test`);
     const federatedToken = await enrol(federated.url, `bench-fed-${Date.now()}@example.test`);
     type Contender = { server: Server; token: string | undefined; body: string; field: string; baseline: Server };
     const contenders: Contender[] = [
@@ -132,6 +144,7 @@ const main = async () => {
       { server: bareYield, token: undefined, body: query, field: "me", baseline: bare },
       { server: memory, token: memoryToken, body: query, field: "me", baseline: bare },
       { server: redis, token: redisToken, body: query, field: "me", baseline: bare },
+      { server: durable, token: durableToken, body: query, field: "me", baseline: bare },
       { server: yoga, token: memoryToken, body: query, field: "me", baseline: bare },
       { server: bareGateway, token: undefined, body: productQuery, field: "product", baseline: bareGateway },
       { server: federated, token: federatedToken, body: productQuery, field: "product", baseline: bareGateway },
@@ -212,6 +225,13 @@ const main = async () => {
     await new Promise((r) => setTimeout(r, process.env["BENCH_PROFILE"] ? 2000 : 0));
     await local.stop();
     rmSync(dir, { recursive: true, force: true });
+    const admin = new Pool({ connectionString: benchDatabaseUrl, max: 1 });
+    await admin.query(`DROP SCHEMA IF EXISTS bench_${benchRun} CASCADE`).catch(() => undefined);
+    await admin.end();
+    const redisClient = new Redis("redis://127.0.0.1:6379", { keyPrefix: `authgw-bench-${benchRun}:` });
+    const keys = await redisClient.keys(`authgw-bench-${benchRun}:*`).catch((): string[] => []);
+    if (keys.length > 0) await redisClient.del(...keys.map((k) => k.slice(`authgw-bench-${benchRun}:`.length)));
+    redisClient.disconnect();
   }
 };
 

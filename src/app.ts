@@ -6,7 +6,11 @@ import { CognitoIdentityProvider } from "./auth/cognito/cognito-identity-provide
 import { CognitoAdmin } from "./auth/cognito/cognito-admin";
 import type { IdentityAdmin, IdentityProvider } from "./auth/identity-provider";
 import { devMailNotifier, noMailNotifier, WebhookSecurityNotifier, type SecurityNotifier } from "./auth/factors/recovery/notifier";
-import { WebhookEmergencyAlerts } from "./auth/emergency/emergency-alerts";
+import { WebhookEmergencyAlerts, type EmergencyAlerts } from "./auth/emergency/emergency-alerts";
+import type { DurableTier } from "./db/durable-tier";
+import { openStateStore } from "./db/open-state-store";
+import type { Outbox } from "./db/outbox";
+import { OutboxEmergencyAlerts, OutboxSecurityNotifier } from "./db/outbox-channels";
 import { createServices, type Services } from "./auth/services";
 import { loginFailureLimiter } from "./policy/address-limiter";
 import type { CognitoSettings, Config } from "./config";
@@ -21,8 +25,6 @@ import { createHostedLogin } from "./http/oauth/hosted-login";
 import { createGateway, listen, type GatewayDeps, type RunningGateway } from "./server";
 import { systemClock, type Clock } from "./shared/clock";
 import { createLogger, type Logger } from "./shared/logger";
-import { MemoryStore } from "./store/memory-store";
-import { RedisStore } from "./store/redis-store";
 import type { StateStore } from "./store/state-store";
 
 /** What the gateway needs once the identity provider is known (dev mode provisions it first). */
@@ -49,7 +51,10 @@ export type StartedGateway = RunningGateway & {
   verifier: CachedVerifier;
   asserter: IdentityAsserter | undefined;
   refusals: AggregatedRecords;
-  emergencyAlerts: WebhookEmergencyAlerts;
+  emergencyAlerts: EmergencyAlerts;
+  /** Set with DATABASE_URL: the lasting tier (pool, store generation) and the alert/notice outbox. */
+  durable: DurableTier | undefined;
+  outbox: Outbox | undefined;
   notifier: SecurityNotifier;
 };
 
@@ -66,8 +71,11 @@ export type GatewayCore = {
   idp: IdentityProvider;
   admin: IdentityAdmin;
   services: Services;
-  emergencyAlerts: WebhookEmergencyAlerts;
+  emergencyAlerts: EmergencyAlerts;
   notifier: SecurityNotifier;
+  /** Set with DATABASE_URL: the lasting tier (pool, store generation) and the alert/notice outbox. */
+  durable: DurableTier | undefined;
+  outbox: Outbox | undefined;
   /** Releases what the core opened (not an overridden store). */
   close(): Promise<void>;
 };
@@ -79,7 +87,9 @@ export type GatewayCore = {
 export const composeCore = async (settings: GatewaySettings, overrides: GatewayOverrides = {}): Promise<GatewayCore> => {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger(settings.logLevel);
-  const store = overrides.store ?? (settings.redisUrl ? new RedisStore({ url: settings.redisUrl, keyPrefix: settings.redisKeyPrefix }) : new MemoryStore(clock));
+  const opened = overrides.store ? undefined : await openStateStore(settings, clock, logger);
+  const store = overrides.store ?? opened!.store;
+  const durable = opened?.durable;
   const metrics = new GatewayMetrics(logger);
   const baseSink = overrides.auditSink ?? (await openAuditSink(settings, clock));
   const auditSink = metrics.countingSink(baseSink);
@@ -97,8 +107,18 @@ export const composeCore = async (settings: GatewaySettings, overrides: GatewayO
   const idp = overrides.idp ?? cognitoIdp;
   const admin = overrides.admin ?? new CognitoAdmin({ client: cognitoIdp.client, userPoolId: cognito.userPoolId, emulator: cognito.emulator });
   const audit = new AuditLog({ sink: auditSink, clock });
-  const emergencyAlerts = new WebhookEmergencyAlerts({ settings: settings.emergency, audit, logger, clock, count: (event) => metrics.countEmergency(event) });
-  const notifier = overrides.notifier ?? (settings.notices ? new WebhookSecurityNotifier({ settings: settings.notices, audit, logger, clock }) : settings.dev ? devMailNotifier : noMailNotifier);
+  // With PostgreSQL, alerts and owner notices go through the durable outbox; dev without it delivers in-process.
+  const outbox = durable?.openOutbox({
+    targets: { alert: settings.emergency.alertWebhook, notice: settings.notices },
+    retryDelaysMs: { alert: settings.emergency.alertRetryDelaysMs, notice: settings.notices?.retryDelaysMs ?? settings.emergency.alertRetryDelaysMs },
+    audit,
+    deadLettered: (channel) => (channel === "alert" ? metrics.countEmergency("alert_dead_letter") : undefined),
+  });
+  const emergencyAlerts: EmergencyAlerts = outbox
+    ? new OutboxEmergencyAlerts({ outbox, settings: settings.emergency, logger, count: (event) => metrics.countEmergency(event) })
+    : new WebhookEmergencyAlerts({ settings: settings.emergency, audit, logger, clock, count: (event) => metrics.countEmergency(event) });
+  const webhookNotifier = settings.notices && (outbox ? new OutboxSecurityNotifier({ outbox }) : new WebhookSecurityNotifier({ settings: settings.notices, audit, logger, clock }));
+  const notifier = overrides.notifier ?? webhookNotifier ?? (settings.dev ? devMailNotifier : noMailNotifier);
   if (!settings.dev && !settings.notices) logger.warn({ setting: "NOTICE_WEBHOOK_URL" }, "recovery-code notices to account owners are not sent (NOTICE_WEBHOOK_URL unset); the audit trail still records each use");
   const services = createServices({
     idp,
@@ -130,12 +150,16 @@ export const composeCore = async (settings: GatewaySettings, overrides: GatewayO
     services,
     emergencyAlerts,
     notifier,
+    durable,
+    outbox,
     close: async () => {
+      // The outbox stops polling first; deliveries under way are not waited for (their leases pass them on).
+      outbox?.stop();
       await emergencyAlerts.settled();
       // The notices as the services send them (also to a previous address), so settling waits for those too.
       await services.notices.settled();
       await auditSink.close?.();
-      if (!overrides.store) await store.close();
+      await opened?.close();
       cognitoIdp.client.destroy();
     },
   };
@@ -214,8 +238,12 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     emergencyAlerts,
     // The notices as the services send them (also to a previous address), so settling waits for those too.
     notifier: services.notices,
+    durable: core.durable,
+    outbox: core.outbox,
     close: async () => {
       clearInterval(sweep);
+      // The outbox stops polling first; deliveries under way are not waited for (their leases pass them on).
+      core.outbox?.stop();
       await running.close();
       await internal?.close();
       await refusals.stop().catch(() => undefined);

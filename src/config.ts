@@ -9,6 +9,7 @@ export type { EmergencySettings };
 export type { PolicySettings } from "./policy/policy-settings";
 export type { AuditDatabaseSettings, CognitoSettings, NoticeSettings, OAuthSettings, WebAuthnSettings } from "./shared/settings";
 import { isUsableSecret } from "./shared/custom-auth-proof";
+import type { DatabaseSettings } from "./db/pool";
 
 /** A start-up configuration problem; its message is one line that names the variable. */
 export class ConfigError extends Error {
@@ -66,6 +67,10 @@ export const envSchema = {
   CUSTOM_AUTH_SECRET: { schema: z.string().refine(isUsableSecret, "at least 32 bytes, e.g. openssl rand -base64 32").optional(), help: "Key of the HMAC that answers the pool's custom-auth triggers (deploy/cognito-custom-auth, which need the same value) after a passkey or recovery code; required in AWS mode when WEBAUTHN_RP_ID is set; unset in AWS mode = recovery codes are off (FORBIDDEN, RECOVERY_CODES_DISABLED); unset in dev mode = generated per process (gateways sharing a cognito-local through LOCAL_COGNITO_URL must set the same value)." },
   WEBAUTHN_RP_NAME: { schema: z.string().min(1).max(64).default("Auth Gateway"), help: "Passkeys: the name browsers show when a passkey is created." },
   REDIS_URL: { schema: z.string().regex(/^rediss?:\/\//, "a redis:// or rediss:// URL").optional(), help: "redis:// or rediss:// URL of the shared state store; unset = in-process memory store (one instance)." },
+  DATABASE_URL: { schema: z.string().regex(/^postgres(ql)?:\/\//, "a postgres:// URL").optional(), help: "postgres:// URL of the lasting records (passkeys, recovery codes, password history and age, locks, disabled flags, emergency grants, the alert/notice outbox; docs/durable-tier.md), migrated at start-up or by npm run migrate; unset = those records live in the state store (dev)." },
+  DATABASE_SCHEMA: { schema: z.string().regex(schemaNamePattern, "a lower-case SQL identifier").default("gateway"), help: "PostgreSQL schema of the lasting records (the audit trail keeps its own)." },
+  DATABASE_STATEMENT_TIMEOUT_MS: { schema: z.coerce.number().int().min(50).max(60000).default(3000), help: "A lasting-record statement (or connection) not done within this many ms fails the operation (SERVICE_UNAVAILABLE)." },
+  STORE_GENERATION_CHECK_SECONDS: { schema: z.coerce.number().int().min(1).max(3600).default(30), help: "With DATABASE_URL: how often the state store's generation is compared with PostgreSQL's (also at start-up and on every reconnect); a store behind or emptied is wiped (sessions end, fail closed)." },
   REDIS_KEY_PREFIX: { schema: z.string().regex(/^[\w.:-]{1,64}$/, "1–64 letters, digits, '_', '.', ':' or '-'").default("authgw:"), help: "Prefix of every Redis key: instances that share state use the same one; another prefix keeps deployments (or test runs) apart on one Redis." },
   COGNITO_USER_POOL_ID: { schema: z.string().regex(/^[a-z]{2}-[a-z]+-\d_[0-9A-Za-z]+$/, "a pool id like eu-west-1_AbC123").optional(), help: "AWS mode: the user pool, e.g. eu-west-1_AbC123; unset = dev mode with an embedded cognito-local." },
   COGNITO_CLIENT_ID: { schema: z.string().regex(/^[\w+]{1,128}$/, "an app client id").optional(), help: "AWS mode: the app client id (required with COGNITO_USER_POOL_ID)." },
@@ -107,6 +112,8 @@ type CommonConfig = {
   totpIssuer: string;
   redisUrl: string | undefined;
   redisKeyPrefix: string;
+  /** Set: lasting records, the store generation and the outbox live in PostgreSQL. */
+  database?: (DatabaseSettings & { generationCheckSeconds: number }) | undefined;
   tokenCacheSize: number;
   trustProxyHops: number;
   corsOrigins: string[];
@@ -246,6 +253,12 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
     customAuthSecret: env.CUSTOM_AUTH_SECRET,
     redisUrl: env.REDIS_URL,
     redisKeyPrefix: env.REDIS_KEY_PREFIX,
+    database: env.DATABASE_URL === undefined ? undefined : {
+      url: env.DATABASE_URL,
+      schema: env.DATABASE_SCHEMA,
+      statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+      generationCheckSeconds: env.STORE_GENERATION_CHECK_SECONDS,
+    },
     tokenCacheSize: env.TOKEN_CACHE_SIZE,
     trustProxyHops: env.TRUST_PROXY_HOPS,
     corsOrigins: env.CORS_ORIGINS?.split(",") ?? [],

@@ -106,6 +106,12 @@ export class MemoryStore implements StateStore {
     return [...(this.liveSet(key)?.members ?? [])];
   }
 
+  /** Forgets everything (the durable tier's answer to an emptied or stale store). */
+  clear(): void {
+    this.entries.clear();
+    this.sets.clear();
+  }
+
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {

@@ -101,11 +101,18 @@ export class RedisStore implements StateStore {
     await this.redis.ping().catch(unavailable);
   }
 
-  /** Test helper: removes every key under this store's prefix. */
+  /** Removes every key under this store's prefix (tests; the durable tier when the store is stale). */
   async clearPrefix(): Promise<void> {
     const prefix = this.redis.options.keyPrefix ?? "";
-    const keys = await this.redis.keys(`${prefix}*`);
-    if (keys.length > 0) await this.redis.call("DEL", ...keys);
+    // SCAN, not KEYS: a large store must not block Redis while it is emptied. (Until now this helper sent the
+    // prefixed names through `call`, which prefixed them again: it deleted nothing.)
+    let cursor = "0";
+    do {
+      const [next, keys] = await this.redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000).catch(unavailable);
+      cursor = next;
+      // SCAN answers full names; DEL gets the prefix added again by the client, so it is taken off first.
+      if (keys.length > 0) await this.redis.del(...keys.map((key) => key.slice(prefix.length))).catch(unavailable);
+    } while (cursor !== "0");
   }
 
   async close(): Promise<void> {

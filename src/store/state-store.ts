@@ -44,3 +44,9 @@ export const readNamed = async <K extends string>(store: Pick<StateStore, "getMa
   for (let i = 0; i < names.length; i++) named[names[i]!] = values[i];
   return named;
 };
+
+/** A store layered over another (the durable tier's tiered store): what may be lost lives in `ephemeral`. */
+export type LayeredStore = StateStore & { readonly ephemeral: StateStore };
+
+/** The store that holds what may be lost (limiter counters go there): the store itself unless it is layered. */
+export const ephemeralOf = (store: StateStore): StateStore => ("ephemeral" in store ? (store as LayeredStore).ephemeral : store);

@@ -3,6 +3,9 @@ import type { StateStore } from "../../src/store/state-store";
 import type { RedisStore } from "../../src/store/redis-store";
 import { FakeClock } from "../fakes/fake-clock";
 import { testRedisStore } from "../support/test-gateway";
+import { PostgresRecordStore } from "../../src/db/postgres-record-store";
+import { TieredStore } from "../../src/db/tiered-store";
+import { recordsDb } from "../support/records-db";
 
 /**
  * One contract, two implementations: whatever the gateway relies on must hold for both.
@@ -43,13 +46,68 @@ const redis = (): Subject => {
   };
 };
 
+/**
+ * The PostgreSQL tier only takes keys of lasting record kinds: the cases run under one kind's prefix (the
+ * prefix is added on the way in and is invisible to the cases).
+ */
+const underPrefix = (store: StateStore, prefix: string): StateStore => {
+  const k = (key: string) => `${prefix}${key}`;
+  return {
+    get: (key) => store.get(k(key)),
+    getMany: (keys) => store.getMany(keys.map(k)),
+    set: (key, value, ttl) => store.set(k(key), value, ttl),
+    setIfAbsent: (key, value, ttl) => store.setIfAbsent(k(key), value, ttl),
+    take: (key) => store.take(k(key)),
+    delete: (key) => store.delete(k(key)),
+    increment: (key, by, ttl) => store.increment(k(key), by, ttl),
+    pushBounded: (key, value, max, ttl) => store.pushBounded(k(key), value, max, ttl),
+    list: (key) => store.list(k(key)),
+    addToSet: (key, member, ttl) => store.addToSet(k(key), member, ttl),
+    removeFromSet: (key, member) => store.removeFromSet(k(key), member),
+    members: (key) => store.members(k(key)),
+    ping: () => store.ping(),
+    close: () => store.close(),
+  };
+};
+
+/** PostgreSQL keeps its own clock, like Redis: the stored expiry is read instead. */
+const postgresSubject = async (wrap: (lasting: StateStore) => StateStore): Promise<Subject> => {
+  const db = await recordsDb();
+  const prefix = "account-flags:";
+  return {
+    store: underPrefix(wrap(new PostgresRecordStore({ pool: db.pool, schema: db.schema })), prefix),
+    expiresIn: async (key, seconds) => {
+      const { rows } = await db.pool.query<{ ms: number }>(
+        `SELECT max(extract(epoch FROM expires_at - now()) * 1000)::float8 AS ms FROM "${db.schema}".account_flags WHERE key = $1`,
+        [`${prefix}${key}`],
+      );
+      const ms = rows[0]?.ms ?? 0;
+      expect(ms).toBeGreaterThan((seconds - 1) * 1000);
+      expect(ms).toBeLessThanOrEqual(seconds * 1000);
+    },
+    cleanup: () => db.drop(),
+  };
+};
+
+const postgres = (): Promise<Subject> => postgresSubject((lasting) => lasting);
+
+/** The tiered store as the gateway composes it: lasting keys through to PostgreSQL. */
+const tiered = (): Promise<Subject> =>
+  postgresSubject((lasting) => {
+    const store = new TieredStore({ ephemeral: new MemoryStore(new FakeClock(), 0), lasting });
+    store.setVerified(true);
+    return store;
+  });
+
 describe.each([
   ["memory", memory],
   ["redis", redis],
+  ["postgres", postgres],
+  ["tiered (postgres tier)", tiered],
 ])("StateStore contract: %s", (_name, make) => {
   let subject: Subject;
-  beforeEach(() => {
-    subject = make();
+  beforeEach(async () => {
+    subject = await make();
   });
   afterEach(() => subject.cleanup());
 
@@ -106,6 +164,13 @@ describe.each([
     await store.removeFromSet("s", "b");
     await store.removeFromSet("missing", "x");
     expect((await store.members("s")).sort()).toEqual(["a", "c"]);
+  });
+
+  it("keeps every member of 30 concurrent adds to one set", async () => {
+    const { store } = subject;
+    const members = Array.from({ length: 30 }, (_, i) => `m${i}`);
+    await Promise.all(members.map((m) => store.addToSet("busy", m, 60)));
+    expect((await store.members("busy")).sort()).toEqual([...members].sort());
   });
 
   it("expires a set with its TTL, renewed by each add", async () => {

@@ -1,4 +1,5 @@
 import { Pool } from "pg";
+import { guardPool } from "../../shared/guard-pool";
 import type { AuditDatabaseSettings } from "../../shared/settings";
 import type { Clock } from "../../shared/clock";
 import { resolveChainKey } from "./chain-key";
@@ -10,7 +11,10 @@ import { newInstanceId, PostgresAuditSink } from "./postgres-sink";
  * `statement_timeout` on the server. `application_name` names the instance in pg_stat_activity.
  */
 export const createAuditPool = (settings: Pick<AuditDatabaseSettings, "url" | "writeTimeoutMs"> & Partial<Pick<AuditDatabaseSettings, "synchronousCommit">>, applicationName: string, max = 4): Pool => {
-  const pool = new Pool({
+  // An idle connection that dies (server restart, pg_terminate_backend) is dropped from the pool, and one that
+  // dies while checked out errors on its client: without listeners on both the process would crash. The
+  // write in flight fails (503) and the next one reconnects.
+  return guardPool(new Pool({
     connectionString: settings.url,
     max,
     connectionTimeoutMillis: settings.writeTimeoutMs,
@@ -18,11 +22,7 @@ export const createAuditPool = (settings: Pick<AuditDatabaseSettings, "url" | "w
     application_name: applicationName.slice(0, 63),
     // The session's commit durability (a startup option: no extra round trip per connection).
     options: `-c synchronous_commit=${settings.synchronousCommit ?? "on"}`,
-  });
-  // An idle connection that dies (server restart, pg_terminate_backend) is dropped from the pool; without a
-  // listener it would crash the process. The next write reconnects or fails closed.
-  pool.on("error", () => {});
-  return pool;
+  }));
 };
 
 /** Migrates (or checks that the schema is current) and returns a sink with its own stream. */

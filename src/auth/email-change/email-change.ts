@@ -55,7 +55,7 @@ export class EmailChange {
       // The undo exists before the change can: whatever the provider does next, the old address can take it back.
       const undoToken = await this.deps.records.changed({ sub: identity.sub, oldEmail, newEmail, changedAt });
       await this.deps.idp.updateAttributes(caller.accessToken, { email: newEmail });
-      this.deps.notifier.emailChanged({ email: oldEmail, sub: identity.sub, undoToken, undoUntil: new Date(changedAt + undoWindowSeconds * 1000), at: new Date(changedAt) }, meta);
+      await this.deps.notifier.emailChanged({ email: oldEmail, sub: identity.sub, undoToken, undoUntil: new Date(changedAt + undoWindowSeconds * 1000), at: new Date(changedAt) }, meta);
       return { result: undefined };
     });
   }

@@ -53,7 +53,6 @@ export class EmergencyAccess {
         await this.deps.store.delete(requestLockKey(identity.sessionId));
       }
     });
-    this.deps.alerts.raise("EMERGENCY_ACCESS_GRANTED", grant, meta);
     return grant;
   }
 
@@ -67,6 +66,8 @@ export class EmergencyAccess {
     const record: GrantRecord = { id, sub: identity.sub, sessionId: identity.sessionId, scope: input.scope, patientRef: input.patientRef, reason: input.reason, grantedAt: now, expiresAt: now + minutes * 60_000, mark };
     const replaced = await this.deps.store.get(sessionGrantKey(identity.sessionId));
     if (replaced) await this.close(replaced, { at: now, by: identity.sub, reason: "REPLACED" });
+    // The alert is kept before the grant exists: a grant nobody hears of is worse than an alert for one that failed.
+    await this.deps.alerts.raise("EMERGENCY_ACCESS_GRANTED", record, meta);
     await this.save(record);
     await this.deps.store.set(sessionGrantKey(identity.sessionId), id, minutes * 60);
     await this.deps.store.pushBounded(grantIndexKey, id, grantIndexLength, grantRetentionSeconds);

@@ -9,7 +9,11 @@ export type EmergencyAlertKind = "EMERGENCY_ACCESS_GRANTED" | "EMERGENCY_ACCESS_
 
 /** Where a grant or an overdue review is announced. */
 export interface EmergencyAlerts {
-  raise(kind: EmergencyAlertKind, grant: GrantRecord, meta: RequestMeta): void;
+  /**
+   * Awaited in the step that makes the grant (or the escalation): a durable implementation fails the step
+   * when it cannot keep the alert; the in-process one returns at once.
+   */
+  raise(kind: EmergencyAlertKind, grant: GrantRecord, meta: RequestMeta): void | Promise<void>;
   /** Resolves when every alert raised so far was delivered or dead-lettered (shutdown, tests). */
   settled(): Promise<void>;
 }
@@ -20,7 +24,7 @@ export const alertIdHeader = deliveryIdHeader;
 export const signAlert = signBody;
 
 /** What an alert says: identifiers and times only — never the reason, a note or a patient reference. */
-const alertBody = (kind: EmergencyAlertKind, alertId: string, grant: GrantRecord, reviewHours: number) => ({
+export const alertBody = (kind: EmergencyAlertKind, alertId: string, grant: GrantRecord, reviewHours: number) => ({
   type: kind,
   alertId,
   grantId: grant.id,

@@ -124,8 +124,8 @@ export class EmergencyReviews {
         await this.deps.audit.record(meta, { event: "EMERGENCY_ACCESS_ESCALATION", outcome: "SUCCESS", subject: grant.sub, grantId: grant.id, reason: "REVIEW_OVERDUE" });
         // Read again just before writing: a review or an end since the batch was read is kept.
         const marked = { ...((await this.deps.grants.read(grant.id)) ?? grant), escalatedAt: this.deps.clock.now() };
+        await this.deps.alerts.raise("EMERGENCY_ACCESS_UNREVIEWED", marked, meta);
         await this.deps.grants.save(marked);
-        this.deps.alerts.raise("EMERGENCY_ACCESS_UNREVIEWED", marked, meta);
         escalated.push(grant.id);
       }
     }

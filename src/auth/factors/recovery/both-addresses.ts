@@ -18,17 +18,17 @@ export class BothAddressesNotifier implements SecurityNotifier {
     private readonly deps: Deps,
   ) {}
 
-  recoveryCodeUsed(notice: RecoveryCodeNotice, meta: RequestMeta): void {
-    this.toBoth(notice, (to) => this.inner.recoveryCodeUsed(to, meta));
+  recoveryCodeUsed(notice: RecoveryCodeNotice, meta: RequestMeta): Promise<void> {
+    return this.toBoth(notice, (to) => this.inner.recoveryCodeUsed(to, meta));
   }
 
-  passkeyAdded(notice: PasskeyAddedNotice, meta: RequestMeta): void {
-    this.toBoth(notice, (to) => this.inner.passkeyAdded(to, meta));
+  passkeyAdded(notice: PasskeyAddedNotice, meta: RequestMeta): Promise<void> {
+    return this.toBoth(notice, (to) => this.inner.passkeyAdded(to, meta));
   }
 
   /** Already addressed to the old address (the change itself is what it reports). */
-  emailChanged(notice: EmailChangedNotice, meta: RequestMeta): void {
-    this.inner.emailChanged(notice, meta);
+  async emailChanged(notice: EmailChangedNotice, meta: RequestMeta): Promise<void> {
+    await this.inner.emailChanged(notice, meta);
   }
 
   async settled(): Promise<void> {
@@ -36,14 +36,15 @@ export class BothAddressesNotifier implements SecurityNotifier {
     await this.inner.settled();
   }
 
-  private toBoth<N extends { email: string; sub: string }>(notice: N, send: (notice: N) => void): void {
-    send(notice);
+  /** The current address in the caller's step (a durable notifier keeps it there); the previous one beside it, never failing the step. */
+  private async toBoth<N extends { email: string; sub: string }>(notice: N, send: (notice: N) => void | Promise<void>): Promise<void> {
+    await send(notice);
     const lookup = this.deps.records.previousAddress(notice.sub, this.deps.clock.now()).then(
-      (previous) => {
-        if (previous !== undefined && previous.toLowerCase() !== notice.email.toLowerCase()) send({ ...notice, email: previous });
+      async (previous) => {
+        if (previous !== undefined && previous.toLowerCase() !== notice.email.toLowerCase()) await send({ ...notice, email: previous });
       },
-      () => this.deps.logger?.warn({ event: "SECURITY_NOTICE_PREVIOUS_ADDRESS", subject: notice.sub }, "previous address not readable; notice sent to the current one only"),
-    );
+    ).catch(() => this.deps.logger?.warn({ event: "SECURITY_NOTICE_PREVIOUS_ADDRESS", subject: notice.sub }, "notice to the previous address not handed over; sent to the current one only"));
     this.lookups.track(lookup);
+    await lookup;
   }
 }

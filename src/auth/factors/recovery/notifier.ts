@@ -17,9 +17,10 @@ export type EmailChangedNotice = { email: string; sub: string; undoToken: string
  * email change every notice also goes to the previous address (see both-addresses.ts).
  */
 export interface SecurityNotifier {
-  recoveryCodeUsed(notice: RecoveryCodeNotice, meta: RequestMeta): void;
-  passkeyAdded(notice: PasskeyAddedNotice, meta: RequestMeta): void;
-  emailChanged(notice: EmailChangedNotice, meta: RequestMeta): void;
+  /** Awaited in the step that made the change: a durable implementation keeps the notice in that step. */
+  recoveryCodeUsed(notice: RecoveryCodeNotice, meta: RequestMeta): void | Promise<void>;
+  passkeyAdded(notice: PasskeyAddedNotice, meta: RequestMeta): void | Promise<void>;
+  emailChanged(notice: EmailChangedNotice, meta: RequestMeta): void | Promise<void>;
   /** Resolves when every notice handed over so far was delivered or dead-lettered (shutdown, tests). */
   settled(): Promise<void>;
 }
@@ -41,7 +42,7 @@ export const devMailNotifier: SecurityNotifier = {
 /** AWS mode without NOTICE_WEBHOOK_URL (start-up warns): the audit record (RECOVERY_CODE_LOGIN) is the only trace. */
 export const noMailNotifier: SecurityNotifier = { recoveryCodeUsed: () => undefined, passkeyAdded: () => undefined, emailChanged: () => undefined, settled: async () => undefined };
 
-type NoticeType = "RECOVERY_CODE_USED" | "PASSKEY_ADDED" | "EMAIL_CHANGED";
+export type NoticeType = "RECOVERY_CODE_USED" | "PASSKEY_ADDED" | "EMAIL_CHANGED";
 
 type Deps = { settings: NoticeSettings; audit: Pick<AuditLog, "record">; logger: Pick<Logger, "warn">; clock: Clock };
 

@@ -84,7 +84,7 @@ export class RecoveryService {
         via: { kind: "held", tokens },
       });
       const codesLeft = await this.deps.codes.left(sub);
-      this.deps.notifier.recoveryCodeUsed({ email: state.email, sub, codesLeft, at: new Date(this.deps.clock.now()) }, meta);
+      await this.deps.notifier.recoveryCodeUsed({ email: state.email, sub, codesLeft, at: new Date(this.deps.clock.now()) }, meta);
       return { result: { challenge: { name: "MFA_SETUP", session } }, audit: { subject: sub, reason: `MFA_SETUP;SESSIONS_ENDED:${ended};PASSKEYS_REVOKED:${revoked};CODES_LEFT:${codesLeft}` } };
     });
   }

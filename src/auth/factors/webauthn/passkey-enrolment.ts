@@ -84,7 +84,7 @@ export class PasskeyEnrolment {
       const record: PasskeyRecord = { ...registered, sub: identity.sub, nickname, createdAt: new Date(this.deps.clock.now()).toISOString(), lastUsedAt: undefined };
       if (!(await this.deps.passkeys.add(record))) throw new GatewayError(ErrorCode.ALREADY_EXISTS, {}, "This passkey is already registered.");
       await this.deps.epoch.bump(identity.sub);
-      this.deps.notifier.passkeyAdded({ email: identity.account.email, sub: identity.sub, nickname, at: new Date(this.deps.clock.now()) }, meta);
+      await this.deps.notifier.passkeyAdded({ email: identity.account.email, sub: identity.sub, nickname, at: new Date(this.deps.clock.now()) }, meta);
       return { result: record, audit: { target: sha256(record.id) }, undo: () => this.deps.passkeys.remove(record) };
     });
   }

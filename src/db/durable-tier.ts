@@ -1,0 +1,101 @@
+import type { Pool } from "pg";
+import type { AuditLog } from "../audit/audit-log";
+import type { Logger } from "../shared/logger";
+import type { WebhookTarget } from "../shared/signed-webhook";
+import { MemoryStore } from "../store/memory-store";
+import { RedisStore } from "../store/redis-store";
+import type { StateStore } from "../store/state-store";
+import { migrateRecords } from "./migrations";
+import { Outbox, type OutboxChannel } from "./outbox";
+import { createDatabasePool, type DatabaseSettings } from "./pool";
+import { PostgresRecordStore } from "./postgres-record-store";
+import { StoreGeneration, type StoreVerdict } from "./store-generation";
+import { TieredStore } from "./tiered-store";
+
+export type DurableTierSettings = DatabaseSettings & { generationCheckSeconds: number };
+
+export type DurableTier = {
+  pool: Pool;
+  store: TieredStore;
+  generation: StoreGeneration;
+  /** Compares the store with PostgreSQL now (start-up, reconnect, the timer call it). */
+  verifyStore(): Promise<StoreVerdict | undefined>;
+  openOutbox(deps: { targets: Partial<Record<OutboxChannel, WebhookTarget>>; retryDelaysMs: Record<OutboxChannel, readonly number[]>; audit: Pick<AuditLog, "record">; deadLettered: (channel: OutboxChannel) => void }): Outbox;
+  close(): Promise<void>;
+};
+
+/** Everything in the ephemeral store goes: the fail-closed answer to a store that is behind or was emptied. */
+const wipeOf = (ephemeral: StateStore): (() => Promise<void>) => {
+  if (ephemeral instanceof RedisStore) return () => ephemeral.clearPrefix();
+  if (ephemeral instanceof MemoryStore) return async () => ephemeral.clear();
+  return async () => undefined;
+};
+
+/**
+ * Opens PostgreSQL (migrating it when behind), and puts the tiered store over the given ephemeral store. The
+ * ephemeral tier serves nothing until its generation was checked, and again after every reconnect of Redis:
+ * a Redis that comes back from an old snapshot is wiped before a request can see it.
+ */
+export const openDurableTier = async (settings: DurableTierSettings, ephemeral: StateStore, logger: Pick<Logger, "warn" | "error">): Promise<DurableTier> => {
+  const pool = createDatabasePool(settings, "gateway:records", (error) => logger.warn({ err: error.message }, "PostgreSQL connection lost; the next statement reconnects"));
+  try {
+    await migrateRecords(pool, settings.schema);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  const generation = new StoreGeneration({ pool, schema: settings.schema, ephemeral, wipe: wipeOf(ephemeral) });
+  // Ending a session never fails on the generation: the session is gone either way; a missed advance only
+  // narrows what a later stale snapshot would be caught by, and is logged.
+  const advanceAfterEnd = async () => {
+    await generation.advance().catch((error: unknown) => logger.warn({ err: String(error) }, "store generation not advanced after a session ended"));
+  };
+  // Only a shared store can come back from a snapshot; an in-process one starts empty with its process.
+  const shared = ephemeral instanceof RedisStore;
+  const store = new TieredStore({ ephemeral, lasting: new PostgresRecordStore({ pool, schema: settings.schema }), onSessionEnded: shared ? advanceAfterEnd : undefined });
+  let checking: Promise<StoreVerdict | undefined> | undefined;
+  const verifyStore = (): Promise<StoreVerdict | undefined> => {
+    if (!shared) {
+      store.setVerified(true);
+      return Promise.resolve(undefined);
+    }
+    checking ??= generation
+      .check()
+      .then((verdict) => {
+        if (verdict !== "CURRENT") logger.warn({ verdict }, "state store was behind or emptied: wiped, every earlier session must sign in again");
+        store.setVerified(true);
+        return verdict;
+      })
+      .catch((error: unknown) => {
+        logger.error({ err: String(error) }, "state store generation not checked; the store stays closed until it is");
+        return undefined;
+      })
+      .finally(() => (checking = undefined));
+    return checking;
+  };
+  if (ephemeral instanceof RedisStore) {
+    // A dropped connection may come back to another Redis (a restart from a snapshot): closed until checked.
+    ephemeral.client.on("close", () => store.setVerified(false));
+    ephemeral.client.on("ready", () => void verifyStore());
+  }
+  const timer = setInterval(() => void verifyStore(), settings.generationCheckSeconds * 1000);
+  timer.unref();
+  const outboxes: Outbox[] = [];
+  return {
+    pool,
+    store,
+    generation,
+    verifyStore,
+    openOutbox: (deps) => {
+      const outbox = new Outbox({ pool, schema: settings.schema, logger, ...deps }).start(1000);
+      outboxes.push(outbox);
+      return outbox;
+    },
+    close: async () => {
+      clearInterval(timer);
+      for (const outbox of outboxes) outbox.stop();
+      await store.close();
+      await pool.end();
+    },
+  };
+};

@@ -1,0 +1,36 @@
+/**
+ * Every lasting record kind, the table that holds it and the state-store key prefixes that name it. The
+ * services keep speaking the StateStore interface; the tiered store sends these keys to PostgreSQL and
+ * everything else (sessions, handles, limiter counters, caches) to the ephemeral store.
+ */
+export const recordKinds = {
+  /** Public keys, counters, flags, per-account id sets, WebAuthn user handles, tombstones of removed ids. */
+  passkeys: ["passkeys:", "passkey:", "passkey-revoked:", "webauthn-user:"],
+  /** The account's salt, the set of code digests, each code, and the marker of a set being written. */
+  recovery_codes: ["recovery-salt:", "recovery-codes:", "recovery-code:", "recovery-generating:"],
+  /** Digests of the last passwords, their salt, and when the password was last set (its age). */
+  password_records: ["password-history:", "password-salt:", "password-set:"],
+  /** Locks by typed email and by account (timed, or until an administrator unlocks). */
+  account_locks: ["lockout:locked:", "lockout:locked-sub:"],
+  /** Administrator flags (disabled). */
+  account_flags: ["account-flags:"],
+  /** Grants with their reason and review, the index, the unreviewed set, and the once-only claims. */
+  emergency_grants: ["emergency:grant:", "emergency:index", "emergency:unreviewed", "emergency:review-claim:", "emergency:escalation-claim:"],
+  /** An email change's single-use undo (7 days) and the previous address that hears every notice for 30 days. */
+  email_changes: ["email-change-undo:", "email-change-previous:"],
+} as const satisfies Record<string, readonly string[]>;
+
+export type RecordKind = keyof typeof recordKinds;
+
+export const recordKindNames = Object.keys(recordKinds) as RecordKind[];
+
+const byPrefix: [string, RecordKind][] = recordKindNames
+  .flatMap((kind) => recordKinds[kind].map((prefix): [string, RecordKind] => [prefix, kind]))
+  // Longest first, so `passkey-revoked:` is not taken for `passkey:`'s sibling by accident.
+  .sort((a, b) => b[0].length - a[0].length);
+
+/** The lasting kind a key belongs to; undefined for what may be lost. */
+export const recordKindOf = (key: string): RecordKind | undefined => {
+  for (const [prefix, kind] of byPrefix) if (key.startsWith(prefix)) return kind;
+  return undefined;
+};

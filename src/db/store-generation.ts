@@ -1,0 +1,71 @@
+import type { Pool } from "pg";
+import { ident } from "../audit/postgres/sql";
+import type { StateStore } from "../store/state-store";
+import { databaseUnavailable } from "./pool";
+
+/** A short list in the ephemeral store: concurrent raises cannot lower it, and its maximum is the marker. */
+export const generationKey = "store-generation";
+const markerLength = 16;
+const markerTtlSeconds = 10 * 365 * 24 * 3600;
+
+export type StoreVerdict = "CURRENT" | "BEHIND" | "EMPTIED";
+
+export type GenerationDeps = {
+  pool: Pick<Pool, "query">;
+  schema: string;
+  ephemeral: StateStore;
+  /** Ends every session in the ephemeral store (and everything else in it): the fail-closed answer to a stale store. */
+  wipe: () => Promise<void>;
+};
+
+/**
+ * The store generation: a number kept in PostgreSQL and mirrored in the ephemeral store, moved on by every
+ * ended session and every check; so a store restored from an older snapshot carries a smaller number than
+ * PostgreSQL recorded, and an emptied one none. Either way the store's sessions are not to be trusted:
+ * it is wiped (every session made before must sign in again) and brought to a new generation. Locks,
+ * disables and every other lasting record come from PostgreSQL and are untouched.
+ */
+export class StoreGeneration {
+  private readonly table: string;
+  private readonly sequence: string;
+
+  constructor(private readonly deps: GenerationDeps) {
+    this.table = `${ident(deps.schema)}.store_generation`;
+    this.sequence = `${ident(deps.schema)}.store_generation_numbers`.replace(/'/g, "''");
+  }
+
+  private async marker(): Promise<number | undefined> {
+    const entries = await this.deps.ephemeral.list(generationKey);
+    return entries.length === 0 ? undefined : Math.max(...entries.map(Number));
+  }
+
+  private async recorded(): Promise<number> {
+    const { rows } = await this.deps.pool.query<{ generation: string }>(`SELECT generation FROM ${this.table} WHERE id = 1`).catch(databaseUnavailable);
+    return Number(rows[0]?.generation ?? 0);
+  }
+
+  /**
+   * A new number from the sequence goes to the store first and is recorded in PostgreSQL after: whatever
+   * PostgreSQL records, a current store already holds. Concurrent advances (other instances, other logouts)
+   * can therefore never make a current store look behind; a crash between the two steps only leaves a number
+   * unrecorded.
+   */
+  async advance(): Promise<number> {
+    const { rows } = await this.deps.pool.query<{ n: string }>(`SELECT nextval('${this.sequence}') AS n`).catch(databaseUnavailable);
+    const generation = Number(rows[0]?.n);
+    await this.deps.ephemeral.pushBounded(generationKey, String(generation), markerLength, markerTtlSeconds);
+    await this.deps.pool.query(`UPDATE ${this.table} SET generation = GREATEST(generation, $1), changed_at = now() WHERE id = 1`, [generation]).catch(databaseUnavailable);
+    return generation;
+  }
+
+  /** Compares the two; a store behind or emptied is wiped before it serves anything, then brought forward. */
+  async check(): Promise<StoreVerdict> {
+    // PostgreSQL before the store: what it recorded had reached the store before it was recorded.
+    const recorded = await this.recorded();
+    const marker = await this.marker();
+    const verdict: StoreVerdict = marker === undefined ? "EMPTIED" : marker < recorded ? "BEHIND" : "CURRENT";
+    if (verdict !== "CURRENT") await this.deps.wipe();
+    await this.advance();
+    return verdict;
+  }
+}
