@@ -1,4 +1,5 @@
-import { generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from "node:crypto";
+import { createPublicKey, generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from "node:crypto";
+import type { Jwks } from "aws-jwt-verify/jwk";
 import { authenticator } from "otplib";
 import { AccountExistsError, type EnrolmentCredential, type IdentityProvider, type ProviderAuthResult, type ProviderTokens, type SignUpInput, type UserProfile } from "../../src/auth/identity-provider";
 import { ErrorCode, GatewayError, TokenRejection, tokenRejected } from "../../src/errors/error-codes";
@@ -52,6 +53,12 @@ export class MemoryIdentityProvider implements IdentityProvider {
 
   constructor(private readonly options: MemoryIdentityProviderOptions) {
     this.key = options.signingKey ?? generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
+  }
+
+  /** The public key set its tokens verify against (pre-load it into the gateway's verifier: no JWKS fetch). */
+  jwks(): Jwks {
+    const jwk = createPublicKey(this.key).export({ format: "jwk" });
+    return { keys: [{ ...jwk, kid: this.options.kid ?? "memory-idp", alg: "RS256", use: "sig" }] } as Jwks;
   }
 
   /** Test set-up, as an operator would do in the console (the IdentityAdmin side is not faked here). */
