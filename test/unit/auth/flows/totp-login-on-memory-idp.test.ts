@@ -4,11 +4,12 @@ import { noMailNotifier } from "../../../../src/auth/factors/recovery/notifier";
 import { loadConfig } from "../../../../src/config";
 import { createAccessTokenVerifier } from "../../../../src/context/token-verifier";
 import { silentLogger } from "../../../../src/shared/logger";
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { authenticator } from "otplib";
 import { BeginMfaSetupDocument, CompleteMfaSetupDocument, ConfirmSignUpDocument, LoginDocument, MeDocument, RegisterDocument, RespondToMfaDocument } from "../../../generated/graphql";
 import { FakeClock } from "../../../fakes/fake-clock";
 import { MemoryIdentityProvider } from "../../../fakes/memory-identity-provider";
-import { dataOf, errorOf, execute } from "../../../support/graphql-client";
+import { dataOf, errorOf, execute, type RequestOptions } from "../../../support/graphql-client";
 
 /**
  * A login flow at unit speed: the real gateway over HTTP, on the in-memory IdentityProvider (which passes the
@@ -24,7 +25,7 @@ describe("TOTP login on the in-memory identity provider and a fake clock", () =>
   let clock: FakeClock;
   let idp: MemoryIdentityProvider;
   let gw: StartedGateway;
-  const run: typeof execute = (document, variables, options) => execute(gw.url, document, variables, options);
+  const run = <R, V>(document: TypedDocumentNode<R, V>, variables?: V, options?: RequestOptions) => execute(gw.url, document, variables, options);
 
   beforeAll(async () => {
     clock = new FakeClock();
