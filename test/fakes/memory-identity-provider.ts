@@ -33,6 +33,10 @@ type Account = {
   mfaEnabled: boolean;
 };
 
+/** One generated key per test file is enough (a 2048-bit key pair costs real CPU time). */
+let generated: KeyObject | undefined;
+const defaultKey = (): KeyObject => (generated ??= generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey);
+
 const fail = (code: ErrorCode): GatewayError => new GatewayError(code);
 
 /**
@@ -52,7 +56,7 @@ export class MemoryIdentityProvider implements IdentityProvider {
   unavailable = false;
 
   constructor(private readonly options: MemoryIdentityProviderOptions) {
-    this.key = options.signingKey ?? generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
+    this.key = options.signingKey ?? defaultKey();
   }
 
   /** The public key set its tokens verify against (pre-load it into the gateway's verifier: no JWKS fetch). */
