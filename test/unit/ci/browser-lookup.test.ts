@@ -18,18 +18,23 @@ describe("the Chromium lookup shared by .ci/run and the browser tests", () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it("finds chromium anywhere on PATH (not only /usr/bin), then chromium-browser", () => {
+    // PATH holds only the test's folders: a Chromium installed on this machine must not answer for them.
+    const path = `${join(dir, "opt/bin")}:${join(dir, "usr/bin")}`;
     const elsewhere = fakeBrowser(join(dir, "opt/bin/chromium"));
-    expect(findChromium({ PATH: `${join(dir, "opt/bin")}:/usr/bin:/bin` })).toBe(elsewhere);
+    const later = fakeBrowser(join(dir, "usr/bin/chromium"));
+    expect(findChromium({ PATH: path })).toBe(elsewhere);
     rmSync(elsewhere);
+    expect(findChromium({ PATH: path })).toBe(later);
+    rmSync(later);
     const other = fakeBrowser(join(dir, "opt/bin/chromium-browser"));
-    expect(findChromium({ PATH: `${join(dir, "opt/bin")}:/usr/bin:/bin` })).toBe(other);
+    expect(findChromium({ PATH: path })).toBe(other);
   });
 
   it("takes CHROMIUM_PATH as the only candidate, and finds nothing when it is not an executable", () => {
     const onPath = fakeBrowser(join(dir, "bin/chromium"));
     const chosen = fakeBrowser(join(dir, "elsewhere/my-chromium"));
-    expect(findChromium({ PATH: `${join(dir, "bin")}:/bin`, CHROMIUM_PATH: chosen })).toBe(chosen);
-    expect(findChromium({ PATH: `${join(dir, "bin")}:/bin`, CHROMIUM_PATH: join(dir, "missing") })).toBeUndefined();
+    expect(findChromium({ PATH: join(dir, "bin"), CHROMIUM_PATH: chosen })).toBe(chosen);
+    expect(findChromium({ PATH: join(dir, "bin"), CHROMIUM_PATH: join(dir, "missing") })).toBeUndefined();
     expect(onPath).toBeTruthy();
   });
 
