@@ -14,6 +14,17 @@ export type LocalCognitoOptions = {
    * with it, as the pool's triggers do on AWS. Unset: every custom-auth answer is refused.
    */
   customAuthSecret?: string | undefined;
+  /**
+   * Tests only: exposes the patched TOTP clock control (`POST /_test/totp-clock`, patches/), which shifts the
+   * emulator's TOTP clock for one secret so a test never waits for the next 30 s step. Dev mode never sets it.
+   */
+  totpClockControl?: boolean;
+  /**
+   * Tests only: the pool file is saved at most once a second instead of after every call (patches/). The
+   * emulator keeps its pools in memory, and serialising an ever larger pool on every call slowed each
+   * call as a test run created users. A crash loses the last second of writes. Dev mode never sets it.
+   */
+  deferSaves?: boolean;
   /** Called for every code cognito-local "delivers" (the dev mail catcher). */
   onCodeDelivered?: (delivery: { destination: string; code: string }) => void;
   startTimeoutMs?: number;
@@ -102,6 +113,8 @@ export const startLocalCognito = async (options: LocalCognitoOptions): Promise<L
     HOST: "127.0.0.1",
     ...(options.code ? { CODE: options.code } : {}),
     ...(options.customAuthSecret ? { CUSTOM_AUTH_SECRET: options.customAuthSecret } : {}),
+    ...(options.totpClockControl ? { TOTP_CLOCK_CONTROL: "1" } : {}),
+    ...(options.deferSaves ? { COGNITO_LOCAL_DEFER_SAVES: "1" } : {}),
   };
   const child = spawn(process.execPath, childArgs(dir), { cwd: dir, env, stdio: ["ignore", "pipe", "pipe", "ipc"] });
   // The channel is only a lifeline for the child; it must not keep the gateway's event loop alive.

@@ -11,7 +11,7 @@ export default async function globalSetup(): Promise<void> {
   process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] = "true";
   const dir = mkdtempSync(join(tmpdir(), "authgw-cognito-"));
   const customAuthSecret = randomBytes(32).toString("base64url");
-  const local = await startLocalCognito({ port: await freePort(), dir, code: TEST_CODE, customAuthSecret });
+  const local = await startLocalCognito({ port: await freePort(), dir, code: TEST_CODE, customAuthSecret, totpClockControl: true, deferSaves: true });
   const pool = await provisionLocalPool(local.endpoint);
   publishTestCognito({ ...pool, endpoint: local.endpoint, customAuthSecret });
   (globalThis as Record<string, unknown>)["__authgwLocalCognito"] = { local, dir };

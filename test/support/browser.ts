@@ -1,14 +1,44 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 
-/** Debian's Chromium (.ci/run installs it). */
-export const chromiumPath = "/usr/bin/chromium";
+/** The one Chromium lookup, shared with .ci/run (which installs Debian's chromium when it finds nothing). */
+export const chromiumLookup = join(__dirname, "../../.ci/find-chromium");
 
-/** `describe` where Chromium is installed; elsewhere the suite is skipped and says so instead of passing silently. */
-export const describeWithBrowser = (what: string): jest.Describe => {
-  if (existsSync(chromiumPath)) return describe;
-  process.stdout.write(`${what} browser test skipped: ${chromiumPath} is not installed\n`);
+/** The path .ci/find-chromium prints, or undefined when it finds no Chromium. */
+export const findChromium = (env: NodeJS.ProcessEnv = process.env): string | undefined => {
+  try {
+    return execFileSync(chromiumLookup, { env, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** Whether this run is CI (`CI=true`, or any value but "false"/"0", as CI services set it). */
+export const isCi = (env: NodeJS.ProcessEnv = process.env): boolean => Boolean(env["CI"]) && env["CI"] !== "false" && env["CI"] !== "0";
+
+/** What a browser suite does: run; fail (CI without a browser: never a silent pass); skip (outside CI only, saying so). */
+export const browserSuitePlan = (chromium: string | undefined, ci: boolean): "run" | "fail" | "skip" => (chromium ? "run" : ci ? "fail" : "skip");
+
+export const chromiumPath = findChromium();
+
+/**
+ * `describe` for a suite that needs Chromium. Without one it fails under CI (a test that says why) and is
+ * skipped elsewhere, with a line on stdout instead of passing silently.
+ */
+export const describeWithBrowser = (what: string): ((name: string, body: () => void) => void) => {
+  const plan = browserSuitePlan(chromiumPath, isCi());
+  if (plan === "run") return describe;
+  const missing = `${what} browser test: .ci/find-chromium found no Chromium (install Debian's chromium or set CHROMIUM_PATH)`;
+  if (plan === "fail")
+    return (name) =>
+      describe(name, () => {
+        it("has a Chromium to run in", () => {
+          throw new Error(`${missing}; under CI a missing browser fails the run`);
+        });
+      });
+  process.stdout.write(`${missing}: skipped (outside CI only)\n`);
   return describe.skip;
 };
 

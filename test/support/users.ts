@@ -13,6 +13,7 @@ import {
 } from "../generated/graphql";
 import { TEST_CODE, testCognito } from "../setup/test-cognito";
 import { dataOf } from "./graphql-client";
+import { shiftTotpClock, totpAt, totpNow } from "./totp-clock";
 import type { TestGateway } from "./test-gateway";
 
 export const PASSWORD = "Correct-Horse-Battery-9";
@@ -20,7 +21,7 @@ export const PASSWORD = "Correct-Horse-Battery-9";
 export const uniqueEmail = (): string => `user-${randomUUID()}@example.test`;
 
 /** The TOTP code of the step `offset` steps from now (for building wrong codes; use freshCode to log in). */
-export const totp = (secret: string, offset = 0): string => authenticator.clone({ epoch: Date.now() + offset * 30_000 }).generate(secret);
+export const totp = (secret: string, offset = 0): string => totpAt(secret, offset);
 
 const usedCodes = new Map<string, string[]>();
 
@@ -31,12 +32,14 @@ export const codesUsed = (secret: string): readonly string[] => usedCodes.get(se
  * A TOTP code cognito-local accepts (it checks ±30 s) that this account has not used yet (the gateway
  * refuses a code twice). The previous step's code is only offered while more than a second of the current
  * step is left: a step boundary between making it and checking it would put it out of Cognito's window.
- * Only when all valid codes are spent does it wait for the next step: cognito-local's TOTP runs on the
- * real clock, which the tests cannot inject.
+ * When all three codes of the window are spent, cognito-local's clock for this secret moves one step on
+ * (totp-clock.ts) instead of the test waiting up to 30 s for it: exactly as after the wait, one new code
+ * enters the window and the codes handed out but not yet used stay valid (all but the oldest). The
+ * gateway's replay record is still what refuses a code used twice.
  */
 export const freshCode = async (secret: string): Promise<string> => {
   for (;;) {
-    const now = Date.now();
+    const now = totpNow(secret);
     const leftInStep = 30_000 - (now % 30_000);
     const used = usedCodes.get(secret) ?? [];
     for (const offset of leftInStep > 1000 ? [-1, 0, 1] : [0, 1]) {
@@ -46,7 +49,7 @@ export const freshCode = async (secret: string): Promise<string> => {
         return code;
       }
     }
-    await new Promise((resolve) => setTimeout(resolve, leftInStep + 50));
+    await shiftTotpClock(secret, 30_000);
   }
 };
 
