@@ -20,6 +20,7 @@ import { InternalIdentityChannel } from "./context/internal-identity";
 import { createHostedLogin } from "./http/oauth/hosted-login";
 import { createGateway, listen, type GatewayDeps, type RunningGateway } from "./server";
 import { systemClock, type Clock } from "./shared/clock";
+import { customAuthSigningKey } from "./shared/custom-auth-proof";
 import { createLogger, type Logger } from "./shared/logger";
 import { MemoryStore } from "./store/memory-store";
 import { RedisStore } from "./store/redis-store";
@@ -69,7 +70,7 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     endpoint: cognito.endpoint,
     credentials: cognito.credentials,
     emulator: cognito.emulator,
-    customAuthSecret: settings.customAuthSecret,
+    customAuthKey: settings.customAuthPrivateKey === undefined ? undefined : customAuthSigningKey(settings.customAuthPrivateKey),
   });
   metrics.instrumentCognito(cognitoIdp.client);
   const idp = overrides.idp ?? cognitoIdp;
@@ -99,7 +100,7 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     totpIssuer: settings.totpIssuer,
     policy: settings.policy,
     webauthn: settings.webauthn,
-    customAuth: settings.customAuthSecret !== undefined,
+    customAuth: settings.customAuthPrivateKey !== undefined,
     notifier,
     loginFailuresByAddress: loginFailureLimiter(store, settings.policy.loginFailuresPerAddress),
     auditReader: isReadable(baseSink) ? baseSink.reader() : undefined,
