@@ -19,6 +19,7 @@ import { createSupergraph } from "./federation/supergraph";
 import { InternalIdentityChannel } from "./context/internal-identity";
 import { createHostedLogin } from "./http/oauth/hosted-login";
 import { createGateway, listen, type GatewayDeps, type RunningGateway } from "./server";
+import { assertProductionSettings, listenForMetrics } from "./ops/production-start";
 import { systemClock, type Clock } from "./shared/clock";
 import { customAuthSigningKey } from "./shared/custom-auth-proof";
 import { createLogger, type Logger } from "./shared/logger";
@@ -45,6 +46,8 @@ export type GatewayOverrides = {
 };
 
 export type StartedGateway = RunningGateway & {
+  /** The port /metrics listens on when METRICS_PORT is set (0 there picks a free one). */
+  metricsPort: number | undefined;
   services: Services;
   store: StateStore;
   verifier: CachedVerifier;
@@ -58,6 +61,8 @@ export type StartedGateway = RunningGateway & {
 export const startGateway = async (settings: GatewaySettings, overrides: GatewayOverrides = {}): Promise<StartedGateway> => {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger(settings.logLevel);
+  // Production by construction: whatever a caller passes, no in-process store, file audit or emulator.
+  if (settings.gatewayMode === "production") assertProductionSettings(settings, overrides);
   const store = overrides.store ?? (settings.redisUrl ? new RedisStore({ url: settings.redisUrl, keyPrefix: settings.redisKeyPrefix }) : new MemoryStore(clock));
   const metrics = new GatewayMetrics();
   const baseSink = overrides.auditSink ?? (await openAuditSink(settings, clock));
@@ -126,6 +131,9 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     dev: settings.dev,
     corsOrigins: settings.corsOrigins,
     playground: settings.playground,
+    // Production never serves /metrics on the API port; dev does unless METRICS_PORT gives it its own listener.
+    metricsOnApiPort: settings.metricsPort === undefined && settings.gatewayMode !== "production",
+    keepAliveSeconds: settings.keepAliveSeconds,
     rateLimits: { address: settings.policy.rateLimitIpPerMinute, account: settings.policy.rateLimitAccountPerMinute, signedIn: settings.policy.rateLimitUserPerMinute },
     cookieSessions: hosted?.cookies,
     oauthRoutes: hosted?.routes,
@@ -134,7 +142,7 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
   let asserter: IdentityAsserter | undefined;
   let internal: RunningGateway | undefined;
   if (settings.subgraphs.length === 0) {
-    running = await listen(await createGateway(deps), settings.port, settings.host);
+    running = await listen(await createGateway(deps), settings.port, settings.host, settings.keepAliveSeconds);
   } else {
     // Gateway mode: the same API runs as an internal subgraph on loopback, composed with the product's.
     const files = settings.federation.signingKeyFiles;
@@ -144,10 +152,12 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     internal = await listen(await createGateway({ ...deps, internalIdentity, schemaKind: "auth-subgraph", playground: false, corsOrigins: [], oauthRoutes: undefined }), 0, "127.0.0.1");
     const authSubgraphUrl = `http://127.0.0.1:${internal.port}/graphql`;
     const supergraphSdl = settings.supergraphFile ? readFileSync(settings.supergraphFile, "utf8") : undefined;
-    running = await listen(await createSupergraph({ ...deps, internalIdentity, authSubgraphUrl, subgraphs: settings.subgraphs, supergraphSdl, asserter }), settings.port, settings.host);
+    running = await listen(await createSupergraph({ ...deps, internalIdentity, authSubgraphUrl, subgraphs: settings.subgraphs, supergraphSdl, asserter }), settings.port, settings.host, settings.keepAliveSeconds);
   }
+  const metricsListener = settings.metricsPort === undefined ? undefined : await listenForMetrics(metrics, settings.metricsPort, settings.host);
   return {
     ...running,
+    metricsPort: metricsListener?.port,
     services,
     store,
     verifier,
@@ -157,6 +167,7 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     notifier,
     close: async () => {
       clearInterval(sweep);
+      await metricsListener?.close();
       await running.close();
       await emergencyAlerts.settled();
       await notifier.settled();
