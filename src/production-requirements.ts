@@ -97,3 +97,16 @@ export const customAuthPrivateKey = (env: Partial<Pick<Env, "CUSTOM_AUTH_PRIVATE
   }
   return pem;
 };
+
+/** What the composition root must never be given in production, whoever calls it (config refuses these first). */
+export const assertProductionSettings = (
+  settings: { redisUrl: string | undefined; auditDatabase?: unknown; cognito: { emulator?: boolean | undefined } },
+  overrides: { store?: unknown; auditSink?: unknown },
+): void => {
+  const wrong = [
+    settings.redisUrl === undefined && overrides.store === undefined && "no REDIS_URL (the memory store)",
+    settings.auditDatabase === undefined && overrides.auditSink === undefined && "no PostgreSQL audit trail (the file sink)",
+    settings.cognito.emulator === true && "an emulated Cognito",
+  ].filter((w): w is string => typeof w === "string");
+  if (wrong.length > 0) throw new Error(`production mode cannot start with ${wrong.join(", ")}`);
+};
