@@ -96,6 +96,13 @@ describe("the Docker image recipe (no engine)", () => {
     }
   });
 
+  it("in dev mode says how to get cognito-local, which a production install does not have", async () => {
+    const { exited, output } = startImage({ GATEWAY_MODE: "dev", PORT: String(await freePort()), LOCAL_COGNITO_DIR: join(work, "dev-cognito") });
+    expect(await exited).toBe(1);
+    expect(output()).toContain("Dev mode needs cognito-local, a dev dependency that is not installed here");
+    expect(output()).toContain("npm install");
+  });
+
   it("starts with every setting against cognito-local as the AWS endpoint, Redis and PostgreSQL, healthy, without spawning an emulator", async () => {
     const cognito = testCognito();
     const [port, metricsPort] = [await freePort(), await freePort()];
