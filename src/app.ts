@@ -23,7 +23,10 @@ import { createSupergraph } from "./federation/supergraph";
 import { InternalIdentityChannel } from "./context/internal-identity";
 import { createHostedLogin } from "./http/oauth/hosted-login";
 import { createGateway, listen, type GatewayDeps, type RunningGateway } from "./server";
+import { listenForMetrics } from "./http/metrics-listener";
+import { assertProductionSettings } from "./production-requirements";
 import { systemClock, type Clock } from "./shared/clock";
+import { customAuthSigningKey } from "./shared/custom-auth-proof";
 import { createLogger, type Logger } from "./shared/logger";
 import type { StateStore } from "./store/state-store";
 
@@ -46,6 +49,8 @@ export type GatewayOverrides = {
 };
 
 export type StartedGateway = RunningGateway & {
+  /** The port /metrics listens on when METRICS_PORT is set (0 there picks a free one). */
+  metricsPort: number | undefined;
   services: Services;
   store: StateStore;
   verifier: CachedVerifier;
@@ -87,6 +92,8 @@ export type GatewayCore = {
 export const composeCore = async (settings: GatewaySettings, overrides: GatewayOverrides = {}): Promise<GatewayCore> => {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger(settings.logLevel);
+  // Production by construction: whatever a caller passes, no in-process store, file audit or emulator.
+  if (settings.gatewayMode === "production") assertProductionSettings(settings, overrides);
   const opened = overrides.store ? undefined : await openStateStore(settings, clock, logger);
   const store = overrides.store ?? opened!.store;
   const durable = opened?.durable;
@@ -101,7 +108,7 @@ export const composeCore = async (settings: GatewaySettings, overrides: GatewayO
     endpoint: cognito.endpoint,
     credentials: cognito.credentials,
     emulator: cognito.emulator,
-    customAuthSecret: settings.customAuthSecret,
+    customAuthKey: settings.customAuthPrivateKey === undefined ? undefined : customAuthSigningKey(settings.customAuthPrivateKey),
   });
   metrics.instrumentCognito(cognitoIdp.client);
   const idp = overrides.idp ?? cognitoIdp;
@@ -131,7 +138,7 @@ export const composeCore = async (settings: GatewaySettings, overrides: GatewayO
     totpIssuer: settings.totpIssuer,
     policy: settings.policy,
     webauthn: settings.webauthn,
-    customAuth: settings.customAuthSecret !== undefined,
+    customAuth: settings.customAuthPrivateKey !== undefined,
     notifier,
     loginFailuresByAddress: loginFailureLimiter(store, settings.policy.loginFailuresPerAddress),
     auditReader: isReadable(baseSink) ? baseSink.reader() : undefined,
@@ -199,6 +206,9 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     dev: settings.dev,
     corsOrigins: settings.corsOrigins,
     playground: settings.playground,
+    // Production never serves /metrics on the API port; dev does unless METRICS_PORT gives it its own listener.
+    metricsOnApiPort: settings.metricsPort === undefined && settings.gatewayMode !== "production",
+    keepAliveSeconds: settings.keepAliveSeconds,
     rateLimits: { address: settings.policy.rateLimitIpPerMinute, account: settings.policy.rateLimitAccountPerMinute, signedIn: settings.policy.rateLimitUserPerMinute },
     cookieSessions: hosted?.cookies,
     oauthRoutes: hosted?.routes,
@@ -208,7 +218,7 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
   let asserter: IdentityAsserter | undefined;
   let internal: RunningGateway | undefined;
   if (settings.subgraphs.length === 0) {
-    running = await listen(await createGateway(deps), settings.port, settings.host);
+    running = await listen(await createGateway(deps), settings.port, settings.host, settings.keepAliveSeconds);
   } else {
     // Gateway mode: the same API runs as an internal subgraph on loopback, composed with the product's.
     const files = settings.federation.signingKeyFiles;
@@ -220,7 +230,7 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     const supergraphSdl = settings.supergraphFile ? readFileSync(settings.supergraphFile, "utf8") : undefined;
     const supergraph = await createSupergraph({ ...deps, internalIdentity, authSubgraphUrl, subgraphs: settings.subgraphs, supergraphSdl, asserter });
     // Listening first: subgraphs in "reject" mode fetch the gateway's JWKS to check its composition request.
-    running = await listen(supergraph, settings.port, settings.host);
+    running = await listen(supergraph, settings.port, settings.host, settings.keepAliveSeconds);
     try {
       await supergraph.compose();
     } catch (error) {
@@ -228,8 +238,10 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
       throw error;
     }
   }
+  const metricsListener = settings.metricsPort === undefined ? undefined : await listenForMetrics(metrics, settings.metricsPort, settings.host);
   return {
     ...running,
+    metricsPort: metricsListener?.port,
     services,
     store,
     verifier,
@@ -242,6 +254,7 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     outbox: core.outbox,
     close: async () => {
       clearInterval(sweep);
+      await metricsListener?.close();
       // The outbox stops polling first; deliveries under way are not waited for (their leases pass them on).
       core.outbox?.stop();
       await running.close();

@@ -8,15 +8,15 @@ import type { AuditDatabaseSettings, CognitoSettings, NoticeSettings, OAuthSetti
 export type { EmergencySettings };
 export type { PolicySettings } from "./policy/policy-settings";
 export type { AuditDatabaseSettings, CognitoSettings, NoticeSettings, OAuthSettings, WebAuthnSettings } from "./shared/settings";
-import { isUsableSecret } from "./shared/custom-auth-proof";
+import { isUsableChainKey } from "./audit/postgres/chain-key";
 import type { DatabaseSettings } from "./db/pool";
+import { customAuthPrivateKey, productionProblems, refusal } from "./production-requirements";
 
-/** A start-up configuration problem; its message is one line that names the variable. */
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
-}
+export { ConfigError } from "./config-error";
+import { ConfigError } from "./config-error";
 
 const port = z.coerce.number().int().min(1).max(65535);
+const isLoopbackHttp = (value: string): boolean => URL.canParse(value) && ["localhost", "127.0.0.1", "[::1]"].includes(new URL(value).hostname);
 /** Browsers only ever go to HTTPS, except on the developer's own machine. */
 const httpsOrLocal = (value: string): boolean => {
   if (!URL.canParse(value)) return false;
@@ -29,14 +29,17 @@ const positiveSeconds = z.coerce.number().int().positive();
 
 /** Every variable the gateway reads, with its default and what it means; docs/configuration.md's table mirrors this. */
 export const envSchema = {
+  GATEWAY_MODE: { schema: z.enum(["dev", "production"]).optional(), help: "dev (embedded cognito-local, memory store, file audit: what npm start gives) or production (never spawns an emulator; refuses to start, naming every missing or unsafe setting); unset = production when NODE_ENV=production, else dev." },
   PORT: { schema: port.default(4000), help: "HTTP port of the gateway." },
+  METRICS_PORT: { schema: port.optional(), help: "Serve Prometheus /metrics on this port, on a listener of its own (keep it off the public network); unset = /metrics on the API port in dev mode, no metrics in production. Never on the API port in production." },
+  HTTP_KEEP_ALIVE_SECONDS: { schema: z.coerce.number().int().min(1).max(3600).default(65), help: "How long an idle keep-alive connection stays open (server.keepAliveTimeout; headersTimeout is set above it). Keep it above the load balancer's idle timeout (an ALB's is 60 s) or it answers intermittent 502s." },
   HOST: { schema: z.string().min(1).optional(), help: "Interface to bind; unset = 127.0.0.1 in dev mode, 0.0.0.0 in AWS mode." },
   LOG_LEVEL: { schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"), help: "pino log level (fatal, error, warn, info, debug, trace, silent); pretty output in dev mode on a terminal." },
   CHALLENGE_TTL_SECONDS: { schema: positiveSeconds.max(300).default(300), help: "Lifetime of a login challenge handle (at most 300)." },
   SESSION_MAX_AGE_SECONDS: { schema: positiveSeconds.default(30 * 24 * 3600), help: "How long the gateway remembers a login session (match the app client's refresh-token validity)." },
   AUDIT_LOG_FILE: { schema: z.string().min(1).default("audit.jsonl"), help: "Append-only, hash-chained JSON Lines audit log (one file per instance; check with npm run audit:verify)." },
-  AUDIT_DATABASE_URL: { schema: z.string().regex(/^postgres(ql)?:\/\//, "a postgres:// URL").optional(), help: "postgres:// URL of the shared audit trail (hash-chained per instance stream, migrated at start-up); unset = the AUDIT_LOG_FILE file." },
-  AUDIT_CHAIN_KEY: { schema: z.string().refine(isUsableSecret, "at least 32 bytes, e.g. openssl rand -base64 32").optional(), help: "Key of the HMAC-SHA256 seal on every PostgreSQL audit record and checkpoint (keep it outside the database, e.g. in a secrets manager); npm run audit:verify needs it to refuse forged streams. Required in AWS mode with AUDIT_DATABASE_URL; unset in dev mode = generated once into LOCAL_COGNITO_DIR/audit-chain.key." },
+  AUDIT_DATABASE_URL: { schema: z.string().regex(/^postgres(ql)?:\/\//, "a postgres:// URL").optional(), help: "postgres:// URL of the shared audit trail (hash-chained per instance stream, migrated at start-up); unset = DATABASE_URL in production, the AUDIT_LOG_FILE file in dev mode." },
+  AUDIT_CHAIN_KEY: { schema: z.string().refine(isUsableChainKey, "at least 32 bytes, e.g. openssl rand -base64 32").optional(), help: "Key of the HMAC-SHA256 seal on every PostgreSQL audit record and checkpoint (keep it outside the database, e.g. in a secrets manager); npm run audit:verify needs it to refuse forged streams. Required whenever the PostgreSQL audit trail is used outside dev mode (so always in production); unset in dev mode = generated once into LOCAL_COGNITO_DIR/audit-chain.key." },
   AUDIT_DATABASE_SCHEMA: { schema: z.string().regex(schemaNamePattern, "a lower-case SQL identifier").default("audit"), help: "PostgreSQL schema of the audit tables." },
   AUDIT_WRITE_TIMEOUT_MS: { schema: z.coerce.number().int().min(50).max(60000).default(2000), help: "An audit write not done within this many ms fails the operation (SERVICE_UNAVAILABLE)." },
   AUDIT_SYNCHRONOUS_COMMIT: { schema: z.enum(["on", "off"]).default("on"), help: "on: a write returns when the record is on disk (survives a database crash); off: ~20x faster, a database crash may lose the last ~0.6 s of records (BENCHMARKS.md)." },
@@ -53,7 +56,7 @@ export const envSchema = {
   RATE_LIMIT_IP_PER_MINUTE: { schema: z.coerce.number().int().min(0).default(600), help: "Unauthenticated mutations one client address may send per minute; 0 = no limit (load tests)." },
   RATE_LIMIT_ACCOUNT_PER_MINUTE: { schema: z.coerce.number().int().min(0).default(20), help: "Unauthenticated mutations naming one email per minute; 0 = no limit." },
   RATE_LIMIT_USER_PER_MINUTE: { schema: z.coerce.number().int().min(0).default(30), help: "Mutations one signed-in account may send per minute (requestEmailChange also at most 5 per hour); 0 = no limit." },
-  TRUST_PROXY_HOPS: { schema: z.coerce.number().int().min(0).max(10).default(0), help: "Proxies in front of the gateway that append to X-Forwarded-For; the client address is the entry that many places from the right. 0 = the socket address (X-Forwarded-For ignored)." },
+  TRUST_PROXY_HOPS: { schema: z.coerce.number().int().min(0).max(10).default(0), help: "Proxies in front of the gateway that append to X-Forwarded-For; the client address is the entry that many places from the right. 0 = the socket address (X-Forwarded-For ignored). Production requires it set explicitly (behind a load balancer, 0 would make every per-address limit one global bucket)." },
   CORS_ORIGINS: { schema: z.string().regex(/^(https?:\/\/[^,\s]+)(,https?:\/\/[^,\s]+)*$/, "comma-separated http(s) origins").optional(), help: "Browser origins allowed to call the API; unset = no cross-origin access." },
   PLAYGROUND: { schema: z.enum(["on", "off"]).optional(), help: "Serve the GraphQL playground at /; unset = on in dev mode, off in AWS mode." },
   SUBGRAPHS: { schema: z.string().regex(/^[a-z][\w-]*=https?:\/\/[^,\s]+(,[a-z][\w-]*=https?:\/\/[^,\s]+)*$/, "name=url pairs separated by commas").optional(), help: "Gateway mode: the product's subgraphs as name=url,… composed with the gateway's own API at one endpoint." },
@@ -64,19 +67,22 @@ export const envSchema = {
   TOTP_ISSUER: { schema: z.string().min(1).max(64).regex(/^[^:]+$/, "a name without ':'").default("Auth Gateway"), help: "Issuer name shown in authenticator apps." },
   WEBAUTHN_RP_ID: { schema: z.string().regex(/^(localhost|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+)$/, "a host name like example.com (no scheme, no port)").optional(), help: "Passkeys: the relying-party id (the site's registrable domain); unset = localhost in dev mode; in AWS mode passkeys are off until it and WEBAUTHN_ORIGINS are set." },
   WEBAUTHN_ORIGINS: { schema: z.string().regex(/^(https?:\/\/[^,\s/]+)(,https?:\/\/[^,\s/]+)*$/, "comma-separated http(s) origins").optional(), help: "Passkeys: browser origins whose assertions are accepted (each must be the RP id or a subdomain of it); unset = http://localhost:PORT in dev mode; in AWS mode set together with WEBAUTHN_RP_ID (https only)." },
-  CUSTOM_AUTH_SECRET: { schema: z.string().refine(isUsableSecret, "at least 32 bytes, e.g. openssl rand -base64 32").optional(), help: "Key of the HMAC that answers the pool's custom-auth triggers (deploy/cognito-custom-auth, which need the same value) after a passkey or recovery code; required in AWS mode when WEBAUTHN_RP_ID is set; unset in AWS mode = recovery codes are off (FORBIDDEN, RECOVERY_CODES_DISABLED); unset in dev mode = generated per process (gateways sharing a cognito-local through LOCAL_COGNITO_URL must set the same value)." },
+  CUSTOM_AUTH_PRIVATE_KEY: { schema: z.string().min(1).optional(), help: "Ed25519 private key (PKCS#8 PEM; openssl genpkey -algorithm ed25519) that signs the answer to the pool's custom-auth triggers after a passkey or recovery code; the triggers hold only its public key (CUSTOM_AUTH_PUBLIC_KEYS, docs/production.md). Required when WEBAUTHN_RP_ID is set outside dev mode; unset there = recovery codes are off (FORBIDDEN, RECOVERY_CODES_DISABLED); unset in dev mode = a key pair generated per process (gateways sharing a cognito-local through LOCAL_COGNITO_URL must set the same key)." },
+  CUSTOM_AUTH_PRIVATE_KEY_FILE: { schema: z.string().min(1).optional(), help: "A file holding CUSTOM_AUTH_PRIVATE_KEY (e.g. a mounted secret); not together with CUSTOM_AUTH_PRIVATE_KEY." },
+  CUSTOM_AUTH_SECRET: { schema: z.string().optional(), help: "Deprecated and unused: the shared HMAC key of the custom-auth triggers, replaced by CUSTOM_AUTH_PRIVATE_KEY (anyone who could read a trigger's configuration could mint tokens). Refused in production; ignored with a warning in dev mode." },
   WEBAUTHN_RP_NAME: { schema: z.string().min(1).max(64).default("Auth Gateway"), help: "Passkeys: the name browsers show when a passkey is created." },
   REDIS_URL: { schema: z.string().regex(/^rediss?:\/\//, "a redis:// or rediss:// URL").optional(), help: "redis:// or rediss:// URL of the shared state store; unset = in-process memory store (one instance)." },
-  DATABASE_URL: { schema: z.string().regex(/^postgres(ql)?:\/\//, "a postgres:// URL").optional(), help: "postgres:// URL of the lasting records (passkeys, recovery codes, password history and age, locks, disabled flags, emergency grants, the alert/notice outbox; docs/durable-tier.md), migrated at start-up or by npm run migrate; unset = those records live in the state store (dev)." },
+  DATABASE_URL: { schema: z.string().regex(/^postgres(ql)?:\/\//, "a postgres:// URL").optional(), help: "postgres:// URL of the lasting records (passkeys, recovery codes, password history and age, locks, disabled flags, emergency grants, the alert/notice outbox; docs/durable-tier.md), migrated at start-up or by npm run migrate; in production also the audit trail (schema AUDIT_DATABASE_SCHEMA) unless AUDIT_DATABASE_URL is set. Required in production; unset in dev mode = those records live in the state store." },
   DATABASE_SCHEMA: { schema: z.string().regex(schemaNamePattern, "a lower-case SQL identifier").default("gateway"), help: "PostgreSQL schema of the lasting records (the audit trail keeps its own)." },
   DATABASE_STATEMENT_TIMEOUT_MS: { schema: z.coerce.number().int().min(50).max(60000).default(3000), help: "A lasting-record statement (or connection) not done within this many ms fails the operation (SERVICE_UNAVAILABLE)." },
   STORE_GENERATION_CHECK_SECONDS: { schema: z.coerce.number().int().min(1).max(3600).default(30), help: "With DATABASE_URL: how often the state store's generation is compared with PostgreSQL's (also at start-up and on every reconnect); a store behind or emptied is wiped (sessions end, fail closed)." },
   REDIS_KEY_PREFIX: { schema: z.string().regex(/^[\w.:-]{1,64}$/, "1–64 letters, digits, '_', '.', ':' or '-'").default("authgw:"), help: "Prefix of every Redis key: instances that share state use the same one; another prefix keeps deployments (or test runs) apart on one Redis." },
-  COGNITO_USER_POOL_ID: { schema: z.string().regex(/^[a-z]{2}-[a-z]+-\d_[0-9A-Za-z]+$/, "a pool id like eu-west-1_AbC123").optional(), help: "AWS mode: the user pool, e.g. eu-west-1_AbC123; unset = dev mode with an embedded cognito-local." },
+  COGNITO_USER_POOL_ID: { schema: z.string().regex(/^([a-z]{2}-[a-z]+-\d|local)_[0-9A-Za-z]+$/, "a pool id like eu-west-1_AbC123").optional(), help: "AWS mode: the user pool, e.g. eu-west-1_AbC123 (local_… only for a cognito-local stand-in at a loopback COGNITO_ENDPOINT); unset in dev mode = an embedded cognito-local. Required in production." },
   COGNITO_CLIENT_ID: { schema: z.string().regex(/^[\w+]{1,128}$/, "an app client id").optional(), help: "AWS mode: the app client id (required with COGNITO_USER_POOL_ID)." },
   COGNITO_CLIENT_SECRET: { schema: z.string().min(1).optional(), help: "AWS mode: the client secret, when the client has one (SECRET_HASH is sent; over the sub for refresh)." },
-  AWS_REGION: { schema: z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, "an AWS region like eu-west-1").optional(), help: "AWS mode: region of the pool (required; must match the pool id)." },
-  COGNITO_ENDPOINT: { schema: z.url().optional(), help: "AWS mode: override the Cognito endpoint (e.g. a VPC endpoint)." },
+  AWS_REGION: { schema: z.string().regex(/^([a-z]{2}-[a-z]+-\d|local)$/, "an AWS region like eu-west-1").optional(), help: "AWS mode: region of the pool (required; must match the pool id)." },
+  COGNITO_ENDPOINT: { schema: z.url().optional(), help: "AWS mode: override the Cognito endpoint (e.g. a VPC endpoint, or a cognito-local stand-in in tests)." },
+  COGNITO_ISSUER: { schema: oauthUrl.optional(), help: "AWS mode: the iss of the pool's tokens, its JWKS at <issuer>/.well-known/jwks.json; unset = https://cognito-idp.<region>.amazonaws.com/<pool>. Only for a Cognito stand-in (required with a local_ pool)." },
   COGNITO_DOMAIN: { schema: oauthUrl.optional(), help: "Hosted login (AWS mode): the pool's domain, e.g. https://auth.example.com or https://<prefix>.auth.<region>.amazoncognito.com; turns on the OAuth 2.0 code flow." },
   OAUTH_CALLBACK_URL: { schema: oauthUrl.optional(), help: "Hosted login for browser apps: the gateway's public /auth/callback URL (one of the app client's callback URLs); https gives the cookie the __Host- prefix. Needs COGNITO_CLIENT_SECRET and OAUTH_RETURN_TO." },
   OAUTH_RETURN_TO: { schema: oauthUrls.optional(), help: "Hosted login: the pages /auth/login may return to (exact match, comma-separated); the first is the default." },
@@ -85,7 +91,8 @@ export const envSchema = {
   OAUTH_COOKIE_SAMESITE: { schema: z.enum(["lax", "strict"]).default("lax"), help: "SameSite of the hosted-login session cookie (lax or strict; strict drops the cookie on the first page after sign-in)." },
   EMERGENCY_ACCESS_MINUTES: { schema: z.coerce.number().int().min(1).max(120).default(30), help: "Longest emergency (break-glass) grant, in minutes (at most 120); a request may ask for less." },
   EMERGENCY_REVIEW_HOURS: { schema: z.coerce.number().int().min(1).max(720).default(24), help: "An emergency grant nobody reviewed this many hours after it was granted raises an escalation alert." },
-  ALERT_WEBHOOK_URL: { schema: z.url().regex(/^https?:\/\//, "an http(s) URL").optional(), help: "Receives a signed JSON POST for every emergency grant and every overdue review (retried, dead-lettered in the audit trail); unset = log line and metric only." },
+  EMERGENCY_ACCESS: { schema: z.enum(["on", "off"]).default("on"), help: "Emergency (break-glass) access: on, or off (requestEmergencyAccess answers FORBIDDEN, EMERGENCY_ACCESS_DISABLED). Production requires ALERT_WEBHOOK_URL and ALERT_WEBHOOK_SECRET unless it is off." },
+  ALERT_WEBHOOK_URL: { schema: z.url().regex(/^https?:\/\//, "an http(s) URL").optional(), help: "Receives a signed JSON POST for every emergency grant and every overdue review (retried, dead-lettered in the audit trail); unset = log line and metric only (dev mode; production requires it unless EMERGENCY_ACCESS=off)." },
   NOTICE_WEBHOOK_URL: { schema: z.url().regex(/^https?:\/\//, "an http(s) URL").optional(), help: "Security notices to account owners (a recovery code was used, a passkey was added) as a signed JSON POST { type, noticeId, email, … } for the product's mailer (retried, dead-lettered in the audit trail); unset = printed in dev mode, not sent in AWS mode (start-up warns)." },
   NOTICE_WEBHOOK_SECRET: { schema: z.string().min(32, "at least 32 characters").optional(), help: "HMAC-SHA256 key for NOTICE_WEBHOOK_URL, signed like ALERT_WEBHOOK_URL (required with NOTICE_WEBHOOK_URL)." },
   ALERT_WEBHOOK_SECRET: { schema: z.string().min(32, "at least 32 characters").optional(), help: "HMAC-SHA256 key for ALERT_WEBHOOK_URL: header x-gateway-signature: t=<unix time>,v1=<hex HMAC of t.body> (required with ALERT_WEBHOOK_URL)." },
@@ -97,11 +104,19 @@ export const envSchema = {
   LOCAL_HOSTED_LOGIN_PORT: { schema: port.default(9230), help: "Dev mode: port of the local hosted-login page (Cognito's /oauth2/* and /logout, password + TOTP of a cognito-local account) behind the playground's \"Sign in with hosted login\" (a free port when taken); on when oidc-provider is installed (a dev dependency) and COGNITO_DOMAIN is unset." },
 } as const;
 
-type EnvKey = keyof typeof envSchema;
-type Env = { [K in EnvKey]: z.output<(typeof envSchema)[K]["schema"]> };
+export type EnvKey = keyof typeof envSchema;
+export type Env = { [K in EnvKey]: z.output<(typeof envSchema)[K]["schema"]> };
 
 type CommonConfig = {
+  /** production: required settings given, no emulator, Redis store, PostgreSQL audit and records. */
+  gatewayMode: "dev" | "production";
   port: number;
+  /** /metrics on a listener of its own; unset = on the API port in dev mode, nowhere in production. */
+  metricsPort?: number | undefined;
+  /** server.keepAliveTimeout in seconds (headersTimeout above it). */
+  keepAliveSeconds?: number | undefined;
+  /** PostgreSQL of the lasting records (the repositories under src/db/ take it from here). */
+  databaseUrl?: string | undefined;
   host: string;
   logLevel: Env["LOG_LEVEL"];
   challengeTtlSeconds: number;
@@ -129,8 +144,8 @@ type CommonConfig = {
   emergency: EmergencySettings;
   /** Where security notices to account owners go; absent = dev prints them, AWS mode does not send them. */
   notices: NoticeSettings | undefined;
-  /** Answers Cognito's custom challenge after a passkey or recovery code; dev mode generates one when unset. */
-  customAuthSecret: string | undefined;
+  /** Ed25519 PKCS#8 PEM that signs the answer to Cognito's custom challenge; dev mode generates one when unset. */
+  customAuthPrivateKey: string | undefined;
 };
 
 /** Signed webhooks (emergency alerts, owner notices) are retried after these delays, then dead-lettered. */
@@ -148,6 +163,7 @@ const emergencySettings = (env: Env): EmergencySettings => {
     throw new ConfigError("Invalid configuration: ALERT_WEBHOOK_URL and ALERT_WEBHOOK_SECRET must be set together.");
   }
   return {
+    enabled: env.EMERGENCY_ACCESS === "on",
     accessMinutes: env.EMERGENCY_ACCESS_MINUTES,
     reviewHours: env.EMERGENCY_REVIEW_HOURS,
     alertWebhook: env.ALERT_WEBHOOK_URL && env.ALERT_WEBHOOK_SECRET ? { url: env.ALERT_WEBHOOK_URL, secret: env.ALERT_WEBHOOK_SECRET } : undefined,
@@ -160,19 +176,24 @@ export type DevConfig = CommonConfig & { mode: "dev"; localCognito: { port: numb
 export type AwsConfig = CommonConfig & { mode: "aws"; cognito: CognitoSettings };
 export type Config = DevConfig | AwsConfig;
 
-const parseEnv = (source: NodeJS.ProcessEnv): Env => {
+/** The parsed variables and one line per invalid one (never echoing a value: it may be a secret). */
+const parseEnv = (source: NodeJS.ProcessEnv): { env: Env; invalid: string[] } => {
   const env: Record<string, unknown> = {};
+  const invalid: string[] = [];
   for (const [key, { schema }] of Object.entries(envSchema)) {
     const raw = source[key] === "" ? undefined : source[key];
     const result = schema.safeParse(raw);
-    if (!result.success) {
-      const expected = result.error.issues[0]?.message ?? "a valid value";
-      // Never echo the value: it may be a secret.
-      throw new ConfigError(`Invalid configuration: ${key} is not valid (expected ${expected}).`);
-    }
-    env[key] = result.data;
+    if (result.success) env[key] = result.data;
+    else invalid.push(`${key} is not valid (expected ${result.error.issues[0]?.message ?? "a valid value"})`);
   }
-  return env as Env;
+  return { env: env as Env, invalid };
+};
+
+/** GATEWAY_MODE, else production exactly when NODE_ENV=production. */
+export const gatewayModeOf = (source: NodeJS.ProcessEnv): "dev" | "production" => {
+  const explicit = source["GATEWAY_MODE"];
+  if (explicit === "dev" || explicit === "production") return explicit;
+  return source["NODE_ENV"] === "production" ? "production" : "dev";
 };
 
 const requireVar = <K extends EnvKey>(env: Env, key: K, because: string): NonNullable<Env[K]> => {
@@ -229,18 +250,45 @@ const webauthnSettings = (env: Env, aws: boolean): WebAuthnSettings | undefined 
   return { rpId, rpName: env.WEBAUTHN_RP_NAME, origins };
 };
 
+/**
+ * The settings, or a ConfigError: in dev mode the first problem, in one line naming the variable; in
+ * production every missing, invalid or unsafe setting at once.
+ */
 export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
-  const env = parseEnv(source);
+  const gatewayMode = gatewayModeOf(source);
+  const { env, invalid } = parseEnv(source);
+  if (gatewayMode === "production") {
+    const problems = [...invalid, ...productionProblems(env, source)];
+    if (problems.length > 0) throw new ConfigError(refusal(problems));
+  } else if (invalid[0] !== undefined) {
+    throw new ConfigError(`Invalid configuration: ${invalid[0]}.`);
+  }
+  try {
+    return buildConfig(env, gatewayMode);
+  } catch (error) {
+    // A consistency check (region and pool, hosted login, passkeys) is one more line of the production refusal.
+    if (gatewayMode === "production" && error instanceof ConfigError) throw new ConfigError(refusal([error.message.replace(/^Invalid configuration: /, "").replace(/\.$/, "")]));
+    throw error;
+  }
+};
+
+const buildConfig = (env: Env, gatewayMode: "dev" | "production"): Config => {
+  const production = gatewayMode === "production";
   const aws = env.COGNITO_USER_POOL_ID !== undefined;
+  const auditDatabaseUrl = env.AUDIT_DATABASE_URL ?? (production ? env.DATABASE_URL : undefined);
   const common: Omit<CommonConfig, "webauthn"> = {
+    gatewayMode,
     port: env.PORT,
+    metricsPort: env.METRICS_PORT,
+    keepAliveSeconds: env.HTTP_KEEP_ALIVE_SECONDS,
+    databaseUrl: env.DATABASE_URL,
     host: env.HOST ?? (aws ? "0.0.0.0" : "127.0.0.1"),
     logLevel: env.LOG_LEVEL,
     challengeTtlSeconds: env.CHALLENGE_TTL_SECONDS,
     sessionMaxAgeSeconds: env.SESSION_MAX_AGE_SECONDS,
     auditLogFile: env.AUDIT_LOG_FILE,
-    auditDatabase: env.AUDIT_DATABASE_URL === undefined ? undefined : {
-      url: env.AUDIT_DATABASE_URL,
+    auditDatabase: auditDatabaseUrl === undefined ? undefined : {
+      url: auditDatabaseUrl,
       schema: env.AUDIT_DATABASE_SCHEMA,
       writeTimeoutMs: env.AUDIT_WRITE_TIMEOUT_MS,
       synchronousCommit: env.AUDIT_SYNCHRONOUS_COMMIT,
@@ -250,7 +298,7 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
       chainKey: env.AUDIT_CHAIN_KEY,
     },
     totpIssuer: env.TOTP_ISSUER,
-    customAuthSecret: env.CUSTOM_AUTH_SECRET,
+    customAuthPrivateKey: customAuthPrivateKey(env),
     redisUrl: env.REDIS_URL,
     redisKeyPrefix: env.REDIS_KEY_PREFIX,
     database: env.DATABASE_URL === undefined ? undefined : {
@@ -282,7 +330,7 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
     notices: noticeSettings(env),
   };
   if (!aws) {
-    for (const key of ["COGNITO_CLIENT_ID", "COGNITO_CLIENT_SECRET", "COGNITO_ENDPOINT", "COGNITO_DOMAIN"] as const) {
+    for (const key of ["COGNITO_CLIENT_ID", "COGNITO_CLIENT_SECRET", "COGNITO_ENDPOINT", "COGNITO_ISSUER", "COGNITO_DOMAIN"] as const) {
       if (env[key] !== undefined) throw new ConfigError(`Invalid configuration: COGNITO_USER_POOL_ID is required when ${key} is set.`);
     }
     oauthSettings(env);
@@ -296,17 +344,23 @@ export const loadConfig = (source: NodeJS.ProcessEnv = process.env): Config => {
     throw new ConfigError("Invalid configuration: FEDERATION_SIGNING_KEYS is required in AWS mode when SUBGRAPHS is set.");
   }
   // Without a key outside the database, whoever can insert (the gateway's own role) can write a whole trail that verifies.
-  if (common.auditDatabase) requireVar(env, "AUDIT_CHAIN_KEY", "in AWS mode when AUDIT_DATABASE_URL is set (it seals the audit streams)");
+  if (common.auditDatabase) requireVar(env, "AUDIT_CHAIN_KEY", "outside dev mode whenever the audit trail is PostgreSQL (it seals the audit streams)");
   const userPoolId = requireVar(env, "COGNITO_USER_POOL_ID", "in AWS mode");
   const region = requireVar(env, "AWS_REGION", "when COGNITO_USER_POOL_ID is set");
   if (!userPoolId.startsWith(`${region}_`)) {
     throw new ConfigError(`Invalid configuration: COGNITO_USER_POOL_ID belongs to another region than AWS_REGION (${region}).`);
   }
-  const issuer = `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
+  const standIn = region === "local" || userPoolId.startsWith("local_");
+  if (standIn && !(env.COGNITO_ENDPOINT && isLoopbackHttp(env.COGNITO_ENDPOINT) && env.COGNITO_ISSUER)) {
+    throw new ConfigError("Invalid configuration: a local pool (cognito-local) needs COGNITO_ENDPOINT on this machine (http://127.0.0.1:…) and COGNITO_ISSUER.");
+  }
+  const issuer = env.COGNITO_ISSUER?.replace(/\/+$/, "") ?? `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
   const clientId = requireVar(env, "COGNITO_CLIENT_ID", "when COGNITO_USER_POOL_ID is set");
   const webauthn = webauthnSettings(env, true);
   // Without it every passkey sign-in would fail at Cognito after the passkey was verified.
-  if (webauthn) requireVar(env, "CUSTOM_AUTH_SECRET", "when WEBAUTHN_RP_ID is set (passkey sign-in answers the pool's custom-auth triggers with it)");
+  if (webauthn && common.customAuthPrivateKey === undefined) {
+    throw new ConfigError("Invalid configuration: CUSTOM_AUTH_PRIVATE_KEY (or CUSTOM_AUTH_PRIVATE_KEY_FILE) is required when WEBAUTHN_RP_ID is set (passkey sign-in answers the pool's custom-auth triggers with it).");
+  }
   return {
     ...common,
     oauth: oauthSettings(env),

@@ -43,11 +43,17 @@ export const createGateway = async (deps: GatewayDeps): Promise<BuiltGateway> =>
 };
 
 /** Starts listening; `close` drains (stop accepting, finish in flight, close keep-alives) and stops Apollo. */
-export const listen = async (gateway: BuiltGateway, port: number, host: string): Promise<RunningGateway> => {
+export const listen = async (gateway: BuiltGateway, port: number, host: string, keepAliveSeconds?: number): Promise<RunningGateway> => {
   const server: Server = await new Promise((resolve, reject) => {
     // Express 5 hands listen errors (EADDRINUSE…) to this callback.
     const s = gateway.app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(s)));
   });
+  if (keepAliveSeconds !== undefined) {
+    // Longer than the load balancer's idle timeout, so it never reuses a connection Node is closing (502s);
+    // headersTimeout must exceed keepAliveTimeout or Node cuts a reused connection's next request.
+    server.keepAliveTimeout = keepAliveSeconds * 1000;
+    server.headersTimeout = (keepAliveSeconds + 5) * 1000;
+  }
   const actual = (server.address() as AddressInfo).port;
   const shownHost = host === "0.0.0.0" || host === "127.0.0.1" ? "localhost" : host;
   return {

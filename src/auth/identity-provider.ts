@@ -43,7 +43,7 @@ export interface IdentityProvider {
   answerSoftwareTokenMfa(username: string, session: string, code: string): Promise<ProviderAuthResult>;
   /**
    * Tokens for a factor the gateway verified itself (a passkey, a recovery code): Cognito's CUSTOM_AUTH flow,
-   * answered with an HMAC of the triggers' nonce under CUSTOM_AUTH_SECRET (shared/custom-auth-proof.ts,
+   * answered with an Ed25519 signature over the triggers' nonce by CUSTOM_AUTH_PRIVATE_KEY (shared/custom-auth-proof.ts,
    * deploy/cognito-custom-auth). `username` is the sub. Rejects with SESSION_EXPIRED when the pool refuses.
    */
   proofAuth(username: string, purpose: CustomAuthPurpose): Promise<ProviderTokens>;

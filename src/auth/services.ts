@@ -50,7 +50,7 @@ export type ServiceDeps = {
   totpIssuer: string;
   policy: PolicySettings;
   webauthn: WebAuthnSettings | undefined;
-  /** Whether `idp` can answer Cognito's custom challenge (CUSTOM_AUTH_SECRET is set): recovery codes need it. */
+  /** Whether `idp` can answer Cognito's custom challenge (CUSTOM_AUTH_PRIVATE_KEY is set): recovery codes need it. */
   customAuth: boolean;
   /** Security notices by email (a recovery code was used); dev mode prints them. */
   notifier?: SecurityNotifier;

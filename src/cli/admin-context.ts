@@ -40,7 +40,7 @@ export const createAdminContext = async (config: Config, overrides: { store?: St
   const settings: GatewaySettings = {
     ...common,
     // The admin CLI never signs anyone in: no custom-auth proof is needed.
-    customAuthSecret: undefined,
+    customAuthPrivateKey: undefined,
     dev: config.mode === "dev",
     cognito: await poolOf(config),
   };

@@ -1,4 +1,3 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { RequestMeta } from "../audit/audit-event";
 import type { AuditLog } from "../audit/audit-log";
@@ -11,6 +10,7 @@ import { TokenRejection, tokenRejected } from "../errors/error-codes";
 import { IdleTimeout } from "../policy/idle-timeout";
 import { epochSeconds, type Clock } from "../shared/clock";
 import { randomHandle, sha256 } from "../shared/digest";
+import { sealRecord, unsealRecord } from "../shared/sealed-record";
 import type { StateStore } from "../store/state-store";
 
 /**
@@ -50,21 +50,14 @@ const cookieShape = /^[A-Za-z0-9_-]{43}$/;
 const recordKey = (cookie: string) => `cookie-session:${sha256(cookie)}`;
 const refreshLockKey = (cookie: string) => `cookie-refresh:${sha256(cookie)}`;
 
-const keyFor = (cookie: string): Buffer => Buffer.from(hkdfSync("sha256", cookie, "", "authgw cookie session v1", 32));
+const cookiePurpose = "authgw cookie session v1";
 
-const sealRecord = (cookie: string, record: CookieRecord): string => {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", keyFor(cookie), iv);
-  const body = Buffer.concat([cipher.update(JSON.stringify(record), "utf8"), cipher.final()]);
-  return [iv, cipher.getAuthTag(), body].map((b) => b.toString("base64url")).join(".");
-};
+const sealCookieRecord = (cookie: string, record: CookieRecord): string => sealRecord(cookie, cookiePurpose, JSON.stringify(record));
 
-const unsealRecord = (cookie: string, sealed: string): CookieRecord => {
-  const [iv, tag, body] = sealed.split(".").map((part) => Buffer.from(part, "base64url"));
-  if (!iv || !tag || !body) throw tokenRejected(TokenRejection.TOKEN_INVALID);
-  const decipher = createDecipheriv("aes-256-gcm", keyFor(cookie), iv);
-  decipher.setAuthTag(tag);
-  return JSON.parse(Buffer.concat([decipher.update(body), decipher.final()]).toString("utf8")) as CookieRecord;
+const unsealCookieRecord = (cookie: string, sealed: string): CookieRecord => {
+  const plaintext = unsealRecord(cookie, cookiePurpose, sealed);
+  if (plaintext === undefined) throw tokenRejected(TokenRejection.TOKEN_INVALID);
+  return JSON.parse(plaintext) as CookieRecord;
 };
 
 export class CookieSessions {
@@ -105,7 +98,7 @@ export class CookieSessions {
     if (!cookieShape.test(cookie)) return undefined;
     const sealed = await this.deps.store.take(recordKey(cookie));
     if (sealed === undefined) return undefined;
-    const { sessionId, sub, refreshToken } = unsealRecord(cookie, sealed);
+    const { sessionId, sub, refreshToken } = unsealCookieRecord(cookie, sealed);
     return { sessionId, sub, refreshToken };
   }
 
@@ -118,13 +111,13 @@ export class CookieSessions {
     if (cookie === undefined) return undefined;
     const sealed = cookieShape.test(cookie) ? await this.deps.store.get(recordKey(cookie)) : undefined;
     if (sealed === undefined) throw tokenRejected(TokenRejection.TOKEN_REVOKED);
-    const record = unsealRecord(cookie, sealed);
+    const record = unsealCookieRecord(cookie, sealed);
     if (record.expiresAt - epochSeconds(this.deps.clock) > refreshAheadSeconds || !record.refreshToken) return record.accessToken;
     return this.refresh(cookie, record, meta);
   }
 
   private async save(cookie: string, record: CookieRecord): Promise<void> {
-    await this.deps.store.set(recordKey(cookie), sealRecord(cookie, record), this.deps.ttlSeconds);
+    await this.deps.store.set(recordKey(cookie), sealCookieRecord(cookie, record), this.deps.ttlSeconds);
   }
 
   /**

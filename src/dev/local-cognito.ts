@@ -10,10 +10,10 @@ export type LocalCognitoOptions = {
   /** Fixed value for every confirmation/reset code; undefined = random codes. */
   code: string | undefined;
   /**
-   * The gateway's CUSTOM_AUTH_SECRET: the patched CUSTOM_AUTH stand-in (patches/) checks the gateway's answer
-   * with it, as the pool's triggers do on AWS. Unset: every custom-auth answer is refused.
+   * SPKI PEMs of the gateway's custom-auth key: the patched CUSTOM_AUTH stand-in (patches/) verifies the
+   * gateway's signed answer with them, as the pool's triggers do on AWS. Empty: every custom-auth answer is refused.
    */
-  customAuthSecret?: string | undefined;
+  customAuthPublicKeys?: readonly string[] | undefined;
   /**
    * Tests only: exposes the patched TOTP clock control (`POST /_test/totp-clock`, patches/), which shifts the
    * emulator's TOTP clock for one secret so a test never waits for the next 30 s step. Dev mode never sets it.
@@ -40,7 +40,18 @@ export type LocalCognito = {
   stop(): Promise<void>;
 };
 
-const entry = require.resolve("cognito-local/lib/bin/start.js");
+/** How to get the emulator when it is missing (a production install, `npm ci --omit=dev`). */
+export const cognitoLocalMissing =
+  "Dev mode needs cognito-local, a dev dependency that is not installed here (a production install?). Run `npm install` (or `npm ci`) without --omit=dev, or run in production mode (GATEWAY_MODE=production, docs/production.md).";
+
+/** cognito-local's entry, resolved only when dev mode starts it: production installs do not have it. */
+const cognitoLocalEntry = (): string => {
+  try {
+    return require.resolve("cognito-local/lib/bin/start.js");
+  } catch {
+    throw new Error(cognitoLocalMissing);
+  }
+};
 
 /**
  * The child's program: cognito-local in a process that exits as soon as its IPC channel to the gateway
@@ -50,10 +61,10 @@ const entry = require.resolve("cognito-local/lib/bin/start.js");
 const exitWithParent = 'process.on("disconnect", () => process.exit(0)); require(process.argv[1]);';
 
 /** argv of our cognito-local (after the node binary): the data directory rides along only to recognise the process later. */
-export const childArgs = (dir: string) => ["-e", exitWithParent, entry, dir];
+export const childArgs = (dir: string) => ["-e", exitWithParent, cognitoLocalEntry(), dir];
 
 /** Whether a command line is the cognito-local this module starts on `dir` (so a reused pid is never signalled). */
-export const isOurCognitoLocal = (dir: string) => (argv: string[]) => argv.includes(exitWithParent) && argv.includes(entry) && argv.includes(dir);
+export const isOurCognitoLocal = (dir: string) => (argv: string[]) => argv.includes(exitWithParent) && argv.includes(cognitoLocalEntry()) && argv.includes(dir);
 
 const stripAnsi = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, "");
 
@@ -103,6 +114,8 @@ const waitUntilListening = (child: ChildProcess, port: number, timeoutMs: number
  */
 export const startLocalCognito = async (options: LocalCognitoOptions): Promise<LocalCognito> => {
   const dir = resolve(options.dir);
+  // First, so a production install says how to get cognito-local before anything is created.
+  const args = childArgs(dir);
   await mkdir(join(dir, ".cognito"), { recursive: true });
   // Second line of defence (the first is exitWithParent): a cognito-local an earlier run left behind.
   const pidFile = join(dir, ".cognito", "cognito-local.pid");
@@ -112,11 +125,11 @@ export const startLocalCognito = async (options: LocalCognitoOptions): Promise<L
     PORT: String(options.port),
     HOST: "127.0.0.1",
     ...(options.code ? { CODE: options.code } : {}),
-    ...(options.customAuthSecret ? { CUSTOM_AUTH_SECRET: options.customAuthSecret } : {}),
+    ...(options.customAuthPublicKeys?.length ? { CUSTOM_AUTH_PUBLIC_KEYS: JSON.stringify(options.customAuthPublicKeys) } : {}),
     ...(options.totpClockControl ? { TOTP_CLOCK_CONTROL: "1" } : {}),
     ...(options.deferSaves ? { COGNITO_LOCAL_DEFER_SAVES: "1" } : {}),
   };
-  const child = spawn(process.execPath, childArgs(dir), { cwd: dir, env, stdio: ["ignore", "pipe", "pipe", "ipc"] });
+  const child = spawn(process.execPath, args, { cwd: dir, env, stdio: ["ignore", "pipe", "pipe", "ipc"] });
   // The channel is only a lifeline for the child; it must not keep the gateway's event loop alive.
   child.channel?.unref();
   const pid = child.pid;

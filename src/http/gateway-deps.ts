@@ -24,6 +24,10 @@ export type GatewayDeps = ContextDeps & {
   corsOrigins: string[];
   rateLimits: { address: number; account: number; signedIn: number };
   playground: boolean;
+  /** /metrics on this (the API) listener; false when METRICS_PORT gives it a listener of its own, and always in production. */
+  metricsOnApiPort?: boolean;
+  /** server.keepAliveTimeout in seconds (HTTP_KEEP_ALIVE_SECONDS); unset = Node's default. */
+  keepAliveSeconds?: number | undefined;
   /** Hosted login's browser routes (/auth/login, /auth/callback, /auth/logout), when configured. */
   oauthRoutes?: Router | undefined;
   /** The hosted-login domain: POST /auth/logout from a gateway page redirects there (CSP form-action allows it). */

@@ -14,12 +14,27 @@ import { mountHealth } from "./readiness";
 /** The playground's static bundle (`npm run build` makes it from GraphiQL on npm: nothing from a CDN). */
 const playgroundDir = resolve(__dirname, "..", "..", "dist-playground");
 
-type ShellDeps = Pick<GatewayDeps, "verifier" | "idp" | "store" | "auditSink" | "metrics" | "corsOrigins" | "playground" | "oauthRoutes" | "hostedLoginDomain"> & { drain?: Drain };
+type ShellDeps = Pick<GatewayDeps, "verifier" | "idp" | "store" | "auditSink" | "metrics" | "metricsOnApiPort" | "corsOrigins" | "playground" | "oauthRoutes" | "hostedLoginDomain"> & { drain?: Drain };
 
 /** What the fast lane needs of the shell it bypasses; filled in by createHttpShell, used by addGraphqlFastLane. */
 const shells = new WeakMap<Express, { drain: Drain | undefined; corsConfigured: boolean }>();
 
 const isGraphqlPath = (req: IncomingMessage): boolean => req.url === "/graphql" || req.url?.startsWith("/graphql?") === true;
+
+/** Prometheus text of the gateway's registry. */
+const mountMetrics = (app: Express, metrics: GatewayDeps["metrics"]): void => {
+  app.get("/metrics", async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+};
+
+/** METRICS_PORT's listener: /metrics and nothing else (404), no API, no playground. */
+export const createMetricsApp = (metrics: GatewayDeps["metrics"]): Express => {
+  const app = express();
+  app.disable("x-powered-by");
+  mountMetrics(app, metrics);
+  return app;
+};
 
 /** Everything around /graphql: headers, request ids, health, readiness, metrics and the playground. */
 export const createHttpShell = (deps: ShellDeps): Express => {
@@ -48,9 +63,7 @@ export const createHttpShell = (deps: ShellDeps): Express => {
   mountHealth(app, deps);
   if (deps.oauthRoutes) app.use(deps.oauthRoutes);
   // Operation and event names only; still, expose it to the monitoring network, not the internet.
-  app.get("/metrics", async (_req, res) => {
-    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
-  });
+  if (deps.metricsOnApiPort !== false) mountMetrics(app, deps.metrics);
   if (deps.playground) {
     // Tells the playground whether to offer "Sign in with hosted login" (/auth/login exists).
     app.get("/playground/features.json", (_req, res) => {

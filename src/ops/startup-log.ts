@@ -2,7 +2,7 @@ import type { Logger } from "../shared/logger";
 
 export type StartupFacts = {
   url: string;
-  mode: "dev" | "aws";
+  mode: "dev" | "aws" | "production";
   playground: boolean;
   subgraphs: readonly { name: string; url: string }[];
   /** Dev mode: the address the operator wants to make the first admin (DEV_ADMIN_EMAIL). */

@@ -79,7 +79,7 @@ export const hipaaPoolSpec = (o: PoolSpecOptions): PoolSpec => {
     mfa: { MfaConfiguration: o.mfa, SoftwareTokenMfaConfiguration: { Enabled: true } },
     client: {
       ClientName: o.clientName,
-      // CUSTOM_AUTH: tokens after a passkey or recovery code, answered only with CUSTOM_AUTH_SECRET (deploy/cognito-custom-auth).
+      // CUSTOM_AUTH: tokens after a passkey or recovery code, answered only with the gateway's CUSTOM_AUTH_PRIVATE_KEY (deploy/cognito-custom-auth).
       ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_CUSTOM_AUTH"],
       PreventUserExistenceErrors: "ENABLED",
       EnableTokenRevocation: true,

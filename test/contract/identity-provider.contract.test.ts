@@ -1,3 +1,4 @@
+import { customAuthSigningKey } from "../../src/shared/custom-auth-proof";
 import { randomUUID } from "node:crypto";
 import { authenticator } from "otplib";
 import { CognitoIdentityProvider } from "../../src/auth/cognito/cognito-identity-provider";
@@ -26,7 +27,7 @@ type Subject = {
 
 const cognitoLocal = (): Subject => {
   const cognito = testCognito();
-  const idp = new CognitoIdentityProvider({ clientId: cognito.clientId, clientSecret: undefined, region: "local", endpoint: cognito.endpoint, credentials: localCredentials, emulator: true, customAuthSecret: cognito.customAuthSecret });
+  const idp = new CognitoIdentityProvider({ clientId: cognito.clientId, clientSecret: undefined, region: "local", endpoint: cognito.endpoint, credentials: localCredentials, emulator: true, customAuthKey: customAuthSigningKey(cognito.customAuthPrivateKey) });
   return { idp, totpNow, advanceTotp: shiftTotpClock };
 };
 

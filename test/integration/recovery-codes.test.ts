@@ -114,8 +114,8 @@ describe("recovery codes over HTTP", () => {
     expect(dataOf(await gw.run(RecoveryCodesLeftDocument, {}, { token: user.accessToken })).recoveryCodesLeft).toBe(0);
   });
 
-  it("are off without CUSTOM_AUTH_SECRET (AWS mode without passkeys): FORBIDDEN before the login handle is spent", async () => {
-    const bare = await startTestGateway({ clock, settings: { customAuthSecret: undefined, webauthn: undefined } });
+  it("are off without CUSTOM_AUTH_PRIVATE_KEY (AWS mode without passkeys): FORBIDDEN before the login handle is spent", async () => {
+    const bare = await startTestGateway({ clock, settings: { customAuthPrivateKey: undefined, webauthn: undefined } });
     try {
       const user = await enrolledUser(bare);
       const disabled = { code: "FORBIDDEN", reason: "RECOVERY_CODES_DISABLED" };

@@ -3,8 +3,8 @@ import type { ProvisionedPool } from "../../src/dev/provision-local";
 /** Every confirmation code cognito-local sends during tests. */
 export const TEST_CODE = "123456";
 
-/** The run's cognito-local, and the CUSTOM_AUTH_SECRET its custom-auth stand-in checks answers with. */
-export type TestCognito = ProvisionedPool & { endpoint: string; customAuthSecret: string };
+/** The run's cognito-local, and the private key (PEM) whose public half its custom-auth stand-in verifies answers with. */
+export type TestCognito = ProvisionedPool & { endpoint: string; customAuthPrivateKey: string };
 
 const variable = "AUTHGW_TEST_COGNITO";
 

@@ -1,3 +1,4 @@
+import type { KeyObject } from "node:crypto";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { mockClient } from "aws-sdk-client-mock";
 import { RateLimiterMemory } from "rate-limiter-flexible";
@@ -13,13 +14,13 @@ import { FakeClock } from "../fakes/fake-clock";
  * The real adapters and services over an aws-sdk-client-mock'ed Cognito client: for what only real
  * Cognito does (MFA_SETUP, SECRET_HASH, admin calls cognito-local lacks).
  */
-export const mockedCognitoServices = (options: { clientId: string; clientSecret?: string; userPoolId?: string; emulator?: boolean; customAuthSecret?: string }) => {
+export const mockedCognitoServices = (options: { clientId: string; clientSecret?: string; userPoolId?: string; emulator?: boolean; customAuthKey?: KeyObject }) => {
   const client = new CognitoIdentityProviderClient({ region: "eu-west-1", credentials: { accessKeyId: "x", secretAccessKey: "y" } });
   const cognito = mockClient(client);
   const clock = new FakeClock();
   const sink = new MemorySink();
   const services = createServices({
-    idp: new CognitoIdentityProvider({ clientId: options.clientId, clientSecret: options.clientSecret, region: "eu-west-1", endpoint: undefined, client, emulator: options.emulator, customAuthSecret: options.customAuthSecret }),
+    idp: new CognitoIdentityProvider({ clientId: options.clientId, clientSecret: options.clientSecret, region: "eu-west-1", endpoint: undefined, client, emulator: options.emulator, customAuthKey: options.customAuthKey }),
     admin: new CognitoAdmin({ client, userPoolId: options.userPoolId ?? "eu-west-1_Pool", emulator: options.emulator }),
     store: new MemoryStore(clock, 0),
     clock,
@@ -29,7 +30,7 @@ export const mockedCognitoServices = (options: { clientId: string; clientSecret?
     totpIssuer: "Test",
     policy: loadConfig({}).policy,
     webauthn: loadConfig({}).webauthn,
-    customAuth: options.customAuthSecret !== undefined,
+    customAuth: options.customAuthKey !== undefined,
     loginFailuresByAddress: new RateLimiterMemory({ points: 100, duration: 900 }),
     emergency: { settings: loadConfig({}).emergency, alerts: { raise: () => undefined, settled: async () => undefined } },
   });

@@ -38,7 +38,8 @@ export const testSettings = (overrides: Partial<GatewaySettings> = {}): GatewayS
     // The software authenticator in test/support signs for this origin; the browser test overrides it.
     webauthn: { rpId: "localhost", rpName: "Test Gateway", origins: ["http://localhost:4000"] },
     playground: false,
-    customAuthSecret: cognito.customAuthSecret,
+    customAuthPrivateKey: cognito.customAuthPrivateKey,
+    gatewayMode: "dev",
     subgraphs: [],
     supergraphFile: undefined,
     federation: { issuer: "auth-gateway-test", signingKeyFiles: [] },

@@ -20,7 +20,7 @@ describe("settings for several instances", () => {
     if (config.mode !== "aws") return;
     expect(config.cognito.issuer).toBe("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123");
     expect(() => loadConfig({ COGNITO_USER_POOL_ID: "local_AbC123", AWS_REGION: "eu-west-1", COGNITO_CLIENT_ID: "abc", LOCAL_COGNITO_URL: "http://127.0.0.1:9229" })).toThrow(
-      "COGNITO_USER_POOL_ID is not valid",
+      "COGNITO_USER_POOL_ID belongs to another region",
     );
   });
 

@@ -1,6 +1,12 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ConfigError, loadConfig } from "../../src/config";
+import { generateCustomAuthKeyPair } from "../../src/shared/custom-auth-proof";
 
-const aws = { COGNITO_USER_POOL_ID: "eu-west-1_AbC123", COGNITO_CLIENT_ID: "abc123client", AWS_REGION: "eu-west-1", WEBAUTHN_RP_ID: "example.com", WEBAUTHN_ORIGINS: "https://app.example.com", CUSTOM_AUTH_SECRET: "k".repeat(32) };
+const customAuthKey = generateCustomAuthKeyPair().privateKeyPem;
+
+const aws = { COGNITO_USER_POOL_ID: "eu-west-1_AbC123", COGNITO_CLIENT_ID: "abc123client", AWS_REGION: "eu-west-1", WEBAUTHN_RP_ID: "example.com", WEBAUTHN_ORIGINS: "https://app.example.com", CUSTOM_AUTH_PRIVATE_KEY: customAuthKey };
 
 describe("loadConfig", () => {
   it("defaults to dev mode with an embedded cognito-local", () => {
@@ -33,9 +39,13 @@ describe("loadConfig", () => {
     [{ ...aws, WEBAUTHN_ORIGINS: "https://evil.example" }, "WEBAUTHN_ORIGINS has an origin outside WEBAUTHN_RP_ID (example.com)"],
     [{ ...aws, WEBAUTHN_ORIGINS: "http://app.example.com" }, "WEBAUTHN_ORIGINS must be https:// in AWS mode"],
     [{ WEBAUTHN_RP_ID: "https://example.com" }, "WEBAUTHN_RP_ID is not valid"],
-    [{ ...aws, CUSTOM_AUTH_SECRET: undefined }, "CUSTOM_AUTH_SECRET is required when WEBAUTHN_RP_ID is set"],
-    [{ CUSTOM_AUTH_SECRET: "s3cr3t-but-only-31-bytes-long!!" }, "CUSTOM_AUTH_SECRET is not valid (expected at least 32 bytes"],
-    [{ ...aws, AUDIT_DATABASE_URL: "postgres://db/audit" }, "AUDIT_CHAIN_KEY is required in AWS mode when AUDIT_DATABASE_URL is set"],
+    [{ ...aws, CUSTOM_AUTH_PRIVATE_KEY: undefined }, "CUSTOM_AUTH_PRIVATE_KEY (or CUSTOM_AUTH_PRIVATE_KEY_FILE) is required when WEBAUTHN_RP_ID is set"],
+    [{ CUSTOM_AUTH_PRIVATE_KEY: "s3cr3t-not-a-key" }, "CUSTOM_AUTH_PRIVATE_KEY is not valid (expected an Ed25519 private key, PKCS#8 PEM)"],
+    [{ CUSTOM_AUTH_PRIVATE_KEY: generateCustomAuthKeyPair().publicKeyPem }, "CUSTOM_AUTH_PRIVATE_KEY is not valid"],
+    [{ CUSTOM_AUTH_PRIVATE_KEY_FILE: "/nonexistent/key.pem" }, "CUSTOM_AUTH_PRIVATE_KEY_FILE is not a readable file"],
+    [{ CUSTOM_AUTH_PRIVATE_KEY: customAuthKey, CUSTOM_AUTH_PRIVATE_KEY_FILE: "/keys/a.pem" }, "CUSTOM_AUTH_PRIVATE_KEY and CUSTOM_AUTH_PRIVATE_KEY_FILE are exclusive"],
+    [{ ...aws, AWS_REGION: "local", COGNITO_USER_POOL_ID: "local_AbC123" }, "a local pool (cognito-local) needs COGNITO_ENDPOINT on this machine"],
+    [{ ...aws, AUDIT_DATABASE_URL: "postgres://db/audit" }, "AUDIT_CHAIN_KEY is required outside dev mode whenever the audit trail is PostgreSQL"],
     [{ AUDIT_CHAIN_KEY: "short" }, "AUDIT_CHAIN_KEY is not valid (expected at least 32 bytes"],
   ])("stops with one line naming the variable: %j", (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
@@ -66,12 +76,24 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ ALERT_WEBHOOK_URL: "https://alerts.example.com/hook", ALERT_WEBHOOK_SECRET: "short" })).toThrow("ALERT_WEBHOOK_SECRET");
   });
 
-  it("reads CUSTOM_AUTH_SECRET; AWS mode without passkeys starts without it (recovery codes are then off)", () => {
-    expect(loadConfig(aws).customAuthSecret).toBe("k".repeat(32));
-    expect(loadConfig({ ...aws, WEBAUTHN_RP_ID: undefined, WEBAUTHN_ORIGINS: undefined, CUSTOM_AUTH_SECRET: undefined }).customAuthSecret).toBeUndefined();
-    // Dev mode generates one per process at start-up (main.ts), not here.
-    expect(loadConfig({}).customAuthSecret).toBeUndefined();
-    expect(() => loadConfig({ CUSTOM_AUTH_SECRET: "s3cr3t-but-only-31-bytes-long!!" })).not.toThrow("s3cr3t");
+  it("reads CUSTOM_AUTH_PRIVATE_KEY (inline, with escaped newlines, or from a file); AWS mode without passkeys starts without it (recovery codes are then off)", () => {
+    expect(loadConfig(aws).customAuthPrivateKey).toBe(customAuthKey);
+    expect(loadConfig({ CUSTOM_AUTH_PRIVATE_KEY: customAuthKey.replace(/\n/g, "\\n") }).customAuthPrivateKey).toBe(customAuthKey);
+    const dir = mkdtempSync(join(tmpdir(), "authgw-key-"));
+    writeFileSync(join(dir, "custom-auth.pem"), customAuthKey);
+    expect(loadConfig({ CUSTOM_AUTH_PRIVATE_KEY_FILE: join(dir, "custom-auth.pem") }).customAuthPrivateKey).toBe(customAuthKey);
+    rmSync(dir, { recursive: true });
+    expect(loadConfig({ ...aws, WEBAUTHN_RP_ID: undefined, WEBAUTHN_ORIGINS: undefined, CUSTOM_AUTH_PRIVATE_KEY: undefined }).customAuthPrivateKey).toBeUndefined();
+    // Dev mode generates a key pair per process at start-up (start.ts), not here.
+    expect(loadConfig({}).customAuthPrivateKey).toBeUndefined();
+    // The deprecated HMAC key is ignored in dev mode (start.ts warns), whatever its value.
+    expect(loadConfig({ CUSTOM_AUTH_SECRET: "s3cr3t" })).toMatchObject({ mode: "dev", customAuthPrivateKey: undefined });
+  });
+
+  it("accepts a cognito-local pool as the AWS endpoint only on this machine, with its issuer", () => {
+    const config = loadConfig({ ...aws, AWS_REGION: "local", COGNITO_USER_POOL_ID: "local_AbC123", COGNITO_ENDPOINT: "http://127.0.0.1:9229", COGNITO_ISSUER: "http://127.0.0.1:9229/local_AbC123" });
+    expect(config).toMatchObject({ mode: "aws", cognito: { issuer: "http://127.0.0.1:9229/local_AbC123", jwksUri: "http://127.0.0.1:9229/local_AbC123/.well-known/jwks.json" } });
+    expect(() => loadConfig({ ...aws, AWS_REGION: "local", COGNITO_USER_POOL_ID: "local_AbC123", COGNITO_ENDPOINT: "http://cognito.example.com", COGNITO_ISSUER: "https://cognito.example.com/local_AbC123" })).toThrow("a local pool");
   });
 
   it("reads gateway mode's subgraphs and signing keys", () => {

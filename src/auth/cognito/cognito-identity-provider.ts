@@ -20,6 +20,7 @@ import {
   type AuthenticationResultType,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { ErrorCode, GatewayError } from "../../errors/error-codes";
+import type { KeyObject } from "node:crypto";
 import { customAuthProof, type CustomAuthPurpose } from "../../shared/custom-auth-proof";
 import type {
   EnrolmentCredential,
@@ -42,8 +43,8 @@ export type CognitoAdapterOptions = {
   credentials?: { accessKeyId: string; secretAccessKey: string };
   /** cognito-local: skip the calls it does not support (the gateway's own registry still applies them). */
   emulator?: boolean;
-  /** CUSTOM_AUTH_SECRET: answers the custom-auth triggers' challenge (proofAuth); unset = proofAuth is refused. */
-  customAuthSecret?: string | undefined;
+  /** CUSTOM_AUTH_PRIVATE_KEY: signs the answer to the custom-auth triggers' challenge (proofAuth); unset = proofAuth is refused. */
+  customAuthKey?: KeyObject | undefined;
   client?: CognitoIdentityProviderClient;
 };
 
@@ -161,9 +162,9 @@ export class CognitoIdentityProvider implements IdentityProvider {
   }
 
   async proofAuth(username: string, purpose: CustomAuthPurpose): Promise<ProviderTokens> {
-    const secret = this.options.customAuthSecret;
-    // Callers check first (passkeys need the secret in AWS mode, recovery codes are off without it); this is the backstop.
-    if (secret === undefined) throw new GatewayError(ErrorCode.SERVICE_UNAVAILABLE, { reason: "CUSTOM_AUTH_NOT_CONFIGURED" });
+    const key = this.options.customAuthKey;
+    // Callers check first (passkeys need the key in AWS mode, recovery codes are off without it); this is the backstop.
+    if (key === undefined) throw new GatewayError(ErrorCode.SERVICE_UNAVAILABLE, { reason: "CUSTOM_AUTH_NOT_CONFIGURED" });
     const started = await this.call("answerChallenge", () =>
       this.client.send(new InitiateAuthCommand({ ClientId: this.options.clientId, AuthFlow: "CUSTOM_AUTH", AuthParameters: { USERNAME: username, ...this.secretHashParam(username) } })),
     );
@@ -177,8 +178,8 @@ export class CognitoIdentityProvider implements IdentityProvider {
           ClientId: this.options.clientId,
           ChallengeName: "CUSTOM_CHALLENGE",
           Session: started.Session,
-          ChallengeResponses: { USERNAME: username, ANSWER: customAuthProof(secret, { purpose, subject: username, nonce }), ...this.secretHashParam(username) },
-          // VerifyAuthChallengeResponse reads the purpose here; it is part of the MAC, so it cannot be relabelled.
+          ChallengeResponses: { USERNAME: username, ANSWER: customAuthProof(key, { purpose, subject: username, nonce }), ...this.secretHashParam(username) },
+          // VerifyAuthChallengeResponse reads the purpose here; it is part of the signed message, so it cannot be relabelled.
           ClientMetadata: { purpose },
         }),
       ),

@@ -22,7 +22,7 @@ export type EmergencyAccessDeps = {
   audit: Pick<AuditLog, "record">;
   freshFactor: Pick<FreshFactorCheck, "prove">;
   epoch: Pick<SecurityEpoch, "mark" | "assertCurrent">;
-  settings: Pick<EmergencySettings, "accessMinutes">;
+  settings: Pick<EmergencySettings, "accessMinutes" | "enabled">;
   alerts: Pick<EmergencyAlerts, "raise">;
 };
 
@@ -41,6 +41,7 @@ export class EmergencyAccess {
     const grant = await audited(this.deps.audit, meta, event, async () => {
       // Shield already asked; the service does not rely on being called only through it.
       assertAccess(identity.access, { group: "provider" });
+      if (this.deps.settings.enabled === false) throw new GatewayError(ErrorCode.FORBIDDEN, { reason: "EMERGENCY_ACCESS_DISABLED" }, "Emergency access is turned off on this gateway.");
       const minutes = input.minutes ?? this.deps.settings.accessMinutes;
       if (minutes > this.deps.settings.accessMinutes) throw new GatewayError(ErrorCode.BAD_USER_INPUT, { reason: "DURATION_TOO_LONG" });
       const startedAt = this.deps.clock.now();

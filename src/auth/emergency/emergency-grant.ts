@@ -57,6 +57,8 @@ export const parseGrant = (value: string | undefined): GrantRecord | undefined =
 
 /** Emergency access settings (config.ts reads them from the environment). */
 export type EmergencySettings = {
+  /** EMERGENCY_ACCESS=off: every request is refused (FORBIDDEN, EMERGENCY_ACCESS_DISABLED); unset = on. */
+  enabled?: boolean;
   accessMinutes: number;
   reviewHours: number;
   alertWebhook: { url: string; secret: string } | undefined;

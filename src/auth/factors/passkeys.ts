@@ -36,7 +36,7 @@ export type Passkeys = {
 
 type Deps = {
   settings: WebAuthnSettings | undefined;
-  /** CUSTOM_AUTH_SECRET is set: a verified recovery code (or passkey) can be turned into Cognito tokens. */
+  /** CUSTOM_AUTH_PRIVATE_KEY is set: a verified recovery code (or passkey) can be turned into Cognito tokens. */
   customAuth: boolean;
   store: StateStore;
   clock: Clock;

@@ -2,10 +2,19 @@ import { ErrorCode, GatewayError } from "../../errors/error-codes";
 import type { SecurityEpoch } from "../../policy/security-epoch";
 import { epochSeconds, type Clock } from "../../shared/clock";
 import { randomHandle, sha256 } from "../../shared/digest";
+import { sealRecord, unsealRecord } from "../../shared/sealed-record";
 import type { StateStore } from "../../store/state-store";
 import { canMove, type ChallengeStage, type ChallengeState, type LoginStep, type NewChallengeState, type StateOf } from "./login-stages";
 
 const key = (handle: string): string => `challenge:${sha256(handle)}`;
+
+/** Sealed under the handle (which the store never sees): a store dump yields no held token, email or Cognito session. */
+const handlePurpose = "authgw login handle v1";
+const seal = (handle: string, state: ChallengeState): string => sealRecord(handle, handlePurpose, JSON.stringify(state));
+const unseal = (handle: string, raw: string | undefined): ChallengeState | undefined => {
+  const plaintext = raw === undefined ? undefined : unsealRecord(handle, handlePurpose, raw);
+  return plaintext === undefined ? undefined : (JSON.parse(plaintext) as ChallengeState);
+};
 
 const internal = (what: string) => new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, {}, undefined, new Error(what));
 
@@ -22,14 +31,13 @@ export class LoginHandles {
     if (!canMove(from, state.stage)) throw internal(`login cannot move from ${from} to ${state.stage}`);
     const handle = randomHandle();
     const expiresAt = epochSeconds(this.deps.clock) + this.deps.ttlSeconds;
-    await this.deps.store.set(key(handle), JSON.stringify({ ...state, expiresAt }), this.deps.ttlSeconds);
+    await this.deps.store.set(key(handle), seal(handle, { ...state, expiresAt } as ChallengeState), this.deps.ttlSeconds);
     return handle;
   }
 
   /** Consumes the handle. Unknown, used, expired, wrong-stage or stale-epoch handles are all SESSION_EXPIRED. */
   async take<S extends ChallengeStage>(handle: string, stage: S): Promise<StateOf<S>> {
-    const raw = await this.deps.store.take(key(handle));
-    const state = raw === undefined ? undefined : (JSON.parse(raw) as ChallengeState);
+    const state = unseal(handle, await this.deps.store.take(key(handle)));
     if (!state || state.stage !== stage || state.expiresAt <= epochSeconds(this.deps.clock)) {
       throw new GatewayError(ErrorCode.SESSION_EXPIRED);
     }
@@ -52,6 +60,6 @@ export class LoginHandles {
     const remaining = state.expiresAt - epochSeconds(this.deps.clock);
     const attemptsLeft = state.attemptsLeft - 1;
     if (attemptsLeft <= 0 || remaining <= 0) return;
-    await this.deps.store.set(key(handle), JSON.stringify({ ...state, attemptsLeft }), remaining);
+    await this.deps.store.set(key(handle), seal(handle, { ...state, attemptsLeft }), remaining);
   }
 }

@@ -20,7 +20,7 @@ import { signOutEverywhere } from "../../sign-out-everywhere";
 export type RecoveryDeps = {
   codes: RecoveryCodes;
   passkeys: Pick<PasskeyStore, "removeAll">;
-  /** False without CUSTOM_AUTH_SECRET (AWS mode without passkeys): a code could never be turned into tokens. */
+  /** False without CUSTOM_AUTH_PRIVATE_KEY (AWS mode without passkeys): a code could never be turned into tokens. */
   enabled: boolean;
   audit: Pick<AuditLog, "record">;
   idp: Pick<IdentityProvider, "proofAuth">;

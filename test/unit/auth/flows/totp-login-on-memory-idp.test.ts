@@ -37,7 +37,7 @@ describe("TOTP login on the in-memory identity provider and a fake clock", () =>
         totpIssuer: "Test Gateway", redisUrl: undefined, redisKeyPrefix: "authgw:", tokenCacheSize: 100, trustProxyHops: 0,
         policy: { ...config.policy, rateLimitIpPerMinute: 0, rateLimitAccountPerMinute: 0, rateLimitUserPerMinute: 0 },
         emergency: config.emergency, notices: undefined, corsOrigins: [], webauthn: { rpId: "localhost", rpName: "Test Gateway", origins: ["http://localhost:4000"] },
-        playground: false, customAuthSecret: undefined, subgraphs: [], supergraphFile: undefined, federation: { issuer: "auth-gateway-test", signingKeyFiles: [] }, dev: true,
+        playground: false, customAuthPrivateKey: undefined, gatewayMode: "dev", subgraphs: [], supergraphFile: undefined, federation: { issuer: "auth-gateway-test", signingKeyFiles: [] }, dev: true,
         cognito: { userPoolId: "local_memory", clientId, clientSecret: undefined, region: "local", endpoint: "http://127.0.0.1:9", issuer, jwksUri: `${issuer}/.well-known/jwks.json`, credentials: { accessKeyId: "x", secretAccessKey: "x" }, emulator: true },
       },
       { clock, idp, auditSink: new MemorySink(), logger: silentLogger, notifier: noMailNotifier, verifier: createAccessTokenVerifier({ issuer, clientId, jwksUri: `${issuer}/.well-known/jwks.json`, jwks: idp.jwks() }) },
