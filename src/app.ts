@@ -1,6 +1,7 @@
 import { AggregatedRecords } from "./audit/aggregated-records";
 import { AuditLog, type AuditSink } from "./audit/audit-log";
 import { openAuditSink } from "./audit/open-sink";
+import { AuditSpool } from "./audit/audit-spool";
 import { isReadable } from "./audit/review/audit-reader";
 import { CognitoIdentityProvider } from "./auth/cognito/cognito-identity-provider";
 import { CognitoAdmin } from "./auth/cognito/cognito-admin";
@@ -82,9 +83,10 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
   // Readiness needs the keys; a failure here is not fatal (/readyz reports it and verification retries).
   await verifier.hydrate().catch((error: unknown) => logger.warn({ err: String(error) }, "JWKS not loaded yet"));
 
-  const audit = new AuditLog({ sink: auditSink, clock });
+  const spool = settings.auditSpoolFile ? await AuditSpool.open(settings.auditSpoolFile, auditSink, (n) => metrics.faults.spoolBacklog.set(n)) : undefined;
+  const audit = new AuditLog({ sink: auditSink, clock, spool, onLostOutcome: () => metrics.faults.lostOutcomes.inc() });
   // Cheap refusals (garbage tokens, throttled attempts, a store that is down) are recorded aggregated.
-  const refusals = new AggregatedRecords({ audit, clock, intervalSeconds: 60 }).start();
+  const refusals = new AggregatedRecords({ audit, clock, intervalSeconds: 60, onLost: (n) => metrics.faults.lostSummaries.inc(n) }).start();
   const emergencyAlerts = new WebhookEmergencyAlerts({ settings: settings.emergency, audit, logger, clock, count: (event) => metrics.countEmergency(event) });
   const notifier = overrides.notifier ?? (settings.notices ? new WebhookSecurityNotifier({ settings: settings.notices, audit, logger, clock }) : settings.dev ? devMailNotifier : noMailNotifier);
   if (!settings.dev && !settings.notices) logger.warn({ setting: "NOTICE_WEBHOOK_URL" }, "recovery-code notices to account owners are not sent (NOTICE_WEBHOOK_URL unset); the audit trail still records each use");
@@ -117,6 +119,7 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     services,
     audit,
     auditSink,
+    auditSpool: spool,
     refusals,
     rejections: refusals,
     trustProxyHops: settings.trustProxyHops,
@@ -161,6 +164,7 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
       await notifier.settled();
       await internal?.close();
       await refusals.stop().catch(() => undefined);
+      await spool?.close();
       await auditSink.close?.();
       if (!overrides.store) await store.close();
     },
