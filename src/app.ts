@@ -146,7 +146,7 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     internal = await listen(await createGateway({ ...deps, internalIdentity, schemaKind: "auth-subgraph", playground: false, corsOrigins: [], oauthRoutes: undefined }), 0, "127.0.0.1");
     const authSubgraphUrl = `http://127.0.0.1:${internal.port}/graphql`;
     const supergraphSdl = settings.supergraphFile ? readFileSync(settings.supergraphFile, "utf8") : undefined;
-    running = await listen(await createSupergraph({ ...deps, internalIdentity, authSubgraphUrl, subgraphs: settings.subgraphs, supergraphSdl, asserter }), settings.port, settings.host);
+    running = await listen(await createSupergraph({ ...deps, internalIdentity, authSubgraphUrl, subgraphs: settings.subgraphs, supergraphSdl, asserter, subgraphFaults: settings.subgraphFaults, clock, onBreaker: (subgraph, open) => metrics.faults.breakerOpen.set({ subgraph }, open ? 1 : 0) }), settings.port, settings.host);
   }
   return {
     ...running,
