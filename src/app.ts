@@ -83,7 +83,7 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
   // Readiness needs the keys; a failure here is not fatal (/readyz reports it and verification retries).
   await verifier.hydrate().catch((error: unknown) => logger.warn({ err: String(error) }, "JWKS not loaded yet"));
 
-  const spool = settings.auditSpoolFile ? await AuditSpool.open(settings.auditSpoolFile, auditSink, (n) => metrics.faults.spoolBacklog.set(n)) : undefined;
+  const spool = settings.auditSpoolFile ? await AuditSpool.open(settings.auditSpoolFile, auditSink, (n) => metrics.faults.spoolBacklog.set(n), settings.auditWriteTimeoutMs) : undefined;
   const audit = new AuditLog({ sink: auditSink, clock, spool, onLostOutcome: () => metrics.faults.lostOutcomes.inc() });
   // Cheap refusals (garbage tokens, throttled attempts, a store that is down) are recorded aggregated.
   const refusals = new AggregatedRecords({ audit, clock, intervalSeconds: 60, onLost: (n) => metrics.faults.lostSummaries.inc(n) }).start();

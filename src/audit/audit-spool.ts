@@ -29,13 +29,15 @@ export class AuditSpool {
     private readonly path: string,
     private readonly sink: AuditSink,
     private readonly onBacklog: (records: number) => void,
+    writeTimeoutMs: number,
   ) {
-    this.file = new HashChainedFileSink(path, { fsync: true, continuationRecords: false });
+    // A deadline here too: a spool on a stalled disk fails the operation (503) rather than hang it.
+    this.file = new HashChainedFileSink(path, { fsync: true, continuationRecords: false, writeTimeoutMs });
   }
 
   /** Opens the spool and ships what a previous run left in it. */
-  static async open(path: string, sink: AuditSink, onBacklog: (records: number) => void = () => undefined): Promise<AuditSpool> {
-    const spool = new AuditSpool(path, sink, onBacklog);
+  static async open(path: string, sink: AuditSink, onBacklog: (records: number) => void = () => undefined, writeTimeoutMs = 2000): Promise<AuditSpool> {
+    const spool = new AuditSpool(path, sink, onBacklog, writeTimeoutMs);
     spool.count = (await readChainEnds(path)).records;
     spool.onBacklog(spool.count);
     if (spool.count > 0) spool.kick();
