@@ -1,5 +1,5 @@
 import { mkdir, open, stat, type FileHandle } from "node:fs/promises";
-import { basename, dirname } from "node:path";
+import { dirname } from "node:path";
 import type { AuditRecord } from "./audit-event";
 import { BatchQueue } from "./batch-queue";
 import { genesisHash, lineHash, readChainEnds, setAsideTornTail } from "./hash-chain";
@@ -208,10 +208,5 @@ export class HashChainedFileSink implements AuditSink {
 
   reader(): AuditReader {
     return new ListAuditReader(() => readJsonLines(this.path));
-  }
-
-  /** The set-aside file names this sink uses: `<log>.torn-<time>`. */
-  static setAsidePrefix(path: string): string {
-    return `${basename(path)}.torn-`;
   }
 }

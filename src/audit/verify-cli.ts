@@ -8,7 +8,8 @@ const usage = `usage: npm run audit:verify -- [file|directory] [--anchor stream:
   file      a JSON Lines audit log (with its rotated files and set-aside tails beside it);
             a directory: every log in it; without it: AUDIT_DATABASE_URL if set, else AUDIT_LOG_FILE
   --anchor  a checkpoint kept outside the database (repeatable); it must match the chain
-exit: 0 intact, 1 altered, 3 truncated (tail missing) only, 2 usage or unreadable
+exit: 0 intact, 1 altered (or a rotated file missing or cut short), 3 only a torn tail or an
+      unrecorded set-aside, 2 usage or unreadable
 `;
 
 const parseAnchor = (text: string): Anchor => {
