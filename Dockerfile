@@ -38,8 +38,10 @@ COPY --chown=node:node package.json ./
 # PostgreSQL on RDS presents a certificate from the RDS CA, which Node does not trust by default; the AWS
 # deployment (deploy/aws) points NODE_EXTRA_CA_CERTS here so DATABASE_URL can use sslmode=verify-full.
 ADD --chown=node:node --chmod=444 https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem /app/certs/rds-global-bundle.pem
+# The audit spool (records that never wait on the sink: logout, disable, lock) needs a writable local place.
+RUN mkdir -p /var/spool/auth-gateway && chown node:node /var/spool/auth-gateway
 USER node
-ENV PORT=4000
+ENV PORT=4000 AUDIT_SPOOL_FILE=/var/spool/auth-gateway/audit-spool.jsonl
 EXPOSE 4000
 HEALTHCHECK --interval=30s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "dist/main.js"]

@@ -1,6 +1,7 @@
 import { AggregatedRecords } from "./audit/aggregated-records";
 import { AuditLog, type AuditSink } from "./audit/audit-log";
 import { openAuditSink } from "./audit/open-sink";
+import { AuditSpool } from "./audit/audit-spool";
 import { isReadable } from "./audit/review/audit-reader";
 import { CognitoIdentityProvider } from "./auth/cognito/cognito-identity-provider";
 import { CognitoAdmin } from "./auth/cognito/cognito-admin";
@@ -81,6 +82,8 @@ export type GatewayCore = {
   /** Set with DATABASE_URL: the lasting tier (pool, store generation) and the alert/notice outbox. */
   durable: DurableTier | undefined;
   outbox: Outbox | undefined;
+  /** The local spool for records that never wait on the sink (AUDIT_SPOOL_FILE). */
+  spool: AuditSpool | undefined;
   /** Releases what the core opened (not an overridden store). */
   close(): Promise<void>;
 };
@@ -113,7 +116,8 @@ export const composeCore = async (settings: GatewaySettings, overrides: GatewayO
   metrics.instrumentCognito(cognitoIdp.client);
   const idp = overrides.idp ?? cognitoIdp;
   const admin = overrides.admin ?? new CognitoAdmin({ client: cognitoIdp.client, userPoolId: cognito.userPoolId, emulator: cognito.emulator });
-  const audit = new AuditLog({ sink: auditSink, clock });
+  const spool = settings.auditSpoolFile ? await AuditSpool.open(settings.auditSpoolFile, auditSink, (n) => metrics.faults.spoolBacklog.set(n), settings.auditWriteTimeoutMs) : undefined;
+  const audit = new AuditLog({ sink: auditSink, clock, spool, onLostOutcome: () => metrics.faults.lostOutcomes.inc() });
   // With PostgreSQL, alerts and owner notices go through the durable outbox; dev without it delivers in-process.
   const outbox = durable?.openOutbox({
     targets: { alert: settings.emergency.alertWebhook, notice: settings.notices },
@@ -159,12 +163,14 @@ export const composeCore = async (settings: GatewaySettings, overrides: GatewayO
     notifier,
     durable,
     outbox,
+    spool,
     close: async () => {
       // The outbox stops polling first; deliveries under way are not waited for (their leases pass them on).
       outbox?.stop();
       await emergencyAlerts.settled();
       // The notices as the services send them (also to a previous address), so settling waits for those too.
       await services.notices.settled();
+      await spool?.close();
       await auditSink.close?.();
       await opened?.close();
       cognitoIdp.client.destroy();
@@ -175,7 +181,7 @@ export const composeCore = async (settings: GatewaySettings, overrides: GatewayO
 /** The composition root: settings → dependencies (composeCore) → listening server. */
 export const startGateway = async (settings: GatewaySettings, overrides: GatewayOverrides = {}): Promise<StartedGateway> => {
   const core = await composeCore(settings, overrides);
-  const { clock, logger, metrics, store, auditSink, audit, idp, services, emergencyAlerts } = core;
+  const { clock, logger, metrics, store, auditSink, audit, idp, services, emergencyAlerts, spool } = core;
   const { cognito } = settings;
   const verifier = withTokenCache(
     overrides.verifier ?? createAccessTokenVerifier({ issuer: cognito.issuer, jwksUri: cognito.jwksUri, clientId: cognito.clientId, fetcher: metrics.countingFetcher(webFetcher) }),
@@ -185,7 +191,7 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
   // Readiness needs the keys; a failure here is not fatal (/readyz reports it and verification retries).
   await verifier.hydrate().catch((error: unknown) => logger.warn({ err: String(error) }, "JWKS not loaded yet"));
   // Cheap refusals (garbage tokens, throttled attempts, a store that is down) are recorded aggregated.
-  const refusals = new AggregatedRecords({ audit, clock, intervalSeconds: 60 }).start();
+  const refusals = new AggregatedRecords({ audit, clock, intervalSeconds: 60, onLost: (n) => metrics.faults.lostSummaries.inc(n) }).start();
   const hosted = settings.oauth ? createHostedLogin({ ...settings, oauth: settings.oauth, cognito, services, idp, verifier, store, clock, audit, logger }) : undefined;
   services.oauth = hosted?.login;
   // Grants nobody reviewed in time raise an escalation alert; every instance may sweep (it is idempotent).
@@ -198,6 +204,7 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     services,
     audit,
     auditSink,
+    auditSpool: spool,
     refusals,
     rejections: refusals,
     trustProxyHops: settings.trustProxyHops,
@@ -228,7 +235,7 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     internal = await listen(await createGateway({ ...deps, internalIdentity, schemaKind: "auth-subgraph", playground: false, corsOrigins: [], oauthRoutes: undefined }), 0, "127.0.0.1");
     const authSubgraphUrl = `http://127.0.0.1:${internal.port}/graphql`;
     const supergraphSdl = settings.supergraphFile ? readFileSync(settings.supergraphFile, "utf8") : undefined;
-    const supergraph = await createSupergraph({ ...deps, internalIdentity, authSubgraphUrl, subgraphs: settings.subgraphs, supergraphSdl, asserter });
+    const supergraph = await createSupergraph({ ...deps, internalIdentity, authSubgraphUrl, subgraphs: settings.subgraphs, supergraphSdl, asserter, subgraphFaults: settings.subgraphFaults, clock, onBreaker: (subgraph, open) => metrics.faults.breakerOpen.set({ subgraph }, open ? 1 : 0) });
     // Listening first: subgraphs in "reject" mode fetch the gateway's JWKS to check its composition request.
     running = await listen(supergraph, settings.port, settings.host, settings.keepAliveSeconds);
     try {

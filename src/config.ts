@@ -3,7 +3,7 @@ import { z } from "zod";
 import { schemaNamePattern } from "./audit/postgres/sql";
 import type { EmergencySettings } from "./auth/emergency/emergency-grant";
 import type { PolicySettings } from "./policy/policy-settings";
-import type { AuditDatabaseSettings, CognitoSettings, NoticeSettings, OAuthSettings, WebAuthnSettings } from "./shared/settings";
+import type { AuditDatabaseSettings, CognitoSettings, NoticeSettings, OAuthSettings, SubgraphFaultSettings, WebAuthnSettings } from "./shared/settings";
 
 export type { EmergencySettings };
 export type { PolicySettings } from "./policy/policy-settings";
@@ -41,6 +41,10 @@ export const envSchema = {
   AUDIT_DATABASE_URL: { schema: z.string().regex(/^postgres(ql)?:\/\//, "a postgres:// URL").optional(), help: "postgres:// URL of the shared audit trail (hash-chained per instance stream, migrated at start-up); unset = DATABASE_URL in production, the AUDIT_LOG_FILE file in dev mode." },
   AUDIT_CHAIN_KEY: { schema: z.string().refine(isUsableChainKey, "at least 32 bytes, e.g. openssl rand -base64 32").optional(), help: "Key of the HMAC-SHA256 seal on every PostgreSQL audit record and checkpoint (keep it outside the database, e.g. in a secrets manager); npm run audit:verify needs it to refuse forged streams. Required whenever the PostgreSQL audit trail is used outside dev mode (so always in production); unset in dev mode = generated once into LOCAL_COGNITO_DIR/audit-chain.key." },
   AUDIT_DATABASE_SCHEMA: { schema: z.string().regex(schemaNamePattern, "a lower-case SQL identifier").default("audit"), help: "PostgreSQL schema of the audit tables." },
+  AUDIT_SPOOL_FILE: { schema: z.string().min(1).default("audit-spool.jsonl"), help: "Local fsync'd spool for the records that never wait on the audit sink (logout, disable, lock, outcomes the sink missed), shipped in order when the sink is back; keep it on a local disk." },
+  SUBGRAPH_TIMEOUT_MS: { schema: z.coerce.number().int().min(100).max(60000).default(10000), help: "Gateway mode: a subgraph request not answered within this many ms fails (SERVICE_UNAVAILABLE, SUBGRAPH_ERROR)." },
+  SUBGRAPH_BREAKER_FAILURES: { schema: z.coerce.number().int().min(1).max(1000).default(5), help: "Gateway mode: consecutive timeouts or failures that open a subgraph's circuit breaker (requests then fail fast)." },
+  SUBGRAPH_BREAKER_OPEN_SECONDS: { schema: z.coerce.number().int().min(1).max(3600).default(30), help: "Gateway mode: how long an open breaker fails fast before one probe request is let through (half-open)." },
   AUDIT_WRITE_TIMEOUT_MS: { schema: z.coerce.number().int().min(50).max(60000).default(2000), help: "An audit write not done within this many ms fails the operation (SERVICE_UNAVAILABLE)." },
   AUDIT_SYNCHRONOUS_COMMIT: { schema: z.enum(["on", "off"]).default("on"), help: "on: a write returns when the record is on disk (survives a database crash); off: ~20x faster, a database crash may lose the last ~0.6 s of records (BENCHMARKS.md)." },
   AUDIT_CHECKPOINT_RECORDS: { schema: z.coerce.number().int().min(1).default(1000), help: "Record a checkpoint (stream, seq, hash) after this many records of a stream…" },
@@ -122,6 +126,12 @@ type CommonConfig = {
   challengeTtlSeconds: number;
   sessionMaxAgeSeconds: number;
   auditLogFile: string;
+  /** Records that never wait on the sink; unset (test seams): they wait like the others. */
+  auditSpoolFile?: string | undefined;
+  /** A file-sink write not done within this fails its operations (the PostgreSQL sink has its own). */
+  auditWriteTimeoutMs?: number;
+  /** Gateway mode: per-subgraph deadline and circuit breaker; unset = the defaults. */
+  subgraphFaults?: SubgraphFaultSettings;
   /** Set: the PostgreSQL audit trail replaces the file. */
   auditDatabase?: AuditDatabaseSettings;
   totpIssuer: string;
@@ -287,6 +297,9 @@ const buildConfig = (env: Env, gatewayMode: "dev" | "production"): Config => {
     challengeTtlSeconds: env.CHALLENGE_TTL_SECONDS,
     sessionMaxAgeSeconds: env.SESSION_MAX_AGE_SECONDS,
     auditLogFile: env.AUDIT_LOG_FILE,
+    auditSpoolFile: env.AUDIT_SPOOL_FILE,
+    auditWriteTimeoutMs: env.AUDIT_WRITE_TIMEOUT_MS,
+    subgraphFaults: { timeoutMs: env.SUBGRAPH_TIMEOUT_MS, breakerFailures: env.SUBGRAPH_BREAKER_FAILURES, breakerOpenSeconds: env.SUBGRAPH_BREAKER_OPEN_SECONDS },
     auditDatabase: auditDatabaseUrl === undefined ? undefined : {
       url: auditDatabaseUrl,
       schema: env.AUDIT_DATABASE_SCHEMA,

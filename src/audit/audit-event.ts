@@ -38,6 +38,7 @@ export const auditEventTypes = [
   "RATE_LIMITED",
   "REQUEST_REFUSED",
   "LOG_TAIL_TRUNCATED",
+  "LOG_CONTINUED",
   "AUDIT_READ",
   "AUDIT_ARCHIVE",
   "PASSKEY_REGISTER_BEGIN",
@@ -91,6 +92,12 @@ export type AuditEvent = {
   /** LOG_TAIL_TRUNCATED: SHA-256 and length of the torn bytes moved aside. */
   digest?: string;
   bytes?: number;
+  /** LOG_TAIL_TRUNCATED: the set-aside file's name (beside the log). */
+  file?: string;
+  /** LOG_CONTINUED (first record of a rotated, emptied or recreated file): the file before it. */
+  previousFirstHash?: string | undefined;
+  previousLastHash?: string;
+  previousRecords?: number;
   /** EMERGENCY_*: the emergency grant the event belongs to (never its reason). */
   grantId?: string;
 };

@@ -1,6 +1,6 @@
-import { publicCodeOf } from "../errors/error-codes";
+import { ErrorCode, GatewayError, publicCodeOf } from "../errors/error-codes";
 import type { AuditEvent, RequestMeta } from "./audit-event";
-import type { AuditLog } from "./audit-log";
+import type { AuditLog, OutcomeWritten } from "./audit-log";
 
 /**
  * What an operation tells the audit log about itself, beyond its outcome; `undo` reverses what it did
@@ -9,27 +9,46 @@ import type { AuditLog } from "./audit-log";
  */
 export type Audited<T> = { result: T; audit?: Partial<AuditEvent>; undo?: () => Promise<void> };
 
+/** `protected`: ending a session, disabling, locking — its records never wait on the audit sink (spool). */
+export type AuditedOptions = { protected?: boolean };
+
+type AuditWriter = Pick<AuditLog, "record"> & Partial<Pick<AuditLog, "recordOutcome" | "recordProtected">>;
+
+const outcomeOf = async (audit: AuditWriter, meta: RequestMeta, event: AuditEvent): Promise<OutcomeWritten> => {
+  if (audit.recordOutcome) return audit.recordOutcome(meta, event);
+  return audit.record(meta, event).then(
+    () => "written" as const,
+    () => "lost" as const,
+  );
+};
+
 /**
  * Intent before effect: the operation's INTENT record (with the request id) is written first — if it
  * cannot be, nothing runs and the caller gets SERVICE_UNAVAILABLE. Then the operation runs, and its
  * outcome (SUCCESS, CHALLENGE or FAILURE with the public code) is written before anything is returned.
+ *
+ * An answer never contradicts what happened: an outcome the sink cannot take goes to the local spool and
+ * the client is told the truth. Only when the spool refuses too: an operation with `undo` is undone (and
+ * the trail says so, if anything can still write it) and answers SERVICE_UNAVAILABLE; one without keeps
+ * its effect and answers it (the INTENT is in the trail; the lost outcome is counted in a metric).
  */
-export const audited = async <T>(audit: Pick<AuditLog, "record">, meta: RequestMeta, event: AuditEvent, run: () => Promise<Audited<T>>): Promise<T> => {
-  await audit.record(meta, { ...event, outcome: "INTENT" });
+export const audited = async <T>(audit: AuditWriter, meta: RequestMeta, event: AuditEvent, run: () => Promise<Audited<T>>, options: AuditedOptions = {}): Promise<T> => {
+  const intent = { ...event, outcome: "INTENT" as const };
+  if (options.protected && audit.recordProtected) await audit.recordProtected(meta, intent);
+  else await audit.record(meta, intent);
   let done: Audited<T>;
   try {
     done = await run();
   } catch (error) {
-    await audit.record(meta, { ...event, outcome: "FAILURE", reason: publicCodeOf(error) });
+    // The operation failed: its answer is that error, whether or not the failure record lands.
+    await outcomeOf(audit, meta, { ...event, outcome: "FAILURE", reason: publicCodeOf(error) });
     throw error;
   }
-  try {
-    await audit.record(meta, { ...event, ...done.audit });
-  } catch (error) {
-    await done.undo?.().catch(() => undefined);
-    throw error;
-  }
-  return done.result;
+  const written = await outcomeOf(audit, meta, { ...event, ...done.audit });
+  if (written !== "lost" || !done.undo) return done.result;
+  await done.undo().catch(() => undefined);
+  await outcomeOf(audit, meta, { ...event, outcome: "FAILURE", reason: "UNDONE:AUDIT_UNAVAILABLE" });
+  throw new GatewayError(ErrorCode.SERVICE_UNAVAILABLE, { reason: "AUDIT_UNAVAILABLE" });
 };
 
 /**

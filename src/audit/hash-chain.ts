@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { open, readFile, truncate, writeFile } from "node:fs/promises";
+import { open, readFile, rm, truncate, writeFile } from "node:fs/promises";
+import { basename } from "node:path";
 
 /** `prevHash` of the first record of a log. */
 export const genesisHash = "0".repeat(64);
@@ -63,11 +64,29 @@ export const verifyChain = async (path: string): Promise<ChainReport> => {
   return { ok: true, records: lines.length, recovered };
 };
 
+/** The hashes of a log's first and last complete lines and how many complete lines it has (none: genesis). */
+export const readChainEnds = async (path: string): Promise<{ firstHash: string | undefined; lastHash: string; records: number }> => {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { firstHash: undefined, lastHash: genesisHash, records: 0 };
+    throw error;
+  }
+  const lines = text.split("\n");
+  lines.pop(); // after the last newline: empty, or a torn line that is not part of the chain
+  const first = lines[0];
+  const last = lines[lines.length - 1];
+  return { firstHash: first === undefined ? undefined : lineHash(first), lastHash: last === undefined ? genesisHash : lineHash(last), records: lines.length };
+};
+
 /**
  * A partial last line (no newline after it): moved out of the log into `<path>.torn-<time>` and the file
- * cut back to its last complete record. Returns what was moved, for the LOG_TAIL_TRUNCATED record.
+ * cut back to its last complete record. Returns what was moved, for the LOG_TAIL_TRUNCATED record. If the
+ * set-aside file cannot be written whole (a full disk), it is removed and the log is left as it was: no
+ * empty set-aside files, and the next start tries again.
  */
-export const setAsideTornTail = async (path: string, now: number): Promise<{ digest: string; bytes: number } | undefined> => {
+export const setAsideTornTail = async (path: string, now: number): Promise<{ digest: string; bytes: number; file: string } | undefined> => {
   let content: Buffer;
   try {
     content = await readFile(path);
@@ -78,7 +97,13 @@ export const setAsideTornTail = async (path: string, now: number): Promise<{ dig
   if (content.length === 0 || content[content.length - 1] === 0x0a) return undefined;
   const cut = content.lastIndexOf(0x0a) + 1;
   const fragment = content.subarray(cut);
-  await writeFile(`${path}.torn-${now}`, fragment, { mode: 0o600 });
+  const aside = `${path}.torn-${now}`;
+  try {
+    await writeFile(aside, fragment, { mode: 0o600, flag: "wx" });
+  } catch (error) {
+    await rm(aside, { force: true }).catch(() => undefined);
+    throw error;
+  }
   await truncate(path, cut);
-  return { digest: createHash("sha256").update(fragment).digest("hex"), bytes: fragment.length };
+  return { digest: createHash("sha256").update(fragment).digest("hex"), bytes: fragment.length, file: basename(aside) };
 };

@@ -1,16 +1,18 @@
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config";
-import { verifyChain } from "./hash-chain";
+import { verifyLogSet } from "./verify-log-files";
 import { resolveChainKey } from "./postgres/chain-key";
 import { createAuditPool } from "./postgres/open-postgres";
 import { verifyPostgres, type Anchor } from "./postgres/verify-postgres";
 
-const usage = `usage: npm run audit:verify -- [file] [--anchor stream:seq:hash ...] [--unkeyed]
-  file       a JSON Lines audit log; without it: AUDIT_DATABASE_URL if set, else AUDIT_LOG_FILE
+const usage = `usage: npm run audit:verify -- [file|directory] [--anchor stream:seq:hash ...] [--unkeyed]
+  file       a JSON Lines audit log (with its rotated files and set-aside tails beside it);
+             a directory: every log in it; without it: AUDIT_DATABASE_URL if set, else AUDIT_LOG_FILE
   --anchor   a checkpoint kept outside the database (repeatable); it must match the chain
   --unkeyed  PostgreSQL without AUDIT_CHAIN_KEY: hash chains only (a stream forged by anyone who can
              insert, the gateway's role included, then passes); otherwise the key is required
-exit: 0 intact, 1 altered or forged, 3 truncated (tail missing) only, 2 usage, unreadable or no key
+exit: 0 intact, 1 altered or forged (or a rotated file missing or cut short), 3 only a torn tail or an
+      unrecorded set-aside, 2 usage, unreadable or no key
 `;
 
 const parseAnchor = (text: string): Anchor => {
@@ -19,19 +21,28 @@ const parseAnchor = (text: string): Anchor => {
   return { stream: match[1] as string, seq: Number(match[2]), hash: match[3] as string, kind: "EXTERNAL" };
 };
 
+/** A file's own chain (its line when alone; one line per file with its rotations), then the set's problems. */
 const verifyFile = async (path: string): Promise<number> => {
-  const report = await verifyChain(path);
-  if (report.ok) {
-    const recovered = report.recovered > 0 ? ` (${report.recovered} torn tail(s) from crashes set aside and recorded)` : "";
-    process.stdout.write(`ok: ${report.records} records, chain intact${recovered}\n`);
-    return 0;
+  const { files, problems } = await verifyLogSet(path);
+  let code = 0;
+  for (const { file, report } of files) {
+    const name = files.length > 1 ? `${file}: ` : "";
+    if (report.ok) {
+      const recovered = report.recovered > 0 ? ` (${report.recovered} torn tail(s) from crashes set aside and recorded)` : "";
+      process.stdout.write(`${name}ok: ${report.records} records, chain intact${recovered}\n`);
+    } else if (report.kind === "TRUNCATED") {
+      process.stdout.write(`${name}TRUNCATED: ${report.records} complete records, chain intact, then a partial record of ${report.tailBytes} bytes (a crash or a full disk mid-write; the sink sets it aside at its next start)\n`);
+      code = Math.max(code, 3);
+    } else {
+      process.stdout.write(`${name}BROKEN (altered) at record ${report.brokenAt} of ${report.records}: ${report.reason}\n`);
+      code = 1;
+    }
   }
-  if (report.kind === "TRUNCATED") {
-    process.stdout.write(`TRUNCATED: ${report.records} complete records, chain intact, then a partial record of ${report.tailBytes} bytes (a crash or a full disk mid-write; the sink sets it aside at its next start)\n`);
-    return 3;
+  for (const problem of problems) {
+    process.stdout.write(`${problem.kind} ${problem.file}: ${problem.reason}\n`);
+    code = code === 1 ? 1 : problem.kind === "UNRECORDED_SET_ASIDE" ? Math.max(code, 3) : 1;
   }
-  process.stdout.write(`BROKEN (altered) at record ${report.brokenAt} of ${report.records}: ${report.reason}\n`);
-  return 1;
+  return code;
 };
 
 const verifyDatabase = async (anchors: Anchor[], unkeyed: boolean): Promise<number> => {

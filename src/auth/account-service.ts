@@ -1,6 +1,6 @@
 import type { AuditEvent, RequestMeta } from "../audit/audit-event";
 import type { AuditLog } from "../audit/audit-log";
-import { audited, bestEffort } from "../audit/audited";
+import { audited, bestEffort, type AuditedOptions } from "../audit/audited";
 import { ErrorCode, GatewayError } from "../errors/error-codes";
 import type { CodeGuard } from "../policy/code-guard";
 import type { Lockout } from "../policy/lockout";
@@ -38,8 +38,8 @@ const subjectOf = ({ identity }: Caller): Pick<AuditEvent, "subject" | "sessionI
 export class AccountService {
   constructor(private readonly deps: AccountServiceDeps) {}
 
-  private run<T>(meta: RequestMeta, event: AuditEvent, operation: Parameters<typeof audited<T>>[3]): Promise<T> {
-    return audited(this.deps.audit, meta, event, operation);
+  private run<T>(meta: RequestMeta, event: AuditEvent, operation: Parameters<typeof audited<T>>[3], options?: AuditedOptions): Promise<T> {
+    return audited(this.deps.audit, meta, event, operation, options);
   }
 
   /** Always succeeds for the caller, in about the same time (no hint whether the account exists). */
@@ -116,6 +116,6 @@ export class AccountService {
     return this.run(meta, { event: "LOGOUT_EVERYWHERE", outcome: "SUCCESS", ...subjectOf(caller) }, async () => {
       await signOutEverywhere(this.deps, caller.identity.sub);
       return { result: undefined, audit: await bestEffort(() => this.deps.idp.globalSignOut(caller.accessToken), "PROVIDER_SIGN_OUT") };
-    });
+    }, { protected: true });
   }
 }

@@ -1,6 +1,6 @@
 import type { AuditEvent, AuditEventType, RequestMeta } from "../audit/audit-event";
 import type { AuditLog } from "../audit/audit-log";
-import { audited, bestEffort } from "../audit/audited";
+import { audited, bestEffort, type AuditedOptions } from "../audit/audited";
 import { ErrorCode, GatewayError } from "../errors/error-codes";
 import type { Lockout } from "../policy/lockout";
 import type { SecurityEpoch } from "../policy/security-epoch";
@@ -35,9 +35,9 @@ const decodeCursor = (cursor: string | undefined) => (cursor ? Buffer.from(curso
 export class AdminService {
   constructor(private readonly deps: AdminServiceDeps) {}
 
-  private act<T>(actor: Identity, meta: RequestMeta, event: AuditEventType, subject: string | undefined, operation: Parameters<typeof audited<T>>[3]): Promise<T> {
+  private act<T>(actor: Identity, meta: RequestMeta, event: AuditEventType, subject: string | undefined, operation: Parameters<typeof audited<T>>[3], options?: AuditedOptions): Promise<T> {
     const record: AuditEvent = { event, outcome: "SUCCESS", actor: actor.sub, sessionId: actor.sessionId, ...(subject !== undefined && { subject }) };
-    return audited(this.deps.audit, meta, record, operation);
+    return audited(this.deps.audit, meta, record, operation, options);
   }
 
   /** Moves the account's security epoch on (pending logins die), ends its sessions, then (best effort) signs out at the provider. */
@@ -59,7 +59,7 @@ export class AdminService {
       await this.deps.admin.setEnabled(sub, enabled);
       await setFlags(this.deps.store, sub, { disabled: !enabled });
       return { result: undefined, audit: enabled ? {} : await this.signOut(sub) };
-    });
+    }, { protected: !enabled });
   }
 
   /** Joining a group shows in the user's next token; leaving one ends their sessions so it applies now. */
@@ -80,7 +80,7 @@ export class AdminService {
     return this.act(actor, meta, "ADMIN_GLOBAL_SIGN_OUT", sub, async () => {
       await this.deps.admin.getUser(sub); // NOT_FOUND for an unknown user rather than a silent no-op
       return { result: undefined, audit: await this.signOut(sub) };
-    });
+    }, { protected: true });
   }
 
   /** The user enrols a new authenticator at the next login (on cognito-local: see docs/contributing.md). */

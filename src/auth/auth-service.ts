@@ -1,6 +1,6 @@
 import type { AuditEvent, RequestMeta } from "../audit/audit-event";
 import type { AuditLog } from "../audit/audit-log";
-import { audited, bestEffort, type Audited } from "../audit/audited";
+import { audited, bestEffort, type Audited, type AuditedOptions } from "../audit/audited";
 import { ErrorCode, GatewayError, tokenRejected, TokenRejection } from "../errors/error-codes";
 import { decideAccess } from "../policy/access-policy";
 import type { CodeGuard } from "../policy/code-guard";
@@ -47,8 +47,8 @@ export type LoginFlowDeps = {
 export class AuthService {
   constructor(private readonly deps: LoginFlowDeps) {}
 
-  private run<T>(meta: RequestMeta, event: AuditEvent, operation: () => Promise<Audited<T>>): Promise<T> {
-    return audited(this.deps.audit, meta, event, operation);
+  private run<T>(meta: RequestMeta, event: AuditEvent, operation: () => Promise<Audited<T>>, options?: AuditedOptions): Promise<T> {
+    return audited(this.deps.audit, meta, event, operation, options);
   }
 
   /**
@@ -175,6 +175,6 @@ export class AuthService {
       if (byRefresh && byRefresh.sub === sub) await this.deps.sessions.end(byRefresh.sessionId);
       if (!refreshToken) return { result: undefined };
       return { result: undefined, audit: await bestEffort(() => this.deps.idp.revokeRefreshToken(refreshToken), "PROVIDER_REVOKE") };
-    });
+    }, { protected: true });
   }
 }

@@ -13,6 +13,9 @@ import type { GatewayDeps } from "../http/gateway-deps";
 import { mountGraphql } from "../http/graphql-route";
 import { createHttpShell } from "../http/shell";
 import { subgraphFetcher } from "../http/subgraph-fetcher";
+import { systemClock, type Clock } from "../shared/clock";
+import type { SubgraphFaultSettings } from "../shared/settings";
+import { CircuitBreaker } from "./circuit-breaker";
 import { assertAccess } from "../policy/access-policy";
 import { assertionHeader, type IdentityAsserter } from "./identity-token";
 
@@ -66,10 +69,11 @@ class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContex
     private readonly target: SubgraphTarget,
     private readonly asserter: IdentityAsserter,
     private readonly internalIdentity: InternalIdentityChannel | undefined,
-    timeoutMs: number,
+    faults: SubgraphFaults,
   ) {
-    // A subgraph that does not answer in time is an error of its own (SERVICE_UNAVAILABLE), not a hang.
-    super({ url: target.url, fetcher: subgraphFetcher(timeoutMs) as never });
+    // A subgraph that does not answer in time is an error of its own (SERVICE_UNAVAILABLE), not a hang; one
+    // that keeps failing is not asked at all for a while (its breaker), so requests do not pile up behind it.
+    super({ url: target.url, fetcher: guardedFetcher(target.name, faults) as never });
   }
 
   /** Requests sent under an emergency grant, by their (shared) http part, until their response is audited. */
@@ -143,7 +147,26 @@ export type SupergraphDeps = GatewayDeps & {
   /** A composed supergraph (production); without it the subgraphs are introspected and composed at start. */
   supergraphSdl?: string;
   asserter: IdentityAsserter;
-  subgraphTimeoutMs?: number;
+  /** Per-subgraph deadline and circuit breaker (SUBGRAPH_TIMEOUT_MS, SUBGRAPH_BREAKER_*). */
+  subgraphFaults?: SubgraphFaultSettings | undefined;
+  clock?: Clock;
+  onBreaker?: (subgraph: string, open: boolean) => void;
+};
+
+type SubgraphFaults = { settings: SubgraphFaultSettings; clock: Clock; onBreaker: (subgraph: string, open: boolean) => void };
+
+const defaultFaults: SubgraphFaultSettings = { timeoutMs: 10_000, breakerFailures: 5, breakerOpenSeconds: 30 };
+
+/**
+ * The subgraph fetcher behind the subgraph's own breaker. Not the gateway's own auth subgraph: it is this
+ * process on loopback, its answers (a 503 while Cognito is down) are the gateway's own, and each of its
+ * dependencies has its own deadline.
+ */
+const guardedFetcher = (name: string, { settings, clock, onBreaker }: SubgraphFaults) => {
+  const fetcher = subgraphFetcher(settings.timeoutMs);
+  if (name === authSubgraphName) return fetcher;
+  const breaker = new CircuitBreaker({ failures: settings.breakerFailures, openSeconds: settings.breakerOpenSeconds }, clock, (open) => onBreaker(name, open));
+  return (...args: Parameters<typeof fetcher>) => breaker.run(() => fetcher(...args), (response) => response.status >= 500);
 };
 
 /** A supergraph that listens before it composes: `compose()` then loads the subgraphs and opens /graphql. */
@@ -159,7 +182,11 @@ export const createSupergraph = async (deps: SupergraphDeps): Promise<ComposingG
   const gateway = new ApolloGateway({
     supergraphSdl: deps.supergraphSdl ?? new IntrospectAndCompose({ subgraphs: targets }),
     // The auth subgraph is always this process's internal listener, whatever URL a static supergraph holds.
-    buildService: ({ name, url }) => new IdentityForwardingDataSource({ name, url: name === authSubgraphName ? deps.authSubgraphUrl : String(url) }, deps.asserter, deps.internalIdentity, deps.subgraphTimeoutMs ?? 10_000),
+    buildService: ({ name, url }) => new IdentityForwardingDataSource({ name, url: name === authSubgraphName ? deps.authSubgraphUrl : String(url) }, deps.asserter, deps.internalIdentity, {
+        settings: deps.subgraphFaults ?? defaultFaults,
+        clock: deps.clock ?? systemClock,
+        onBreaker: deps.onBreaker ?? (() => undefined),
+      }),
   });
   const apollo = new ApolloServer<GatewayContext>({ gateway, formatError: formatSupergraphError, ...hardenedApolloOptions(deps, { logRequests: true, isExpectedError: isExpectedSupergraphError }) });
   const drain = new Drain();

@@ -15,6 +15,8 @@ export type GatewayDeps = ContextDeps & {
   idp: Pick<IdentityProvider, "checkReachable">;
   /** Readiness asks it whether records can be written. */
   auditSink: Pick<AuditSink, "check">;
+  /** Records waiting locally for the sink: a readiness detail (not a failure by itself). */
+  auditSpool?: { readonly backlog: number } | undefined;
   /** Cheap refusals (throttled attempts), recorded aggregated. */
   refusals: Pick<AggregatedRecords, "note">;
   logger: Logger;

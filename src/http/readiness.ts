@@ -19,7 +19,7 @@ const within = <T>(ms: number, run: () => Promise<T>): Promise<T> =>
     );
   });
 
-type ReadinessDeps = Pick<GatewayDeps, "verifier" | "idp" | "store" | "auditSink">;
+type ReadinessDeps = Pick<GatewayDeps, "verifier" | "idp" | "store" | "auditSink" | "auditSpool">;
 
 export const readiness = async (deps: ReadinessDeps): Promise<Record<string, string>> => {
   const check = async (name: string, run: () => Promise<void>): Promise<[string, string]> => {
@@ -47,6 +47,7 @@ export const mountHealth = (app: Express, deps: ReadinessDeps): void => {
   app.get("/readyz", async (_req, res) => {
     const checks = await readiness(deps);
     const ready = Object.values(checks).every((v) => v === "ok");
-    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", checks });
+    const details = deps.auditSpool ? { auditSpoolBacklog: deps.auditSpool.backlog } : {};
+    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", checks, details });
   });
 };

@@ -1,3 +1,4 @@
+import { FaultMetrics } from "./fault-metrics";
 import type { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import type { Fetcher } from "aws-jwt-verify/https";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
@@ -30,6 +31,8 @@ export class GatewayMetrics {
   });
   private readonly emergency = new Counter({ name: "gateway_emergency_access_events_total", help: "Emergency access grants, overdue-review escalations and undeliverable alerts", labelNames: ["event"], registers: [this.registry] });
   private readonly jwksFetches = new Counter({ name: "gateway_jwks_fetches_total", help: "JWKS downloads (start-up and unknown key ids)", labelNames: ["outcome"], registers: [this.registry] });
+
+  readonly faults = new FaultMetrics(this.registry);
 
   /** `logger`: the counters an operator must be alarmed on are also log lines (CloudWatch alarms read logs, not /metrics). */
   constructor(private readonly logger?: Pick<Logger, "warn" | "error">) {

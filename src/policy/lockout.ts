@@ -42,7 +42,7 @@ export class Lockout {
   constructor(
     private readonly deps: {
       store: Pick<StateStore, "get" | "increment" | "set" | "setIfAbsent" | "delete">;
-      audit: Pick<AuditLog, "record">;
+      audit: Pick<AuditLog, "record"> & Partial<Pick<AuditLog, "recordProtected">>;
       epoch: Pick<SecurityEpoch, "bump">;
       /** The account behind an email, when the gateway has seen it log in (its lock also refuses its live sessions). */
       findSub: (email: string) => Promise<string | undefined>;
@@ -79,7 +79,9 @@ export class Lockout {
     const sub = await this.deps.findSub(email);
     // Intent before effect: if the record cannot be written, the attempt fails (503) and the next one,
     // still over the threshold, is refused anyway.
-    await this.deps.audit.record(meta, { event: "LOCKOUT", outcome: "SUCCESS", reason: `FAILURES:${count}`, ...(sub && { subject: sub }) });
+    // Locking never waits on the audit sink: the record goes to the local spool when the sink fails.
+    const lockout = { event: "LOCKOUT", outcome: "SUCCESS", reason: `FAILURES:${count}`, ...(sub && { subject: sub }) } as const;
+    await (this.deps.audit.recordProtected ? this.deps.audit.recordProtected(meta, lockout) : this.deps.audit.record(meta, lockout));
     // The failure counter is left as it is (never overwritten: attempts in flight still hold their slots in it).
     if (await this.deps.store.setIfAbsent(lockedKey(email), "1", this.lockSeconds)) {
       if (sub) {

@@ -97,8 +97,12 @@ export class RedisStore implements StateStore {
     return this.redis;
   }
 
+  /**
+   * Readiness: a small real write, not a PING — a Redis at maxmemory with noeviction (or a read-only
+   * replica) answers PING but refuses every write the gateway needs (sessions, handles, limiter counters).
+   */
   async ping(): Promise<void> {
-    await this.redis.ping().catch(unavailable);
+    await this.redis.set("readiness-probe", "1", "EX", 5).catch(unavailable);
   }
 
   /** Removes every key under this store's prefix (tests; the durable tier when the store is stale). */

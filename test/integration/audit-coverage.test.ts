@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, renameSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { auditEventTypes } from "../../src/audit/audit-event";
@@ -30,7 +30,11 @@ const refusalEvents = async (accessToken: string): Promise<string[]> => {
     writeFileSync(file, '{"partial');
     const sink = new HashChainedFileSink(file);
     await sink.write({ time: new Date().toISOString(), requestId: "r", ip: null, userAgent: null, event: "LOGIN", outcome: "INTENT" });
-    const fromFile = readFileSync(file, "utf8").trim().split("\n").map((line) => (JSON.parse(line) as { event: string }).event);
+    // Rotated (rename + create): the new file begins with LOG_CONTINUED.
+    renameSync(file, `${file}.1`);
+    await sink.write({ time: new Date().toISOString(), requestId: "r2", ip: null, userAgent: null, event: "LOGIN", outcome: "INTENT" });
+    await sink.close();
+    const fromFile = [`${file}.1`, file].flatMap((path) => readFileSync(path, "utf8").trim().split("\n").map((line) => (JSON.parse(line) as { event: string }).event));
     return [...limited.audit.records.map((r) => r.event), ...storeDown.audit.records.map((r) => r.event), ...fromFile];
   } finally {
     await limited.close();

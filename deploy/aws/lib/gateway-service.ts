@@ -70,7 +70,7 @@ export class GatewayService extends Construct {
       memoryLimitMiB: 1024,
       runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.X86_64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
       // The only writable place in the container: scratch space for Node (the root file system is read-only).
-      volumes: [{ name: "tmp" }],
+      volumes: [{ name: "tmp" }, { name: "audit-spool" }],
     });
     const auditChainKey = new secrets.Secret(this, "AuditChainKey", {
       description: "AUDIT_CHAIN_KEY: key of the audit chain MAC",
@@ -99,6 +99,8 @@ export class GatewayService extends Construct {
       // The audit trail in the same database, in its own schema (AUDIT_DATABASE_SCHEMA, default audit).
       AUDIT_DATABASE_URL: this.databaseUrl,
       NODE_EXTRA_CA_CERTS: rdsCaBundle,
+      // Records that never wait on the audit sink (logout, disable, lock) are spooled here until PostgreSQL takes them.
+      AUDIT_SPOOL_FILE: "/var/spool/auth-gateway/audit-spool.jsonl",
     };
     const secretEnvironment: Record<string, ecs.Secret> = {
       REDIS_URL: ecs.Secret.fromSecretsManager(state.redisUrl),
@@ -128,6 +130,7 @@ export class GatewayService extends Construct {
       },
     });
     container.addMountPoints({ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false });
+    container.addMountPoints({ sourceVolume: "audit-spool", containerPath: "/var/spool/auth-gateway", readOnly: false });
 
     const albSecurityGroup = new ec2.SecurityGroup(this, "LoadBalancerSecurityGroup", { vpc, allowAllOutbound: false, description: "ALB: HTTPS (and HTTP, redirected) from the internet; out to the gateway tasks only" });
     albSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), "HTTPS from clients");

@@ -71,11 +71,16 @@ export class PostgresAuditSink implements AuditSink {
   private async append(records: AuditRecord[]): Promise<void> {
     try {
       this.stream = await withDeadline(this.deps.pool, this.deps.settings.writeTimeoutMs, (client) => this.insert(client, records));
+      this.lastWriteFailed = false;
     } catch (error) {
+      this.lastWriteFailed = true;
       this.stream = this.nextStream();
       throw error;
     }
   }
+
+  /** Readiness follows the writes: a failed one makes `check` prove a write again before it says ready. */
+  private lastWriteFailed = false;
 
   private async insert(client: PoolClient, records: AuditRecord[]): Promise<StreamState> {
     const { id } = this.stream;
@@ -125,7 +130,25 @@ export class PostgresAuditSink implements AuditSink {
 
   /** Readiness: the table answers for this role within the write deadline. */
   async check(): Promise<void> {
-    await withDeadline(this.deps.pool, this.deps.settings.writeTimeoutMs, (client) => client.query(`SELECT 1 FROM ${this.tables.events} LIMIT 0`));
+    if (!this.lastWriteFailed) {
+      await withDeadline(this.deps.pool, this.deps.settings.writeTimeoutMs, (client) => client.query(`SELECT 1 FROM ${this.tables.events} LIMIT 0`));
+      return;
+    }
+    // After a failed write, a connection probe is not enough (a full disk, a read-only failover, a revoked
+    // grant all still answer SELECT): a real insert, rolled back, shows whether writes go through again.
+    const probe: AuditRecord = { time: new Date(this.deps.clock.now()).toISOString(), requestId: "readiness-probe", ip: null, userAgent: null, event: "AUDIT_READ", outcome: "INTENT" };
+    const monthsBefore = new Set(this.months);
+    await withDeadline(this.deps.pool, this.deps.settings.writeTimeoutMs, async (client) => {
+      await client.query("BEGIN");
+      try {
+        await this.insert(client, [probe]);
+      } finally {
+        await client.query("ROLLBACK");
+        // A partition made inside the rolled-back probe is gone again: the next real write makes it.
+        for (const month of this.months) if (!monthsBefore.has(month)) this.months.delete(month);
+      }
+    });
+    this.lastWriteFailed = false;
   }
 
   reader(): AuditReader {

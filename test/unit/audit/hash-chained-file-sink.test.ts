@@ -107,7 +107,10 @@ describe("the hash-chained audit file", () => {
     renameSync(file, `${file}.moved`);
     await sink.write(record(1));
     expect(readFileSync(`${file}.moved`, "utf8").trim().split("\n")).toHaveLength(1);
-    expect(readFileSync(file, "utf8").trim().split("\n")).toHaveLength(1);
+    // The new file begins by naming the one before it (rotation is visible to audit:verify).
+    const continued = readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(continued.map((r) => r["event"])).toEqual(["LOG_CONTINUED", "LOGIN"]);
+    expect(continued[0]).toMatchObject({ previousRecords: 1 });
     rmSync(file);
     mkdirSync(file);
     await expect(sink.write(record(2))).rejects.toMatchObject({ code: "EISDIR" });
