@@ -12,7 +12,10 @@ export type EmailChangeUndo = { sub: string; oldEmail: string; newEmail: string;
 /** The address an account had before its last change, while notices still go there too. */
 export type PreviousAddress = { email: string; changedAt: number };
 
-const undoKey = (token: string) => `email-change-undo:${sha256(token)}`;
+const undoKeyOfDigest = (digest: string) => `email-change-undo:${digest}`;
+const undoKey = (token: string) => undoKeyOfDigest(sha256(token));
+/** The account's pending undos, `<changedAt>:<token digest>` each (same lasting kind as the undos themselves). */
+const undosKey = (sub: string) => `email-change-undo:of:${sub}`;
 const previousKey = (sub: string) => `email-change-previous:${sub}`;
 
 /**
@@ -27,18 +30,21 @@ export interface EmailChangeRecordStore {
   takeUndo(token: string): Promise<EmailChangeUndo | undefined>;
   /** Puts a token back when the undo could not happen, within its original lifetime. */
   restoreUndo(token: string, change: EmailChangeUndo, now: number): Promise<void>;
+  /** Voids the undo tokens of every change the account made after this one (an undo goes back past them). */
+  retireLater(change: EmailChangeUndo): Promise<void>;
   /** The address before the last change, while it still hears of security events. */
   previousAddress(sub: string, now: number): Promise<string | undefined>;
 }
 
 /** Over the state store, like the passkey and recovery-code records today. */
 export class EmailChangeRecords implements EmailChangeRecordStore {
-  constructor(private readonly deps: { store: Pick<StateStore, "get" | "set" | "take"> }) {}
+  constructor(private readonly deps: { store: Pick<StateStore, "get" | "set" | "take" | "delete" | "addToSet" | "members" | "removeFromSet"> }) {}
 
   /** Records a change; returns the undo token for the old address (shown only in that notice). */
   async changed(change: EmailChangeUndo): Promise<string> {
     const token = randomBytes(32).toString("base64url");
     await this.deps.store.set(undoKey(token), JSON.stringify(change), undoWindowSeconds);
+    await this.deps.store.addToSet(undosKey(change.sub), `${change.changedAt}:${sha256(token)}`, undoWindowSeconds);
     const previous: PreviousAddress = { email: change.oldEmail, changedAt: change.changedAt };
     await this.deps.store.set(previousKey(change.sub), JSON.stringify(previous), bothAddressesSeconds);
     return token;
@@ -54,6 +60,21 @@ export class EmailChangeRecords implements EmailChangeRecordStore {
   async restoreUndo(token: string, change: EmailChangeUndo, now: number): Promise<void> {
     const left = Math.floor((change.changedAt + undoWindowSeconds * 1000 - now) / 1000);
     if (left > 0) await this.deps.store.set(undoKey(token), JSON.stringify(change), left);
+  }
+
+  /**
+   * Voids the undo tokens of every later change: once the owner has gone back to an earlier address, a token
+   * sitting in an intermediate inbox (a thief's) must not take the recovery channel forward again. Earlier
+   * changes keep theirs, so spending a later token never takes the owner's away.
+   */
+  async retireLater(change: EmailChangeUndo): Promise<void> {
+    const key = undosKey(change.sub);
+    for (const member of await this.deps.store.members(key)) {
+      const [at, digest] = member.split(":");
+      if (digest === undefined || Number(at) <= change.changedAt) continue;
+      await this.deps.store.delete(undoKeyOfDigest(digest));
+      await this.deps.store.removeFromSet(key, member);
+    }
   }
 
   /** The address before the last change, while it still hears of security events. */

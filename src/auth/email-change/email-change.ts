@@ -22,7 +22,7 @@ export type EmailChangeDeps = {
   audit: Pick<AuditLog, "record">;
   codes: CodeGuard;
   freshFactor: Pick<FreshFactorCheck, "prove">;
-  records: Pick<EmailChangeRecordStore, "changed" | "takeUndo" | "restoreUndo">;
+  records: Pick<EmailChangeRecordStore, "changed" | "takeUndo" | "restoreUndo" | "retireLater">;
   notifier: Pick<SecurityNotifier, "emailChanged">;
   epoch: Pick<SecurityEpoch, "bump">;
   sessions: Pick<SessionRegistry, "endAll">;
@@ -78,6 +78,8 @@ export class EmailChange {
     return this.run(meta, { event: "EMAIL_CHANGE_UNDO", outcome: "SUCCESS" }, async () => {
       const change = await this.deps.records.takeUndo(token);
       if (!change) throw undoRefused();
+      // Before the address moves: a later change's token (in an inbox this undo goes back past) is void from now on.
+      await this.deps.records.retireLater(change);
       try {
         await this.deps.admin.setEmail(change.sub, change.oldEmail);
       } catch (error) {
