@@ -32,6 +32,8 @@ export interface EmailChangeRecordStore {
   restoreUndo(token: string, change: EmailChangeUndo, now: number): Promise<void>;
   /** Voids the undo tokens of every change the account made after this one (an undo goes back past them). */
   retireLater(change: EmailChangeUndo): Promise<void>;
+  /** Stops notices to the previous address (after an undo it is the address the owner took the account back from). */
+  forgetPrevious(sub: string): Promise<void>;
   /** The address before the last change, while it still hears of security events. */
   previousAddress(sub: string, now: number): Promise<string | undefined>;
 }
@@ -75,6 +77,11 @@ export class EmailChangeRecords implements EmailChangeRecordStore {
       await this.deps.store.delete(undoKeyOfDigest(digest));
       await this.deps.store.removeFromSet(key, member);
     }
+  }
+
+  /** Stops notices to the previous address (after an undo it is the address the owner took the account back from). */
+  async forgetPrevious(sub: string): Promise<void> {
+    await this.deps.store.delete(previousKey(sub));
   }
 
   /** The address before the last change, while it still hears of security events. */

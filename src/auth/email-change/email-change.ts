@@ -22,7 +22,7 @@ export type EmailChangeDeps = {
   audit: Pick<AuditLog, "record">;
   codes: CodeGuard;
   freshFactor: Pick<FreshFactorCheck, "prove">;
-  records: Pick<EmailChangeRecordStore, "changed" | "takeUndo" | "restoreUndo" | "retireLater">;
+  records: Pick<EmailChangeRecordStore, "changed" | "takeUndo" | "restoreUndo" | "retireLater" | "forgetPrevious">;
   notifier: Pick<SecurityNotifier, "emailChanged">;
   epoch: Pick<SecurityEpoch, "bump">;
   sessions: Pick<SessionRegistry, "endAll">;
@@ -88,6 +88,8 @@ export class EmailChange {
         throw error;
       }
       await updateAccount(this.deps.store, change.sub, { email: change.oldEmail, emailVerified: true }, this.deps.sessionMaxAgeSeconds);
+      // The "previous address" may be an inbox this undo took the account back from: it hears nothing more.
+      await this.deps.records.forgetPrevious(change.sub);
       const ended = await signOutEverywhere(this.deps, change.sub);
       const providerSignOut = await bestEffort(() => this.deps.admin.globalSignOut(change.sub), "PROVIDER_SIGN_OUT");
       return { result: undefined, audit: { subject: change.sub, reason: `SESSIONS_ENDED:${ended}`, ...providerSignOut } };
