@@ -1,6 +1,7 @@
-import { ConfirmEmailChangeDocument, LoginDocument, RequestEmailChangeDocument, UndoEmailChangeDocument } from "../generated/graphql";
+import { BeginPasskeyRegistrationDocument, CompletePasskeyRegistrationDocument, ConfirmEmailChangeDocument, LoginDocument, RequestEmailChangeDocument, UndoEmailChangeDocument } from "../generated/graphql";
 import { dataOf, errorOf } from "../support/graphql-client";
 import { NoticeCapture } from "../support/notice-capture";
+import { SoftAuthenticator } from "../support/soft-authenticator";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
 import type { GatewaySettings } from "../../src/app";
 import { enrolledUser, freshCode, loginWithMfa, PASSWORD, uniqueEmail } from "../support/users";
@@ -73,6 +74,21 @@ describe.each(tiers)("ATTACK: the undo token of a later email change, after the 
     expect(errorOf(await gw.run(UndoEmailChangeDocument, { token: thiefsToken })).extensions).toMatchObject({ code: "CODE_EXPIRED", reason: "UNDO_INVALID" });
     expect((await loginWithMfa(gw, owner)).tokens?.accessToken).toBeTruthy();
     expect(errorOf(await gw.run(LoginDocument, { email: thiefFirst, password: PASSWORD })).extensions.code).toBe("INVALID_CREDENTIALS");
+  });
+
+  it("after the owner's undo, the intermediate inbox no longer hears of the account", async () => {
+    const owner = await enrolledUser(gw);
+    const thiefFirst = uniqueEmail();
+    await change(owner.accessToken, owner.secret, thiefFirst);
+    await change(owner.accessToken, owner.secret, uniqueEmail());
+    dataOf(await gw.run(UndoEmailChangeDocument, { token: mail.to(owner.email, "EMAIL_CHANGED")[0]!.undoToken! }));
+
+    const token = (await loginWithMfa(gw, owner)).tokens!.accessToken;
+    const options = dataOf(await gw.run(BeginPasskeyRegistrationDocument, { code: await freshCode(owner.secret) }, { token })).beginPasskeyRegistration;
+    dataOf(await gw.run(CompletePasskeyRegistrationDocument, { response: new SoftAuthenticator({ origin: "http://localhost:4000" }).register(options), nickname: "Phone" }, { token }));
+    await gw.notifier.settled();
+    expect(mail.to(owner.email, "PASSKEY_ADDED")).toHaveLength(1);
+    expect(mail.to(thiefFirst, "PASSKEY_ADDED")).toEqual([]);
   });
 
   it("still lets the owner undo after the thief spent the later token first", async () => {
