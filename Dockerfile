@@ -13,7 +13,9 @@ RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY playground ./playground
-RUN npm run build
+# The audit spool's directory (records that never wait on the sink: logout, disable, lock), handed to the
+# final stage owned by the runtime user: the root file system may be read-only, so mount a volume there.
+RUN npm run build && mkdir -p spool
 
 FROM node:24-bookworm-slim AS deps
 WORKDIR /app
@@ -35,13 +37,12 @@ COPY --from=build --chown=node:node /app/dist-playground ./dist-playground
 COPY --from=build --chown=node:node /app/packages/subgraph-auth/package.json ./packages/subgraph-auth/
 COPY --from=build --chown=node:node /app/packages/subgraph-auth/dist ./packages/subgraph-auth/dist
 COPY --chown=node:node package.json ./
+COPY --from=build --chown=node:node /app/spool ./spool
 # PostgreSQL on RDS presents a certificate from the RDS CA, which Node does not trust by default; the AWS
 # deployment (deploy/aws) points NODE_EXTRA_CA_CERTS here so DATABASE_URL can use sslmode=verify-full.
-ADD --chown=node:node --chmod=444 https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem /app/certs/rds-global-bundle.pem
-# The audit spool (records that never wait on the sink: logout, disable, lock) needs a writable local place.
-RUN mkdir -p /var/spool/auth-gateway && chown node:node /var/spool/auth-gateway
+ADD --chown=node:node https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem /app/certs/
 USER node
-ENV PORT=4000 AUDIT_SPOOL_FILE=/var/spool/auth-gateway/audit-spool.jsonl
+ENV PORT=4000 AUDIT_SPOOL_FILE=/app/spool/audit-spool.jsonl
 EXPOSE 4000
 HEALTHCHECK --interval=30s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "dist/main.js"]

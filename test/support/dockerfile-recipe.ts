@@ -1,18 +1,18 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 
 /**
  * Reproduces a Dockerfile's stages without an engine: each stage is a directory standing for its WORKDIR;
  * COPY copies from the build context (honouring .dockerignore) or from an earlier stage, RUN runs the
  * command there with the host's Node first on PATH (the image's Node line). Only the instructions this
- * project's Dockerfile uses are understood; anything else fails loudly so the check cannot go stale quietly.
+ * project's Dockerfile uses are understood (ADD only of an https URL: offline it leaves a placeholder, said in the log); anything else fails loudly so the check cannot go stale quietly.
  */
 export type Instruction = { op: string; args: string };
 export type Stage = { name: string; base: string; instructions: Instruction[] };
 export type Recipe = { stages: Stage[]; final: Stage; env: Record<string, string>; cmd: string[]; healthcheck: string[] | undefined; workdir: string };
 
-const understood = new Set(["FROM", "WORKDIR", "COPY", "RUN", "ENV", "USER", "EXPOSE", "HEALTHCHECK", "CMD"]);
+const understood = new Set(["FROM", "WORKDIR", "COPY", "ADD", "RUN", "ENV", "USER", "EXPOSE", "HEALTHCHECK", "CMD"]);
 
 export const parseDockerfile = (text: string): Recipe => {
   const lines = text.replace(/\\\n/g, " ").split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
@@ -43,11 +43,20 @@ export const parseDockerfile = (text: string): Recipe => {
   return { stages, final, env, cmd, healthcheck, workdir };
 };
 
-/** .dockerignore's forms used here: `**\/name` (anywhere), `name` and `*.ext` / `prefix-*` at the top. */
+/**
+ * .dockerignore's forms used here: `**\/name` (anywhere), `name` and `*.ext` / `prefix-*` at the top, and
+ * `!name` re-including a top-level entry; as in Docker, the last pattern that matches decides.
+ */
 const ignoredBy = (patterns: string[]) => (path: string): boolean => {
   const parts = path.split("/");
   const glob = (pattern: string, name: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(name);
-  return patterns.some((p) => (p.startsWith("**/") ? parts.some((part) => glob(p.slice(3), part)) : glob(p, parts[0] ?? "")));
+  const matches = (p: string) => (p.startsWith("**/") ? parts.some((part) => glob(p.slice(3), part)) : glob(p, parts[0] ?? ""));
+  let ignored = false;
+  for (const pattern of patterns) {
+    const negated = pattern.startsWith("!");
+    if (matches(negated ? pattern.slice(1) : pattern)) ignored = !negated;
+  }
+  return ignored;
 };
 
 export type Reproduction = { stageDirs: Record<string, string>; log: string[] };
@@ -84,6 +93,16 @@ export const reproduceStages = (recipe: Recipe, context: string, root: string, e
             cpSync(origin, target, { recursive: true, verbatimSymlinks: true });
           }
         }
+      }
+      if (op === "ADD") {
+        const words = args.split(/\s+/).filter((w) => !w.startsWith("--"));
+        const [source = "", dest = ""] = words;
+        if (!/^https:\/\//.test(source) || words.length !== 2) throw new Error(`ADD ${args}: only ADD of one https URL is understood`);
+        // No network here: the file the image fetches at build time stands as an empty placeholder.
+        const target = dest.endsWith("/") ? join(inStage(dest), basename(new URL(source).pathname)) : inStage(dest);
+        mkdirSync(dirname(target), { recursive: true });
+        writeFileSync(target, "");
+        log.push(`[${stage.name}] ADD ${source} → placeholder (not fetched offline)`);
       }
       if (op === "RUN") {
         // `npm cache clean` only slims the image; run here, it would empty the machine's shared npm cache.

@@ -19,7 +19,7 @@ import type { GatewayUserPool } from "./user-pool";
 const repositoryRoot = path.join(__dirname, "..", "..", "..");
 
 /** The image carries the RDS certificate bundle here (Dockerfile): DATABASE_URL's sslmode=verify-full needs the RDS CA. */
-export const rdsCaBundle = "/app/certs/rds-global-bundle.pem";
+export const rdsCaBundle = "/app/certs/global-bundle.pem";
 
 /**
  * `gatewayEnvironment` is plain text in the task definition: it may not carry a secret (those come from Secrets
@@ -100,7 +100,7 @@ export class GatewayService extends Construct {
       AUDIT_DATABASE_URL: this.databaseUrl,
       NODE_EXTRA_CA_CERTS: rdsCaBundle,
       // Records that never wait on the audit sink (logout, disable, lock) are spooled here until PostgreSQL takes them.
-      AUDIT_SPOOL_FILE: "/var/spool/auth-gateway/audit-spool.jsonl",
+      AUDIT_SPOOL_FILE: "/app/spool/audit-spool.jsonl",
     };
     const secretEnvironment: Record<string, ecs.Secret> = {
       REDIS_URL: ecs.Secret.fromSecretsManager(state.redisUrl),
@@ -130,7 +130,7 @@ export class GatewayService extends Construct {
       },
     });
     container.addMountPoints({ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false });
-    container.addMountPoints({ sourceVolume: "audit-spool", containerPath: "/var/spool/auth-gateway", readOnly: false });
+    container.addMountPoints({ sourceVolume: "audit-spool", containerPath: "/app/spool", readOnly: false });
 
     const albSecurityGroup = new ec2.SecurityGroup(this, "LoadBalancerSecurityGroup", { vpc, allowAllOutbound: false, description: "ALB: HTTPS (and HTTP, redirected) from the internet; out to the gateway tasks only" });
     albSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), "HTTPS from clients");

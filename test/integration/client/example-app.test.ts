@@ -33,9 +33,9 @@ describe("the client example app (examples/client-app) against the real gateway"
   });
 
   it("changePassword changes it (the new one signs in), and forwards a step-up code or passkey when given", async () => {
-    const { auth, email } = await signedInClient(gw);
+    const { auth, email, secret } = await signedInClient(gw);
     const newPassword = "Another-Horse-Battery-7";
-    await auth.changePassword(PASSWORD, newPassword);
+    await auth.changePassword(PASSWORD, newPassword, { code: await freshCode(secret) });
     expect((await createAuthClient({ url: gw.url }).signIn(email, newPassword)).nextStep.name).toBe("SOFTWARE_TOKEN_MFA");
 
     const sent: { query: string; variables: Record<string, unknown> }[] = [];

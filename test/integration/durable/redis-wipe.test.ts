@@ -21,6 +21,7 @@ import { dataOf, errorOf } from "../../support/graphql-client";
 import { startPrivateRedis } from "../../support/private-servers";
 import { scratchDatabase } from "../../support/records-db";
 import { SoftAuthenticator } from "../../support/soft-authenticator";
+import { passkeyStepUp } from "../../support/step-up";
 import { startTestGateway, type TestGateway } from "../../support/test-gateway";
 import { adminUser, enrolledUser, freshCode, grantGroup, loginWithMfa, PASSWORD, type EnrolledUser } from "../../support/users";
 
@@ -67,10 +68,11 @@ it("FLUSHALL mid-run: sessions end; passkeys, recovery codes, password history, 
   const admin = await adminUser(gw);
   const authenticator = new SoftAuthenticator({ origin });
   const withKey = await enrolledUser(gw);
-  const options = dataOf(await gw.run(BeginPasskeyRegistrationDocument, {}, as(withKey))).beginPasskeyRegistration;
+  // Every change of a sign-in method proves a fresh factor in the request: a TOTP code first, then the new passkey.
+  const options = dataOf(await gw.run(BeginPasskeyRegistrationDocument, { code: await freshCode(withKey.secret) }, as(withKey))).beginPasskeyRegistration;
   dataOf(await gw.run(CompletePasskeyRegistrationDocument, { response: authenticator.register(options), nickname: "Laptop" }, as(withKey)));
-  dataOf(await gw.run(ChangePasswordDocument, { currentPassword: PASSWORD, newPassword: NEW_PASSWORD }, as(withKey)));
-  const codes = dataOf(await gw.run(GenerateRecoveryCodesDocument, {}, as(withKey))).generateRecoveryCodes;
+  dataOf(await gw.run(ChangePasswordDocument, { currentPassword: PASSWORD, newPassword: NEW_PASSWORD, ...(await passkeyStepUp(gw, withKey.accessToken, authenticator)) }, as(withKey)));
+  const codes = dataOf(await gw.run(GenerateRecoveryCodesDocument, await passkeyStepUp(gw, withKey.accessToken, authenticator), as(withKey))).generateRecoveryCodes;
   expect(codes).toHaveLength(10);
 
   const locked = await enrolledUser(gw);

@@ -38,7 +38,7 @@ describe("the audit sink stalls between intent and outcome", () => {
   it("changePassword: the password changed, the client is told so, and the trail says SUCCESS", async () => {
     const user = await enrolledUser(gw);
     sink.stallWhen = outcomeOf("PASSWORD_CHANGE");
-    const answer = await gw.run(ChangePasswordDocument, { currentPassword: PASSWORD, newPassword: "Changed-Passphrase-99" }, { token: user.accessToken });
+    const answer = await gw.run(ChangePasswordDocument, { currentPassword: PASSWORD, newPassword: "Changed-Passphrase-99", code: await freshCode(user.secret) }, { token: user.accessToken });
     expect(dataOf(answer).changePassword).toBe(true);
     sink.stallWhen = () => false;
     expect(errorOf(await gw.run(LoginDocument, { email: user.email, password: PASSWORD })).extensions.code).toBe("INVALID_CREDENTIALS");
