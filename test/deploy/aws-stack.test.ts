@@ -151,7 +151,7 @@ describe("the CDK app, synthesised offline", () => {
       expect(container.User).toBe("node");
       expect(environment()).toMatchObject({ GATEWAY_MODE: "production", NODE_ENV: "production", TRUST_PROXY_HOPS: "1" });
       expect(container.Secrets.map((s) => s.Name).sort()).toEqual(
-        ["ALERT_WEBHOOK_SECRET", "ALERT_WEBHOOK_URL", "AUDIT_CHAIN_KEY", "COGNITO_CLIENT_SECRET", "CUSTOM_AUTH_PRIVATE_KEY", "PGPASSWORD", "PGUSER", "REDIS_URL"].sort(),
+        ["ALERT_WEBHOOK_SECRET", "ALERT_WEBHOOK_URL", "AUDIT_CHAIN_KEY", "COGNITO_CLIENT_SECRET", "CUSTOM_AUTH_PRIVATE_KEY", "NOTICE_WEBHOOK_SECRET", "NOTICE_WEBHOOK_URL", "PGPASSWORD", "PGUSER", "REDIS_URL"].sort(),
       );
       const plain = Object.keys(environment());
       for (const secretName of ["CUSTOM_AUTH_SECRET", "CUSTOM_AUTH_PRIVATE_KEY", "COGNITO_CLIENT_SECRET", "REDIS_URL", "AUDIT_CHAIN_KEY", "PGPASSWORD"]) expect(plain).not.toContain(secretName);
@@ -160,7 +160,9 @@ describe("the CDK app, synthesised offline", () => {
     it("trusts the RDS certificate authority the image carries (DATABASE_URL verifies the server)", () => {
       const dockerfile = readFileSync(join(__dirname, "../../Dockerfile"), "utf8");
       const bundle = String(environment()["NODE_EXTRA_CA_CERTS"]);
-      expect(dockerfile).toMatch(new RegExp(`^ADD .*https://truststore\\.pki\\.rds\\.amazonaws\\.com/\\S+ ${bundle.replace(/[.]/g, "\\.")}$`, "m"));
+      // ADD <url> <directory>/: the file keeps the URL's name (dockerfilelint reads a flag before a file destination as a second source).
+      const [dir, file] = [bundle.slice(0, bundle.lastIndexOf("/") + 1), bundle.slice(bundle.lastIndexOf("/") + 1)];
+      expect(dockerfile).toMatch(new RegExp(`^ADD .*https://truststore\\.pki\\.rds\\.amazonaws\\.com/\\S*/${file.replace(/[.]/g, "\\.")} ${dir}$`, "m"));
     });
 
     it("migrates with the owner role in a one-off task; the gateway itself never gets the owner's credentials", () => {

@@ -110,7 +110,7 @@ export class GatewayService extends Construct {
       CUSTOM_AUTH_PRIVATE_KEY: ecs.Secret.fromSecretsManager(privateKey),
       AUDIT_CHAIN_KEY: ecs.Secret.fromSecretsManager(auditChainKey),
       ...(settings.emergencyAccess === "on" && webhookSecrets(settings.alertWebhookSecretName, "ALERT")),
-      ...(settings.noticeWebhookSecretName !== undefined && webhookSecrets(settings.noticeWebhookSecretName, "NOTICE")),
+      ...webhookSecrets(settings.noticeWebhookSecretName, "NOTICE"),
     };
     assertPlainExtras(settings.gatewayEnvironment, [...Object.keys(fixedEnvironment), ...Object.keys(secretEnvironment)]);
 

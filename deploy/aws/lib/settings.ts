@@ -24,8 +24,8 @@ export type DeploySettings = {
   alertWebhookSecretName: string;
   /** "off" turns emergency (break-glass) access off: no alert webhook is needed then (EMERGENCY_ACCESS=off). */
   emergencyAccess: "on" | "off";
-  /** Optional secret (created by the operator): JSON { "url": …, "secret": … } for security notices to account owners. */
-  noticeWebhookSecretName: string | undefined;
+  /** Secret (created by the operator): JSON { "url": …, "secret": … } for security notices to account owners (production requires them: the old address must hear of an email change). */
+  noticeWebhookSecretName: string;
   poolName: string;
   clientName: string;
   refreshTokenDays: number;
@@ -113,7 +113,7 @@ export const readSettings = (node: Node): DeploySettings => {
     customAuthPrivateKeySecretName: text(node, "customAuthPrivateKeySecretName", "hipaa-auth-gateway/custom-auth-private-key"),
     alertWebhookSecretName: text(node, "alertWebhookSecretName", "hipaa-auth-gateway/alert-webhook"),
     emergencyAccess: read(node, "emergencyAccess") === "off" ? "off" : "on",
-    noticeWebhookSecretName: typeof read(node, "noticeWebhookSecretName") === "string" && read(node, "noticeWebhookSecretName") !== "" ? String(read(node, "noticeWebhookSecretName")) : undefined,
+    noticeWebhookSecretName: text(node, "noticeWebhookSecretName", "hipaa-auth-gateway/notice-webhook"),
     poolName: text(node, "poolName", "hipaa-auth-gateway"),
     clientName: text(node, "clientName", "auth-gateway"),
     refreshTokenDays: integer(node, "refreshTokenDays", 30, 1, 3650),
