@@ -47,6 +47,8 @@ export type GatewayOverrides = {
   admin?: IdentityAdmin;
   verifier?: AccessTokenVerifier;
   notifier?: SecurityNotifier;
+  /** Tests only: the time a TOTP secret's codes are checked at (the emulator's per-secret clock). */
+  totpTime?: (secret: string) => number;
 };
 
 export type StartedGateway = RunningGateway & {
@@ -140,6 +142,9 @@ export const composeCore = async (settings: GatewaySettings, overrides: GatewayO
     challengeTtlSeconds: settings.challengeTtlSeconds,
     sessionMaxAgeSeconds: settings.sessionMaxAgeSeconds,
     totpIssuer: settings.totpIssuer,
+    // Production requires TOTP_SEAL_KEY; elsewhere a key derived from the pool, which is no secret there (nor is the emulator's signing key).
+    totpTime: overrides.totpTime,
+    totpSealKey: settings.totpSealKey ?? `not-secret:${settings.cognito.userPoolId}:${settings.cognito.clientId}`,
     policy: settings.policy,
     webauthn: settings.webauthn,
     customAuth: settings.customAuthPrivateKey !== undefined,

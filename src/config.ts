@@ -69,6 +69,7 @@ export const envSchema = {
   FEDERATION_SIGNING_KEYS: { schema: z.string().regex(/^[\w.-]+=[^,]+(,[\w.-]+=[^,]+)*$/, "kid=path-to-PEM pairs separated by commas").optional(), help: "Gateway mode: EC P-256 private keys (kid=file.pem,…), the first signs, all are published; required in AWS mode, generated in dev." },
   TOKEN_CACHE_SIZE: { schema: z.coerce.number().int().min(0).default(10000), help: "Verified access tokens remembered until they expire (LRU); 0 verifies every request." },
   TOTP_ISSUER: { schema: z.string().min(1).max(64).regex(/^[^:]+$/, "a name without ':'").default("Auth Gateway"), help: "Issuer name shown in authenticator apps." },
+  TOTP_SEAL_KEY: { schema: z.string().refine(isUsableChainKey, "at least 32 bytes, e.g. openssl rand -base64 32").optional(), help: "Key that seals the gateway's copy of each enrolled TOTP secret (step-up codes are checked against it, never through Cognito's VerifySoftwareToken, which a stolen token can point at a new secret); keep it outside the database. Required in production; unset in dev mode = derived from the local pool (not secret, like the emulator)." },
   WEBAUTHN_RP_ID: { schema: z.string().regex(/^(localhost|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+)$/, "a host name like example.com (no scheme, no port)").optional(), help: "Passkeys: the relying-party id (the site's registrable domain); unset = localhost in dev mode; in AWS mode passkeys are off until it and WEBAUTHN_ORIGINS are set." },
   WEBAUTHN_ORIGINS: { schema: z.string().regex(/^(https?:\/\/[^,\s/]+)(,https?:\/\/[^,\s/]+)*$/, "comma-separated http(s) origins").optional(), help: "Passkeys: browser origins whose assertions are accepted (each must be the RP id or a subdomain of it); unset = http://localhost:PORT in dev mode; in AWS mode set together with WEBAUTHN_RP_ID (https only)." },
   CUSTOM_AUTH_PRIVATE_KEY: { schema: z.string().min(1).optional(), help: "Ed25519 private key (PKCS#8 PEM; openssl genpkey -algorithm ed25519) that signs the answer to the pool's custom-auth triggers after a passkey or recovery code; the triggers hold only its public key (CUSTOM_AUTH_PUBLIC_KEYS, docs/production.md). Required when WEBAUTHN_RP_ID is set outside dev mode; unset there = recovery codes are off (FORBIDDEN, RECOVERY_CODES_DISABLED); unset in dev mode = a key pair generated per process (gateways sharing a cognito-local through LOCAL_COGNITO_URL must set the same key)." },
@@ -135,6 +136,7 @@ type CommonConfig = {
   /** Set: the PostgreSQL audit trail replaces the file. */
   auditDatabase?: AuditDatabaseSettings;
   totpIssuer: string;
+  totpSealKey?: string | undefined;
   redisUrl: string | undefined;
   redisKeyPrefix: string;
   /** Set: lasting records, the store generation and the outbox live in PostgreSQL. */
@@ -311,6 +313,7 @@ const buildConfig = (env: Env, gatewayMode: "dev" | "production"): Config => {
       chainKey: env.AUDIT_CHAIN_KEY,
     },
     totpIssuer: env.TOTP_ISSUER,
+    totpSealKey: env.TOTP_SEAL_KEY,
     customAuthPrivateKey: customAuthPrivateKey(env),
     redisUrl: env.REDIS_URL,
     redisKeyPrefix: env.REDIS_KEY_PREFIX,

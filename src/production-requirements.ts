@@ -18,6 +18,7 @@ const required: Partial<Record<EnvKey, string>> = {
   REDIS_URL: "the shared state store; the memory store would lose sessions and limits on restart and per instance",
   DATABASE_URL: "PostgreSQL for lasting records and the audit trail",
   AUDIT_CHAIN_KEY: "the key that seals every audit record outside the database; without it the gateway's own database role could write a whole trail that verifies",
+  TOTP_SEAL_KEY: "the key that seals the gateway's copy of each enrolled TOTP secret, which step-up codes are checked against",
   NOTICE_WEBHOOK_URL: "security notices to account owners: the old address must hear of an email change (with its undo), a new passkey or a used recovery code",
   NOTICE_WEBHOOK_SECRET: "the key that signs those notices",
   TRUST_PROXY_HOPS: "set it explicitly, 0 included: behind a load balancer the default would make every per-address limit one global bucket",

@@ -4,6 +4,7 @@ import { ErrorCode, GatewayError } from "../errors/error-codes";
 import type { EpochMark } from "../policy/security-epoch";
 import type { AuthOutcome, MfaEnrolment as Enrolment } from "./auth-outcome";
 import type { LoginFlowDeps } from "./auth-service";
+import type { EnrolledTotp } from "./factors/enrolled-totp";
 import { otpauthUri, qrCodeDataUrl } from "./factors/totp-codes";
 import type { Identity } from "./identity";
 import type { ProviderTokens } from "./identity-provider";
@@ -11,7 +12,7 @@ import { codeAttemptsPerHandle, type EnrolmentVia, type LoginStep, type ProvenFa
 import { tokensOf } from "./login/token-release";
 import { signOutEverywhere } from "./sign-out-everywhere";
 
-export type MfaEnrolmentDeps = LoginFlowDeps & { totpIssuer: string };
+export type MfaEnrolmentDeps = LoginFlowDeps & { totpIssuer: string; enrolledTotp: Pick<EnrolledTotp, "remember"> };
 
 const credentialOf = (via: EnrolmentVia) => (via.kind === "held" ? { accessToken: via.tokens.accessToken } : { session: via.session });
 
@@ -30,7 +31,7 @@ export class MfaEnrolment {
     const { via } = state;
     const { secret, session } = await this.deps.idp.associateSoftwareToken(credentialOf(via));
     const nextVia: EnrolmentVia = via.kind === "held" ? via : { kind: "session", session: session ?? via.session };
-    const next = await this.deps.handles.create(from, { ...state, stage: "MFA_SETUP_VERIFY", via: nextVia, attemptsLeft: codeAttemptsPerHandle });
+    const next = await this.deps.handles.create(from, { ...state, stage: "MFA_SETUP_VERIFY", via: nextVia, attemptsLeft: codeAttemptsPerHandle, secret });
     const uri = otpauthUri(this.deps.totpIssuer, state.email, secret);
     return { secret, otpauthUri: uri, qrCodeDataUrl: await qrCodeDataUrl(uri), session: next };
   }
@@ -53,6 +54,8 @@ export class MfaEnrolment {
       // The authenticator changes only while the login is still current (nothing moved the epoch meanwhile).
       await this.deps.epoch.assertCurrent(state.username, state.mark);
       await this.deps.idp.enableSoftwareTokenMfa(tokens.accessToken);
+      // The gateway's own sealed copy: step-up codes are checked against what the owner enrolled here.
+      if (state.secret !== undefined) await this.deps.enrolledTotp.remember(state.username, state.secret);
       const done = await this.deps.release.release(tokens, { from: "MFA_SETUP_VERIFY", email: state.email, mark: state.mark, proven: [...state.proven, "totp"] }, meta);
       if (purpose !== "reset" || done.sessionId === undefined) return done;
       // A replaced authenticator may be in someone else's hands: every other session and pending login ends.

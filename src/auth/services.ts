@@ -29,6 +29,7 @@ import { devMailNotifier, type SecurityNotifier } from "./factors/recovery/notif
 import { BothAddressesNotifier } from "./factors/recovery/both-addresses";
 import { EmailChange } from "./email-change/email-change";
 import { EmailChangeRecords } from "./email-change/email-change-records";
+import { EnrolledTotp } from "./factors/enrolled-totp";
 import { TotpCodeCheck } from "./factors/totp";
 import { LoginHandles } from "./login/login-handles";
 import { LoginMachine } from "./login/login-machine";
@@ -48,6 +49,10 @@ export type ServiceDeps = {
   challengeTtlSeconds: number;
   sessionMaxAgeSeconds: number;
   totpIssuer: string;
+  /** Seals the gateway's copy of each enrolled TOTP secret (TOTP_SEAL_KEY). */
+  totpSealKey: string;
+  /** Tests only: the time a TOTP secret's codes are checked at (the emulator's clock for that secret). */
+  totpTime?: ((secret: string) => number) | undefined;
   policy: PolicySettings;
   webauthn: WebAuthnSettings | undefined;
   /** Whether `idp` can answer Cognito's custom challenge (CUSTOM_AUTH_PRIVATE_KEY is set): recovery codes need it. */
@@ -110,9 +115,10 @@ export const createServices = (deps: ServiceDeps): Services => {
   const access = new AccessStateReader({ store, rotation: passwords.rotation, idle });
   const release = new TokenRelease({ idp, store, sessions, idle, lockout, rotation: passwords.rotation, epoch, handles, sessionMaxAgeSeconds });
   const totp = new TotpCodeCheck({ store, lockout, handles });
+  const enrolledTotp = new EnrolledTotp({ store, clock, sealKey: deps.totpSealKey, totpTime: deps.totpTime });
   const emailChanges = new EmailChangeRecords({ store });
   const notifier = new BothAddressesNotifier(deps.notifier ?? devMailNotifier, { records: emailChanges, clock });
-  const passkeys = createPasskeys({ settings: deps.webauthn, customAuth: deps.customAuth, store, clock, audit, idp, directory: admin, handles, release, lockout, epoch, sessions, totp, notifier, challengeTtlSeconds: deps.challengeTtlSeconds });
+  const passkeys = createPasskeys({ settings: deps.webauthn, customAuth: deps.customAuth, store, clock, audit, idp, directory: admin, handles, release, lockout, epoch, sessions, totp, enrolledTotp, notifier, challengeTtlSeconds: deps.challengeTtlSeconds });
   const { freshFactor } = passkeys;
   const machine = new LoginMachine({ store, handles, epoch, alternatives: passkeys.alternatives });
   const flow = { idp, admin, store, audit, handles, machine, release, sessions, lockout, passwords, codes, totp, epoch, access };
@@ -127,7 +133,7 @@ export const createServices = (deps: ServiceDeps): Services => {
     passkeys,
     notices: notifier,
     auth: new AuthService(flow),
-    mfa: new MfaEnrolment({ ...flow, totpIssuer: deps.totpIssuer }),
+    mfa: new MfaEnrolment({ ...flow, totpIssuer: deps.totpIssuer, enrolledTotp }),
     account: new AccountService({ idp, admin, store, audit, sessions, lockout, passwords, codes, epoch, freshFactor, sessionMaxAgeSeconds }),
     emailChange: new EmailChange({ idp, admin, store, audit, codes, freshFactor, records: emailChanges, notifier, epoch, sessions, clock, sessionMaxAgeSeconds }),
     admin: new AdminService({ admin, store, audit, sessions, lockout, epoch, passkeys }),

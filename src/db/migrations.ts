@@ -4,6 +4,7 @@ import { lastingRecords } from "./migrations/001-lasting-records";
 import { storeGeneration } from "./migrations/002-store-generation";
 import { outbox } from "./migrations/003-outbox";
 import { emailChanges } from "./migrations/004-email-changes";
+import { enrolledTotp } from "./migrations/005-enrolled-totp";
 
 /** Ordered, never edited once shipped: a change is a new entry. */
 export const migrations: readonly { id: string; sql: (schema: string) => string }[] = [
@@ -11,6 +12,7 @@ export const migrations: readonly { id: string; sql: (schema: string) => string 
   { id: "002-store-generation", sql: storeGeneration },
   { id: "003-outbox", sql: outbox },
   { id: "004-email-changes", sql: emailChanges },
+  { id: "005-enrolled-totp", sql: enrolledTotp },
 ];
 
 const undefinedTable = "42P01";

@@ -18,6 +18,8 @@ export const recordKinds = {
   emergency_grants: ["emergency:grant:", "emergency:index", "emergency:unreviewed", "emergency:review-claim:", "emergency:escalation-claim:"],
   /** An email change's single-use undo (7 days) and the previous address that hears every notice for 30 days. */
   email_changes: ["email-change-undo:", "email-change-previous:"],
+  /** The gateway's sealed copy of each enrolled TOTP secret (step-up codes are checked against it). */
+  enrolled_totp: ["totp-enrolled:"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type RecordKind = keyof typeof recordKinds;

@@ -33,11 +33,12 @@ import { TEST_CODE, testCognito } from "../setup/test-cognito";
  * AssociateSoftwareToken + VerifySoftwareToken replace the authenticator. No fresh factor, no notice to the
  * old address, no audit record, no undo.
  *
- * OPEN (SECURITY.md, "Known limits"): these are `it.failing`: they pass while the weakness exists and fail
- * the suite the day it is fixed, so the marker must then become `it`. The fix is structural: clients must not
- * hold a token the provider accepts for self-service (gateway-issued tokens, or the provider's self-service
- * scope suppressed by a pre-token-generation trigger with the gateway on admin APIs), and TOTP step-up must
- * be checked against the enrolled secret, never through VerifySoftwareToken (which checks a pending one).
+ * The gateway's own step-up is fixed: TOTP codes are checked against the secret the owner enrolled through the
+ * gateway (sealed under TOTP_SEAL_KEY), never through VerifySoftwareToken, which checks a pending one.
+ * OPEN (SECURITY.md, "Known limits"): the two direct-provider takeovers are `it.failing`: they pass while the
+ * weakness exists and fail the suite the day it is fixed, so the marker must then become `it`. The fix is
+ * structural: clients must not hold a token the provider accepts for self-service (gateway-issued tokens, or
+ * the provider's self-service scope suppressed by a pre-token-generation trigger with the gateway on admin APIs).
  */
 const mail = new NoticeCapture();
 let gw: TestGateway;
@@ -99,7 +100,7 @@ describe("ATTACK: the stolen access token taken straight to the identity provide
     expect((await loginWithMfa(gw, owner)).tokens?.accessToken).toBeTruthy();
   });
 
-  it.failing("cannot answer the gateway's own step-up with a secret it had the provider associate", async () => {
+  it("cannot answer the gateway's own step-up with a secret it had the provider associate", async () => {
     const owner = await enrolledUser(gw);
     const stolen = (await loginWithMfa(gw, owner)).tokens!.accessToken;
     // Only AssociateSoftwareToken: the gateway's step-up check (VerifySoftwareToken) checks the pending secret.

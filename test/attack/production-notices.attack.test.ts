@@ -14,6 +14,7 @@ const complete = {
   REDIS_URL: "rediss://cache.internal:6379",
   DATABASE_URL: "postgres://gateway@db.internal:5432/gateway",
   AUDIT_CHAIN_KEY: "k".repeat(32),
+  TOTP_SEAL_KEY: "t".repeat(32),
   TRUST_PROXY_HOPS: "1",
   ALERT_WEBHOOK_URL: "https://alerts.example.com/hook",
   ALERT_WEBHOOK_SECRET: "s".repeat(32),

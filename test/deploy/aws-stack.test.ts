@@ -151,7 +151,7 @@ describe("the CDK app, synthesised offline", () => {
       expect(container.User).toBe("node");
       expect(environment()).toMatchObject({ GATEWAY_MODE: "production", NODE_ENV: "production", TRUST_PROXY_HOPS: "1" });
       expect(container.Secrets.map((s) => s.Name).sort()).toEqual(
-        ["ALERT_WEBHOOK_SECRET", "ALERT_WEBHOOK_URL", "AUDIT_CHAIN_KEY", "COGNITO_CLIENT_SECRET", "CUSTOM_AUTH_PRIVATE_KEY", "NOTICE_WEBHOOK_SECRET", "NOTICE_WEBHOOK_URL", "PGPASSWORD", "PGUSER", "REDIS_URL"].sort(),
+        ["ALERT_WEBHOOK_SECRET", "ALERT_WEBHOOK_URL", "AUDIT_CHAIN_KEY", "COGNITO_CLIENT_SECRET", "CUSTOM_AUTH_PRIVATE_KEY", "NOTICE_WEBHOOK_SECRET", "NOTICE_WEBHOOK_URL", "PGPASSWORD", "PGUSER", "REDIS_URL", "TOTP_SEAL_KEY"].sort(),
       );
       const plain = Object.keys(environment());
       for (const secretName of ["CUSTOM_AUTH_SECRET", "CUSTOM_AUTH_PRIVATE_KEY", "COGNITO_CLIENT_SECRET", "REDIS_URL", "AUDIT_CHAIN_KEY", "PGPASSWORD"]) expect(plain).not.toContain(secretName);

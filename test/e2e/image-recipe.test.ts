@@ -90,8 +90,8 @@ describe("the Docker image recipe (no engine)", () => {
     const { exited, output } = startImage({});
     expect(await exited).toBe(1);
     const message = output();
-    expect(message).toMatch(/^Production mode \(GATEWAY_MODE=production\) refuses to start; 11 settings to fix:\n/);
-    for (const name of ["COGNITO_USER_POOL_ID", "COGNITO_CLIENT_ID", "AWS_REGION", "REDIS_URL", "DATABASE_URL", "AUDIT_CHAIN_KEY", "NOTICE_WEBHOOK_URL", "NOTICE_WEBHOOK_SECRET", "TRUST_PROXY_HOPS", "ALERT_WEBHOOK_URL", "ALERT_WEBHOOK_SECRET"]) {
+    expect(message).toMatch(/^Production mode \(GATEWAY_MODE=production\) refuses to start; 12 settings to fix:\n/);
+    for (const name of ["COGNITO_USER_POOL_ID", "COGNITO_CLIENT_ID", "AWS_REGION", "REDIS_URL", "DATABASE_URL", "AUDIT_CHAIN_KEY", "TOTP_SEAL_KEY", "NOTICE_WEBHOOK_URL", "NOTICE_WEBHOOK_SECRET", "TRUST_PROXY_HOPS", "ALERT_WEBHOOK_URL", "ALERT_WEBHOOK_SECRET"]) {
       expect(message).toMatch(new RegExp(`^  - ${name} is required`, "m"));
     }
   });
@@ -122,6 +122,7 @@ describe("the Docker image recipe (no engine)", () => {
       REDIS_KEY_PREFIX: prefix,
       DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}`,
       AUDIT_CHAIN_KEY: "k".repeat(32),
+      TOTP_SEAL_KEY: "t".repeat(32),
       NOTICE_WEBHOOK_URL: "http://127.0.0.1:9/notices",
       NOTICE_WEBHOOK_SECRET: "n".repeat(32),
       TRUST_PROXY_HOPS: "1",

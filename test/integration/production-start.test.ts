@@ -24,8 +24,8 @@ describe("a production start of the built gateway", () => {
     expect(result.status).toBe(1);
     expect(result.stdout).toBe("");
     const lines = result.stderr.trim().split("\n");
-    expect(lines[0]).toBe("Production mode (GATEWAY_MODE=production) refuses to start; 11 settings to fix:");
-    expect(lines.slice(1).map((l) => /^ {2}- (\w+)/.exec(l)?.[1])).toEqual(["COGNITO_USER_POOL_ID", "COGNITO_CLIENT_ID", "AWS_REGION", "DATABASE_URL", "AUDIT_CHAIN_KEY", "NOTICE_WEBHOOK_URL", "NOTICE_WEBHOOK_SECRET", "TRUST_PROXY_HOPS", "ALERT_WEBHOOK_URL", "ALERT_WEBHOOK_SECRET", "LOCAL_COGNITO_PORT"]);
+    expect(lines[0]).toBe("Production mode (GATEWAY_MODE=production) refuses to start; 12 settings to fix:");
+    expect(lines.slice(1).map((l) => /^ {2}- (\w+)/.exec(l)?.[1])).toEqual(["COGNITO_USER_POOL_ID", "COGNITO_CLIENT_ID", "AWS_REGION", "DATABASE_URL", "AUDIT_CHAIN_KEY", "TOTP_SEAL_KEY", "NOTICE_WEBHOOK_URL", "NOTICE_WEBHOOK_SECRET", "TRUST_PROXY_HOPS", "ALERT_WEBHOOK_URL", "ALERT_WEBHOOK_SECRET", "LOCAL_COGNITO_PORT"]);
     // Nothing listens: neither the API (so no health check can pass) nor an emulator.
     for (const p of [port, cognitoPort]) await expect(fetch(`http://127.0.0.1:${p}/healthz`)).rejects.toThrow();
   });
@@ -55,6 +55,7 @@ describe("a production start of the built gateway", () => {
         REDIS_KEY_PREFIX: prefix,
         DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}`,
         AUDIT_CHAIN_KEY: "k".repeat(32),
+        TOTP_SEAL_KEY: "t".repeat(32),
         NOTICE_WEBHOOK_URL: "http://127.0.0.1:9/notices",
         NOTICE_WEBHOOK_SECRET: "n".repeat(32),
         TRUST_PROXY_HOPS: "0",

@@ -28,6 +28,7 @@ export const mockedCognitoServices = (options: { clientId: string; clientSecret?
     challengeTtlSeconds: 300,
     sessionMaxAgeSeconds: 3600,
     totpIssuer: "Test",
+    totpSealKey: "test-totp-seal-key-of-at-least-32-bytes",
     policy: loadConfig({}).policy,
     webauthn: loadConfig({}).webauthn,
     customAuth: options.customAuthKey !== undefined,

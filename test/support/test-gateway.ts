@@ -1,3 +1,4 @@
+import { totpNow } from "./totp-clock";
 import { randomUUID } from "node:crypto";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { startGateway, type GatewayOverrides, type GatewaySettings, type StartedGateway } from "../../src/app";
@@ -65,7 +66,7 @@ export const startTestGateway = async (overrides: GatewayOverrides & { settings?
   const audit = new MemorySink();
   // Owner notices are not printed ([dev mail]) unless a test gives a notifier or a notice webhook.
   const notifier = settings?.notices ? {} : { notifier: noMailNotifier };
-  const gateway = await startGateway(testSettings(settings), { auditSink: audit, logger: process.env["DEBUG_GW"] ? createLogger("error") : silentLogger, ...notifier, ...seams });
+  const gateway = await startGateway(testSettings(settings), { auditSink: audit, logger: process.env["DEBUG_GW"] ? createLogger("error") : silentLogger, totpTime: totpNow, ...notifier, ...seams });
   return { ...gateway, audit, run: (document, variables, options) => execute(gateway.url, document, variables, options) };
 };
 

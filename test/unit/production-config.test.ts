@@ -9,6 +9,7 @@ const production = {
   REDIS_URL: "rediss://cache.internal:6379",
   DATABASE_URL: "postgres://gateway@db.internal:5432/gateway",
   AUDIT_CHAIN_KEY: "k".repeat(32),
+  TOTP_SEAL_KEY: "t".repeat(32),
   NOTICE_WEBHOOK_URL: "http://127.0.0.1:9/notices",
   NOTICE_WEBHOOK_SECRET: "n".repeat(32),
   TRUST_PROXY_HOPS: "1",
@@ -41,8 +42,8 @@ describe("the gateway mode", () => {
 describe("production mode", () => {
   it("refuses an empty environment, naming every required setting at once", () => {
     const message = refusalOf({ NODE_ENV: "production" });
-    expect(message.split("\n")[0]).toBe("Production mode (GATEWAY_MODE=production) refuses to start; 11 settings to fix:");
-    expect(problemsOf(message).map((p) => p.split(" ")[0])).toEqual(["COGNITO_USER_POOL_ID", "COGNITO_CLIENT_ID", "AWS_REGION", "REDIS_URL", "DATABASE_URL", "AUDIT_CHAIN_KEY", "NOTICE_WEBHOOK_URL", "NOTICE_WEBHOOK_SECRET", "TRUST_PROXY_HOPS", "ALERT_WEBHOOK_URL", "ALERT_WEBHOOK_SECRET"]);
+    expect(message.split("\n")[0]).toBe("Production mode (GATEWAY_MODE=production) refuses to start; 12 settings to fix:");
+    expect(problemsOf(message).map((p) => p.split(" ")[0])).toEqual(["COGNITO_USER_POOL_ID", "COGNITO_CLIENT_ID", "AWS_REGION", "REDIS_URL", "DATABASE_URL", "AUDIT_CHAIN_KEY", "TOTP_SEAL_KEY", "NOTICE_WEBHOOK_URL", "NOTICE_WEBHOOK_SECRET", "TRUST_PROXY_HOPS", "ALERT_WEBHOOK_URL", "ALERT_WEBHOOK_SECRET"]);
   });
 
   it("names missing, invalid and unsafe settings together, never echoing a value", () => {

@@ -89,6 +89,11 @@ export const acknowledgements: Acknowledgement[] = [
     reason: "The audit chain MAC key must still verify the records written under it: it changes by the documented procedure (new key, records verified under each), not by a rotation function that would leave old records unverifiable.",
   },
   {
+    rules: ["AwsSolutions-SMG4", "HIPAA.Security-SecretsManagerRotationEnabled"],
+    paths: ["Gateway/TotpSealKey"],
+    reason: "The TOTP seal key must still open the sealed copies of the secrets users enrolled under it: it changes by the documented procedure (users re-enrol, or a re-seal under the new key), not by a rotation function that would make every copy unreadable.",
+  },
+  {
     rules: ["HIPAA.Security-LambdaDLQ"],
     paths: triggers.map((t) => `UserPool/${t}`),
     reason: "Cognito invokes the custom-auth triggers synchronously and the sign-in fails closed if they fail; a dead-letter queue only receives failed asynchronous invocations, so there is nothing to catch.",

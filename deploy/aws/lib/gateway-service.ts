@@ -77,6 +77,11 @@ export class GatewayService extends Construct {
       encryptionKey: key,
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     });
+    const totpSealKey = new secrets.Secret(this, "TotpSealKey", {
+      description: "TOTP_SEAL_KEY: seals the gateway's copy of each enrolled TOTP secret",
+      encryptionKey: key,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
     const privateKey = secrets.Secret.fromSecretNameV2(this, "CustomAuthPrivateKey", settings.customAuthPrivateKeySecretName);
     const webhookSecrets = (name: string, prefix: "ALERT" | "NOTICE"): Record<string, ecs.Secret> => {
       const secret = secrets.Secret.fromSecretNameV2(this, `${prefix}Webhook`, name);
@@ -109,6 +114,7 @@ export class GatewayService extends Construct {
       COGNITO_CLIENT_SECRET: ecs.Secret.fromSecretsManager(pool.clientSecret),
       CUSTOM_AUTH_PRIVATE_KEY: ecs.Secret.fromSecretsManager(privateKey),
       AUDIT_CHAIN_KEY: ecs.Secret.fromSecretsManager(auditChainKey),
+      TOTP_SEAL_KEY: ecs.Secret.fromSecretsManager(totpSealKey),
       ...(settings.emergencyAccess === "on" && webhookSecrets(settings.alertWebhookSecretName, "ALERT")),
       ...webhookSecrets(settings.noticeWebhookSecretName, "NOTICE"),
     };

@@ -1,7 +1,7 @@
 import type { RequestMeta } from "../../audit/audit-event";
 import { ErrorCode, GatewayError } from "../../errors/error-codes";
 import type { Caller } from "../account-service";
-import type { IdentityProvider } from "../identity-provider";
+import type { EnrolledTotp } from "./enrolled-totp";
 import type { TotpCodeCheck } from "./totp";
 import type { PasskeyStepUp } from "./webauthn/passkey-step-up";
 
@@ -25,15 +25,21 @@ export const freshFactorOf = (code: string | undefined | null, passkey: string |
 export type FreshFactorDeps = {
   totp: Pick<TotpCodeCheck, "standalone">;
   passkeys: Pick<PasskeyStepUp, "verify">;
-  idp: Pick<IdentityProvider, "verifySoftwareToken">;
+  enrolledTotp: Pick<EnrolledTotp, "matches">;
 };
+
+/** FORBIDDEN, reason TOTP_REENROLMENT_REQUIRED: no copy of the enrolled secret to check a code against (an authenticator set up before the gateway kept one). */
+const reenrolmentRequired = (): GatewayError =>
+  new GatewayError(ErrorCode.FORBIDDEN, { reason: "TOTP_REENROLMENT_REQUIRED" }, "Set up your authenticator again (resetMfa), or confirm with a passkey.");
 
 /**
  * The one step-up check. Every change of a sign-in method or of the recovery channel (and emergency access)
  * calls it with the factor sent in that same request: a stolen access token alone changes nothing, however
  * recently its session proved a factor. Both ways pass the account lockout, reserve first: a TOTP code this
  * account already used is refused before the provider checks it; a passkey answers this session's
- * single-use challenge and must be the caller's own.
+ * single-use challenge and must be the caller's own. A code is checked against the secret the account enrolled
+ * through the gateway, never through the provider's VerifySoftwareToken (which accepts a secret the token's
+ * holder had the provider associate a moment ago).
  */
 export class FreshFactorCheck {
   constructor(private readonly deps: FreshFactorDeps) {}
@@ -42,6 +48,10 @@ export class FreshFactorCheck {
     if (factor === undefined) throw stepUpRequired();
     if ("passkey" in factor) return this.deps.passkeys.verify(caller.identity, factor.passkey, meta);
     const { code } = factor;
-    await this.deps.totp.standalone(caller.identity.account.email, code, meta, () => this.deps.idp.verifySoftwareToken({ accessToken: caller.accessToken }, code));
+    await this.deps.totp.standalone(caller.identity.account.email, code, meta, async () => {
+      const matches = await this.deps.enrolledTotp.matches(caller.identity.sub, code);
+      if (matches === undefined) throw reenrolmentRequired();
+      if (!matches) throw new GatewayError(ErrorCode.CODE_MISMATCH);
+    });
   }
 }

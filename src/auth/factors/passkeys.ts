@@ -9,6 +9,7 @@ import type { IdentityAdmin, IdentityProvider } from "../identity-provider";
 import type { LoginHandles } from "../login/login-handles";
 import type { TokenRelease } from "../login/token-release";
 import type { SessionRegistry } from "../session-registry";
+import type { EnrolledTotp } from "./enrolled-totp";
 import { FreshFactorCheck } from "./fresh-factor";
 import type { TotpCodeCheck } from "./totp";
 import type { SecurityNotifier } from "./recovery/notifier";
@@ -49,6 +50,7 @@ type Deps = {
   epoch: Pick<SecurityEpoch, "start" | "mark" | "bump">;
   sessions: Pick<SessionRegistry, "endAll">;
   totp: Pick<TotpCodeCheck, "standalone">;
+  enrolledTotp: Pick<EnrolledTotp, "matches">;
   notifier: SecurityNotifier;
   challengeTtlSeconds: number;
 };
@@ -59,7 +61,7 @@ export const createPasskeys = (deps: Deps): Passkeys => {
   const rp = new RelyingParty(deps.settings);
   const common = { passkeys, rp, store: deps.store, audit: deps.audit, epoch: deps.epoch, clock: deps.clock, challengeTtlSeconds: deps.challengeTtlSeconds };
   const stepUp = new PasskeyStepUp({ ...common, lockout: deps.lockout });
-  const freshFactor = new FreshFactorCheck({ totp: deps.totp, passkeys: stepUp, idp: deps.idp });
+  const freshFactor = new FreshFactorCheck({ totp: deps.totp, passkeys: stepUp, enrolledTotp: deps.enrolledTotp });
   return {
     enrolment: new PasskeyEnrolment({ ...common, freshFactor, sessions: deps.sessions, notifier: deps.notifier }),
     recovery: new RecoveryService({ ...common, enabled: deps.customAuth, codes: new RecoveryCodes({ store: deps.store }), idp: deps.idp, handles: deps.handles, lockout: deps.lockout, sessions: deps.sessions, freshFactor, notifier: deps.notifier }),

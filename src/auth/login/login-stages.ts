@@ -67,7 +67,7 @@ export type ChallengeState = Common &
   (
     | { stage: "MFA_SETUP"; via: EnrolmentVia }
     /** `reset`: a signed-in user replacing their authenticator; their other sessions end on success. */
-    | { stage: "MFA_SETUP_VERIFY"; via: EnrolmentVia; attemptsLeft: number; purpose: "enrol" | "reset" }
+    | { stage: "MFA_SETUP_VERIFY"; via: EnrolmentVia; attemptsLeft: number; purpose: "enrol" | "reset"; /** The new secret, kept (sealed) once verified: step-up codes are checked against it. */ secret?: string }
     | { stage: "SOFTWARE_TOKEN_MFA"; session: string; attemptsLeft: number }
     /** A passkey answering the MFA step: the WebAuthn challenge it must sign. */
     | { stage: "WEBAUTHN"; challenge: string }

@@ -1,0 +1,40 @@
+import { authenticator } from "otplib";
+import type { Clock } from "../../shared/clock";
+import { sealRecord, unsealRecord } from "../../shared/sealed-record";
+import type { StateStore } from "../../store/state-store";
+
+const keyOf = (sub: string) => `totp-enrolled:${sub}`;
+const purposeOf = (sub: string) => `totp-enrolled:${sub}`;
+/** Lasting (a PostgreSQL record kind with DATABASE_URL): as long as the authenticator itself. */
+const keepSeconds = 10 * 365 * 24 * 3600;
+
+type Deps = {
+  store: Pick<StateStore, "get" | "set">;
+  clock: Clock;
+  sealKey: string;
+  /** The time a secret's codes are checked at; tests pass the emulator's per-secret TOTP clock. Default: the clock. */
+  totpTime?: ((secret: string) => number) | undefined;
+};
+
+/**
+ * The TOTP secret the account enrolled through the gateway, sealed (AES-256-GCM under TOTP_SEAL_KEY, which
+ * the database never holds). Step-up codes are checked against it: Cognito's VerifySoftwareToken checks the
+ * secret most recently *associated*, which anyone holding the access token can replace through Cognito's
+ * public API, so it cannot prove possession of the owner's authenticator.
+ */
+export class EnrolledTotp {
+  constructor(private readonly deps: Deps) {}
+
+  async remember(sub: string, secret: string): Promise<void> {
+    await this.deps.store.set(keyOf(sub), sealRecord(this.deps.sealKey, purposeOf(sub), secret), keepSeconds);
+  }
+
+  /** True or false for an account enrolled through the gateway; undefined when there is no readable copy. */
+  async matches(sub: string, code: string): Promise<boolean | undefined> {
+    const sealed = await this.deps.store.get(keyOf(sub));
+    const secret = sealed === undefined ? undefined : unsealRecord(this.deps.sealKey, purposeOf(sub), sealed);
+    if (secret === undefined) return undefined;
+    // One step either side, as Cognito accepts; the used-code record (TotpCodeCheck) refuses a replay.
+    return authenticator.clone({ epoch: this.deps.totpTime?.(secret) ?? this.deps.clock.now(), window: 1 }).check(code, secret);
+  }
+}
