@@ -11,6 +11,7 @@ import { atLeast, uniformAnswerFloorMs } from "../policy/uniform-time";
 import type { StateStore } from "../store/state-store";
 import type { AccessStateReader } from "./access-state";
 import type { AuthOutcome } from "./auth-outcome";
+import type { EnrolledTotp } from "./factors/enrolled-totp";
 import type { TotpCodeCheck } from "./factors/totp";
 import type { Identity } from "./identity";
 import { AccountExistsError, type IdentityAdmin, type IdentityProvider, type SignUpInput } from "./identity-provider";
@@ -35,6 +36,8 @@ export type LoginFlowDeps = {
   passwords: Passwords;
   codes: CodeGuard;
   totp: TotpCodeCheck;
+  /** The gateway's sealed copy of each enrolled TOTP secret: a code must match it too. */
+  enrolledTotp: Pick<EnrolledTotp, "matches" | "remember">;
   epoch: SecurityEpoch;
   access: AccessStateReader;
 };
@@ -113,7 +116,12 @@ export class AuthService {
   respondToMfa(handle: string, code: string, meta: RequestMeta): Promise<AuthOutcome> {
     return this.run(meta, { event: "MFA_CHALLENGE", outcome: "SUCCESS" }, async () => {
       const state = await this.deps.handles.take(handle, "SOFTWARE_TOKEN_MFA");
-      const answer = await this.deps.totp.forHandle(handle, state, code, meta, () => this.deps.idp.answerSoftwareTokenMfa(state.username, state.session, code));
+      const answer = await this.deps.totp.forHandle(handle, state, code, meta, async () => {
+        // An authenticator replaced at Cognito behind the gateway's back (its public API takes the access token
+        // alone) does not sign in: the code must also be one of the secret the owner enrolled here.
+        if ((await this.deps.enrolledTotp.matches(state.username, code)) === false) throw new GatewayError(ErrorCode.CODE_MISMATCH);
+        return this.deps.idp.answerSoftwareTokenMfa(state.username, state.session, code);
+      });
       return this.deps.release.release(tokensOf(answer), { from: "SOFTWARE_TOKEN_MFA", email: state.email, mark: state.mark, proven: [...state.proven, "totp"] }, meta);
     });
   }

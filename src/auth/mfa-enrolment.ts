@@ -4,7 +4,6 @@ import { ErrorCode, GatewayError } from "../errors/error-codes";
 import type { EpochMark } from "../policy/security-epoch";
 import type { AuthOutcome, MfaEnrolment as Enrolment } from "./auth-outcome";
 import type { LoginFlowDeps } from "./auth-service";
-import type { EnrolledTotp } from "./factors/enrolled-totp";
 import { otpauthUri, qrCodeDataUrl } from "./factors/totp-codes";
 import type { Identity } from "./identity";
 import type { ProviderTokens } from "./identity-provider";
@@ -12,7 +11,7 @@ import { codeAttemptsPerHandle, type EnrolmentVia, type LoginStep, type ProvenFa
 import { tokensOf } from "./login/token-release";
 import { signOutEverywhere } from "./sign-out-everywhere";
 
-export type MfaEnrolmentDeps = LoginFlowDeps & { totpIssuer: string; enrolledTotp: Pick<EnrolledTotp, "remember"> };
+export type MfaEnrolmentDeps = LoginFlowDeps & { totpIssuer: string };
 
 const credentialOf = (via: EnrolmentVia) => (via.kind === "held" ? { accessToken: via.tokens.accessToken } : { session: via.session });
 

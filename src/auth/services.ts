@@ -121,7 +121,7 @@ export const createServices = (deps: ServiceDeps): Services => {
   const passkeys = createPasskeys({ settings: deps.webauthn, customAuth: deps.customAuth, store, clock, audit, idp, directory: admin, handles, release, lockout, epoch, sessions, totp, enrolledTotp, notifier, challengeTtlSeconds: deps.challengeTtlSeconds });
   const { freshFactor } = passkeys;
   const machine = new LoginMachine({ store, handles, epoch, alternatives: passkeys.alternatives });
-  const flow = { idp, admin, store, audit, handles, machine, release, sessions, lockout, passwords, codes, totp, epoch, access };
+  const flow = { idp, admin, store, audit, handles, machine, release, sessions, lockout, passwords, codes, totp, enrolledTotp, epoch, access };
   const grants = new EmergencyAccess({ ...flow, clock, freshFactor, ...deps.emergency });
   return {
     sessions,
@@ -133,7 +133,7 @@ export const createServices = (deps: ServiceDeps): Services => {
     passkeys,
     notices: notifier,
     auth: new AuthService(flow),
-    mfa: new MfaEnrolment({ ...flow, totpIssuer: deps.totpIssuer, enrolledTotp }),
+    mfa: new MfaEnrolment({ ...flow, totpIssuer: deps.totpIssuer }),
     account: new AccountService({ idp, admin, store, audit, sessions, lockout, passwords, codes, epoch, freshFactor, sessionMaxAgeSeconds }),
     emailChange: new EmailChange({ idp, admin, store, audit, codes, freshFactor, records: emailChanges, notifier, epoch, sessions, clock, sessionMaxAgeSeconds }),
     admin: new AdminService({ admin, store, audit, sessions, lockout, epoch, passkeys }),
