@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { Env, EnvKey } from "./config";
+import type { Env, EnvKey } from "./config-schema";
 import { ConfigError } from "./config-error";
 import { customAuthSigningKey } from "./shared/custom-auth-proof";
 
