@@ -90,6 +90,13 @@ export type GatewayCore = {
   close(): Promise<void>;
 };
 
+/** TOTP_SEAL_KEY; only against the emulator (whose own signing key is public) a key derived from the pool. */
+const totpSealKeyOf = (settings: GatewaySettings): string => {
+  if (settings.totpSealKey !== undefined) return settings.totpSealKey;
+  if (settings.cognito.emulator) return `not-secret:${settings.cognito.userPoolId}:${settings.cognito.clientId}`;
+  throw new Error("TOTP_SEAL_KEY is required with a real Cognito pool (it seals the gateway's copy of each enrolled TOTP secret).");
+};
+
 /**
  * The one composition root: settings → store, audit sink (PostgreSQL when AUDIT_DATABASE_URL is set),
  * identity provider and services. `startGateway` puts HTTP on top of it; `npm run admin` uses it as it is.
@@ -142,9 +149,8 @@ export const composeCore = async (settings: GatewaySettings, overrides: GatewayO
     challengeTtlSeconds: settings.challengeTtlSeconds,
     sessionMaxAgeSeconds: settings.sessionMaxAgeSeconds,
     totpIssuer: settings.totpIssuer,
-    // Production requires TOTP_SEAL_KEY; elsewhere a key derived from the pool, which is no secret there (nor is the emulator's signing key).
     totpTime: overrides.totpTime,
-    totpSealKey: settings.totpSealKey ?? `not-secret:${settings.cognito.userPoolId}:${settings.cognito.clientId}`,
+    totpSealKey: totpSealKeyOf(settings),
     policy: settings.policy,
     webauthn: settings.webauthn,
     customAuth: settings.customAuthPrivateKey !== undefined,

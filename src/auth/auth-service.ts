@@ -37,7 +37,7 @@ export type LoginFlowDeps = {
   codes: CodeGuard;
   totp: TotpCodeCheck;
   /** The gateway's sealed copy of each enrolled TOTP secret: a code must match it too. */
-  enrolledTotp: Pick<EnrolledTotp, "matches" | "remember">;
+  enrolledTotp: Pick<EnrolledTotp, "assertNotContradicted" | "remember" | "codeOf">;
   epoch: SecurityEpoch;
   access: AccessStateReader;
 };
@@ -119,7 +119,7 @@ export class AuthService {
       const answer = await this.deps.totp.forHandle(handle, state, code, meta, async () => {
         // An authenticator replaced at Cognito behind the gateway's back (its public API takes the access token
         // alone) does not sign in: the code must also be one of the secret the owner enrolled here.
-        if ((await this.deps.enrolledTotp.matches(state.username, code)) === false) throw new GatewayError(ErrorCode.CODE_MISMATCH);
+        await this.deps.enrolledTotp.assertNotContradicted(state.username, code);
         return this.deps.idp.answerSoftwareTokenMfa(state.username, state.session, code);
       });
       return this.deps.release.release(tokensOf(answer), { from: "SOFTWARE_TOKEN_MFA", email: state.email, mark: state.mark, proven: [...state.proven, "totp"] }, meta);

@@ -46,7 +46,12 @@ export class MfaEnrolment {
     return this.run(meta, { event: "MFA_SETUP_COMPLETE", outcome: "SUCCESS" }, async () => {
       const state = await this.deps.handles.take(handle, "MFA_SETUP_VERIFY");
       const { via, purpose } = state;
-      const verified = await this.deps.totp.forHandle(handle, state, code, meta, () => this.deps.idp.verifySoftwareToken(credentialOf(via), code));
+      const verified = await this.deps.totp.forHandle(handle, state, code, meta, async () => {
+        // The code must be one of the secret this ceremony handed out: VerifySoftwareToken checks whatever secret
+        // was associated last, which the access token's holder can replace at Cognito directly.
+        if (state.secret !== undefined && !this.deps.enrolledTotp.codeOf(state.secret, code)) throw new GatewayError(ErrorCode.CODE_MISMATCH);
+        return this.deps.idp.verifySoftwareToken(credentialOf(via), code);
+      });
       let tokens: ProviderTokens;
       if (via.kind === "held") tokens = via.tokens;
       else tokens = tokensOf(await this.deps.idp.answerMfaSetup(state.username, verified.session ?? via.session));
@@ -76,7 +81,11 @@ export class MfaEnrolment {
       const answer = await this.deps.lockout.guard(email, meta, () => this.deps.idp.passwordAuth(email, currentPassword));
       if (answer.kind !== "challenge" || answer.name !== "SOFTWARE_TOKEN_MFA") throw new GatewayError(ErrorCode.INVALID_CREDENTIALS);
       const mark = await this.deps.epoch.mark(answer.username, startedAt);
-      const tokens = await this.deps.totp.standalone(email, code, meta, async () => tokensOf(await this.deps.idp.answerSoftwareTokenMfa(answer.username, answer.session, code)));
+      const tokens = await this.deps.totp.standalone(email, code, meta, async () => {
+        // A secret associated at Cognito behind the gateway's back must not become the new enrolled one.
+        await this.deps.enrolledTotp.assertNotContradicted(answer.username, code);
+        return tokensOf(await this.deps.idp.answerSoftwareTokenMfa(answer.username, answer.session, code));
+      });
       const pending: Pending = { email, username: answer.username, via: { kind: "held", tokens }, purpose: "reset", mark, proven: ["password", "totp"] };
       return { result: await this.associate("RE_ENROL", pending) };
     });

@@ -15,6 +15,7 @@ import {
   GenerateRecoveryCodesDocument,
   LoginDocument,
   MeDocument,
+  ResetMfaDocument,
   RespondToMfaDocument,
 } from "../generated/graphql";
 import { SoftAuthenticator } from "../support/soft-authenticator";
@@ -22,7 +23,7 @@ import { localCredentials } from "../../src/dev/provision-local";
 import { dataOf, type GraphQLResponse } from "../support/graphql-client";
 import { NoticeCapture } from "../support/notice-capture";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
-import { enrolledUser, freshCode, loginWithMfa, uniqueEmail } from "../support/users";
+import { enrolledUser, freshCode, loginWithMfa, PASSWORD, uniqueEmail } from "../support/users";
 import { TEST_CODE, testCognito } from "../setup/test-cognito";
 
 /**
@@ -131,5 +132,16 @@ describe("ATTACK: the stolen access token taken straight to the identity provide
     const thiefIsOwner = thiefToken ? dataOf(await gw.run(MeDocument, {}, { token: thiefToken })).me.email === owner.email : false;
 
     expect({ recoveryCodes: codes !== undefined && accepted(codes), passkeyAdded: Boolean(options), thiefIsOwner }).toEqual({ recoveryCodes: false, passkeyAdded: false, thiefIsOwner: false });
+  });
+
+  it("cannot re-enrol through resetMfa with the password and a code of a secret it had the provider associate", async () => {
+    // A phishing proxy captured the password and the access token; the thief's own secret is associated at Cognito.
+    const owner = await enrolledUser(gw);
+    const stolen = (await loginWithMfa(gw, owner)).tokens!.accessToken;
+    const associated = await direct(() => cognito.send(new AssociateSoftwareTokenCommand({ AccessToken: stolen })));
+    const thiefSecret = associated!.SecretCode!;
+    await direct(async () => cognito.send(new VerifySoftwareTokenCommand({ AccessToken: stolen, UserCode: await freshCode(thiefSecret) })));
+    const reset = await gw.run(ResetMfaDocument, { currentPassword: PASSWORD, code: await freshCode(thiefSecret) }, { token: stolen });
+    expect(reset.errors?.[0]?.extensions.code).toBe("CODE_MISMATCH");
   });
 });

@@ -35,5 +35,5 @@ export const mockedCognitoServices = (options: { clientId: string; clientSecret?
     loginFailuresByAddress: new RateLimiterMemory({ points: 100, duration: 900 }),
     emergency: { settings: loadConfig({}).emergency, alerts: { raise: () => undefined, settled: async () => undefined } },
   });
-  return { cognito, services, sink, auth: services.auth, mfa: services.mfa };
+  return { cognito, services, sink, clock, auth: services.auth, mfa: services.mfa };
 };

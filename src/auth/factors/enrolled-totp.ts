@@ -2,6 +2,7 @@ import { authenticator } from "otplib";
 import type { Clock } from "../../shared/clock";
 import { sealRecord, unsealRecord } from "../../shared/sealed-record";
 import type { StateStore } from "../../store/state-store";
+import { ErrorCode, GatewayError } from "../../errors/error-codes";
 
 const keyOf = (sub: string) => `totp-enrolled:${sub}`;
 const purposeOf = (sub: string) => `totp-enrolled:${sub}`;
@@ -29,12 +30,26 @@ export class EnrolledTotp {
     await this.deps.store.set(keyOf(sub), sealRecord(this.deps.sealKey, purposeOf(sub), secret), keepSeconds);
   }
 
-  /** True or false for an account enrolled through the gateway; undefined when there is no readable copy. */
-  async matches(sub: string, code: string): Promise<boolean | undefined> {
+  /**
+   * "none" when the account enrolled before the gateway kept copies; "unreadable" when a copy is there but does
+   * not open (another TOTP_SEAL_KEY, a tampered row): callers refuse that, never fall back to Cognito alone.
+   */
+  async check(sub: string, code: string): Promise<"match" | "mismatch" | "none" | "unreadable"> {
     const sealed = await this.deps.store.get(keyOf(sub));
-    const secret = sealed === undefined ? undefined : unsealRecord(this.deps.sealKey, purposeOf(sub), sealed);
-    if (secret === undefined) return undefined;
-    // One step either side, as Cognito accepts; the used-code record (TotpCodeCheck) refuses a replay.
+    if (sealed === undefined) return "none";
+    const secret = unsealRecord(this.deps.sealKey, purposeOf(sub), sealed);
+    if (secret === undefined) return "unreadable";
+    return this.codeOf(secret, code) ? "match" : "mismatch";
+  }
+
+  /** One step either side, as Cognito accepts; the used-code record (TotpCodeCheck) refuses a replay. */
+  codeOf(secret: string, code: string): boolean {
     return authenticator.clone({ epoch: this.deps.totpTime?.(secret) ?? this.deps.clock.now(), window: 1 }).check(code, secret);
+  }
+
+  /** Login and re-enrolment: where the account has a copy, the code must match it too (fail closed when it does not open). */
+  async assertNotContradicted(sub: string, code: string): Promise<void> {
+    const result = await this.check(sub, code);
+    if (result === "mismatch" || result === "unreadable") throw new GatewayError(ErrorCode.CODE_MISMATCH);
   }
 }

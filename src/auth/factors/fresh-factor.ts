@@ -25,7 +25,7 @@ export const freshFactorOf = (code: string | undefined | null, passkey: string |
 export type FreshFactorDeps = {
   totp: Pick<TotpCodeCheck, "standalone">;
   passkeys: Pick<PasskeyStepUp, "verify">;
-  enrolledTotp: Pick<EnrolledTotp, "matches">;
+  enrolledTotp: Pick<EnrolledTotp, "check">;
 };
 
 /** FORBIDDEN, reason TOTP_REENROLMENT_REQUIRED: no copy of the enrolled secret to check a code against (an authenticator set up before the gateway kept one). */
@@ -49,9 +49,9 @@ export class FreshFactorCheck {
     if ("passkey" in factor) return this.deps.passkeys.verify(caller.identity, factor.passkey, meta);
     const { code } = factor;
     await this.deps.totp.standalone(caller.identity.account.email, code, meta, async () => {
-      const matches = await this.deps.enrolledTotp.matches(caller.identity.sub, code);
-      if (matches === undefined) throw reenrolmentRequired();
-      if (!matches) throw new GatewayError(ErrorCode.CODE_MISMATCH);
+      const result = await this.deps.enrolledTotp.check(caller.identity.sub, code);
+      if (result === "none") throw reenrolmentRequired();
+      if (result !== "match") throw new GatewayError(ErrorCode.CODE_MISMATCH);
     });
   }
 }

@@ -50,7 +50,7 @@ type Deps = {
   epoch: Pick<SecurityEpoch, "start" | "mark" | "bump">;
   sessions: Pick<SessionRegistry, "endAll">;
   totp: Pick<TotpCodeCheck, "standalone">;
-  enrolledTotp: Pick<EnrolledTotp, "matches">;
+  enrolledTotp: Pick<EnrolledTotp, "check">;
   notifier: SecurityNotifier;
   challengeTtlSeconds: number;
 };

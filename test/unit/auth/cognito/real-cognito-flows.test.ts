@@ -8,6 +8,7 @@ import {
   SignUpCommand,
   VerifySoftwareTokenCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
+import { authenticator } from "otplib";
 import { unsigned } from "../../../support/jwt";
 import { mockedCognitoServices } from "../../../support/mocked-cognito";
 
@@ -26,10 +27,12 @@ const profile = { Username: sub, UserAttributes: [{ Name: "sub", Value: sub }, {
 const secretHash = (username: string) => createHmac("sha256", clientSecret).update(username + clientId).digest("base64");
 
 const setup = () => mockedCognitoServices({ clientId, clientSecret });
+/** A real code of the secret the mocked Cognito hands out (the gateway checks it against that secret too). */
+const codeAt = (clock: { now(): number }, steps = 0) => authenticator.clone({ epoch: clock.now() + steps * 30_000 }).generate("JBSWY3DPEHPK3PXP");
 
 describe("against real Cognito (pool MFA ON), mocked with aws-sdk-client-mock", () => {
   it("runs Cognito's own MFA_SETUP challenge with session-based enrolment and never exposes its session", async () => {
-    const { cognito, auth, mfa } = setup();
+    const { cognito, auth, mfa, clock } = setup();
     cognito.on(InitiateAuthCommand).resolves({ ChallengeName: "MFA_SETUP", Session: "cognito-session-1", ChallengeParameters: { USER_ID_FOR_SRP: sub } });
     cognito.on(AssociateSoftwareTokenCommand).resolves({ SecretCode: "JBSWY3DPEHPK3PXP", Session: "cognito-session-2" });
     cognito.on(VerifySoftwareTokenCommand).resolves({ Status: "SUCCESS", Session: "cognito-session-3" });
@@ -41,11 +44,12 @@ describe("against real Cognito (pool MFA ON), mocked with aws-sdk-client-mock", 
     expect(login.challenge?.name).toBe("MFA_SETUP");
     const setupStep = await mfa.beginMfaSetup(login.challenge!.session, meta);
     expect(setupStep.secret).toBe("JBSWY3DPEHPK3PXP");
-    const done = await mfa.completeMfaSetup(setupStep.session, "123456", meta);
+    const code = codeAt(clock);
+    const done = await mfa.completeMfaSetup(setupStep.session, code, meta);
     expect(done.tokens?.accessToken).toBeTruthy();
 
     expect(cognito.commandCalls(AssociateSoftwareTokenCommand)[0]?.args[0].input).toEqual({ Session: "cognito-session-1" });
-    expect(cognito.commandCalls(VerifySoftwareTokenCommand)[0]?.args[0].input).toMatchObject({ Session: "cognito-session-2", UserCode: "123456" });
+    expect(cognito.commandCalls(VerifySoftwareTokenCommand)[0]?.args[0].input).toMatchObject({ Session: "cognito-session-2", UserCode: code });
     expect(cognito.commandCalls(RespondToAuthChallengeCommand)[0]?.args[0].input).toEqual({
       ClientId: clientId,
       ChallengeName: "MFA_SETUP",
@@ -82,7 +86,7 @@ describe("against real Cognito (pool MFA ON), mocked with aws-sdk-client-mock", 
   });
 
   it("gives the handle back when Cognito refuses the enrolment code", async () => {
-    const { cognito, auth, mfa } = setup();
+    const { cognito, auth, mfa, clock } = setup();
     cognito.on(InitiateAuthCommand).resolves({ ChallengeName: "MFA_SETUP", Session: "s1", ChallengeParameters: { USER_ID_FOR_SRP: sub } });
     cognito.on(AssociateSoftwareTokenCommand).resolves({ SecretCode: "JBSWY3DPEHPK3PXP", Session: "s2" });
     cognito.on(VerifySoftwareTokenCommand).rejectsOnce(Object.assign(new Error("Code mismatch"), { name: "EnableSoftwareTokenMFAException", $metadata: { httpStatusCode: 400 } })).resolves({ Status: "SUCCESS", Session: "s3" });
@@ -92,8 +96,11 @@ describe("against real Cognito (pool MFA ON), mocked with aws-sdk-client-mock", 
 
     const login = await auth.login(email, "Password-123456!", meta);
     const step = await mfa.beginMfaSetup(login.challenge!.session, meta);
-    await expect(mfa.completeMfaSetup(step.session, "111111", meta)).rejects.toMatchObject({ code: "CODE_MISMATCH" });
-    expect((await mfa.completeMfaSetup(step.session, "222222", meta)).tokens).toBeTruthy();
+    // A code of the secret handed out, refused by Cognito: the handle comes back; a code of another secret never reaches Cognito.
+    await expect(mfa.completeMfaSetup(step.session, authenticator.clone({ epoch: clock.now() }).generate("GEZDGNBVGY3TQOJQ"), meta)).rejects.toMatchObject({ code: "CODE_MISMATCH" });
+    expect(cognito.commandCalls(VerifySoftwareTokenCommand)).toHaveLength(0);
+    await expect(mfa.completeMfaSetup(step.session, codeAt(clock), meta)).rejects.toMatchObject({ code: "CODE_MISMATCH" });
+    expect((await mfa.completeMfaSetup(step.session, codeAt(clock, 1), meta)).tokens).toBeTruthy();
   });
 
   it("masks UsernameExistsException on sign-up (real Cognito reveals it even with PreventUserExistenceErrors)", async () => {

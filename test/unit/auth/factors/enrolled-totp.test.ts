@@ -12,10 +12,12 @@ describe("the gateway's copy of an enrolled TOTP secret", () => {
     const enrolled = new EnrolledTotp({ store: new MemoryStore(clock), clock, sealKey });
     await enrolled.remember("sub-1", secret);
     const at = (ms: number) => authenticator.clone({ epoch: ms }).generate(secret);
-    expect(await enrolled.matches("sub-1", at(clock.now()))).toBe(true);
-    expect(await enrolled.matches("sub-1", at(clock.now() + 30_000))).toBe(true);
-    expect(await enrolled.matches("sub-1", at(clock.now() + 90_000))).toBe(false);
-    expect(await enrolled.matches("sub-1", authenticator.clone({ epoch: clock.now() }).generate(authenticator.generateSecret()))).toBe(false);
+    expect(await enrolled.check("sub-1", at(clock.now()))).toBe("match");
+    expect(await enrolled.check("sub-1", at(clock.now() + 30_000))).toBe("match");
+    expect(await enrolled.check("sub-1", at(clock.now() + 90_000))).toBe("mismatch");
+    await expect(enrolled.assertNotContradicted("sub-1", at(clock.now() + 90_000))).rejects.toMatchObject({ code: "CODE_MISMATCH" });
+    await expect(enrolled.assertNotContradicted("never-enrolled-here", at(clock.now()))).resolves.toBeUndefined();
+    expect(await enrolled.check("sub-1", authenticator.clone({ epoch: clock.now() }).generate(authenticator.generateSecret()))).toBe("mismatch");
   });
 
   it("keeps the secret sealed: the store holds no secret, and another key or account opens nothing", async () => {
@@ -26,9 +28,12 @@ describe("the gateway's copy of an enrolled TOTP secret", () => {
     expect(raw).toBeDefined();
     expect(raw).not.toContain(secret);
     const code = authenticator.clone({ epoch: clock.now() }).generate(secret);
-    expect(await new EnrolledTotp({ store, clock, sealKey: "x".repeat(32) }).matches("sub-1", code)).toBeUndefined();
+    const otherKey = new EnrolledTotp({ store, clock, sealKey: "x".repeat(32) });
+    expect(await otherKey.check("sub-1", code)).toBe("unreadable");
+    // An unreadable copy refuses: never a fall-back to the provider's check alone.
+    await expect(otherKey.assertNotContradicted("sub-1", code)).rejects.toMatchObject({ code: "CODE_MISMATCH" });
     await store.set("totp-enrolled:sub-2", raw!, 60);
-    expect(await new EnrolledTotp({ store, clock, sealKey }).matches("sub-2", code)).toBeUndefined();
-    expect(await new EnrolledTotp({ store, clock, sealKey }).matches("nobody", code)).toBeUndefined();
+    expect(await new EnrolledTotp({ store, clock, sealKey }).check("sub-2", code)).toBe("unreadable");
+    expect(await new EnrolledTotp({ store, clock, sealKey }).check("nobody", code)).toBe("none");
   });
 });
