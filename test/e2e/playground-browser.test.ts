@@ -122,6 +122,13 @@ withBrowser("the playground in a real browser", () => {
     await page.locator(".graphiql-query-editor").filter({ hasText: "users(first: 20)" }).waitFor();
     await page.locator(".graphiql-execute-button").click();
     await response.filter({ hasText: "FORBIDDEN" }).waitFor();
+    // What an example runs is on screen: the audit search's filter, a subgraph's own field.
+    await page.getByTestId("examples").getByText("Search the audit trail").click();
+    await page.locator(".graphiql-query-editor").filter({ hasText: 'event: "LOGIN"' }).waitFor();
+    await page.getByTestId("group-federation").click();
+    await page.getByTestId("examples").getByText("Subgraph: my record").click();
+    await page.locator(".graphiql-query-editor").filter({ hasText: "myRecord" }).waitFor();
+    await screenshot(page, "playground-after-subgraph-example");
     // The last answer before signing out is about the user.
     await page.getByTestId("group-account").click();
     await page.getByTestId("examples").getByText("Who am I").click();
