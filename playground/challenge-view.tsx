@@ -1,5 +1,6 @@
 import { stepText } from "./friendly";
 import { NewPasswordField } from "./password-rules";
+import { SecretKey } from "./secret-key";
 import { Button, Field, Form } from "./ui";
 import type { AuthFlow } from "./use-auth-flow";
 
@@ -21,9 +22,7 @@ export const ChallengeView = ({ flow }: { flow: AuthFlow }) => {
           <img data-testid="mfa-qr" src={setup.qrCodeDataUrl} alt="QR code to scan with your authenticator app" width={168} height={168} />
           <div>
             <p className="pg-muted">Scan the code, or type this key:</p>
-            <code className="pg-secret" data-testid="mfa-secret">
-              {setup.secret}
-            </code>
+            <SecretKey key={setup.secret} secret={setup.secret} />
             <details className="pg-details">
               <summary>Setup link</summary>
               <p className="pg-uri" data-testid="mfa-uri">

@@ -1,7 +1,7 @@
 import { parse, print } from "graphql";
 
 /** The explorer's examples: one per operation, in groups, with names people use. */
-export type Example = { title: string; description: string; query: string; variables: string };
+export type Example = { title: string; description: string; query: string; variables: string; subgraph?: string };
 export type ExampleGroup = { id: string; label: string; examples: Example[] };
 
 /** One field per line, so nothing hides past the editor's edge (documents with comments stay as written). */
@@ -95,7 +95,12 @@ const mfa: Example[] = [
 ];
 
 const admin: Example[] = [
-  example("Search the audit trail", "Administrators only; reading the audit trail is itself audited.", "query AuditEvents($filter: AuditEventFilter) {\n  auditEvents(filter: $filter, first: 20) { nodes { id time event outcome reason subject actor target ip } pageInfo { endCursor hasNextPage } }\n}", { filter: { event: "LOGIN" } }),
+  // The filter sits in the document, not in the collapsed Variables pane: what you see is what runs.
+  example(
+    "Search the audit trail",
+    "Administrators only; reading the audit trail is itself audited. This one lists sign-ins: change or remove the filter (actor, event, from…).",
+    'query AuditEvents {\n  auditEvents(filter: { event: "LOGIN" }, first: 20) { nodes { id time event outcome reason subject actor target ip } pageInfo { endCursor hasNextPage } }\n}',
+  ),
   example("All users", "The directory, 20 at a time. Administrators only.", "query Users {\n  users(first: 20) { nodes { id email enabled status } pageInfo { endCursor hasNextPage } }\n}"),
   example("Invite a user", "Cognito emails a temporary password. Administrators only.", "mutation AdminCreateUser($input: AdminCreateUserInput!) {\n  adminCreateUser(input: $input) { id email status }\n}", {
     input: { email: "new.colleague@example.com" },
@@ -115,11 +120,22 @@ const federation: Example[] = [
     "Product subgraphs never get your token, only a signed identity assertion.",
     "# In gateway mode (SUBGRAPHS=name=url,…) this endpoint also serves the product's subgraphs.\n# For each subgraph request the gateway signs a 60-second ES256 assertion with exactly\n# these facts (sub, groups, session id), for that subgraph and that operation only.\nquery WhatSubgraphsSee {\n  me { sub groups }\n}",
   ),
-  example(
-    "Try a subgraph",
-    "With the example patients subgraph running in gateway mode.",
-    "# With the example patients subgraph composed in (gateway mode), try as a patient:\n#   query { myRecord { id owner note } }\n# and as a provider or administrator:\n#   query { patients { id owner } }\n# Without a group, the subgraph answers FORBIDDEN. Your groups:\nquery MyGroups {\n  me { groups }\n}",
-  ),
+  {
+    ...example(
+      "Subgraph: my record",
+      "Answered by the example patients subgraph (gateway mode, SUBGRAPHS=patients=…), as a patient; other groups get FORBIDDEN. Without the subgraph the gateway does not know the field.",
+      "query MyRecord {\n  myRecord { id owner note }\n}",
+    ),
+    subgraph: "patients",
+  },
+  {
+    ...example(
+      "Subgraph: patients",
+      "Answered by the example patients subgraph, as a provider (your assigned patients) or an administrator (all); patients get FORBIDDEN.",
+      "query Patients {\n  patients { id owner }\n}",
+    ),
+    subgraph: "patients",
+  },
 ];
 
 const passkeys: Example[] = [

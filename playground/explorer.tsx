@@ -19,6 +19,9 @@ const memoryStorage = (): Storage => {
 };
 const storage = memoryStorage();
 
+/** Forgets tabs, history and answers: called at sign-out, before the explorer is drawn afresh. */
+export const forgetExplorer = () => storage.clear();
+
 const first = exampleGroups[1]!.examples[0]!;
 
 /** Examples by group above GraphiQL: picking one loads it into the editor. */
@@ -47,6 +50,7 @@ export const Explorer = () => {
       </div>
       <p className="pg-explorer__about" data-testid="example-about">
         <strong>{current.title}.</strong> {current.description}
+        {current.variables !== "{}" && " Fill in its variables in the Variables pane under the editor."}
       </p>
       <div className="pg-graphiql">
         <GraphiQL fetcher={graphiqlFetcher} storage={storage} query={current.query} variables={current.variables} shouldPersistHeaders={false} defaultEditorToolsVisibility={false} />

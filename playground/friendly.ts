@@ -1,4 +1,6 @@
 import { AuthGatewayError, GatewayUnreachableError, type ChallengeStep, type PasswordPolicy } from "@hipaa-auth-gateway/client";
+// The gateway's own estimator and dictionaries, bundled: the common-password rule ticks exactly when the gateway would accept it.
+import { isGuessable } from "../src/policy/password-strength";
 
 /** What each step is called on screen, and what it asks for. */
 export const stepText: Record<ChallengeStep["name"], { title: string; hint: string }> = {
@@ -22,7 +24,7 @@ const extraRules: Record<string, string> = {
 export const ruleText = (id: string, policy: PasswordPolicy | null): string =>
   policy?.rules.find((r) => r.id === id)?.description ?? extraRules[id] ?? "Another password rule is not met";
 
-/** Live hints for the rules we can check while typing; the gateway stays the judge (unknown rules: no hint). */
+/** Live hints for the published rules while typing; the gateway stays the judge (unknown rules: no hint). */
 const liveChecks: Record<string, (password: string, email: string) => boolean> = {
   minLength: (p) => [...p].length >= 12,
   uppercase: (p) => /\p{Lu}/u.test(p),
@@ -33,6 +35,7 @@ const liveChecks: Record<string, (password: string, email: string) => boolean> =
     const local = (email.split("@")[0] ?? "").toLowerCase();
     return local.length < 3 || !p.toLowerCase().includes(local);
   },
+  common: (p, email) => !isGuessable(p, email),
 };
 export const ruleMet = (id: string, password: string, email: string): boolean | null => liveChecks[id]?.(password, email) ?? null;
 

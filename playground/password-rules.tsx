@@ -6,16 +6,22 @@ import { Field } from "./ui";
 export const PasswordRules = ({ policy, password, email }: { policy: PasswordPolicy | null; password: string; email: string }) => {
   if (!policy) return null;
   return (
-    <ul className="pg-rules" data-testid="password-rules" aria-label="Password requirements">
-      {policy.rules.map((rule) => {
-        const met = password ? ruleMet(rule.id, password, email) : null;
-        return (
-          <li key={rule.id} className={met === true ? "pg-rules__met" : met === false ? "pg-rules__unmet" : ""}>
-            {rule.description}
-          </li>
-        );
-      })}
-    </ul>
+    <>
+      <ul className="pg-rules" data-testid="password-rules" aria-label="Password requirements">
+        {policy.rules.map((rule) => {
+          const met = password ? ruleMet(rule.id, password, email) : null;
+          return (
+            <li key={rule.id} className={met === true ? "pg-rules__met" : met === false ? "pg-rules__unmet" : ""}>
+              {rule.description}
+            </li>
+          );
+        })}
+      </ul>
+      {/* Breach lists and your password history never reach the browser: say so, or a green list reads as a promise. */}
+      <p className="pg-rules__on-submit" data-testid="rules-on-submit">
+        Checked by the gateway when you submit: these rules again, known data breaches (where the gateway is set up for it) and your recent passwords.
+      </p>
+    </>
   );
 };
 

@@ -1,5 +1,5 @@
 import { AuthGatewayError, type ChallengeStep, type MfaSetupDetails, type PasswordPolicy, type SignInResult, type Tokens } from "@hipaa-auth-gateway/client";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { errorsFor, type Answer, type FieldErrors } from "./friendly";
 import { auth } from "./gateway";
 import type { NoticeState } from "./ui";
@@ -31,6 +31,29 @@ export const useAuthFlow = () => {
       if (!next) setView((v) => (v === "signedIn" ? "signIn" : v));
     });
   }, []);
+
+  // Whoever sits down next at a shared workstation should not find the last user's email in the form.
+  const wasSignedIn = useRef(false);
+  useEffect(() => {
+    if (tokens) wasSignedIn.current = true;
+    else if (wasSignedIn.current) {
+      wasSignedIn.current = false;
+      setEmail("");
+      setPassword("");
+    }
+  }, [tokens]);
+
+  /** An error about a field is about the value that was sent: editing the field takes it away. */
+  const editing =
+    (set: (value: string) => void, field: keyof FieldErrors) =>
+    (value: string) => {
+      set(value);
+      setErrors((current) => {
+        if (!current[field]) return current;
+        const { [field]: _answered, ...rest } = current;
+        return rest;
+      });
+    };
 
   const go = (next: View, message: NoticeState = null) => {
     setView(next);
@@ -81,7 +104,18 @@ export const useAuthFlow = () => {
 
   return {
     view,
-    fields: { email, setEmail, password, setPassword, code, setCode, newPassword, setNewPassword, recoveryCode, setRecoveryCode },
+    fields: {
+      email,
+      setEmail: editing(setEmail, "email"),
+      password,
+      setPassword: editing(setPassword, "password"),
+      code,
+      setCode: editing(setCode, "code"),
+      newPassword,
+      setNewPassword: editing(setNewPassword, "newPassword"),
+      recoveryCode,
+      setRecoveryCode: editing(setRecoveryCode, "recoveryCode"),
+    },
     errors,
     notice,
     step,

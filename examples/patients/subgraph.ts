@@ -14,7 +14,7 @@ import { patientsAuth, patientsPermissions } from "./auth";
  * An example product subgraph behind the gateway. Its whole authentication is the helper: the gateway's
  * identity assertion becomes `ctx.identity`, and the same shield rules decide who sees what.
  */
-const typeDefs = parse(`
+export const patientsTypeDefs = parse(`
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
 
   "A patient's record: a patient sees their own, a provider their assigned patients (and any patient under an emergency grant for them), admins all."
@@ -90,7 +90,7 @@ export const startPatientsSubgraph = async (options: PatientsSubgraphOptions) =>
       assignPatient: (_: unknown, args: { providerId: string; patientId: string }) => assign(args.providerId, args.patientId),
     },
   };
-  const schema = applyMiddleware(buildSubgraphSchema({ typeDefs, resolvers: resolvers as never }), patientsPermissions(owns));
+  const schema = applyMiddleware(buildSubgraphSchema({ typeDefs: patientsTypeDefs, resolvers: resolvers as never }), patientsPermissions(owns));
   const apollo = new ApolloServer<SubgraphContext>({
     schema,
     stopOnTerminationSignals: false,

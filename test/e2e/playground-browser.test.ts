@@ -26,7 +26,7 @@ withBrowser("the playground in a real browser", () => {
   });
 
   it("walks register → confirm → sign in → MFA setup (with a restart) → code → session card → explorer → sign out", async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 850 }, permissions: ["clipboard-read", "clipboard-write"] });
     const problems: string[] = [];
     page.on("pageerror", (error) => problems.push(String(error)));
     page.on("requestfailed", (request) => problems.push(`${request.url()} ${request.failure()?.errorText ?? ""}`));
@@ -47,10 +47,19 @@ withBrowser("the playground in a real browser", () => {
     expect(await passwordError.innerText()).toMatch(/at least 12 characters/i);
     expect(await panel.innerText()).not.toMatch(rawNames);
     await screenshot(page, "playground-after-register");
+    // A guessable password with every character class: only the common-password rule stays open.
+    await page.getByTestId("password").fill("P@ssw0rd1234");
+    expect(await rules.locator(".pg-rules__unmet").allInnerTexts()).toEqual(["Not a common or easily guessed password"]);
     await page.getByTestId("password").fill(PASSWORD);
-    // Every rule the browser can check is met; the rest (common, breached: the gateway's dictionaries) stay neutral.
+    // Every published rule ticks (the common-password one too), the old refusal is gone with the password it was about,
+    // and the panel says what only the gateway checks, on submit.
     expect(await rules.locator(".pg-rules__unmet").count()).toBe(0);
-    expect(await rules.locator(".pg-rules__met").count()).toBeGreaterThanOrEqual(6);
+    expect(await rules.locator(".pg-rules__met").count()).toBe(7);
+    expect(await rules.locator(".pg-rules__met").filter({ hasText: "Not a common" }).count()).toBe(1);
+    expect(await passwordError.count()).toBe(0);
+    expect(await panel.innerText()).not.toContain("Not yet");
+    expect(await page.getByTestId("rules-on-submit").innerText()).toMatch(/when you submit/i);
+    await screenshot(page, "playground-after-rules");
     await page.getByTestId("register").click();
     await status.filter({ hasText: "We sent a confirmation code" }).waitFor();
 
@@ -77,6 +86,13 @@ withBrowser("the playground in a real browser", () => {
     expect(secret).not.toBe(abandoned);
     expect(await page.getByTestId("mfa-qr").getAttribute("src")).toMatch(/^data:image\/png;base64,/);
     expect(await page.getByTestId("mfa-uri").textContent()).toContain(`secret=${secret}`);
+    // The key reads in groups of four that never break, and copies as the bare key.
+    const groups = await page.getByTestId("mfa-secret").locator(".pg-secret__group").allInnerTexts();
+    expect(groups.join("")).toBe(secret);
+    expect(groups.slice(0, -1).every((group) => group.length === 4)).toBe(true);
+    await page.getByTestId("copy-secret").click();
+    await page.getByTestId("copy-secret-status").filter({ hasText: "Key copied" }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
     expect(await panel.innerText()).not.toMatch(rawNames);
     await screenshot(page, "playground-after-mfa-setup");
     await page.getByTestId("mfa-code").fill("000000");
@@ -106,6 +122,19 @@ withBrowser("the playground in a real browser", () => {
     await page.locator(".graphiql-query-editor").filter({ hasText: "users(first: 20)" }).waitFor();
     await page.locator(".graphiql-execute-button").click();
     await response.filter({ hasText: "FORBIDDEN" }).waitFor();
+    // What an example runs is on screen: the audit search's filter, a subgraph's own field.
+    await page.getByTestId("examples").getByText("Search the audit trail").click();
+    await page.locator(".graphiql-query-editor").filter({ hasText: 'event: "LOGIN"' }).waitFor();
+    await page.getByTestId("group-federation").click();
+    await page.getByTestId("examples").getByText("Subgraph: my record").click();
+    await page.locator(".graphiql-query-editor").filter({ hasText: "myRecord" }).waitFor();
+    await screenshot(page, "playground-after-subgraph-example");
+    // The last answer before signing out is about the user.
+    await page.getByTestId("group-account").click();
+    await page.getByTestId("examples").getByText("Who am I").click();
+    await page.locator(".graphiql-query-editor").filter({ hasText: "mfaStatus" }).waitFor();
+    await page.locator(".graphiql-execute-button").click();
+    await response.filter({ hasText: email }).waitFor();
 
     // Tokens live in memory only.
     const stored = await page.evaluate(() => JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage }, cookies: document.cookie }));
@@ -115,6 +144,13 @@ withBrowser("the playground in a real browser", () => {
     await status.filter({ hasText: "Tokens refreshed" }).waitFor();
     await page.getByTestId("logout").click();
     await status.filter({ hasText: "Signed out" }).waitFor();
+    // A shared workstation: the next person must not read the last answer (sub, email, groups).
+    await response.filter({ hasText: email }).waitFor({ state: "detached" });
+    const explorerText = await page.locator(".pg-graphiql").innerText();
+    expect(explorerText).not.toContain(email);
+    expect(explorerText).not.toMatch(/"sub"|"groups"|"mfaStatus"/);
+    expect(await page.getByTestId("email").inputValue()).toBe("");
+    await screenshot(page, "playground-after-sign-out");
     await page.getByTestId("group-account").click();
     await page.getByTestId("examples").getByText("Who am I").click();
     await page.locator(".graphiql-query-editor").filter({ hasText: "mfaStatus" }).waitFor();

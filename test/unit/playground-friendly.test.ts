@@ -1,5 +1,6 @@
 import { AuthGatewayError } from "@hipaa-auth-gateway/client";
-import { errorsFor } from "../../playground/friendly";
+import { errorsFor, ruleMet } from "../../playground/friendly";
+import { passwordRules } from "../../src/policy/password-policy";
 
 /** What the playground shows for the passkey and recovery-code errors (the browser test sees only some of them). */
 describe("the playground's words for passkey and recovery-code errors", () => {
@@ -27,5 +28,15 @@ describe("the playground's words for passkey and recovery-code errors", () => {
     });
     expect(errorsFor(new AuthGatewayError("CODE_MISMATCH", "m"), null, "password", "recoveryCode")).toEqual({ recoveryCode: expect.stringMatching(/already used/) });
     expect(errorsFor(new AuthGatewayError("BAD_USER_INPUT", "m", { fields: [{ field: "nickname", rules: ["length"] }] }), null)).toEqual({ nickname: expect.stringMatching(/1 to 64/) });
+  });
+});
+
+/** The live ticks must agree with the gateway's verdict, rule by rule, or a green list misleads. */
+describe("the playground's live password ticks", () => {
+  const samples = ["short", "P@ssw0rd1234", "Correct-Horse-Battery-9", "adalovelace-Rocks-42!", "Tr0ub4dor&3xyz", "qwertyuiop12A!"];
+  it("tick every published rule, the common-password one included, exactly as the gateway's policy judges it", () => {
+    for (const password of samples)
+      for (const rule of passwordRules) expect([password, rule.id, ruleMet(rule.id, password, "adalovelace@example.com")]).toEqual([password, rule.id, rule.satisfiedBy(password, { email: "adalovelace@example.com" })]);
+    expect(ruleMet("common", "P@ssw0rd1234", "ada@example.com")).toBe(false);
   });
 });
