@@ -41,6 +41,8 @@ export const createAdminContext = async (config: Config, overrides: { store?: St
     ...common,
     // The admin CLI never signs anyone in: no custom-auth proof is needed.
     customAuthPrivateKey: undefined,
+    // The spool belongs to the gateway process that opened it (it ships and truncates it): a CLI beside it must not share it.
+    auditSpoolFile: undefined,
     dev: config.mode === "dev",
     cognito: await poolOf(config),
   };

@@ -17,7 +17,7 @@ export const migrations: readonly Migration[] = [
 
 const runner = migrationRunner({ migrations, schemaSql: ident, appliedTable: (schema) => `${ident(schema)}.schema_migrations`, lock: "records-migrate" });
 
-/** Every migration applied? Start-up refuses to run on a schema that is behind (run `npm run migrate`). */
+/** The migrations a schema still lacks (the gateway applies them at start-up; `npm run migrate` with the owner role). */
 export const pendingMigrations = runner.pending;
 
 /** Brings the lasting records' schema up to date in one transaction; returns the migrations it applied. */

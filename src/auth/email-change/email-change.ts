@@ -54,8 +54,10 @@ export class EmailChange {
       const changedAt = this.deps.clock.now();
       // The undo exists before the change can: whatever the provider does next, the old address can take it back.
       const undoToken = await this.deps.records.changed({ sub: identity.sub, oldEmail, newEmail, changedAt });
-      await this.deps.idp.updateAttributes(caller.accessToken, { email: newEmail });
+      // The old address hears of it (the outbox keeps the notice) before the provider moves anything: a notice
+      // that cannot be handed over stops the change, never the other way round.
       await this.deps.notifier.emailChanged({ email: oldEmail, sub: identity.sub, undoToken, undoUntil: new Date(changedAt + undoWindowSeconds * 1000), at: new Date(changedAt) }, meta);
+      await this.deps.idp.updateAttributes(caller.accessToken, { email: newEmail });
       return { result: undefined };
     });
   }
