@@ -53,15 +53,26 @@ export const openDurableTier = async (settings: DurableTierSettings, ephemeral: 
   // Only a shared store can come back from a snapshot; an in-process one starts empty with its process.
   const shared = ephemeral instanceof RedisStore;
   const store = new TieredStore({ ephemeral, lasting: new PostgresRecordStore({ pool, schema: settings.schema }), onSessionEnded: shared ? advanceAfterEnd : undefined });
-  let checking: Promise<StoreVerdict | undefined> | undefined;
+  // Bumped whenever the connection to Redis drops: a check that straddles a reconnect may have read the old
+  // Redis and written its marker to the new one, so its "current" proves nothing.
+  let connection = 0;
+  let checking: { promise: Promise<StoreVerdict | undefined>; connection: number } | undefined;
   const verifyStore = (): Promise<StoreVerdict | undefined> => {
     if (!shared) {
       store.setVerified(true);
       return Promise.resolve(undefined);
     }
-    checking ??= generation
+    if (checking?.connection === connection) return checking.promise;
+    const startedOn = connection;
+    const promise = generation
       .check()
-      .then((verdict) => {
+      .then(async (verdict): Promise<StoreVerdict | undefined> => {
+        if (startedOn !== connection) {
+          // Fail closed: whatever the check saw, the store now behind the connection is wiped and re-checked.
+          await wipeOf(ephemeral)();
+          logger.warn({}, "state store reconnected during its generation check: wiped, every earlier session must sign in again");
+          return verifyStore();
+        }
         if (verdict !== "CURRENT") logger.warn({ verdict }, "state store was behind or emptied: wiped, every earlier session must sign in again");
         store.setVerified(true);
         return verdict;
@@ -69,13 +80,19 @@ export const openDurableTier = async (settings: DurableTierSettings, ephemeral: 
       .catch((error: unknown) => {
         logger.error({ err: String(error) }, "state store generation not checked; the store stays closed until it is");
         return undefined;
-      })
-      .finally(() => (checking = undefined));
-    return checking;
+      });
+    checking = { promise, connection: startedOn };
+    void promise.finally(() => {
+      if (checking?.promise === promise) checking = undefined;
+    });
+    return promise;
   };
   if (ephemeral instanceof RedisStore) {
     // A dropped connection may come back to another Redis (a restart from a snapshot): closed until checked.
-    ephemeral.client.on("close", () => store.setVerified(false));
+    ephemeral.client.on("close", () => {
+      connection += 1;
+      store.setVerified(false);
+    });
     ephemeral.client.on("ready", () => void verifyStore());
   }
   const timer = setInterval(() => void verifyStore(), settings.generationCheckSeconds * 1000);
