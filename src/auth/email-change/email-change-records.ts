@@ -60,6 +60,8 @@ export class EmailChangeRecords implements EmailChangeRecordStore {
 
   /** Puts a token back when the undo could not happen (the provider was down), within its original lifetime. */
   async restoreUndo(token: string, change: EmailChangeUndo, now: number): Promise<void> {
+    // Not a token an earlier change's undo retired meanwhile (it went back past this change).
+    if (!(await this.deps.store.members(undosKey(change.sub))).includes(`${change.changedAt}:${sha256(token)}`)) return;
     const left = Math.floor((change.changedAt + undoWindowSeconds * 1000 - now) / 1000);
     if (left > 0) await this.deps.store.set(undoKey(token), JSON.stringify(change), left);
   }

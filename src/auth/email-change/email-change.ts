@@ -15,6 +15,9 @@ import type { SessionRegistry } from "../session-registry";
 import { signOutEverywhere } from "../sign-out-everywhere";
 import { undoWindowSeconds, type EmailChangeRecordStore } from "./email-change-records";
 
+/** How long one undo may hold its account's lock (a crashed undo frees it by itself). */
+const undoLockSeconds = 30;
+
 export type EmailChangeDeps = {
   idp: Pick<IdentityProvider, "updateAttributes" | "verifyEmail" | "getProfile">;
   admin: Pick<IdentityAdmin, "setEmail" | "globalSignOut">;
@@ -80,21 +83,32 @@ export class EmailChange {
     return this.run(meta, { event: "EMAIL_CHANGE_UNDO", outcome: "SUCCESS" }, async () => {
       const change = await this.deps.records.takeUndo(token);
       if (!change) throw undoRefused();
-      // Before the address moves: a later change's token (in an inbox this undo goes back past) is void from now on.
-      await this.deps.records.retireLater(change);
-      try {
-        await this.deps.admin.setEmail(change.sub, change.oldEmail);
-      } catch (error) {
-        // The provider was down: the owner can try again with the same token.
+      // One undo of an account at a time: a later change's token racing the owner's must not land last.
+      const lock = `email-change-undo:lock:${change.sub}`;
+      if (!(await this.deps.store.setIfAbsent(lock, "1", undoLockSeconds))) {
         await this.deps.records.restoreUndo(token, change, this.deps.clock.now());
-        throw error;
+        throw new GatewayError(ErrorCode.SERVICE_UNAVAILABLE, { retryAfterSeconds: 1 });
       }
-      await updateAccount(this.deps.store, change.sub, { email: change.oldEmail, emailVerified: true }, this.deps.sessionMaxAgeSeconds);
-      // The "previous address" may be an inbox this undo took the account back from: it hears nothing more.
-      await this.deps.records.forgetPrevious(change.sub);
-      const ended = await signOutEverywhere(this.deps, change.sub);
-      const providerSignOut = await bestEffort(() => this.deps.admin.globalSignOut(change.sub), "PROVIDER_SIGN_OUT");
-      return { result: undefined, audit: { subject: change.sub, reason: `SESSIONS_ENDED:${ended}`, ...providerSignOut } };
+      try {
+        // Before the address moves: a later change's token (in an inbox this undo goes back past) is void from
+        // now on, the "previous address" hears nothing more, and every session ends. Anything failing here or at
+        // the provider gives the token back, so the owner can try again with it.
+        let ended: number;
+        try {
+          await this.deps.records.retireLater(change);
+          await this.deps.records.forgetPrevious(change.sub);
+          ended = await signOutEverywhere(this.deps, change.sub);
+          await this.deps.admin.setEmail(change.sub, change.oldEmail);
+        } catch (error) {
+          await this.deps.records.restoreUndo(token, change, this.deps.clock.now());
+          throw error;
+        }
+        await updateAccount(this.deps.store, change.sub, { email: change.oldEmail, emailVerified: true }, this.deps.sessionMaxAgeSeconds);
+        const providerSignOut = await bestEffort(() => this.deps.admin.globalSignOut(change.sub), "PROVIDER_SIGN_OUT");
+        return { result: undefined, audit: { subject: change.sub, reason: `SESSIONS_ENDED:${ended}`, ...providerSignOut } };
+      } finally {
+        await this.deps.store.delete(lock).catch(() => undefined);
+      }
     });
   }
 }
