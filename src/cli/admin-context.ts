@@ -43,6 +43,8 @@ export const createAdminContext = async (config: Config, overrides: { store?: St
     customAuthPrivateKey: undefined,
     // The spool belongs to the gateway process that opened it (it ships and truncates it): a CLI beside it must not share it.
     auditSpoolFile: undefined,
+    // No admin command checks a TOTP code or keeps a secret: without the gateway's key, nothing is sealed or opened.
+    totpSealKey: config.totpSealKey ?? "the-admin-cli-checks-no-totp-code",
     dev: config.mode === "dev",
     cognito: await poolOf(config),
   };

@@ -27,7 +27,7 @@ describe("/metrics on its own listener (METRICS_PORT)", () => {
   it("is never on the API port in production, with or without METRICS_PORT", async () => {
     const store = testRedisStore();
     const production = (metricsPort: number | undefined) =>
-      startTestGateway({ store, settings: { gatewayMode: "production", metricsPort, cognito: { ...testSettings().cognito, emulator: false } } });
+      startTestGateway({ store, settings: { gatewayMode: "production", metricsPort, totpSealKey: "t".repeat(32), cognito: { ...testSettings().cognito, emulator: false } } });
     const without = await production(undefined);
     try {
       expect(without.metricsPort).toBeUndefined();
