@@ -4,61 +4,26 @@
 // account and checks both at cognito-local (MFA mandatory). Run as a child process (oidc-provider is ESM-only):
 //   HOSTED_LOGIN='{"issuer":…,"port":N,"cognito":{…},"client":{…},"privateJwk":{…}}' node hosted-login-provider.mjs
 import { createServer } from "node:http";
-import { randomUUID } from "node:crypto";
 import { CognitoIdentityProviderClient, InitiateAuthCommand, RespondToAuthChallengeCommand } from "@aws-sdk/client-cognito-identity-provider";
-import Provider from "oidc-provider";
+import { cognitoShapedProvider } from "./cognito-shaped-provider.mjs";
 
 const config = JSON.parse(process.env.HOSTED_LOGIN ?? "{}");
-const resourceScopes = "openid email profile aws.cognito.signin.user.admin";
 /** Resource indicator of the pool's own API: makes oidc-provider issue JWT access tokens. */
 const resource = "urn:dev-hosted-login:cognito";
 /** What cognito-local said about each account that signed in here (groups, email). */
 const accounts = new Map();
 const cognito = new CognitoIdentityProviderClient({ endpoint: config.cognito.endpoint, region: "local", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
 
-const provider = new Provider(config.issuer, {
-  clients: [
-    {
-      client_id: config.client.client_id,
-      client_secret: config.client.client_secret,
-      redirect_uris: config.client.redirect_uris,
-      grant_types: ["authorization_code", "refresh_token"],
-      response_types: ["code"],
-      token_endpoint_auth_method: "client_secret_basic",
-    },
-  ],
-  jwks: { keys: [config.privateJwk] },
-  cookies: { keys: [randomUUID()] },
-  pkce: { required: () => true },
-  routes: { authorization: "/oauth2/authorize", token: "/oauth2/token", revocation: "/oauth2/revoke", userinfo: "/oauth2/userInfo", jwks: "/.well-known/jwks.json", end_session: "/oidc/session/end" },
-  features: {
-    devInteractions: { enabled: false },
-    revocation: { enabled: true },
-    resourceIndicators: {
-      enabled: true,
-      defaultResource: () => resource,
-      useGrantedResource: () => true,
-      getResourceServerInfo: () => ({ scope: resourceScopes, accessTokenFormat: "jwt", accessTokenTTL: 900, jwt: { sign: { alg: "RS256" } } }),
-    },
-  },
-  scopes: ["openid", "email", "profile", "aws.cognito.signin.user.admin"],
-  claims: { openid: ["sub", "token_use", "cognito:username", "cognito:groups"], email: ["email"] },
-  conformIdTokenClaims: false,
-  issueRefreshToken: () => true,
-  ttl: { AuthorizationCode: 300, IdToken: 900, RefreshToken: 3600 * 24, Interaction: 600, Session: 3600, Grant: 3600 * 24 },
-  interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
-  findAccount: (_ctx, sub) => ({
-    accountId: sub,
-    claims: () => ({ sub, token_use: "id", "cognito:username": sub, email: accounts.get(sub)?.email, ...groupClaim(sub) }),
-  }),
-  extraTokenClaims: (_ctx, token) =>
-    token.kind === "AccessToken" ? { token_use: "access", username: token.accountId, origin_jti: token.grantId, ...groupClaim(token.accountId) } : undefined,
+const provider = cognitoShapedProvider({
+  issuer: config.issuer,
+  clients: [config.client],
+  privateJwk: config.privateJwk,
+  resource,
+  accessTokenTtl: 900,
+  idTokenTtl: 900,
+  interactionTtl: 600,
+  account: (sub) => accounts.get(sub),
 });
-
-function groupClaim(sub) {
-  const groups = accounts.get(sub)?.groups ?? [];
-  return groups.length > 0 ? { "cognito:groups": groups } : {};
-}
 
 const escape = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const page = (uid, problem) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Hosted login (dev)</title>

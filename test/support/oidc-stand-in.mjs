@@ -4,59 +4,24 @@
 // GetUser accept them as they would the pool's. Run as a child process (oidc-provider is ESM-only):
 //   STAND_IN='{"issuer":…,"clients":[…],"privateJwk":{…}}' node oidc-stand-in.mjs  → prints {"port":N}
 import { createServer } from "node:http";
-import { randomUUID } from "node:crypto";
-import Provider from "oidc-provider";
+import { cognitoShapedProvider } from "../../src/dev/cognito-shaped-provider.mjs";
 
 const config = JSON.parse(process.env.STAND_IN ?? "{}");
-/** The scopes a Cognito app client allows; the access token's `scope` is what was granted. */
-const resourceScopes = "openid email profile aws.cognito.signin.user.admin";
 /** Resource indicator of the pool's own API: makes oidc-provider issue JWT access tokens. */
 const resource = "urn:stand-in:cognito";
 /** Groups the test asked for at the login form (`sub#group,group`), by account. */
 const groupsBySub = new Map();
 
-const provider = new Provider(config.issuer, {
-  clients: config.clients.map(({ client_id, client_secret, redirect_uris }) => ({
-    client_id,
-    client_secret,
-    redirect_uris,
-    grant_types: ["authorization_code", "refresh_token"],
-    response_types: ["code"],
-    token_endpoint_auth_method: "client_secret_basic",
-  })),
-  jwks: { keys: [config.privateJwk] },
-  cookies: { keys: [randomUUID()] },
-  pkce: { required: () => true },
-  routes: { authorization: "/oauth2/authorize", token: "/oauth2/token", revocation: "/oauth2/revoke", userinfo: "/oauth2/userInfo", jwks: "/.well-known/jwks.json", end_session: "/oidc/session/end" },
-  features: {
-    devInteractions: { enabled: false },
-    revocation: { enabled: true },
-    resourceIndicators: {
-      enabled: true,
-      defaultResource: () => resource,
-      useGrantedResource: () => true,
-      getResourceServerInfo: () => ({ scope: resourceScopes, accessTokenFormat: "jwt", accessTokenTTL: config.accessTokenTtl ?? 3600, jwt: { sign: { alg: "RS256" } } }),
-    },
-  },
-  scopes: ["openid", "email", "profile", "aws.cognito.signin.user.admin"],
-  claims: { openid: ["sub", "token_use", "cognito:username", "cognito:groups"] },
-  conformIdTokenClaims: false,
-  issueRefreshToken: () => true,
-  ttl: { AuthorizationCode: 300, IdToken: 3600, RefreshToken: 3600 * 24, Interaction: 300, Session: 3600, Grant: 3600 * 24 },
-  interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
-  findAccount: (_ctx, sub) => ({
-    accountId: sub,
-    claims: () => ({ sub, token_use: "id", "cognito:username": sub, ...groupClaim(sub) }),
-  }),
-  // Cognito's access-token claims: token_use, username, groups, and an origin_jti stable across refreshes.
-  extraTokenClaims: (_ctx, token) =>
-    token.kind === "AccessToken" ? { token_use: "access", username: token.accountId, origin_jti: token.grantId, ...groupClaim(token.accountId) } : undefined,
+const provider = cognitoShapedProvider({
+  issuer: config.issuer,
+  clients: config.clients,
+  privateJwk: config.privateJwk,
+  resource,
+  accessTokenTtl: config.accessTokenTtl ?? 3600,
+  idTokenTtl: 3600,
+  interactionTtl: 300,
+  account: (sub) => ({ groups: groupsBySub.get(sub) }),
 });
-
-function groupClaim(sub) {
-  const groups = groupsBySub.get(sub);
-  return groups && groups.length > 0 ? { "cognito:groups": groups } : {};
-}
 
 const loginPage = (uid) => `<!doctype html><title>Stand-in hosted login</title>
 <form method="get" action="/interaction/${uid}"><label>User <input name="login" autofocus></label><button type="submit">Sign in</button></form>`;
