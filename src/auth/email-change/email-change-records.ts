@@ -28,6 +28,8 @@ export interface EmailChangeRecordStore {
   changed(change: EmailChangeUndo): Promise<string>;
   /** Uses an undo token up (of concurrent uses exactly one gets it); undefined when unknown, used or expired. */
   takeUndo(token: string): Promise<EmailChangeUndo | undefined>;
+  /** The change a token would undo, without using it up (to know whose account to lock first). */
+  peekUndo(token: string): Promise<EmailChangeUndo | undefined>;
   /** Puts a token back when the undo could not happen, within its original lifetime. */
   restoreUndo(token: string, change: EmailChangeUndo, now: number): Promise<void>;
   /** Voids the undo tokens of every change the account made after this one (an undo goes back past them). */
@@ -50,6 +52,12 @@ export class EmailChangeRecords implements EmailChangeRecordStore {
     const previous: PreviousAddress = { email: change.oldEmail, changedAt: change.changedAt };
     await this.deps.store.set(previousKey(change.sub), JSON.stringify(previous), bothAddressesSeconds);
     return token;
+  }
+
+  /** The change a token would undo, without using it up. */
+  async peekUndo(token: string): Promise<EmailChangeUndo | undefined> {
+    const raw = await this.deps.store.get(undoKey(token));
+    return raw === undefined ? undefined : (JSON.parse(raw) as EmailChangeUndo);
   }
 
   /** Uses an undo token up (of concurrent uses exactly one gets it); undefined when unknown, used or expired. */

@@ -17,6 +17,8 @@ import { undoWindowSeconds, type EmailChangeRecordStore } from "./email-change-r
 
 /** How long one undo may hold its account's lock (a crashed undo frees it by itself). */
 const undoLockSeconds = 30;
+const undoLockAttempts = 60;
+const undoLockRetryMs = 50;
 
 export type EmailChangeDeps = {
   idp: Pick<IdentityProvider, "updateAttributes" | "verifyEmail" | "getProfile">;
@@ -25,7 +27,7 @@ export type EmailChangeDeps = {
   audit: Pick<AuditLog, "record">;
   codes: CodeGuard;
   freshFactor: Pick<FreshFactorCheck, "prove">;
-  records: Pick<EmailChangeRecordStore, "changed" | "takeUndo" | "restoreUndo" | "retireLater" | "forgetPrevious">;
+  records: Pick<EmailChangeRecordStore, "changed" | "peekUndo" | "takeUndo" | "restoreUndo" | "retireLater" | "forgetPrevious">;
   notifier: Pick<SecurityNotifier, "emailChanged">;
   epoch: Pick<SecurityEpoch, "bump">;
   sessions: Pick<SessionRegistry, "endAll">;
@@ -79,17 +81,26 @@ export class EmailChange {
    * Public (no sign-in): the token from the old address's notice restores that address (verified) and ends
    * every session and pending login of the account. Single use; refused alike when unknown, used or expired.
    */
+  /** Waits a moment for another undo of the same account to finish (an undo takes a few provider calls). */
+  private async lockAccount(lock: string): Promise<boolean> {
+    for (let attempt = 0; attempt < undoLockAttempts; attempt++) {
+      if (await this.deps.store.setIfAbsent(lock, "1", undoLockSeconds)) return true;
+      await new Promise((resolve) => setTimeout(resolve, undoLockRetryMs));
+    }
+    return false;
+  }
+
   undo(token: string, meta: RequestMeta): Promise<void> {
     return this.run(meta, { event: "EMAIL_CHANGE_UNDO", outcome: "SUCCESS" }, async () => {
-      const change = await this.deps.records.takeUndo(token);
-      if (!change) throw undoRefused();
-      // One undo of an account at a time: a later change's token racing the owner's must not land last.
-      const lock = `email-change-undo:lock:${change.sub}`;
-      if (!(await this.deps.store.setIfAbsent(lock, "1", undoLockSeconds))) {
-        await this.deps.records.restoreUndo(token, change, this.deps.clock.now());
-        throw new GatewayError(ErrorCode.SERVICE_UNAVAILABLE, { retryAfterSeconds: 1 });
-      }
+      const seen = await this.deps.records.peekUndo(token);
+      if (!seen) throw undoRefused();
+      // One undo of an account at a time, the lock taken before the token: a later change's token racing the
+      // owner's must not land last, nor be given back after the owner's undo retired it.
+      const lock = `email-change-undo:lock:${seen.sub}`;
+      if (!(await this.lockAccount(lock))) throw new GatewayError(ErrorCode.SERVICE_UNAVAILABLE, { retryAfterSeconds: 1 });
       try {
+        const change = await this.deps.records.takeUndo(token);
+        if (!change) throw undoRefused();
         // Before the address moves: a later change's token (in an inbox this undo goes back past) is void from
         // now on, the "previous address" hears nothing more, and every session ends. Anything failing here or at
         // the provider gives the token back, so the owner can try again with it.
