@@ -1,4 +1,5 @@
 import { loadConfig } from "../../src/config";
+import { productionKeys } from "../support/production-env";
 
 /**
  * Issue 22 promises that the OLD address hears of an email change at once, with the only undo token. In
@@ -13,8 +14,8 @@ const complete = {
   AWS_REGION: "eu-west-1",
   REDIS_URL: "rediss://cache.internal:6379",
   DATABASE_URL: "postgres://gateway@db.internal:5432/gateway",
-  AUDIT_CHAIN_KEY: "k".repeat(32),
-  TOTP_SEAL_KEY: "t".repeat(32),
+  AUDIT_CHAIN_KEY: productionKeys.AUDIT_CHAIN_KEY,
+  TOTP_SEAL_KEY: productionKeys.TOTP_SEAL_KEY,
   TRUST_PROXY_HOPS: "1",
   ALERT_WEBHOOK_URL: "https://alerts.example.com/hook",
   ALERT_WEBHOOK_SECRET: "s".repeat(32),

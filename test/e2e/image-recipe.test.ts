@@ -8,6 +8,7 @@ import { Client } from "pg";
 import { testCognito } from "../setup/test-cognito";
 import { parseDockerfile, reproduceStages } from "../support/dockerfile-recipe";
 import { freePort } from "../support/ports";
+import { standInProductionEnv } from "../support/production-env";
 
 /**
  * The image recipe, checked without an engine (none on these machines): the Dockerfile is linted, then its
@@ -110,21 +111,7 @@ describe("the Docker image recipe (no engine)", () => {
       PORT: String(port),
       HOST: "127.0.0.1",
       METRICS_PORT: String(metricsPort),
-      COGNITO_USER_POOL_ID: cognito.userPoolId,
-      COGNITO_CLIENT_ID: cognito.clientId,
-      AWS_REGION: "local",
-      COGNITO_ENDPOINT: cognito.endpoint,
-      COGNITO_ISSUER: cognito.issuer,
-      // cognito-local checks no signature on its admin API, but the SDK wants credentials to sign with.
-      AWS_ACCESS_KEY_ID: "local",
-      AWS_SECRET_ACCESS_KEY: "local",
-      REDIS_URL: "redis://127.0.0.1:6379",
-      REDIS_KEY_PREFIX: prefix,
-      DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}`,
-      AUDIT_CHAIN_KEY: "k".repeat(32),
-      TOTP_SEAL_KEY: "t".repeat(32),
-      NOTICE_WEBHOOK_URL: "http://127.0.0.1:9/notices",
-      NOTICE_WEBHOOK_SECRET: "n".repeat(32),
+      ...standInProductionEnv(cognito, prefix, database),
       TRUST_PROXY_HOPS: "1",
       ALERT_WEBHOOK_URL: "https://alerts.example.test/hook",
       ALERT_WEBHOOK_SECRET: "a".repeat(32),

@@ -6,6 +6,7 @@ import Redis from "ioredis";
 import { Client } from "pg";
 import { testCognito } from "../setup/test-cognito";
 import { freePort } from "../support/ports";
+import { standInProductionEnv } from "../support/production-env";
 
 /** The built gateway started the way production starts it (`npm test` builds first; the image check is test/e2e/image-recipe). */
 const main = join(__dirname, "../../dist/main.js");
@@ -44,20 +45,7 @@ describe("a production start of the built gateway", () => {
         NODE_ENV: "production",
         PORT: String(port),
         HOST: "127.0.0.1",
-        COGNITO_USER_POOL_ID: cognito.userPoolId,
-        COGNITO_CLIENT_ID: cognito.clientId,
-        AWS_REGION: "local",
-        COGNITO_ENDPOINT: cognito.endpoint,
-        COGNITO_ISSUER: cognito.issuer,
-        AWS_ACCESS_KEY_ID: "local",
-        AWS_SECRET_ACCESS_KEY: "local",
-        REDIS_URL: "redis://127.0.0.1:6379",
-        REDIS_KEY_PREFIX: prefix,
-        DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}`,
-        AUDIT_CHAIN_KEY: "k".repeat(32),
-        TOTP_SEAL_KEY: "t".repeat(32),
-        NOTICE_WEBHOOK_URL: "http://127.0.0.1:9/notices",
-        NOTICE_WEBHOOK_SECRET: "n".repeat(32),
+        ...standInProductionEnv(cognito, prefix, database),
         TRUST_PROXY_HOPS: "0",
         EMERGENCY_ACCESS: "off",
       },

@@ -1,5 +1,6 @@
 import { ConfigError, gatewayModeOf, loadConfig } from "../../src/config";
 import { generateCustomAuthKeyPair } from "../../src/shared/custom-auth-proof";
+import { productionKeys } from "../support/production-env";
 
 const production = {
   GATEWAY_MODE: "production",
@@ -8,10 +9,7 @@ const production = {
   AWS_REGION: "eu-west-1",
   REDIS_URL: "rediss://cache.internal:6379",
   DATABASE_URL: "postgres://gateway@db.internal:5432/gateway",
-  AUDIT_CHAIN_KEY: "k".repeat(32),
-  TOTP_SEAL_KEY: "t".repeat(32),
-  NOTICE_WEBHOOK_URL: "http://127.0.0.1:9/notices",
-  NOTICE_WEBHOOK_SECRET: "n".repeat(32),
+  ...productionKeys,
   TRUST_PROXY_HOPS: "1",
   ALERT_WEBHOOK_URL: "https://alerts.example.com/hook",
   ALERT_WEBHOOK_SECRET: "s".repeat(32),
