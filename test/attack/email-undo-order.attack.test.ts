@@ -43,6 +43,14 @@ const change = async (token: string, secret: string, newEmail: string) => {
   dataOf(await gw.run(ConfirmEmailChangeDocument, { code: TEST_CODE }, { token }));
 };
 
+/** A → B (the thief's first inbox) → C: the owner's undo token went to A, the later one to B. */
+const changedTwice = async (owner: { email: string; accessToken: string; secret: string }) => {
+  const thiefFirst = uniqueEmail();
+  await change(owner.accessToken, owner.secret, thiefFirst);
+  await change(owner.accessToken, owner.secret, uniqueEmail());
+  return { thiefFirst, ownersToken: mail.to(owner.email, "EMAIL_CHANGED")[0]!.undoToken!, thiefsToken: mail.to(thiefFirst, "EMAIL_CHANGED")[0]!.undoToken! };
+};
+
 /** The undo records are lasting: the same attacks with them in PostgreSQL (the durable tier) and in memory. */
 const tiers: [string, () => Promise<Partial<GatewaySettings>>][] = [
   ["memory", async () => ({})],
@@ -63,12 +71,7 @@ describe.each(tiers)("ATTACK: the undo token of a later email change, after the 
 
   it("is refused, and the owner's address stays", async () => {
     const owner = await enrolledUser(gw);
-    const thiefFirst = uniqueEmail();
-    const thiefSecond = uniqueEmail();
-    await change(owner.accessToken, owner.secret, thiefFirst);
-    await change(owner.accessToken, owner.secret, thiefSecond);
-    const ownersToken = mail.to(owner.email, "EMAIL_CHANGED")[0]!.undoToken!;
-    const thiefsToken = mail.to(thiefFirst, "EMAIL_CHANGED")[0]!.undoToken!;
+    const { thiefFirst, ownersToken, thiefsToken } = await changedTwice(owner);
 
     expect(dataOf(await gw.run(UndoEmailChangeDocument, { token: ownersToken })).undoEmailChange).toBe(true);
     expect(errorOf(await gw.run(UndoEmailChangeDocument, { token: thiefsToken })).extensions).toMatchObject({ code: "CODE_EXPIRED", reason: "UNDO_INVALID" });
@@ -78,10 +81,8 @@ describe.each(tiers)("ATTACK: the undo token of a later email change, after the 
 
   it("after the owner's undo, the intermediate inbox no longer hears of the account", async () => {
     const owner = await enrolledUser(gw);
-    const thiefFirst = uniqueEmail();
-    await change(owner.accessToken, owner.secret, thiefFirst);
-    await change(owner.accessToken, owner.secret, uniqueEmail());
-    dataOf(await gw.run(UndoEmailChangeDocument, { token: mail.to(owner.email, "EMAIL_CHANGED")[0]!.undoToken! }));
+    const { thiefFirst, ownersToken } = await changedTwice(owner);
+    dataOf(await gw.run(UndoEmailChangeDocument, { token: ownersToken }));
 
     const token = (await loginWithMfa(gw, owner)).tokens!.accessToken;
     const options = dataOf(await gw.run(BeginPasskeyRegistrationDocument, { code: await freshCode(owner.secret) }, { token })).beginPasskeyRegistration;
@@ -93,11 +94,7 @@ describe.each(tiers)("ATTACK: the undo token of a later email change, after the 
 
   it("still lets the owner undo after the thief spent the later token first", async () => {
     const owner = await enrolledUser(gw);
-    const thiefFirst = uniqueEmail();
-    await change(owner.accessToken, owner.secret, thiefFirst);
-    await change(owner.accessToken, owner.secret, uniqueEmail());
-    const ownersToken = mail.to(owner.email, "EMAIL_CHANGED")[0]!.undoToken!;
-    const thiefsToken = mail.to(thiefFirst, "EMAIL_CHANGED")[0]!.undoToken!;
+    const { ownersToken, thiefsToken } = await changedTwice(owner);
 
     expect(dataOf(await gw.run(UndoEmailChangeDocument, { token: thiefsToken })).undoEmailChange).toBe(true);
     expect(dataOf(await gw.run(UndoEmailChangeDocument, { token: ownersToken })).undoEmailChange).toBe(true);
@@ -115,11 +112,7 @@ describe.each(tiers)("ATTACK: the undo token of a later email change, after the 
 
   it("the owner's token and the later one at once: the owner's address is what stays", async () => {
     const owner = await enrolledUser(gw);
-    const thiefFirst = uniqueEmail();
-    await change(owner.accessToken, owner.secret, thiefFirst);
-    await change(owner.accessToken, owner.secret, uniqueEmail());
-    const ownersToken = mail.to(owner.email, "EMAIL_CHANGED")[0]!.undoToken!;
-    const thiefsToken = mail.to(thiefFirst, "EMAIL_CHANGED")[0]!.undoToken!;
+    const { thiefFirst, ownersToken, thiefsToken } = await changedTwice(owner);
     const [owners, thiefs] = await Promise.all([gw.run(UndoEmailChangeDocument, { token: ownersToken }), gw.run(UndoEmailChangeDocument, { token: thiefsToken })]);
     // One undo of an account at a time: the one that finds the other under way is told to try again.
     if (owners.errors) {
