@@ -4,6 +4,7 @@ import type { AuditEventType } from "../audit/audit-event";
 import type { AuditLog } from "../audit/audit-log";
 import { ident } from "../audit/postgres/sql";
 import type { Logger } from "../shared/logger";
+import { sealRecord, unsealRecord } from "../shared/sealed-record";
 import { postSigned, type WebhookTarget } from "../shared/signed-webhook";
 import { databaseUnavailable } from "./pool";
 
@@ -11,7 +12,15 @@ export type OutboxChannel = "alert" | "notice";
 
 export type OutboxMessage = { id?: string; channel: OutboxChannel; kind: string; subject: string; grantId?: string | undefined; body: string };
 
-type Row = { id: string; channel: OutboxChannel; kind: string; subject: string | null; grant_id: string | null; body: string; attempts: number };
+const sealPurpose = (id: string) => `authgw outbox body v1 ${id}`;
+
+/**
+ * Only a body sealed by the gateway opens: a row a database writer inserts (or a plain body left from before
+ * bodies were sealed) is never sent signed to the receiver; it is dead-lettered, with its audit record.
+ */
+const openBody = (secret: string, id: string, stored: string): string | undefined => unsealRecord(secret, sealPurpose(id), stored);
+
+type Row = { id: string; channel: OutboxChannel; kind: string; subject: string | null; grant_id: string | null; body: string | null; attempts: number };
 
 export type OutboxDeps = {
   pool: Pick<Pool, "query">;
@@ -36,6 +45,10 @@ const deadLetterEvent: Record<OutboxChannel, AuditEventType> = { alert: "EMERGEN
  * whichever instance is up; receivers drop duplicates by the delivery id, which is the row's id. Failed
  * attempts are retried with backoff and jitter; after the last one the message is dead-lettered (audit record
  * and metric) and its body cleared, as it is once delivered.
+ *
+ * A waiting body is sealed under its channel's webhook secret (which the database never holds), bound to its
+ * row: a reader of the database learns neither the undo token of an email-change notice nor the addresses, and
+ * a body moved to another row does not open there.
  */
 export class Outbox {
   private readonly table: string;
@@ -51,8 +64,11 @@ export class Outbox {
   /** Fails (503) when the row cannot be written, so the caller's step fails with it. */
   async enqueue(message: OutboxMessage): Promise<string> {
     const id = message.id ?? randomUUID();
+    const target = this.deps.targets[message.channel];
+    // Without a receiver nothing can be delivered (it is dead-lettered as NO_TARGET): nothing is kept to read.
+    const body = target ? sealRecord(target.secret, sealPurpose(id), message.body) : null;
     await this.deps.pool
-      .query(`INSERT INTO ${this.table} (id, channel, kind, subject, grant_id, body) VALUES ($1, $2, $3, $4, $5, $6)`, [id, message.channel, message.kind, message.subject, message.grantId ?? null, message.body])
+      .query(`INSERT INTO ${this.table} (id, channel, kind, subject, grant_id, body) VALUES ($1, $2, $3, $4, $5, $6)`, [id, message.channel, message.kind, message.subject, message.grantId ?? null, body])
       .catch(databaseUnavailable);
     this.poll();
     return id;
@@ -96,7 +112,8 @@ export class Outbox {
 
   private async deliver(row: Row): Promise<void> {
     const target = this.deps.targets[row.channel];
-    const failure = target ? await postSigned(target, row.id, row.body, { retryDelaysMs: [], clock: Date, timeoutMs: this.timeoutMs }) : "NO_TARGET";
+    const body = target && row.body !== null ? openBody(target.secret, row.id, row.body) : undefined;
+    const failure = !target ? "NO_TARGET" : body === undefined ? "BODY_UNREADABLE" : await postSigned(target, row.id, body, { retryDelaysMs: [], clock: Date, timeoutMs: this.timeoutMs });
     if (failure === undefined) {
       await this.deps.pool.query(`UPDATE ${this.table} SET delivered_at = now(), body = NULL WHERE id = $1`, [row.id]);
       return;
