@@ -6,8 +6,9 @@ import { webauthnFactor, type WebAuthnFactorDeps } from "./webauthn/webauthn-fac
 export type FactorDeps = { totp: TotpFactorDeps; webauthn: WebAuthnFactorDeps; recoveryCode: RecoveryFactorDeps };
 
 /**
- * Every second factor, listed once. The login machine asks them, offers the configured ones at the MFA step,
- * and the audit test checks their events; a new factor is a folder under factors/ and a line here.
+ * Every second factor, listed once. The login machine asks them (by id), offers the configured ones with a
+ * challenge of their own beside the MFA step, and runs the set-up of the one that has it; a new factor is a
+ * folder under factors/ and a line here.
  */
 export const createFactors = (deps: FactorDeps): readonly Factor[] => [
   totpFactor(deps.totp),
