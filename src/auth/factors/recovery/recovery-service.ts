@@ -3,7 +3,7 @@ import type { AuditLog } from "../../../audit/audit-log";
 import { audited } from "../../../audit/audited";
 import type { SecurityEpoch } from "../../../policy/security-epoch";
 import type { Identity } from "../../identity";
-import type { Caller } from "../../account-service";
+import type { Caller } from "../../identity";
 import type { FreshFactor, FreshFactorCheck } from "../fresh-factor";
 import type { RecoveryCodes } from "./recovery-codes";
 import { recoveryCodesDisabled } from "./recovery-factor";

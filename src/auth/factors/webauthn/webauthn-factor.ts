@@ -11,8 +11,7 @@ import type { AccessStateReader } from "../../access-state";
 import { accountKey, parseAccount } from "../../account-records";
 import type { IdentityAdmin, IdentityProvider } from "../../identity-provider";
 import { failureOf, type Factor, type FactorAccount, type FactorContext, type FactorVerdict } from "../factor";
-import { assertPasskey } from "./passkey-assertion";
-import { refuse } from "./passkey-enrolment";
+import { assertPasskey, refuse } from "./passkey-assertion";
 import type { PasskeyRecord, PasskeyStore } from "./passkey-store";
 import { parseResponse, PasskeyRefused, type RelyingParty } from "./relying-party";
 
