@@ -1,5 +1,5 @@
 import { IdleTimeout } from "../policy/idle-timeout";
-import { lockedSubKey } from "../policy/lockout";
+import { lockedKey, lockedSubKey } from "../policy/lockout";
 import { PasswordRotation } from "../policy/password-rotation";
 import type { AccessState } from "../policy/access-policy";
 import { readNamed, type StateStore } from "../store/state-store";
@@ -54,6 +54,16 @@ export class AccessStateReader {
     // cognito-local's refreshed tokens have their own jti: their session's activity is under the first one.
     const lastActive = !sessionLive || sessionId === tokenKey ? values.tokenActivity : await this.deps.store.get(IdleTimeout.key(sessionId));
     return { state: this.stateOf(claims.sub, sessionLive, lastActive, claims.groups, values), sessionId: sessionLive ? sessionId : undefined, account, lastActive };
+  }
+
+  /**
+   * For an account in the middle of a login (no session yet): its flags, its lock — by account and, once the
+   * email is known, by the email as typed (a first login's lock has no account to point at) — and its password age.
+   */
+  async forLogin(sub: string, email: string | undefined, groups: readonly string[]): Promise<AccessState> {
+    const values = await readNamed(this.deps.store, { ...this.accountKeys(sub), emailLock: email === undefined ? lockedSubKey(sub) : lockedKey(email) });
+    const state = this.stateOf(sub, false, undefined, groups, values);
+    return { ...state, locked: state.locked || values.emailLock !== undefined };
   }
 
   /** For a session found by its refresh token (refreshTokens, cookie sessions). */

@@ -10,7 +10,7 @@ import { atLeast, uniformAnswerFloorMs } from "../policy/uniform-time";
 import type { StateStore } from "../store/state-store";
 import { updateAccount } from "./account-records";
 import type { FreshFactor, FreshFactorCheck } from "./factors/fresh-factor";
-import type { Identity } from "./identity";
+import type { Caller } from "./identity";
 import type { IdentityAdmin, IdentityProvider } from "./identity-provider";
 import type { SessionRegistry, SessionSummary } from "./session-registry";
 import { signOutEverywhere } from "./sign-out-everywhere";
@@ -29,8 +29,8 @@ export type AccountServiceDeps = {
   sessionMaxAgeSeconds: number;
 };
 
-/** The signed-in caller, with the bearer token some provider calls need (never stored or logged). */
-export type Caller = { identity: Identity; accessToken: string };
+/** Where it always was for its importers; defined beside Identity, which the factors' step-up also reads. */
+export type { Caller };
 
 const subjectOf = ({ identity }: Caller): Pick<AuditEvent, "subject" | "sessionId"> => ({ subject: identity.sub, sessionId: identity.sessionId });
 

@@ -1,51 +1,36 @@
 import type { AuditEvent, RequestMeta } from "../audit/audit-event";
 import type { AuditLog } from "../audit/audit-log";
 import { audited, bestEffort, type Audited, type AuditedOptions } from "../audit/audited";
-import { ErrorCode, GatewayError, tokenRejected, TokenRejection } from "../errors/error-codes";
+import { tokenRejected, TokenRejection } from "../errors/error-codes";
 import { decideAccess } from "../policy/access-policy";
 import type { CodeGuard } from "../policy/code-guard";
-import type { Lockout } from "../policy/lockout";
 import type { Passwords } from "../policy/passwords";
-import type { SecurityEpoch } from "../policy/security-epoch";
 import { atLeast, uniformAnswerFloorMs } from "../policy/uniform-time";
-import type { StateStore } from "../store/state-store";
 import type { AccessStateReader } from "./access-state";
 import type { AuthOutcome } from "./auth-outcome";
-import type { EnrolledTotp } from "./factors/enrolled-totp";
-import type { TotpCodeCheck } from "./factors/totp";
 import type { Identity } from "./identity";
-import { AccountExistsError, type IdentityAdmin, type IdentityProvider, type SignUpInput } from "./identity-provider";
-import type { LoginHandles } from "./login/login-handles";
+import { AccountExistsError, type IdentityProvider, type SignUpInput } from "./identity-provider";
 import type { LoginMachine } from "./login/login-machine";
-import { internalError, tokensOf, type TokenRelease } from "./login/token-release";
+import { internalError } from "./auth-outcome";
 import type { SessionRegistry } from "./session-registry";
 import { decodeIssuedAccessToken } from "./token-claims";
-import { signOutEverywhere } from "./sign-out-everywhere";
 
-/** What the login flows (AuthService, MfaEnrolment) share. */
+/** What the login doors (AuthService, MfaEnrolment) share; every login step is the machine's. */
 export type LoginFlowDeps = {
-  idp: IdentityProvider;
-  admin: Pick<IdentityAdmin, "setPassword">;
-  store: StateStore;
+  idp: Pick<IdentityProvider, "signUp" | "confirmSignUp" | "resendConfirmationCode" | "refresh" | "revokeRefreshToken">;
   audit: Pick<AuditLog, "record">;
-  handles: LoginHandles;
   machine: LoginMachine;
-  release: TokenRelease;
-  sessions: SessionRegistry;
-  lockout: Lockout;
-  passwords: Passwords;
-  codes: CodeGuard;
-  totp: TotpCodeCheck;
-  /** The gateway's sealed copy of each enrolled TOTP secret: a code must match it too. */
-  enrolledTotp: Pick<EnrolledTotp, "assertNotContradicted" | "remember" | "codeOf">;
-  epoch: SecurityEpoch;
-  access: AccessStateReader;
+  sessions: Pick<SessionRegistry, "findByRefreshToken" | "end" | "extend">;
+  passwords: Pick<Passwords, "assertRules" | "digest" | "recordSet">;
+  codes: Pick<CodeGuard, "check">;
+  access: Pick<AccessStateReader, "forSession">;
 };
 
 /**
- * Sign-up and login. MFA is mandatory: tokens reach a client only through TokenRelease, after a TOTP code
- * was checked in this login — whether Cognito runs the MFA_SETUP challenge itself (real pools with MFA ON)
- * or the gateway holds the first tokens until enrolment is verified (cognito-local, optional-MFA pools).
+ * Sign-up, the login's password doors, refresh and logout. MFA is mandatory: tokens reach a client only
+ * through the login machine (login/login-machine.ts), after a second factor was proven in this login —
+ * whether Cognito runs the MFA_SETUP challenge itself (real pools with MFA ON) or the gateway holds the first
+ * tokens until enrolment is verified (cognito-local, optional-MFA pools).
  */
 export class AuthService {
   constructor(private readonly deps: LoginFlowDeps) {}
@@ -95,58 +80,25 @@ export class AuthService {
   }
 
   login(email: string, password: string, meta: RequestMeta): Promise<AuthOutcome> {
-    return this.run(meta, { event: "LOGIN", outcome: "CHALLENGE" }, async () => {
-      const startedAt = this.deps.machine.begin();
-      const answer = await this.deps.lockout.guard(email, meta, () => this.deps.idp.passwordAuth(email, password));
-      return this.deps.machine.afterPassword("PASSWORD", answer, email, startedAt);
-    });
+    return this.run(meta, { event: "LOGIN", outcome: "CHALLENGE" }, () => this.deps.machine.password(email, password, meta));
   }
 
   /** Answers NEW_PASSWORD_REQUIRED (admin-created users); MFA enrolment follows as for everyone. */
   completeNewPassword(handle: string, newPassword: string, meta: RequestMeta): Promise<AuthOutcome> {
-    return this.run(meta, { event: "NEW_PASSWORD", outcome: "CHALLENGE" }, async () => {
-      const state = await this.deps.handles.take(handle, "NEW_PASSWORD_REQUIRED");
-      const digest = await this.deps.passwords.assertAcceptable(state.username, state.email, newPassword);
-      const answer = await this.deps.idp.answerNewPasswordRequired(state.username, state.session, newPassword);
-      await this.deps.passwords.recordSet(state.username, digest);
-      return this.deps.machine.afterPassword("NEW_PASSWORD_REQUIRED", answer, state.email, state.mark.startedAt);
-    });
+    return this.run(meta, { event: "NEW_PASSWORD", outcome: "CHALLENGE" }, () => this.deps.machine.newPassword(handle, newPassword));
   }
 
   respondToMfa(handle: string, code: string, meta: RequestMeta): Promise<AuthOutcome> {
-    return this.run(meta, { event: "MFA_CHALLENGE", outcome: "SUCCESS" }, async () => {
-      const state = await this.deps.handles.take(handle, "SOFTWARE_TOKEN_MFA");
-      const answer = await this.deps.totp.forHandle(handle, state, code, meta, async () => {
-        // An authenticator replaced at Cognito behind the gateway's back (its public API takes the access token
-        // alone) does not sign in: the code must also be one of the secret the owner enrolled here.
-        await this.deps.enrolledTotp.assertNotContradicted(state.username, code);
-        return this.deps.idp.answerSoftwareTokenMfa(state.username, state.session, code);
-      });
-      return this.deps.release.release(tokensOf(answer), { from: "SOFTWARE_TOKEN_MFA", email: state.email, mark: state.mark, proven: [...state.proven, "totp"] }, meta);
-    });
+    const event: AuditEvent = { event: "MFA_CHALLENGE", outcome: "SUCCESS" };
+    return this.run(meta, event, () => this.deps.machine.answer(handle, "totp", code, meta, event));
   }
 
   /**
-   * Answers PASSWORD_EXPIRED, which comes only after both factors. The current password is proven again,
-   * whatever the login proved: a passkey alone reaches this step without it, and whoever holds a passkey must
-   * not choose the next password. Then the new password is set, every other session of the account ends
-   * (the old password may be known to someone else), and the held tokens go out.
+   * Answers PASSWORD_EXPIRED, which comes only after both factors: the expired password is proven again, the
+   * new one set, every other session ends, and the held tokens go out (LoginMachine.expiredPassword).
    */
   completeExpiredPassword(handle: string, currentPassword: string | undefined, newPassword: string, meta: RequestMeta): Promise<AuthOutcome> {
-    return this.run(meta, { event: "PASSWORD_EXPIRED_CHANGE", outcome: "SUCCESS" }, async () => {
-      if (currentPassword === undefined) throw new GatewayError(ErrorCode.FORBIDDEN, { reason: "CURRENT_PASSWORD_REQUIRED" }, "Enter the password that expired, then the new one.");
-      const { username: sub, email, tokens, proven } = await this.deps.handles.take(handle, "PASSWORD_EXPIRED");
-      if (newPassword === currentPassword) throw new GatewayError(ErrorCode.PASSWORD_POLICY_VIOLATION, { rules: ["differentFromCurrent"] });
-      const digest = await this.deps.passwords.assertAcceptable(sub, email, newPassword);
-      // Any answer but a refusal proves the password (an MFA challenge is left unanswered); a wrong one counts like a failed login.
-      await this.deps.lockout.guard(email, meta, () => this.deps.idp.passwordAuth(email, currentPassword));
-      await this.deps.admin.setPassword(sub, newPassword);
-      await this.deps.passwords.recordSet(sub, digest);
-      const ended = await signOutEverywhere(this.deps, sub);
-      const mark = await this.deps.epoch.mark(sub, this.deps.machine.begin());
-      const released = await this.deps.release.release(tokens, { from: "PASSWORD_EXPIRED", email, mark, proven, passwordJustSet: true }, meta);
-      return { ...released, audit: { ...released.audit, reason: `OTHER_SESSIONS_ENDED:${ended}` } };
-    });
+    return this.run(meta, { event: "PASSWORD_EXPIRED_CHANGE", outcome: "SUCCESS" }, () => this.deps.machine.expiredPassword(handle, currentPassword, newPassword, meta));
   }
 
   /** Refused, like every other door, when the access policy refuses the session's account. */

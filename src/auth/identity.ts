@@ -16,3 +16,6 @@ export type Identity = {
   /** What the access policy decides on, read from the store on every request. */
   access: AccessState;
 };
+
+/** The signed-in caller, with the bearer token some provider calls need (never stored or logged). */
+export type Caller = { identity: Identity; accessToken: string };

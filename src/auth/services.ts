@@ -31,8 +31,11 @@ import { EmailChange } from "./email-change/email-change";
 import { EmailChangeRecords } from "./email-change/email-change-records";
 import { EnrolledTotp } from "./factors/enrolled-totp";
 import { TotpCodeCheck } from "./factors/totp";
+import { createFactors } from "./factors/factors";
+import { passkeyLoginEntries, recoveryCodeEntry, type PasskeyLoginEntries } from "./login/entries";
 import { LoginHandles } from "./login/login-handles";
 import { LoginMachine } from "./login/login-machine";
+import { PasswordActions } from "./login/required-actions";
 import { TokenRelease } from "./login/token-release";
 import { hostedCompletion, type HostedCompletion } from "./login/hosted-release";
 import type { IdentityAdmin, IdentityProvider } from "./identity-provider";
@@ -82,7 +85,8 @@ export type Services = {
   /** Hosted login (OAuth 2.0), when COGNITO_DOMAIN is configured (set by the composition root). */
   oauth?: OAuthLogin;
   auditReview: AuditReview;
-  passkeys: Passkeys;
+  /** Passkey management, and the passkey and recovery-code doors of the login (the machine's). */
+  passkeys: Passkeys & { login: PasskeyLoginEntries; recovery: Passkeys["recovery"] & ReturnType<typeof recoveryCodeEntry> };
   /** Owner notices as sent: for 30 days after an email change, to the previous address as well. */
   notices: SecurityNotifier;
   emergency: { grants: EmergencyAccess; reviews: EmergencyReviews };
@@ -113,15 +117,21 @@ export const createServices = (deps: ServiceDeps): Services => {
   });
   const codes = new CodeGuard(createLimiter(store, "code-failures", codeFailuresPerWindow, 15 * 60));
   const access = new AccessStateReader({ store, rotation: passwords.rotation, idle });
-  const release = new TokenRelease({ idp, store, sessions, idle, lockout, rotation: passwords.rotation, epoch, handles, sessionMaxAgeSeconds });
-  const totp = new TotpCodeCheck({ store, lockout, handles });
+  const release = new TokenRelease({ idp, store, sessions, idle, lockout, rotation: passwords.rotation, epoch, sessionMaxAgeSeconds });
+  const totp = new TotpCodeCheck({ store, lockout });
   const enrolledTotp = new EnrolledTotp({ store, clock, sealKey: deps.totpSealKey, totpTime: deps.totpTime });
   const emailChanges = new EmailChangeRecords({ store });
   const notifier = new BothAddressesNotifier(deps.notifier ?? devMailNotifier, { records: emailChanges, clock });
-  const passkeys = createPasskeys({ settings: deps.webauthn, customAuth: deps.customAuth, store, clock, audit, idp, directory: admin, handles, release, lockout, epoch, sessions, totp, enrolledTotp, notifier, challengeTtlSeconds: deps.challengeTtlSeconds });
+  const passkeys = createPasskeys({ settings: deps.webauthn, customAuth: deps.customAuth, store, clock, audit, lockout, epoch, sessions, totp, enrolledTotp, notifier, challengeTtlSeconds: deps.challengeTtlSeconds });
   const { freshFactor } = passkeys;
-  const machine = new LoginMachine({ store, handles, epoch, alternatives: passkeys.alternatives });
-  const flow = { idp, admin, store, audit, handles, machine, release, sessions, lockout, passwords, codes, totp, enrolledTotp, epoch, access };
+  const factors = createFactors({
+    totp: { codes: totp, enrolledTotp, idp, totpIssuer: deps.totpIssuer },
+    webauthn: { passkeys: passkeys.store, rp: passkeys.rp, store, directory: admin, audit, idp, lockout, access, clock },
+    recoveryCode: { codes: passkeys.codes, passkeys: passkeys.store, enabled: deps.customAuth, idp, lockout, epoch, sessions, notifier, clock },
+  });
+  const actions = new PasswordActions({ idp, admin, passwords, lockout, epoch, sessions });
+  const machine = new LoginMachine({ idp, lockout, handles, epoch, access, sessions, factors, passwords: actions, release });
+  const flow = { idp, audit, machine, sessions, passwords, codes, access, store, epoch };
   const grants = new EmergencyAccess({ ...flow, clock, freshFactor, ...deps.emergency });
   return {
     sessions,
@@ -129,11 +139,11 @@ export const createServices = (deps: ServiceDeps): Services => {
     passwords,
     access,
     epoch,
-    completion: hostedCompletion(release, epoch),
-    passkeys,
+    completion: hostedCompletion(machine),
+    passkeys: { ...passkeys, login: passkeyLoginEntries({ machine, audit }), recovery: Object.assign(passkeys.recovery, recoveryCodeEntry({ machine, audit })) },
     notices: notifier,
     auth: new AuthService(flow),
-    mfa: new MfaEnrolment({ ...flow, totpIssuer: deps.totpIssuer }),
+    mfa: new MfaEnrolment({ machine, audit }),
     account: new AccountService({ idp, admin, store, audit, sessions, lockout, passwords, codes, epoch, freshFactor, sessionMaxAgeSeconds }),
     emailChange: new EmailChange({ idp, admin, store, audit, codes, freshFactor, records: emailChanges, notifier, epoch, sessions, clock, sessionMaxAgeSeconds }),
     admin: new AdminService({ admin, store, audit, sessions, lockout, epoch, passkeys }),

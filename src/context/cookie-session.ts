@@ -2,12 +2,13 @@ import type { IncomingMessage } from "node:http";
 import type { RequestMeta } from "../audit/audit-event";
 import type { AuditLog } from "../audit/audit-log";
 import { audited } from "../audit/audited";
+import type { AccessStateReader } from "../auth/access-state";
 import type { ProviderTokens } from "../auth/identity-provider";
 import type { OAuthClient } from "../auth/oauth/oauth-client";
 import type { SessionRegistry } from "../auth/session-registry";
 import { decodeIssuedAccessToken } from "../auth/token-claims";
 import { TokenRejection, tokenRejected } from "../errors/error-codes";
-import { IdleTimeout } from "../policy/idle-timeout";
+import { decideAccess } from "../policy/access-policy";
 import { epochSeconds, type Clock } from "../shared/clock";
 import { randomHandle, sha256 } from "../shared/digest";
 import { sealRecord, unsealRecord } from "../shared/sealed-record";
@@ -32,6 +33,8 @@ export type CookieSessionDeps = {
   clock: Clock;
   client: Pick<OAuthClient, "refresh">;
   sessions: Pick<SessionRegistry, "extend" | "end">;
+  /** The session's state for the access policy, which decides whether it went idle. */
+  access: Pick<AccessStateReader, "forSession">;
   audit: Pick<AuditLog, "record">;
   settings: CookieSettings;
   /** How long the gateway remembers the cookie (the session's own end comes first when it is logged off). */
@@ -125,11 +128,12 @@ export class CookieSessions {
    * more). An idle or ended session is not revived: the gateway's session decides, not the pool.
    */
   private async refresh(cookie: string, record: CookieRecord, meta: RequestMeta): Promise<string> {
-    const { store, sessions, client, audit } = this.deps;
+    const { store, sessions, client, audit, access } = this.deps;
     const refreshToken = record.refreshToken;
     if (!refreshToken || !(await store.setIfAbsent(refreshLockKey(cookie), "1", 30))) return record.accessToken;
     try {
-      if ((await store.get(IdleTimeout.key(record.sessionId))) === undefined) {
+      const decision = decideAccess(await access.forSession(record.sub, record.sessionId, []), "session");
+      if (!decision.allowed && decision.error.extensions["reason"] === TokenRejection.SESSION_IDLE) {
         await Promise.all([sessions.end(record.sessionId), store.delete(recordKey(cookie))]);
         await audit.record(meta, { event: "IDLE_TIMEOUT", outcome: "SUCCESS", subject: record.sub, sessionId: record.sessionId });
         throw tokenRejected(TokenRejection.SESSION_IDLE);

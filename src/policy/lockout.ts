@@ -23,7 +23,8 @@ const defaultWindowSeconds = 900;
 /** Keyed by the email as typed (normalised), so unknown emails lock exactly like real accounts. */
 const accountRef = (email: string) => sha256(normalizeEmail(email));
 const failuresKey = (email: string) => `lockout:failures:${accountRef(email)}`;
-const lockedKey = (email: string) => `lockout:locked:${accountRef(email)}`;
+/** The lock by email as typed: it holds even for an account the gateway never saw sign in. */
+export const lockedKey = (email: string) => `lockout:locked:${accountRef(email)}`;
 /** The same lock by account, for the per-request isActive check (which knows the sub, not the email). */
 export const lockedSubKey = (sub: string) => `lockout:locked-sub:${sub}`;
 

@@ -1,6 +1,6 @@
 import type { RequestMeta } from "../../audit/audit-event";
 import { ErrorCode, GatewayError } from "../../errors/error-codes";
-import type { Caller } from "../account-service";
+import type { Caller } from "../identity";
 import type { EnrolledTotp } from "./enrolled-totp";
 import type { TotpCodeCheck } from "./totp";
 import type { PasskeyStepUp } from "./webauthn/passkey-step-up";

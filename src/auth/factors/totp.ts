@@ -1,42 +1,83 @@
 import type { RequestMeta } from "../../audit/audit-event";
 import type { Lockout } from "../../policy/lockout";
 import type { StateStore } from "../../store/state-store";
-import type { LoginHandles } from "../login/login-handles";
-import type { StateOf } from "../login/login-stages";
-import type { FactorSpec } from "./factor";
-import { claimTotpCode } from "./totp-codes";
+import { ErrorCode, GatewayError } from "../../errors/error-codes";
+import { internalError, tokensOf } from "../auth-outcome";
+import type { IdentityProvider } from "../identity-provider";
+import type { EnrolledTotp } from "./enrolled-totp";
+import { failureOf, type Factor } from "./factor";
+import { claimTotpCode, otpauthUri, qrCodeDataUrl } from "./totp-codes";
 import { normalizeEmail } from "../../shared/email";
 
-export const totpFactor: FactorSpec = {
-  id: "totp",
-  assurance: "possession",
-  stages: ["MFA_SETUP", "MFA_SETUP_VERIFY", "SOFTWARE_TOKEN_MFA"],
-  limiter: "lockout",
-  events: ["MFA_SETUP_BEGIN", "MFA_SETUP_COMPLETE", "MFA_CHALLENGE", "MFA_RESET_BEGIN"],
-};
-
-type Deps = { store: Pick<StateStore, "setIfAbsent">; lockout: Pick<Lockout, "guard">; handles: Pick<LoginHandles, "retryOnWrongCode"> };
+type Deps = { store: Pick<StateStore, "setIfAbsent">; lockout: Pick<Lockout, "guard"> };
 
 /**
- * Every TOTP code check goes through here: a lockout slot is reserved first (exact under concurrency),
- * a code this account already used is refused like a wrong one (cognito-local accepts replays), and a
- * wrong or replayed code gives the handle back, one attempt fewer, so the next right code still works.
+ * Every TOTP code check goes through here: a lockout slot is reserved first (exact under concurrency), and
+ * a code this account already used is refused like a wrong one (cognito-local accepts replays).
  */
 export class TotpCodeCheck {
   constructor(private readonly deps: Deps) {}
 
-  /** A code answering a login handle. */
-  forHandle<T>(handle: string, state: StateOf<"MFA_SETUP_VERIFY" | "SOFTWARE_TOKEN_MFA">, code: string, meta: RequestMeta, verify: () => Promise<T>): Promise<T> {
-    return this.deps.lockout.guard(state.email, meta, () => this.deps.handles.retryOnWrongCode(handle, state, () => this.claimThen(state.email, code, verify)));
-  }
-
-  /** A code proving possession outside a handle (step-up of a signed-in user). */
+  /** A code proving possession: at login, at enrolment, and at step-up of a signed-in user. */
   standalone<T>(email: string, code: string, meta: RequestMeta, verify: () => Promise<T>): Promise<T> {
-    return this.deps.lockout.guard(email, meta, () => this.claimThen(email, code, verify));
-  }
-
-  private async claimThen<T>(email: string, code: string, verify: () => Promise<T>): Promise<T> {
-    await claimTotpCode(this.deps.store, normalizeEmail(email), code);
-    return verify();
+    return this.deps.lockout.guard(email, meta, async () => {
+      await claimTotpCode(this.deps.store, normalizeEmail(email), code);
+      return verify();
+    });
   }
 }
+
+export type TotpFactorDeps = {
+  codes: Pick<TotpCodeCheck, "standalone">;
+  /** The gateway's sealed copy of each enrolled secret: a code must match it too. */
+  enrolledTotp: Pick<EnrolledTotp, "assertNotContradicted" | "remember" | "codeOf">;
+  idp: Pick<IdentityProvider, "answerSoftwareTokenMfa" | "associateSoftwareToken" | "verifySoftwareToken" | "enableSoftwareTokenMfa">;
+  totpIssuer: string;
+};
+
+/** The authenticator app: mandatory, so configured for everyone; its set-up is the CONFIGURE_TOTP required action. */
+export const totpFactor = (deps: TotpFactorDeps): Factor => ({
+  id: "totp",
+  assurance: "possession",
+  limiter: "lockout",
+  events: ["MFA_SETUP_BEGIN", "MFA_SETUP_COMPLETE", "MFA_CHALLENGE", "MFA_RESET_BEGIN"],
+  answers: "code",
+  retryable: true,
+  configuredFor: async () => true,
+  // The code is the challenge's answer; Cognito's SOFTWARE_TOKEN_MFA session stands for the challenge.
+  challenge: async () => ({ options: "", challenge: "" }),
+  async verify(ctx, code) {
+    const { account, providerSession } = ctx;
+    if (!account || providerSession === undefined) throw internalError("a TOTP answer needs the login's account and provider session");
+    return deps.codes
+      .standalone(account.email, code, ctx.meta, async () => {
+        // An authenticator replaced at Cognito behind the gateway's back (its public API takes the access token
+        // alone) does not sign in: the code must also be one of the secret the owner enrolled here.
+        await deps.enrolledTotp.assertNotContradicted(account.sub, code);
+        return deps.idp.answerSoftwareTokenMfa(account.sub, providerSession, code);
+      })
+      .then((answer) => ({ outcome: "success" as const, proves: "totp" as const, account, tokens: tokensOf(answer) }), failureOf);
+  },
+  setUp: {
+    async begin(credential, email) {
+      const { secret, session } = await deps.idp.associateSoftwareToken(credential);
+      const uri = otpauthUri(deps.totpIssuer, email, secret);
+      return { secret, session, otpauthUri: uri, qrCodeDataUrl: await qrCodeDataUrl(uri) };
+    },
+    async confirm(ctx, credential, secret, code) {
+      return deps.codes
+        .standalone(ctx.account.email, code, ctx.meta, async () => {
+          // The code must be one of the secret this ceremony handed out: VerifySoftwareToken checks whatever secret
+          // was associated last, which the access token's holder can replace at Cognito directly.
+          if (secret !== undefined && !deps.enrolledTotp.codeOf(secret, code)) throw new GatewayError(ErrorCode.CODE_MISMATCH);
+          return deps.idp.verifySoftwareToken(credential, code);
+        })
+        .then((verified) => ({ outcome: "success" as const, session: verified.session }), failureOf);
+    },
+    async activate(sub, accessToken, secret) {
+      await deps.idp.enableSoftwareTokenMfa(accessToken);
+      // The gateway's own sealed copy: step-up codes are checked against what the owner enrolled here.
+      if (secret !== undefined) await deps.enrolledTotp.remember(sub, secret);
+    },
+  },
+});

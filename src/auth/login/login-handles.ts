@@ -35,28 +35,26 @@ export class LoginHandles {
     return handle;
   }
 
+  /** Creates the handle a login without a password starts with (there is no step before it). */
+  async open(state: Omit<StateOf<"PASSKEY">, "expiresAt">): Promise<string> {
+    const handle = randomHandle();
+    const expiresAt = epochSeconds(this.deps.clock) + this.deps.ttlSeconds;
+    await this.deps.store.set(key(handle), seal(handle, { ...state, expiresAt }), this.deps.ttlSeconds);
+    return handle;
+  }
+
   /** Consumes the handle. Unknown, used, expired, wrong-stage or stale-epoch handles are all SESSION_EXPIRED. */
   async take<S extends ChallengeStage>(handle: string, stage: S): Promise<StateOf<S>> {
     const state = unseal(handle, await this.deps.store.take(key(handle)));
     if (!state || state.stage !== stage || state.expiresAt <= epochSeconds(this.deps.clock)) {
       throw new GatewayError(ErrorCode.SESSION_EXPIRED);
     }
-    await this.deps.epoch.assertCurrent(state.username, state.mark);
+    if (state.stage !== "PASSKEY") await this.deps.epoch.assertCurrent(state.username, state.mark);
     return state as StateOf<S>;
   }
 
-  /** Runs a code check; a wrong (or replayed) code gives the handle back so a typo does not force a new login. */
-  async retryOnWrongCode<T>(handle: string, state: StateOf<"MFA_SETUP_VERIFY" | "SOFTWARE_TOKEN_MFA">, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      if (error instanceof GatewayError && error.code === ErrorCode.CODE_MISMATCH) await this.giveBack(handle, state);
-      throw error;
-    }
-  }
-
   /** Puts a handle back after a wrong code, one attempt fewer, within its original lifetime. */
-  private async giveBack(handle: string, state: StateOf<"MFA_SETUP_VERIFY" | "SOFTWARE_TOKEN_MFA">): Promise<void> {
+  async giveBack(handle: string, state: StateOf<"MFA_SETUP_VERIFY" | "SOFTWARE_TOKEN_MFA">): Promise<void> {
     const remaining = state.expiresAt - epochSeconds(this.deps.clock);
     const attemptsLeft = state.attemptsLeft - 1;
     if (attemptsLeft <= 0 || remaining <= 0) return;

@@ -1,4 +1,5 @@
 import type { EpochMark } from "../../policy/security-epoch";
+import type { ProvenFactor } from "../factors/factor";
 import type { ProviderTokens } from "../identity-provider";
 
 /**
@@ -14,6 +15,10 @@ import type { ProviderTokens } from "../identity-provider";
  *   SOFTWARE_TOKEN_MFA ─┬─ WEBAUTHN ── [PASSWORD_EXPIRED] ── TOKENS   (a passkey instead of the TOTP code)
  *                       └─ MFA_SETUP                                 (a recovery code: re-enrol before tokens)
  *   PASSKEY ── [PASSWORD_EXPIRED] ── TOKENS                          (a passkey with user verification alone)
+ *
+ * Stages of two kinds: a factor's (SOFTWARE_TOKEN_MFA, WEBAUTHN, PASSKEY: the machine asks a factor from
+ * factors/) and a required action's (NEW_PASSWORD_REQUIRED, MFA_SETUP, MFA_SETUP_VERIFY, PASSWORD_EXPIRED:
+ * login/required-actions.ts). Which one comes next is decided in login-machine.ts, nowhere else.
  *
  * Invariant: no token, no session and no credential change before both factors are proven in this
  * login (the invited user's first password is the one credential set earlier: it replaces a temporary
@@ -38,13 +43,7 @@ export type LoginTarget = (typeof loginTransitions)[LoginStep][number];
 
 export const canMove = (from: LoginStep, to: LoginTarget): boolean => (loginTransitions[from] as readonly string[]).includes(to);
 
-/**
- * What a login has proven so far; tokens need "password" and a second factor, or a passkey with user
- * verification ("webauthn-uv": possession and inherence in one gesture). A passkey without user
- * verification ("webauthn") is possession only: a second factor after the password. A recovery code is
- * neither: it only lets the login continue to re-enrolment of an authenticator.
- */
-export type ProvenFactor = "password" | "totp" | "webauthn" | "webauthn-uv" | "recovery-code";
+export type { ProvenFactor };
 export const secondFactors: readonly ProvenFactor[] = ["totp", "webauthn", "webauthn-uv"];
 
 export const bothFactorsProven = (proven: readonly ProvenFactor[]): boolean =>
@@ -74,12 +73,14 @@ export type ChallengeState = Common &
     | { stage: "NEW_PASSWORD_REQUIRED"; session: string }
     /** Both factors proven, the password too old: the tokens wait here until a new password is set. */
     | { stage: "PASSWORD_EXPIRED"; tokens: ProviderTokens }
-  );
+  )
+  /** A passkey sign-in without a password, before the credential names the account: no account, no epoch yet. */
+  | { stage: "PASSKEY"; expiresAt: number; challenge: string; claimedEmail: string | undefined; startedAt: number };
 
 export type ChallengeStage = ChallengeState["stage"];
 export type StateOf<S extends ChallengeStage> = Extract<ChallengeState, { stage: S }>;
 /** A state as the machine creates it; the store adds the expiry. */
-export type NewChallengeState = ChallengeState extends infer T ? (T extends ChallengeState ? Omit<T, "expiresAt"> : never) : never;
+export type NewChallengeState = ChallengeState extends infer T ? (T extends ChallengeState ? (T extends { stage: "PASSKEY" } ? never : Omit<T, "expiresAt">) : never) : never;
 
 /** How many wrong codes one handle tolerates before the user must log in again. */
 export const codeAttemptsPerHandle = 3;

@@ -3,7 +3,6 @@ import type { AuditEvent, RequestMeta } from "../../audit/audit-event";
 import type { AuditLog } from "../../audit/audit-log";
 import { audited, bestEffort, type Audited } from "../../audit/audited";
 import { ErrorCode, GatewayError } from "../../errors/error-codes";
-import { lockedSubKey } from "../../policy/lockout";
 import { randomHandle, sha256 } from "../../shared/digest";
 import type { StateStore } from "../../store/state-store";
 import type { AuthOutcome } from "../auth-outcome";
@@ -23,7 +22,7 @@ export type OAuthLoginDeps = {
   client: OAuthClient;
   store: Pick<StateStore, "set" | "take" | "get">;
   audit: Pick<AuditLog, "record">;
-  /** The one seam that opens a gateway session (records the account, checks TOTP, session, idle, lockout). */
+  /** The login machine's hosted entry: the access policy first, then the one release (account, TOTP, session, idle). */
   completion: HostedCompletion;
   idp: Pick<IdentityProvider, "getProfile">;
   sessions: Pick<SessionRegistry, "end">;
@@ -126,10 +125,11 @@ export class OAuthLogin {
       // The same checks as any bearer token: our pool's signature, issuer, token use and our client id.
       const claims = await this.deps.verifier.verify(tokens.accessToken);
       event.subject = claims.sub;
-      if ((await this.deps.store.get(lockedSubKey(claims.sub))) !== undefined) throw new GatewayError(ErrorCode.ACCOUNT_LOCKED);
+      await this.deps.completion.admit(claims.sub);
       // Hosted login may let a user in without TOTP (pool MFA optional): the gateway does not.
-      if (!(await this.deps.idp.getProfile(tokens.accessToken)).mfaEnabled) throw new GatewayError(ErrorCode.FORBIDDEN, { reason: "MFA_NOT_ENROLLED" });
-      const { result, audit, sessionId, sub } = await this.deps.completion.complete(tokens, meta);
+      const profile = await this.deps.idp.getProfile(tokens.accessToken);
+      if (!profile.mfaEnabled) throw new GatewayError(ErrorCode.FORBIDDEN, { reason: "MFA_NOT_ENROLLED" });
+      const { result, audit, sessionId, sub } = await this.deps.completion.complete(tokens, profile.email, meta);
       return { result: { tokens: result.tokens ?? tokens, sessionId, sub }, audit };
     } catch (error) {
       const { refreshToken } = tokens;

@@ -21,7 +21,7 @@ import { clientAddressOf } from "../../context/client-address";
 export type HostedLoginDeps = {
   oauth: OAuthSettings;
   cognito: Pick<CognitoSettings, "issuer" | "jwksUri" | "clientId">;
-  services: Pick<Services, "completion" | "sessions">;
+  services: Pick<Services, "completion" | "sessions" | "access">;
   idp: Pick<IdentityProvider, "getProfile">;
   verifier: Pick<AccessTokenVerifier, "verify">;
   store: StateStore;
@@ -56,6 +56,7 @@ export const createHostedLogin = (deps: HostedLoginDeps): HostedLogin => {
     clock,
     client,
     sessions: services.sessions,
+    access: services.access,
     audit,
     settings: cookieSettingsFor(oauth.callbackUrl, oauth.cookieSameSite),
     ttlSeconds: deps.sessionMaxAgeSeconds,

@@ -3,16 +3,6 @@ import argon2 from "argon2";
 import { ErrorCode, GatewayError } from "../../../errors/error-codes";
 import { argon2Options } from "../../../policy/password-history";
 import type { StateStore } from "../../../store/state-store";
-import type { FactorSpec } from "../factor";
-
-export const recoveryFactor: FactorSpec = {
-  id: "recovery-code",
-  assurance: "possession",
-  stages: ["SOFTWARE_TOKEN_MFA", "MFA_SETUP"],
-  limiter: "lockout",
-  events: ["RECOVERY_CODES_GENERATE", "RECOVERY_CODE_LOGIN"],
-};
-
 export const recoveryCodeCount = 10;
 const keepSeconds = 10 * 365 * 24 * 3600;
 /** No 0/o, 1/l/i: codes are read off paper. 10 characters of 31 ≈ 50 bits, behind the account lockout. */

@@ -1,12 +1,25 @@
 import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
 import type { AuditEvent, RequestMeta } from "../../../audit/audit-event";
 import type { AuditLog } from "../../../audit/audit-log";
-import { ErrorCode } from "../../../errors/error-codes";
+import { ErrorCode, GatewayError } from "../../../errors/error-codes";
 import type { Lockout } from "../../../policy/lockout";
 import type { Clock } from "../../../shared/clock";
-import { asBadCredential, refuse } from "./passkey-enrolment";
 import type { PasskeyRecord, PasskeyStore } from "./passkey-store";
-import type { Asserted, RelyingParty } from "./relying-party";
+import { PasskeyRefused, type Asserted, type RelyingParty } from "./relying-party";
+
+/** A refused passkey answer as the lockout counts it: a bad credential, its reason kept for the audit trail. */
+export const asBadCredential = (error: unknown): never => {
+  if (error instanceof PasskeyRefused) throw new GatewayError(ErrorCode.INVALID_CREDENTIALS, {}, "The passkey was not accepted.", error);
+  throw error;
+};
+
+/** Audits why an answer was refused (a cloned authenticator, another origin…) and answers with `code`. */
+export const refuse = async (audit: Pick<AuditLog, "record">, meta: RequestMeta, event: AuditEvent, error: unknown, code: ErrorCode): Promise<never> => {
+  const refusal = error instanceof PasskeyRefused ? error : error instanceof GatewayError && error.cause instanceof PasskeyRefused ? error.cause : undefined;
+  if (!refusal) throw error;
+  await audit.record(meta, { ...event, event: "PASSKEY_REFUSED", outcome: "FAILURE", reason: refusal.reason });
+  throw new GatewayError(code, {}, code === ErrorCode.INVALID_CREDENTIALS ? "The passkey was not accepted." : undefined, refusal);
+};
 
 export type PasskeyAssertionDeps = {
   passkeys: Pick<PasskeyStore, "update">;

@@ -9,10 +9,11 @@ import type { StateStore } from "../../../store/state-store";
 import type { Identity } from "../../identity";
 import type { SessionRegistry } from "../../session-registry";
 import type { SecurityNotifier } from "../recovery/notifier";
-import type { Caller } from "../../account-service";
+import type { Caller } from "../../identity";
 import type { FreshFactor, FreshFactorCheck } from "../fresh-factor";
 import type { PasskeyRecord, PasskeyStore } from "./passkey-store";
-import { PasskeyRefused, type RelyingParty } from "./relying-party";
+import type { RelyingParty } from "./relying-party";
+import { refuse } from "./passkey-assertion";
 import { signOutEverywhere } from "../../sign-out-everywhere";
 
 const registrationKey = (sessionId: string) => `webauthn-reg:${sha256(sessionId)}`;
@@ -28,20 +29,6 @@ export type EnrolmentDeps = {
   sessions: Pick<SessionRegistry, "endAll">;
   clock: Clock;
   challengeTtlSeconds: number;
-};
-
-/** A refused passkey answer as the lockout counts it: a bad credential, its reason kept for the audit trail. */
-export const asBadCredential = (error: unknown): never => {
-  if (error instanceof PasskeyRefused) throw new GatewayError(ErrorCode.INVALID_CREDENTIALS, {}, "The passkey was not accepted.", error);
-  throw error;
-};
-
-/** Audits why an answer was refused (a cloned authenticator, another origin…) and answers with `code`. */
-export const refuse = async (audit: Pick<AuditLog, "record">, meta: RequestMeta, event: AuditEvent, error: unknown, code: ErrorCode): Promise<never> => {
-  const refusal = error instanceof PasskeyRefused ? error : error instanceof GatewayError && error.cause instanceof PasskeyRefused ? error.cause : undefined;
-  if (!refusal) throw error;
-  await audit.record(meta, { ...event, event: "PASSKEY_REFUSED", outcome: "FAILURE", reason: refusal.reason });
-  throw new GatewayError(code, {}, code === ErrorCode.INVALID_CREDENTIALS ? "The passkey was not accepted." : undefined, refusal);
 };
 
 const notFound = () => new GatewayError(ErrorCode.NOT_FOUND, {}, "No such passkey.");

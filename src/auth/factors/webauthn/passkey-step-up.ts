@@ -8,8 +8,7 @@ import type { Clock } from "../../../shared/clock";
 import { sha256 } from "../../../shared/digest";
 import type { StateStore } from "../../../store/state-store";
 import type { Identity } from "../../identity";
-import { assertPasskey } from "./passkey-assertion";
-import { refuse } from "./passkey-enrolment";
+import { assertPasskey, refuse } from "./passkey-assertion";
 import type { PasskeyRecord, PasskeyStore } from "./passkey-store";
 import { parseResponse, PasskeyRefused, type RelyingParty } from "./relying-party";
 
