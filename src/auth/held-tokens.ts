@@ -64,6 +64,8 @@ export class HeldTokens {
     if (this.mode === "provider") return { ...handedOut, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken ?? null, expiresIn: tokens.expiresIn };
     const { exp } = decodeIssuedAccessToken(tokens.accessToken);
     const lifeSeconds = Math.max(1, exp - epochSeconds(this.deps.clock));
+    // What the client is told errs early: whole seconds left, less one for the answer's trip.
+    const expiresIn = Math.max(1, Math.min(tokens.expiresIn, Math.floor((exp * 1000 - this.deps.clock.now()) / 1000) - 1));
     const accessHandle = randomHandle();
     const refreshHandle = tokens.refreshToken === undefined ? undefined : randomHandle();
     await Promise.all([
@@ -72,7 +74,7 @@ export class HeldTokens {
     ]);
     this.cache?.set(sha256(accessHandle), { token: tokens.accessToken, exp });
     // cognito-local reports 3600 s for 15-minute tokens: the handle's life is the token's, and it is told truly.
-    return { ...handedOut, accessToken: accessHandle, refreshToken: refreshHandle ?? null, expiresIn: Math.min(tokens.expiresIn, lifeSeconds) };
+    return { ...handedOut, accessToken: accessHandle, refreshToken: refreshHandle ?? null, expiresIn };
   }
 
   /**
