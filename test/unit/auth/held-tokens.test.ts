@@ -68,9 +68,9 @@ describe("held tokens", () => {
     const { clock, held } = setup();
     const tokens = providerTokens(clock, 60);
     const out = await held.hold(tokens);
-    clock.advanceSeconds(120);
+    clock.advanceSeconds(3600);
     expect(await held.accessToken(out.accessToken)).toBe(tokens.accessToken);
-    clock.advanceSeconds(600);
+    clock.advanceSeconds(120);
     await expect(held.accessToken(out.accessToken)).rejects.toMatchObject({ extensions: { reason: "TOKEN_INVALID" } });
   });
 
