@@ -121,7 +121,7 @@ const main = async () => {
     const memory = await started(startServer("gateway (memory)", "gateway.js", { BENCH_SETTINGS: JSON.stringify(base) }));
     // The same gateway handing clients Cognito's own tokens (the deprecated CLIENT_TOKENS=provider): the bearer is
     // then a JWT, as before gateway handles, so the two rows show what opening a handle costs per request.
-    const providerTokens = await started(startServer("gateway (memory, CLIENT_TOKENS=provider)", "gateway.js", { BENCH_SETTINGS: JSON.stringify({ ...base, clientTokens: "provider", auditLogFile: join(dir, "audit-provider.jsonl") }) }));
+    const providerTokens = await started(startServer("gateway (memory; CLIENT_TOKENS=provider)", "gateway.js", { BENCH_SETTINGS: JSON.stringify({ ...base, clientTokens: "provider", auditLogFile: join(dir, "audit-provider.jsonl") }) }));
     const redis = await started(startServer("gateway (Redis)", "gateway.js", { BENCH_SETTINGS: JSON.stringify({ ...base, redisUrl: "redis://127.0.0.1:6379", auditLogFile: join(dir, "audit-redis.jsonl") }) }));
     // Lasting records in PostgreSQL (DATABASE_URL): the per-request flags and locks are read there, in a schema of its own.
     const durable = await started(
