@@ -2,7 +2,6 @@ import { Arg, Args, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-gr
 import type { AuthOutcome } from "../../auth/auth-outcome";
 import { isTokenHandle } from "../../auth/held-tokens";
 import type { ProviderTokens } from "../../auth/identity-provider";
-import { TokenRejection, tokenRejected } from "../../errors/error-codes";
 import type { GatewayContext } from "../../context/gateway-context";
 import { ConfirmSignUpArgs, EmailArgs, LoginArgs, LogoutArgs, RefreshArgs, RegisterInput, SessionArgs, SessionCodeArgs } from "./auth.inputs";
 import { AuthPayload, AuthTokens, ChallengeName, MfaSetup, RegisterPayload } from "./auth.types";
@@ -79,8 +78,8 @@ export class AuthResolver {
 
   @Mutation(() => AuthPayload)
   async refreshTokens(@Args(() => RefreshArgs) { refreshToken }: RefreshArgs, @Ctx() ctx: GatewayContext): Promise<AuthPayload> {
-    const provider = await providerRefreshToken(ctx, refreshToken);
-    if (provider === undefined) throw tokenRejected(TokenRejection.TOKEN_REVOKED);
+    // An unknown handle goes through the same audited refusal as an unknown refresh token (TOKEN_REVOKED).
+    const provider = (await providerRefreshToken(ctx, refreshToken)) ?? refreshToken;
     return toPayload(await ctx.services.auth.refreshTokens(provider, ctx.meta));
   }
 
