@@ -119,6 +119,9 @@ const main = async () => {
     const bare = await started(startServer("bare Apollo", "bare.js", {}));
     const bareYield = await started(startServer("bare Apollo (gateway HTTP stack + yield)", "bare.js", { BARE_STACK: "gateway" }));
     const memory = await started(startServer("gateway (memory)", "gateway.js", { BENCH_SETTINGS: JSON.stringify(base) }));
+    // The same gateway handing clients Cognito's own tokens (the deprecated CLIENT_TOKENS=provider): the bearer is
+    // then a JWT, as before gateway handles, so the two rows show what opening a handle costs per request.
+    const providerTokens = await started(startServer("gateway (memory; CLIENT_TOKENS=provider)", "gateway.js", { BENCH_SETTINGS: JSON.stringify({ ...base, clientTokens: "provider", auditLogFile: join(dir, "audit-provider.jsonl") }) }));
     const redis = await started(startServer("gateway (Redis)", "gateway.js", { BENCH_SETTINGS: JSON.stringify({ ...base, redisUrl: "redis://127.0.0.1:6379", auditLogFile: join(dir, "audit-redis.jsonl") }) }));
     // Lasting records in PostgreSQL (DATABASE_URL): the per-request flags and locks are read there, in a schema of its own.
     const durable = await started(
@@ -135,6 +138,8 @@ const main = async () => {
     );
 
     const memoryToken = await enrol(memory.url, `bench-mem-${Date.now()}@example.test`);
+    // A Cognito JWT: what Yoga's plugin-jwt verifies (a gateway handle means nothing to it).
+    const jwtToken = await enrol(providerTokens.url, `bench-jwt-${Date.now()}@example.test`);
     const redisToken = await enrol(redis.url, `bench-redis-${Date.now()}@example.test`);
     const durableToken = await enrol(durable.url, `bench-pg-${Date.now()}@example.test`);
     const federatedToken = await enrol(federated.url, `bench-fed-${Date.now()}@example.test`);
@@ -143,9 +148,10 @@ const main = async () => {
       { server: bare, token: undefined, body: query, field: "me", baseline: bare },
       { server: bareYield, token: undefined, body: query, field: "me", baseline: bare },
       { server: memory, token: memoryToken, body: query, field: "me", baseline: bare },
+      { server: providerTokens, token: jwtToken, body: query, field: "me", baseline: bare },
       { server: redis, token: redisToken, body: query, field: "me", baseline: bare },
       { server: durable, token: durableToken, body: query, field: "me", baseline: bare },
-      { server: yoga, token: memoryToken, body: query, field: "me", baseline: bare },
+      { server: yoga, token: jwtToken, body: query, field: "me", baseline: bare },
       { server: bareGateway, token: undefined, body: productQuery, field: "product", baseline: bareGateway },
       { server: federated, token: federatedToken, body: productQuery, field: "product", baseline: bareGateway },
     ];

@@ -14,13 +14,18 @@ const example = (title: string, description: string, query: string, variables: R
   variables: JSON.stringify(variables, null, 2),
 });
 
-const adminMutation = (title: string, description: string, field: string, withGroup = false): Example =>
-  example(
+/** `stepUp`: the action grants or gives access back, so it carries the administrator's fresh code (or `passkey`). */
+const adminMutation = (title: string, description: string, field: string, options: { withGroup?: boolean; stepUp?: boolean } = {}): Example => {
+  const { withGroup = false, stepUp = false } = options;
+  const params = `$userId: ID!${withGroup ? ", $group: Group!" : ""}${stepUp ? ", $code: String" : ""}`;
+  const args = `userId: $userId${withGroup ? ", group: $group" : ""}${stepUp ? ", code: $code" : ""}`;
+  return example(
     title,
-    `${description} Administrators only; userId is the user's sub (see "All users").`,
-    `mutation ${field[0]!.toUpperCase()}${field.slice(1)}($userId: ID!${withGroup ? ", $group: Group!" : ""}) {\n  ${field}(userId: $userId${withGroup ? ", group: $group" : ""})\n}`,
-    withGroup ? { userId: "", group: "PROVIDER" } : { userId: "" },
+    `${description}${stepUp ? " Confirm with your authenticator: a fresh code (or `passkey`)." : ""} Administrators only; userId is the user's sub (see "All users").`,
+    `mutation ${field[0]!.toUpperCase()}${field.slice(1)}(${params}) {\n  ${field}(${args})\n}`,
+    { userId: "", ...(withGroup && { group: "PROVIDER" }), ...(stepUp && { code: "" }) },
   );
+};
 
 const signIn: Example[] = [
   example("Create an account", "Same answer whether or not the email is taken.", "mutation Register($input: RegisterInput!) {\n  register(input: $input) { accepted nextStep }\n}", {
@@ -106,12 +111,12 @@ const admin: Example[] = [
     input: { email: "new.colleague@example.com" },
   }),
   adminMutation("Disable a user", "Ends their sessions at once and refuses their sign-ins.", "adminDisableUser"),
-  adminMutation("Enable a user", "Lets them sign in again.", "adminEnableUser"),
+  adminMutation("Enable a user", "Lets them sign in again.", "adminEnableUser", { stepUp: true }),
   adminMutation("Sign a user out", "Ends every session of the user.", "adminGlobalSignOut"),
-  adminMutation("Reset a user's MFA", "They set up an authenticator again at the next sign-in.", "adminResetMfa"),
-  adminMutation("Unlock a user", "Lifts a lockout after failed sign-ins.", "adminUnlockUser"),
-  adminMutation("Add to a group", "Shows in the user's next token.", "adminAddUserToGroup", true),
-  adminMutation("Remove from a group", "Ends the user's sessions so it applies at once.", "adminRemoveUserFromGroup", true),
+  adminMutation("Reset a user's MFA", "They set up an authenticator again at the next sign-in.", "adminResetMfa", { stepUp: true }),
+  adminMutation("Unlock a user", "Lifts a lockout after failed sign-ins.", "adminUnlockUser", { stepUp: true }),
+  adminMutation("Add to a group", "Shows in the user's next token.", "adminAddUserToGroup", { withGroup: true, stepUp: true }),
+  adminMutation("Remove from a group", "Ends the user's sessions so it applies at once.", "adminRemoveUserFromGroup", { withGroup: true }),
 ];
 
 const federation: Example[] = [

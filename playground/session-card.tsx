@@ -5,8 +5,11 @@ import { IDLE_TIMEOUT_SECONDS, lastActivityAt } from "./gateway";
 import { Button } from "./ui";
 import type { AuthFlow } from "./use-auth-flow";
 
-/** Claims worth showing, in the order people look for them (the raw tokens are never shown). */
-const shownClaims = ["sub", "email", "cognito:groups", "scope", "auth_time", "iat", "exp", "token_use", "client_id", "jti", "origin_jti"];
+/**
+ * Claims worth showing, in the order people look for them (the raw tokens are never shown). They come from the
+ * id token: the access token is an opaque gateway handle, and its expiry is `expiresAt` (from expiresIn).
+ */
+const shownClaims = ["sub", "email", "cognito:groups", "auth_time", "iat", "exp", "token_use", "aud"];
 const asTime = (seconds: unknown) => (typeof seconds === "number" ? new Date(seconds * 1000).toLocaleTimeString() : undefined);
 
 const useNow = () => {
@@ -21,9 +24,9 @@ const useNow = () => {
 /** Who is signed in, with which groups, and how long the token and the session have left. */
 export const SessionCard = ({ flow, tokens }: { flow: AuthFlow; tokens: Tokens }) => {
   const now = useNow();
-  const claims = { ...decodeClaims(tokens.idToken), ...decodeClaims(tokens.accessToken) };
+  const claims = decodeClaims(tokens.idToken);
   const email = typeof claims["email"] === "string" ? claims["email"] : "";
-  const groups = groupsOf(tokens.accessToken);
+  const groups = groupsOf(tokens.idToken);
   const tokenLeft = tokens.expiresAt - now;
   const idleLeft = lastActivityAt() + IDLE_TIMEOUT_SECONDS * 1000 - now;
   const tokenShare = Math.max(0, Math.min(1, tokenLeft / (15 * 60 * 1000)));

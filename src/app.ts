@@ -158,6 +158,8 @@ export const composeCore = async (settings: GatewaySettings, overrides: GatewayO
     loginFailuresByAddress: loginFailureLimiter(store, settings.policy.loginFailuresPerAddress),
     auditReader: isReadable(baseSink) ? baseSink.reader() : undefined,
     emergency: { settings: settings.emergency, alerts: emergencyAlerts },
+    clientTokens: settings.clientTokens,
+    tokenCacheSize: settings.tokenCacheSize,
   });
   return {
     clock,

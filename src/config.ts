@@ -44,6 +44,8 @@ type CommonConfig = {
   /** Set: lasting records, the store generation and the outbox live in PostgreSQL. */
   database?: (DatabaseSettings & { generationCheckSeconds: number }) | undefined;
   tokenCacheSize: number;
+  /** CLIENT_TOKENS: what bearer clients hold; unset = gateway handles. `provider` is deprecated and refused in production. */
+  clientTokens?: "gateway" | "provider" | undefined;
   trustProxyHops: number;
   corsOrigins: string[];
   playground: boolean;
@@ -226,6 +228,7 @@ const buildConfig = (env: Env, gatewayMode: "dev" | "production"): Config => {
       generationCheckSeconds: env.STORE_GENERATION_CHECK_SECONDS,
     },
     tokenCacheSize: env.TOKEN_CACHE_SIZE,
+    clientTokens: env.CLIENT_TOKENS,
     trustProxyHops: env.TRUST_PROXY_HOPS,
     corsOrigins: env.CORS_ORIGINS?.split(",") ?? [],
     playground: env.PLAYGROUND ? env.PLAYGROUND === "on" : !aws,

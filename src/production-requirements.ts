@@ -45,6 +45,7 @@ export const productionTier = (key: EnvKey): { tier: ProductionTier; note?: stri
   const dev = devOnly[key];
   if (dev !== undefined) return { tier: "dev-only", note: dev };
   if (key === "CUSTOM_AUTH_PRIVATE_KEY") return { tier: "optional", note: "required (or its _FILE) when WEBAUTHN_RP_ID is set" };
+  if (key === "CLIENT_TOKENS") return { tier: "optional", note: "provider is refused" };
   if (key === "FEDERATION_SIGNING_KEYS") return { tier: "optional", note: "required when SUBGRAPHS is set" };
   return { tier: "optional" };
 };
@@ -62,6 +63,7 @@ export const productionProblems = (env: Partial<Env>, source: NodeJS.ProcessEnv)
   const hasKey = given(source, "CUSTOM_AUTH_PRIVATE_KEY") || given(source, "CUSTOM_AUTH_PRIVATE_KEY_FILE");
   if (given(source, "WEBAUTHN_RP_ID") && !hasKey) problems.push("CUSTOM_AUTH_PRIVATE_KEY (or CUSTOM_AUTH_PRIVATE_KEY_FILE) is required when WEBAUTHN_RP_ID is set (passkey sign-in)");
   if (given(source, "SUBGRAPHS") && !given(source, "FEDERATION_SIGNING_KEYS")) problems.push("FEDERATION_SIGNING_KEYS is required when SUBGRAPHS is set (generated keys differ per instance)");
+  if (source["CLIENT_TOKENS"] === "provider") problems.push("CLIENT_TOKENS=provider is refused in production (clients would hold Cognito's own tokens, which Cognito's public API accepts without the gateway's step-up)");
   if (env.METRICS_PORT !== undefined && env.METRICS_PORT === env.PORT) problems.push("METRICS_PORT must differ from PORT (/metrics is never served on the API port in production)");
   if (hasKey) {
     try {

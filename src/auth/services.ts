@@ -42,6 +42,7 @@ import type { IdentityAdmin, IdentityProvider } from "./identity-provider";
 import { MfaEnrolment } from "./mfa-enrolment";
 import type { OAuthLogin } from "./oauth/oauth-login";
 import { SessionRegistry } from "./session-registry";
+import { HeldTokens, type ClientTokensMode } from "./held-tokens";
 
 export type ServiceDeps = {
   idp: IdentityProvider;
@@ -67,6 +68,10 @@ export type ServiceDeps = {
   /** Where audit review reads (the sink's own reader); none = review answers SERVICE_UNAVAILABLE. */
   auditReader?: AuditReader | undefined;
   emergency: { settings: EmergencySettings; alerts: EmergencyAlerts };
+  /** CLIENT_TOKENS: handles for bearer clients (default), or the provider's own tokens (deprecated). */
+  clientTokens?: ClientTokensMode | undefined;
+  /** Access handles remembered in process (TOKEN_CACHE_SIZE); unset = 10000. */
+  tokenCacheSize?: number | undefined;
 };
 
 export type Services = {
@@ -90,6 +95,8 @@ export type Services = {
   /** Owner notices as sent: for 30 days after an email change, to the previous address as well. */
   notices: SecurityNotifier;
   emergency: { grants: EmergencyAccess; reviews: EmergencyReviews };
+  /** The provider's tokens behind the handles bearer clients hold. */
+  heldTokens: HeldTokens;
 };
 
 /** Activity is written at most this often per session (never more than a tenth of the timeout). */
@@ -142,11 +149,12 @@ export const createServices = (deps: ServiceDeps): Services => {
     completion: hostedCompletion(machine),
     passkeys: { ...passkeys, login: passkeyLoginEntries({ machine, audit }), recovery: Object.assign(passkeys.recovery, recoveryCodeEntry({ machine, audit })) },
     notices: notifier,
+    heldTokens: new HeldTokens({ store, clock, sessionMaxAgeSeconds, cacheEntries: deps.tokenCacheSize ?? 10_000, mode: deps.clientTokens }),
     auth: new AuthService(flow),
     mfa: new MfaEnrolment({ machine, audit }),
     account: new AccountService({ idp, admin, store, audit, sessions, lockout, passwords, codes, epoch, freshFactor, sessionMaxAgeSeconds }),
     emailChange: new EmailChange({ idp, admin, store, audit, codes, freshFactor, records: emailChanges, notifier, epoch, sessions, clock, sessionMaxAgeSeconds }),
-    admin: new AdminService({ admin, store, audit, sessions, lockout, epoch, passkeys }),
+    admin: new AdminService({ admin, store, audit, sessions, lockout, epoch, passkeys, freshFactor }),
     auditReview: new AuditReview({ reader: deps.auditReader, audit }),
     emergency: { grants, reviews: new EmergencyReviews({ ...flow, clock, grants, ...deps.emergency }) },
   };

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { userInfo } from "node:os";
 import type { RequestMeta } from "../audit/audit-event";
-import type { AdminService } from "../auth/admin-service";
+import { hostOperator, type AdminService } from "../auth/admin-service";
 import type { Identity } from "../auth/identity";
 import type { AppGroup, IdentityAdmin } from "../auth/identity-provider";
 import { ErrorCode, GatewayError } from "../errors/error-codes";
@@ -95,7 +95,7 @@ export const runAdminCommand = async (command: AdminCommand, deps: AdminCommandD
       return 0;
     case "grant": {
       const sub = await subOf(deps, command.email);
-      await deps.admin.setGroup(actor, sub, command.group, true, meta);
+      await deps.admin.setGroup(actor, sub, command.group, true, meta, hostOperator);
       out.write(`Granted ${command.group} to ${command.email} (sub ${sub}). It is in their next token: they sign in again (or refresh).\n`);
       return 0;
     }

@@ -6,6 +6,7 @@ import type { RequestMeta } from "../audit/audit-event";
 import type { AuditLog } from "../audit/audit-log";
 import type { Services } from "../auth/services";
 import type { Identity } from "../auth/identity";
+import { isTokenHandle } from "../auth/held-tokens";
 import { decideAccess } from "../policy/access-policy";
 import { ErrorCode, GatewayError, TokenRejection, tokenRejected } from "../errors/error-codes";
 import type { AggregatedRecords } from "../audit/aggregated-records";
@@ -64,7 +65,9 @@ export const createContextBuilder =
     const meta: RequestMeta = { requestId, ip: clientAddressOf(req, { trustProxyHops: deps.trustProxyHops, openForwarded: openForwarded(deps) }), userAgent: userAgent?.slice(0, 256) };
     const base = { meta, services: deps.services, audit: deps.audit };
     try {
-      const token = readBearerToken(req.headersDistinct["authorization"]) ?? (await deps.cookieSessions?.accessTokenFor(req, meta));
+      const bearer = readBearerToken(req.headersDistinct["authorization"]);
+      // A handle stands for the provider's token, which is what the gateway checks and acts with from here on.
+      const token = bearer !== undefined && isTokenHandle(bearer) ? await deps.services.heldTokens.accessToken(bearer) : (bearer ?? (await deps.cookieSessions?.accessTokenFor(req, meta)));
       if (token === undefined) return { ...base, identity: undefined, accessToken: undefined };
       const handedIn = deps.trustForwardedClientIp ? req.headers[internalIdentityHeader] : undefined;
       const forwarded = typeof handedIn === "string" ? deps.internalIdentity?.open(handedIn) : undefined;

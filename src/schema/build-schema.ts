@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { buildSchemaSync } from "type-graphql";
 import type { GraphQLSchema } from "graphql";
-import { AuthResolver } from "./auth/auth.resolver";
+import { AuthPayloadTokens, AuthResolver } from "./auth/auth.resolver";
 import { AccountResolver } from "./account/account.resolver";
 import { AdminResolver } from "./admin/admin.resolver";
 import { AuditResolver } from "./audit/audit.resolver";
@@ -15,7 +15,7 @@ import { OAuthResolver } from "./oauth/oauth.resolver";
 /** The gateway's own schema, before permissions are applied. schema.graphql is printed from it. */
 export const buildGatewaySchema = (): GraphQLSchema =>
   buildSchemaSync({
-    resolvers: [AuthResolver, OAuthResolver, MeResolver, PasswordResolver, AccountResolver, AdminResolver, AuditResolver, PasskeysResolver, RecoveryResolver, EmergencyResolver],
+    resolvers: [AuthResolver, AuthPayloadTokens, OAuthResolver, MeResolver, PasswordResolver, AccountResolver, AdminResolver, AuditResolver, PasskeysResolver, RecoveryResolver, EmergencyResolver],
     // Without these, class-validator errors would echo the argument (the password) back to the client.
     validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
   });

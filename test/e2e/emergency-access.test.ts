@@ -3,7 +3,7 @@ import * as ops from "../generated/graphql";
 import { dataOf, errorOf } from "../support/graphql-client";
 import { startEmergencyRig, webhookSecret, type Member, type Received } from "../support/emergency-rig";
 import { SoftAuthenticator } from "../support/soft-authenticator";
-import { codesUsed, freshCode, loginWithMfa, totp } from "../support/users";
+import { adminStepUp, codesUsed, freshCode, loginWithMfa, totp } from "../support/users";
 
 /** Emergency ("break-glass") access through gateway mode, the example patients subgraph and a real webhook. */
 describe("emergency access", () => {
@@ -149,7 +149,7 @@ describe("emergency access", () => {
     expect(dataOf(await recordOf(locked, patient.sub)).patient.owner).toBe(patient.sub);
     for (let i = 0; i < 5; i++) await rig.gw.run(ops.LoginDocument, { email: locked.email, password: "Wrong-Passw0rd-!!" });
     expect(errorOf(await recordOf(locked, patient.sub)).extensions).toMatchObject({ code: "FORBIDDEN", reason: "ACCOUNT_LOCKED" });
-    dataOf(await rig.gw.run(ops.AdminUnlockUserDocument, { userId: locked.sub }, { token: admin.accessToken }));
+    dataOf(await rig.gw.run(ops.AdminUnlockUserDocument, { userId: locked.sub, ...(await adminStepUp(admin)) }, { token: admin.accessToken }));
     // The same, still valid session: not locked any more, but the grant died with the security epoch.
     expect(errorOf(await recordOf(locked, patient.sub)).extensions).toEqual({ code: "FORBIDDEN" });
   });
@@ -220,7 +220,9 @@ describe("emergency access", () => {
     const alert = rig.webhook.received.map((d) => JSON.parse(d.body) as { type: string; grantId: string }).filter((b) => b.grantId === grant.id);
     expect(alert.map((a) => a.type)).toEqual(["EMERGENCY_ACCESS_GRANTED", "EMERGENCY_ACCESS_UNREVIEWED"]);
     expect(eventsOf(grant.id)).toContain("EMERGENCY_ACCESS_ESCALATION:SUCCESS");
-    const after = dataOf(await rig.gw.run(ops.EmergencyAccessesDocument, { filter: { userId: provider.sub } }, { token: admin.accessToken })).emergencyAccesses.nodes;
+    // A day later the administrator signs in again (the handle from yesterday is long gone).
+    const today = (await loginWithMfa(rig.gw, admin)).tokens!.accessToken;
+    const after = dataOf(await rig.gw.run(ops.EmergencyAccessesDocument, { filter: { userId: provider.sub } }, { token: today })).emergencyAccesses.nodes;
     expect(after[0]?.escalatedAt).not.toBeNull();
   });
 });

@@ -107,7 +107,8 @@ withBrowser("the playground in a real browser", () => {
     expect(await page.getByTestId("token-expiry").innerText()).toMatch(/^in \d+ min \d\d s$/);
     expect(await page.getByTestId("idle-left").innerText()).toMatch(/^in \d+ min \d\d s without activity$/);
     await page.getByTestId("claims").locator("summary").click();
-    expect(await page.getByTestId("claims").innerText()).toMatch(/sub[\s\S]*token_use[\s\S]*"access"/);
+    // The claims shown are the id token's: the access token is an opaque handle.
+    expect(await page.getByTestId("claims").innerText()).toMatch(/sub[\s\S]*email[\s\S]*token_use[\s\S]*"id"/);
 
     // The explorer: the default example is `me`, sent with the panel's token.
     await page.locator(".graphiql-execute-button").click();

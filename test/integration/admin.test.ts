@@ -18,7 +18,7 @@ import {
 import { TEST_CODE } from "../setup/test-cognito";
 import { dataOf, errorOf } from "../support/graphql-client";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
-import { adminUser, enrolledUser, PASSWORD, freshCode, uniqueEmail, type EnrolledUser } from "../support/users";
+import { adminStepUp, adminUser, enrolledUser, PASSWORD, freshCode, uniqueEmail, type EnrolledUser } from "../support/users";
 
 let gw: TestGateway;
 let admin: EnrolledUser & { sub: string };
@@ -84,7 +84,7 @@ describe("administration", () => {
     // Refused at the password step, like a wrong password (as Cognito answers a disabled user): no MFA challenge.
     expect(errorOf(await gw.run(LoginDocument, { email: user.email, password: PASSWORD })).extensions.code).toBe("INVALID_CREDENTIALS");
 
-    dataOf(await gw.run(AdminEnableUserDocument, { userId: sub }, asAdmin()));
+    dataOf(await gw.run(AdminEnableUserDocument, { userId: sub, ...(await adminStepUp(admin)) }, asAdmin()));
     const relogin = dataOf(await gw.run(LoginDocument, { email: user.email, password: PASSWORD })).login.challenge!;
     expect(dataOf(await gw.run(RespondToMfaDocument, { session: relogin.session, code: await freshCode(user.secret) })).respondToMfa.tokens).toBeTruthy();
   });
@@ -96,7 +96,7 @@ describe("administration", () => {
   it("adds a group (seen after refresh) and removes it (sessions end at once)", async () => {
     const user = await enrolledUser(gw);
     const sub = await subOf(user);
-    dataOf(await gw.run(AdminAddUserToGroupDocument, { userId: sub, group: "PROVIDER" }, asAdmin()));
+    dataOf(await gw.run(AdminAddUserToGroupDocument, { userId: sub, group: "PROVIDER", ...(await adminStepUp(admin)) }, asAdmin()));
     const refreshed = dataOf(await gw.run(RefreshTokensDocument, { refreshToken: user.refreshToken })).refreshTokens.tokens!;
     expect(dataOf(await gw.run(MeDocument, {}, { token: refreshed.accessToken })).me.groups).toEqual(["provider"]);
 
@@ -113,7 +113,7 @@ describe("administration", () => {
 
   it("resets a user's MFA: their sessions end (clearing the device itself needs real Cognito)", async () => {
     const user = await enrolledUser(gw);
-    dataOf(await gw.run(AdminResetMfaDocument, { userId: await subOf(user) }, asAdmin()));
+    dataOf(await gw.run(AdminResetMfaDocument, { userId: await subOf(user), ...(await adminStepUp(admin)) }, asAdmin()));
     expect(errorOf(await gw.run(MeDocument, {}, { token: user.accessToken })).extensions.reason).toBe("TOKEN_REVOKED");
   });
 

@@ -15,7 +15,7 @@ import { SoftAuthenticator } from "../support/soft-authenticator";
 import { startEmergencyRig } from "../support/emergency-rig";
 import { passkeyStepUp } from "../support/step-up";
 import { startTestGateway } from "../support/test-gateway";
-import { adminUser, enrolledUser, loginWithMfa, PASSWORD, freshCode, uniqueEmail } from "../support/users";
+import { adminStepUp, adminUser, enrolledUser, loginWithMfa, PASSWORD, freshCode, uniqueEmail } from "../support/users";
 
 /** The events only a fault makes: a rate limit hit, a store that is down, a torn audit tail found at start. */
 const refusalEvents = async (accessToken: string): Promise<string[]> => {
@@ -111,13 +111,13 @@ it("emits every audit event type from a real flow, without secrets", async () =>
     await run(ops.LogoutDocument, { refreshToken: again.refreshToken }, { token: again.accessToken });
     await run(ops.LogoutEverywhereDocument, {}, { token: other.accessToken });
     for (let i = 0; i < 5; i++) await run(ops.LoginDocument, { email: other.email, password: "Wrong-Passw0rd-!!" });
-    await run(ops.AdminUnlockUserDocument, { userId: otherSub }, asAdmin);
-    await run(ops.AdminAddUserToGroupDocument, { userId: otherSub, group: "PATIENT" }, asAdmin);
+    await run(ops.AdminUnlockUserDocument, { userId: otherSub, ...(await adminStepUp(admin)) }, asAdmin);
+    await run(ops.AdminAddUserToGroupDocument, { userId: otherSub, group: "PATIENT", ...(await adminStepUp(admin)) }, asAdmin);
     await run(ops.AdminRemoveUserFromGroupDocument, { userId: otherSub, group: "PATIENT" }, asAdmin);
     await run(ops.AdminDisableUserDocument, { userId: otherSub }, asAdmin);
-    await run(ops.AdminEnableUserDocument, { userId: otherSub }, asAdmin);
+    await run(ops.AdminEnableUserDocument, { userId: otherSub, ...(await adminStepUp(admin)) }, asAdmin);
     await run(ops.AdminGlobalSignOutDocument, { userId: otherSub }, asAdmin);
-    await run(ops.AdminResetMfaDocument, { userId: otherSub }, asAdmin);
+    await run(ops.AdminResetMfaDocument, { userId: otherSub, ...(await adminStepUp(admin)) }, asAdmin);
     await run(ops.UsersDocument, { first: 5 }, asAdmin);
     const invited = uniqueEmail();
     await run(ops.AdminCreateUserDocument, { input: { email: invited } }, asAdmin);

@@ -21,7 +21,7 @@ import { dataOf, errorOf } from "../support/graphql-client";
 import { SoftAuthenticator } from "../support/soft-authenticator";
 import { passkeyStepUp } from "../support/step-up";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
-import { adminUser, enrolledUser, PASSWORD, freshCode, uniqueEmail } from "../support/users";
+import { adminStepUp, adminUser, enrolledUser, PASSWORD, freshCode, uniqueEmail } from "../support/users";
 
 const defaults = loadConfig({}).policy;
 const withPolicy = (policy: Partial<PolicySettings>) => ({ settings: { policy: { ...defaults, ...policy } } });
@@ -123,7 +123,7 @@ describe("lockout until an administrator unlocks", () => {
       clock.advanceSeconds(30 * 24 * 3600);
       const admin = await adminUser(gw);
       expect(errorOf(await gw.run(LoginDocument, { email: user.email, password: PASSWORD })).extensions).toEqual({ code: "ACCOUNT_LOCKED" });
-      dataOf(await gw.run(AdminUnlockUserDocument, { userId: sub }, { token: admin.accessToken }));
+      dataOf(await gw.run(AdminUnlockUserDocument, { userId: sub, ...(await adminStepUp(admin)) }, { token: admin.accessToken }));
       expect(dataOf(await gw.run(LoginDocument, { email: user.email, password: PASSWORD })).login.challenge?.name).toBe("SOFTWARE_TOKEN_MFA");
     } finally {
       await gw.close();

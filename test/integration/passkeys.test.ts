@@ -19,7 +19,7 @@ import { FakeClock } from "../fakes/fake-clock";
 import { dataOf, errorOf } from "../support/graphql-client";
 import { SoftAuthenticator } from "../support/soft-authenticator";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
-import { adminUser, enrolledUser, freshCode, PASSWORD, type EnrolledUser } from "../support/users";
+import { adminStepUp, adminUser, enrolledUser, freshCode, PASSWORD, type EnrolledUser } from "../support/users";
 
 const origin = "http://localhost:4000";
 let gw: TestGateway;
@@ -190,7 +190,7 @@ describe("passkeys over HTTP", () => {
   it("an administrator's MFA reset takes the passkeys too: none signs in afterwards", async () => {
     const admin = await adminUser(gw);
     const user = await withPasskey();
-    expect(dataOf(await gw.run(AdminResetMfaDocument, { userId: user.sub }, { token: admin.accessToken })).adminResetMfa).toBe(true);
+    expect(dataOf(await gw.run(AdminResetMfaDocument, { userId: user.sub, ...(await adminStepUp(admin)) }, { token: admin.accessToken })).adminResetMfa).toBe(true);
     expect(errorOf(await passkeyLogin(user.authenticator)).extensions.code).toBe("INVALID_CREDENTIALS");
     expect(dataOf(await gw.run(AdminPasskeysDocument, { userId: user.sub }, { token: admin.accessToken })).adminPasskeys).toEqual([]);
     const reset = gw.audit.records.find((r) => r.event === "ADMIN_RESET_MFA" && r.outcome === "SUCCESS" && r.subject === user.sub);

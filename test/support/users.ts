@@ -96,3 +96,12 @@ export const adminUser = async (gw: TestGateway): Promise<EnrolledUser & { sub: 
   const tokens = (await loginWithMfa(gw, user)).tokens!;
   return { ...user, sub, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken! };
 };
+
+/**
+ * The provider's access token a gateway handle stands for, opened as the gateway does: tests that forge
+ * tokens from real claims, or act at the provider as the gateway itself would, start from it.
+ */
+export const providerAccessToken = (gw: Pick<TestGateway, "services">, handle: string): Promise<string> => gw.services.heldTokens.accessToken(handle);
+
+/** The administrator's fresh factor for an action that grants or gives back access (adminAddUserToGroup, adminResetMfa…). */
+export const adminStepUp = async (admin: Pick<EnrolledUser, "secret">): Promise<{ code: string }> => ({ code: await freshCode(admin.secret) });

@@ -74,6 +74,13 @@ describe("production mode", () => {
     expect(problemsOf(refusalOf({ ...production, ALERT_WEBHOOK_SECRET: undefined }))).toEqual([expect.stringMatching(/^ALERT_WEBHOOK_SECRET is required unless EMERGENCY_ACCESS=off/)]);
   });
 
+  it("refuses CLIENT_TOKENS=provider (clients would hold Cognito's own tokens), takes gateway, defaults to gateway", () => {
+    expect(problemsOf(refusalOf({ ...production, CLIENT_TOKENS: "provider" }))).toEqual([expect.stringMatching(/^CLIENT_TOKENS=provider is refused in production/)]);
+    expect(loadConfig({ ...production, CLIENT_TOKENS: "gateway" }).clientTokens).toBe("gateway");
+    expect(loadConfig(production).clientTokens).toBe("gateway");
+    expect(loadConfig({ CLIENT_TOKENS: "provider" }).clientTokens).toBe("provider");
+  });
+
   it("takes TRUST_PROXY_HOPS=0 when it is said, not when it is forgotten", () => {
     expect(loadConfig({ ...production, TRUST_PROXY_HOPS: "0" }).trustProxyHops).toBe(0);
     expect(problemsOf(refusalOf({ ...production, TRUST_PROXY_HOPS: undefined }))).toEqual([expect.stringMatching(/^TRUST_PROXY_HOPS is required/)]);

@@ -1,5 +1,4 @@
 import { accountActions, stepUpVariables, type AccountActions, type ConfirmSignUpResult, type CurrentUser, type SignUpResult, type StepUp } from "./account";
-import { decodeClaims } from "./claims";
 import { AuthGatewayError, isExpiredToken, isSessionOver } from "./errors";
 import { createHostedLogin, type HostedLogin, type HostedLoginOptions } from "./hosted-login";
 import { changePasswordOperation, ops, type WireMfaSetup, type WirePayload } from "./operations";
@@ -75,14 +74,10 @@ export type AuthClient = StepActions & {
 };
 
 /**
- * When to consider the access token expired: the earlier of `expiresIn` and the token's own `exp` (read, not
- * trusted: it only makes the client refresh sooner). cognito-local, for one, reports 3600 s for 15-minute tokens.
+ * When to consider the access token expired: `expiresIn` from now. The access token is opaque (a gateway
+ * handle; nothing here decodes it), and the gateway reports the true remaining life of the token behind it.
  */
-const expiryOf = (wire: { accessToken: string; expiresIn: number }, nowMs: number): number => {
-  const byLifetime = nowMs + wire.expiresIn * 1000;
-  const exp = decodeClaims(wire.accessToken)["exp"];
-  return typeof exp === "number" ? Math.min(byLifetime, exp * 1000) : byLifetime;
-};
+const expiryOf = (wire: { expiresIn: number }, nowMs: number): number => nowMs + wire.expiresIn * 1000;
 
 export const createAuthClient = (options: AuthClientOptions): AuthClient => {
   const storage = options.storage ?? memoryTokenStorage();

@@ -1,6 +1,7 @@
 /**
- * The payload of a JWT, decoded without verifying it: for display only (groups, expiry). Never make an
- * access decision on it in the app; the gateway verifies every token it receives.
+ * The payload of a JWT, decoded without verifying it: for display only. Pass the idToken: the accessToken is
+ * an opaque gateway handle (no claims; `{}` here). Never make an access decision on it in the app; the
+ * gateway verifies every token it receives.
  */
 export const decodeClaims = (jwt: string): Record<string, unknown> => {
   const payload = jwt.split(".")[1];
@@ -15,7 +16,7 @@ export const decodeClaims = (jwt: string): Record<string, unknown> => {
   }
 };
 
-/** `cognito:groups` of a token, for showing; empty when absent. */
+/** `cognito:groups` of the idToken, for showing; empty when absent (and for the opaque accessToken). */
 export const groupsOf = (jwt: string): string[] => {
   const groups = decodeClaims(jwt)["cognito:groups"];
   return Array.isArray(groups) ? groups.filter((g): g is string => typeof g === "string") : [];

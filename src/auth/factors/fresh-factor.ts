@@ -44,7 +44,7 @@ const reenrolmentRequired = (): GatewayError =>
 export class FreshFactorCheck {
   constructor(private readonly deps: FreshFactorDeps) {}
 
-  async prove(caller: Caller, factor: FreshFactor | undefined, meta: RequestMeta): Promise<void> {
+  async prove(caller: Pick<Caller, "identity">, factor: FreshFactor | undefined, meta: RequestMeta): Promise<void> {
     if (factor === undefined) throw stepUpRequired();
     if ("passkey" in factor) return this.deps.passkeys.verify(caller.identity, factor.passkey, meta);
     const { code } = factor;

@@ -1,8 +1,9 @@
 import { Arg, Args, Ctx, Mutation, Query, Resolver } from "type-graphql";
 import type { DirectoryUser } from "../../auth/identity-provider";
 import type { GatewayContext } from "../../context/gateway-context";
+import { freshFactorOf } from "../../auth/factors/fresh-factor";
 import { identityOf } from "../caller";
-import { AdminCreateUserInput, AdminUser, UserConnection, UserGroupArgs, UserIdArgs, UsersArgs } from "./admin.types";
+import { AdminCreateUserInput, AdminUser, GrantGroupArgs, GrantUserArgs, UserConnection, UserGroupArgs, UserIdArgs, UsersArgs } from "./admin.types";
 
 const toAdminUser = (user: DirectoryUser): AdminUser => ({
   id: user.sub,
@@ -29,15 +30,15 @@ export class AdminResolver {
     return true;
   }
 
-  @Mutation(() => Boolean)
-  async adminEnableUser(@Args(() => UserIdArgs) { userId }: UserIdArgs, @Ctx() ctx: GatewayContext): Promise<boolean> {
-    await ctx.services.admin.setEnabled(identityOf(ctx), userId, true, ctx.meta);
+  @Mutation(() => Boolean, { description: "Gives access back, so it takes the administrator's fresh `code` or `passkey` (step-up)." })
+  async adminEnableUser(@Args(() => GrantUserArgs) { userId, code, passkey }: GrantUserArgs, @Ctx() ctx: GatewayContext): Promise<boolean> {
+    await ctx.services.admin.setEnabled(identityOf(ctx), userId, true, ctx.meta, freshFactorOf(code, passkey));
     return true;
   }
 
-  @Mutation(() => Boolean, { description: "Takes effect at the user's next login or refresh." })
-  async adminAddUserToGroup(@Args(() => UserGroupArgs) { userId, group }: UserGroupArgs, @Ctx() ctx: GatewayContext): Promise<boolean> {
-    await ctx.services.admin.setGroup(identityOf(ctx), userId, group, true, ctx.meta);
+  @Mutation(() => Boolean, { description: "Takes effect at the user's next login or refresh. Grants access, so it takes the administrator's fresh `code` or `passkey` (step-up)." })
+  async adminAddUserToGroup(@Args(() => GrantGroupArgs) { userId, group, code, passkey }: GrantGroupArgs, @Ctx() ctx: GatewayContext): Promise<boolean> {
+    await ctx.services.admin.setGroup(identityOf(ctx), userId, group, true, ctx.meta, freshFactorOf(code, passkey));
     return true;
   }
 
@@ -53,15 +54,17 @@ export class AdminResolver {
     return true;
   }
 
-  @Mutation(() => Boolean, { description: "Clears the user's authenticator and ends their sessions; they enrol again at the next login." })
-  async adminResetMfa(@Args(() => UserIdArgs) { userId }: UserIdArgs, @Ctx() ctx: GatewayContext): Promise<boolean> {
-    await ctx.services.admin.resetMfa(identityOf(ctx), userId, ctx.meta);
+  @Mutation(() => Boolean, {
+    description: "Clears the user's authenticator and ends their sessions; they enrol again at the next login. Whoever knows the password may then enrol, so it takes the administrator's fresh `code` or `passkey` (step-up).",
+  })
+  async adminResetMfa(@Args(() => GrantUserArgs) { userId, code, passkey }: GrantUserArgs, @Ctx() ctx: GatewayContext): Promise<boolean> {
+    await ctx.services.admin.resetMfa(identityOf(ctx), userId, ctx.meta, freshFactorOf(code, passkey));
     return true;
   }
 
-  @Mutation(() => Boolean, { description: "Lifts a lockout (the only way out when LOCKOUT_DURATION_SECONDS is 0)." })
-  async adminUnlockUser(@Args(() => UserIdArgs) { userId }: UserIdArgs, @Ctx() ctx: GatewayContext): Promise<boolean> {
-    await ctx.services.admin.unlockUser(identityOf(ctx), userId, ctx.meta);
+  @Mutation(() => Boolean, { description: "Lifts a lockout (the only way out when LOCKOUT_DURATION_SECONDS is 0). Gives password attempts back, so it takes the administrator's fresh `code` or `passkey` (step-up)." })
+  async adminUnlockUser(@Args(() => GrantUserArgs) { userId, code, passkey }: GrantUserArgs, @Ctx() ctx: GatewayContext): Promise<boolean> {
+    await ctx.services.admin.unlockUser(identityOf(ctx), userId, ctx.meta, freshFactorOf(code, passkey));
     return true;
   }
 

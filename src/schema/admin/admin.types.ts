@@ -1,6 +1,7 @@
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { IsOptional, Length, Matches, Max, Min } from "class-validator";
 import { EmailAddress, UserId } from "../shared-args";
+import { FreshFactorArgs } from "../fresh-factor.args";
 
 export enum Group {
   ADMIN = "admin",
@@ -23,6 +24,21 @@ export class UserIdArgs {
 
 @ArgsType()
 export class UserGroupArgs extends UserIdArgs {
+  @Field(() => Group) group!: Group;
+}
+
+/**
+ * An action that grants or gives back access (a group, a cleared authenticator, an enabled or unlocked
+ * account) carries the administrator's fresh factor: a stolen admin token alone grants nothing. Actions that
+ * end or reduce access never need one.
+ */
+@ArgsType()
+export class GrantUserArgs extends FreshFactorArgs {
+  @Field(() => ID) @UserId() userId!: string;
+}
+
+@ArgsType()
+export class GrantGroupArgs extends GrantUserArgs {
   @Field(() => Group) group!: Group;
 }
 

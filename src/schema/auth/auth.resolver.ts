@@ -1,13 +1,39 @@
-import { Arg, Args, Ctx, Mutation, Resolver } from "type-graphql";
+import { Arg, Args, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
 import type { AuthOutcome } from "../../auth/auth-outcome";
+import { isTokenHandle } from "../../auth/held-tokens";
+import type { ProviderTokens } from "../../auth/identity-provider";
 import type { GatewayContext } from "../../context/gateway-context";
 import { ConfirmSignUpArgs, EmailArgs, LoginArgs, LogoutArgs, RefreshArgs, RegisterInput, SessionArgs, SessionCodeArgs } from "./auth.inputs";
-import { AuthPayload, ChallengeName, MfaSetup, RegisterPayload } from "./auth.types";
+import { AuthPayload, AuthTokens, ChallengeName, MfaSetup, RegisterPayload } from "./auth.types";
+
+/** The provider's tokens travel inside the payload until they leave for the client (AuthPayloadTokens below). */
+type HeldPayload = AuthPayload & { provider?: ProviderTokens };
+
+const heldPayload = (provider: ProviderTokens): HeldPayload => ({ tokens: null, provider, challenge: null });
 
 export const toPayload = (outcome: AuthOutcome): AuthPayload =>
   outcome.tokens
-    ? { tokens: { ...outcome.tokens, refreshToken: outcome.tokens.refreshToken ?? null }, challenge: null }
+    ? heldPayload(outcome.tokens)
     : { tokens: null, challenge: { name: ChallengeName[outcome.challenge.name], session: outcome.challenge.session, alternatives: (outcome.challenge.alternatives ?? []).map((name) => ChallengeName[name]) } };
+
+/**
+ * Where tokens leave for the client, whichever mutation released them (login, refresh, passkey, recovery,
+ * new password, hosted-login code): the client receives handles, the provider's tokens stay held.
+ */
+@Resolver(() => AuthPayload)
+export class AuthPayloadTokens {
+  @FieldResolver(() => AuthTokens, { nullable: true })
+  async tokens(@Root() payload: HeldPayload, @Ctx() ctx: GatewayContext): Promise<AuthTokens | null> {
+    return payload.provider ? ctx.services.heldTokens.hold(payload.provider) : payload.tokens;
+  }
+}
+
+/**
+ * The provider's refresh token a client's value stands for: a handle is opened (undefined when unknown); any
+ * other value is taken as a provider token handed out before handles existed (the session registry decides).
+ */
+const providerRefreshToken = async (ctx: GatewayContext, value: string): Promise<string | undefined> =>
+  isTokenHandle(value) ? ctx.services.heldTokens.refreshToken(value) : value;
 
 /** Thin: validation is declarative on the argument classes, the flows live in AuthService. */
 @Resolver()
@@ -52,14 +78,19 @@ export class AuthResolver {
 
   @Mutation(() => AuthPayload)
   async refreshTokens(@Args(() => RefreshArgs) { refreshToken }: RefreshArgs, @Ctx() ctx: GatewayContext): Promise<AuthPayload> {
-    return toPayload(await ctx.services.auth.refreshTokens(refreshToken, ctx.meta));
+    // An unknown handle goes through the same audited refusal as an unknown refresh token (TOKEN_REVOKED).
+    const provider = (await providerRefreshToken(ctx, refreshToken)) ?? refreshToken;
+    return toPayload(await ctx.services.auth.refreshTokens(provider, ctx.meta));
   }
 
   @Mutation(() => Boolean, {
     description: "Ends this session at once; with a refresh token, also revokes it at the provider. The refresh token alone is enough when the access token has expired.",
   })
   async logout(@Args(() => LogoutArgs) { refreshToken }: LogoutArgs, @Ctx() ctx: GatewayContext): Promise<boolean> {
-    await ctx.services.auth.logout(ctx.identity, refreshToken, ctx.meta);
+    const provider = refreshToken === undefined || refreshToken === null ? undefined : await providerRefreshToken(ctx, refreshToken);
+    // An unknown refresh handle counts as none: the access token's session still ends (without one: TOKEN_REVOKED).
+    await ctx.services.auth.logout(ctx.identity, provider, ctx.meta);
+    if (refreshToken) await ctx.services.heldTokens.forgetRefresh(refreshToken);
     return true;
   }
 }

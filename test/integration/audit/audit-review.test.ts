@@ -3,7 +3,7 @@ import * as ops from "../../generated/graphql";
 import { auditDb, type AuditDb } from "../../support/audit-db";
 import { dataOf, errorOf } from "../../support/graphql-client";
 import { startTestGateway, type TestGateway } from "../../support/test-gateway";
-import { adminUser, enrolledUser, loginWithMfa, PASSWORD, type EnrolledUser } from "../../support/users";
+import { adminStepUp, adminUser, enrolledUser, loginWithMfa, PASSWORD, type EnrolledUser } from "../../support/users";
 
 const userAgent = { "user-agent": "review-test/1.0" };
 
@@ -23,7 +23,7 @@ describe("audit review (PostgreSQL sink)", () => {
     const login = dataOf(await gw.run(ops.LoginDocument, { email: user.email, password: PASSWORD }, { headers: userAgent })).login;
     await gw.run(ops.RespondToMfaDocument, { session: login.challenge!.session, code: "000000" }, { headers: userAgent });
     for (let i = 0; i < 5; i++) await gw.run(ops.LoginDocument, { email: user.email, password: "Wrong-Passw0rd-!!" }, { headers: userAgent });
-    dataOf(await gw.run(ops.AdminUnlockUserDocument, { userId: user.sub }, { token: admin.accessToken }));
+    dataOf(await gw.run(ops.AdminUnlockUserDocument, { userId: user.sub, ...(await adminStepUp(admin)) }, { token: admin.accessToken }));
     await loginWithMfa(gw, user);
   }, 120_000); // sign-ups, MFA and a lockout: over jest's 30 s default on a loaded machine
   afterAll(async () => {

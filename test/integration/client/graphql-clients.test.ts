@@ -6,6 +6,7 @@ import { createAuthClient } from "@hipaa-auth-gateway/client";
 import { TEST_CODE } from "../../setup/test-cognito";
 import { countingFetch, signedInClient, verifierWithExpiredTokens, type SignedInClient } from "../../support/auth-client";
 import { startTestGateway, type TestGateway } from "../../support/test-gateway";
+import { providerAccessToken } from "../../support/users";
 
 const ME = "query Me { me { email } }";
 
@@ -21,7 +22,8 @@ const clientWithExpiredToken = async (): Promise<SignedInClient & { refreshes: (
   const fetch = countingFetch("refreshTokens");
   const signedIn = await signedInClient(gw, { fetch });
   const expiredToken = (await signedIn.auth.getAccessToken())!;
-  verifier.expired.add(expiredToken);
+  // The client holds a handle; the verifier sees the provider token behind it.
+  verifier.expired.add(await providerAccessToken(gw, expiredToken));
   return { ...signedIn, refreshes: fetch.count, expiredToken };
 };
 
@@ -70,7 +72,7 @@ describe("the urql exchange", () => {
     const { auth, email } = await signedInClient(gw, { fetch });
     const tokens = (await auth.getTokens())!;
     // The session ends elsewhere (a password reset ends them all) while this client still holds its tokens.
-    verifier.expired.add(tokens.accessToken);
+    verifier.expired.add(await providerAccessToken(gw, tokens.accessToken));
     const other = createAuthClient({ url: gw.url });
     await other.forgotPassword(email);
     await other.confirmForgotPassword(email, TEST_CODE, "Recovered-Passw0rd-3");

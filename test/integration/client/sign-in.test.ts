@@ -5,7 +5,7 @@ import { TEST_CODE } from "../../setup/test-cognito";
 import { countingFetch, finishSignIn, signedInClient } from "../../support/auth-client";
 import { dataOf, errorOf } from "../../support/graphql-client";
 import { startTestGateway, type TestGateway } from "../../support/test-gateway";
-import { adminUser, freshCode, PASSWORD, uniqueEmail } from "../../support/users";
+import { adminUser, freshCode, PASSWORD, providerAccessToken, uniqueEmail } from "../../support/users";
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -45,8 +45,10 @@ describe("signing up and in with @hipaa-auth-gateway/client", () => {
     expect(done).toMatchObject({ isSignedIn: true, nextStep: { name: "DONE" } });
     expect(saved).toHaveLength(1);
     expect(current).toEqual({ accessToken: expect.any(String), idToken: expect.any(String), refreshToken: expect.any(String), expiresAt: expect.any(Number) });
-    // Never later than the token's own exp (cognito-local reports expiresIn 3600 for 15-minute tokens).
-    expect(current!.expiresAt).toBeLessThanOrEqual(Number(decodeClaims(current!.accessToken)["exp"]) * 1000);
+    // The access token is an opaque handle; its expiry is the provider token's own exp (cognito-local reports
+    // expiresIn 3600 for 15-minute tokens, the gateway tells the handle's true life).
+    expect(current!.accessToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(current!.expiresAt).toBeLessThanOrEqual(Number(decodeClaims(await providerAccessToken(gw, current!.accessToken))["exp"]) * 1000);
     expect((await auth.request<{ me: { email: string } }>(ME)).me.email).toBe(email);
 
     // The next sign-in asks for a code from the enrolled authenticator.

@@ -16,7 +16,7 @@ import {
 } from "../../generated/graphql";
 import { dataOf, errorOf } from "../../support/graphql-client";
 import { startTestGateway, type TestGateway } from "../../support/test-gateway";
-import { adminUser, enrolledUser, freshCode, grantGroup, PASSWORD, registerConfirmed, type EnrolledUser } from "../../support/users";
+import { adminStepUp, adminUser, enrolledUser, freshCode, grantGroup, PASSWORD, registerConfirmed, type EnrolledUser } from "../../support/users";
 
 /**
  * Rows A and C of the security-invariants issue: a challenge handle started before a security change
@@ -51,11 +51,11 @@ describe("pending handles and the security epoch", () => {
       "adminDisableUser (then enable again)",
       async (u) => {
         dataOf(await gw.run(AdminDisableUserDocument, { userId: u.sub }, asAdmin()));
-        dataOf(await gw.run(AdminEnableUserDocument, { userId: u.sub }, asAdmin()));
+        dataOf(await gw.run(AdminEnableUserDocument, { userId: u.sub, ...(await adminStepUp(admin)) }, asAdmin()));
       },
     ],
     ["adminRemoveUserFromGroup", async (u) => void dataOf(await gw.run(AdminRemoveUserFromGroupDocument, { userId: u.sub, group: "PROVIDER" }, asAdmin()))],
-    ["adminResetMfa", async (u) => void dataOf(await gw.run(AdminResetMfaDocument, { userId: u.sub }, asAdmin()))],
+    ["adminResetMfa", async (u) => void dataOf(await gw.run(AdminResetMfaDocument, { userId: u.sub, ...(await adminStepUp(admin)) }, asAdmin()))],
     ["changePassword in another session", async (u) => void dataOf(await gw.run(ChangePasswordDocument, { currentPassword: PASSWORD, newPassword: "Another-Str0ng-Passphrase", code: await freshCode(u.secret) }, { token: u.accessToken }))],
     ["logoutEverywhere", async (u) => void dataOf(await gw.run(LogoutEverywhereDocument, {}, { token: u.accessToken }))],
   ];

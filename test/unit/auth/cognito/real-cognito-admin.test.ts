@@ -12,6 +12,7 @@ import {
   AdminListGroupsForUserCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import type { Identity } from "../../../../src/auth/identity";
+import { hostOperator } from "../../../../src/auth/admin-service";
 import { unsigned } from "../../../support/jwt";
 import { mockedCognitoServices } from "../../../support/mocked-cognito";
 
@@ -41,7 +42,7 @@ describe("administration against real Cognito (mocked)", () => {
     const { cognito, services } = setup();
     cognito.on(AdminSetUserMFAPreferenceCommand).resolves({});
     cognito.on(AdminUserGlobalSignOutCommand).resolves({});
-    await services.admin.resetMfa(adminIdentity, sub, meta);
+    await services.admin.resetMfa(adminIdentity, sub, meta, hostOperator);
     expect(cognito.commandCalls(AdminSetUserMFAPreferenceCommand)[0]?.args[0].input).toEqual({ UserPoolId: userPoolId, Username: sub, SoftwareTokenMfaSettings: { Enabled: false, PreferredMfa: false } });
     expect(cognito.commandCalls(AdminUserGlobalSignOutCommand)[0]?.args[0].input).toEqual({ UserPoolId: userPoolId, Username: sub });
   });
@@ -106,7 +107,7 @@ describe("administration against real Cognito (mocked)", () => {
 
   it("on the emulator, skips the calls cognito-local does not support", async () => {
     const { cognito, services } = setup(true);
-    await services.admin.resetMfa(adminIdentity, sub, meta);
+    await services.admin.resetMfa(adminIdentity, sub, meta, hostOperator);
     expect(cognito.calls()).toHaveLength(0);
   });
 });
