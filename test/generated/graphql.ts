@@ -9,18 +9,28 @@ export type AdminCreateUserInput = {
   givenName?: string | null | undefined;
 };
 
-/** Every given condition must hold. `from` is inclusive, `to` exclusive (ISO 8601). */
+/** Every given condition must hold. `fromTime` is inclusive, `toTime` exclusive. */
 export type AuditEventFilter = {
   /** The administrator who acted (their sub). */
   actor?: string | number | null | undefined;
   /** An event type, e.g. LOGIN, ADMIN_DISABLE_USER, AUDIT_READ. */
   event?: string | null | undefined;
+  /**
+   * ISO 8601; give this or fromTime.
+   * @deprecated use fromTime; removed in 2.0
+   */
   from?: string | null | undefined;
+  fromTime?: string | null | undefined;
   /** SUCCESS, FAILURE, CHALLENGE, INTENT… */
   outcome?: string | null | undefined;
   /** The account the record is about (its sub). */
   subject?: string | number | null | undefined;
+  /**
+   * ISO 8601; give this or toTime.
+   * @deprecated use toTime; removed in 2.0
+   */
   to?: string | null | undefined;
+  toTime?: string | null | undefined;
 };
 
 /** The next step a login needs before tokens are issued. */
@@ -66,7 +76,7 @@ export type EmergencyVerdict =
   | 'JUSTIFIED'
   | 'UNJUSTIFIED';
 
-/** The pool's groups; `cognito:groups` in tokens. */
+/** The gateway's groups, provisioned in every pool; `cognito:groups` in tokens spells them in lower case (`admin`). */
 export type Group =
   | 'ADMIN'
   | 'PATIENT'
