@@ -77,6 +77,17 @@ describe("the 1.0 schema over HTTP", () => {
     for (const node of [...first.nodes, ...second.nodes]) expect(node.eventTime).toBe(new Date(node.time).toISOString());
   });
 
+  // cognito-local answers ListUsers in one page, so only the first page's PageInfo shows here (pageInfoOf is unit-tested).
+  it("gives the directory's users a createTime, and says the first page has none before it", async () => {
+    const USERS = `query($prefix: String) { users(first: 5, filter: { emailPrefix: $prefix }) { nodes { createdAt createTime } pageInfo { startCursor hasPreviousPage } } }`;
+    type Users = { users: { nodes: { createdAt: string | null; createTime: string | null }[]; pageInfo: Pick<AuditPage["pageInfo"], "startCursor" | "hasPreviousPage"> } };
+    const page = dataOf(await gw.run<Users, object>(USERS, { prefix: user.email }, { token: admin.accessToken })).users;
+    expect(page.pageInfo).toEqual({ startCursor: null, hasPreviousPage: false });
+    expect(page.nodes).toHaveLength(1);
+    expect(page.nodes[0]?.createTime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(page.nodes[0]?.createTime).toBe(page.nodes[0]?.createdAt);
+  });
+
   it("filters by DateTime bounds, and refuses both forms of one bound or a malformed instant as BAD_USER_INPUT", async () => {
     const asAdmin = { token: admin.accessToken };
     const future = { filter: { actor: admin.sub, fromTime: "2999-01-01T00:00:00+02:00" }, first: 5 };
