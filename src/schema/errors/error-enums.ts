@@ -1,5 +1,5 @@
 import { GraphQLEnumType } from "graphql";
-import { ErrorCode, ErrorReason, errorReasonDescriptions } from "../../errors/error-codes";
+import { ErrorCode, ErrorReason, errorReasonDescriptions, messageFor } from "../../errors/error-codes";
 
 /**
  * The public codes and reasons as schema enums. No field returns them (errors travel in `extensions`); they
@@ -8,7 +8,7 @@ import { ErrorCode, ErrorReason, errorReasonDescriptions } from "../../errors/er
 export const ErrorCodeEnum = new GraphQLEnumType({
   name: "ErrorCode",
   description: "Every value of an error's `extensions.code` (docs/error-codes.md). Anything else is masked as INTERNAL_SERVER_ERROR.",
-  values: Object.fromEntries(Object.values(ErrorCode).map((code) => [code, { value: code }])),
+  values: Object.fromEntries(Object.values(ErrorCode).map((code) => [code, { value: code, description: messageFor(code) }])),
 });
 
 export const ErrorReasonEnum = new GraphQLEnumType({
