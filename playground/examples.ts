@@ -71,9 +71,9 @@ const signIn: Example[] = [
 ];
 
 const account: Example[] = [
-  example("Who am I", "The signed-in user, from the verified token and the gateway's records.", "query Me {\n  me { sub email givenName familyName groups mfaStatus { enabled method } }\n}"),
-  example("Recent activity", "Your own sign-ins, failures, addresses and devices (reading it is audited).", "query LoginHistory {\n  loginHistory(first: 20) { nodes { time event outcome reason ip userAgent } pageInfo { endCursor hasNextPage } }\n}"),
-  example("My sessions", "Every live session of the signed-in user.", "query Sessions {\n  sessions { id createdAt ip userAgent current }\n}"),
+  example("Who am I", "The signed-in user, from the verified token and the gateway's records.", "query Me {\n  me { sub email givenName familyName memberOf mfaStatus { enabled method } }\n}"),
+  example("Recent activity", "Your own sign-ins, failures, addresses and devices (reading it is audited).", "query LoginHistory {\n  loginHistory(first: 20) { nodes { eventTime event outcome reason ip userAgent } pageInfo { endCursor hasNextPage } }\n}"),
+  example("My sessions", "Every live session of the signed-in user.", "query Sessions {\n  sessions { id createTime ip userAgent current }\n}"),
   example("Password rules", "What every new password must meet (anyone may ask).", "query PasswordPolicy {\n  passwordPolicy { minLength rules { id description } }\n}"),
   example("Change password", "Confirm with your authenticator: the current password and a fresh code (or `passkey`). Keeps this session and ends all others.", "mutation ChangePassword($currentPassword: String!, $newPassword: String!, $code: String) {\n  changePassword(currentPassword: $currentPassword, newPassword: $newPassword, code: $code)\n}", {
     currentPassword: "",
@@ -104,7 +104,7 @@ const admin: Example[] = [
   example(
     "Search the audit trail",
     "Administrators only; reading the audit trail is itself audited. This one lists sign-ins: change or remove the filter (actor, event, from…).",
-    'query AuditEvents {\n  auditEvents(filter: { event: "LOGIN" }, first: 20) { nodes { id time event outcome reason subject actor target ip } pageInfo { endCursor hasNextPage } }\n}',
+    'query AuditEvents {\n  auditEvents(filter: { event: "LOGIN" }, first: 20) { nodes { id eventTime event outcome reason subject actor target ip } pageInfo { endCursor hasNextPage } }\n}',
   ),
   example("All users", "The directory, 20 at a time. Administrators only.", "query Users {\n  users(first: 20) { nodes { id email enabled status } pageInfo { endCursor hasNextPage } }\n}"),
   example("Invite a user", "Cognito emails a temporary password. Administrators only.", "mutation AdminCreateUser($input: AdminCreateUserInput!) {\n  adminCreateUser(input: $input) { id email status }\n}", {
@@ -123,7 +123,7 @@ const federation: Example[] = [
   example(
     "What subgraphs see",
     "Product subgraphs never get your token, only a signed identity assertion.",
-    "# In gateway mode (SUBGRAPHS=name=url,…) this endpoint also serves the product's subgraphs.\n# For each subgraph request the gateway signs a 60-second ES256 assertion with exactly\n# these facts (sub, groups, session id), for that subgraph and that operation only.\nquery WhatSubgraphsSee {\n  me { sub groups }\n}",
+    "# In gateway mode (SUBGRAPHS=name=url,…) this endpoint also serves the product's subgraphs.\n# For each subgraph request the gateway signs a 60-second ES256 assertion with exactly\n# these facts (sub, groups, session id), for that subgraph and that operation only.\nquery WhatSubgraphsSee {\n  me { sub memberOf }\n}",
   ),
   {
     ...example(
@@ -144,7 +144,7 @@ const federation: Example[] = [
 ];
 
 const passkeys: Example[] = [
-  example("My passkeys", "Nickname, dates and kind (multiDevice = synced, backup eligible). The Passkeys card in the sign-in panel registers them in this browser.", "query Passkeys {\n  passkeys { id nickname createdAt lastUsedAt deviceType backedUp }\n}"),
+  example("My passkeys", "Nickname, dates and kind (multiDevice = synced, backup eligible). The Passkeys card in the sign-in panel registers them in this browser.", "query Passkeys {\n  passkeys { id nickname createTime lastUseTime deviceType backedUp }\n}"),
   example("Register a passkey: options", "Confirm with your authenticator (a fresh code, or `passkey`); pass the JSON to navigator.credentials.create.", "mutation BeginPasskeyRegistration($code: String) {\n  beginPasskeyRegistration(code: $code)\n}", { code: "" }),
   example("Register a passkey: finish", "The browser's answer, and a name you will recognise.", "mutation CompletePasskeyRegistration($response: String!, $nickname: String!) {\n  completePasskeyRegistration(response: $response, nickname: $nickname) { id nickname }\n}", { response: "", nickname: "Laptop" }),
   example("Rename a passkey", "Only the nickname changes.", "mutation RenamePasskey($id: String!, $nickname: String!) {\n  renamePasskey(id: $id, nickname: $nickname) { id nickname }\n}", { id: "", nickname: "" }),
@@ -157,7 +157,7 @@ const passkeys: Example[] = [
   example("Recovery codes left", "Unused single-use codes.", "query RecoveryCodesLeft {\n  recoveryCodesLeft\n}"),
   example("New recovery codes", "Confirm with your authenticator; shown once; the previous set stops working.", "mutation GenerateRecoveryCodes($code: String) {\n  generateRecoveryCodes(code: $code)\n}", { code: "" }),
   example("Lost your phone?", "A recovery code instead of the TOTP code; you then set up a new authenticator.", "mutation RespondWithRecoveryCode($session: String!, $code: String!) {\n  respondWithRecoveryCode(session: $session, code: $code) { challenge { name session } }\n}", { session: "", code: "" }),
-  example("A user's passkeys", "Administrators only.", "query AdminPasskeys($userId: ID!) {\n  adminPasskeys(userId: $userId) { id nickname lastUsedAt }\n}", { userId: "" }),
+  example("A user's passkeys", "Administrators only.", "query AdminPasskeys($userId: ID!) {\n  adminPasskeys(userId: $userId) { id nickname lastUseTime }\n}", { userId: "" }),
   example("Revoke a user's passkey", "Administrators only: a lost or stolen device; every session of the user ends.", "mutation AdminRemovePasskey($userId: ID!, $id: String!) {\n  adminRemovePasskey(userId: $userId, id: $id)\n}", { userId: "", id: "" }),
 ];
 
@@ -165,12 +165,12 @@ const emergency: Example[] = [
   example(
     "Request emergency access",
     "Break-glass, group provider only: a fresh TOTP code, a reason (stored, reviewed, never logged), optionally one patient. Alerted at once.",
-    "# Or, instead of code: passkey (the answer to beginPasskeyStepUp)\nmutation RequestEmergencyAccess($input: EmergencyAccessInput!, $code: String!) {\n  requestEmergencyAccess(input: $input, code: $code) { id scope patientRef expiresAt status }\n}",
+    "# Or, instead of code: passkey (the answer to beginPasskeyStepUp)\nmutation RequestEmergencyAccess($input: EmergencyAccessInput!, $code: String!) {\n  requestEmergencyAccess(input: $input, code: $code) { id scope patientRef expireTime status }\n}",
     { input: { reason: "Patient unconscious in ER, no assigned clinician reachable", patientRef: "", scope: "READ" }, code: "" },
   ),
-  example("End emergency access", "The grant's holder or an administrator ends it early (logout, idle logoff, lock and disable end it too).", "mutation EndEmergencyAccess($id: ID!) {\n  endEmergencyAccess(id: $id) { id status endReason }\n}", { id: "" }),
-  example("Emergency accesses to review", "Administrators only; grants nobody reviewed in time are escalated.", "query EmergencyAccesses {\n  emergencyAccesses(filter: { unreviewed: true }, first: 20) { nodes { id userId patientRef reason grantedAt status escalatedAt } pageInfo { endCursor hasNextPage } }\n}"),
-  example("Review an emergency access", "Administrators only: JUSTIFIED or UNJUSTIFIED, with a note.", "mutation ReviewEmergencyAccess($id: ID!, $verdict: EmergencyVerdict!, $note: String!) {\n  reviewEmergencyAccess(id: $id, verdict: $verdict, note: $note) { id verdict reviewedAt }\n}", { id: "", verdict: "JUSTIFIED", note: "" }),
+  example("End emergency access", "The grant's holder or an administrator ends it early (logout, idle logoff, lock and disable end it too).", "mutation EndEmergencyAccess($id: ID!) {\n  endEmergencyAccess(id: $id) { id status endCause }\n}", { id: "" }),
+  example("Emergency accesses to review", "Administrators only; grants nobody reviewed in time are escalated.", "query EmergencyAccesses {\n  emergencyAccesses(filter: { unreviewed: true }, first: 20) { nodes { id userId patientRef reason grantTime status escalateTime } pageInfo { endCursor hasNextPage } }\n}"),
+  example("Review an emergency access", "Administrators only: JUSTIFIED or UNJUSTIFIED, with a note.", "mutation ReviewEmergencyAccess($id: ID!, $verdict: EmergencyVerdict!, $note: String!) {\n  reviewEmergencyAccess(id: $id, verdict: $verdict, note: $note) { id verdict reviewTime }\n}", { id: "", verdict: "JUSTIFIED", note: "" }),
 ];
 
 export const exampleGroups: ExampleGroup[] = [

@@ -1,10 +1,10 @@
 import { useEffect, useState } from "react";
 
-type CookieUser = { sub: string; email: string; groups: string[] };
+type CookieUser = { sub: string; email: string; memberOf: string[] };
 
 /** Who the browser's hosted-login cookie signs in (the page sends no token: the cookie travels by itself). */
 const cookieUser = async (): Promise<CookieUser | null> => {
-  const response = await fetch("/graphql", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ me { sub email groups } }" }) });
+  const response = await fetch("/graphql", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ me { sub email memberOf } }" }) });
   const body = (await response.json().catch(() => ({}))) as { data?: { me?: CookieUser } | null };
   return body.data?.me ?? null;
 };
@@ -29,7 +29,7 @@ export const HostedLoginCard = ({ signedInHere }: { signedInHere: boolean }) => 
         <>
           <h2>Signed in with hosted login</h2>
           <p className="pg-muted" data-testid="hosted-login-user">
-            {user.email} · groups: {user.groups.length > 0 ? user.groups.join(", ") : "none"}
+            {user.email} · groups: {user.memberOf.length > 0 ? user.memberOf.map((g) => g.toLowerCase()).join(", ") : "none"}
           </p>
           <p className="pg-muted">The browser holds only an HttpOnly session cookie; the explorer's operations carry it.</p>
           <form method="post" action="/auth/logout">

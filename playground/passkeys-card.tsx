@@ -5,9 +5,9 @@ import { CODE_RULE, passkeyFactor, StepUp, validStepUpCode, type FreshFactor } f
 import { useCardAction } from "./use-card-action";
 import { createPasskey } from "./webauthn";
 
-type PasskeyRow = { id: string; nickname: string; createdAt: string; lastUsedAt: string | null; deviceType: string; backedUp: boolean };
+type PasskeyRow = { id: string; nickname: string; createTime: string; lastUseTime: string | null; deviceType: string; backedUp: boolean };
 
-const LIST = "query Passkeys { passkeys { id nickname createdAt lastUsedAt deviceType backedUp } }";
+const LIST = "query Passkeys { passkeys { id nickname createTime lastUseTime deviceType backedUp } }";
 const BEGIN = "mutation BeginPasskeyRegistration($code: String, $passkey: String) { beginPasskeyRegistration(code: $code, passkey: $passkey) }";
 const COMPLETE = "mutation CompletePasskeyRegistration($response: String!, $nickname: String!) { completePasskeyRegistration(response: $response, nickname: $nickname) { id } }";
 const RENAME = "mutation RenamePasskey($id: String!, $nickname: String!) { renamePasskey(id: $id, nickname: $nickname) { id } }";
@@ -117,9 +117,9 @@ export const PasskeysCard = () => {
                   </div>
                   <dl className="pg-list__facts">
                     <dt>Added</dt>
-                    <dd data-testid="passkey-created">{when(p.createdAt)}</dd>
+                    <dd data-testid="passkey-created">{when(p.createTime)}</dd>
                     <dt>Last used</dt>
-                    <dd data-testid="passkey-last-used">{when(p.lastUsedAt)}</dd>
+                    <dd data-testid="passkey-last-used">{when(p.lastUseTime)}</dd>
                   </dl>
                   {removing === p.id ? (
                     <div className="pg-confirm" data-testid="passkey-remove-question">

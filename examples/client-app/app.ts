@@ -1,4 +1,4 @@
-import { createAuthClient, type CurrentUser, type SignInResult } from "@hipaa-auth-gateway/client";
+import { createAuthClient, type CurrentUser, type Group, type SignInResult } from "@hipaa-auth-gateway/client";
 import { MyProfileDocument } from "./generated/graphql";
 
 /** What the app asks its user (a form, a prompt, or a test's script). */
@@ -12,7 +12,7 @@ export type AppUser = {
   totpCode(secret: string): Promise<string>;
 };
 
-export type AppRun = { steps: string[]; user: CurrentUser; profile: { givenName: string | null; groups: string[]; minPasswordLength: number }; signedOutEverywhere: boolean };
+export type AppRun = { steps: string[]; user: CurrentUser; profile: { givenName: string | null; memberOf: Group[]; minPasswordLength: number }; signedOutEverywhere: boolean };
 
 /**
  * A whole first session with @hipaa-auth-gateway/client: sign up (typed next step), confirm, sign in with
@@ -42,8 +42,8 @@ export const runClientApp = async (url: string, person: AppUser): Promise<AppRun
   steps.push(result.nextStep.name);
 
   const user = await auth.currentUser();
-  // Typed from schema.graphql by codegen: `me.groups` is string[], `passwordPolicy.minLength` a number.
+  // Typed from schema.graphql by codegen: `me.memberOf` is Group[] ("ADMIN" | "PATIENT" | "PROVIDER"), `passwordPolicy.minLength` a number.
   const { me, passwordPolicy } = await auth.request(MyProfileDocument);
   await auth.signOutEverywhere();
-  return { steps, user, profile: { givenName: me.givenName, groups: me.groups, minPasswordLength: passwordPolicy.minLength }, signedOutEverywhere: (await auth.getTokens()) === null };
+  return { steps, user, profile: { givenName: me.givenName, memberOf: me.memberOf, minPasswordLength: passwordPolicy.minLength }, signedOutEverywhere: (await auth.getTokens()) === null };
 };

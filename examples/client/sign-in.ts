@@ -21,7 +21,7 @@ export const signInExample = async (url: string, ask: Ask) => {
     else if (step.name === "UNSUPPORTED") throw new Error(`update the app to sign in (${step.challengeName})`);
     else result = await step.submitNewPassword(await ask("new password")); // NEW_PASSWORD_REQUIRED, PASSWORD_EXPIRED
   }
-  const { me } = await auth.request<{ me: { email: string; groups: string[] } }>("{ me { email groups } }");
+  const { me } = await auth.request<{ me: { email: string; memberOf: string[] } }>("{ me { email memberOf } }");
   // readme:end
   return { auth, me };
 };

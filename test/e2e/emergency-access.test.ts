@@ -46,7 +46,9 @@ describe("emergency access", () => {
     const other = await rig.member("patient");
     const grant = await grantOf(provider);
     expect(grant).toMatchObject({ status: "ACTIVE", patientRef: patient.sub, scope: "READ", userId: provider.sub });
-    expect(Date.parse(grant.expiresAt) - Date.parse(grant.grantedAt)).toBe(30 * 60_000);
+    expect(Date.parse(grant.expireTime) - Date.parse(grant.grantTime)).toBe(30 * 60_000);
+    // The deprecated strings answer the same instants until 2.0.
+    expect([grant.grantedAt, grant.expiresAt]).toEqual([grant.grantTime, grant.expireTime]);
 
     rig.seen.length = 0;
     expect(dataOf(await recordOf(provider, patient.sub)).patient.owner).toBe(patient.sub);
@@ -159,7 +161,7 @@ describe("emergency access", () => {
     const stranger = await rig.member("provider");
     const grant = await grantOf(provider);
     expect(errorOf(await rig.gw.run(ops.EndEmergencyAccessDocument, { id: grant.id }, { token: stranger.accessToken })).extensions.code).toBe("NOT_FOUND");
-    expect(dataOf(await rig.gw.run(ops.EndEmergencyAccessDocument, { id: grant.id }, { token: provider.accessToken })).endEmergencyAccess).toMatchObject({ status: "ENDED", endReason: "ENDED_BY_USER" });
+    expect(dataOf(await rig.gw.run(ops.EndEmergencyAccessDocument, { id: grant.id }, { token: provider.accessToken })).endEmergencyAccess).toMatchObject({ status: "ENDED", endReason: "ENDED_BY_USER", endCause: "ENDED_BY_USER", endTime: expect.stringMatching(/\.\d{3}Z$/) });
     expect(errorOf(await recordOf(provider, patient.sub)).extensions.code).toBe("FORBIDDEN");
     expect(eventsOf(grant.id)).toEqual(expect.arrayContaining(["EMERGENCY_ACCESS_END:INTENT", "EMERGENCY_ACCESS_END:SUCCESS", "EMERGENCY_ACCESS_END:FAILURE"]));
   });
@@ -180,7 +182,8 @@ describe("emergency access", () => {
     expect(next.nodes.map((g) => g.id)).not.toContain(grant.id);
 
     const reviewed = dataOf(await rig.gw.run(ops.ReviewEmergencyAccessDocument, { id: grant.id, verdict: "UNJUSTIFIED", note: "No emergency on record" }, { token: admin.accessToken })).reviewEmergencyAccess;
-    expect(reviewed).toMatchObject({ verdict: "UNJUSTIFIED", reviewedBy: admin.sub, status: "ENDED", endReason: "UNJUSTIFIED" });
+    expect(reviewed).toMatchObject({ verdict: "UNJUSTIFIED", reviewedBy: admin.sub, status: "ENDED", endReason: "UNJUSTIFIED", endCause: "UNJUSTIFIED" });
+    expect(reviewed.reviewTime).toBe(reviewed.reviewedAt);
     expect(errorOf(await recordOf(provider, patient.sub)).extensions.code).toBe("FORBIDDEN");
     expect(errorOf(await rig.gw.run(ops.ReviewEmergencyAccessDocument, { id: grant.id, verdict: "JUSTIFIED", note: "again" }, { token: admin.accessToken })).extensions).toMatchObject({ code: "BAD_USER_INPUT", reason: "ALREADY_REVIEWED" });
     expect(eventsOf(grant.id)).toEqual(expect.arrayContaining(["EMERGENCY_ACCESS_REVIEW:SUCCESS", "EMERGENCY_ACCESS_REVIEW:FAILURE"]));

@@ -50,7 +50,8 @@ describe("passkeys over HTTP", () => {
   it("enrol, list, rename; sign in with the passkey alone (discoverable, user verified)", async () => {
     const user = await withPasskey();
     const listed = dataOf(await gw.run(PasskeysDocument, {}, { token: user.accessToken })).passkeys;
-    expect(listed).toEqual([expect.objectContaining({ id: user.authenticator.id, nickname: "Laptop", lastUsedAt: null, backedUp: false })]);
+    expect(listed).toEqual([expect.objectContaining({ id: user.authenticator.id, nickname: "Laptop", lastUsedAt: null, lastUseTime: null, backedUp: false })]);
+    expect(listed[0]?.createTime).toBe(new Date(listed[0]!.createdAt).toISOString());
     const renamed = dataOf(await gw.run(RenamePasskeyDocument, { id: user.authenticator.id, nickname: "Work laptop" }, { token: user.accessToken })).renamePasskey;
     expect(renamed.nickname).toBe("Work laptop");
 
@@ -58,7 +59,9 @@ describe("passkeys over HTTP", () => {
     expect(signedIn.challenge).toBeNull();
     const me = dataOf(await gw.run(MeDocument, {}, { token: signedIn.tokens!.accessToken })).me;
     expect(me.email).toBe(user.email);
-    expect(dataOf(await gw.run(PasskeysDocument, {}, { token: signedIn.tokens!.accessToken })).passkeys[0]?.lastUsedAt).not.toBeNull();
+    const used = dataOf(await gw.run(PasskeysDocument, {}, { token: signedIn.tokens!.accessToken })).passkeys[0];
+    expect(used?.lastUsedAt).not.toBeNull();
+    expect(used?.lastUseTime).toBe(new Date(used!.lastUsedAt!).toISOString());
     expect(gw.audit.records.filter((r) => r.event === "PASSKEY_LOGIN" && r.subject === user.sub).map((r) => r.outcome)).toEqual(["SUCCESS"]);
     expect(gw.audit.records.some((r) => r.event === "PASSKEY_REGISTER" && r.outcome === "INTENT")).toBe(true);
   });

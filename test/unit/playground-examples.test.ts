@@ -1,5 +1,5 @@
 import { buildSubgraphSchema } from "@apollo/subgraph";
-import { parse, validate, type GraphQLSchema } from "graphql";
+import { NoDeprecatedCustomRule, parse, specifiedRules, validate, type GraphQLSchema } from "graphql";
 import { patientsTypeDefs } from "../../examples/patients/subgraph";
 import { exampleTabs } from "../../playground/examples";
 import { buildGatewaySchema } from "../../src/schema/build-schema";
@@ -16,6 +16,12 @@ describe("the playground's example tabs", () => {
 
   it("are all valid against the schema (a subgraph's examples against that subgraph's)", () => {
     for (const { query, subgraph } of exampleTabs) expect(validate(subgraph ? subgraphs[subgraph]! : schema, parse(query)).map((e) => e.message)).toEqual([]);
+  });
+
+  it("teach no deprecated field (each has its replacement in the schema)", () => {
+    for (const { query } of exampleTabs.filter((t) => !t.subgraph)) {
+      expect(validate(schema, parse(query), [...specifiedRules, NoDeprecatedCustomRule]).map((e) => e.message)).toEqual([]);
+    }
   });
 
   it("run what they show: no filter hidden in the collapsed Variables pane, and the subgraph examples ask a subgraph", () => {

@@ -3,10 +3,16 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** The gateway's groups, provisioned in every pool; `cognito:groups` in tokens spells them in lower case (`admin`). */
+export type Group =
+  | 'ADMIN'
+  | 'PATIENT'
+  | 'PROVIDER';
+
 export type MyProfileQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MyProfileQuery = { me: { email: string, givenName: string | null, groups: Array<string> }, passwordPolicy: { minLength: number } };
+export type MyProfileQuery = { me: { email: string, givenName: string | null, memberOf: Array<Group> }, passwordPolicy: { minLength: number } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -32,7 +38,7 @@ export const MyProfileDocument = new TypedDocumentString(`
   me {
     email
     givenName
-    groups
+    memberOf
   }
   passwordPolicy {
     minLength

@@ -64,9 +64,15 @@ export type CurrentUser = {
   emailVerified: boolean;
   givenName: string | null;
   familyName: string | null;
+  /** @deprecated Use `memberOf`; the pool's spelling (`admin`), including groups the gateway does not define. Removed in 2.0. */
   groups: string[];
+  /** The gateway's groups the user is in. */
+  memberOf: Group[];
   mfaStatus: { enabled: boolean; method: string | null };
 };
+
+/** The gateway's groups (its schema's `enum Group`). */
+export type Group = "ADMIN" | "PROVIDER" | "PATIENT";
 
 /** After `register`: the one step the gateway asks for today, or one this version does not know. */
 export type SignUpStep =

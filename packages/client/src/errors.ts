@@ -1,11 +1,12 @@
-import { isErrorCode, type ErrorCode, type InactiveReason, type TokenRejection } from "./error-codes";
+import { isErrorCode, type ErrorCode, type ErrorReason } from "./error-codes";
 
 /** One unmet input rule, as BAD_USER_INPUT lists them (`field` is the argument path, never its value). */
 export type FieldProblem = { field: string; rules: string[] };
 
 /** What the gateway sends in `extensions` besides `code`; every field is optional. */
 export type ErrorDetails = {
-  reason?: TokenRejection | InactiveReason | string;
+  /** One of ERROR_REASONS, or one a newer gateway added (`string & {}` keeps the known ones suggested). */
+  reason?: ErrorReason | (string & {});
   /** PASSWORD_POLICY_VIOLATION: the ids of every unmet rule (see `passwordPolicy()` for their descriptions). */
   rules?: string[];
   /** BAD_USER_INPUT: which arguments failed which rules. */

@@ -22,7 +22,7 @@ export const ops = {
   confirmForgotPassword:
     "mutation ConfirmForgotPassword($email: String!, $code: String!, $newPassword: String!) { confirmForgotPassword(email: $email, code: $code, newPassword: $newPassword) }",
   exchangeAuthorizationCode: `mutation ExchangeAuthorizationCode($code: String!, $codeVerifier: String!, $redirectUri: String!, $nonce: String) { exchangeAuthorizationCode(code: $code, codeVerifier: $codeVerifier, redirectUri: $redirectUri, nonce: $nonce) { ${PAYLOAD} } }`,
-  me: "query CurrentUser { me { sub email emailVerified givenName familyName groups mfaStatus { enabled method } } }",
+  me: "query CurrentUser { me { sub email emailVerified givenName familyName groups memberOf mfaStatus { enabled method } } }",
   logoutEverywhere: "mutation LogoutEverywhere { logoutEverywhere }",
   passwordPolicy: "query PasswordPolicy { passwordPolicy { minLength rules { id description } } }",
 } as const;

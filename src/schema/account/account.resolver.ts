@@ -48,7 +48,7 @@ export class AccountResolver {
   @Query(() => [SessionInfo], { description: "The signed-in user's live sessions." })
   async sessions(@Ctx() ctx: GatewayContext): Promise<SessionInfo[]> {
     const list = await ctx.services.account.sessions(callerOf(ctx), ctx.meta);
-    return list.map((s) => ({ ...s, createdAt: new Date(s.createdAt * 1000).toISOString() }));
+    return list.map((s) => ({ ...s, createdAt: new Date(s.createdAt * 1000).toISOString(), createTime: new Date(s.createdAt * 1000) }));
   }
 
   @Mutation(() => Boolean, { description: "Ends every session of the signed-in user, this one included." })

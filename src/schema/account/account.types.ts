@@ -2,6 +2,7 @@ import { ArgsType, Field, ID, InputType, ObjectType } from "type-graphql";
 import { IsOptional, Length, Matches } from "class-validator";
 import { FreshFactorArgs } from "../fresh-factor.args";
 import { EmailAddress, Password, SixDigitCode } from "../shared-args";
+import { DateTime } from "../scalars/date-time.scalar";
 
 @InputType({ description: "Only the attributes a user may change themselves; email has its own verified flow." })
 export class UpdateProfileInput {
@@ -33,7 +34,8 @@ export class ResetMfaArgs {
 @ObjectType({ description: "A login session of the signed-in user." })
 export class SessionInfo {
   @Field(() => ID) id!: string;
-  @Field({ description: "ISO 8601." }) createdAt!: string;
+  @Field({ description: "ISO 8601.", deprecationReason: "use createTime; removed in 2.0" }) createdAt!: string;
+  @Field(() => DateTime, { description: "When the session began (the login)." }) createTime!: Date;
   @Field(() => String, { nullable: true }) ip!: string | null;
   @Field(() => String, { nullable: true }) userAgent!: string | null;
   @Field({ description: "The session this request belongs to." }) current!: boolean;

@@ -3,6 +3,7 @@ import type { DirectoryUser } from "../../auth/identity-provider";
 import type { GatewayContext } from "../../context/gateway-context";
 import { freshFactorOf } from "../../auth/factors/fresh-factor";
 import { identityOf } from "../caller";
+import { pageInfoOf } from "../page-info";
 import { AdminCreateUserInput, AdminUser, GrantGroupArgs, GrantUserArgs, UserConnection, UserGroupArgs, UserIdArgs, UsersArgs } from "./admin.types";
 
 const toAdminUser = (user: DirectoryUser): AdminUser => ({
@@ -14,6 +15,7 @@ const toAdminUser = (user: DirectoryUser): AdminUser => ({
   enabled: user.enabled,
   status: user.status,
   createdAt: user.createdAt?.toISOString() ?? null,
+  createTime: user.createdAt ?? null,
 });
 
 /** Group `admin` only (see permissions). Each action is audited with the administrator as actor. */
@@ -71,6 +73,6 @@ export class AdminResolver {
   @Query(() => UserConnection)
   async users(@Args(() => UsersArgs) { filter, first, after }: UsersArgs, @Ctx() ctx: GatewayContext): Promise<UserConnection> {
     const page = await ctx.services.admin.users(identityOf(ctx), { emailPrefix: filter?.emailPrefix, first, after }, ctx.meta);
-    return { nodes: page.users.map(toAdminUser), pageInfo: { endCursor: page.endCursor ?? null, hasNextPage: page.endCursor !== undefined } };
+    return { nodes: page.users.map(toAdminUser), pageInfo: pageInfoOf(after, page.endCursor, page.endCursor !== undefined) };
   }
 }

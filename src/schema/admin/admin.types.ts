@@ -2,13 +2,14 @@ import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } fro
 import { IsOptional, Length, Matches, Max, Min } from "class-validator";
 import { EmailAddress, UserId } from "../shared-args";
 import { FreshFactorArgs } from "../fresh-factor.args";
+import { DateTime } from "../scalars/date-time.scalar";
 
 export enum Group {
   ADMIN = "admin",
   PROVIDER = "provider",
   PATIENT = "patient",
 }
-registerEnumType(Group, { name: "Group", description: "The pool's groups; `cognito:groups` in tokens." });
+registerEnumType(Group, { name: "Group", description: "The gateway's groups, provisioned in every pool; `cognito:groups` in tokens spells them in lower case (`admin`)." });
 
 @InputType()
 export class AdminCreateUserInput {
@@ -66,13 +67,18 @@ export class AdminUser {
   @Field(() => String, { nullable: true }) familyName!: string | null;
   @Field() enabled!: boolean;
   @Field({ description: "Provider status, e.g. CONFIRMED, UNCONFIRMED, FORCE_CHANGE_PASSWORD." }) status!: string;
-  @Field(() => String, { nullable: true, description: "ISO 8601." }) createdAt!: string | null;
+  @Field(() => String, { nullable: true, description: "ISO 8601.", deprecationReason: "use createTime; removed in 2.0" }) createdAt!: string | null;
+  @Field(() => DateTime, { nullable: true, description: "When the account was created in the directory." }) createTime!: Date | null;
 }
 
-@ObjectType()
+@ObjectType({ description: "Forward pagination (`first`/`after`); every list of the API pages this way, none backward." })
 export class PageInfo {
-  @Field(() => String, { nullable: true }) endCursor!: string | null;
+  @Field(() => String, { nullable: true, description: "Pass as `after` for the next page; null when there is none." }) endCursor!: string | null;
   @Field() hasNextPage!: boolean;
+  @Field(() => String, { nullable: true, description: "The `after` this page was read with (null for the first page): `after: startCursor` reads this page again." })
+  startCursor!: string | null;
+  @Field({ description: "True when this page was read with `after`, i.e. entries come before it. There is no `before`/`last`: go back by keeping the earlier cursors." })
+  hasPreviousPage!: boolean;
 }
 
 @ObjectType()

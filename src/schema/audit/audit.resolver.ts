@@ -1,13 +1,16 @@
 import { Args, Ctx, Query, Resolver } from "type-graphql";
 import type { AuditEntry as StoredEntry, AuditPage } from "../../audit/review/audit-reader";
 import type { GatewayContext } from "../../context/gateway-context";
+import { ErrorCode, GatewayError } from "../../errors/error-codes";
 import { identityOf } from "../caller";
+import { pageInfoOf } from "../page-info";
 import { AuditEntry, AuditEntryConnection, AuditEventsArgs, LoginActivity, LoginActivityConnection, PageArgs } from "./audit.types";
 
 /** Named fields only: whatever else a stored record holds (now or later) is not passed through. */
 const toEntry = (e: StoredEntry): AuditEntry => ({
   id: e.id,
   time: e.time,
+  eventTime: new Date(e.time),
   event: e.event,
   outcome: e.outcome,
   reason: e.reason ?? null,
@@ -20,30 +23,34 @@ const toEntry = (e: StoredEntry): AuditEntry => ({
   userAgent: e.userAgent,
 });
 
-const toActivity = (e: StoredEntry): LoginActivity => ({ time: e.time, event: e.event, outcome: e.outcome, reason: e.reason ?? null, ip: e.ip, userAgent: e.userAgent });
+const toActivity = (e: StoredEntry): LoginActivity => ({ time: e.time, eventTime: new Date(e.time), event: e.event, outcome: e.outcome, reason: e.reason ?? null, ip: e.ip, userAgent: e.userAgent });
 
-const pageInfo = (page: AuditPage) => ({ endCursor: page.endCursor ?? null, hasNextPage: page.hasNextPage });
+const pageInfo = (after: string | undefined, page: AuditPage) => pageInfoOf(after, page.endCursor, page.hasNextPage);
 
-const date = (iso: string | undefined) => (iso === undefined ? undefined : new Date(iso));
+/** The deprecated ISO string or its DateTime successor: one bound, never two that could disagree. */
+const bound = (field: "fromTime" | "toTime", instant: Date | undefined, iso: string | undefined): Date | undefined => {
+  if (instant !== undefined && iso !== undefined) throw new GatewayError(ErrorCode.BAD_USER_INPUT, { fields: [{ field, rules: ["oneOf"] }] }, `Give ${field} or its deprecated string form, not both.`);
+  return instant ?? (iso === undefined ? undefined : new Date(iso));
+};
 
 /** Review of the audit trail; every read is itself audited (AUDIT_READ). */
 @Resolver()
 export class AuditResolver {
   @Query(() => AuditEntryConnection, { description: "Administrators: the audit trail, newest first." })
   async auditEvents(@Args(() => AuditEventsArgs) { filter, first, after }: AuditEventsArgs, @Ctx() ctx: GatewayContext): Promise<AuditEntryConnection> {
-    const { subject, actor, event, outcome, from, to } = filter ?? {};
+    const { subject, actor, event, outcome, from, to, fromTime, toTime } = filter ?? {};
     const page = await ctx.services.auditReview.events(
       identityOf(ctx),
-      { subject, actor, events: event === undefined ? undefined : [event], outcome, from: date(from), to: date(to) },
+      { subject, actor, events: event === undefined ? undefined : [event], outcome, from: bound("fromTime", fromTime, from), to: bound("toTime", toTime, to) },
       { first, after },
       ctx.meta,
     );
-    return { nodes: page.entries.map(toEntry), pageInfo: pageInfo(page) };
+    return { nodes: page.entries.map(toEntry), pageInfo: pageInfo(after, page) };
   }
 
   @Query(() => LoginActivityConnection, { description: "The signed-in user's recent sign-in activity (successes and failures), newest first." })
   async loginHistory(@Args(() => PageArgs) { first, after }: PageArgs, @Ctx() ctx: GatewayContext): Promise<LoginActivityConnection> {
     const page = await ctx.services.auditReview.loginHistory(identityOf(ctx), { first, after }, ctx.meta);
-    return { nodes: page.entries.map(toActivity), pageInfo: pageInfo(page) };
+    return { nodes: page.entries.map(toActivity), pageInfo: pageInfo(after, page) };
   }
 }

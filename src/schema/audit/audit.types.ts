@@ -2,17 +2,20 @@ import { ArgsType, Field, ID, InputType, Int, ObjectType } from "type-graphql";
 import { IsISO8601, IsOptional, Length, Matches, Max, Min, ValidateNested } from "class-validator";
 import { PageInfo } from "../admin/admin.types";
 import { UserId } from "../shared-args";
+import { DateTime } from "../scalars/date-time.scalar";
 
 const code = /^[A-Z][A-Z0-9_]{0,63}$/;
 
-@InputType({ description: "Every given condition must hold. `from` is inclusive, `to` exclusive (ISO 8601)." })
+@InputType({ description: "Every given condition must hold. `fromTime` is inclusive, `toTime` exclusive." })
 export class AuditEventFilter {
   @Field(() => ID, { nullable: true, description: "The account the record is about (its sub)." }) @IsOptional() @UserId() subject?: string;
   @Field(() => ID, { nullable: true, description: "The administrator who acted (their sub)." }) @IsOptional() @UserId() actor?: string;
   @Field({ nullable: true, description: "An event type, e.g. LOGIN, ADMIN_DISABLE_USER, AUDIT_READ." }) @IsOptional() @Matches(code, { message: "event is an upper-case event name" }) event?: string;
   @Field({ nullable: true, description: "SUCCESS, FAILURE, CHALLENGE, INTENT…" }) @IsOptional() @Matches(code, { message: "outcome is an upper-case outcome" }) outcome?: string;
-  @Field({ nullable: true }) @IsOptional() @IsISO8601({ strict: true }) from?: string;
-  @Field({ nullable: true }) @IsOptional() @IsISO8601({ strict: true }) to?: string;
+  @Field({ nullable: true, description: "ISO 8601; give this or fromTime.", deprecationReason: "use fromTime; removed in 2.0" }) @IsOptional() @IsISO8601({ strict: true }) from?: string;
+  @Field({ nullable: true, description: "ISO 8601; give this or toTime.", deprecationReason: "use toTime; removed in 2.0" }) @IsOptional() @IsISO8601({ strict: true }) to?: string;
+  @Field(() => DateTime, { nullable: true }) fromTime?: Date;
+  @Field(() => DateTime, { nullable: true }) toTime?: Date;
 }
 
 @ArgsType()
@@ -30,7 +33,8 @@ export class AuditEventsArgs extends PageArgs {
 @ObjectType({ description: "One audit record. Records never hold a password, code, token, email or GraphQL variables." })
 export class AuditEntry {
   @Field(() => ID, { description: "stream:seq in PostgreSQL, the line number in a file." }) id!: string;
-  @Field({ description: "ISO 8601." }) time!: string;
+  @Field({ description: "ISO 8601.", deprecationReason: "use eventTime; removed in 2.0" }) time!: string;
+  @Field(() => DateTime) eventTime!: Date;
   @Field() event!: string;
   @Field() outcome!: string;
   @Field(() => String, { nullable: true, description: "Public error code or challenge name." }) reason!: string | null;
@@ -51,7 +55,8 @@ export class AuditEntryConnection {
 
 @ObjectType({ description: "A sign-in step of the signed-in user: password, MFA, first password, lockout." })
 export class LoginActivity {
-  @Field({ description: "ISO 8601." }) time!: string;
+  @Field({ description: "ISO 8601.", deprecationReason: "use eventTime; removed in 2.0" }) time!: string;
+  @Field(() => DateTime) eventTime!: Date;
   @Field({ description: "LOGIN, MFA_CHALLENGE, MFA_SETUP_COMPLETE, NEW_PASSWORD, PASSWORD_EXPIRED_CHANGE or LOCKOUT." }) event!: string;
   @Field() outcome!: string;
   @Field(() => String, { nullable: true }) reason!: string | null;

@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, Mutation, Resolver } from "type-graphql";
 import type { AuthOutcome } from "../../auth/auth-outcome";
 import { isTokenHandle } from "../../auth/held-tokens";
 import type { ProviderTokens } from "../../auth/identity-provider";
@@ -6,8 +6,8 @@ import type { GatewayContext } from "../../context/gateway-context";
 import { ConfirmSignUpArgs, EmailArgs, LoginArgs, LogoutArgs, RefreshArgs, RegisterInput, SessionArgs, SessionCodeArgs } from "./auth.inputs";
 import { AuthPayload, AuthTokens, ChallengeName, MfaSetup, RegisterPayload } from "./auth.types";
 
-/** The provider's tokens travel inside the payload until they leave for the client (AuthPayloadTokens below). */
-type HeldPayload = AuthPayload & { provider?: ProviderTokens };
+/** The provider's tokens travel inside the payload until they leave for the client (auth-result.resolver.ts). */
+export type HeldPayload = AuthPayload & { provider?: ProviderTokens; released?: Promise<AuthTokens> };
 
 const heldPayload = (provider: ProviderTokens): HeldPayload => ({ tokens: null, provider, challenge: null });
 
@@ -15,18 +15,6 @@ export const toPayload = (outcome: AuthOutcome): AuthPayload =>
   outcome.tokens
     ? heldPayload(outcome.tokens)
     : { tokens: null, challenge: { name: ChallengeName[outcome.challenge.name], session: outcome.challenge.session, alternatives: (outcome.challenge.alternatives ?? []).map((name) => ChallengeName[name]) } };
-
-/**
- * Where tokens leave for the client, whichever mutation released them (login, refresh, passkey, recovery,
- * new password, hosted-login code): the client receives handles, the provider's tokens stay held.
- */
-@Resolver(() => AuthPayload)
-export class AuthPayloadTokens {
-  @FieldResolver(() => AuthTokens, { nullable: true })
-  async tokens(@Root() payload: HeldPayload, @Ctx() ctx: GatewayContext): Promise<AuthTokens | null> {
-    return payload.provider ? ctx.services.heldTokens.hold(payload.provider) : payload.tokens;
-  }
-}
 
 /**
  * The provider's refresh token a client's value stands for: a handle is opened (undefined when unknown); any

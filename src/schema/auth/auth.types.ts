@@ -33,7 +33,7 @@ export class AuthChallenge {
   alternatives!: ChallengeName[];
 }
 
-@ObjectType({ description: "Exactly one of `tokens` and `challenge` is set." })
+@ObjectType({ description: "Exactly one of `tokens` and `challenge` is set (tested); `result` carries the same answer as a union." })
 export class AuthPayload {
   @Field(() => AuthTokens, { nullable: true }) tokens!: AuthTokens | null;
   @Field(() => AuthChallenge, { nullable: true }) challenge!: AuthChallenge | null;

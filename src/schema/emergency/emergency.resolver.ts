@@ -2,11 +2,13 @@ import { Arg, Args, Ctx, Mutation, Query, Resolver } from "type-graphql";
 import type { GrantView } from "../../auth/emergency/emergency-reviews";
 import type { GatewayContext } from "../../context/gateway-context";
 import { callerOf, identityOf } from "../caller";
-import { EmergencyAccess, EmergencyAccessConnection, EmergencyAccessesArgs, EmergencyAccessFilter, EmergencyAccessIdArgs, EmergencyAccessInput, EmergencyAccessStatus, EmergencyScope, EmergencyVerdict, ReviewEmergencyAccessArgs } from "./emergency.types";
+import { pageInfoOf } from "../page-info";
+import { EmergencyAccess, EmergencyAccessConnection, EmergencyAccessesArgs, EmergencyAccessFilter, EmergencyAccessIdArgs, EmergencyAccessInput, EmergencyAccessStatus, EmergencyEndCause, EmergencyScope, EmergencyVerdict, ReviewEmergencyAccessArgs } from "./emergency.types";
 import { freshFactorOf } from "../../auth/factors/fresh-factor";
 import { FreshFactorArgs } from "../fresh-factor.args";
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+const instant = (ms: number | undefined) => (ms === undefined ? null : new Date(ms));
 
 /** The review's note and reviewer are for reviewers: a grant's holder sees the verdict, not what was written about them. */
 const toEmergencyAccess = (grant: GrantView, audience: "holder" | "reviewer"): EmergencyAccess => ({
@@ -20,11 +22,17 @@ const toEmergencyAccess = (grant: GrantView, audience: "holder" | "reviewer"): E
   status: grant.status as EmergencyAccessStatus,
   endedAt: iso(grant.ended?.at),
   endReason: grant.ended?.reason ?? null,
+  endCause: grant.ended ? EmergencyEndCause[grant.ended.reason] : null,
   verdict: (grant.review?.verdict as EmergencyVerdict | undefined) ?? null,
   reviewNote: audience === "reviewer" ? (grant.review?.note ?? null) : null,
   reviewedBy: audience === "reviewer" ? (grant.review?.reviewer ?? null) : null,
   reviewedAt: iso(grant.review?.at),
   escalatedAt: iso(grant.escalatedAt),
+  grantTime: new Date(grant.grantedAt),
+  expireTime: new Date(grant.expiresAt),
+  endTime: instant(grant.ended?.at),
+  reviewTime: instant(grant.review?.at),
+  escalateTime: instant(grant.escalatedAt),
 });
 
 /** Emergency ("break-glass") access: providers request and end grants, administrators list and review them. */
@@ -51,6 +59,6 @@ export class EmergencyResolver {
   @Query(() => EmergencyAccessConnection, { description: "Group `admin`: emergency grants, newest first." })
   async emergencyAccesses(@Arg("filter", () => EmergencyAccessFilter, { nullable: true }) filter: EmergencyAccessFilter | undefined, @Args(() => EmergencyAccessesArgs) { first, after }: EmergencyAccessesArgs, @Ctx() ctx: GatewayContext): Promise<EmergencyAccessConnection> {
     const page = await ctx.services.emergency.reviews.list(identityOf(ctx), { status: filter?.status, unreviewed: filter?.unreviewed, subjectId: filter?.userId }, first, after, ctx.meta);
-    return { nodes: page.grants.map((grant) => toEmergencyAccess(grant, "reviewer")), pageInfo: { endCursor: page.endCursor ?? null, hasNextPage: page.endCursor !== undefined } };
+    return { nodes: page.grants.map((grant) => toEmergencyAccess(grant, "reviewer")), pageInfo: pageInfoOf(after, page.endCursor, page.endCursor !== undefined) };
   }
 }

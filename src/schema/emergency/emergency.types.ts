@@ -1,7 +1,9 @@
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { IsOptional, Length, Matches, Max, Min } from "class-validator";
 import { PageInfo } from "../admin/admin.types";
+import type { EmergencyEndReason } from "../../auth/emergency/emergency-grant";
 import { UserId } from "../shared-args";
+import { DateTime } from "../scalars/date-time.scalar";
 
 export enum EmergencyScope {
   READ = "READ",
@@ -22,6 +24,22 @@ export enum EmergencyAccessStatus {
   SESSION_ENDED = "SESSION_ENDED",
 }
 registerEnumType(EmergencyAccessStatus, { name: "EmergencyAccessStatus", description: "SESSION_ENDED: the session it was bound to ended, went idle, or the account was locked, disabled or signed out everywhere." });
+
+export enum EmergencyEndCause {
+  ENDED_BY_USER = "ENDED_BY_USER",
+  ENDED_BY_ADMIN = "ENDED_BY_ADMIN",
+  REPLACED = "REPLACED",
+  UNJUSTIFIED = "UNJUSTIFIED",
+}
+registerEnumType(EmergencyEndCause, {
+  name: "EmergencyEndCause",
+  description: "Why a grant was ended before it expired.",
+  valuesConfig: { ENDED_BY_USER: { description: "By its holder." }, ENDED_BY_ADMIN: { description: "By an administrator." }, REPLACED: { description: "A newer grant of the same session took its place." }, UNJUSTIFIED: { description: "A review found it unjustified." } },
+});
+
+// Keeps the GraphQL enum and the grant record's union in step at compile time.
+const _sameCauses: Record<EmergencyEndReason, EmergencyEndCause> = EmergencyEndCause;
+void _sameCauses;
 
 /** Shortest reason accepted: a word or two is not an account of an emergency. */
 export const reasonMinLength = 20;
@@ -74,23 +92,30 @@ export class EmergencyAccessesArgs {
   @Field(() => String, { nullable: true }) @IsOptional() @GrantId() after?: string;
 }
 
-@ObjectType({ description: "An emergency (break-glass) grant. Times are ISO 8601." })
+@ObjectType({ description: "An emergency (break-glass) grant." })
 export class EmergencyAccess {
   @Field(() => ID) id!: string;
   @Field(() => ID, { description: "The provider's sub." }) userId!: string;
   @Field(() => EmergencyScope) scope!: EmergencyScope;
   @Field(() => ID, { nullable: true }) patientRef!: string | null;
   @Field() reason!: string;
-  @Field() grantedAt!: string;
-  @Field() expiresAt!: string;
+  @Field({ deprecationReason: "use grantTime; removed in 2.0" }) grantedAt!: string;
+  @Field({ deprecationReason: "use expireTime; removed in 2.0" }) expiresAt!: string;
+  @Field(() => DateTime) grantTime!: Date;
+  @Field(() => DateTime) expireTime!: Date;
   @Field(() => EmergencyAccessStatus) status!: EmergencyAccessStatus;
-  @Field(() => String, { nullable: true }) endedAt!: string | null;
-  @Field(() => String, { nullable: true, description: "ENDED_BY_USER, ENDED_BY_ADMIN, REPLACED (a newer grant of the session) or UNJUSTIFIED." }) endReason!: string | null;
+  @Field(() => String, { nullable: true, deprecationReason: "use endTime; removed in 2.0" }) endedAt!: string | null;
+  @Field(() => DateTime, { nullable: true }) endTime!: Date | null;
+  @Field(() => String, { nullable: true, description: "ENDED_BY_USER, ENDED_BY_ADMIN, REPLACED (a newer grant of the session) or UNJUSTIFIED.", deprecationReason: "use endCause; removed in 2.0" })
+  endReason!: string | null;
+  @Field(() => EmergencyEndCause, { nullable: true, description: "Null while the grant runs or when it simply expired." }) endCause!: EmergencyEndCause | null;
   @Field(() => EmergencyVerdict, { nullable: true }) verdict!: EmergencyVerdict | null;
   @Field(() => String, { nullable: true }) reviewNote!: string | null;
   @Field(() => ID, { nullable: true }) reviewedBy!: string | null;
-  @Field(() => String, { nullable: true }) reviewedAt!: string | null;
-  @Field(() => String, { nullable: true, description: "When the overdue-review escalation alert was raised." }) escalatedAt!: string | null;
+  @Field(() => String, { nullable: true, deprecationReason: "use reviewTime; removed in 2.0" }) reviewedAt!: string | null;
+  @Field(() => DateTime, { nullable: true }) reviewTime!: Date | null;
+  @Field(() => String, { nullable: true, description: "When the overdue-review escalation alert was raised.", deprecationReason: "use escalateTime; removed in 2.0" }) escalatedAt!: string | null;
+  @Field(() => DateTime, { nullable: true, description: "When the overdue-review escalation alert was raised." }) escalateTime!: Date | null;
 }
 
 @ObjectType()

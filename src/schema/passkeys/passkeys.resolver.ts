@@ -24,6 +24,8 @@ const toPasskey = (p: PasskeyRecord): Passkey => ({
   nickname: p.nickname,
   createdAt: p.createdAt,
   lastUsedAt: p.lastUsedAt ?? null,
+  createTime: new Date(p.createdAt),
+  lastUseTime: p.lastUsedAt === undefined ? null : new Date(p.lastUsedAt),
   deviceType: p.deviceType,
   backedUp: p.backedUp,
   aaguid: p.aaguid,

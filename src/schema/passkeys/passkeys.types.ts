@@ -1,9 +1,10 @@
 import { FreshFactorArgs } from "../fresh-factor.args";
 import { IsOptional, Length, Matches } from "class-validator";
-import { ArgsType, Field, ObjectType } from "type-graphql";
+import { ArgsType, Field, ID, ObjectType } from "type-graphql";
 import { SessionArgs } from "../auth/auth.inputs";
 import { UserIdArgs } from "../admin/admin.types";
 import { EmailAddress } from "../shared-args";
+import { DateTime } from "../scalars/date-time.scalar";
 
 /** A client's WebAuthn answer (RegistrationResponseJSON / AuthenticationResponseJSON, as @simplewebauthn/browser gives it). */
 const WebAuthnJson = () => Length(2, 64 * 1024);
@@ -12,10 +13,12 @@ const Nickname = () => Length(1, 64);
 
 @ObjectType({ description: "A registered passkey. Only public material is stored; the private key never leaves the authenticator." })
 export class Passkey {
-  @Field({ description: "The credential id (base64url)." }) id!: string;
+  @Field(() => ID, { description: "The credential id (base64url); the `id` argument of renamePasskey, removePasskey and adminRemovePasskey." }) id!: string;
   @Field() nickname!: string;
-  @Field({ description: "ISO-8601." }) createdAt!: string;
-  @Field(() => String, { nullable: true, description: "ISO-8601; null until first used to sign in." }) lastUsedAt!: string | null;
+  @Field({ description: "ISO-8601.", deprecationReason: "use createTime; removed in 2.0" }) createdAt!: string;
+  @Field(() => DateTime, { description: "When the passkey was registered." }) createTime!: Date;
+  @Field(() => String, { nullable: true, description: "ISO-8601; null until first used to sign in.", deprecationReason: "use lastUseTime; removed in 2.0" }) lastUsedAt!: string | null;
+  @Field(() => DateTime, { nullable: true, description: "Null until first used to sign in." }) lastUseTime!: Date | null;
   @Field({ description: "singleDevice (bound to one authenticator, e.g. a security key) or multiDevice (a synced passkey)." }) deviceType!: string;
   @Field({ description: "Whether the passkey is currently backed up (synced) by its provider." }) backedUp!: boolean;
   @Field({ description: "Authenticator model id (AAGUID); all zeros when the authenticator does not say." }) aaguid!: string;

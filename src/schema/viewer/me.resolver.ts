@@ -1,8 +1,12 @@
 import { Ctx, Query, Resolver } from "type-graphql";
 import type { Identity } from "../../auth/identity";
 import type { GatewayContext } from "../../context/gateway-context";
+import { Group } from "../admin/admin.types";
 import { identityOf } from "../caller";
 import { User } from "./user.type";
+
+const gatewayGroups: readonly string[] = Object.values(Group);
+const isGatewayGroup = (group: string): group is Group => gatewayGroups.includes(group);
 
 export const toUser = ({ sub, groups, account }: Pick<Identity, "sub" | "groups" | "account">): User => ({
   sub,
@@ -11,6 +15,7 @@ export const toUser = ({ sub, groups, account }: Pick<Identity, "sub" | "groups"
   givenName: account.givenName ?? null,
   familyName: account.familyName ?? null,
   groups,
+  memberOf: groups.filter(isGatewayGroup),
   mfaEnabled: account.mfaEnabled,
   mfaStatus: { enabled: account.mfaEnabled, method: account.mfaEnabled ? "TOTP" : null },
 });

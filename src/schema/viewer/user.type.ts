@@ -1,4 +1,5 @@
-import { Field, ObjectType } from "type-graphql";
+import { Field, ID, ObjectType } from "type-graphql";
+import { Group } from "../admin/admin.types";
 
 @ObjectType({ description: "MFA is mandatory: `enabled` is true for every user who can sign in." })
 export class MfaStatus {
@@ -8,12 +9,17 @@ export class MfaStatus {
 
 @ObjectType({ description: "The signed-in user, as known to the gateway since the last login." })
 export class User {
-  @Field() sub!: string;
+  @Field(() => ID, { description: "The user's stable id (Cognito `sub`): `userId` in administration." }) sub!: string;
   @Field() email!: string;
   @Field() emailVerified!: boolean;
   @Field(() => String, { nullable: true }) givenName!: string | null;
   @Field(() => String, { nullable: true }) familyName!: string | null;
-  @Field(() => [String], { description: "From the verified cognito:groups claim." }) groups!: string[];
-  @Field() mfaEnabled!: boolean;
+  @Field(() => [String], { description: "From the verified cognito:groups claim, as spelled in the pool (e.g. `admin`).", deprecationReason: "use memberOf; removed in 2.0" })
+  groups!: string[];
+  @Field(() => [Group], {
+    description: "The gateway's groups the user is in, from the verified cognito:groups claim. Other groups a pool may define mean nothing to the gateway and are left out (the id token still lists them).",
+  })
+  memberOf!: Group[];
+  @Field({ deprecationReason: "use mfaStatus.enabled; removed in 2.0" }) mfaEnabled!: boolean;
   @Field(() => MfaStatus) mfaStatus!: MfaStatus;
 }

@@ -18,8 +18,8 @@ describe("the client example app (examples/client-app) against the real gateway"
     const email = uniqueEmail();
     const run = await runClientApp(gw.url, { email, password: PASSWORD, givenName: "Grace", emailCode: async () => TEST_CODE, totpCode: freshCode });
     expect(run.steps).toEqual(["CONFIRM_SIGN_UP", "SIGN_IN", "MFA_SETUP", "DONE"]);
-    expect(run.user).toMatchObject({ email, givenName: "Grace", groups: [], mfaStatus: { enabled: true } });
-    expect(run.profile).toEqual({ givenName: "Grace", groups: [], minPasswordLength: expect.any(Number) });
+    expect(run.user).toMatchObject({ email, givenName: "Grace", groups: [], memberOf: [], mfaStatus: { enabled: true } });
+    expect(run.profile).toEqual({ givenName: "Grace", memberOf: [], minPasswordLength: expect.any(Number) });
     expect(run.signedOutEverywhere).toBe(true);
   });
 

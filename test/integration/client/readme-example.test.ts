@@ -37,7 +37,7 @@ describe("README's client example", () => {
         if (shown) secret = shown;
         return what === "email" ? email : what === "password" ? PASSWORD : freshCode(secret);
       };
-      expect((await signInExample(gw.url, ask)).me).toEqual({ email, groups: [] });
+      expect((await signInExample(gw.url, ask)).me).toEqual({ email, memberOf: [] });
       expect((await signInExample(gw.url, ask)).me.email).toBe(email);
       expect(asked).toEqual(["email", "password", "code", "email", "password", "code"]);
     } finally {

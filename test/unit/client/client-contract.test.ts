@@ -1,6 +1,6 @@
-import { createAuthClient, ERROR_CODES, GatewayUnreachableError, INACTIVE_REASONS, KNOWN_CHALLENGES, TOKEN_REJECTIONS, type FetchLike } from "@hipaa-auth-gateway/client";
+import { createAuthClient, ERROR_CODES, ERROR_REASONS, GatewayUnreachableError, INACTIVE_REASONS, KNOWN_CHALLENGES, TOKEN_REJECTIONS, type FetchLike } from "@hipaa-auth-gateway/client";
 import { GraphQLEnumType } from "graphql";
-import { ErrorCode, InactiveReason, TokenRejection } from "../../../src/errors/error-codes";
+import { ErrorCode, ErrorReason, InactiveReason, TokenRejection } from "../../../src/errors/error-codes";
 import { buildGatewaySchema } from "../../../src/schema/build-schema";
 
 describe("the client package's copy of the gateway's contract", () => {
@@ -8,6 +8,7 @@ describe("the client package's copy of the gateway's contract", () => {
     expect([...ERROR_CODES].sort()).toEqual(Object.values(ErrorCode).sort());
     expect([...TOKEN_REJECTIONS].sort()).toEqual(Object.values(TokenRejection).sort());
     expect([...INACTIVE_REASONS].sort()).toEqual(Object.values(InactiveReason).sort());
+    expect([...ERROR_REASONS].sort()).toEqual(Object.values(ErrorReason).sort());
   });
 
   it("knows every challenge name the schema can return (a new one needs a step in the client)", () => {
