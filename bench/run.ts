@@ -34,12 +34,14 @@ const benchRun = `${Date.now()}`;
 
 type Server = { name: string; url: string; child: ChildProcess };
 
+const profiled = (name: string) => (process.env["BENCH_PROFILE"] ?? "").split(",").some((n) => n.trim() === name);
+
 /** `core`: 1 for the servers under test; 0 for helpers that are not measured (the product subgraph), beside autocannon. */
 const startServer = (name: string, script: string, env: Record<string, string>, core = 1): Promise<Server> =>
   new Promise((resolve, reject) => {
     const command = hasTaskset ? "taskset" : process.execPath;
-    // BENCH_PROFILE="gateway (memory)" writes a V8 CPU profile of that server (see BENCHMARKS.md).
-    const node = process.env["BENCH_PROFILE"] === name ? [process.execPath, "--cpu-prof", "--cpu-prof-dir", String(process.env["BENCH_PROFILE_DIR"] ?? "profiles")] : [process.execPath];
+    // BENCH_PROFILE="gateway (memory),gateway (Redis)" writes a V8 CPU profile of each server named (see BENCHMARKS.md).
+    const node = profiled(name) ? [process.execPath, "--cpu-prof", "--cpu-prof-dir", String(process.env["BENCH_PROFILE_DIR"] ?? "profiles")] : [process.execPath];
     const argv = hasTaskset ? ["-c", String(core), ...node, join(dist, script)] : [...node.slice(1), join(dist, script)];
     const child = spawn(command, argv, { env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", PORT: "0", ...env }, stdio: ["ignore", "pipe", "inherit"] });
     child.stdout?.on("data", (chunk: Buffer) => {
@@ -221,7 +223,7 @@ const main = async () => {
     writeFileSync(join(process.cwd(), "bench-results.md"), `${report}\n`);
   } finally {
     // SIGINT lets a profiled server write its profile before it exits.
-    for (const server of servers) server.child.kill(process.env["BENCH_PROFILE"] === server.name ? "SIGINT" : "SIGKILL");
+    for (const server of servers) server.child.kill(profiled(server.name) ? "SIGINT" : "SIGKILL");
     await new Promise((r) => setTimeout(r, process.env["BENCH_PROFILE"] ? 2000 : 0));
     await local.stop();
     rmSync(dir, { recursive: true, force: true });
