@@ -31,15 +31,19 @@ const dist = join(__dirname, "servers");
 /** The lasting records of the "Redis + PostgreSQL" contender: a schema of this run's own, dropped at the end. */
 const benchDatabaseUrl = process.env["BENCH_DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
 const benchRun = `${Date.now()}`;
+/** Whether the gateway's context builder takes an event-loop turn before its work (the same-stack control copies it). */
+const gatewayYields = process.env["GATEWAY_YIELDS"] === "1";
 
 type Server = { name: string; url: string; child: ChildProcess };
+
+const profiled = (name: string) => (process.env["BENCH_PROFILE"] ?? "").split(",").some((n) => n.trim() === name);
 
 /** `core`: 1 for the servers under test; 0 for helpers that are not measured (the product subgraph), beside autocannon. */
 const startServer = (name: string, script: string, env: Record<string, string>, core = 1): Promise<Server> =>
   new Promise((resolve, reject) => {
     const command = hasTaskset ? "taskset" : process.execPath;
-    // BENCH_PROFILE="gateway (memory)" writes a V8 CPU profile of that server (see BENCHMARKS.md).
-    const node = process.env["BENCH_PROFILE"] === name ? [process.execPath, "--cpu-prof", "--cpu-prof-dir", String(process.env["BENCH_PROFILE_DIR"] ?? "profiles")] : [process.execPath];
+    // BENCH_PROFILE="gateway (memory),gateway (Redis)" writes a V8 CPU profile of each server named (see BENCHMARKS.md).
+    const node = profiled(name) ? [process.execPath, "--cpu-prof", "--cpu-prof-dir", String(process.env["BENCH_PROFILE_DIR"] ?? "profiles")] : [process.execPath];
     const argv = hasTaskset ? ["-c", String(core), ...node, join(dist, script)] : [...node.slice(1), join(dist, script)];
     const child = spawn(command, argv, { env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", PORT: "0", ...env }, stdio: ["ignore", "pipe", "inherit"] });
     child.stdout?.on("data", (chunk: Buffer) => {
@@ -117,16 +121,18 @@ const main = async () => {
       return s;
     };
     const bare = await started(startServer("bare Apollo", "bare.js", {}));
-    const bareYield = await started(startServer("bare Apollo (gateway HTTP stack + yield)", "bare.js", { BARE_STACK: "gateway" }));
+    // The same-stack control: the gateway's request router and Apollo call, the gateway's context timing (GATEWAY_YIELDS), no security layer.
+    const bareYield = await started(startServer("bare Apollo (gateway HTTP stack)", "bare.js", { BARE_STACK: "gateway", BARE_YIELD: gatewayYields ? "1" : "0" }));
     const memory = await started(startServer("gateway (memory)", "gateway.js", { BENCH_SETTINGS: JSON.stringify(base) }));
     // The same gateway handing clients Cognito's own tokens (the deprecated CLIENT_TOKENS=provider): the bearer is
     // then a JWT, as before gateway handles, so the two rows show what opening a handle costs per request.
     const providerTokens = await started(startServer("gateway (memory; CLIENT_TOKENS=provider)", "gateway.js", { BENCH_SETTINGS: JSON.stringify({ ...base, clientTokens: "provider", auditLogFile: join(dir, "audit-provider.jsonl") }) }));
     const redis = await started(startServer("gateway (Redis)", "gateway.js", { BENCH_SETTINGS: JSON.stringify({ ...base, redisUrl: "redis://127.0.0.1:6379", auditLogFile: join(dir, "audit-redis.jsonl") }) }));
-    // Lasting records in PostgreSQL (DATABASE_URL): the per-request flags and locks are read there, in a schema of its own.
+    // Production's shape: lasting records in PostgreSQL (DATABASE_URL; the per-request flags and locks come from their
+    // mirror in Redis) and the audit trail in PostgreSQL (AUDIT_DATABASE_URL), in schemas of this run's own.
     const durable = await started(
       startServer("gateway (Redis + PostgreSQL)", "gateway.js", {
-        BENCH_SETTINGS: JSON.stringify({ ...base, redisUrl: "redis://127.0.0.1:6379", redisKeyPrefix: `authgw-bench-${benchRun}:`, database: { url: benchDatabaseUrl, schema: `bench_${benchRun}`, statementTimeoutMs: 3000, generationCheckSeconds: 30 }, auditLogFile: join(dir, "audit-durable.jsonl") }),
+        BENCH_SETTINGS: JSON.stringify({ ...base, redisUrl: "redis://127.0.0.1:6379", redisKeyPrefix: `authgw-bench-${benchRun}:`, database: { url: benchDatabaseUrl, schema: `bench_${benchRun}`, statementTimeoutMs: 3000, generationCheckSeconds: 30 }, auditDatabase: { url: benchDatabaseUrl, schema: `bench_audit_${benchRun}`, writeTimeoutMs: 3000, synchronousCommit: "on", checkpointRecords: 1000, checkpointSeconds: 300, retentionDays: 2190 } }),
       }),
     );
     const yoga = await started(startServer("Yoga + plugin-jwt", "yoga.js", { JWKS_URI: pool.jwksUri, ISSUER: pool.issuer }));
@@ -182,19 +188,24 @@ const main = async () => {
     const summary = contenders.map(({ server, baseline }) => ({ ...summaryOf(server.name), baseline: summaryOf(baseline.name) }));
     const rpsOf = (name: string) => summaryOf(name).rps;
 
-    // (5) Login: the gateway's `login` against the same InitiateAuth sent straight to cognito-local.
-    const email = `bench-login-${Date.now()}@example.test`;
-    await enrol(memory.url, email);
+    // Login: the gateway's `login` against the same InitiateAuth sent straight to cognito-local, interleaved;
+    // through the memory gateway (file audit sink) and through production's shape (Redis, PostgreSQL audit sink).
+    const loginVia = [memory, durable];
+    const emails = loginVia.map((_, i) => `bench-login-${i}-${Date.now()}@example.test`);
+    for (const [i, server] of loginVia.entries()) await enrol(server.url, emails[i]!);
     const cognito = new CognitoIdentityProviderClient({ endpoint: local.endpoint, region: "local", credentials: localCredentials });
-    const direct: number[] = [];
-    const viaGateway: number[] = [];
-    for (let i = 0; i < 200; i++) {
-      let t = performance.now();
-      await cognito.send(new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: email, PASSWORD } }));
-      direct.push(performance.now() - t);
-      t = performance.now();
-      data(await post(memory.url, { query: "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { challenge { name } } }", variables: { e: email, p: PASSWORD } }), "login");
-      viaGateway.push(performance.now() - t);
+    const direct: number[][] = loginVia.map(() => []);
+    const viaGateway: number[][] = loginVia.map(() => []);
+    for (let i = 0; i < 220; i++) {
+      for (const [k, server] of loginVia.entries()) {
+        let t = performance.now();
+        await cognito.send(new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: emails[k]!, PASSWORD } }));
+        // The first 20 of each warm up (JIT, connections, the audit stream's partition).
+        if (i >= 20) direct[k]!.push(performance.now() - t);
+        t = performance.now();
+        data(await post(server.url, { query: "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { challenge { name } } }", variables: { e: emails[k], p: PASSWORD } }), "login");
+        if (i >= 20) viaGateway[k]!.push(performance.now() - t);
+      }
     }
     cognito.destroy();
 
@@ -210,7 +221,17 @@ const main = async () => {
     const rows = summary.map(
       (s) => `| ${s.name} | ${Math.round(s.rps)} | ${s.p50} | ${s.p99} | ${s.baseline.name} | ${(s.rps / s.baseline.rps).toFixed(2)} | ${(s.p99 / s.baseline.p99).toFixed(2)} | ${Math.round(s.cpu)} | ${s.errors} |`,
     );
-    const loginLine = `login p50: gateway ${percentile(viaGateway, 0.5).toFixed(2)} ms, direct InitiateAuth ${percentile(direct, 0.5).toFixed(2)} ms, overhead ${(percentile(viaGateway, 0.5) - percentile(direct, 0.5)).toFixed(2)} ms (p99 ${percentile(viaGateway, 0.99).toFixed(2)} vs ${percentile(direct, 0.99).toFixed(2)} ms)`;
+    const loginLines = loginVia.map((server, k) => {
+      const g = viaGateway[k]!;
+      const d = direct[k]!;
+      return `login through ${server.name}: p50 ${percentile(g, 0.5).toFixed(2)} ms, direct InitiateAuth ${percentile(d, 0.5).toFixed(2)} ms, overhead ${(percentile(g, 0.5) - percentile(d, 0.5)).toFixed(2)} ms (p99 ${percentile(g, 0.99).toFixed(2)} vs ${percentile(d, 0.99).toFixed(2)} ms)`;
+    });
+    const against = (name: string) => {
+      const s = summaryOf(name);
+      const same = summaryOf(bareYield.name);
+      const express = summaryOf(bare.name);
+      return `${name}: ${(same.cpu / s.cpu).toFixed(2)}× the same-stack bare by CPU per request (${Math.round(s.cpu)} vs ${Math.round(same.cpu)} µs, ${(s.cpu / same.cpu).toFixed(2)}× its cost), ${(s.rps / same.rps).toFixed(2)}× by req/s; ${(s.rps / express.rps).toFixed(2)}× bare Apollo on express by req/s, p99 ${(s.p99 / express.p99).toFixed(2)}× its p99`;
+    };
     const report = [
       `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; servers pinned to one core: ${hasTaskset ? "yes" : "no (taskset missing)"}`,
       `autocannon, ${connections} connections, ${seconds} s × ${rounds} rounds (medians); \`{ me { sub email } }\`, gateway mode \`{ product { id name } }\``,
@@ -219,20 +240,22 @@ const main = async () => {
       "|---|---|---|---|---|---|---|---|---|",
       ...rows,
       "",
-      `gateway (memory) / bare Apollo on the gateway HTTP stack + yield: ${(rpsOf(memory.name) / rpsOf(bareYield.name)).toFixed(2)}×; gateway (memory) / Yoga + plugin-jwt: ${(rpsOf(memory.name) / rpsOf(yoga.name)).toFixed(2)}×`,
-      loginLine,
+      ...[memory, redis, durable].filter((server) => samples.get(server.name)?.length).map((server) => against(server.name)),
+      `gateway (memory) / Yoga + plugin-jwt: ${(rpsOf(memory.name) / rpsOf(yoga.name)).toFixed(2)}×`,
+      ...loginLines,
       ...(memoryLine ? [memoryLine] : []),
     ].join("\n");
     process.stdout.write(`${report}\n`);
     writeFileSync(join(process.cwd(), "bench-results.md"), `${report}\n`);
   } finally {
     // SIGINT lets a profiled server write its profile before it exits.
-    for (const server of servers) server.child.kill(process.env["BENCH_PROFILE"] === server.name ? "SIGINT" : "SIGKILL");
+    for (const server of servers) server.child.kill(profiled(server.name) ? "SIGINT" : "SIGKILL");
     await new Promise((r) => setTimeout(r, process.env["BENCH_PROFILE"] ? 2000 : 0));
     await local.stop();
     rmSync(dir, { recursive: true, force: true });
     const admin = new Pool({ connectionString: benchDatabaseUrl, max: 1 });
     await admin.query(`DROP SCHEMA IF EXISTS bench_${benchRun} CASCADE`).catch(() => undefined);
+    await admin.query(`DROP SCHEMA IF EXISTS bench_audit_${benchRun} CASCADE`).catch(() => undefined);
     await admin.end();
     const redisClient = new Redis("redis://127.0.0.1:6379", { keyPrefix: `authgw-bench-${benchRun}:` });
     const keys = await redisClient.keys(`authgw-bench-${benchRun}:*`).catch((): string[] => []);

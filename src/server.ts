@@ -1,4 +1,4 @@
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
 import { allow } from "graphql-shield";
@@ -10,6 +10,7 @@ import { Drain } from "./http/drain";
 import type { BuiltGateway } from "./http/built-gateway";
 import type { GatewayDeps } from "./http/gateway-deps";
 import { mountGraphql } from "./http/graphql-route";
+import { RequestRouter } from "./http/request-router";
 import { createHttpShell } from "./http/shell";
 import { createPermissions, permissionMap } from "./permissions/permissions";
 import { createRateLimits, rateLimitMiddleware, type RateLimits } from "./permissions/rate-limits";
@@ -38,15 +39,20 @@ export const createGateway = async (deps: GatewayDeps): Promise<BuiltGateway> =>
   await apollo.start();
   const drain = new Drain();
   const app = createHttpShell({ ...deps, drain });
-  mountGraphql(app, apollo, deps, subgraph);
-  return { app, apollo, drain };
+  const router = new RequestRouter(app, { corsConfigured: deps.corsOrigins.length > 0, drain });
+  mountGraphql(app, router, apollo, deps, subgraph);
+  return { app, listener: router.listener, apollo, drain };
 };
 
 /** Starts listening; `close` drains (stop accepting, finish in flight, close keep-alives) and stops Apollo. */
 export const listen = async (gateway: BuiltGateway, port: number, host: string, keepAliveSeconds?: number): Promise<RunningGateway> => {
   const server: Server = await new Promise((resolve, reject) => {
-    // Express 5 hands listen errors (EADDRINUSE…) to this callback.
-    const s = gateway.app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(s)));
+    const s = createServer(gateway.listener);
+    s.once("error", reject);
+    s.listen(port, host, () => {
+      s.off("error", reject);
+      resolve(s);
+    });
   });
   if (keepAliveSeconds !== undefined) {
     // Longer than the load balancer's idle timeout, so it never reuses a connection Node is closing (502s);

@@ -6,14 +6,15 @@ import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/dis
 import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
 import type { GatewayContext } from "../../src/context/gateway-context";
-import { serveFastLane, takesFastLane } from "../../src/http/graphql-handler";
+import { RequestRouter } from "../../src/http/request-router";
 import { buildGatewaySchema } from "../../src/schema/build-schema";
 import { identityFromClaims, port, ready } from "./shared";
 
 /**
  * (1) Bare Apollo Server 5 on express 5, the gateway's schema, no authentication at all.
- * BARE_STACK=gateway: the control — the same Apollo on the gateway's own HTTP stack (its fast lane for
- * POST /graphql), with the one event-loop turn the gateway's context builder takes; no security layer.
+ * BARE_STACK=gateway: the control — the same Apollo on the gateway's own HTTP stack (its request router,
+ * which sends POST /graphql straight to Apollo), with the gateway's context builder's event-loop turn
+ * when BARE_YIELD=1; no security layer.
  */
 const main = async () => {
   const gatewayStack = process.env["BARE_STACK"] === "gateway";
@@ -22,15 +23,14 @@ const main = async () => {
   const identity = identityFromClaims({ sub: "bench-user" });
   const listening = (server: { address(): unknown }) => () => ready((server.address() as { port: number }).port);
   if (gatewayStack) {
+    const yieldFirst = process.env["BARE_YIELD"] === "1";
     const buildContext = async () => {
-      await nextTurn();
+      if (yieldFirst) await nextTurn();
       return { identity } as unknown as GatewayContext;
     };
-    const lane = { apollo, buildContext, requestIdOf: () => "bench", draining: () => false };
-    const server = createServer((req, res) => {
-      if (takesFastLane(req, false)) serveFastLane(lane, req, res);
-      else res.writeHead(404).end();
-    });
+    const router = new RequestRouter(express(), { corsConfigured: false });
+    router.routeGraphql({ apollo, buildContext });
+    const server = createServer(router.listener);
     server.listen(port(), "127.0.0.1", listening(server));
     return;
   }

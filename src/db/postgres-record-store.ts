@@ -49,6 +49,21 @@ export class PostgresRecordStore implements StateStore {
     return keys.map((key) => found.get(key));
   }
 
+  /** As getMany, with each live value's remaining life in whole seconds (rounded down): what a copy may keep it for. */
+  async getManyWithLife(keys: readonly string[]): Promise<({ value: string; secondsLeft: number } | undefined)[]> {
+    if (keys.length === 0) return [];
+    const byTable = new Map<string, string[]>();
+    for (const key of keys) byTable.set(this.table(key), [...(byTable.get(this.table(key)) ?? []), key]);
+    const params: unknown[] = [];
+    const parts = [...byTable].map(([table, wanted]) => {
+      params.push(wanted);
+      return `SELECT key, value, floor(extract(epoch FROM expires_at - now()))::bigint AS left FROM ${table} WHERE key = ANY($${params.length}::text[]) AND member = '' AND ${live}`;
+    });
+    const rows = await this.query<{ key: string; value: string; left: string }>(parts.join(" UNION ALL "), params);
+    const found = new Map(rows.map((r) => [r.key, { value: r.value, secondsLeft: Number(r.left) }]));
+    return keys.map((key) => found.get(key));
+  }
+
   async set(key: string, value: string, ttlSeconds: number): Promise<void> {
     assertTtl(ttlSeconds);
     await this.query(

@@ -1,5 +1,7 @@
 import { ErrorCode, GatewayError } from "../errors/error-codes";
 import type { StateStore } from "../store/state-store";
+import { LastingMirror } from "./lasting-mirror";
+import type { PostgresRecordStore } from "./postgres-record-store";
 import { recordKindOf } from "./record-kinds";
 
 /** A key whose removal ends a session: the store generation moves on, so a snapshot taken before cannot revive it. */
@@ -9,7 +11,7 @@ export type TieredStoreDeps = {
   /** Sessions, handles, limiter counters, caches: may be lost (Redis; memory in dev). */
   ephemeral: StateStore;
   /** Everything that must survive a restart (PostgreSQL). */
-  lasting: StateStore;
+  lasting: StateStore & Pick<PostgresRecordStore, "getManyWithLife">;
   /** Called after a session ended (awaited: the logout is answered once the generation moved on). */
   onSessionEnded?: () => Promise<void>;
 };
@@ -18,12 +20,32 @@ export type TieredStoreDeps = {
  * One StateStore for the services, two tiers behind it: each key goes to the lasting tier when it names a
  * lasting record kind, else to the ephemeral tier. Until the ephemeral tier is known to be current (start-up,
  * after a reconnect), every operation on it fails closed: a restored old snapshot could otherwise revive a
- * session that had ended.
+ * session that had ended. The per-request reads of lasting records come from a copy in the ephemeral tier
+ * while it is current (lasting-mirror.ts), in the same round trip as the session's keys.
  */
 export class TieredStore implements StateStore {
   private verified = false;
+  private readonly mirror: LastingMirror;
 
-  constructor(private readonly deps: TieredStoreDeps) {}
+  constructor(private readonly deps: TieredStoreDeps) {
+    this.mirror = new LastingMirror({ ephemeral: deps.ephemeral, lasting: deps.lasting });
+  }
+
+  /** A lasting write retires every mirrored copy before it is made (or is not made) and again after. */
+  private async lastingWrite<T>(write: (lasting: StateStore) => Promise<T>): Promise<T> {
+    await this.mirror.invalidate();
+    try {
+      return await write(this.deps.lasting);
+    } finally {
+      // Best effort: the first move already retired every copy made before; one made during the write lives mirrorMaxSeconds at most.
+      await this.mirror.invalidate().catch(() => undefined);
+    }
+  }
+
+  /** Sends a write to its tier; lasting writes retire the mirror's copies. */
+  private write<T>(key: string, op: (store: StateStore) => Promise<T>): Promise<T> {
+    return recordKindOf(key) !== undefined ? this.lastingWrite(op) : op(this.tier(key));
+  }
 
   get ephemeral(): StateStore {
     return this.deps.ephemeral;
@@ -56,8 +78,12 @@ export class TieredStore implements StateStore {
     const lastingKeys = keys.filter((k) => recordKindOf(k) !== undefined);
     if (lastingKeys.length === 0) return keys.length === 0 ? [] : this.tier(keys[0]!).getMany(keys);
     const ephemeralKeys = keys.filter((k) => recordKindOf(k) === undefined);
-    if (ephemeralKeys.length === 0) return this.deps.lasting.getMany(keys);
-    const [fromLasting, fromEphemeral] = await Promise.all([this.deps.lasting.getMany(lastingKeys), this.tier(ephemeralKeys[0]!).getMany(ephemeralKeys)]);
+    // Only lasting keys while the ephemeral tier is not known to be current: straight from PostgreSQL, as before.
+    if (ephemeralKeys.length === 0 && !this.verified) return this.deps.lasting.getMany(keys);
+    // One ephemeral round trip for the request's own keys and the mirror's copies of the lasting ones.
+    const mirrorKeys = this.mirror.mirrorKeys(lastingKeys);
+    const fromEphemeral = await this.tier(ephemeralKeys[0] ?? mirrorKeys[0]!).getMany([...ephemeralKeys, ...mirrorKeys]);
+    const fromLasting = await this.mirror.resolve(lastingKeys, fromEphemeral.slice(ephemeralKeys.length));
     const found = new Map<string, string | undefined>();
     lastingKeys.forEach((k, i) => found.set(k, fromLasting[i]));
     ephemeralKeys.forEach((k, i) => found.set(k, fromEphemeral[i]));
@@ -65,29 +91,29 @@ export class TieredStore implements StateStore {
   }
 
   async set(key: string, value: string, ttlSeconds: number): Promise<void> {
-    return this.tier(key).set(key, value, ttlSeconds);
+    return this.write(key, (store) => store.set(key, value, ttlSeconds));
   }
 
   async setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean> {
-    return this.tier(key).setIfAbsent(key, value, ttlSeconds);
+    return this.write(key, (store) => store.setIfAbsent(key, value, ttlSeconds));
   }
 
   async take(key: string): Promise<string | undefined> {
-    const value = await this.tier(key).take(key);
+    const value = await this.write(key, (store) => store.take(key));
     if (value !== undefined && endsSession(key)) await this.deps.onSessionEnded?.();
     return value;
   }
 
   async delete(key: string): Promise<void> {
-    return this.tier(key).delete(key);
+    return this.write(key, (store) => store.delete(key));
   }
 
   async increment(key: string, by: number, ttlSeconds: number): Promise<number> {
-    return this.tier(key).increment(key, by, ttlSeconds);
+    return this.write(key, (store) => store.increment(key, by, ttlSeconds));
   }
 
   async pushBounded(key: string, value: string, maxLength: number, ttlSeconds: number): Promise<void> {
-    return this.tier(key).pushBounded(key, value, maxLength, ttlSeconds);
+    return this.write(key, (store) => store.pushBounded(key, value, maxLength, ttlSeconds));
   }
 
   async list(key: string): Promise<string[]> {
@@ -95,11 +121,11 @@ export class TieredStore implements StateStore {
   }
 
   async addToSet(key: string, member: string, ttlSeconds: number): Promise<void> {
-    return this.tier(key).addToSet(key, member, ttlSeconds);
+    return this.write(key, (store) => store.addToSet(key, member, ttlSeconds));
   }
 
   async removeFromSet(key: string, member: string): Promise<void> {
-    return this.tier(key).removeFromSet(key, member);
+    return this.write(key, (store) => store.removeFromSet(key, member));
   }
 
   async members(key: string): Promise<string[]> {

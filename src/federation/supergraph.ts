@@ -11,6 +11,7 @@ import { Drain } from "../http/drain";
 import type { BuiltGateway } from "../http/built-gateway";
 import type { GatewayDeps } from "../http/gateway-deps";
 import { mountGraphql } from "../http/graphql-route";
+import { RequestRouter } from "../http/request-router";
 import { createHttpShell } from "../http/shell";
 import { subgraphFetcher } from "../http/subgraph-fetcher";
 import { systemClock, type Clock } from "../shared/clock";
@@ -191,6 +192,7 @@ export const createSupergraph = async (deps: SupergraphDeps): Promise<ComposingG
   const apollo = new ApolloServer<GatewayContext>({ gateway, formatError: formatSupergraphError, ...hardenedApolloOptions(deps, { logRequests: true, isExpectedError: isExpectedSupergraphError }) });
   const drain = new Drain();
   const app = createHttpShell({ ...deps, drain });
+  const router = new RequestRouter(app, { corsConfigured: deps.corsOrigins.length > 0, drain });
   // Subgraphs verify assertions against these keys.
   app.get("/.well-known/jwks.json", (_req, res) => {
     res.set("cache-control", "public, max-age=300").json(deps.asserter.jwks());
@@ -203,8 +205,8 @@ export const createSupergraph = async (deps: SupergraphDeps): Promise<ComposingG
   });
   const compose = async () => {
     await apollo.start();
-    mountGraphql(app, apollo, deps, false);
+    mountGraphql(app, router, apollo, deps, false);
     composed = true;
   };
-  return { app, apollo, drain, compose };
+  return { app, listener: router.listener, apollo, drain, compose };
 };

@@ -24,7 +24,7 @@ export const apiSecurityHeaders: readonly string[] = [
   "no-store",
 ];
 
-/** For answers that go through express (the rare /graphql requests outside the fast lane). */
+/** Sets the API headers on a response (the direct route to Apollo, and /graphql requests that go through express). */
 export const setApiSecurityHeaders = (res: ServerResponse): void => {
   for (let i = 0; i < apiSecurityHeaders.length; i += 2) res.setHeader(apiSecurityHeaders[i]!, apiSecurityHeaders[i + 1]!);
 };

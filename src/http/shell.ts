@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage } from "node:http";
 import { resolve } from "node:path";
 import cors from "cors";
 import express, { type Express } from "express";
@@ -8,16 +8,12 @@ import { requestIdOf } from "../context/build-context";
 import { setApiSecurityHeaders } from "./api-headers";
 import type { Drain } from "./drain";
 import type { GatewayDeps } from "./gateway-deps";
-import { serveFastLane, takesFastLane, type FastLane } from "./graphql-handler";
 import { mountHealth } from "./readiness";
 
 /** The playground's static bundle (`npm run build` makes it from GraphiQL on npm: nothing from a CDN). */
 const playgroundDir = resolve(__dirname, "..", "..", "dist-playground");
 
 type ShellDeps = Pick<GatewayDeps, "verifier" | "idp" | "store" | "auditSink" | "metrics" | "metricsOnApiPort" | "corsOrigins" | "playground" | "oauthRoutes" | "hostedLoginDomain"> & { drain?: Drain };
-
-/** What the fast lane needs of the shell it bypasses; filled in by createHttpShell, used by addGraphqlFastLane. */
-const shells = new WeakMap<Express, { drain: Drain | undefined; corsConfigured: boolean }>();
 
 const isGraphqlPath = (req: IncomingMessage): boolean => req.url === "/graphql" || req.url?.startsWith("/graphql?") === true;
 
@@ -39,7 +35,6 @@ export const createMetricsApp = (metrics: GatewayDeps["metrics"]): Express => {
 /** Everything around /graphql: headers, request ids, health, readiness, metrics and the playground. */
 export const createHttpShell = (deps: ShellDeps): Express => {
   const app = express();
-  shells.set(app, { drain: deps.drain, corsConfigured: deps.corsOrigins.length > 0 });
   app.disable("x-powered-by");
   // While the server drains, every response tells its client to close the connection.
   if (deps.drain) app.use(deps.drain.middleware);
@@ -73,23 +68,4 @@ export const createHttpShell = (deps: ShellDeps): Express => {
     app.use("/", express.static(playgroundDir, { index: "index.html", maxAge: "1h" }));
   }
   return app;
-};
-
-/**
- * Puts the GraphQL fast lane (graphql-handler.ts) in front of the shell's express app: the app is the
- * server's request listener, and express dispatches through `app.handle`, so the common `POST /graphql`
- * is answered before express sets anything up; every other request reaches express unchanged.
- */
-export const addGraphqlFastLane = (app: Express, lane: Omit<FastLane, "draining" | "requestIdOf">): void => {
-  const shell = shells.get(app);
-  if (!shell) throw new Error("addGraphqlFastLane needs an app made by createHttpShell");
-  const full: FastLane = { ...lane, requestIdOf, draining: () => shell.drain?.active ?? false };
-  type Handle = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
-  const dispatching = app as unknown as { handle: Handle };
-  const viaExpress = dispatching.handle.bind(app);
-  const handle = (req: IncomingMessage, res: ServerResponse, next?: () => void): void => {
-    if (takesFastLane(req, shell.corsConfigured)) serveFastLane(full, req, res);
-    else viaExpress(req, res, next);
-  };
-  dispatching.handle = handle;
 };

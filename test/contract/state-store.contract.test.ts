@@ -71,7 +71,7 @@ const underPrefix = (store: StateStore, prefix: string): StateStore => {
 };
 
 /** PostgreSQL keeps its own clock, like Redis: the stored expiry is read instead. */
-const postgresSubject = async (wrap: (lasting: StateStore) => StateStore): Promise<Subject> => {
+const postgresSubject = async (wrap: (lasting: PostgresRecordStore) => StateStore): Promise<Subject> => {
   const db = await recordsDb();
   const prefix = "account-flags:";
   return {

@@ -1,0 +1,45 @@
+import { readFileSync } from "node:fs";
+
+/**
+ * Self time of a V8 CPU profile (`--cpu-prof`) by where the code lives: a package, one of our folders, or
+ * V8/Node's own entries ((garbage collector), (program), node:internal…). `node dist-bench/bench/profile-summary.js
+ * <file.cpuprofile> [top]`: shares of busy time (idle excluded), and the top functions by self time.
+ */
+type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number };
+type Profile = { nodes: Node[]; samples: number[]; timeDeltas: number[] };
+
+const where = (url: string, fn: string): string => {
+  if (url === "") return fn.startsWith("(") ? fn : "(native)";
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (pkg) return pkg[1]!;
+  if (url.startsWith("node:")) return url.replace(/^node:(internal\/)?/, "node:").split("/").slice(0, 2).join("/");
+  const ours = /\/dist(?:-bench)?\/(?:src\/)?([^/]+\/)?/.exec(url);
+  return ours ? `ours: ${ours[1] ?? "(root)"}` : url;
+};
+
+const main = () => {
+  const [file, top = "25"] = process.argv.slice(2);
+  const profile = JSON.parse(readFileSync(String(file), "utf8")) as Profile;
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<number, number>();
+  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const groups = new Map<string, number>();
+  const functions = new Map<string, number>();
+  let busy = 0;
+  for (const [id, us] of self) {
+    const node = byId.get(id)!;
+    const { functionName, url, lineNumber } = node.callFrame;
+    if (functionName === "(idle)") continue;
+    busy += us;
+    const group = where(url, functionName);
+    groups.set(group, (groups.get(group) ?? 0) + us);
+    const name = `${functionName || "(anonymous)"} ${group}:${lineNumber + 1}`;
+    functions.set(name, (functions.get(name) ?? 0) + us);
+  }
+  const share = (us: number) => `${((us / busy) * 100).toFixed(1)} %`;
+  process.stdout.write(`busy ${(busy / 1e6).toFixed(2)} s\n\nby where the code lives:\n`);
+  for (const [group, us] of [...groups].sort((a, b) => b[1] - a[1]).slice(0, Number(top))) process.stdout.write(`  ${share(us).padStart(7)}  ${group}\n`);
+  process.stdout.write("\nfunctions by self time:\n");
+  for (const [name, us] of [...functions].sort((a, b) => b[1] - a[1]).slice(0, Number(top))) process.stdout.write(`  ${share(us).padStart(7)}  ${name}\n`);
+};
+main();
