@@ -1,0 +1,70 @@
+// @ts-check
+/**
+ * Lint: typescript-eslint's strictTypeChecked + stylisticTypeChecked on every TypeScript file we ship or run
+ * (src/, packages/<name>/src and test, test/, bench/, deploy/aws/), with type information from each file's
+ * nearest tsconfig.json. `npm run lint` runs it (cached in node_modules/.cache/eslint); `npm test` runs it
+ * after the typecheck. The goal is zero findings: fix the code; where a rule fights the stack it is turned
+ * off below with its reason (docs/development.md, "Lint"). A disable comment in code needs a reason after `--`.
+ */
+import tseslint from "typescript-eslint";
+
+/** A stored record must be parsed by a schema (src/shared/stored-record.ts), never trusted with a cast. */
+const castParsedJson = {
+  selector: "TSAsExpression[typeAnnotation.type!='TSUnknownKeyword'] > CallExpression[callee.object.name='JSON'][callee.property.name='parse']",
+  message: "JSON.parse(...) as T trusts whatever was stored: parse it with a zod schema (parseStoredRecord) or type it unknown and check it.",
+};
+
+export default tseslint.config(
+  {
+    ignores: [
+      "**/node_modules/**", "**/dist/**", "dist-*/**", "**/cdk.out/**", "coverage/**",
+      "test/generated/**", // written by `npm run codegen`
+      "test/e2e/scratch-app/**", // a separate app installed from tarballs by its test
+      "**/*.js", "**/*.mjs", "**/*.cjs", // plain JavaScript (scripts, dev stand-ins) has no types to check
+    ],
+  },
+  {
+    files: ["**/*.ts"],
+    extends: [...tseslint.configs.strictTypeChecked, ...tseslint.configs.stylisticTypeChecked],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    linterOptions: { reportUnusedDisableDirectives: "error" },
+    rules: {
+      // Numbers in messages, keys and URLs are the common case; objects, undefined and null stay forbidden.
+      "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true }],
+      // `() => res.end()` shorthand callbacks are idiomatic with Node/Express; a void value used in an expression stays an error.
+      "@typescript-eslint/no-confusing-void-expression": ["error", { ignoreArrowShorthand: true, ignoreVoidReturningFunctions: true }],
+      // type-graphql object types are classes that resolvers fill with plain objects: the schema comes from decorators, never instanceof.
+      "@typescript-eslint/no-unsafe-class-instance-assignment": "off",
+      // `type` aliases (unions, intersections, Pick<>-sized deps) and `interface` contracts are both used on purpose.
+      "@typescript-eslint/consistent-type-definitions": "off",
+      // `obj["key"]` marks a key read from an index signature (env, claims, extensions) that nothing has validated yet.
+      "@typescript-eslint/dot-notation": "off",
+      // Conflicts with no-non-null-assertion (strict): `x as T` is the form left when `x!` is forbidden.
+      "@typescript-eslint/non-nullable-type-assertion-style": "off",
+      // `_name` in a destructuring drops a field on purpose (the rest is kept).
+      "@typescript-eslint/no-unused-vars": ["error", { varsIgnorePattern: "^_", argsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_", ignoreRestSiblings: true }],
+    },
+  },
+  {
+    files: ["src/**/*.ts", "packages/*/src/**/*.ts"],
+    rules: { "no-restricted-syntax": ["error", castParsedJson] },
+  },
+  {
+    // Tests: a looser subset. A wrong guess in a test fails the test, which is the check these rules stand in for.
+    files: ["test/**/*.ts", "packages/*/test/**/*.ts"],
+    rules: {
+      // `found!.field` after a lookup: if it is missing the test fails right there.
+      "@typescript-eslint/no-non-null-assertion": "off",
+      // Test doubles implement async interfaces with bodies that need no await.
+      "@typescript-eslint/require-await": "off",
+      // `expect(record?.field)` reads on values the types call present are the assertion itself.
+      "@typescript-eslint/no-unnecessary-condition": "off",
+      // pg rows, HTTP JSON bodies and CDK templates are typed `any` by their libraries; the assertions check them.
+      "@typescript-eslint/no-unsafe-assignment": "off",
+      "@typescript-eslint/no-unsafe-member-access": "off",
+      "@typescript-eslint/no-unsafe-argument": "off",
+      "@typescript-eslint/no-unsafe-return": "off",
+      "@typescript-eslint/no-unsafe-call": "off",
+    },
+  },
+);
