@@ -19,6 +19,8 @@ import { refuse } from "./passkey-enrolment";
 import type { PasskeyRecord, PasskeyStore } from "./passkey-store";
 import { parseResponse, PasskeyRefused, type RelyingParty } from "./relying-party";
 import { normalizeEmail } from "../../../shared/email";
+import { z } from "zod";
+import { absentable, parseStoredRecord, recordSchema } from "../../../shared/stored-record";
 
 export const webauthnFactor: FactorSpec = {
   id: "webauthn",
@@ -33,6 +35,7 @@ export const webauthnFactor: FactorSpec = {
 const loginKey = (handle: string) => `webauthn-login:${sha256(handle)}`;
 
 type PendingLogin = { challenge: string; email: string | undefined; startedAt: number };
+const pendingLogin = recordSchema<PendingLogin>()(z.object({ challenge: z.string(), email: absentable(z.string()), startedAt: z.number() }));
 
 export type PasskeyLoginDeps = {
   passkeys: PasskeyStore;
@@ -79,9 +82,9 @@ export class PasskeyLogin {
   complete(session: string, json: string, meta: RequestMeta): Promise<AuthOutcome> {
     const event: AuditEvent = { event: "PASSKEY_LOGIN", outcome: "SUCCESS" };
     return this.run(meta, event, async () => {
-      const raw = await this.deps.store.take(loginKey(session));
-      if (raw === undefined) throw new GatewayError(ErrorCode.SESSION_EXPIRED);
-      const pending = JSON.parse(raw) as PendingLogin;
+      // A corrupt pending login is refused like an unknown session.
+      const pending = parseStoredRecord(pendingLogin, await this.deps.store.take(loginKey(session)));
+      if (pending === undefined) throw new GatewayError(ErrorCode.SESSION_EXPIRED);
       const response = parseResponse<AuthenticationResponseJSON>(json);
       const { record, email } = await this.owner(response.id).catch((error: unknown) => refuse(this.deps.audit, meta, event, error, ErrorCode.INVALID_CREDENTIALS));
       const subject = { ...event, subject: record.sub };
