@@ -46,8 +46,15 @@ export default tseslint.config(
     },
   },
   {
-    files: ["src/**/*.ts", "packages/*/src/**/*.ts"],
+    // Stored records live in src/ (the client package only reads HTTP answers, and bundles no zod).
+    files: ["src/**/*.ts"],
     rules: { "no-restricted-syntax": ["error", castParsedJson] },
+  },
+  {
+    // Apollo's plugin hooks are typed to return promises; the in-memory StateStore mirrors Redis's asynchronous
+    // contract, and `async` turns its synchronous bodies' throws (assertTtl) into the rejections the contract test expects.
+    files: ["src/apollo/plugins/**/*.ts", "src/store/memory-store.ts"],
+    rules: { "@typescript-eslint/require-await": "off" },
   },
   {
     // Tests: a looser subset. A wrong guess in a test fails the test, which is the check these rules stand in for.

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { z } from "zod";
 import { lineHash, verifyChain, type ChainReport } from "./hash-chain";
 
 export type LogSetProblem =
@@ -17,7 +18,7 @@ const parse = async (path: string): Promise<Parsed> => {
   lines.pop();
   const records = lines.map((line) => {
     try {
-      return JSON.parse(line) as Record<string, unknown>;
+      return z.record(z.string(), z.unknown()).parse(JSON.parse(line));
     } catch {
       return {};
     }
