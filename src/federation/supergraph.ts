@@ -22,7 +22,7 @@ import { assertionHeader, type IdentityAsserter } from "./identity-token";
 export type SubgraphTarget = { name: string; url: string };
 
 /** Apollo Gateway's GraphQLDataSourceRequestKind.LOADING_SCHEMA (the enum is not exported as a value). */
-const loadingSchema = "loading schema" as GraphQLDataSourceProcessOptions["kind"];
+const loadingSchema = "loading schema";
 
 /** The internal subgraph that serves the gateway's own API. */
 export const authSubgraphName = "auth";
@@ -80,14 +80,17 @@ class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContex
   private readonly underGrant = new WeakMap<object, string>();
 
   override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
-    const { request, context } = options;
+    const { request } = options;
     const headers = request.http?.headers;
     // Composition asks each subgraph `_service { sdl }`: signed for that purpose, so "reject" subgraphs answer too.
-    if (headers && options.kind === loadingSchema && this.target.name !== authSubgraphName) {
+    if (headers && (options.kind as string) === loadingSchema && this.target.name !== authSubgraphName) {
       headers.set(assertionHeader, this.asserter.signComposition(this.target.name, { query: request.query ?? "", variables: request.variables }));
       return;
     }
-    if (!headers || !context?.meta) return;
+    // Health checks and schema loads carry no request of a user: nothing to forward.
+    if (!("incomingRequestContext" in options)) return;
+    const { context } = options;
+    if (!headers) return;
     headers.set("x-request-id", context.meta.requestId);
     if (this.target.name === authSubgraphName) {
       if (context.accessToken) headers.set("authorization", `Bearer ${context.accessToken}`);
@@ -177,7 +180,7 @@ export type ComposingGateway = BuiltGateway & { compose(): Promise<void> };
  * (serving its JWKS) before composing: a subgraph in "reject" mode checks the signed `_service` request
  * against those keys. /graphql is mounted once composition succeeds (until then it is not found).
  */
-export const createSupergraph = async (deps: SupergraphDeps): Promise<ComposingGateway> => {
+export const createSupergraph = (deps: SupergraphDeps): Promise<ComposingGateway> => {
   const targets = [{ name: authSubgraphName, url: deps.authSubgraphUrl }, ...deps.subgraphs];
   const gateway = new ApolloGateway({
     supergraphSdl: deps.supergraphSdl ?? new IntrospectAndCompose({ subgraphs: targets }),
@@ -206,5 +209,5 @@ export const createSupergraph = async (deps: SupergraphDeps): Promise<ComposingG
     mountGraphql(app, apollo, deps, false);
     composed = true;
   };
-  return { app, apollo, drain, compose };
+  return Promise.resolve({ app, apollo, drain, compose });
 };
