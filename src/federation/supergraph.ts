@@ -39,7 +39,8 @@ const ownExtensions = ["code", "reason", "rules", "fields", "retryAfterSeconds"]
  */
 export const formatSupergraphError = (formatted: GraphQLFormattedError, raw: unknown): GraphQLFormattedError => {
   const service = formatted.extensions?.["serviceName"];
-  const code = String(formatted.extensions?.["code"] ?? "");
+  const givenCode = formatted.extensions?.["code"];
+  const code = typeof givenCode === "string" ? givenCode : "";
   const base = { locations: formatted.locations, path: formatted.path };
   if (service === authSubgraphName && code in ErrorCode) {
     return { ...base, message: formatted.message, extensions: Object.fromEntries(ownExtensions.flatMap((k) => (formatted.extensions?.[k] === undefined ? [] : [[k, formatted.extensions[k]]]))) };
@@ -54,7 +55,7 @@ export const formatSupergraphError = (formatted: GraphQLFormattedError, raw: unk
 /** A subgraph's typed answer (UNAUTHENTICATED, FORBIDDEN, …) is part of the API, not a failure to log. */
 export const isExpectedSupergraphError = (error: GraphQLError): boolean => {
   const service = error.extensions["serviceName"];
-  const code = String(error.extensions["code"] ?? "");
+  const code = typeof error.extensions["code"] === "string" ? error.extensions["code"] : "";
   if (service === authSubgraphName) return code in ErrorCode;
   if (typeof service === "string") return subgraphCodes.has(code);
   return isExpectedError(error);
@@ -201,7 +202,10 @@ export const createSupergraph = (deps: SupergraphDeps): Promise<ComposingGateway
   let composed = false;
   // Until composition succeeds there is no API to answer with: a typed 503, not express's HTML 404.
   app.use("/graphql", (_req, res, next) => {
-    if (composed) return next();
+    if (composed) {
+      next();
+      return;
+    }
     res.status(503).set("retry-after", "1").json({ errors: [{ message: messageFor(ErrorCode.SERVICE_UNAVAILABLE), extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } }] });
   });
   const compose = async () => {
