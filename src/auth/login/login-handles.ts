@@ -33,14 +33,14 @@ export class LoginHandles {
     if (!canMove(from, state.stage)) throw internal(`login cannot move from ${from} to ${state.stage}`);
     const handle = randomHandle();
     const expiresAt = epochSeconds(this.deps.clock) + this.deps.ttlSeconds;
-    await this.deps.store.set(key(handle), seal(handle, { ...state, expiresAt } as ChallengeState), this.deps.ttlSeconds);
+    await this.deps.store.set(key(handle), seal(handle, { ...state, expiresAt }), this.deps.ttlSeconds);
     return handle;
   }
 
   /** Consumes the handle. Unknown, used, expired, wrong-stage or stale-epoch handles are all SESSION_EXPIRED. */
   async take<S extends ChallengeStage>(handle: string, stage: S): Promise<StateOf<S>> {
     const state = unseal(handle, await this.deps.store.take(key(handle)));
-    if (!state || state.stage !== stage || state.expiresAt <= epochSeconds(this.deps.clock)) {
+    if (state?.stage !== stage || state.expiresAt <= epochSeconds(this.deps.clock)) {
       throw new GatewayError(ErrorCode.SESSION_EXPIRED);
     }
     await this.deps.epoch.assertCurrent(state.username, state.mark);

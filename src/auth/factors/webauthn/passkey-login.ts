@@ -119,7 +119,7 @@ export class PasskeyLogin {
       const subject = { ...event, subject: state.username };
       const response = parseResponse<AuthenticationResponseJSON>(json);
       const record = await this.deps.passkeys.find(response.id);
-      if (!record || record.sub !== state.username) await refuse(this.deps.audit, meta, subject, new PasskeyRefused(record ? "OTHER_ACCOUNT" : "UNKNOWN_CREDENTIAL"), ErrorCode.INVALID_CREDENTIALS);
+      if (record?.sub !== state.username) await refuse(this.deps.audit, meta, subject, new PasskeyRefused(record ? "OTHER_ACCOUNT" : "UNKNOWN_CREDENTIAL"), ErrorCode.INVALID_CREDENTIALS);
       const asserted = await assertPasskey(this.deps, { record: record as PasskeyRecord, email: state.email, response, challenge: state.challenge }, meta, subject);
       const tokens = await this.deps.idp.proofAuth(state.username, "passkey");
       const factor = asserted.userVerified ? "webauthn-uv" : "webauthn";
