@@ -19,7 +19,7 @@ const yoga = createYoga<{ jwt?: JWTExtendContextFields }>({
       reject: { missingToken: true, invalidToken: true },
     }),
   ],
-  context: ({ jwt }) => ({ identity: identityFromClaims((jwt?.payload ?? {}) as Record<string, unknown>) }),
+  context: ({ jwt }) => ({ identity: identityFromClaims(jwt?.payload ?? {}) }),
 });
 const server = createServer(yoga);
 server.listen(port(), "127.0.0.1", () => ready((server.address() as { port: number }).port));

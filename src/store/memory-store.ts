@@ -100,7 +100,7 @@ export class MemoryStore implements StateStore {
   async removeFromSet(key: string, member: string): Promise<void> {
     const entry = this.liveSet(key);
     entry?.members.delete(member);
-    if (entry && entry.members.size === 0) this.sets.delete(key);
+    if (entry?.members.size === 0) this.sets.delete(key);
   }
 
   async members(key: string): Promise<string[]> {
