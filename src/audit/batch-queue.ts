@@ -13,7 +13,7 @@ export class BatchQueue<T> {
 
   push(item: T): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ item, done: (error) => (error === undefined ? resolve() : reject(error)) });
+      this.pending.push({ item, done: (error) => (error === undefined ? resolve() : reject(error as unknown)) });
       this.flushing ??= this.flush();
     });
   }

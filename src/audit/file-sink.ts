@@ -193,7 +193,8 @@ export class HashChainedFileSink implements AuditSink {
 
   async check(): Promise<void> {
     if (this.stalled && !this.stalled.done) throw new AuditStallError("the audit file has not finished an earlier write");
-    if (this.lastWriteError !== undefined) throw this.lastWriteError;
+    // Whatever the write threw (the check above narrowed its type to {}).
+    if (this.lastWriteError !== undefined) throw this.lastWriteError as unknown;
     await this.state;
     // Opening for append finds a file replaced by a directory, a read-only mount or missing permissions.
     const handle = await open(this.path, "a", 0o600);

@@ -5,6 +5,7 @@ export type FieldProblem = { field: string; rules: string[] };
 
 /** What the gateway sends in `extensions` besides `code`; every field is optional. */
 export type ErrorDetails = {
+  // eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- the known reasons are named for editors' completion; any other string stays allowed.
   reason?: TokenRejection | InactiveReason | string;
   /** PASSWORD_POLICY_VIOLATION: the ids of every unmet rule (see `passwordPolicy()` for their descriptions). */
   rules?: string[];
@@ -35,6 +36,7 @@ export class AuthGatewayError extends Error {
 /** The gateway could not be reached or did not answer with GraphQL (offline, proxy page, timeout). */
 export class GatewayUnreachableError extends Error {
   override readonly name = "GatewayUnreachableError";
+  // eslint-disable-next-line @typescript-eslint/no-useless-constructor -- states the public signature: a message is required.
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }

@@ -6,7 +6,11 @@ import type { AuditRecord } from "../audit-event";
  * so the hash is taken over this canonical form, which the verifier can rebuild from the stored jsonb.
  */
 export const canonicalJson = (value: unknown): string => {
-  if (value === null || typeof value !== "object") return (JSON.stringify(value) as string | undefined) ?? "null";
+  if (value === null || typeof value !== "object") {
+    // Undefined for undefined, whatever its type says.
+    const json: string | undefined = JSON.stringify(value);
+    return json ?? "null";
+  }
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   const entries = Object.entries(value as Record<string, unknown>)
     .filter(([, v]) => v !== undefined)
