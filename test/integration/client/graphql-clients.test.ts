@@ -37,7 +37,8 @@ describe("the Apollo Client link", () => {
   ])("sends the access token, and refreshes once and retries when the gateway calls it expired (%s)", async (_, headers) => {
     const { auth, email, refreshes, expiredToken } = await clientWithExpiredToken();
     const client = apollo(createAuthLink(auth), headers);
-    const { data } = await client.query({ query: gql(ME) as TypedDocumentNode<{ me: { email: string } }> });
+    const meQuery: TypedDocumentNode<{ me: { email: string } }> = gql(ME);
+    const { data } = await client.query({ query: meQuery });
     expect(data?.me.email).toBe(email);
     expect(refreshes()).toBe(1);
     expect(await auth.getAccessToken()).not.toBe(expiredToken);
