@@ -19,8 +19,14 @@ export const recordSchema =
   <S extends z.ZodType<T>>(schema: S & (SameShape<z.output<S>, T> extends true ? unknown : "the schema's fields differ from the record type's")): S =>
     schema;
 
-/** A field kept as `undefined`: JSON leaves the key out, and it reads back as a present key holding undefined. */
-export const absentable = <S extends z.ZodType>(schema: S) => schema.optional().transform((value) => value);
+/**
+ * A field typed `T | undefined`: JSON leaves the key out, and it reads back as a present key holding undefined.
+ * A null there (a GraphQL argument given as null, which the type does not admit) reads as undefined too.
+ */
+export const absentable = <S extends z.ZodType>(schema: S) => schema.nullish().transform((value) => value ?? undefined);
+
+/** An optional field (`key?: T`), with a stored null read as absent. */
+export const optionalField = <S extends z.ZodType>(schema: S) => absentable(schema).optional();
 
 export const readStoredRecord = <T>(schema: z.ZodType<T>, raw: string | undefined): StoredRead<T> => {
   if (raw === undefined) return { status: "absent" };

@@ -1,10 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { auditEventTypes, type AuditRecord } from "../audit-event";
-import { parseStoredRecord, recordSchema } from "../../shared/stored-record";
+import { optionalField, parseStoredRecord, recordSchema } from "../../shared/stored-record";
 
-const optionalString = z.string().optional();
-const optionalNumber = z.number().optional();
+const optionalString = optionalField(z.string());
+const optionalNumber = optionalField(z.number());
 /** A line as the file sink writes it; its chain field (`prevHash`) is not named, so parsing drops it. */
 const auditRecord = recordSchema<AuditRecord>()(
   z.object({

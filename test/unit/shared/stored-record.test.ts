@@ -13,6 +13,8 @@ describe("stored records are parsed, never cast", () => {
     // JSON leaves an undefined field out: it reads back as undefined, not as corrupt.
     expect(parseStoredRecord(note, JSON.stringify({ text: "hi", seenAt: undefined }))).toEqual({ text: "hi" });
     expect(parseStoredRecord(note, "null")).toBeUndefined();
+    // A null where the type says undefined (a GraphQL argument given as null) is not corruption.
+    expect(parseStoredRecord(note, JSON.stringify({ text: "hi", seenAt: null }))).toEqual({ text: "hi", seenAt: undefined });
   });
 
   it("a list that cannot be read throws instead of reading as empty", () => {
