@@ -16,4 +16,4 @@ export const benchGatewaySettings = (pool: ProvisionedPool, endpoint: string, au
     playground: false,
     policy: { ...loadConfig({}).policy, rateLimitIpPerMinute: 0, rateLimitAccountPerMinute: 0, loginFailuresPerAddress: 1_000_000 },
     cognito: { ...pool, clientSecret: undefined, region: "local", endpoint, credentials: localCredentials, emulator: true },
-  }) as GatewaySettings;
+  });

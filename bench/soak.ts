@@ -24,23 +24,24 @@ const maxRequests = Number(values["max-requests"]);
 const CODE = "123456";
 const PASSWORD = "Soak-Passw0rd-123";
 
-const post = async (url: string, query: string, variables: object = {}): Promise<Record<string, any>> =>
-  (await (await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) })).json()) as Record<string, any>;
+/** The answer's `data` (untyped: each caller says what its operation returns). */
+const post = async (url: string, query: string, variables: object = {}): Promise<unknown> =>
+  ((await (await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) })).json()) as { data?: unknown }).data;
 
 const enrol = async (url: string, email: string): Promise<string> => {
   await post(url, "mutation($i: RegisterInput!) { register(input: $i) { accepted } }", { i: { email, password: PASSWORD } });
   await post(url, "mutation($e: String!, $c: String!) { confirmSignUp(email: $e, code: $c) }", { e: email, c: CODE });
-  const login = await post(url, "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { challenge { session } } }", { e: email, p: PASSWORD });
-  const setup = await post(url, "mutation($s: String!) { beginMfaSetup(session: $s) { secret session } }", { s: login["data"].login.challenge.session });
-  const { secret, session } = setup["data"].beginMfaSetup as { secret: string; session: string };
-  const done = await post(url, "mutation($s: String!, $c: String!) { completeMfaSetup(session: $s, code: $c) { tokens { accessToken } } }", { s: session, c: authenticator.generate(secret) });
-  return String(done["data"].completeMfaSetup.tokens.accessToken);
+  const login = (await post(url, "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { challenge { session } } }", { e: email, p: PASSWORD })) as { login: { challenge: { session: string } } };
+  const setup = (await post(url, "mutation($s: String!) { beginMfaSetup(session: $s) { secret session } }", { s: login.login.challenge.session })) as { beginMfaSetup: { secret: string; session: string } };
+  const { secret, session } = setup.beginMfaSetup;
+  const done = (await post(url, "mutation($s: String!, $c: String!) { completeMfaSetup(session: $s, code: $c) { tokens { accessToken } } }", { s: session, c: authenticator.generate(secret) })) as { completeMfaSetup: { tokens: { accessToken: string } } };
+  return done.completeMfaSetup.tokens.accessToken;
 };
 
 const startGateway = (settings: object): Promise<{ url: string; child: ChildProcess }> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(__dirname, "servers", "gateway.js")], { env: { ...process.env, PORT: "0", BENCH_SETTINGS: JSON.stringify(settings) }, stdio: ["ignore", "pipe", "inherit"] });
-    child.stdout?.on("data", (chunk: Buffer) => {
+    child.stdout.on("data", (chunk: Buffer) => {
       const match = /ready (\d+)/.exec(chunk.toString());
       if (match) resolve({ url: `http://127.0.0.1:${match[1]}/graphql`, child });
     });

@@ -114,8 +114,8 @@ export const gatewayModeOf = (source: NodeJS.ProcessEnv): "dev" | "production" =
 
 const requireVar = <K extends EnvKey>(env: Env, key: K, because: string): NonNullable<Env[K]> => {
   const value = env[key];
-  if (value === undefined || value === null) throw new ConfigError(`Invalid configuration: ${key} is required ${because}.`);
-  return value as NonNullable<Env[K]>;
+  if (value === undefined) throw new ConfigError(`Invalid configuration: ${key} is required ${because}.`);
+  return value;
 };
 
 const pairs = (list: string | undefined): [string, string][] =>

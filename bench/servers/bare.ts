@@ -35,7 +35,7 @@ const main = async () => {
     return;
   }
   const app = express();
-  app.use("/graphql", express.json(), expressMiddleware(apollo, { context: async () => ({ identity }) as unknown as GatewayContext }));
+  app.use("/graphql", express.json(), expressMiddleware(apollo, { context: () => Promise.resolve({ identity } as unknown as GatewayContext) }));
   const server = app.listen(port(), "127.0.0.1", () => ready((server.address() as { port: number }).port));
 };
 void main();

@@ -19,9 +19,9 @@ const yoga = createYoga<{ jwt?: JWTExtendContextFields }>({
       reject: { missingToken: true, invalidToken: true },
     }),
   ],
-  context: ({ jwt }) => ({ identity: identityFromClaims((jwt?.payload ?? {}) as Record<string, unknown>) }),
+  context: ({ jwt }) => ({ identity: identityFromClaims(jwt?.payload ?? {}) }),
 });
-const server = createServer(yoga);
+const server = createServer((req, res) => void yoga(req, res));
 server.listen(port(), "127.0.0.1", () => ready((server.address() as { port: number }).port));
 // A clean exit on SIGINT, so --cpu-prof can write its profile.
 process.once("SIGINT", () => process.exit(0));

@@ -57,18 +57,18 @@ export class AggregatedRecords {
   async flush(): Promise<void> {
     const tallies = [...this.tallies.entries()];
     this.tallies = new Map();
-    let failed: unknown;
+    let failed: { error: unknown } | undefined;
     for (const [key, tally] of tallies) {
       if (tally.count === 0) continue;
       const { meta, event, count, firstAt, lastAt } = tally;
       try {
         await this.deps.audit.record(meta, { ...event, reason: `${event.reason ?? ""}:REPEATED`, count, firstAt: new Date(firstAt).toISOString(), lastAt: new Date(lastAt).toISOString() });
       } catch (error) {
-        failed ??= error;
+        failed ??= { error };
         this.carry(key, tally);
       }
     }
-    if (failed !== undefined) throw failed;
+    if (failed) throw failed.error;
   }
 
   /** Adds an unwritten summary into the current interval's tally of the same key. */

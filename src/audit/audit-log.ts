@@ -16,12 +16,13 @@ export interface AuditSink {
 
 export class MemorySink implements AuditSink {
   readonly records: AuditRecord[] = [];
-  async write(record: AuditRecord): Promise<void> {
+  write(record: AuditRecord): Promise<void> {
     this.records.push(record);
+    return Promise.resolve();
   }
 
   reader(): AuditReader {
-    return new ListAuditReader(async () => this.records);
+    return new ListAuditReader(() => Promise.resolve(this.records));
   }
 }
 

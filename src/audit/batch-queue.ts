@@ -13,6 +13,7 @@ export class BatchQueue<T> {
 
   push(item: T): Promise<void> {
     return new Promise((resolve, reject) => {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- whatever the drain rejected with, passed on as it came (narrowed to {} by the check).
       this.pending.push({ item, done: (error) => (error === undefined ? resolve() : reject(error)) });
       this.flushing ??= this.flush();
     });

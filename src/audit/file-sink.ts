@@ -99,7 +99,7 @@ export class HashChainedFileSink implements AuditSink {
       timer = setTimeout(() => reject(new AuditStallError(`the audit file did not take a write within ${timeoutMs} ms`)), timeoutMs);
     });
     try {
-      return await Promise.race([attempt.promise, deadline]);
+      await Promise.race([attempt.promise, deadline]);
     } catch (error) {
       if (!attempt.done) {
         // Its records may still land later: the next batch re-reads the chain from the file.
@@ -173,11 +173,11 @@ export class HashChainedFileSink implements AuditSink {
    * batch: the size of the file at the path is the open file's size when the inodes match.
    */
   private async openFile(): Promise<{ handle: FileHandle; size: number }> {
-    const onPath = await stat(this.path).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === "ENOENT") return undefined;
+    const onPath = await stat(this.path).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
       throw error;
     });
-    if (this.file && onPath && onPath.ino === this.file.ino && onPath.dev === this.file.dev) return { handle: this.file.handle, size: onPath.size };
+    if (this.file && onPath?.ino === this.file.ino && onPath.dev === this.file.dev) return { handle: this.file.handle, size: onPath.size };
     await this.closeFile();
     const handle = await open(this.path, "a", 0o600);
     const opened = await handle.stat();
@@ -193,7 +193,8 @@ export class HashChainedFileSink implements AuditSink {
 
   async check(): Promise<void> {
     if (this.stalled && !this.stalled.done) throw new AuditStallError("the audit file has not finished an earlier write");
-    if (this.lastWriteError !== undefined) throw this.lastWriteError;
+    // Whatever the write threw (the check above narrowed its type to {}).
+    if (this.lastWriteError !== undefined) throw this.lastWriteError as unknown;
     await this.state;
     // Opening for append finds a file replaced by a directory, a read-only mount or missing permissions.
     const handle = await open(this.path, "a", 0o600);

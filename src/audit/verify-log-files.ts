@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { z } from "zod";
 import { lineHash, verifyChain, type ChainReport } from "./hash-chain";
 
 export type LogSetProblem =
@@ -17,7 +18,7 @@ const parse = async (path: string): Promise<Parsed> => {
   lines.pop();
   const records = lines.map((line) => {
     try {
-      return JSON.parse(line) as Record<string, unknown>;
+      return z.record(z.string(), z.unknown()).parse(JSON.parse(line));
     } catch {
       return {};
     }
@@ -27,7 +28,7 @@ const parse = async (path: string): Promise<Parsed> => {
 
 /** The logs of a set: the live file and its rotations (`<live>.1`, `<live>-20261207`…), never set-asides or archives. */
 const isLog = (name: string, live: string | undefined): boolean =>
-  !name.includes(".torn-") && !/\.(gz|bz2|xz|zst)$/.test(name) && (live === undefined ? /\.jsonl/.test(name) : name.startsWith(live));
+  !name.includes(".torn-") && !/\.(gz|bz2|xz|zst)$/.test(name) && (live === undefined ? name.includes(".jsonl") : name.startsWith(live));
 
 /**
  * Verifies a log and its rotated siblings together (or every log in a directory): each file's own chain;

@@ -132,7 +132,7 @@ export class AuthService {
     const event: AuditEvent = { event: "LOGOUT", outcome: "SUCCESS", subject: sub, sessionId: identity?.sessionId ?? byRefresh?.sessionId };
     return this.run(meta, event, async () => {
       if (identity) await this.deps.sessions.end(identity.sessionId);
-      if (byRefresh && byRefresh.sub === sub) await this.deps.sessions.end(byRefresh.sessionId);
+      if (byRefresh?.sub === sub) await this.deps.sessions.end(byRefresh.sessionId);
       if (!refreshToken) return { result: undefined };
       return { result: undefined, audit: await bestEffort(() => this.deps.idp.revokeRefreshToken(refreshToken), "PROVIDER_REVOKE") };
     }, { protected: true });

@@ -2,6 +2,8 @@ import type { RequestMeta } from "../audit/audit-event";
 import { epochSeconds, type Clock } from "../shared/clock";
 import { sha256 } from "../shared/digest";
 import type { StateStore } from "../store/state-store";
+import { z } from "zod";
+import { parseStoredRecord, recordSchema } from "../shared/stored-record";
 import { tokenSessionKey, type AccessClaims } from "./token-claims";
 
 /**
@@ -14,6 +16,11 @@ import { tokenSessionKey, type AccessClaims } from "./token-claims";
  */
 type SessionRecord = { sub: string; tokenKeys: string[]; refreshDigests: string[]; createdAt: number; ip: string | null; userAgent: string | null };
 type RefreshRecord = { sub: string; sessionId: string };
+// A corrupt record reads as absent: the refresh token or session it stood for is refused (fails closed).
+const sessionRecord = recordSchema<SessionRecord>()(
+  z.object({ sub: z.string(), tokenKeys: z.array(z.string()), refreshDigests: z.array(z.string()), createdAt: z.number(), ip: z.string().nullable(), userAgent: z.string().nullable() }),
+);
+const refreshRecord = recordSchema<RefreshRecord>()(z.object({ sub: z.string(), sessionId: z.string() }));
 
 export type LiveSession = { sessionId: string; sub: string };
 export type SessionSummary = { id: string; createdAt: number; ip: string | null; userAgent: string | null };
@@ -55,18 +62,18 @@ export class SessionRegistry {
 
   /** The live session a refresh token belongs to, or undefined when it is unknown or ended. */
   async findByRefreshToken(refreshToken: string): Promise<LiveSession | undefined> {
-    const raw = await this.deps.store.get(refreshKey(refreshToken));
-    if (raw === undefined) return undefined;
-    const { sub, sessionId } = JSON.parse(raw) as RefreshRecord;
+    const found = parseStoredRecord(refreshRecord, await this.deps.store.get(refreshKey(refreshToken)));
+    if (found === undefined) return undefined;
+    const { sub, sessionId } = found;
     return (await this.deps.store.get(sessionKey(sessionId))) === undefined ? undefined : { sub, sessionId };
   }
 
   /** Records a refreshed access token (and a rotated refresh token). False when the session ended meanwhile. */
   async extend(sessionId: string, claims: AccessClaims, rotatedRefreshToken: string | undefined): Promise<boolean> {
     const { store } = this.deps;
-    const raw = await store.get(sessionKey(sessionId));
-    if (raw === undefined) return false;
-    await this.remember(sessionId, claims, rotatedRefreshToken, JSON.parse(raw) as SessionRecord);
+    const record = parseStoredRecord(sessionRecord, await store.get(sessionKey(sessionId)));
+    if (record === undefined) return false;
+    await this.remember(sessionId, claims, rotatedRefreshToken, record);
     // A logout that ran between our read and write would have missed this token: check again and undo.
     if ((await store.get(sessionKey(sessionId))) === undefined) {
       await store.delete(liveKey(tokenSessionKey(claims)));
@@ -78,10 +85,9 @@ export class SessionRegistry {
   /** Ends a session: every access token of it stops working and its refresh tokens are forgotten. */
   async end(sessionId: string): Promise<void> {
     const { store } = this.deps;
-    const raw = await store.take(sessionKey(sessionId));
+    const record = parseStoredRecord(sessionRecord, await store.take(sessionKey(sessionId)));
     await store.delete(liveKey(sessionId));
-    if (raw === undefined) return;
-    const record = JSON.parse(raw) as SessionRecord;
+    if (record === undefined) return;
     await Promise.all([
       ...record.tokenKeys.map((k) => store.delete(liveKey(k))),
       ...record.refreshDigests.map((k) => store.delete(k)),
@@ -101,9 +107,9 @@ export class SessionRegistry {
     const ids = await store.members(userSessionsKey(sub));
     const records = await store.getMany(ids.map(sessionKey));
     return ids.flatMap((id, i) => {
-      const raw = records[i];
-      if (raw === undefined) return [];
-      const { createdAt, ip, userAgent } = JSON.parse(raw) as SessionRecord;
+      const record = parseStoredRecord(sessionRecord, records[i]);
+      if (record === undefined) return [];
+      const { createdAt, ip, userAgent } = record;
       return [{ id, createdAt, ip, userAgent }];
     });
   }

@@ -37,7 +37,7 @@ export const readAccessClaims = (payload: Record<string, unknown>): AccessClaims
 
 /** For tokens the gateway just received from the provider over its own TLS channel (OIDC §3.1.3.7). */
 export const decodeIssuedAccessToken = (token: string): AccessClaims =>
-  readAccessClaims(decomposeUnverifiedJwt(token).payload as Record<string, unknown>);
+  readAccessClaims(decomposeUnverifiedJwt(token).payload);
 
 /** The id the gateway tracks a token by: the session's origin_jti where the provider sets one. */
 export const tokenSessionKey = (claims: Pick<AccessClaims, "jti" | "originJti">): string => claims.originJti ?? claims.jti;

@@ -13,6 +13,8 @@ import { epochSeconds, type Clock } from "../shared/clock";
 import { randomHandle, sha256 } from "../shared/digest";
 import { sealRecord, unsealRecord } from "../shared/sealed-record";
 import type { StateStore } from "../store/state-store";
+import { z } from "zod";
+import { absentable, parseStoredRecord, recordSchema } from "../shared/stored-record";
 
 /**
  * Browser sessions for hosted login (the backend-for-frontend pattern): the browser holds only an opaque
@@ -21,6 +23,9 @@ import type { StateStore } from "../store/state-store";
  * bearer token (build-context.ts), and the tokens are refreshed here, shortly before they expire.
  */
 type CookieRecord = { sessionId: string; sub: string; accessToken: string; refreshToken: string | undefined; expiresAt: number };
+const cookieRecord = recordSchema<CookieRecord>()(
+  z.object({ sessionId: z.string(), sub: z.string(), accessToken: z.string(), refreshToken: absentable(z.string()), expiresAt: z.number() }),
+);
 
 export type CookieSettings = {
   /** `__Host-` when served over HTTPS: no Domain, Path=/, Secure, so no sibling host can set or read it. */
@@ -58,9 +63,10 @@ const cookiePurpose = "authgw cookie session v1";
 const sealCookieRecord = (cookie: string, record: CookieRecord): string => sealRecord(cookie, cookiePurpose, JSON.stringify(record));
 
 const unsealCookieRecord = (cookie: string, sealed: string): CookieRecord => {
-  const plaintext = unsealRecord(cookie, cookiePurpose, sealed);
-  if (plaintext === undefined) throw tokenRejected(TokenRejection.TOKEN_INVALID);
-  return JSON.parse(plaintext) as CookieRecord;
+  // Not sealed under this cookie, or sealed in a shape this version does not read: the cookie is refused.
+  const record = parseStoredRecord(cookieRecord, unsealRecord(cookie, cookiePurpose, sealed));
+  if (record === undefined) throw tokenRejected(TokenRejection.TOKEN_INVALID);
+  return record;
 };
 
 export class CookieSessions {

@@ -47,6 +47,7 @@ const translate = (error: unknown): GatewayError => {
  */
 export const createAccessTokenVerifier = (options: VerifierOptions): AccessTokenVerifier => {
   const jwksCache = new SimpleJwksCache({ fetcher: options.fetcher ?? webFetcher });
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- its successor JwtVerifier also accepts EC and EdDSA keys; the pool signs RS256 only, so the accepted algorithms stay RSA.
   const verifier = JwtRsaVerifier.create(
     {
       issuer: options.issuer,
@@ -79,7 +80,7 @@ export const createAccessTokenVerifier = (options: VerifierOptions): AccessToken
     },
     async verify(token) {
       try {
-        return readAccessClaims((await verifier.verify(token)) as Record<string, unknown>);
+        return readAccessClaims(await verifier.verify(token));
       } catch (error) {
         throw translate(error);
       }

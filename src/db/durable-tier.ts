@@ -27,8 +27,13 @@ export type DurableTier = {
 /** Everything in the ephemeral store goes: the fail-closed answer to a store that is behind or was emptied. */
 const wipeOf = (ephemeral: StateStore): (() => Promise<void>) => {
   if (ephemeral instanceof RedisStore) return () => ephemeral.clearPrefix();
-  if (ephemeral instanceof MemoryStore) return async () => ephemeral.clear();
-  return async () => undefined;
+  if (ephemeral instanceof MemoryStore) {
+    return () => {
+      ephemeral.clear();
+      return Promise.resolve();
+    };
+  }
+  return () => Promise.resolve();
 };
 
 /**

@@ -1,6 +1,7 @@
 import type { Pool } from "pg";
 import { ident } from "../audit/postgres/sql";
 import { assertTtl, type StateStore } from "../store/state-store";
+import { parseStoredList } from "../shared/stored-record";
 import { databaseUnavailable } from "./pool";
 import { recordKindNames, recordKindOf, type RecordKind } from "./record-kinds";
 
@@ -121,7 +122,7 @@ export class PostgresRecordStore implements StateStore {
   }
 
   async list(key: string): Promise<string[]> {
-    return JSON.parse((await this.get(key)) ?? "[]") as string[];
+    return parseStoredList(await this.get(key));
   }
 
   async addToSet(key: string, member: string, ttlSeconds: number): Promise<void> {

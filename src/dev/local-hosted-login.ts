@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
+import { z } from "zod";
 import type { OAuthSettings } from "../shared/settings";
 import type { ProvisionedPool } from "./provision-local";
 
@@ -32,7 +33,8 @@ export const startLocalHostedLogin = async (options: { pool: ProvisionedPool & {
   const clientSecret = randomBytes(32).toString("base64url");
   const callbackUrl = `${gateway}/auth/callback`;
   const signOutUrl = `${gateway}/`;
-  const privateJwk = (JSON.parse(readFileSync(join(dirname(require.resolve("cognito-local/package.json")), "lib/keys/cognitoLocal.private.json"), "utf8")) as { jwk: unknown }).jwk;
+  const keyFile = z.object({ jwk: z.record(z.string(), z.unknown()) });
+  const privateJwk = keyFile.parse(JSON.parse(readFileSync(join(dirname(require.resolve("cognito-local/package.json")), "lib/keys/cognitoLocal.private.json"), "utf8"))).jwk;
   const config = {
     issuer: options.pool.issuer,
     port: options.port,
@@ -48,7 +50,15 @@ export const startLocalHostedLogin = async (options: { pool: ProvisionedPool & {
   });
   const port = await new Promise<number>((resolve, reject) => {
     child.once("exit", (code) => reject(new Error(`the dev hosted-login provider exited (code ${code ?? "?"}); see its output above`)));
-    createInterface({ input: child.stdout! }).once("line", (line) => resolve((JSON.parse(line) as { port: number }).port));
+    // Its first line announces the port it listens on.
+    const announced = z.object({ port: z.number() });
+    createInterface({ input: child.stdout }).once("line", (line) => {
+      try {
+        resolve(announced.parse(JSON.parse(line)).port);
+      } catch {
+        reject(new Error("the dev hosted-login provider did not announce its port"));
+      }
+    });
   });
   child.removeAllListeners("exit");
   const url = `http://localhost:${port}`;

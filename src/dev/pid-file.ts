@@ -1,8 +1,12 @@
 import { writeFileSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
+import { z } from "zod";
+import { parseStoredRecord, recordSchema } from "../shared/stored-record";
 
 /** What the pid file next to cognito-local's data says: which process serves it, for which gateway. */
 export type PidRecord = { pid: number; parentPid: number; port: number };
+const positive = z.number().int().positive();
+const pidRecord = recordSchema<PidRecord>()(z.object({ pid: positive, parentPid: positive, port: positive }));
 
 type ProcessInfo = { argv: string[]; ppid: number };
 
@@ -19,8 +23,6 @@ const processInfo = async (pid: number): Promise<ProcessInfo | undefined> => {
   }
 };
 
-const isPid = (value: unknown): value is number => typeof value === "number" && Number.isInteger(value) && value > 0;
-
 const readRecord = async (file: string): Promise<PidRecord | undefined> => {
   let text: string;
   try {
@@ -28,12 +30,7 @@ const readRecord = async (file: string): Promise<PidRecord | undefined> => {
   } catch {
     return undefined;
   }
-  try {
-    const parsed = JSON.parse(text) as Partial<PidRecord>;
-    return isPid(parsed.pid) && isPid(parsed.parentPid) && isPid(parsed.port) ? { pid: parsed.pid, parentPid: parsed.parentPid, port: parsed.port } : undefined;
-  } catch {
-    return undefined;
-  }
+  return parseStoredRecord(pidRecord, text);
 };
 
 export class DirInUseError extends Error {

@@ -55,7 +55,7 @@ export const isExpectedError = (raw: unknown): boolean => {
   const error = rootCause(raw);
   if (error instanceof GatewayError || error instanceof ArgumentValidationError) return true;
   // A client's malformed or invalid document is its mistake, answered as such: not a server error to log.
-  return raw instanceof GraphQLError && !raw.originalError && apolloCodes.has(String(raw.extensions["code"] ?? ""));
+  return raw instanceof GraphQLError && !raw.originalError && typeof raw.extensions["code"] === "string" && apolloCodes.has(raw.extensions["code"]);
 };
 
 /**

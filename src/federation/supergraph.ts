@@ -23,7 +23,7 @@ import { assertionHeader, type IdentityAsserter } from "./identity-token";
 export type SubgraphTarget = { name: string; url: string };
 
 /** Apollo Gateway's GraphQLDataSourceRequestKind.LOADING_SCHEMA (the enum is not exported as a value). */
-const loadingSchema = "loading schema" as GraphQLDataSourceProcessOptions["kind"];
+const loadingSchema = "loading schema";
 
 /** The internal subgraph that serves the gateway's own API. */
 export const authSubgraphName = "auth";
@@ -40,7 +40,8 @@ const ownExtensions = ["code", "reason", "rules", "fields", "retryAfterSeconds"]
  */
 export const formatSupergraphError = (formatted: GraphQLFormattedError, raw: unknown): GraphQLFormattedError => {
   const service = formatted.extensions?.["serviceName"];
-  const code = String(formatted.extensions?.["code"] ?? "");
+  const givenCode = formatted.extensions?.["code"];
+  const code = typeof givenCode === "string" ? givenCode : "";
   const base = { locations: formatted.locations, path: formatted.path };
   if (service === authSubgraphName && code in ErrorCode) {
     return { ...base, message: formatted.message, extensions: Object.fromEntries(ownExtensions.flatMap((k) => (formatted.extensions?.[k] === undefined ? [] : [[k, formatted.extensions[k]]]))) };
@@ -55,7 +56,7 @@ export const formatSupergraphError = (formatted: GraphQLFormattedError, raw: unk
 /** A subgraph's typed answer (UNAUTHENTICATED, FORBIDDEN, …) is part of the API, not a failure to log. */
 export const isExpectedSupergraphError = (error: GraphQLError): boolean => {
   const service = error.extensions["serviceName"];
-  const code = String(error.extensions["code"] ?? "");
+  const code = typeof error.extensions["code"] === "string" ? error.extensions["code"] : "";
   if (service === authSubgraphName) return code in ErrorCode;
   if (typeof service === "string") return subgraphCodes.has(code);
   return isExpectedError(error);
@@ -81,14 +82,17 @@ class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContex
   private readonly underGrant = new WeakMap<object, string>();
 
   override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
-    const { request, context } = options;
+    const { request } = options;
     const headers = request.http?.headers;
     // Composition asks each subgraph `_service { sdl }`: signed for that purpose, so "reject" subgraphs answer too.
-    if (headers && options.kind === loadingSchema && this.target.name !== authSubgraphName) {
+    if (headers && (options.kind as string) === loadingSchema && this.target.name !== authSubgraphName) {
       headers.set(assertionHeader, this.asserter.signComposition(this.target.name, { query: request.query ?? "", variables: request.variables }));
       return;
     }
-    if (!headers || !context?.meta) return;
+    // Health checks and schema loads carry no request of a user: nothing to forward.
+    if (!("incomingRequestContext" in options)) return;
+    const { context } = options;
+    if (!headers) return;
     headers.set("x-request-id", context.meta.requestId);
     if (this.target.name === authSubgraphName) {
       if (context.accessToken) headers.set("authorization", `Bearer ${context.accessToken}`);
@@ -178,7 +182,7 @@ export type ComposingGateway = BuiltGateway & { compose(): Promise<void> };
  * (serving its JWKS) before composing: a subgraph in "reject" mode checks the signed `_service` request
  * against those keys. /graphql is mounted once composition succeeds (until then it is not found).
  */
-export const createSupergraph = async (deps: SupergraphDeps): Promise<ComposingGateway> => {
+export const createSupergraph = (deps: SupergraphDeps): Promise<ComposingGateway> => {
   const targets = [{ name: authSubgraphName, url: deps.authSubgraphUrl }, ...deps.subgraphs];
   const gateway = new ApolloGateway({
     supergraphSdl: deps.supergraphSdl ?? new IntrospectAndCompose({ subgraphs: targets }),
@@ -200,7 +204,10 @@ export const createSupergraph = async (deps: SupergraphDeps): Promise<ComposingG
   let composed = false;
   // Until composition succeeds there is no API to answer with: a typed 503, not express's HTML 404.
   app.use("/graphql", (_req, res, next) => {
-    if (composed) return next();
+    if (composed) {
+      next();
+      return;
+    }
     res.status(503).set("retry-after", "1").json({ errors: [{ message: messageFor(ErrorCode.SERVICE_UNAVAILABLE), extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } }] });
   });
   const compose = async () => {
@@ -208,5 +215,5 @@ export const createSupergraph = async (deps: SupergraphDeps): Promise<ComposingG
     mountGraphql(app, router, apollo, deps, false);
     composed = true;
   };
-  return { app, listener: router.listener, apollo, drain, compose };
+  return Promise.resolve({ app, listener: router.listener, apollo, drain, compose });
 };

@@ -86,7 +86,10 @@ export const serveFastLane = (lane: FastLane, req: IncomingMessage, res: ServerR
   };
   readJsonObject(req).then(
     (body) => {
-      if (typeof body === "number") return refuse(body);
+      if (typeof body === "number") {
+        refuse(body);
+        return;
+      }
       executeGraphql(lane.apollo, req, res, body, requestId, lane.buildContext).catch(() => refuse(500));
     },
     () => res.destroy(),

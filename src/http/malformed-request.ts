@@ -6,7 +6,10 @@ import { ErrorCode, messageFor } from "../errors/error-codes";
  * usual GraphQL error shape with a public code and 400/413 — never express's HTML page or a stack trace.
  */
 export const malformedRequestHandler: ErrorRequestHandler = (error: unknown, _req, res, next) => {
-  if (res.headersSent) return next(error);
+  if (res.headersSent) {
+    next(error);
+    return;
+  }
   const status = typeof error === "object" && error !== null && "status" in error && typeof error.status === "number" ? error.status : 500;
   const tooLarge = status === 413;
   const clientError = status >= 400 && status < 500;

@@ -43,7 +43,10 @@ export const createHttpShell = (deps: ShellDeps): Express => {
   const formAction = ["'self'", ...(deps.hostedLoginDomain ? [new URL(deps.hostedLoginDomain).origin] : [])];
   const pageHeaders = helmet({ contentSecurityPolicy: { directives: { formAction } } });
   app.use((req, res, next) => {
-    if (!isGraphqlPath(req)) return pageHeaders(req, res, next);
+    if (!isGraphqlPath(req)) {
+      pageHeaders(req, res, next);
+      return;
+    }
     setApiSecurityHeaders(res);
     next();
   });

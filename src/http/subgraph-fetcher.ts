@@ -61,7 +61,7 @@ export const subgraphFetcher = (timeoutMs: number) => {
           clearTimeout(deadline);
           const text = Buffer.concat(chunks).toString("utf8");
           const status = res.statusCode ?? 0;
-          resolve({ ok: status >= 200 && status < 300, status, statusText: res.statusMessage ?? "", url, headers: headerOf(res), text: async () => text, json: async () => JSON.parse(text) as unknown });
+          resolve({ ok: status >= 200 && status < 300, status, statusText: res.statusMessage ?? "", url, headers: headerOf(res), text: () => Promise.resolve(text), json: () => new Promise<unknown>((settle) => settle(JSON.parse(text))) });
         });
       });
       req.end(body);

@@ -66,5 +66,5 @@ export const rateLimitMiddleware =
       }
       throw error;
     }
-    return resolve(parent, args, ctx, info);
+    return resolve(parent, args, ctx, info) as unknown;
   };

@@ -5,7 +5,7 @@ export interface BreachedPasswords {
   isBreached(password: string): Promise<boolean>;
 }
 
-export const noBreachCheck: BreachedPasswords = { isBreached: async () => false };
+export const noBreachCheck: BreachedPasswords = { isBreached: () => Promise.resolve(false) };
 
 /**
  * Pwned Passwords' k-anonymity range API: only the first five hex characters of the SHA-1 leave the

@@ -10,6 +10,7 @@ const emailLocalPart = (email: string): string => (email.split("@")[0] ?? "").to
 
 /** The HIPAA pool's policy, checked by the gateway before any Cognito call (cognito-local enforces none). */
 export const passwordRules: readonly PasswordRule[] = [
+  // eslint-disable-next-line @typescript-eslint/no-misused-spread -- counts code points on purpose: an emoji is one character, not two UTF-16 units.
   { id: "minLength", description: `At least ${minimumPasswordLength} characters`, satisfiedBy: (p) => [...p].length >= minimumPasswordLength },
   { id: "uppercase", description: "An upper-case letter", satisfiedBy: (p) => /\p{Lu}/u.test(p) },
   { id: "lowercase", description: "A lower-case letter", satisfiedBy: (p) => /\p{Ll}/u.test(p) },

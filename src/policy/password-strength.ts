@@ -8,7 +8,7 @@ export const minimumStrengthScore = 3;
 let estimator: ZxcvbnFactory | undefined;
 const zxcvbn = () => (estimator ??= new ZxcvbnFactory({ dictionary, graphs: adjacencyGraphs }));
 let commonPasswords: Set<string> | undefined;
-const common = () => (commonPasswords ??= new Set((dictionary["passwords-common"] ?? []).map((p) => p.toLowerCase())));
+const common = () => (commonPasswords ??= new Set(dictionary["passwords-common"].map((p) => p.toLowerCase())));
 
 /**
  * True when the password is on a common-password list or a strength estimator (zxcvbn, with its common

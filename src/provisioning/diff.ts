@@ -16,4 +16,4 @@ export const differences = (desired: unknown, actual: unknown, path: string, ski
   return canonical(desired) === canonical(actual) ? [] : [{ path, from: actual, to: desired }];
 };
 
-export const describeDifference = ({ path, from, to }: Difference): string => `${path}: ${JSON.stringify(from) ?? "unset"} → ${JSON.stringify(to)}`;
+export const describeDifference = ({ path, from, to }: Difference): string => `${path}: ${(JSON.stringify(from) as string | undefined) ?? "unset"} → ${JSON.stringify(to)}`;

@@ -34,7 +34,7 @@ const redactPaths = [
 export const createLogger = (level: string, destination?: DestinationStream, pretty = false): Logger =>
   pino(
     { level, redact: { paths: redactPaths, censor: "[redacted]" }, base: { service: "auth-gateway" } },
-    destination ?? (pretty ? pino.transport({ target: "pino-pretty", options: { colorize: true, translateTime: "HH:MM:ss" } }) : undefined),
+    destination ?? (pretty ? (pino.transport({ target: "pino-pretty", options: { colorize: true, translateTime: "HH:MM:ss" } }) as DestinationStream) : undefined),
   );
 
 export const silentLogger: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };

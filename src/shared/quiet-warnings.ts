@@ -6,7 +6,7 @@
 const isWebCryptoProbe = (warning: string | Error, type: unknown): boolean => {
   const name = typeof type === "string" ? type : typeof type === "object" && type !== null ? (type as { type?: string }).type : warning instanceof Error ? warning.name : undefined;
   const message = typeof warning === "string" ? warning : warning.message;
-  return name === "ExperimentalWarning" && /Web Crypto API/.test(message);
+  return name === "ExperimentalWarning" && message.includes("Web Crypto API");
 };
 
 let installed = false;
@@ -18,5 +18,5 @@ export const quietWebCryptoProbeWarnings = (): void => {
   process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
     if (isWebCryptoProbe(warning, rest[0])) return;
     emit(warning, ...rest);
-  }) as typeof process.emitWarning;
+  });
 };

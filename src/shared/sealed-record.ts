@@ -17,7 +17,7 @@ export const sealRecord = (bearer: string, purpose: string, plaintext: string): 
 /** The plaintext, or undefined when the value is not a record sealed under this bearer (tampered, malformed). */
 export const unsealRecord = (bearer: string, purpose: string, sealed: string): string | undefined => {
   const [iv, tag, body] = sealed.split(".").map((part) => Buffer.from(part, "base64url"));
-  if (!iv || iv.length !== 12 || !tag || tag.length !== 16 || !body) return undefined;
+  if (iv?.length !== 12 || tag?.length !== 16 || !body) return undefined;
   try {
     const decipher = createDecipheriv("aes-256-gcm", keyFor(bearer, purpose), iv);
     decipher.setAuthTag(tag);

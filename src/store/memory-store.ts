@@ -1,5 +1,6 @@
 import type { Clock } from "../shared/clock";
 import { assertTtl, type StateStore } from "./state-store";
+import { parseStoredList } from "../shared/stored-record";
 
 type Entry = { value: string; expiresAt: number };
 type SetEntry = { members: Set<string>; expiresAt: number };
@@ -80,12 +81,12 @@ export class MemoryStore implements StateStore {
 
   async pushBounded(key: string, value: string, maxLength: number, ttlSeconds: number): Promise<void> {
     assertTtl(ttlSeconds);
-    const current = JSON.parse(this.live(key)?.value ?? "[]") as string[];
+    const current = parseStoredList(this.live(key)?.value);
     this.entries.set(key, { value: JSON.stringify([value, ...current].slice(0, maxLength)), expiresAt: this.clock.now() + ttlSeconds * 1000 });
   }
 
   async list(key: string): Promise<string[]> {
-    return JSON.parse(this.live(key)?.value ?? "[]") as string[];
+    return parseStoredList(this.live(key)?.value);
   }
 
   async addToSet(key: string, member: string, ttlSeconds: number): Promise<void> {
@@ -99,7 +100,7 @@ export class MemoryStore implements StateStore {
   async removeFromSet(key: string, member: string): Promise<void> {
     const entry = this.liveSet(key);
     entry?.members.delete(member);
-    if (entry && entry.members.size === 0) this.sets.delete(key);
+    if (entry?.members.size === 0) this.sets.delete(key);
   }
 
   async members(key: string): Promise<string[]> {

@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { createInterface } from "node:readline";
@@ -12,7 +12,7 @@ const root = join(__dirname, "../..");
 const run = promisify(execFile);
 /** The project's Node (node_modules/.bin) first, as npm scripts have it. */
 const env = { ...process.env, PATH: `${join(root, "node_modules/.bin")}${delimiter}${process.env["PATH"] ?? ""}` };
-const versionOf = (name: string) => (require(join(root, "node_modules", name, "package.json")) as { version: string }).version;
+const versionOf = (name: string) => (JSON.parse(readFileSync(join(root, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
 
 /**
  * The issue's "Done when": both packages packed with `npm pack`, installed from the tarballs into a scratch
@@ -40,7 +40,7 @@ describe("the packages as installed from their npm pack tarballs", () => {
     await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", ...tarballs, ...peers], { cwd: dir, env, maxBuffer: 16 * 1024 * 1024 });
   }, 240_000);
   afterAll(async () => {
-    if (subgraph && subgraph.exitCode === null) {
+    if (subgraph?.exitCode === null) {
       const exited = new Promise((resolve) => subgraph!.once("exit", resolve));
       subgraph.kill("SIGTERM");
       await exited;
@@ -65,7 +65,7 @@ describe("the packages as installed from their npm pack tarballs", () => {
 
   it("type-checks an app and a subgraph written against them (tsc, nodenext)", async () => {
     // tsc prints its errors on stdout: show them when it fails.
-    const failure = await run(join(root, "node_modules/.bin/tsc"), ["-p", "tsconfig.json"], { cwd: dir, env }).then(() => "", (error: { stdout?: string }) => error.stdout ?? "tsc failed");
+    const failure = await run(join(root, "node_modules/.bin/tsc"), ["-p", "tsconfig.json"], { cwd: dir, env }).then(() => "", (error: unknown) => (error as { stdout?: string }).stdout ?? "tsc failed");
     expect(failure).toBe("");
   }, 120_000);
 

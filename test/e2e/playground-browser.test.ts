@@ -138,7 +138,7 @@ withBrowser("the playground in a real browser", () => {
     await response.filter({ hasText: email }).waitFor();
 
     // Tokens live in memory only.
-    const stored = await page.evaluate(() => JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage }, cookies: document.cookie }));
+    const stored = await page.evaluate(() => JSON.stringify({ local: Object.fromEntries(Object.entries(localStorage)), session: Object.fromEntries(Object.entries(sessionStorage)), cookies: document.cookie }));
     expect(stored).not.toMatch(/eyJ[A-Za-z0-9_-]{20,}/);
 
     await page.getByTestId("refresh").click();

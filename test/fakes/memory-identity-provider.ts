@@ -134,7 +134,7 @@ export class MemoryIdentityProvider implements IdentityProvider {
   async passwordAuth(email: string, password: string): Promise<ProviderAuthResult> {
     this.up();
     const account = this.accounts.get(email);
-    if (!account || account.password !== password) throw fail(ErrorCode.INVALID_CREDENTIALS);
+    if (account?.password !== password) throw fail(ErrorCode.INVALID_CREDENTIALS);
     if (!account.confirmed) throw fail(ErrorCode.USER_NOT_CONFIRMED);
     return this.afterPassword(account);
   }
@@ -143,7 +143,7 @@ export class MemoryIdentityProvider implements IdentityProvider {
     this.up();
     const held = this.mfaSessions.get(session);
     const account = this.bySub(username);
-    if (!held || held.sub !== username || held.expiresAt <= this.options.clock.now() || !account?.totpSecret) throw fail(ErrorCode.SESSION_EXPIRED);
+    if (held?.sub !== username || held.expiresAt <= this.options.clock.now() || !account?.totpSecret) throw fail(ErrorCode.SESSION_EXPIRED);
     // A wrong code keeps the session (Cognito allows another attempt in it); a right one ends it.
     if (!this.totpMatches(account.totpSecret, code)) throw fail(ErrorCode.CODE_MISMATCH);
     this.mfaSessions.delete(session);
@@ -197,7 +197,7 @@ export class MemoryIdentityProvider implements IdentityProvider {
   async refresh(refreshToken: string, sub: string): Promise<ProviderTokens> {
     this.up();
     const account = this.bySub(this.refreshTokens.get(refreshToken) ?? "");
-    if (!account || account.sub !== sub) throw tokenRejected(TokenRejection.TOKEN_INVALID);
+    if (account?.sub !== sub) throw tokenRejected(TokenRejection.TOKEN_INVALID);
     // Like Cognito without rotation: new access and id tokens, the same refresh token.
     return this.issue(account, false);
   }

@@ -1,6 +1,5 @@
 import { loadConfig, type PolicySettings } from "../../src/config";
 import { PasswordRotation } from "../../src/policy/password-rotation";
-import type { StateStore } from "../../src/store/state-store";
 import {
   AdminUnlockUserDocument,
   BeginPasskeyRegistrationDocument,
@@ -180,7 +179,7 @@ describe("idle logoff", () => {
   it("records activity at most once a minute per session, not on every request", async () => {
     const user = await enrolledUser(gw);
     const writes: string[] = [];
-    const store = gw.store as StateStore;
+    const store = gw.store;
     const original = store.set.bind(store);
     store.set = async (key, value, ttl) => {
       if (key.startsWith("active:")) writes.push(key);

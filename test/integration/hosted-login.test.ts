@@ -351,7 +351,7 @@ describe("exchangeAuthorizationCode (native and single-page apps)", () => {
 
   it("refuses an unlisted redirect URI before asking the pool (the code stays unused)", async () => {
     const user = await enrolledAccount();
-    const { code, codeVerifier, nonce } = await appSignIn(user.sub, setup.oauth.callbackUrl!);
+    const { code, codeVerifier, nonce } = await appSignIn(user.sub, setup.oauth.callbackUrl);
     for (const redirectUri of [setup.oauth.callbackUrl!, `${setup.appRedirectUri}/`, "https://evil.example/callback"]) {
       const refused = await execute(setup.gw.url, ExchangeAuthorizationCodeDocument, { code, codeVerifier, redirectUri, nonce });
       expect(errorOf(refused).extensions).toMatchObject({ code: "BAD_USER_INPUT", fields: [{ field: "redirectUri", rules: ["allowList"] }] });

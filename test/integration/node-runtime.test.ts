@@ -66,7 +66,7 @@ describe("the Node runtime", () => {
       expect(output).toContain("[dev admin]   npm run admin -- grant first-admin@example.test admin\n");
       expect(output.split("\n").filter((l) => l.startsWith("{") && l.includes("first-admin@"))).toEqual([]);
 
-      const nodes = descendants(child.pid as number).filter((p) => /node/.test(p.exe));
+      const nodes = descendants(child.pid as number).filter((p) => p.exe.includes("node"));
       // The gateway and cognito-local: both on the node from node_modules, none on /usr/bin/node.
       expect(nodes.length).toBeGreaterThanOrEqual(2);
       expect(new Set(nodes.map((p) => p.exe))).toEqual(new Set([nodes[0]?.exe]));

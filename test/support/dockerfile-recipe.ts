@@ -97,7 +97,7 @@ export const reproduceStages = (recipe: Recipe, context: string, root: string, e
       if (op === "ADD") {
         const words = args.split(/\s+/).filter((w) => !w.startsWith("--"));
         const [source = "", dest = ""] = words;
-        if (!/^https:\/\//.test(source) || words.length !== 2) throw new Error(`ADD ${args}: only ADD of one https URL is understood`);
+        if (!source.startsWith("https://") || words.length !== 2) throw new Error(`ADD ${args}: only ADD of one https URL is understood`);
         // No network here: the file the image fetches at build time stands as an empty placeholder.
         const target = dest.endsWith("/") ? join(inStage(dest), basename(new URL(source).pathname)) : inStage(dest);
         mkdirSync(dirname(target), { recursive: true });

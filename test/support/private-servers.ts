@@ -41,7 +41,7 @@ export const startPrivateRedis = async () => {
   /** Dies without saving (SIGKILL): what is not in dump.rdb is gone. */
   const kill = async () => {
     const dying = child;
-    if (!dying || dying.exitCode !== null) return;
+    if (dying?.exitCode !== null) return;
     const exited = new Promise((resolve) => dying.once("exit", resolve));
     dying.kill("SIGKILL");
     await exited;

@@ -1,4 +1,4 @@
-import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from "node:crypto";
+import { createHash, generateKeyPairSync, randomBytes, sign } from "node:crypto";
 import { isoCBOR } from "@simplewebauthn/server/helpers";
 
 const b64url = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64url");
@@ -38,7 +38,7 @@ export class SoftAuthenticator {
     counter.writeUInt32BE(this.counter);
     const parts = [sha256(rpId), Buffer.from([this.flags(attested)]), counter];
     if (attested) {
-      const jwk = (this.keys.publicKey as KeyObject).export({ format: "jwk" });
+      const jwk = this.keys.publicKey.export({ format: "jwk" });
       const cose = new Map<number, number | Uint8Array>([
         [1, 2],
         [3, -7],

@@ -13,7 +13,7 @@ import { noMailNotifier } from "../../src/auth/factors/recovery/notifier";
 
 export type TestGateway = StartedGateway & {
   audit: MemorySink;
-  run<R, V>(document: TypedDocumentNode<R, V> | string, variables?: V, options?: RequestOptions): Promise<GraphQLResponse<R>>;
+  run: <R, V>(document: TypedDocumentNode<R, V> | string, variables?: V, options?: RequestOptions) => Promise<GraphQLResponse<R>>;
 };
 
 export const testSettings = (overrides: Partial<GatewaySettings> = {}): GatewaySettings => {

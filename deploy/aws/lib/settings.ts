@@ -68,8 +68,8 @@ const text = (node: Node, key: string, fallback?: string): string => {
 
 /** Context given on the command line arrives as a string: accept JSON arrays there too. */
 const list = (node: Node, key: string, fallback?: readonly string[]): string[] => {
-  let value = read(node, key) ?? fallback;
-  if (typeof value === "string") value = value.trim().startsWith("[") ? JSON.parse(value) : value.split(",");
+  let value: unknown = read(node, key) ?? fallback;
+  if (typeof value === "string") value = value.trim().startsWith("[") ? (JSON.parse(value) as unknown) : value.split(",");
   if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === "string" && v.trim() !== "")) {
     throw new SettingsError(`context ${key}: required (a non-empty list of strings)`);
   }
@@ -95,7 +95,7 @@ export const readSettings = (node: Node): DeploySettings => {
     throw new SettingsError("context customAuthPublicKeys: one or two SPKI PEM public keys (-----BEGIN PUBLIC KEY-----)");
   }
   const environment = read(node, "gatewayEnvironment") ?? {};
-  const gatewayEnvironment = typeof environment === "string" ? JSON.parse(environment) : environment;
+  const gatewayEnvironment = typeof environment === "string" ? (JSON.parse(environment) as unknown) : environment;
   if (typeof gatewayEnvironment !== "object" || gatewayEnvironment === null || !Object.values(gatewayEnvironment).every((v) => typeof v === "string")) {
     throw new SettingsError("context gatewayEnvironment: an object of string values");
   }

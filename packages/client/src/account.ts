@@ -46,14 +46,24 @@ export const accountActions = (signedIn: Send, anonymous: Send): AccountActions 
     (await send<Record<K, T>>(accountOps[name], variables))[name];
   return {
     beginPasskeyStepUp: () => field<"beginPasskeyStepUp", string>(signedIn, "beginPasskeyStepUp"),
-    changePassword: async (currentPassword, newPassword, factor) => void (await field(signedIn, "changePassword", { currentPassword, newPassword, ...factor })),
-    requestEmailChange: async (newEmail, factor) => void (await field(signedIn, "requestEmailChange", { newEmail, ...factor })),
-    confirmEmailChange: async (code) => void (await field(signedIn, "confirmEmailChange", { code })),
-    undoEmailChange: async (token) => void (await field(anonymous, "undoEmailChange", { token })),
+    changePassword: async (currentPassword, newPassword, factor) => {
+      await field(signedIn, "changePassword", { currentPassword, newPassword, ...factor });
+    },
+    requestEmailChange: async (newEmail, factor) => {
+      await field(signedIn, "requestEmailChange", { newEmail, ...factor });
+    },
+    confirmEmailChange: async (code) => {
+      await field(signedIn, "confirmEmailChange", { code });
+    },
+    undoEmailChange: async (token) => {
+      await field(anonymous, "undoEmailChange", { token });
+    },
     generateRecoveryCodes: (factor) => field<"generateRecoveryCodes", string[]>(signedIn, "generateRecoveryCodes", { ...factor }),
     beginPasskeyRegistration: (factor) => field<"beginPasskeyRegistration", string>(signedIn, "beginPasskeyRegistration", { ...factor }),
     completePasskeyRegistration: (response, nickname) => field<"completePasskeyRegistration", { id: string; nickname: string }>(signedIn, "completePasskeyRegistration", { response, nickname }),
-    removePasskey: async (id, factor) => void (await field(signedIn, "removePasskey", { id, ...factor })),
+    removePasskey: async (id, factor) => {
+      await field(signedIn, "removePasskey", { id, ...factor });
+    },
   };
 };
 

@@ -8,7 +8,7 @@ import { parseGatewayBody } from "./transport";
 /** An answer read as a result (HttpLink asks for application/graphql-response+json, so a 401 arrives as one). */
 const expiredTokenResult = (result: ApolloLink.Result): boolean => {
   const first = "errors" in result ? result.errors?.[0] : undefined;
-  return first !== undefined && isExpiredToken(errorFromWire(first as { message?: unknown; extensions?: Record<string, unknown> }));
+  return first !== undefined && isExpiredToken(errorFromWire(first));
 };
 
 /** The same answer when the transport turned it into a ServerError instead (plain application/json). */

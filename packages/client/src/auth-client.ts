@@ -184,7 +184,7 @@ export const createAuthClient = (options: AuthClientOptions): AuthClient => {
 
   const signUpStep = (email: string, name: string): SignUpResult["nextStep"] =>
     name === "CONFIRM_SIGN_UP"
-      ? { name, confirm: (code) => confirmSignUp(email, code), resendCode: async () => void (await call("resendConfirmationCode", ops.resendConfirmationCode, { email })) }
+      ? { name, confirm: (code) => confirmSignUp(email, code), resendCode: async () => { await call("resendConfirmationCode", ops.resendConfirmationCode, { email }); } }
       : { name: "UNSUPPORTED", stepName: name };
 
   const confirmSignUp = async (email: string, code: string): Promise<ConfirmSignUpResult> => {
@@ -224,9 +224,15 @@ export const createAuthClient = (options: AuthClientOptions): AuthClient => {
       return { accepted: answer.accepted, nextStep: signUpStep(input.email, answer.nextStep) };
     },
     confirmSignUp,
-    resendConfirmationCode: async (email) => void (await call("resendConfirmationCode", ops.resendConfirmationCode, { email })),
-    forgotPassword: async (email) => void (await call("forgotPassword", ops.forgotPassword, { email })),
-    confirmForgotPassword: async (email, code, newPassword) => void (await call("confirmForgotPassword", ops.confirmForgotPassword, { email, code, newPassword })),
+    resendConfirmationCode: async (email) => {
+      await call("resendConfirmationCode", ops.resendConfirmationCode, { email });
+    },
+    forgotPassword: async (email) => {
+      await call("forgotPassword", ops.forgotPassword, { email });
+    },
+    confirmForgotPassword: async (email, code, newPassword) => {
+      await call("confirmForgotPassword", ops.confirmForgotPassword, { email, code, newPassword });
+    },
     passwordPolicy: () => call<"passwordPolicy", PasswordPolicy>("passwordPolicy", ops.passwordPolicy, {}),
     getTokens: async () => storage.load(),
     getAccessToken,

@@ -36,6 +36,7 @@ export class AuthGatewayError extends Error {
 /** The gateway could not be reached or did not answer with GraphQL (offline, proxy page, timeout). */
 export class GatewayUnreachableError extends Error {
   override readonly name = "GatewayUnreachableError";
+  // eslint-disable-next-line @typescript-eslint/no-useless-constructor -- states the public signature: a message is required.
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }

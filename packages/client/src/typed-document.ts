@@ -7,6 +7,7 @@ export type TypedOperation<R, V> = { __apiType?: (variables: V) => R };
 
 export type DocumentInput<R, V> =
   | string
+  // eslint-disable-next-line @typescript-eslint/no-wrapper-object-types -- codegen's TypedDocumentString extends the String object, not the primitive.
   | (String & TypedOperation<R, V>)
   | ({ kind: "Document"; loc?: { source: { body: string } } } & TypedOperation<R, V>);
 

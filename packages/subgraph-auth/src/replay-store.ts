@@ -19,13 +19,13 @@ export class MemoryReplayStore implements ReplayStore {
 
   constructor(private readonly clock: Clock = systemClock) {}
 
-  async setIfAbsent(key: string, _value: string, ttlSeconds: number): Promise<boolean> {
+  setIfAbsent(key: string, _value: string, ttlSeconds: number): Promise<boolean> {
     const now = this.clock.now();
     const until = this.expiries.get(key);
-    if (until !== undefined && until > now) return false;
+    if (until !== undefined && until > now) return Promise.resolve(false);
     this.prune(now);
     this.expiries.set(key, now + ttlSeconds * 1000);
-    return true;
+    return Promise.resolve(true);
   }
 
   /** Entries are inserted in time order with (nearly) equal TTLs: the oldest ones are at the front. */

@@ -2,7 +2,7 @@ import { generateSigningKey, IdentityAsserter } from "../../../src/federation/id
 import { compositionQuery, createSubgraphAuth, isCompositionOperation } from "@hipaa-auth-gateway/subgraph-auth";
 import { audience, issuer, patient, startGatewayKeys } from "./support";
 
-const reasonOf = (pending: Promise<unknown>) => pending.then((value) => ({ accepted: value }), (e: { extensions?: { reason?: string } }) => e.extensions?.reason);
+const reasonOf = (pending: Promise<unknown>) => pending.then((value) => ({ accepted: value }), (e: unknown) => (e as { extensions?: { reason?: string } }).extensions?.reason);
 
 describe("the gateway's composition request in reject mode", () => {
   let keys: Awaited<ReturnType<typeof startGatewayKeys>>;

@@ -66,7 +66,10 @@ describe("with Apollo Server (express)", () => {
     const app = express();
     app.use("/graphql", express.json(), expressMiddleware(apollo, { context: ({ req }) => auth.identify(req.headers, req.body as { query: string; variables?: unknown }) }));
     const server = await listen(createServer(app));
-    return { url: urlOf(server), stop: async () => (await close(server), await apollo.stop()) };
+    return { url: urlOf(server), stop: async () => {
+        await close(server);
+        await apollo.stop();
+      } };
   });
 });
 

@@ -23,7 +23,7 @@ describe("identity assertions between the gateway and a subgraph", () => {
 
   const asserter = (keys: SigningKey[] = published, clock = new FakeClock()) => new IdentityAsserter({ keys, issuer, clock });
   const subgraph = (mode: "reject" | "anonymous" = "reject") => createSubgraphAuth({ gatewayJwksUri: jwksUri, issuer, audience: "patients", onMissingOrInvalid: mode });
-  const reasonOf = (pending: Promise<unknown>) => pending.then(() => "accepted", (e: { extensions?: { reason?: string } }) => e.extensions?.reason);
+  const reasonOf = (pending: Promise<unknown>) => pending.then(() => "accepted", (e: unknown) => (e as { extensions?: { reason?: string } }).extensions?.reason);
 
   it("accepts a fresh assertion for this subgraph and this operation, once", async () => {
     const auth = subgraph();

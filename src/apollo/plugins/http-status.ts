@@ -21,7 +21,8 @@ export const httpStatusPlugin = (): ApolloServerPlugin => ({
         const { data, errors } = response.body.singleResult;
         const first = errors?.[0];
         if (!first || !nothingAnswered(data, errors)) return;
-        const code = String(first.extensions?.["code"] ?? "");
+        const givenCode = first.extensions?.["code"];
+        const code = typeof givenCode === "string" ? givenCode : "";
         const retryAfter = first.extensions?.["retryAfterSeconds"];
         const status = clientMistakes.has(code) ? 400 : code === ErrorCode.TOO_MANY_REQUESTS ? 429 : code === ErrorCode.SERVICE_UNAVAILABLE ? 503 : undefined;
         if (status === undefined || (response.http.status ?? 200) === 401) return;

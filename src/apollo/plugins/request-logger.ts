@@ -17,7 +17,7 @@ export const requestLogger = (logger: Logger, metrics: GatewayMetrics): ApolloSe
         const rootField = first?.kind === "Field" ? first.name.value : null;
         // The formatted errors: the codes the client saw.
         const sent = response.body.kind === "single" ? (response.body.singleResult.errors ?? []) : [];
-        const codes = sent.map((e) => String(e.extensions?.["code"] ?? "INTERNAL_SERVER_ERROR"));
+        const codes = sent.map((e) => (typeof e.extensions?.["code"] === "string" ? e.extensions["code"] : "INTERNAL_SERVER_ERROR"));
         const durationMs = performance.now() - started;
         const outcome = codes.length ? "error" : "ok";
         metrics.observeRequest(rootField, outcome, durationMs / 1000);

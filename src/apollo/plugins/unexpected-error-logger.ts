@@ -16,6 +16,7 @@ export const unexpectedErrorLogger = (logger: Logger, expected: (error: GraphQLE
           if (expected(error)) continue;
           const cause = error.originalError ?? error;
           // The first stack line repeats the message, which may quote input: keep the frames only.
+          // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the logger of last resort must not throw, even for a context built elsewhere (executeOperation) without meta.
           logger.error({ requestId: contextValue?.meta?.requestId, name: cause.name, stack: cause.stack?.split("\n").slice(1, 8).join("\n") }, "unexpected error (masked)");
         }
       },

@@ -11,7 +11,8 @@ export class AuditTimeoutError extends Error {
 export const withDeadline = async <T>(pool: Pick<Pool, "connect">, ms: number, work: (client: PoolClient) => Promise<T>): Promise<T> => {
   let client: PoolClient | undefined;
   let released = false;
-  let expired = false;
+  // Set by the timer's callback: widened, or the check below would read as always false.
+  let expired = false as boolean;
   const release = (destroy?: Error) => {
     if (client === undefined || released) return;
     released = true;

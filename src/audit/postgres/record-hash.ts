@@ -6,6 +6,7 @@ import type { AuditRecord } from "../audit-event";
  * so the hash is taken over this canonical form, which the verifier can rebuild from the stored jsonb.
  */
 export const canonicalJson = (value: unknown): string => {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JSON.stringify answers undefined for undefined, a function or a symbol, whatever its type says.
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   const entries = Object.entries(value as Record<string, unknown>)

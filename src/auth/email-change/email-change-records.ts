@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { sha256 } from "../../shared/digest";
 import type { StateStore } from "../../store/state-store";
+import { z } from "zod";
+import { parseStoredRecord, recordSchema } from "../../shared/stored-record";
 
 /** How long the old address can undo an email change without signing in. */
 export const undoWindowSeconds = 7 * 24 * 3600;
@@ -11,6 +13,9 @@ export const bothAddressesSeconds = 30 * 24 * 3600;
 export type EmailChangeUndo = { sub: string; oldEmail: string; newEmail: string; changedAt: number };
 /** The address an account had before its last change, while notices still go there too. */
 export type PreviousAddress = { email: string; changedAt: number };
+// A corrupt undo reads as absent (the token is refused); a corrupt previous address as none.
+const emailChangeUndo = recordSchema<EmailChangeUndo>()(z.object({ sub: z.string(), oldEmail: z.string(), newEmail: z.string(), changedAt: z.number() }));
+const previousAddress = recordSchema<PreviousAddress>()(z.object({ email: z.string(), changedAt: z.number() }));
 
 const undoKeyOfDigest = (digest: string) => `email-change-undo:${digest}`;
 const undoKey = (token: string) => undoKeyOfDigest(sha256(token));
@@ -56,14 +61,12 @@ export class EmailChangeRecords implements EmailChangeRecordStore {
 
   /** The change a token would undo, without using it up. */
   async peekUndo(token: string): Promise<EmailChangeUndo | undefined> {
-    const raw = await this.deps.store.get(undoKey(token));
-    return raw === undefined ? undefined : (JSON.parse(raw) as EmailChangeUndo);
+    return parseStoredRecord(emailChangeUndo, await this.deps.store.get(undoKey(token)));
   }
 
   /** Uses an undo token up (of concurrent uses exactly one gets it); undefined when unknown, used or expired. */
   async takeUndo(token: string): Promise<EmailChangeUndo | undefined> {
-    const raw = await this.deps.store.take(undoKey(token));
-    return raw === undefined ? undefined : (JSON.parse(raw) as EmailChangeUndo);
+    return parseStoredRecord(emailChangeUndo, await this.deps.store.take(undoKey(token)));
   }
 
   /** Puts a token back when the undo could not happen (the provider was down), within its original lifetime. */
@@ -96,8 +99,7 @@ export class EmailChangeRecords implements EmailChangeRecordStore {
 
   /** The address before the last change, while it still hears of security events. */
   async previousAddress(sub: string, now: number): Promise<string | undefined> {
-    const raw = await this.deps.store.get(previousKey(sub));
-    const previous = raw === undefined ? undefined : (JSON.parse(raw) as PreviousAddress);
+    const previous = parseStoredRecord(previousAddress, await this.deps.store.get(previousKey(sub)));
     return previous && now - previous.changedAt < bothAddressesSeconds * 1000 ? previous.email : undefined;
   }
 }

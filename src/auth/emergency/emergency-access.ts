@@ -73,7 +73,10 @@ export class EmergencyAccess {
     await this.deps.store.set(sessionGrantKey(identity.sessionId), id, minutes * 60);
     await this.deps.store.pushBounded(grantIndexKey, id, grantIndexLength, grantRetentionSeconds);
     await this.deps.store.addToSet(unreviewedKey, id, grantRetentionSeconds);
-    return { result: record, undo: async () => void (await this.close(id, { at: now, by: identity.sub, reason: "ENDED_BY_USER" })) };
+    const undo = async () => {
+      await this.close(id, { at: now, by: identity.sub, reason: "ENDED_BY_USER" });
+    };
+    return { result: record, undo };
   }
 
   /**

@@ -1,4 +1,6 @@
+import { z } from "zod";
 import type { EpochMark } from "../../policy/security-epoch";
+import { absentable, parseStoredRecord, recordSchema } from "../../shared/stored-record";
 
 /** READ: read records; READ_WRITE: also change them (what a subgraph enforces with the claim). */
 export type EmergencyScope = "READ" | "READ_WRITE";
@@ -53,7 +55,26 @@ export const reviewClaimKey = (id: string) => `emergency:review-claim:${id}`;
 /** Which sweep escalated a grant first (one alert per overdue grant, however many instances sweep). */
 export const escalationClaimKey = (id: string) => `emergency:escalation-claim:${id}`;
 
-export const parseGrant = (value: string | undefined): GrantRecord | undefined => (value === undefined ? undefined : (JSON.parse(value) as GrantRecord));
+const verdict = z.enum(["JUSTIFIED", "UNJUSTIFIED"]);
+const grantRecord = recordSchema<GrantRecord>()(
+  z.object({
+    id: z.string(),
+    sub: z.string(),
+    sessionId: z.string(),
+    scope: z.enum(["READ", "READ_WRITE"]),
+    patientRef: absentable(z.string()),
+    reason: z.string(),
+    grantedAt: z.number(),
+    expiresAt: z.number(),
+    mark: z.object({ epoch: z.number(), startedAt: z.number() }),
+    ended: z.object({ at: z.number(), by: z.string(), reason: z.enum(["ENDED_BY_USER", "ENDED_BY_ADMIN", "REPLACED", "UNJUSTIFIED"]) }).optional(),
+    review: z.object({ verdict, note: z.string(), reviewer: z.string(), at: z.number() }).optional(),
+    escalatedAt: z.number().optional(),
+  }),
+);
+
+/** A corrupt grant reads as absent: it grants nothing (fails closed) and is left out of the review lists. */
+export const parseGrant = (value: string | undefined): GrantRecord | undefined => parseStoredRecord(grantRecord, value);
 
 /** Emergency access settings (config.ts reads them from the environment). */
 export type EmergencySettings = {

@@ -4,6 +4,8 @@ import { epochSeconds, type Clock } from "../../shared/clock";
 import { randomHandle, sha256 } from "../../shared/digest";
 import { sealRecord, unsealRecord } from "../../shared/sealed-record";
 import type { StateStore } from "../../store/state-store";
+import { parseStoredRecord } from "../../shared/stored-record";
+import { challengeState } from "./challenge-state-schema";
 import { canMove, type ChallengeStage, type ChallengeState, type LoginStep, type NewChallengeState, type StateOf } from "./login-stages";
 
 const key = (handle: string): string => `challenge:${sha256(handle)}`;
@@ -13,7 +15,7 @@ const handlePurpose = "authgw login handle v1";
 const seal = (handle: string, state: ChallengeState): string => sealRecord(handle, handlePurpose, JSON.stringify(state));
 const unseal = (handle: string, raw: string | undefined): ChallengeState | undefined => {
   const plaintext = raw === undefined ? undefined : unsealRecord(handle, handlePurpose, raw);
-  return plaintext === undefined ? undefined : (JSON.parse(plaintext) as ChallengeState);
+  return parseStoredRecord(challengeState, plaintext);
 };
 
 const internal = (what: string) => new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, {}, undefined, new Error(what));
@@ -31,7 +33,7 @@ export class LoginHandles {
     if (!canMove(from, state.stage)) throw internal(`login cannot move from ${from} to ${state.stage}`);
     const handle = randomHandle();
     const expiresAt = epochSeconds(this.deps.clock) + this.deps.ttlSeconds;
-    await this.deps.store.set(key(handle), seal(handle, { ...state, expiresAt } as ChallengeState), this.deps.ttlSeconds);
+    await this.deps.store.set(key(handle), seal(handle, { ...state, expiresAt }), this.deps.ttlSeconds);
     return handle;
   }
 
@@ -46,7 +48,7 @@ export class LoginHandles {
   /** Consumes the handle. Unknown, used, expired, wrong-stage or stale-epoch handles are all SESSION_EXPIRED. */
   async take<S extends ChallengeStage>(handle: string, stage: S): Promise<StateOf<S>> {
     const state = unseal(handle, await this.deps.store.take(key(handle)));
-    if (!state || state.stage !== stage || state.expiresAt <= epochSeconds(this.deps.clock)) {
+    if (state?.stage !== stage || state.expiresAt <= epochSeconds(this.deps.clock)) {
       throw new GatewayError(ErrorCode.SESSION_EXPIRED);
     }
     if (state.stage !== "PASSKEY") await this.deps.epoch.assertCurrent(state.username, state.mark);

@@ -115,6 +115,7 @@ export const createOAuthClient = (options: OAuthClientOptions): OAuthClient => {
   );
   config.timeout = options.timeoutSeconds ?? 5;
   // Plain HTTP only reaches a local stand-in: config.ts accepts http:// only for localhost.
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- openid-client marks it deprecated only to make it stand out; guarded to localhost above.
   if (domain.startsWith("http://")) oidc.allowInsecureRequests(config);
 
   return {

@@ -5,6 +5,8 @@ import { audited, bestEffort, type Audited } from "../../audit/audited";
 import { ErrorCode, GatewayError } from "../../errors/error-codes";
 import { randomHandle, sha256 } from "../../shared/digest";
 import type { StateStore } from "../../store/state-store";
+import { z } from "zod";
+import { parseStoredRecord, recordSchema } from "../../shared/stored-record";
 import type { AuthOutcome } from "../auth-outcome";
 import type { IdentityProvider, ProviderTokens } from "../identity-provider";
 import type { HostedCompletion } from "../login/hosted-release";
@@ -17,6 +19,7 @@ export const pendingLoginTtlSeconds = 300;
 
 /** `binding`: the digest of the cookie that ties the login to the browser that began it (login-binding.ts). */
 type PendingLogin = { nonce: string; codeVerifier: string; returnTo: string; binding: string };
+const pendingLogin = recordSchema<PendingLogin>()(z.object({ nonce: z.string(), codeVerifier: z.string(), returnTo: z.string(), binding: z.string() }));
 
 export type OAuthLoginDeps = {
   client: OAuthClient;
@@ -84,8 +87,9 @@ export class OAuthLogin {
       const { callbackUrl } = this.deps.settings;
       const state = response.get("state");
       const raw = callbackUrl !== undefined && state ? await this.deps.store.take(pendingKey(state)) : undefined;
-      if (raw === undefined || callbackUrl === undefined || state === null) throw oauthRejected(OAuthRejection.STATE_INVALID);
-      const pending = JSON.parse(raw) as PendingLogin;
+      // A corrupt pending login is refused like an unknown state.
+      const pending = parseStoredRecord(pendingLogin, raw);
+      if (pending === undefined || callbackUrl === undefined || state === null) throw oauthRejected(OAuthRejection.STATE_INVALID);
       if (binding === undefined || !sameDigest(pending.binding, binding)) throw oauthRejected(OAuthRejection.STATE_INVALID);
       const tokens = await this.deps.client.redeem({ response, redirectUri: callbackUrl, codeVerifier: pending.codeVerifier, expectedState: state, expectedNonce: pending.nonce });
       const done = await this.finish(tokens, meta, event);

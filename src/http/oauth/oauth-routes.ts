@@ -47,7 +47,7 @@ const metaOf = (req: Request, res: Response, deps: Pick<OAuthRouteDeps, "clientA
 /** Our typed error as JSON (never a stack, upstream text or the query); unknown errors are masked and logged. */
 const sendError = (res: Response, error: unknown, logger: Pick<Logger, "error">): void => {
   const code = publicCodeOf(error);
-  if (code === ErrorCode.INTERNAL_SERVER_ERROR) logger.error({ requestId: res.locals["requestId"], name: error instanceof Error ? error.name : typeof error }, "hosted login failed (masked)");
+  if (code === ErrorCode.INTERNAL_SERVER_ERROR) logger.error({ requestId: res.locals["requestId"] as unknown, name: error instanceof Error ? error.name : typeof error }, "hosted login failed (masked)");
   const extensions = error instanceof GatewayError ? error.extensions : {};
   if (typeof extensions["retryAfterSeconds"] === "number") res.setHeader("retry-after", String(extensions["retryAfterSeconds"]));
   res.status(statusFor(code)).json({ error: { code, message: messageFor(code), ...extensions } });

@@ -13,6 +13,7 @@ export class AccountResolver {
   async updateProfile(@Arg("input", () => UpdateProfileInput) input: UpdateProfileInput, @Ctx() ctx: GatewayContext): Promise<User> {
     const caller = callerOf(ctx);
     await ctx.services.account.updateProfile(caller, input, ctx.meta);
+    // eslint-disable-next-line @typescript-eslint/no-misused-spread -- a type-graphql input object: its fields are all it carries.
     return toUser({ ...caller.identity, account: { ...caller.identity.account, ...input } });
   }
 

@@ -9,11 +9,8 @@ export enum ChallengeName {
   /** A passkey answers the MFA step: beginPasskeyMfa, then respondWithPasskey. Only ever an alternative. */
   WEBAUTHN = "WEBAUTHN",
 }
-registerEnumType(ChallengeName, { name: "ChallengeName", description: "The next step a login needs before tokens are issued." });
-
-// Keeps the GraphQL enum and the service's union in step at compile time.
-const _sameNames: Record<PublicChallengeName, ChallengeName> = ChallengeName;
-void _sameNames;
+// `satisfies` keeps the GraphQL enum and the service's union in step at compile time.
+registerEnumType(ChallengeName satisfies Record<PublicChallengeName, ChallengeName>, { name: "ChallengeName", description: "The next step a login needs before tokens are issued." });
 
 @ObjectType({ description: "Tokens issued by the identity provider after every required step, MFA included." })
 export class AuthTokens {

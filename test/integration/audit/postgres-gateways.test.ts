@@ -69,7 +69,7 @@ describe("gateways on the PostgreSQL audit trail, with the gateway's own role", 
     expect(ok.stdout).toMatch(/^ok: \d+ records in \d+ streams, every chain intact$/m);
 
     await tamper(db.admin, `UPDATE "${db.settings.schema}".audit_events SET record = record || '{"reason":"EDITED"}' WHERE stream = $1 AND seq = 2`, [b.sink.streamId]);
-    const broken = await run(process.execPath, ["dist/audit/verify-cli.js"], { env }).catch((error: { code: number; stdout: string }) => error);
+    const broken = await run(process.execPath, ["dist/audit/verify-cli.js"], { env }).catch((error: unknown) => error as { code: number; stdout: string });
     expect(broken).toMatchObject({ code: 1, stdout: expect.stringContaining(`BROKEN stream ${b.sink.streamId} at seq 2: the record does not match its hash`) });
     // Put it back for the other tests' verifications.
     await db.admin.query(`SET session_replication_role = replica; DELETE FROM "${db.settings.schema}".audit_events WHERE stream = '${b.sink.streamId}'; DELETE FROM "${db.settings.schema}".audit_checkpoints WHERE stream = '${b.sink.streamId}'; RESET session_replication_role`);

@@ -17,7 +17,7 @@ afterAll(() => gw.close());
 const reasonOf = (promise: Promise<unknown>) =>
   promise.then(
     () => "resolved",
-    (error: unknown) => (error instanceof AuthGatewayError ? `${error.code}:${String(error.details?.reason ?? "")}` : String(error)),
+    (error: unknown) => (error instanceof AuthGatewayError ? `${error.code}:${error.details?.reason ?? ""}` : String(error)),
   );
 
 describe("client: account security with a fresh factor", () => {

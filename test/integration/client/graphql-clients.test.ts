@@ -1,4 +1,4 @@
-import { ApolloClient, ApolloLink, HttpLink, InMemoryCache, gql } from "@apollo/client";
+import { ApolloClient, ApolloLink, HttpLink, InMemoryCache, gql, type TypedDocumentNode } from "@apollo/client";
 import { authExchange } from "@hipaa-auth-gateway/client/urql";
 import { createAuthLink } from "@hipaa-auth-gateway/client/apollo";
 import { Client, fetchExchange } from "@urql/core";
@@ -39,7 +39,8 @@ describe("the Apollo Client link", () => {
   ])("sends the access token, and refreshes once and retries when the gateway calls it expired (%s)", async (_, headers) => {
     const { auth, email, refreshes, expiredToken } = await clientWithExpiredToken();
     const client = apollo(createAuthLink(auth), headers);
-    const { data } = await client.query<{ me: { email: string } }>({ query: gql(ME) });
+    const meQuery: TypedDocumentNode<{ me: { email: string } }> = gql(ME);
+    const { data } = await client.query({ query: meQuery });
     expect(data?.me.email).toBe(email);
     expect(refreshes()).toBe(1);
     expect(await auth.getAccessToken()).not.toBe(expiredToken);

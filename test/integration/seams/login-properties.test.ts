@@ -51,7 +51,10 @@ describe("login invariants under random sequences (fast-check)", () => {
     switch (action) {
       case "login": {
         const answer = await gw.run(LoginDocument, { email: user.email, password: PASSWORD });
-        if (model.disabled) return expect(codeOf(answer)).toBe("INVALID_CREDENTIALS");
+        if (model.disabled) {
+          expect(codeOf(answer)).toBe("INVALID_CREDENTIALS");
+          return;
+        }
         const login = dataOf(answer).login;
         expect(login.tokens).toBeNull();
         model.pending.push({ session: login.challenge!.session, stale: false });
@@ -65,7 +68,10 @@ describe("login invariants under random sequences (fast-check)", () => {
         const code = action === "respond" ? await freshCode(user.secret) : "000000";
         if (action === "respond") model.rightCodesLeft--;
         const answer = await gw.run(RespondToMfaDocument, { session: pending.session, code });
-        if (pending.stale) return expect(codeOf(answer)).toBe("SESSION_EXPIRED");
+        if (pending.stale) {
+          expect(codeOf(answer)).toBe("SESSION_EXPIRED");
+          return;
+        }
         if (action === "respondWrong") {
           expect(codeOf(answer)).toMatch(/^(CODE_MISMATCH|ACCOUNT_LOCKED)$/);
           return;

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 // The preadmin step (plain CommonJS, run by npm before `npm run admin`).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { isStale } = require("../../../scripts/build-if-stale.js") as { isStale(root: string, built: string): boolean };
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain CommonJS script, loaded as npm runs it.
+const { isStale } = require("../../../scripts/build-if-stale.js") as { isStale: (root: string, built: string) => boolean };
 
 describe("npm run admin rebuilds only when sources changed", () => {
   let root: string;

@@ -32,7 +32,7 @@ describe("JWKS fetching", () => {
 
     const stranger = strangerKey();
     const results = await Promise.all(
-      Array.from({ length: 1000 }, (_, i) => verifier.verify(signRs256({ header: { kid: `unknown-${i}` }, payload: payload(issuer) }, stranger)).then(() => "accepted", (e: { code?: string }) => e.code)),
+      Array.from({ length: 1000 }, (_, i) => verifier.verify(signRs256({ header: { kid: `unknown-${i}` }, payload: payload(issuer) }, stranger)).then(() => "accepted", (e: unknown) => (e as { code?: string }).code)),
     );
     expect(new Set(results)).toEqual(new Set(["UNAUTHENTICATED"]));
     expect(fetches).toBeLessThanOrEqual(3);

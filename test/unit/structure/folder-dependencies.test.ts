@@ -11,6 +11,7 @@ const imports = (): { from: string; to: string; file: string }[] => {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) walk(path);
       else if (name.endsWith(".ts")) {
+        // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing -- src/ itself is the empty string.
         const from = relative(src, dir).split(sep)[0] || "(root)";
         for (const match of readFileSync(path, "utf8").matchAll(/from "(\.{1,2}\/[^"]+)"/g)) {
           const target = relative(src, normalize(join(dirname(path), match[1] ?? ""))).split(sep);

@@ -9,7 +9,7 @@ import { globsToMatcher } from "jest-util";
  */
 type Project = { displayName: string; testMatch: string[]; globalSetup?: string; setupFiles: string[] };
 const root = join(__dirname, "../../..");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- jest.config.js is CommonJS, read as jest reads it.
 const config = require(join(root, "jest.config.js")) as { projects: Project[] };
 
 const testFiles = (dir: string): string[] =>

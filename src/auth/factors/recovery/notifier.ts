@@ -36,11 +36,11 @@ export const devMailNotifier: SecurityNotifier = {
   emailChanged: ({ email, undoToken, undoUntil, at }) => {
     process.stdout.write(`[dev mail] to ${email}: your account's email address was changed at ${at.toISOString()}. Not you? Undo it until ${undoUntil.toISOString()} without signing in: undoEmailChange(token: "${undoToken}").\n`);
   },
-  settled: async () => undefined,
+  settled: () => Promise.resolve(),
 };
 
 /** AWS mode without NOTICE_WEBHOOK_URL (start-up warns): the audit record (RECOVERY_CODE_LOGIN) is the only trace. */
-export const noMailNotifier: SecurityNotifier = { recoveryCodeUsed: () => undefined, passkeyAdded: () => undefined, emailChanged: () => undefined, settled: async () => undefined };
+export const noMailNotifier: SecurityNotifier = { recoveryCodeUsed: () => undefined, passkeyAdded: () => undefined, emailChanged: () => undefined, settled: () => Promise.resolve() };
 
 export type NoticeType = "RECOVERY_CODE_USED" | "PASSKEY_ADDED" | "EMAIL_CHANGED";
 

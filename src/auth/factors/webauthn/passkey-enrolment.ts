@@ -83,7 +83,7 @@ export class PasskeyEnrolment {
   rename(identity: Identity, id: string, nickname: string, meta: RequestMeta): Promise<PasskeyRecord> {
     return this.run(meta, { event: "PASSKEY_RENAME", outcome: "SUCCESS", subject: identity.sub, sessionId: identity.sessionId, target: sha256(id) }, async () => {
       const record = await this.deps.passkeys.find(id);
-      if (!record || record.sub !== identity.sub) throw notFound();
+      if (record?.sub !== identity.sub) throw notFound();
       const renamed = { ...record, nickname };
       await this.deps.passkeys.update(renamed);
       return { result: renamed };
@@ -95,7 +95,7 @@ export class PasskeyEnrolment {
     const { identity } = caller;
     return this.run(meta, { event: "PASSKEY_REMOVE", outcome: "SUCCESS", subject: identity.sub, sessionId: identity.sessionId, target: sha256(id) }, async () => {
       const record = await this.deps.passkeys.find(id);
-      if (!record || record.sub !== identity.sub) throw notFound();
+      if (record?.sub !== identity.sub) throw notFound();
       // Removing a factor (and signing the owner out everywhere) is a credential change like adding one.
       await this.deps.freshFactor.prove(caller, factor, meta);
       assertNotLastFactor(identity.account.mfaEnabled, await this.deps.passkeys.list(identity.sub));
@@ -113,7 +113,7 @@ export class PasskeyEnrolment {
   adminRemove(actor: string, sub: string, id: string, meta: RequestMeta): Promise<void> {
     return this.run(meta, { event: "ADMIN_REMOVE_PASSKEY", outcome: "SUCCESS", actor, subject: sub, target: sha256(id) }, async () => {
       const record = await this.deps.passkeys.find(id);
-      if (!record || record.sub !== sub) throw notFound();
+      if (record?.sub !== sub) throw notFound();
       await this.deps.passkeys.remove(record);
       const ended = await signOutEverywhere(this.deps, sub);
       return { result: undefined, audit: { reason: `SESSIONS_ENDED:${ended}` } };

@@ -55,7 +55,7 @@ export class PasskeyStepUp {
     const event: AuditEvent = { event: "PASSKEY_MFA", outcome: "FAILURE", reason: "STEP_UP", subject: identity.sub, sessionId: identity.sessionId };
     const response = parseResponse<AuthenticationResponseJSON>(json);
     const record = await this.deps.passkeys.find(response.id);
-    if (!record || record.sub !== identity.sub) await refuse(this.deps.audit, meta, event, new PasskeyRefused(record ? "OTHER_ACCOUNT" : "UNKNOWN_CREDENTIAL"), ErrorCode.INVALID_CREDENTIALS);
+    if (record?.sub !== identity.sub) await refuse(this.deps.audit, meta, event, new PasskeyRefused(record ? "OTHER_ACCOUNT" : "UNKNOWN_CREDENTIAL"), ErrorCode.INVALID_CREDENTIALS);
     await assertPasskey(this.deps, { record: record as PasskeyRecord, email: identity.account.email, response, challenge }, meta, event);
   }
 }

@@ -1,4 +1,6 @@
 import type { StateStore } from "../../../store/state-store";
+import { z } from "zod";
+import { absentable, parseStoredRecord, recordSchema } from "../../../shared/stored-record";
 
 /** Credentials outlive any session: kept ten years (the store's TTL contract), renewed on every write. */
 const keepSeconds = 10 * 365 * 24 * 3600;
@@ -26,6 +28,23 @@ export type PasskeyRecord = {
   /** The authenticator verified the user (PIN, biometrics) when it was registered. */
   userVerified: boolean;
 };
+// A corrupt record reads as absent: that credential no longer signs in (fails closed) and is not listed.
+const passkeyRecord = recordSchema<PasskeyRecord>()(
+  z.object({
+    id: z.string(),
+    sub: z.string(),
+    publicKey: z.string(),
+    counter: z.number(),
+    transports: z.array(z.string()),
+    nickname: z.string(),
+    createdAt: z.string(),
+    lastUsedAt: absentable(z.string()),
+    deviceType: z.enum(["singleDevice", "multiDevice"]),
+    backedUp: z.boolean(),
+    aaguid: z.string(),
+    userVerified: z.boolean(),
+  }),
+);
 
 /**
  * The gateway-side credential store, over the state store (Redis with persistence in production): one
@@ -40,8 +59,8 @@ export class PasskeyStore {
     if (ids.length === 0) return [];
     const raws = await this.deps.store.getMany(ids.map(recordKey));
     return raws
-      .filter((raw): raw is string => raw !== undefined)
-      .map((raw) => JSON.parse(raw) as PasskeyRecord)
+      .map((raw) => parseStoredRecord(passkeyRecord, raw))
+      .filter((record): record is PasskeyRecord => record !== undefined)
       .filter((record) => record.sub === sub)
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
@@ -52,7 +71,7 @@ export class PasskeyStore {
    */
   async find(credentialId: string): Promise<PasskeyRecord | undefined> {
     const [raw, revoked] = await this.deps.store.getMany([recordKey(credentialId), revokedKey(credentialId)]);
-    return raw === undefined || revoked !== undefined ? undefined : (JSON.parse(raw) as PasskeyRecord);
+    return revoked !== undefined ? undefined : parseStoredRecord(passkeyRecord, raw);
   }
 
   /** False when the credential id is already registered (to this or another account), or was removed. */

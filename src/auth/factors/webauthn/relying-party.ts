@@ -26,6 +26,7 @@ export type Registered = Omit<PasskeyRecord, "sub" | "nickname" | "createdAt" | 
 export type Asserted = { credentialId: string; newCounter: number; userVerified: boolean; deviceType: PasskeyRecord["deviceType"]; backedUp: boolean };
 
 /** A client's JSON answer; anything that does not parse is BAD_USER_INPUT, without echoing it. */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the WebAuthn answer it expects; @simplewebauthn verifies its content.
 export const parseResponse = <T extends { id: string }>(json: string): T => {
   try {
     const value: unknown = JSON.parse(json);
