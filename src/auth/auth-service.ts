@@ -40,6 +40,8 @@ export type LoginFlowDeps = {
   enrolledTotp: Pick<EnrolledTotp, "assertNotContradicted" | "remember" | "codeOf">;
   epoch: SecurityEpoch;
   access: AccessStateReader;
+  /** Tests only: how long the existence answers take at least (default uniformAnswerFloorMs). */
+  answerFloorMs?: number | undefined;
 };
 
 /**
@@ -60,7 +62,7 @@ export class AuthService {
    * for the same floor as the other existence questions.
    */
   register(input: SignUpInput, meta: RequestMeta): Promise<void> {
-    return atLeast(uniformAnswerFloorMs, () =>
+    return atLeast(this.deps.answerFloorMs ?? uniformAnswerFloorMs, () =>
       this.run(meta, { event: "REGISTER", outcome: "SUCCESS" }, async () => {
         await this.deps.passwords.assertRules(input.email, input.password);
         try {
@@ -86,7 +88,7 @@ export class AuthService {
 
   /** Always succeeds for the caller, in about the same time, so it cannot be used to probe for accounts. */
   resendConfirmationCode(email: string, meta: RequestMeta): Promise<void> {
-    return atLeast(uniformAnswerFloorMs, () =>
+    return atLeast(this.deps.answerFloorMs ?? uniformAnswerFloorMs, () =>
       this.run(meta, { event: "RESEND_CONFIRMATION_CODE", outcome: "SUCCESS" }, async () => ({
         result: undefined,
         audit: await bestEffort(() => this.deps.idp.resendConfirmationCode(email), "RESEND"),

@@ -53,6 +53,8 @@ export type ServiceDeps = {
   totpSealKey: string;
   /** Tests only: the time a TOTP secret's codes are checked at (the emulator's clock for that secret). */
   totpTime?: ((secret: string) => number) | undefined;
+  /** Tests only: how long the answers that must not reveal an account take at least (default uniformAnswerFloorMs). */
+  answerFloorMs?: number | undefined;
   policy: PolicySettings;
   webauthn: WebAuthnSettings | undefined;
   /** Whether `idp` can answer Cognito's custom challenge (CUSTOM_AUTH_PRIVATE_KEY is set): recovery codes need it. */
@@ -121,7 +123,8 @@ export const createServices = (deps: ServiceDeps): Services => {
   const passkeys = createPasskeys({ settings: deps.webauthn, customAuth: deps.customAuth, store, clock, audit, idp, directory: admin, handles, release, lockout, epoch, sessions, totp, enrolledTotp, notifier, challengeTtlSeconds: deps.challengeTtlSeconds });
   const { freshFactor } = passkeys;
   const machine = new LoginMachine({ store, handles, epoch, alternatives: passkeys.alternatives });
-  const flow = { idp, admin, store, audit, handles, machine, release, sessions, lockout, passwords, codes, totp, enrolledTotp, epoch, access };
+  const { answerFloorMs } = deps;
+  const flow = { idp, admin, store, audit, handles, machine, release, sessions, lockout, passwords, codes, totp, enrolledTotp, epoch, access, answerFloorMs };
   const grants = new EmergencyAccess({ ...flow, clock, freshFactor, ...deps.emergency });
   return {
     sessions,
@@ -134,7 +137,7 @@ export const createServices = (deps: ServiceDeps): Services => {
     notices: notifier,
     auth: new AuthService(flow),
     mfa: new MfaEnrolment({ ...flow, totpIssuer: deps.totpIssuer }),
-    account: new AccountService({ idp, admin, store, audit, sessions, lockout, passwords, codes, epoch, freshFactor, sessionMaxAgeSeconds }),
+    account: new AccountService({ idp, admin, store, audit, sessions, lockout, passwords, codes, epoch, freshFactor, sessionMaxAgeSeconds, answerFloorMs }),
     emailChange: new EmailChange({ idp, admin, store, audit, codes, freshFactor, records: emailChanges, notifier, epoch, sessions, clock, sessionMaxAgeSeconds }),
     admin: new AdminService({ admin, store, audit, sessions, lockout, epoch, passkeys }),
     auditReview: new AuditReview({ reader: deps.auditReader, audit }),
