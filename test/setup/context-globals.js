@@ -17,7 +17,9 @@ const bound = [
   "Int32Array", "Float32Array", "Float64Array", "BigInt",
 ];
 const names = bound.join(", ");
-const version = "1";
+// Read as properties, so a global this context lacks is undefined (as a lookup of it would be) instead of a ReferenceError.
+const values = bound.map((name) => `globalThis.${name}`).join(", ");
+const version = "2";
 
 module.exports = {
   getCacheKey(source, filename) {
@@ -27,7 +29,7 @@ module.exports = {
     // A shebang must stay the first line; such files are entry points, not hot library code.
     if (source.startsWith("#!")) return { code: source };
     return {
-      code: `(function (__moduleArguments, ${names}) { return (function () {${source}\n}).apply(this, __moduleArguments); }).call(this, arguments, ${names});`,
+      code: `(function (__moduleArguments, ${names}) { return (function () {${source}\n}).apply(this, __moduleArguments); }).call(this, arguments, ${values});`,
     };
   },
 };
