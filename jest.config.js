@@ -37,9 +37,11 @@ const shared = {
   transform: {
     "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }],
     "/node_modules/(openid-client|oauth4webapi|jose)/.+\\.js$": "<rootDir>/test/setup/esm-to-cjs.js",
+    // The rest of node_modules: its hot globals bound once per module (the vm context makes each lookup slow).
+    "/node_modules/.+\\.c?js$": "<rootDir>/test/setup/context-globals.js",
   },
-  // ESM-only packages are transformed (test/setup/esm-to-cjs.js); everything else in node_modules is not.
-  transformIgnorePatterns: ["/node_modules/(?!(openid-client|oauth4webapi|jose)/)"],
+  // ESM-only packages are rewritten to CommonJS (test/setup/esm-to-cjs.js); the rest only wrapped (context-globals.js).
+  transformIgnorePatterns: [],
   setupFiles: ["<rootDir>/test/setup/env.ts"],
 };
 

@@ -49,6 +49,11 @@ export type GatewayOverrides = {
   notifier?: SecurityNotifier;
   /** Tests only: the time a TOTP secret's codes are checked at (the emulator's per-secret clock). */
   totpTime?: (secret: string) => number;
+  /**
+   * Tests only: how long the answers that must not reveal whether an account exists (register, resend,
+   * forgot password) take at least; default uniformAnswerFloorMs. Tests that measure those answers keep it.
+   */
+  answerFloorMs?: number | undefined;
 };
 
 export type StartedGateway = RunningGateway & {
@@ -150,6 +155,7 @@ export const composeCore = async (settings: GatewaySettings, overrides: GatewayO
     sessionMaxAgeSeconds: settings.sessionMaxAgeSeconds,
     totpIssuer: settings.totpIssuer,
     totpTime: overrides.totpTime,
+    answerFloorMs: overrides.answerFloorMs,
     totpSealKey: totpSealKeyOf(settings),
     policy: settings.policy,
     webauthn: settings.webauthn,

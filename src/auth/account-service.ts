@@ -27,6 +27,8 @@ export type AccountServiceDeps = {
   codes: CodeGuard;
   freshFactor: Pick<FreshFactorCheck, "prove">;
   sessionMaxAgeSeconds: number;
+  /** Tests only: how long the existence answers take at least (default uniformAnswerFloorMs). */
+  answerFloorMs?: number | undefined;
 };
 
 /** Where it always was for its importers; defined beside Identity, which the factors' step-up also reads. */
@@ -44,7 +46,7 @@ export class AccountService {
 
   /** Always succeeds for the caller, in about the same time (no hint whether the account exists). */
   forgotPassword(email: string, meta: RequestMeta): Promise<void> {
-    return atLeast(uniformAnswerFloorMs, () =>
+    return atLeast(this.deps.answerFloorMs ?? uniformAnswerFloorMs, () =>
       this.run(meta, { event: "PASSWORD_RESET_REQUEST", outcome: "SUCCESS" }, async () => ({
         result: undefined,
         audit: await bestEffort(() => this.deps.idp.forgotPassword(email), "RESET_REQUEST"),

@@ -24,6 +24,8 @@ export type LoginFlowDeps = {
   passwords: Pick<Passwords, "assertRules" | "digest" | "recordSet">;
   codes: Pick<CodeGuard, "check">;
   access: Pick<AccessStateReader, "forSession">;
+  /** Tests only: how long the existence answers take at least (default uniformAnswerFloorMs). */
+  answerFloorMs?: number | undefined;
 };
 
 /**
@@ -45,7 +47,7 @@ export class AuthService {
    * for the same floor as the other existence questions.
    */
   register(input: SignUpInput, meta: RequestMeta): Promise<void> {
-    return atLeast(uniformAnswerFloorMs, () =>
+    return atLeast(this.deps.answerFloorMs ?? uniformAnswerFloorMs, () =>
       this.run(meta, { event: "REGISTER", outcome: "SUCCESS" }, async () => {
         await this.deps.passwords.assertRules(input.email, input.password);
         try {
@@ -71,7 +73,7 @@ export class AuthService {
 
   /** Always succeeds for the caller, in about the same time, so it cannot be used to probe for accounts. */
   resendConfirmationCode(email: string, meta: RequestMeta): Promise<void> {
-    return atLeast(uniformAnswerFloorMs, () =>
+    return atLeast(this.deps.answerFloorMs ?? uniformAnswerFloorMs, () =>
       this.run(meta, { event: "RESEND_CONFIRMATION_CODE", outcome: "SUCCESS" }, async () => ({
         result: undefined,
         audit: await bestEffort(() => this.deps.idp.resendConfirmationCode(email), "RESEND"),

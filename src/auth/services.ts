@@ -57,6 +57,8 @@ export type ServiceDeps = {
   totpSealKey: string;
   /** Tests only: the time a TOTP secret's codes are checked at (the emulator's clock for that secret). */
   totpTime?: ((secret: string) => number) | undefined;
+  /** Tests only: how long the answers that must not reveal an account take at least (default uniformAnswerFloorMs). */
+  answerFloorMs?: number | undefined;
   policy: PolicySettings;
   webauthn: WebAuthnSettings | undefined;
   /** Whether `idp` can answer Cognito's custom challenge (CUSTOM_AUTH_PRIVATE_KEY is set): recovery codes need it. */
@@ -138,7 +140,8 @@ export const createServices = (deps: ServiceDeps): Services => {
   });
   const actions = new PasswordActions({ idp, admin, passwords, lockout, epoch, sessions });
   const machine = new LoginMachine({ idp, lockout, handles, epoch, access, sessions, factors, passwords: actions, release });
-  const flow = { idp, audit, machine, sessions, passwords, codes, access, store, epoch };
+  const { answerFloorMs } = deps;
+  const flow = { idp, audit, machine, sessions, passwords, codes, access, store, epoch, answerFloorMs };
   const grants = new EmergencyAccess({ ...flow, clock, freshFactor, ...deps.emergency });
   return {
     sessions,
@@ -152,7 +155,7 @@ export const createServices = (deps: ServiceDeps): Services => {
     heldTokens: new HeldTokens({ store, clock, sessionMaxAgeSeconds, cacheEntries: deps.tokenCacheSize ?? 10_000, mode: deps.clientTokens }),
     auth: new AuthService(flow),
     mfa: new MfaEnrolment({ machine, audit }),
-    account: new AccountService({ idp, admin, store, audit, sessions, lockout, passwords, codes, epoch, freshFactor, sessionMaxAgeSeconds }),
+    account: new AccountService({ idp, admin, store, audit, sessions, lockout, passwords, codes, epoch, freshFactor, sessionMaxAgeSeconds, answerFloorMs }),
     emailChange: new EmailChange({ idp, admin, store, audit, codes, freshFactor, records: emailChanges, notifier, epoch, sessions, clock, sessionMaxAgeSeconds }),
     admin: new AdminService({ admin, store, audit, sessions, lockout, epoch, passkeys, freshFactor }),
     auditReview: new AuditReview({ reader: deps.auditReader, audit }),

@@ -60,13 +60,19 @@ export const testSettings = (overrides: Partial<GatewaySettings> = {}): GatewayS
   };
 };
 
-/** A real gateway on a free port, against the run's cognito-local, with an in-memory audit sink. */
+/**
+ * A real gateway on a free port, against the run's cognito-local, with an in-memory audit sink.
+ * The existence answers (register, resend, forgot password) skip their 250 ms floor: it was a quarter of a
+ * second per user set up in every file. The tests that measure those answers keep the shipped floor by
+ * passing `answerFloorMs: undefined` (test/integration/seams/existence-timing.slow.test.ts).
+ */
 export const startTestGateway = async (overrides: GatewayOverrides & { settings?: Partial<GatewaySettings> } = {}): Promise<TestGateway> => {
   const { settings, ...seams } = overrides;
   const audit = new MemorySink();
   // Owner notices are not printed ([dev mail]) unless a test gives a notifier or a notice webhook.
   const notifier = settings?.notices ? {} : { notifier: noMailNotifier };
-  const gateway = await startGateway(testSettings(settings), { auditSink: audit, logger: process.env["DEBUG_GW"] ? createLogger("error") : silentLogger, totpTime: totpNow, ...notifier, ...seams });
+  const floor = "answerFloorMs" in seams ? {} : { answerFloorMs: 0 };
+  const gateway = await startGateway(testSettings(settings), { auditSink: audit, logger: process.env["DEBUG_GW"] ? createLogger("error") : silentLogger, totpTime: totpNow, ...floor, ...notifier, ...seams });
   return { ...gateway, audit, run: (document, variables, options) => execute(gateway.url, document, variables, options) };
 };
 
