@@ -173,7 +173,7 @@ const writer = async () => {
       writes++;
     }
   }));
-  await sink.close?.();
+  await sink.close();
   process.send?.({ writes, p50: percentile(latencies, 0.5) });
 };
 
@@ -210,7 +210,7 @@ const auditSection = async (lines: string[]) => {
       lines.push(`| ${n.toLocaleString("en")} | ${percentile(times, 0.5).toFixed(2)} ms / ${percentile(times, 0.99).toFixed(2)} ms |`);
       process.stderr.write(`audit ${n} done\n`);
     }
-    await sink.close?.();
+    await sink.close();
     lines.push("", "| writer processes × concurrent writes each | records/s (all processes) | write p50 |", "|---|---|---|");
     for (const [processes, inFlight] of [[1, 1], [1, 8], [4, 1], [4, 8]] as const) {
       const seconds = 5;

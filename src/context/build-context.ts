@@ -78,7 +78,7 @@ export const createContextBuilder =
         await deps.rejections.note(meta, { event: "TOKEN_REJECTED", outcome: "FAILURE", reason: String(gatewayError.extensions["reason"]) });
       } else if (gatewayError.code === ErrorCode.SERVICE_UNAVAILABLE) {
         // The store is down: the refusal is still recorded (if the audit sink can take it).
-        await deps.rejections.note(meta, { event: "REQUEST_REFUSED", outcome: "FAILURE", reason: String(gatewayError.extensions["reason"] ?? gatewayError.code) });
+        await deps.rejections.note(meta, { event: "REQUEST_REFUSED", outcome: "FAILURE", reason: gatewayError.extensions["reason"] ?? gatewayError.code });
       }
       throw asGraphQLError(gatewayError);
     }

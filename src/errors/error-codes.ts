@@ -143,8 +143,7 @@ export enum InactiveReason {
 }
 
 // The narrower enums above are slices of ErrorReason: a value missing there fails to compile here.
-const _slices: readonly ErrorReason[] = [...Object.values(TokenRejection), ...Object.values(InactiveReason)];
-void _slices;
+export const reasonSlices: readonly ErrorReason[] = [...Object.values(TokenRejection), ...Object.values(InactiveReason)];
 
 const defaultMessages: Record<ErrorCode, string> = {
   [ErrorCode.UNAUTHENTICATED]: "Authentication is required.",

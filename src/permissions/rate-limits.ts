@@ -61,7 +61,7 @@ export const rateLimitMiddleware =
       }
     } catch (error) {
       if (error instanceof GatewayError) {
-        const reason = error.code === ErrorCode.TOO_MANY_REQUESTS ? `TOO_MANY_REQUESTS:${info.fieldName}` : String(error.extensions["reason"] ?? error.code);
+        const reason = error.code === ErrorCode.TOO_MANY_REQUESTS ? `TOO_MANY_REQUESTS:${info.fieldName}` : error.extensions["reason"] ?? error.code;
         await limits.refusals?.note(ctx.meta, { event: "RATE_LIMITED", outcome: "FAILURE", reason, target: `Mutation.${info.fieldName}`, subject: ctx.identity?.sub });
       }
       throw error;

@@ -8,7 +8,7 @@ const denied = async (ctx: GatewayContext, target: string, error: GatewayError):
   await ctx.audit.record(ctx.meta, {
     event: "PERMISSION_DENIED",
     outcome: "FAILURE",
-    reason: String(error.extensions["reason"] ?? error.code),
+    reason: error.extensions["reason"] ?? error.code,
     subject: ctx.identity?.sub,
     sessionId: ctx.identity?.sessionId,
     target,

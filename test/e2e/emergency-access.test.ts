@@ -177,6 +177,11 @@ describe("emergency access", () => {
     const page = dataOf(await rig.gw.run(ops.EmergencyAccessesDocument, { filter: { unreviewed: true, status: "ACTIVE" }, first: 1 }, { token: admin.accessToken })).emergencyAccesses;
     expect(page.nodes).toHaveLength(1);
     expect(page.nodes[0]).toMatchObject({ id: grant.id, reason, patientRef: null });
+    // A null patientRef is every patient: the trail and the alert say so (not "one patient").
+    expect(rig.gw.audit.records.find((r) => r.event === "EMERGENCY_ACCESS_REQUEST" && r.grantId === grant.id)).toMatchObject({ target: "ALL_PATIENTS" });
+    await rig.gw.emergencyAlerts.settled();
+    const alerted = rig.webhook.received.map((d) => JSON.parse(d.body) as { grantId: string; patientScoped: boolean }).find((b) => b.grantId === grant.id);
+    expect(alerted).toMatchObject({ patientScoped: false });
     expect(page.pageInfo.hasNextPage).toBe(true);
     const next = dataOf(await rig.gw.run(ops.EmergencyAccessesDocument, { filter: { unreviewed: true }, first: 60, after: page.pageInfo.endCursor }, { token: admin.accessToken })).emergencyAccesses;
     expect(next.nodes.map((g) => g.id)).not.toContain(grant.id);

@@ -43,9 +43,9 @@ export const totpFactor = (deps: TotpFactorDeps): Factor => ({
   events: ["MFA_SETUP_BEGIN", "MFA_SETUP_COMPLETE", "MFA_CHALLENGE", "MFA_RESET_BEGIN"],
   answers: "code",
   retryable: true,
-  configuredFor: async () => true,
+  configuredFor: () => Promise.resolve(true),
   // The code is the challenge's answer; Cognito's SOFTWARE_TOKEN_MFA session stands for the challenge.
-  challenge: async () => ({ options: "", challenge: "" }),
+  challenge: () => Promise.resolve({ options: "", challenge: "" }),
   async verify(ctx, code) {
     const { account, providerSession } = ctx;
     if (!account || providerSession === undefined) throw internalError("a TOTP answer needs the login's account and provider session");

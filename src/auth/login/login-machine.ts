@@ -38,7 +38,7 @@ type Pending = Login & { via: EnrolmentVia; purpose: "enrol" | "reset" };
 /** Hosted login: Cognito's own pages asked for the password and the TOTP code (and OAuthLogin checks TOTP is on). */
 const hostedProof: ProvenFactor[] = ["password", "totp"];
 /** Where a factor is answered: a code answers the MFA step itself; a factor with its own challenge gets its own stage. */
-const answeredAt = (factor: Factor) => (factor.answers === "code" ? "SOFTWARE_TOKEN_MFA" : "WEBAUTHN") as "SOFTWARE_TOKEN_MFA" | "WEBAUTHN";
+const answeredAt = (factor: Factor) => (factor.answers === "code" ? "SOFTWARE_TOKEN_MFA" : "WEBAUTHN");
 const credentialOf = (via: EnrolmentVia) => (via.kind === "held" ? { accessToken: via.tokens.accessToken } : { session: via.session });
 const accountOf = (login: Pick<Login, "username" | "email">): FactorAccount => ({ sub: login.username, email: login.email });
 
@@ -135,7 +135,7 @@ export class LoginMachine {
     const tokens = via.kind === "held" ? via.tokens : tokensOf(await this.deps.idp.answerMfaSetup(state.username, verified.session ?? via.session));
     await this.deps.epoch.assertCurrent(state.username, state.mark);
     await setUp.activate(state.username, tokens.accessToken, state.secret);
-    const done = await this.finish("MFA_SETUP_VERIFY", tokens, { ...state, proven: [...state.proven, id as ProvenFactor] }, meta);
+    const done = await this.finish("MFA_SETUP_VERIFY", tokens, { ...state, proven: [...state.proven, id] }, meta);
     if (state.purpose !== "reset" || done.sessionId === undefined) return done;
     // A replaced authenticator may be in someone else's hands: every other session and pending login ends.
     await signOutEverywhere(this.deps, done.sub, done.sessionId);

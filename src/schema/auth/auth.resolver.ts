@@ -75,7 +75,7 @@ export class AuthResolver {
     description: "Ends this session at once; with a refresh token, also revokes it at the provider. The refresh token alone is enough when the access token has expired.",
   })
   async logout(@Args(() => LogoutArgs) { refreshToken }: LogoutArgs, @Ctx() ctx: GatewayContext): Promise<boolean> {
-    const provider = refreshToken === undefined || refreshToken === null ? undefined : await providerRefreshToken(ctx, refreshToken);
+    const provider = refreshToken === undefined ? undefined : await providerRefreshToken(ctx, refreshToken);
     // An unknown refresh handle counts as none: the access token's session still ends (without one: TOKEN_REVOKED).
     await ctx.services.auth.logout(ctx.identity, provider, ctx.meta);
     if (refreshToken) await ctx.services.heldTokens.forgetRefresh(refreshToken);

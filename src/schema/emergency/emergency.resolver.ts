@@ -40,7 +40,7 @@ const toEmergencyAccess = (grant: GrantView, audience: "holder" | "reviewer"): E
 export class EmergencyResolver {
   @Mutation(() => EmergencyAccess, { description: "Group `provider`: opens a time-boxed emergency grant for this session after a fresh second factor (a TOTP `code`, or a `passkey` answering beginPasskeyStepUp). Alerted at once, audited at every use, reviewed later." })
   async requestEmergencyAccess(@Arg("input", () => EmergencyAccessInput) input: EmergencyAccessInput, @Args(() => FreshFactorArgs) { code, passkey }: FreshFactorArgs, @Ctx() ctx: GatewayContext): Promise<EmergencyAccess> {
-    const grant = await ctx.services.emergency.grants.request(callerOf(ctx), { reason: input.reason, patientRef: input.patientRef, scope: input.scope, minutes: input.minutes }, freshFactorOf(code, passkey), ctx.meta);
+    const grant = await ctx.services.emergency.grants.request(callerOf(ctx), { reason: input.reason, patientRef: input.patientRef ?? undefined, scope: input.scope, minutes: input.minutes }, freshFactorOf(code, passkey), ctx.meta);
     return toEmergencyAccess(ctx.services.emergency.grants.view(grant), "holder");
   }
 

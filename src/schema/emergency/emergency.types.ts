@@ -38,8 +38,7 @@ registerEnumType(EmergencyEndCause, {
 });
 
 // Keeps the GraphQL enum and the grant record's union in step at compile time.
-const _sameCauses: Record<EmergencyEndReason, EmergencyEndCause> = EmergencyEndCause;
-void _sameCauses;
+export const endCauseOf: Record<EmergencyEndReason, EmergencyEndCause> = EmergencyEndCause;
 
 /** Shortest reason accepted: a word or two is not an account of an emergency. */
 export const reasonMinLength = 20;
@@ -54,7 +53,7 @@ export class EmergencyAccessInput {
   @Field(() => ID, { nullable: true, description: "The one patient the grant covers; unset = every patient." })
   @IsOptional()
   @PatientRef()
-  patientRef?: string;
+  patientRef?: string | null;
 
   @Field(() => EmergencyScope, { defaultValue: EmergencyScope.READ }) scope!: EmergencyScope;
 

@@ -16,7 +16,10 @@ describe("the lasting records' mirror in the ephemeral store", () => {
   let redis: RedisStore;
   /** PostgreSQL statements the instances sent (a counting view of the one pool). */
   let statements: number;
-  const instance = (lasting = new PostgresRecordStore({ pool: { query: ((...args: Parameters<RecordsDb["pool"]["query"]>) => (statements++, db.pool.query(...args))) as RecordsDb["pool"]["query"] }, schema: db.schema })) => {
+  const instance = (lasting = new PostgresRecordStore({ pool: { query: ((...args: Parameters<RecordsDb["pool"]["query"]>) => {
+    statements++;
+    return db.pool.query(...args);
+  }) as RecordsDb["pool"]["query"] }, schema: db.schema })) => {
     const store = new TieredStore({ ephemeral: redis, lasting });
     store.setVerified(true);
     return store;

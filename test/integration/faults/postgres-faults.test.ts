@@ -51,7 +51,7 @@ const load = () => {
     while (running) {
       const response = n % 2 ? await gw.run(MeDocument, {}, { token: user.accessToken }) : await gw.run(LoginDocument, { email: uniqueEmail(), password: "Wrong-Passw0rd-!!" });
       const code = response.errors?.[0]?.extensions.code;
-      const outcome = code === undefined ? "OK" : code === "INVALID_CREDENTIALS" ? "REFUSED" : code === "SERVICE_UNAVAILABLE" ? (response.status === 503 ? code : `${code}/${response.status}`) : String(code);
+      const outcome = code === undefined ? "OK" : code === "INVALID_CREDENTIALS" ? "REFUSED" : code === "SERVICE_UNAVAILABLE" ? (response.status === 503 ? code : `${code}/${response.status}`) : code;
       outcomes.push(outcome);
       if (n % 2 === 0) logins.push(outcome);
     }

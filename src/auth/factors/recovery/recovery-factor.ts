@@ -42,7 +42,7 @@ export const recoveryCodeFactor = (deps: RecoveryFactorDeps): Factor => ({
   answers: "code",
   retryable: false,
   configuredFor: async (account) => (await deps.codes.left(account.sub)) > 0,
-  challenge: async () => ({ options: "", challenge: "" }),
+  challenge: () => Promise.resolve({ options: "", challenge: "" }),
   assertAvailable() {
     if (!deps.enabled) throw recoveryCodesDisabled();
   },

@@ -68,7 +68,7 @@ export const webauthnFactor = (deps: WebAuthnFactorDeps): Factor => {
   const afterPassword = async (ctx: FactorContext, account: FactorAccount, response: AuthenticationResponseJSON, challenge: string): Promise<FactorVerdict> => {
     const subject = { ...ctx.event, subject: account.sub };
     const record = await deps.passkeys.find(response.id);
-    if (!record || record.sub !== account.sub) await refuse(deps.audit, ctx.meta, subject, new PasskeyRefused(record ? "OTHER_ACCOUNT" : "UNKNOWN_CREDENTIAL"), ErrorCode.INVALID_CREDENTIALS);
+    if (record?.sub !== account.sub) await refuse(deps.audit, ctx.meta, subject, new PasskeyRefused(record ? "OTHER_ACCOUNT" : "UNKNOWN_CREDENTIAL"), ErrorCode.INVALID_CREDENTIALS);
     const asserted = await assertPasskey(deps, { record: record as PasskeyRecord, email: account.email, response, challenge }, ctx.meta, subject);
     const tokens = await deps.idp.proofAuth(account.sub, "passkey");
     return { outcome: "success", proves: asserted.userVerified ? "webauthn-uv" : "webauthn", account, tokens, target: sha256(response.id) };
