@@ -39,7 +39,10 @@ describe("ATTACK: corrupt stored records", () => {
     ["the wrong shape", JSON.stringify({ sub: 42 })],
   ])("a refresh record that is %s is refused exactly like an unknown refresh token", async (_what, corrupt) => {
     const user = await enrolledUser(gw);
-    await gw.store.set(`refresh:${sha256(user.refreshToken)}`, corrupt, 3600);
+    // The session registry keys the provider's refresh token, which the client's handle stands for.
+    const providerRefresh = await gw.services.heldTokens.refreshToken(user.refreshToken);
+    expect(providerRefresh).toEqual(expect.any(String));
+    await gw.store.set(`refresh:${sha256(providerRefresh ?? "")}`, corrupt, 3600);
     const refused = await gw.run(RefreshTokensDocument, { refreshToken: user.refreshToken });
     const unknown = await gw.run(RefreshTokensDocument, { refreshToken: randomBytes(32).toString("base64url") });
     expect(answer(refused)).toEqual(answer(unknown));
