@@ -14,6 +14,9 @@ export type OutboxMessage = { id?: string; channel: OutboxChannel; kind: string;
 
 const sealPurpose = (id: string) => `authgw outbox body v1 ${id}`;
 
+/** A body as the outbox keeps it for row `id`: sealed under the channel's webhook secret, bound to the row. */
+export const sealOutboxBody = (secret: string, id: string, body: string): string => sealRecord(secret, sealPurpose(id), body);
+
 /**
  * Only a body sealed by the gateway opens: a row a database writer inserts (or a plain body left from before
  * bodies were sealed) is never sent signed to the receiver; it is dead-lettered, with its audit record.
@@ -66,7 +69,7 @@ export class Outbox {
     const id = message.id ?? randomUUID();
     const target = this.deps.targets[message.channel];
     // Without a receiver nothing can be delivered (it is dead-lettered as NO_TARGET): nothing is kept to read.
-    const body = target ? sealRecord(target.secret, sealPurpose(id), message.body) : null;
+    const body = target ? sealOutboxBody(target.secret, id, message.body) : null;
     await this.deps.pool
       .query(`INSERT INTO ${this.table} (id, channel, kind, subject, grant_id, body) VALUES ($1, $2, $3, $4, $5, $6)`, [id, message.channel, message.kind, message.subject, message.grantId ?? null, body])
       .catch(databaseUnavailable);

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MemorySink, AuditLog } from "../../../src/audit/audit-log";
-import { Outbox } from "../../../src/db/outbox";
+import { Outbox, sealOutboxBody } from "../../../src/db/outbox";
 import { createDatabasePool } from "../../../src/db/pool";
 import { silentLogger } from "../../../src/shared/logger";
 import { systemClock } from "../../../src/shared/clock";
@@ -111,11 +111,11 @@ describe("SIGTERM during an alert's delivery (the built gateway)", () => {
       try {
         const first = await startGatewayProcess(await env());
         gateways.push(first);
-        // The row a grant step writes (the in-process tests cover the grant -> outbox path).
+        // The row a grant step writes, body sealed as the outbox seals it (the in-process tests cover the grant -> outbox path).
         const id = randomUUID();
         const body = JSON.stringify({ type: "EMERGENCY_ACCESS_GRANTED", alertId: id, grantId: "g-sigterm" });
         const pool = createDatabasePool({ url: db.url, statementTimeoutMs: 5000 }, "outbox-test", undefined, 1);
-        await pool.query(`INSERT INTO gateway.outbox (id, channel, kind, subject, grant_id, body) VALUES ($1, 'alert', 'EMERGENCY_ACCESS_GRANTED', 'sub-x', 'g-sigterm', $2)`, [id, body]);
+        await pool.query(`INSERT INTO gateway.outbox (id, channel, kind, subject, grant_id, body) VALUES ($1, 'alert', 'EMERGENCY_ACCESS_GRANTED', 'sub-x', 'g-sigterm', $2)`, [id, sealOutboxBody(webhookSecret, id, body)]);
         await waitFor(() => receiver.deliveries.length === 1, "the first delivery is in flight", 30_000);
 
         first.child.kill("SIGTERM");
