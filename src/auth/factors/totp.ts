@@ -12,18 +12,18 @@ import { normalizeEmail } from "../../shared/email";
 type Deps = { store: Pick<StateStore, "setIfAbsent">; lockout: Pick<Lockout, "guard"> };
 
 /**
- * Every TOTP code check goes through here: a lockout slot is reserved first (exact under concurrency), and
- * a code this account already used is refused like a wrong one (cognito-local accepts replays).
+ * Every TOTP code check goes through here. A code this account already presented is refused like a wrong one
+ * (cognito-local accepts replays) but before the lockout counts it: a copy of one right code (a double-click, a
+ * client's retry, a batch) is no guess and must not lock the owner out. A new code reserves a lockout slot first
+ * (exact under concurrency).
  */
 export class TotpCodeCheck {
   constructor(private readonly deps: Deps) {}
 
   /** A code proving possession: at login, at enrolment, and at step-up of a signed-in user. */
-  standalone<T>(email: string, code: string, meta: RequestMeta, verify: () => Promise<T>): Promise<T> {
-    return this.deps.lockout.guard(email, meta, async () => {
-      await claimTotpCode(this.deps.store, normalizeEmail(email), code);
-      return verify();
-    });
+  async standalone<T>(email: string, code: string, meta: RequestMeta, verify: () => Promise<T>): Promise<T> {
+    await claimTotpCode(this.deps.store, normalizeEmail(email), code);
+    return this.deps.lockout.guard(email, meta, verify);
   }
 }
 
