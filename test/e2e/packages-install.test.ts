@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { createInterface } from "node:readline";
@@ -29,8 +29,12 @@ describe("the packages as installed from their npm pack tarballs", () => {
     dir = mkdtempSync(join(tmpdir(), "scratch-app-"));
     const tarballs: string[] = [];
     for (const pkg of ["client", "subgraph-auth"]) {
-      // prepack builds the package (ESM + CJS + types) first.
-      const { stdout } = await run("npm", ["pack", "--silent", "--pack-destination", dir], { cwd: join(root, "packages", pkg), env });
+      // Packed from the build `npm test` made (its pretest builds every workspace with the same tsdown command as
+      // prepack). Not through prepack here: tsdown empties dist/ before it writes, and other test files' gateways
+      // load @hipaa-auth-gateway/subgraph-auth from that dist/ at the same time.
+      const built = join(root, "packages", pkg, "dist", "index.js");
+      if (!existsSync(built)) throw new Error(`${built} is missing: run npm run build (npm test does) before this file`);
+      const { stdout } = await run("npm", ["pack", "--silent", "--ignore-scripts", "--pack-destination", dir], { cwd: join(root, "packages", pkg), env });
       tarballs.push(join(dir, stdout.trim().split("\n").pop()!));
     }
     cpSync(join(__dirname, "scratch-app"), dir, { recursive: true });
