@@ -20,7 +20,6 @@ import { createAccessTokenVerifier, webFetcher, type AccessTokenVerifier } from 
 import { GatewayMetrics } from "./ops/metrics";
 import { readFileSync } from "node:fs";
 import { generateSigningKey, IdentityAsserter, signingKeysFromPem } from "./federation/identity-token";
-import { createSupergraph } from "./federation/supergraph";
 import { InternalIdentityChannel } from "./context/internal-identity";
 import { createHostedLogin } from "./http/oauth/hosted-login";
 import { createGateway, listen, type GatewayDeps, type RunningGateway } from "./server";
@@ -254,6 +253,9 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     internal = await listen(await createGateway({ ...deps, internalIdentity, schemaKind: "auth-subgraph", playground: false, corsOrigins: [], oauthRoutes: undefined }), 0, "127.0.0.1");
     const authSubgraphUrl = `http://127.0.0.1:${internal.port}/graphql`;
     const supergraphSdl = settings.supergraphFile ? readFileSync(settings.supergraphFile, "utf8") : undefined;
+    // Loaded only in gateway mode: @apollo/gateway and its telemetry take about a second to load, which a
+    // standalone gateway (and every test process that starts one) never needs.
+    const { createSupergraph } = require("./federation/supergraph") as typeof import("./federation/supergraph");
     const supergraph = await createSupergraph({ ...deps, internalIdentity, authSubgraphUrl, subgraphs: settings.subgraphs, supergraphSdl, asserter, subgraphFaults: settings.subgraphFaults, clock, onBreaker: (subgraph, open) => metrics.faults.breakerOpen.set({ subgraph }, open ? 1 : 0) });
     // Listening first: subgraphs in "reject" mode fetch the gateway's JWKS to check its composition request.
     running = await listen(supergraph, settings.port, settings.host, settings.keepAliveSeconds);

@@ -1,4 +1,4 @@
-import { buildSubgraphSchema } from "@apollo/subgraph";
+import type * as Subgraph from "@apollo/subgraph";
 import { printSchemaWithDirectives } from "@graphql-tools/utils";
 import { parse, type GraphQLSchema } from "graphql";
 import { createResolversMap } from "type-graphql";
@@ -12,5 +12,7 @@ import { buildGatewaySchema } from "./build-schema";
 export const buildAuthSubgraphSchema = (): GraphQLSchema => {
   const schema = buildGatewaySchema();
   const sdl = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@shareable"])\n${printSchemaWithDirectives(schema)}`;
+  // Loaded only in gateway mode (the internal subgraph): a standalone gateway never needs @apollo/subgraph.
+  const { buildSubgraphSchema } = require("@apollo/subgraph") as typeof Subgraph;
   return buildSubgraphSchema({ typeDefs: parse(sdl), resolvers: createResolversMap(schema) as never });
 };
