@@ -53,8 +53,8 @@ export default tseslint.config(
       // Re-throwing (or rejecting with) a caught value as it came is right: it is typed unknown (or any, by a library), not a bad throw.
       "@typescript-eslint/only-throw-error": ["error", { allowThrowingUnknown: true, allowThrowingAny: true }],
       "@typescript-eslint/prefer-promise-reject-errors": ["error", { allowThrowingUnknown: true, allowThrowingAny: true }],
-      // Deliberate lazy loads in the CommonJS build: the ESM-only OpenID client, dev-only modules, start-up after the Node check.
-      "@typescript-eslint/no-require-imports": ["error", { allow: ["^openid-client$", "^\\./start$", "^\\./dev/", "/package\\.json$"] }],
+      // Deliberate lazy loads in the CommonJS build: the ESM-only OpenID client, dev-only modules, start-up after the Node check, gateway mode's federation modules.
+      "@typescript-eslint/no-require-imports": ["error", { allow: ["^openid-client$", "^\\./start$", "^\\./dev/", "/package\\.json$", "^\\./federation/supergraph$", "^@apollo/subgraph$"] }],
       // No-op callbacks and null objects (a silent logger, nothing to close, `.catch(() => {})` after the error was counted) are deliberate.
       "@typescript-eslint/no-empty-function": "off",
       // `_name` in a destructuring drops a field on purpose (the rest is kept).

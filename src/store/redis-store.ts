@@ -7,9 +7,16 @@ const unavailable = (error: unknown): never => {
   throw new GatewayError(ErrorCode.SERVICE_UNAVAILABLE, { reason: "STATE_STORE_UNAVAILABLE" }, undefined, error);
 };
 
+/**
+ * Every key is `<keyPrefix>|<name>`. A prefix never holds "|" (REDIS_KEY_PREFIX's pattern), so no deployment's
+ * keys begin with another's prefix and separator, even when the prefixes nest (`prod:` beside `prod:eu:`): a
+ * stale-store wipe (`clearPrefix`) takes this deployment's keys and nobody else's.
+ */
+export const keySeparator = "|";
+
 export type RedisStoreOptions = {
   url: string;
-  /** Prefix for every key, so several gateways (or test runs) can share one Redis. */
+  /** Prefix for every key, so several gateways (or test runs) can share one Redis; `keySeparator` follows it. */
   keyPrefix?: string;
   /** Upper bound for one command; the store fails closed after it instead of hanging a request. */
   commandTimeoutMs?: number;
@@ -18,10 +25,13 @@ export type RedisStoreOptions = {
 /** Store shared by several gateway instances. Each operation is a single atomic Redis command. */
 export class RedisStore implements StateStore {
   private readonly redis: Redis;
+  /** What every key of this store begins with: the deployment's prefix and the separator. */
   readonly prefix: string;
 
   constructor(options: RedisStoreOptions) {
-    this.prefix = options.keyPrefix ?? "authgw:";
+    const deployment = options.keyPrefix ?? "authgw:";
+    if (deployment.includes(keySeparator)) throw new RangeError(`A Redis key prefix cannot contain "${keySeparator}"`);
+    this.prefix = `${deployment}${keySeparator}`;
     this.redis = new Redis(options.url, {
       keyPrefix: this.prefix,
       commandTimeout: options.commandTimeoutMs ?? 1000,
