@@ -37,17 +37,7 @@ export class PostgresRecordStore implements StateStore {
   }
 
   async getMany(keys: readonly string[]): Promise<(string | undefined)[]> {
-    if (keys.length === 0) return [];
-    const byTable = new Map<string, string[]>();
-    for (const key of keys) byTable.set(this.table(key), [...(byTable.get(this.table(key)) ?? []), key]);
-    const params: unknown[] = [];
-    const parts = [...byTable].map(([table, wanted]) => {
-      params.push(wanted);
-      return `SELECT key, value FROM ${table} WHERE key = ANY($${params.length}::text[]) AND member = '' AND ${live}`;
-    });
-    const rows = await this.query<{ key: string; value: string }>(parts.join(" UNION ALL "), params);
-    const found = new Map(rows.map((r) => [r.key, r.value]));
-    return keys.map((key) => found.get(key));
+    return (await this.getManyWithLife(keys)).map((found) => found?.value);
   }
 
   /** As getMany, with each live value's remaining life in whole seconds (rounded down): what a copy may keep it for. */
