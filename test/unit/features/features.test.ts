@@ -41,6 +41,13 @@ describe("disabling a feature", () => {
     expect(ownTypes.filter((type) => api.schema.getType(type) !== undefined || type in api.permissions)).toEqual([]);
   });
 
+  it("removes it from the gateway's internal subgraph too (gateway mode)", () => {
+    const subgraph = assembleApi(enabledFeatures({ disabledFeatures: ["emergency-access"] }), "auth-subgraph");
+    expect(rootFields(subgraph.schema, "Mutation")).not.toContain("requestEmergencyAccess");
+    expect(rootFields(subgraph.schema, "Query")).toContain("_service");
+    expect(rootFields(assembleApi(allFeatures, "auth-subgraph").schema, "Mutation")).toContain("requestEmergencyAccess");
+  });
+
   it("removes its own limits (requestEmailChange's hourly one goes with the account feature)", () => {
     expect(Object.keys(fieldLimitsOf(allFeatures))).toEqual(["requestEmailChange"]);
     expect(fieldLimitsOf(enabledFeatures({ disabledFeatures: ["account"] }))).toEqual({});
