@@ -41,7 +41,7 @@ const devOnly: Partial<Record<EnvKey, string>> = {
 export const productionTier = (key: EnvKey): { tier: ProductionTier; note?: string } => {
   const why = required[key];
   if (why !== undefined) return { tier: "required", note: why };
-  if (alerting.includes(key)) return { tier: "required", note: "unless DISABLED_FEATURES names emergency-access (or EMERGENCY_ACCESS=off)" };
+  if (alerting.includes(key)) return { tier: "required", note: "unless DISABLED_FEATURES=emergency-access or EMERGENCY_ACCESS=off" };
   const dev = devOnly[key];
   if (dev !== undefined) return { tier: "dev-only", note: dev };
   if (key === "CUSTOM_AUTH_PRIVATE_KEY") return { tier: "optional", note: "required (or its _FILE) when WEBAUTHN_RP_ID is set" };
