@@ -94,7 +94,7 @@ const main = async (): Promise<void> => {
     settings = { ...common, dev: false, cognito };
   }
   const gateway = await startGateway(settings, { logger });
-  logStartup(logger, { url: gateway.url, mode: config.gatewayMode === "production" ? "production" : config.mode, playground: settings.playground, subgraphs: settings.subgraphs, devAdminEmail: config.mode === "dev" ? config.devAdminEmail : undefined });
+  logStartup(logger, { url: gateway.url, mode: config.gatewayMode === "production" ? "production" : config.mode, playground: settings.playground, subgraphs: settings.subgraphs, disabledFeatures: settings.disabledFeatures, devAdminEmail: config.mode === "dev" ? config.devAdminEmail : undefined });
 
   let stopping = false;
   const stop = async (signal: string) => {
