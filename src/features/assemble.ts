@@ -55,7 +55,12 @@ export type AssembledApi = { schema: GraphQLSchema; permissions: PermissionMap; 
 /** Schema, permission map and limits of the enabled features: what a gateway (or its internal subgraph) serves. */
 export const assembleApi = (features: readonly Feature[], kind: "standalone" | "auth-subgraph" = "standalone"): AssembledApi => {
   const schema = kind === "auth-subgraph" ? buildAuthSubgraphSchema(features) : buildGatewaySchema(features);
-  return { schema, permissions: permissionMapOf(features, schema), limits: fieldLimitsOf(features) };
+  const permissions = permissionMapOf(features, schema);
+  const limits = fieldLimitsOf(features);
+  // The middleware counts a feature's own limit per signed-in account: on an open mutation it would never count.
+  const uncounted = Object.keys(limits).filter((field) => permissions.Mutation[field] === undefined || permissions.Mutation[field] === allow);
+  if (uncounted.length > 0) throw new Error(`limits on ${uncounted.join(", ")} would never count: a feature's own limit needs a mutation of its own that only signed-in callers reach`);
+  return { schema, permissions, limits };
 };
 
 /** The permission map with every feature on (tests, docs). */

@@ -54,6 +54,12 @@ describe("disabling a feature", () => {
     expect(assembleApi(enabledFeatures({ disabledFeatures: ["admin"] })).limits).toEqual(fieldLimitsOf(allFeatures));
   });
 
+  it("refuses a feature limit on an open mutation (it is counted per signed-in account, so it would never count)", () => {
+    const viewer = allFeatures.find((f) => f.name === "viewer")!;
+    const limitsLogin = { ...viewer, limits: { login: { name: "logins-by-user", points: 1, durationSeconds: 60 } } };
+    expect(() => assembleApi([...enabledFeatures({ disabledFeatures: ["viewer"] }), limitsLogin])).toThrow(/limits on login would never count/);
+  });
+
   it("leaves the types several features share while one of them is on, and drops them with the last", () => {
     const withoutLists = buildGatewaySchema(enabledFeatures({ disabledFeatures: ["admin", "audit-review", "emergency-access"] }));
     expect(withoutLists.getType("PageInfo")).toBeDefined(); // viewer's loginHistory
