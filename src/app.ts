@@ -21,6 +21,7 @@ import { GatewayMetrics } from "./ops/metrics";
 import { readFileSync } from "node:fs";
 import { generateSigningKey, IdentityAsserter, signingKeysFromPem } from "./federation/identity-token";
 import { InternalIdentityChannel } from "./context/internal-identity";
+import { enabledFeatures } from "./features/features";
 import { createHostedLogin } from "./http/oauth/hosted-login";
 import { createGateway, listen, type GatewayDeps, type RunningGateway } from "./server";
 import { listenForMetrics } from "./http/metrics-listener";
@@ -238,6 +239,7 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     cookieSessions: hosted?.cookies,
     oauthRoutes: hosted?.routes,
     hostedLoginDomain: hosted ? settings.oauth?.domain : undefined,
+    features: enabledFeatures(settings),
   };
   let running: RunningGateway;
   let asserter: IdentityAsserter | undefined;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { isUsableChainKey } from "./audit/postgres/chain-key";
 import { schemaNamePattern } from "./audit/postgres/sql";
+import { alwaysOnFeatures, isFeatureName, optionalFeatureNames, type FeatureName } from "./features/feature-names";
 
 const port = z.coerce.number().int().min(1).max(65535);
 export const isLoopbackHttp = (value: string): boolean => URL.canParse(value) && ["localhost", "127.0.0.1", "[::1]"].includes(new URL(value).hostname);
@@ -13,6 +14,12 @@ const httpsOrLocal = (value: string): boolean => {
 const oauthUrl = z.string().refine(httpsOrLocal, "an https URL (http only for localhost), without #fragment");
 const oauthUrls = z.string().refine((v) => v.split(",").every(httpsOrLocal), "comma-separated https URLs (http only for localhost), without #fragment");
 const positiveSeconds = z.coerce.number().int().positive();
+/** Feature names, comma-separated; unknown ones and the always-on ones are refused (the gateway does not start). */
+const featureList = z
+  .string()
+  .transform((value) => value.split(",").map((name) => name.trim()))
+  .refine((names) => names.every((name) => isFeatureName(name) && !alwaysOnFeatures.includes(name)), `comma-separated feature names among ${optionalFeatureNames.join(", ")} (${alwaysOnFeatures.join(" and ")} are always on)`)
+  .transform((names) => names as FeatureName[]);
 
 /** Every variable the gateway reads, with its default and what it means; docs/configuration.md's table mirrors this. */
 export const envSchema = {
@@ -49,6 +56,7 @@ export const envSchema = {
   RATE_LIMIT_USER_PER_MINUTE: { schema: z.coerce.number().int().min(0).default(30), help: "Mutations one signed-in account may send per minute (requestEmailChange also at most 5 per hour); 0 = no limit." },
   TRUST_PROXY_HOPS: { schema: z.coerce.number().int().min(0).max(10).default(0), help: "Proxies in front of the gateway that append to X-Forwarded-For; the client address is the entry that many places from the right. 0 = the socket address (X-Forwarded-For ignored). Production requires it set explicitly (behind a load balancer, 0 would make every per-address limit one global bucket)." },
   CORS_ORIGINS: { schema: z.string().regex(/^(https?:\/\/[^,\s]+)(,https?:\/\/[^,\s]+)*$/, "comma-separated http(s) origins").optional(), help: "Browser origins allowed to call the API; unset = no cross-origin access." },
+  DISABLED_FEATURES: { schema: featureList.optional(), help: `Features removed from the API, comma-separated (docs/features.md): ${optionalFeatureNames.join(", ")}. A feature that is off is absent from the schema (its fields answer GRAPHQL_VALIDATION_FAILED), the permission map and the limits; ${alwaysOnFeatures.join(" and ")} are always on. An unknown name stops start-up. Unset = every feature on.` },
   PLAYGROUND: { schema: z.enum(["on", "off"]).optional(), help: "Serve the GraphQL playground at /; unset = on in dev mode, off in AWS mode." },
   SUBGRAPHS: { schema: z.string().regex(/^[a-z][\w-]*=https?:\/\/[^,\s]+(,[a-z][\w-]*=https?:\/\/[^,\s]+)*$/, "name=url pairs separated by commas").optional(), help: "Gateway mode: the product's subgraphs as name=url,… composed with the gateway's own API at one endpoint." },
   SUPERGRAPH_FILE: { schema: z.string().min(1).optional(), help: "Gateway mode: a composed supergraph (npm run compose) instead of introspecting SUBGRAPHS at start-up." },
@@ -84,8 +92,8 @@ export const envSchema = {
   OAUTH_COOKIE_SAMESITE: { schema: z.enum(["lax", "strict"]).default("lax"), help: "SameSite of the hosted-login session cookie (lax or strict; strict drops the cookie on the first page after sign-in)." },
   EMERGENCY_ACCESS_MINUTES: { schema: z.coerce.number().int().min(1).max(120).default(30), help: "Longest emergency (break-glass) grant, in minutes (at most 120); a request may ask for less." },
   EMERGENCY_REVIEW_HOURS: { schema: z.coerce.number().int().min(1).max(720).default(24), help: "An emergency grant nobody reviewed this many hours after it was granted raises an escalation alert." },
-  EMERGENCY_ACCESS: { schema: z.enum(["on", "off"]).default("on"), help: "Emergency (break-glass) access: on, or off (requestEmergencyAccess answers FORBIDDEN, EMERGENCY_ACCESS_DISABLED). Production requires ALERT_WEBHOOK_URL and ALERT_WEBHOOK_SECRET unless it is off." },
-  ALERT_WEBHOOK_URL: { schema: z.url().regex(/^https?:\/\//, "an http(s) URL").optional(), help: "Receives a signed JSON POST for every emergency grant and every overdue review (retried, dead-lettered in the audit trail); unset = log line and metric only (dev mode; production requires it unless EMERGENCY_ACCESS=off)." },
+  EMERGENCY_ACCESS: { schema: z.enum(["on", "off"]).default("on"), help: "Deprecated: use DISABLED_FEATURES=emergency-access, which removes the feature from the schema. Emergency (break-glass) access: on, or off (requestEmergencyAccess stays in the schema and answers FORBIDDEN, EMERGENCY_ACCESS_DISABLED). Production requires ALERT_WEBHOOK_URL and ALERT_WEBHOOK_SECRET unless it is off." },
+  ALERT_WEBHOOK_URL: { schema: z.url().regex(/^https?:\/\//, "an http(s) URL").optional(), help: "Receives a signed JSON POST for every emergency grant and every overdue review (retried, dead-lettered in the audit trail); unset = log line and metric only (dev mode; production requires it unless emergency access is off: DISABLED_FEATURES=emergency-access, or the deprecated EMERGENCY_ACCESS=off)." },
   NOTICE_WEBHOOK_URL: { schema: z.url().regex(/^https?:\/\//, "an http(s) URL").optional(), help: "Security notices to account owners (an email change with its undo to the old address, a recovery code used, a passkey added) as a signed JSON POST { type, noticeId, email, … } for the product's mailer (retried, dead-lettered in the audit trail); unset = printed in dev mode; required in production (the old address must hear of an email change, with its undo)." },
   NOTICE_WEBHOOK_SECRET: { schema: z.string().min(32, "at least 32 characters").optional(), help: "HMAC-SHA256 key for NOTICE_WEBHOOK_URL, signed like ALERT_WEBHOOK_URL (required with NOTICE_WEBHOOK_URL)." },
   ALERT_WEBHOOK_SECRET: { schema: z.string().min(32, "at least 32 characters").optional(), help: "HMAC-SHA256 key for ALERT_WEBHOOK_URL: header x-gateway-signature: t=<unix time>,v1=<hex HMAC of t.body> (required with ALERT_WEBHOOK_URL)." },

@@ -7,6 +7,7 @@ export type { EmergencySettings };
 export type { PolicySettings } from "./policy/policy-settings";
 export type { AuditDatabaseSettings, CognitoSettings, NoticeSettings, OAuthSettings, WebAuthnSettings } from "./shared/settings";
 import type { DatabaseSettings } from "./db/pool";
+import type { FeatureName } from "./features/feature-names";
 import { customAuthPrivateKey, productionProblems, refusal } from "./production-requirements";
 
 export { ConfigError } from "./config-error";
@@ -58,6 +59,8 @@ type CommonConfig = {
   /** Passkeys; absent (off) in AWS mode until WEBAUTHN_RP_ID and WEBAUTHN_ORIGINS are set. */
   webauthn: WebAuthnSettings | undefined;
   emergency: EmergencySettings;
+  /** DISABLED_FEATURES: the features left out of the schema, the permission map and the limits; unset = none. */
+  disabledFeatures?: readonly FeatureName[] | undefined;
   /** Where security notices to account owners go; absent = dev prints them, AWS mode does not send them. */
   notices: NoticeSettings | undefined;
   /** Ed25519 PKCS#8 PEM that signs the answer to Cognito's custom challenge; dev mode generates one when unset. */
@@ -79,7 +82,8 @@ const emergencySettings = (env: Env): EmergencySettings => {
     throw new ConfigError("Invalid configuration: ALERT_WEBHOOK_URL and ALERT_WEBHOOK_SECRET must be set together.");
   }
   return {
-    enabled: env.EMERGENCY_ACCESS === "on",
+    // Removed from the schema, it is off behind it too: no grant can start from anywhere.
+    enabled: env.EMERGENCY_ACCESS === "on" && !env.DISABLED_FEATURES?.includes("emergency-access"),
     accessMinutes: env.EMERGENCY_ACCESS_MINUTES,
     reviewHours: env.EMERGENCY_REVIEW_HOURS,
     alertWebhook: env.ALERT_WEBHOOK_URL && env.ALERT_WEBHOOK_SECRET ? { url: env.ALERT_WEBHOOK_URL, secret: env.ALERT_WEBHOOK_SECRET } : undefined,
@@ -248,6 +252,7 @@ const buildConfig = (env: Env, gatewayMode: "dev" | "production"): Config => {
       breachedPasswordsUrl: env.PWNED_PASSWORDS_URL,
     },
     emergency: emergencySettings(env),
+    disabledFeatures: env.DISABLED_FEATURES,
     notices: noticeSettings(env),
   };
   if (!aws) {

@@ -24,7 +24,7 @@ const required: Partial<Record<EnvKey, string>> = {
   TRUST_PROXY_HOPS: "set it explicitly, 0 included: behind a load balancer the default would make every per-address limit one global bucket",
 };
 
-/** Required unless EMERGENCY_ACCESS=off: every emergency grant must reach someone, not only a log line. */
+/** Required while emergency access is on (not DISABLED_FEATURES=emergency-access, not EMERGENCY_ACCESS=off): every grant must reach someone, not only a log line. */
 const alerting: readonly EnvKey[] = ["ALERT_WEBHOOK_URL", "ALERT_WEBHOOK_SECRET"];
 
 /** Dev-mode settings: set in production they are refused, so a dev environment cannot be shipped by accident. */
@@ -41,7 +41,7 @@ const devOnly: Partial<Record<EnvKey, string>> = {
 export const productionTier = (key: EnvKey): { tier: ProductionTier; note?: string } => {
   const why = required[key];
   if (why !== undefined) return { tier: "required", note: why };
-  if (alerting.includes(key)) return { tier: "required", note: "unless EMERGENCY_ACCESS=off" };
+  if (alerting.includes(key)) return { tier: "required", note: "unless DISABLED_FEATURES=emergency-access or EMERGENCY_ACCESS=off" };
   const dev = devOnly[key];
   if (dev !== undefined) return { tier: "dev-only", note: dev };
   if (key === "CUSTOM_AUTH_PRIVATE_KEY") return { tier: "optional", note: "required (or its _FILE) when WEBAUTHN_RP_ID is set" };
@@ -56,8 +56,8 @@ const given = (source: NodeJS.ProcessEnv, key: string): boolean => source[key] !
 export const productionProblems = (env: Partial<Env>, source: NodeJS.ProcessEnv): string[] => {
   const problems: string[] = [];
   for (const [key, why] of Object.entries(required)) if (!given(source, key)) problems.push(`${key} is required (${why})`);
-  if (source["EMERGENCY_ACCESS"] !== "off") {
-    for (const key of alerting) if (!given(source, key)) problems.push(`${key} is required unless EMERGENCY_ACCESS=off (every emergency grant raises an alert)`);
+  if (source["EMERGENCY_ACCESS"] !== "off" && !env.DISABLED_FEATURES?.includes("emergency-access")) {
+    for (const key of alerting) if (!given(source, key)) problems.push(`${key} is required unless emergency access is off (DISABLED_FEATURES=emergency-access, or the deprecated EMERGENCY_ACCESS=off): every emergency grant raises an alert`);
   }
   for (const [key, why] of Object.entries(devOnly)) if (given(source, key)) problems.push(`${key} is refused in production (${why})`);
   const hasKey = given(source, "CUSTOM_AUTH_PRIVATE_KEY") || given(source, "CUSTOM_AUTH_PRIVATE_KEY_FILE");

@@ -12,10 +12,10 @@ import type { GatewayDeps } from "./http/gateway-deps";
 import { mountGraphql } from "./http/graphql-route";
 import { RequestRouter } from "./http/request-router";
 import { createHttpShell } from "./http/shell";
-import { createPermissions, permissionMap } from "./permissions/permissions";
+import { assembleApi } from "./features/assemble";
+import { allFeatures } from "./features/features";
+import { createPermissions, type PermissionMap } from "./permissions/permissions";
 import { createRateLimits, rateLimitMiddleware, type RateLimits } from "./permissions/rate-limits";
-import { buildAuthSubgraphSchema } from "./schema/build-subgraph-schema";
-import { buildGatewaySchema } from "./schema/build-schema";
 
 export type { GatewayDeps } from "./http/gateway-deps";
 
@@ -23,17 +23,18 @@ export type { GatewayDeps } from "./http/gateway-deps";
 export const drainBudgetMs = 8000;
 
 /** Every mutation is rate-limited, alias by alias: anyone's by address and email, a signed-in user's by account. */
-const rateLimitedMutations = (limits: RateLimits) =>
-  Object.fromEntries(Object.entries(permissionMap.Mutation).map(([field, rule]) => [field, rateLimitMiddleware(limits, rule === allow ? "anonymous" : "signedIn")]));
+const rateLimitedMutations = (permissions: PermissionMap, limits: RateLimits) =>
+  Object.fromEntries(Object.entries(permissions.Mutation).map(([field, rule]) => [field, rateLimitMiddleware(limits, rule === allow ? "anonymous" : "signedIn")]));
 
 export type RunningGateway = { url: string; port: number; close(): Promise<void> };
 export type { BuiltGateway } from "./http/built-gateway";
 
 export const createGateway = async (deps: GatewayDeps): Promise<BuiltGateway> => {
-  const limits = createRateLimits(deps.store, deps.rateLimits, deps.refusals);
   const subgraph = deps.schemaKind === "auth-subgraph";
-  const base = subgraph ? buildAuthSubgraphSchema() : buildGatewaySchema();
-  const schema = applyMiddleware(base, createPermissions(subgraph), { Mutation: rateLimitedMutations(limits) });
+  // Only the enabled features are served: a feature that is off has no field, rule or limit here.
+  const api = assembleApi(deps.features ?? allFeatures, subgraph ? "auth-subgraph" : "standalone");
+  const limits = createRateLimits(deps.store, deps.rateLimits, deps.refusals, api.limits);
+  const schema = applyMiddleware(api.schema, createPermissions(api.permissions, subgraph), { Mutation: rateLimitedMutations(api.permissions, limits) });
   // Inside gateway mode the supergraph already logs and meters the client's request.
   const apollo = new ApolloServer<GatewayContext>({ schema, formatError, ...hardenedApolloOptions(deps, { logRequests: !subgraph }) });
   await apollo.start();

@@ -81,6 +81,7 @@ const main = async (): Promise<void> => {
   // People read dev logs in a terminal; machines read JSON.
   const logger = createLogger(config.logLevel, undefined, config.mode === "dev" && process.stdout.isTTY);
   if (process.env["CUSTOM_AUTH_SECRET"]) logger.warn({ variable: "CUSTOM_AUTH_SECRET" }, "CUSTOM_AUTH_SECRET is deprecated and ignored: custom auth is signed with CUSTOM_AUTH_PRIVATE_KEY (docs/production.md); production refuses to start with it");
+  if (process.env["EMERGENCY_ACCESS"] === "off") logger.warn({ variable: "EMERGENCY_ACCESS" }, "EMERGENCY_ACCESS=off is deprecated: use DISABLED_FEATURES=emergency-access, which removes the feature from the schema (docs/features.md)");
   if (config.clientTokens === "provider") logger.warn({ variable: "CLIENT_TOKENS" }, "CLIENT_TOKENS=provider is deprecated: clients receive Cognito's own tokens, which Cognito's public API accepts without the gateway's step-up; use the default (gateway) and read display claims from the idToken (SECURITY.md); production refuses to start with it");
   let local: LocalCognito | undefined;
   let settings: GatewaySettings;
@@ -93,7 +94,7 @@ const main = async (): Promise<void> => {
     settings = { ...common, dev: false, cognito };
   }
   const gateway = await startGateway(settings, { logger });
-  logStartup(logger, { url: gateway.url, mode: config.gatewayMode === "production" ? "production" : config.mode, playground: settings.playground, subgraphs: settings.subgraphs, devAdminEmail: config.mode === "dev" ? config.devAdminEmail : undefined });
+  logStartup(logger, { url: gateway.url, mode: config.gatewayMode === "production" ? "production" : config.mode, playground: settings.playground, subgraphs: settings.subgraphs, disabledFeatures: settings.disabledFeatures, devAdminEmail: config.mode === "dev" ? config.devAdminEmail : undefined });
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -7,7 +7,7 @@ import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
 import type { GatewayContext } from "../../src/context/gateway-context";
 import { RequestRouter } from "../../src/http/request-router";
-import { buildGatewaySchema } from "../../src/schema/build-schema";
+import { buildGatewaySchema } from "../../src/features/build-schema";
 import { identityFromClaims, port, ready } from "./shared";
 
 /**

@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { createServer } from "node:http";
 import { createRemoteJwksSigningKeyProvider, extractFromHeader, useJWT, type JWTExtendContextFields } from "@graphql-yoga/plugin-jwt";
 import { createYoga } from "graphql-yoga";
-import { buildGatewaySchema } from "../../src/schema/build-schema";
+import { buildGatewaySchema } from "../../src/features/build-schema";
 import { identityFromClaims, port, ready } from "./shared";
 
 /** (4) The peer a user would pick: GraphQL Yoga + @graphql-yoga/plugin-jwt verifying the same Cognito token. */

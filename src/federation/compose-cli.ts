@@ -1,4 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
+import { envSchema } from "../config-schema";
+import { enabledFeatures } from "../features/features";
 import { systemClock } from "../shared/clock";
 import { composeSupergraph } from "./compose";
 import { IdentityAsserter, signingKeysFromPem } from "./identity-token";
@@ -25,7 +27,10 @@ const main = async () => {
     const at = pair.indexOf("=");
     return { name: pair.slice(0, at), url: pair.slice(at + 1) };
   });
-  writeFileSync(out, await composeSupergraph(subgraphs, { asserter: asserterFromEnv(process.env) }));
+  // The gateways that load this file must serve the same features, or the planner routes to fields they lack.
+  const disabled = process.env["DISABLED_FEATURES"];
+  const disabledFeatures = envSchema.DISABLED_FEATURES.schema.parse(disabled === "" ? undefined : disabled);
+  writeFileSync(out, await composeSupergraph(subgraphs, { asserter: asserterFromEnv(process.env), features: enabledFeatures({ disabledFeatures }) }));
   process.stdout.write(`wrote ${out} (${subgraphs.length + 1} subgraphs, the gateway's own API included)\n`);
 };
 main().catch((error: unknown) => {

@@ -2,7 +2,8 @@ import { composeServices } from "@apollo/composition";
 import { printSchemaWithDirectives } from "@graphql-tools/utils";
 import { compositionQuery } from "@hipaa-auth-gateway/subgraph-auth";
 import { parse } from "graphql";
-import { buildAuthSubgraphSchema } from "../schema/build-subgraph-schema";
+import { buildAuthSubgraphSchema } from "../features/build-subgraph-schema";
+import type { Feature } from "../features/feature";
 import { assertionHeader, type IdentityAsserter } from "./identity-token";
 import { authSubgraphName, type SubgraphTarget } from "./supergraph";
 
@@ -10,7 +11,11 @@ import { authSubgraphName, type SubgraphTarget } from "./supergraph";
 export const authSubgraphPlaceholderUrl = "http://auth-gateway.internal/graphql";
 
 /** Signs each `_service { sdl }` request as the gateway does, so subgraphs in "reject" mode answer it. */
-export type ComposeOptions = { asserter?: IdentityAsserter | undefined };
+export type ComposeOptions = {
+  asserter?: IdentityAsserter | undefined;
+  /** The features the gateways serve (DISABLED_FEATURES); unset = all of them. */
+  features?: readonly Feature[] | undefined;
+};
 
 const sdlOf = async (target: SubgraphTarget, options: ComposeOptions): Promise<string> => {
   const headers: Record<string, string> = { "content-type": "application/json" };
@@ -33,7 +38,7 @@ const sdlOf = async (target: SubgraphTarget, options: ComposeOptions): Promise<s
 
 /** Composes the gateway's API with the product's subgraphs into a static supergraph SDL (for SUPERGRAPH_FILE). */
 export const composeSupergraph = async (subgraphs: readonly SubgraphTarget[], options: ComposeOptions = {}): Promise<string> => {
-  const auth = printSchemaWithDirectives(buildAuthSubgraphSchema());
+  const auth = printSchemaWithDirectives(buildAuthSubgraphSchema(options.features));
   const services = [
     { name: authSubgraphName, url: authSubgraphPlaceholderUrl, typeDefs: parse(auth) },
     ...(await Promise.all(subgraphs.map(async (s) => ({ name: s.name, url: s.url, typeDefs: parse(await sdlOf(s, options)) })))),

@@ -3,6 +3,7 @@ import type { IdentityProvider } from "../auth/identity-provider";
 import type { AggregatedRecords } from "../audit/aggregated-records";
 import type { AuditSink } from "../audit/audit-log";
 import type { ContextDeps } from "../context/build-context";
+import type { Feature } from "../features/feature";
 import type { AccessTokenVerifier } from "../context/token-verifier";
 import type { GatewayMetrics } from "../ops/metrics";
 import type { Logger } from "../shared/logger";
@@ -36,4 +37,6 @@ export type GatewayDeps = ContextDeps & {
   hostedLoginDomain?: string | undefined;
   /** `auth-subgraph`: the same API as a federation subgraph, for the supergraph in gateway mode. */
   schemaKind?: "standalone" | "auth-subgraph";
+  /** The features served (DISABLED_FEATURES leaves some out); unset = all of them. */
+  features?: readonly Feature[] | undefined;
 };

@@ -5,6 +5,8 @@ export type StartupFacts = {
   mode: "dev" | "aws" | "production";
   playground: boolean;
   subgraphs: readonly { name: string; url: string }[];
+  /** DISABLED_FEATURES: the features left out of the schema, so an operator sees at once why a field is missing. */
+  disabledFeatures?: readonly string[] | undefined;
   /** Dev mode: the address the operator wants to make the first admin (DEV_ADMIN_EMAIL). */
   devAdminEmail?: string | undefined;
 };
@@ -25,6 +27,7 @@ export const logStartup = (logger: Pick<Logger, "info">, facts: StartupFacts, co
       node: process.version,
       ...(playground && { playground }),
       ...(facts.subgraphs.length > 0 && { subgraphs: Object.fromEntries(facts.subgraphs.map((s) => [s.name, s.url])) }),
+      ...(facts.disabledFeatures?.length && { disabledFeatures: facts.disabledFeatures }),
     },
     "gateway listening",
   );

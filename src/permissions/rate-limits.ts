@@ -8,17 +8,20 @@ import type { StateStore } from "../store/state-store";
 import { consumeOrRefuse, createLimiter } from "../policy/address-limiter";
 import { normalizeEmail } from "../shared/email";
 
+/**
+ * A feature's own limit on one signed-in mutation, counted per account (its `sub`) on top of the gateway-wide
+ * ones; `name` keys its counters in the store (and never changes, or running counts are lost).
+ */
+export type FieldLimit = { name: string; points: number; durationSeconds: number };
+
 export type RateLimits = {
   perAddress: RateLimiterAbstract | undefined;
   perAccount: RateLimiterAbstract | undefined;
   perUser: RateLimiterAbstract | undefined;
-  /** Mail sent to an address the user names (mail bombing through our domain): per account, per hour. */
-  emailChanges: RateLimiterAbstract;
+  /** The enabled features' own limits, by mutation field. */
+  perField: ReadonlyMap<string, RateLimiterAbstract>;
   refusals: Pick<AggregatedRecords, "note"> | undefined;
 };
-
-/** `requestEmailChange` sends mail to any address: at most this many per account per hour. */
-export const emailChangesPerHour = 5;
 
 /** Takes a point before the resolver runs, when that limit is configured. */
 export const consume = async (limiter: RateLimiterAbstract | undefined, key: string): Promise<void> => {
@@ -33,18 +36,23 @@ const emailOf = (args: Record<string, unknown>): string | undefined => {
   return email === undefined ? undefined : normalizeEmail(email);
 };
 
-export const createRateLimits = (store: StateStore, perMinute: { address: number; account: number; signedIn: number }, refusals?: Pick<AggregatedRecords, "note">): RateLimits => ({
+export const createRateLimits = (
+  store: StateStore,
+  perMinute: { address: number; account: number; signedIn: number },
+  refusals?: Pick<AggregatedRecords, "note">,
+  fieldLimits: Readonly<Record<string, FieldLimit>> = {},
+): RateLimits => ({
   perAddress: perMinute.address > 0 ? createLimiter(store, "mutations-by-address", perMinute.address, 60) : undefined,
   perAccount: perMinute.account > 0 ? createLimiter(store, "mutations-by-account", perMinute.account, 60) : undefined,
   perUser: perMinute.signedIn > 0 ? createLimiter(store, "mutations-by-user", perMinute.signedIn, 60) : undefined,
-  emailChanges: createLimiter(store, "email-changes-by-user", emailChangesPerHour, 3600),
+  perField: new Map(Object.entries(fieldLimits).map(([field, limit]) => [field, createLimiter(store, limit.name, limit.points, limit.durationSeconds)])),
   refusals,
 });
 
 /**
  * Runs before every mutation resolver, so each alias and each batched operation is counted on its own:
  * 100 `login` aliases are 100 attempts, never one. Anyone's mutations count by address and by the email
- * they name; a signed-in user's by account (and mail-sending ones more strictly). Refusals are audited,
+ * they name; a signed-in user's by account (and by a feature's own limit, e.g. the mail-sending ones). Refusals are audited,
  * aggregated per address and reason.
  */
 export const rateLimitMiddleware =
@@ -57,7 +65,7 @@ export const rateLimitMiddleware =
         if (email) await consume(limits.perAccount, sha256(email));
       } else if (ctx.identity) {
         await consume(limits.perUser, ctx.identity.sub);
-        if (info.fieldName === "requestEmailChange") await consume(limits.emailChanges, ctx.identity.sub);
+        await consume(limits.perField.get(info.fieldName), ctx.identity.sub);
       }
     } catch (error) {
       if (error instanceof GatewayError) {

@@ -1,4 +1,4 @@
-import { rule } from "graphql-shield";
+import { and, rule } from "graphql-shield";
 import type { GatewayContext } from "../context/gateway-context";
 import type { GatewayError } from "../errors/error-codes";
 import { decideAccess, type Requirement } from "../policy/access-policy";
@@ -37,3 +37,11 @@ export const isAdmin = policyRule({ group: "admin" });
 
 /** Also in `provider` (emergency access). */
 export const isProvider = policyRule({ group: "provider" });
+
+/** What a rule of the permission map is (shield's own type is not exported by name). */
+export type FieldRule = Parameters<typeof and>[number];
+
+/** The combinations the permission entries of the features use. */
+export const signedIn = and(isAuthenticated, isActive);
+export const administrator = and(isAuthenticated, isActive, isAdmin);
+export const provider = and(isAuthenticated, isActive, isProvider);

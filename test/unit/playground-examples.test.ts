@@ -2,7 +2,7 @@ import { buildSubgraphSchema } from "@apollo/subgraph";
 import { NoDeprecatedCustomRule, parse, specifiedRules, validate, type GraphQLSchema } from "graphql";
 import { patientsTypeDefs } from "../../examples/patients/subgraph";
 import { exampleTabs } from "../../playground/examples";
-import { buildGatewaySchema } from "../../src/schema/build-schema";
+import { buildGatewaySchema } from "../../src/features/build-schema";
 
 
 describe("the playground's example tabs", () => {

@@ -71,7 +71,13 @@ describe("production mode", () => {
 
   it("needs no alert webhook when emergency access is off", () => {
     expect(loadConfig({ ...production, ALERT_WEBHOOK_URL: undefined, ALERT_WEBHOOK_SECRET: undefined, EMERGENCY_ACCESS: "off" }).emergency).toMatchObject({ enabled: false, alertWebhook: undefined });
-    expect(problemsOf(refusalOf({ ...production, ALERT_WEBHOOK_SECRET: undefined }))).toEqual([expect.stringMatching(/^ALERT_WEBHOOK_SECRET is required unless EMERGENCY_ACCESS=off/)]);
+    expect(problemsOf(refusalOf({ ...production, ALERT_WEBHOOK_SECRET: undefined }))).toEqual([expect.stringMatching(/^ALERT_WEBHOOK_SECRET is required unless emergency access is off \(DISABLED_FEATURES=emergency-access/)]);
+  });
+
+  it("needs no alert webhook when emergency access is removed (DISABLED_FEATURES), and turns it off behind the schema too", () => {
+    const config = loadConfig({ ...production, ALERT_WEBHOOK_URL: undefined, ALERT_WEBHOOK_SECRET: undefined, DISABLED_FEATURES: "emergency-access,audit-review" });
+    expect(config.emergency).toMatchObject({ enabled: false, alertWebhook: undefined });
+    expect(config.disabledFeatures).toEqual(["emergency-access", "audit-review"]);
   });
 
   it("refuses CLIENT_TOKENS=provider (clients would hold Cognito's own tokens), takes gateway, defaults to gateway", () => {

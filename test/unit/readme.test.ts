@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { envSchema } from "../../src/config";
 import { withConfigTable } from "../../src/config-reference";
 import { ErrorCode } from "../../src/errors/error-codes";
-import { buildGatewaySchema } from "../../src/schema/build-schema";
+import { buildGatewaySchema } from "../../src/features/build-schema";
 
 const root = join(__dirname, "../..");
 const docsDir = join(root, "docs");

@@ -43,9 +43,3 @@ export class MfaSetup {
   @Field({ description: "PNG data URL of a QR code for otpauthUri." }) qrCodeDataUrl!: string;
   @Field({ description: "Handle for completeMfaSetup." }) session!: string;
 }
-
-@ObjectType({ description: "The same answer whether or not the email was already registered." })
-export class RegisterPayload {
-  @Field({ description: "Always true: a confirmation code is sent if the account can be created." }) accepted!: boolean;
-  @Field({ description: "What the client should ask the user for next." }) nextStep!: string;
-}

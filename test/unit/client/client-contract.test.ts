@@ -1,7 +1,7 @@
 import { createAuthClient, ERROR_CODES, ERROR_REASONS, GatewayUnreachableError, INACTIVE_REASONS, KNOWN_CHALLENGES, TOKEN_REJECTIONS, type FetchLike } from "@hipaa-auth-gateway/client";
 import { GraphQLEnumType } from "graphql";
 import { ErrorCode, ErrorReason, InactiveReason, TokenRejection } from "../../../src/errors/error-codes";
-import { buildGatewaySchema } from "../../../src/schema/build-schema";
+import { buildGatewaySchema } from "../../../src/features/build-schema";
 
 describe("the client package's copy of the gateway's contract", () => {
   it("lists exactly the gateway's public error codes and reasons", () => {

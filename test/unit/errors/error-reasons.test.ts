@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { GraphQLEnumType } from "graphql";
 import { ErrorCode, ErrorReason, errorReasonDescriptions, InactiveReason, TokenRejection } from "../../../src/errors/error-codes";
 import { OAuthRejection } from "../../../src/auth/oauth/oauth-client";
-import { buildGatewaySchema } from "../../../src/schema/build-schema";
+import { buildGatewaySchema } from "../../../src/features/build-schema";
 
 const src = join(__dirname, "../../../src");
 const sourceFiles = (dir: string): string[] =>

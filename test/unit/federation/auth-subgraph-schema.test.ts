@@ -1,5 +1,5 @@
 import { graphql } from "graphql";
-import { buildAuthSubgraphSchema } from "../../../src/schema/build-subgraph-schema";
+import { buildAuthSubgraphSchema } from "../../../src/features/build-subgraph-schema";
 
 describe("the gateway's schema as a subgraph", () => {
   it("answers _service { sdl } and keeps every field", async () => {

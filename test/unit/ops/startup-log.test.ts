@@ -18,6 +18,13 @@ describe("the start-up log", () => {
     expect(off.lines[0]?.obj).not.toHaveProperty("playground");
   });
 
+  it("names the disabled features, when there are any", () => {
+    const r = recorder();
+    logStartup(r.logger, { ...facts, disabledFeatures: ["emergency-access"] }, r.console);
+    logStartup(r.logger, { ...facts, disabledFeatures: [] }, r.console);
+    expect(r.lines.map((line) => line.obj["disabledFeatures"])).toEqual([["emergency-access"], undefined]);
+  });
+
   it("names the subgraphs in gateway mode", () => {
     const r = recorder();
     logStartup(r.logger, { ...facts, subgraphs: [{ name: "patients", url: "http://127.0.0.1:4001/graphql" }] }, r.console);

@@ -3,8 +3,8 @@ import type { AuthOutcome, PublicChallengeName } from "../../../src/auth/auth-ou
 import type { ClientTokens } from "../../../src/auth/held-tokens";
 import type { ProviderTokens } from "../../../src/auth/identity-provider";
 import type { GatewayContext } from "../../../src/context/gateway-context";
-import { AuthPayloadFields, resultOf } from "../../../src/schema/auth/auth-result.resolver";
-import { toPayload, type HeldPayload } from "../../../src/schema/auth/auth.resolver";
+import { AuthPayloadFields, resultOf } from "../../../src/features/sign-in/auth-result.resolver";
+import { toPayload, type HeldPayload } from "../../../src/schema/auth/auth-payload";
 import { AuthChallenge, AuthTokens } from "../../../src/schema/auth/auth.types";
 
 const names: PublicChallengeName[] = ["MFA_SETUP", "SOFTWARE_TOKEN_MFA", "NEW_PASSWORD_REQUIRED", "PASSWORD_EXPIRED", "WEBAUTHN"];

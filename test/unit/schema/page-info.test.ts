@@ -1,6 +1,5 @@
 import { pageInfoOf } from "../../../src/schema/page-info";
-import { toUser } from "../../../src/schema/viewer/me.resolver";
-import { Group } from "../../../src/schema/admin/admin.types";
+import { Group, toUser } from "../../../src/schema/user.type";
 
 describe("PageInfo for forward pagination", () => {
   it("starts where the page was asked to start, and has earlier entries only after a cursor", () => {

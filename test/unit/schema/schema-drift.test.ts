@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { printGatewaySchema } from "../../../src/schema/print-schema";
+import { printGatewaySchema } from "../../../src/features/print-schema";
 
 describe("schema.graphql", () => {
   it("is what the resolvers produce (run `npm run schema` after changing the API)", () => {

@@ -28,7 +28,7 @@ const imports = (): { from: string; to: string; file: string }[] => {
 };
 
 /**
- * Folder dependencies point one way (shared/DESIGN.md): http → apollo → schema → auth → policy → store/audit
+ * Folder dependencies point one way (shared/DESIGN.md): http → apollo → features → schema → auth → policy → store/audit
  * → shared, with context, permissions, federation, dev and provisioning in their places. A folder that
  * imports one above it, or two folders that import each other, fail here with the file that does it.
  */
