@@ -3,10 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startPatientsSubgraph } from "../../examples/patients/subgraph";
 import { loadConfig } from "../../src/config";
+import { emailChangesPerHour } from "../../src/features/account/account.feature";
 import { composeSupergraph } from "../../src/federation/compose";
 import { dataOf, errorOf } from "../support/graphql-client";
 import { freePort } from "../support/ports";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
+import { enrolledUser } from "../support/users";
 
 /**
  * Attack (gateway mode with DISABLED_FEATURES): the supergraph is what clients see. A disabled feature must be
@@ -46,6 +48,20 @@ describe("attack: a disabled feature in gateway mode", () => {
       const call = await gw.run('mutation { x: requestEmergencyAccess(input: { reason: "The patient is unconscious in the ER", scope: READ }) { id } }');
       expect([call.status, errorOf(call).extensions.code]).toEqual([400, "GRAPHQL_VALIDATION_FAILED"]);
       expect(errorOf(await gw.run("{ myRecord { id } }")).extensions.code).toBe("UNAUTHENTICATED");
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it("through the supergraph, requestEmailChange keeps the account feature's hourly limit (counted in the internal subgraph)", async () => {
+    const gw = await gatewayMode({});
+    try {
+      const user = await enrolledUser(gw);
+      const codes: string[] = [];
+      for (let i = 0; i <= emailChangesPerHour; i++) {
+        codes.push(errorOf(await gw.run(`mutation { requestEmailChange(newEmail: "bomb-${i}-${Date.now()}@victim.test") }`, undefined, { token: user.accessToken })).extensions.code);
+      }
+      expect(codes).toEqual([...Array.from({ length: emailChangesPerHour }, () => "FORBIDDEN"), "TOO_MANY_REQUESTS"]);
     } finally {
       await gw.close();
     }
