@@ -49,7 +49,7 @@ const before: Record<"Query" | "Mutation" | "types", Record<string, string>> = {
 /** The object types and root fields `map` leaves to the fallback (deny), and the fields whose rule is not the full map's. */
 const problems = (schema: GraphQLSchema, map: PermissionMap, full: PermissionMap, asSubgraph: boolean) => {
   const federation = asSubgraph ? { Query: ["_service"], types: ["_Service"] } : { Query: [], types: [] };
-  const objectTypes = Object.values(schema.getTypeMap()).filter((t) => isObjectType(t) && !t.name.startsWith("__"));
+  const objectTypes = Object.values(schema.getTypeMap()).filter(isObjectType).filter((t) => !t.name.startsWith("__"));
   const found: string[] = [];
   for (const type of objectTypes) {
     if (type.name === "Query" || type.name === "Mutation") {
