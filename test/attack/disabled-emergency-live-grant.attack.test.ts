@@ -61,8 +61,8 @@ describe("attack: a live emergency grant when emergency access is turned off", (
   // by the instances that have the feature off, for the rest of its minutes — and on those instances nobody can
   // end it (endEmergencyAccess is gone from the schema) or review it (reviewEmergencyAccess too). In production the
   // same setting waives ALERT_WEBHOOK_URL (src/production-requirements.ts), so those uses and the overdue-review
-  // escalations of such a grant can reach nobody but a log line. (An administrator's adminGlobalSignOut of the
-  // holder still ends it, with the session.)
+  // escalations of such a grant can reach nobody but a log line. (Ending the holder's sessions — adminGlobalSignOut,
+  // a security event — is the way out left; not exercised here.)
   // SHOULD: with emergency access off, no grant claim is forwarded (liveClaim answers undefined when !enabled),
   // and the grant is ended (reason e.g. FEATURE_DISABLED, audited) or at least left for review when it comes back.
   it.failing("the instance with the feature off forwards no grant: the provider reads only what the care team allows", async () => {
