@@ -85,10 +85,14 @@ describe("attack: the gateway-wide mutation limits cover every mutation of every
     expect(signedInMutations).toEqual(expect.arrayContaining(["requestEmailChange", "logoutEverywhere", "adminRemovePasskey", "generateRecoveryCodes", "requestEmergencyAccess", "reviewEmergencyAccess"]));
   });
 
-  it("an address's bucket, once empty, refuses every open mutation", async () => {
+  it("an address's bucket, once empty, refuses every open mutation; every other mutation stops an anonymous caller at its rule", async () => {
     const address = randomAddress();
     for (let i = 0; i < perMinute; i++) await execute(limited.url, "mutation { beginPasskeyLogin { __typename } }", undefined, fromAddress(address));
     expect(notRefused(await eachAlone(openMutations, uniqueEmail, () => fromAddress(address)))).toEqual([]);
+    // The middleware tells "anonymous" from "signed in" by `rule === allow`: a mutation whose rule let an anonymous
+    // caller through without being exactly `allow` would be counted by nobody. Each of the others stops them at the rule.
+    const anonymous = await eachAlone(signedInMutations, uniqueEmail, () => fromAddress(address));
+    expect(Object.entries(anonymous).filter(([, code]) => code !== "UNAUTHENTICATED")).toEqual([]);
     expect(openMutations).toEqual(expect.arrayContaining(["login", "undoEmailChange", "respondWithRecoveryCode", "completePasskeyLogin", "exchangeAuthorizationCode"]));
   });
 
