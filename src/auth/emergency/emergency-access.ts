@@ -85,7 +85,9 @@ export class EmergencyAccess {
    * (sign-out everywhere, disable, lock, group or password change) and at its expiry.
    */
   async liveClaim(identity: Pick<Identity, "sub" | "sessionId" | "groups">): Promise<EmergencyGrantClaim | undefined> {
-    if (!identity.groups.includes("provider")) return undefined;
+    // Off means off for grants opened before too (an instance restarted with the feature off during an incident):
+    // the grant stays on record for review, and counts again only where emergency access is on.
+    if (this.deps.settings.enabled === false || !identity.groups.includes("provider")) return undefined;
     const id = await this.deps.store.get(sessionGrantKey(identity.sessionId));
     const grant = id === undefined ? undefined : await this.read(id);
     if (!grant || grant.ended || grant.sub !== identity.sub || this.deps.clock.now() >= grant.expiresAt) return undefined;
