@@ -211,7 +211,10 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
   await verifier.hydrate().catch((error: unknown) => logger.warn({ err: String(error) }, "JWKS not loaded yet"));
   // Cheap refusals (garbage tokens, throttled attempts, a store that is down) are recorded aggregated.
   const refusals = new AggregatedRecords({ audit, clock, intervalSeconds: 60, onLost: (n) => metrics.faults.lostSummaries.inc(n) }).start();
-  const hosted = settings.oauth ? createHostedLogin({ ...settings, oauth: settings.oauth, cognito, services, idp, verifier, store, clock, audit, logger }) : undefined;
+  const features = enabledFeatures(settings);
+  // Hosted login off is off whole: no browser routes and no cookie sessions, not only no exchangeAuthorizationCode.
+  const hostedLoginOn = features.some((feature) => feature.name === "hosted-login");
+  const hosted = settings.oauth && hostedLoginOn ? createHostedLogin({ ...settings, oauth: settings.oauth, cognito, services, idp, verifier, store, clock, audit, logger }) : undefined;
   services.oauth = hosted?.login;
   // Grants nobody reviewed in time raise an escalation alert; every instance may sweep (it is idempotent).
   const sweep = setInterval(() => void services.emergency.reviews.sweep().catch((error: unknown) => logger.error({ err: String(error) }, "emergency review sweep failed")), settings.emergency.sweepIntervalSeconds * 1000);
@@ -239,7 +242,7 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     cookieSessions: hosted?.cookies,
     oauthRoutes: hosted?.routes,
     hostedLoginDomain: hosted ? settings.oauth?.domain : undefined,
-    features: enabledFeatures(settings),
+    features,
   };
   let running: RunningGateway;
   let asserter: IdentityAsserter | undefined;

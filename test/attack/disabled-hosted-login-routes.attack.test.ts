@@ -24,13 +24,10 @@ describe("attack: hosted login turned off with DISABLED_FEATURES", () => {
     expect([answer.status, errorOf(answer).extensions.code]).toEqual([400, "GRAPHQL_VALIDATION_FAILED"]);
   });
 
-  // FINDING (low; documented as intended in docs/features.md: "a feature's HTTP routes are not schema"): the
-  // browser routes of the same feature stay mounted, so the sign-in the operator switched off still works end to
-  // end (/auth/login → the pool → /auth/callback → a session cookie the API accepts). A switch named "disabled
-  // features" that leaves half of one on is a trap. SHOULD: DISABLED_FEATURES=hosted-login leaves /auth/* unmounted
-  // (404) and cookie sessions unaccepted — or start-up refuses the contradiction (hosted-login off with
-  // COGNITO_DOMAIN set) with the variables named.
-  it.failing("the browser routes are gone too: /auth/login does not start a sign-in", async () => {
+  // Found (low) by the black-box session: the browser routes of the same feature stayed mounted, so the sign-in
+  // the operator switched off still worked end to end (/auth/login → the pool → /auth/callback → a session cookie
+  // the API accepted). Fixed: DISABLED_FEATURES=hosted-login leaves /auth/* unmounted and cookie sessions unread.
+  it("the browser routes are gone too: /auth/login does not start a sign-in", async () => {
     const user = await enrolledUser(setup.gw);
     const { authorize, cookie, response } = await beginBrowserLogin(setup.origin);
     const started = response.status === 302 && authorize.href !== "about:blank";
