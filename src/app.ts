@@ -22,6 +22,7 @@ import { readFileSync } from "node:fs";
 import { generateSigningKey, IdentityAsserter, signingKeysFromPem } from "./federation/identity-token";
 import { InternalIdentityChannel } from "./context/internal-identity";
 import { enabledFeatures } from "./features/features";
+import { assertSupergraphFileServes } from "./features/supergraph-file";
 import { createHostedLogin } from "./http/oauth/hosted-login";
 import { createGateway, listen, type GatewayDeps, type RunningGateway } from "./server";
 import { listenForMetrics } from "./http/metrics-listener";
@@ -199,6 +200,10 @@ export const composeCore = async (settings: GatewaySettings, overrides: GatewayO
 
 /** The composition root: settings → dependencies (composeCore) → listening server. */
 export const startGateway = async (settings: GatewaySettings, overrides: GatewayOverrides = {}): Promise<StartedGateway> => {
+  const features = enabledFeatures(settings);
+  // Checked before anything starts: a supergraph file that does not match the features is a configuration error.
+  const supergraphSdl = settings.subgraphs.length > 0 && settings.supergraphFile ? readFileSync(settings.supergraphFile, "utf8") : undefined;
+  if (supergraphSdl !== undefined) assertSupergraphFileServes(supergraphSdl, features);
   const core = await composeCore(settings, overrides);
   const { clock, logger, metrics, store, auditSink, audit, idp, services, emergencyAlerts, spool } = core;
   const { cognito } = settings;
@@ -211,7 +216,6 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
   await verifier.hydrate().catch((error: unknown) => logger.warn({ err: String(error) }, "JWKS not loaded yet"));
   // Cheap refusals (garbage tokens, throttled attempts, a store that is down) are recorded aggregated.
   const refusals = new AggregatedRecords({ audit, clock, intervalSeconds: 60, onLost: (n) => metrics.faults.lostSummaries.inc(n) }).start();
-  const features = enabledFeatures(settings);
   // Hosted login off is off whole: no browser routes and no cookie sessions, not only no exchangeAuthorizationCode.
   const hostedLoginOn = features.some((feature) => feature.name === "hosted-login");
   const hosted = settings.oauth && hostedLoginOn ? createHostedLogin({ ...settings, oauth: settings.oauth, cognito, services, idp, verifier, store, clock, audit, logger }) : undefined;
@@ -257,7 +261,6 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
     const internalIdentity = new InternalIdentityChannel(clock);
     internal = await listen(await createGateway({ ...deps, internalIdentity, schemaKind: "auth-subgraph", playground: false, corsOrigins: [], oauthRoutes: undefined }), 0, "127.0.0.1");
     const authSubgraphUrl = `http://127.0.0.1:${internal.port}/graphql`;
-    const supergraphSdl = settings.supergraphFile ? readFileSync(settings.supergraphFile, "utf8") : undefined;
     // Loaded only in gateway mode: @apollo/gateway and its telemetry take about a second to load, which a
     // standalone gateway (and every test process that starts one) never needs.
     const { createSupergraph } = require("./federation/supergraph") as typeof import("./federation/supergraph");
