@@ -3,15 +3,18 @@ import { NewPasswordField } from "./password-rules";
 import { SecretKey } from "./secret-key";
 import { Button, Field, Form } from "./ui";
 import type { AuthFlow } from "./use-auth-flow";
+import { useServedFeatures } from "./served-features";
 
 /** One sign-in step, whatever the gateway asked for, always with a way back to the start. */
 export const ChallengeView = ({ flow }: { flow: AuthFlow }) => {
   const { step, setup, fields: f, errors, busy, policy } = flow;
+  const features = useServedFeatures();
   if (!step) return null;
   const text = stepText[step.name];
   const asksCode = step.name === "MFA_SETUP" || step.name === "SOFTWARE_TOKEN_MFA";
   const offersPasskey = step.name === "SOFTWARE_TOKEN_MFA" && step.alternatives.includes("WEBAUTHN");
   const asksPassword = step.name === "NEW_PASSWORD_REQUIRED" || step.name === "PASSWORD_EXPIRED";
+  const offersRecoveryCode = !(features?.disabledFeatures.includes("recovery-codes") ?? false);
   return (
     <section className="pg-step" data-testid="challenge" data-step={step.name}>
       <h2 data-testid="step-title">{text.title}</h2>
@@ -51,7 +54,7 @@ export const ChallengeView = ({ flow }: { flow: AuthFlow }) => {
         </div>
       )}
 
-      {step.name === "SOFTWARE_TOKEN_MFA" && (
+      {step.name === "SOFTWARE_TOKEN_MFA" && offersRecoveryCode && (
         <details className="pg-details" data-testid="recovery">
           <summary>Lost your phone? Use a recovery code</summary>
           <Form onSubmit={() => void flow.submitRecoveryCode()}>

@@ -2,6 +2,7 @@ import { GraphiQL } from "graphiql";
 import { useState } from "react";
 import { exampleGroups, type Example } from "./examples";
 import { graphiqlFetcher } from "./gateway";
+import { offersExample, useServedFeatures } from "./served-features";
 
 /** GraphiQL keeps tabs, headers and history here instead of localStorage: nothing outlives the tab. */
 const memoryStorage = (): Storage => {
@@ -24,17 +25,20 @@ export const forgetExplorer = () => storage.clear();
 
 const first = exampleGroups[1]!.examples[0]!;
 
-/** Examples by group above GraphiQL: picking one loads it into the editor. */
+/** Examples by group above GraphiQL: picking one loads it into the editor. Features that are off offer none. */
 export const Explorer = () => {
+  const features = useServedFeatures();
+  const groups = exampleGroups.map((g) => ({ ...g, examples: g.examples.filter((e) => offersExample(e, features)) })).filter((g) => g.examples.length > 0);
   const [groupId, setGroupId] = useState("account");
-  const [current, setCurrent] = useState<Example>(first);
-  const group = exampleGroups.find((g) => g.id === groupId) ?? exampleGroups[0]!;
+  const [chosen, setCurrent] = useState<Example>(first);
+  const group = groups.find((g) => g.id === groupId) ?? groups[0]!;
+  const current = offersExample(chosen, features) ? chosen : group.examples[0]!;
   return (
     <main className="pg-explorer">
       <header className="pg-explorer__bar">
         <h2>API explorer</h2>
         <nav className="pg-segmented" aria-label="Example groups">
-          {exampleGroups.map((g) => (
+          {groups.map((g) => (
             <button key={g.id} type="button" data-testid={`group-${g.id}`} aria-pressed={g.id === groupId} onClick={() => setGroupId(g.id)}>
               {g.label}
             </button>

@@ -1,4 +1,5 @@
 import { useEffect, useState } from "react";
+import { servedFeatures } from "./served-features";
 
 type CookieUser = { sub: string; email: string; memberOf: string[] };
 
@@ -17,9 +18,7 @@ export const HostedLoginCard = ({ signedInHere }: { signedInHere: boolean }) => 
   const [offered, setOffered] = useState(false);
   const [user, setUser] = useState<CookieUser | null>(null);
   useEffect(() => {
-    void fetch("/playground/features.json")
-      .then((r): Promise<{ hostedLogin?: boolean }> | { hostedLogin?: boolean } => (r.ok ? (r.json() as Promise<{ hostedLogin?: boolean }>) : {}))
-      .then((features) => setOffered(features.hostedLogin === true), () => setOffered(false));
+    void servedFeatures().then((features) => setOffered(features.hostedLogin));
     void cookieUser().then(setUser, () => setUser(null));
   }, []);
   if (!offered || signedInHere) return null;

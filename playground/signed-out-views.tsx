@@ -1,4 +1,5 @@
 import { NewPasswordField } from "./password-rules";
+import { useServedFeatures } from "./served-features";
 import { Button, Field, Form } from "./ui";
 import type { AuthFlow, View } from "./use-auth-flow";
 
@@ -12,6 +13,8 @@ const tabs: { view: View; label: string }[] = [
 export const SignedOutViews = ({ flow }: { flow: AuthFlow }) => {
   const { view, fields: f, errors, busy, policy } = flow;
   const active = view === "confirm" ? "register" : view;
+  // Shown until the gateway says passkeys are off (DISABLED_FEATURES), so the button does not jump in late.
+  const offersPasskeys = !(useServedFeatures()?.disabledFeatures.includes("passkeys") ?? false);
   return (
     <>
       <nav className="pg-tabs" aria-label="Account">
@@ -36,10 +39,14 @@ export const SignedOutViews = ({ flow }: { flow: AuthFlow }) => {
           <Button testId="login" type="submit" busy={busy}>
             Sign in
           </Button>
-          <span className="pg-divider">or</span>
-          <Button testId="passkey-login" kind="secondary" busy={busy} onClick={() => void flow.signInWithPasskey()}>
-            Sign in with a passkey
-          </Button>
+          {offersPasskeys && (
+            <>
+              <span className="pg-divider">or</span>
+              <Button testId="passkey-login" kind="secondary" busy={busy} onClick={() => void flow.signInWithPasskey()}>
+                Sign in with a passkey
+              </Button>
+            </>
+          )}
         </Form>
       )}
 

@@ -21,7 +21,7 @@ import { GatewayMetrics } from "./ops/metrics";
 import { readFileSync } from "node:fs";
 import { generateSigningKey, IdentityAsserter, signingKeysFromPem } from "./federation/identity-token";
 import { InternalIdentityChannel } from "./context/internal-identity";
-import { enabledFeatures } from "./features/features";
+import { disabledOf, enabledFeatures } from "./features/features";
 import { assertSupergraphFileServes } from "./features/supergraph-file";
 import { createHostedLogin } from "./http/oauth/hosted-login";
 import { createGateway, listen, type GatewayDeps, type RunningGateway } from "./server";
@@ -146,7 +146,9 @@ export const composeCore = async (settings: GatewaySettings, overrides: GatewayO
   const webhookNotifier = settings.notices && (outbox ? new OutboxSecurityNotifier({ outbox }) : new WebhookSecurityNotifier({ settings: settings.notices, audit, logger, clock }));
   const notifier = overrides.notifier ?? webhookNotifier ?? (settings.dev ? devMailNotifier : noMailNotifier);
   if (!settings.dev && !settings.notices) logger.warn({ setting: "NOTICE_WEBHOOK_URL" }, "recovery-code notices to account owners are not sent (NOTICE_WEBHOOK_URL unset); the audit trail still records each use");
+  const off = disabledOf(enabledFeatures(settings)).map((feature) => feature.name);
   const services = createServices({
+    factorsOff: [...(off.includes("passkeys") ? (["webauthn"] as const) : []), ...(off.includes("recovery-codes") ? (["recovery-code"] as const) : [])],
     idp,
     admin,
     store,

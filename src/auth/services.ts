@@ -32,6 +32,7 @@ import { EmailChangeRecords } from "./email-change/email-change-records";
 import { EnrolledTotp } from "./factors/enrolled-totp";
 import { TotpCodeCheck } from "./factors/totp";
 import { createFactors } from "./factors/factors";
+import type { FactorId } from "./factors/factor";
 import { passkeyLoginEntries, recoveryCodeEntry, type PasskeyLoginEntries } from "./login/entries";
 import { LoginHandles } from "./login/login-handles";
 import { LoginMachine } from "./login/login-machine";
@@ -45,6 +46,8 @@ import { SessionRegistry } from "./session-registry";
 import { HeldTokens, type ClientTokensMode } from "./held-tokens";
 
 export type ServiceDeps = {
+  /** Factors whose feature is off (DISABLED_FEATURES): the login machine neither offers nor asks them. */
+  factorsOff?: readonly FactorId[];
   idp: IdentityProvider;
   admin: IdentityAdmin;
   store: StateStore;
@@ -137,7 +140,7 @@ export const createServices = (deps: ServiceDeps): Services => {
     totp: { codes: totp, enrolledTotp, idp, totpIssuer: deps.totpIssuer },
     webauthn: { passkeys: passkeys.store, rp: passkeys.rp, store, directory: admin, audit, idp, lockout, access, clock },
     recoveryCode: { codes: passkeys.codes, passkeys: passkeys.store, enabled: deps.customAuth, idp, lockout, epoch, sessions, notifier, clock },
-  });
+  }).filter((factor) => !(deps.factorsOff ?? []).includes(factor.id));
   const actions = new PasswordActions({ idp, admin, passwords, lockout, epoch, sessions });
   const machine = new LoginMachine({ idp, lockout, handles, epoch, access, sessions, factors, passwords: actions, release });
   const { answerFloorMs } = deps;

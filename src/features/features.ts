@@ -64,3 +64,9 @@ export const errorReasonOwners = (features: readonly Feature[] = allFeatures): M
   for (const feature of features) for (const reason of feature.errorReasons ?? []) owners.set(reason, [...(owners.get(reason) ?? []), feature.name]);
   return owners;
 };
+
+/** The root fields a feature adds (its Query and Mutation entries). */
+export const rootFieldsOf = (feature: Feature): string[] => [...Object.keys(feature.permissions.Query ?? {}), ...Object.keys(feature.permissions.Mutation ?? {})];
+
+/** The features that are off, given the enabled ones. */
+export const disabledOf = (enabled: readonly Feature[]): Feature[] => allFeatures.filter((feature) => !enabled.includes(feature));

@@ -9,11 +9,12 @@ import { setApiSecurityHeaders } from "./api-headers";
 import type { Drain } from "./drain";
 import type { GatewayDeps } from "./gateway-deps";
 import { mountHealth } from "./readiness";
+import { allFeatures, disabledOf, rootFieldsOf } from "../features/features";
 
 /** The playground's static bundle (`npm run build` makes it from GraphiQL on npm: nothing from a CDN). */
 const playgroundDir = resolve(__dirname, "..", "..", "dist-playground");
 
-type ShellDeps = Pick<GatewayDeps, "verifier" | "idp" | "store" | "auditSink" | "metrics" | "metricsOnApiPort" | "corsOrigins" | "playground" | "oauthRoutes" | "hostedLoginDomain"> & { drain?: Drain };
+type ShellDeps = Pick<GatewayDeps, "verifier" | "idp" | "store" | "auditSink" | "metrics" | "metricsOnApiPort" | "corsOrigins" | "playground" | "oauthRoutes" | "hostedLoginDomain" | "features"> & { drain?: Drain };
 
 const isGraphqlPath = (req: IncomingMessage): boolean => req.url === "/graphql" || req.url?.startsWith("/graphql?") === true;
 
@@ -63,9 +64,12 @@ export const createHttpShell = (deps: ShellDeps): Express => {
   // Operation and event names only; still, expose it to the monitoring network, not the internet.
   if (deps.metricsOnApiPort !== false) mountMetrics(app, deps.metrics);
   if (deps.playground) {
-    // Tells the playground whether to offer "Sign in with hosted login" (/auth/login exists).
+    // Tells the playground whether to offer "Sign in with hosted login" (/auth/login exists), and what to leave
+    // out: the cards and examples of the features that are off (DISABLED_FEATURES).
+    const disabled = disabledOf(deps.features ?? allFeatures);
+    const served = { hostedLogin: deps.oauthRoutes !== undefined, disabledFeatures: disabled.map((feature) => feature.name), disabledFields: disabled.flatMap(rootFieldsOf) };
     app.get("/playground/features.json", (_req, res) => {
-      res.set("cache-control", "no-store").json({ hostedLogin: deps.oauthRoutes !== undefined });
+      res.set("cache-control", "no-store").json(served);
     });
     if (!existsSync(resolve(playgroundDir, "index.html"))) throw new Error("PLAYGROUND is on but the playground is not built: run npm run build");
     app.use("/", express.static(playgroundDir, { index: "index.html", maxAge: "1h" }));
