@@ -1,6 +1,5 @@
 import "reflect-metadata";
 import { createServer } from "node:http";
-import { setImmediate as nextTurn } from "node:timers/promises";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
@@ -8,6 +7,7 @@ import express from "express";
 import type { GatewayContext } from "../../src/context/gateway-context";
 import { RequestRouter } from "../../src/http/request-router";
 import { buildGatewaySchema } from "../../src/schema/build-schema";
+import { createSharedTurn } from "../../src/shared/shared-turn";
 import { identityFromClaims, port, ready } from "./shared";
 
 /**
@@ -24,6 +24,8 @@ const main = async () => {
   const listening = (server: { address(): unknown }) => () => ready((server.address() as { port: number }).port);
   if (gatewayStack) {
     const yieldFirst = process.env["BARE_YIELD"] === "1";
+    // The gateway's context timing: the event-loop turn it shares among the requests read together.
+    const nextTurn = createSharedTurn();
     const buildContext = async () => {
       if (yieldFirst) await nextTurn();
       return { identity } as unknown as GatewayContext;
