@@ -29,7 +29,7 @@ type Server = { name: string; url: string; child: ChildProcess };
 
 const startServer = (name: string, script: string, env: Record<string, string>): Promise<Server> =>
   new Promise((resolve, reject) => {
-    const profileOut = profileDir !== undefined && name.startsWith("gateway") ? { BENCH_PROFILE_OUT: join(profileDir, `${name.replace(/\W+/g, "-")}.cpuprofile`) } : {};
+    const profileOut = profileDir !== undefined ? { BENCH_PROFILE_OUT: join(profileDir, `${name.replace(/\W+/g, "-")}.cpuprofile`) } : {};
     const [command, ...argv] = hasTaskset ? ["taskset", "-c", "1", process.execPath, script] : [process.execPath, script];
     const child = spawn(command, argv, { env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", PORT: "0", ...env, ...profileOut }, stdio: ["ignore", "pipe", "inherit"] });
     child.stdout.on("data", (chunk: Buffer) => {
@@ -109,7 +109,7 @@ const main = async () => {
     }
     for (const { server, token } of contenders) field(await post(server.url, JSON.parse(query) as object, token), "me");
     for (const { server, token } of contenders) await load(server, token, 2);
-    if (profileDir !== undefined) for (const { server } of contenders) if (server.name.startsWith("gateway")) server.child.kill("SIGUSR2");
+    if (profileDir !== undefined) for (const { server } of contenders) server.child.kill("SIGUSR2");
     const samples = new Map<string, Sample[]>(contenders.map(({ server }) => [server.name, []]));
     for (let round = 1; round <= rounds; round++) {
       const order = contenders.map((_, i) => contenders[(i + round - 1) % contenders.length]!);

@@ -8,7 +8,7 @@ import type { GatewayContext } from "../../src/context/gateway-context";
 import { RequestRouter } from "../../src/http/request-router";
 import { buildGatewaySchema } from "../../src/schema/build-schema";
 import { createSharedTurn } from "../../src/shared/shared-turn";
-import { identityFromClaims, port, ready } from "./shared";
+import { exitCleanlyWithProfile, identityFromClaims, port, ready } from "./shared";
 
 /**
  * (1) Bare Apollo Server 5 on express 5, the gateway's schema, no authentication at all.
@@ -41,5 +41,4 @@ const main = async () => {
   const server = app.listen(port(), "127.0.0.1", () => ready((server.address() as { port: number }).port));
 };
 void main();
-// A clean exit on SIGINT, so --cpu-prof can write its profile.
-process.once("SIGINT", () => process.exit(0));
+exitCleanlyWithProfile();
