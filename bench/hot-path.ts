@@ -30,7 +30,9 @@ type Server = { name: string; url: string; child: ChildProcess };
 const startServer = (name: string, script: string, env: Record<string, string>): Promise<Server> =>
   new Promise((resolve, reject) => {
     const profileOut = profileDir !== undefined ? { BENCH_PROFILE_OUT: join(profileDir, `${name.replace(/\W+/g, "-")}.cpuprofile`) } : {};
-    const [command, ...argv] = hasTaskset ? ["taskset", "-c", "1", process.execPath, script] : [process.execPath, script];
+    // HOT_NODE_FLAGS: node options for this build's gateways only (with HOT_BASELINE=dist-bench, an A/B of the flags).
+    const flags = name.startsWith("gateway") && !name.endsWith("[baseline]") ? (process.env["HOT_NODE_FLAGS"] ?? "").split(" ").filter(Boolean) : [];
+    const [command, ...argv] = hasTaskset ? ["taskset", "-c", "1", process.execPath, ...flags, script] : [process.execPath, ...flags, script];
     const child = spawn(command, argv, { env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", PORT: "0", ...env, ...profileOut }, stdio: ["ignore", "pipe", "inherit"] });
     child.stdout.on("data", (chunk: Buffer) => {
       const match = /ready (\d+)/.exec(chunk.toString());
