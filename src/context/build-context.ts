@@ -67,11 +67,12 @@ export const createContextBuilder = (deps: ContextDeps) => {
     try {
       const bearer = readBearerToken(req.headersDistinct["authorization"]);
       // A handle stands for the provider's token, which is what the gateway checks and acts with from here on.
-      const token = bearer !== undefined && isTokenHandle(bearer) ? await deps.services.heldTokens.accessToken(bearer) : (bearer ?? (await deps.cookieSessions?.accessTokenFor(req, meta)));
+      const held = bearer !== undefined && isTokenHandle(bearer) ? await deps.services.heldTokens.access(bearer) : undefined;
+      const token = held?.token ?? bearer ?? (await deps.cookieSessions?.accessTokenFor(req, meta));
       if (token === undefined) return { ...base, identity: undefined, accessToken: undefined };
       const handedIn = deps.trustForwardedClientIp ? req.headers[internalIdentityHeader] : undefined;
       const forwarded = typeof handedIn === "string" ? deps.internalIdentity?.open(handedIn) : undefined;
-      return { ...base, identity: forwarded ?? (await identify(deps, token, meta)), accessToken: token };
+      return { ...base, identity: forwarded ?? (await identify(deps, token, meta, held?.digest)), accessToken: token };
     } catch (error) {
       const gatewayError = error instanceof GatewayError ? error : new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, {}, undefined, error);
       if (gatewayError.code === ErrorCode.UNAUTHENTICATED) {
@@ -90,8 +91,8 @@ export const createContextBuilder = (deps: ContextDeps) => {
  * token whose session ended or went idle is UNAUTHENTICATED here (idle sessions are ended, audited first).
  * Account state (disabled, locked, password expired) travels in the Identity for the rules that ask "active".
  */
-const identify = async (deps: ContextDeps, token: string, meta: RequestMeta): Promise<Identity> => {
-  const claims = await deps.verifier.verify(token);
+const identify = async (deps: ContextDeps, token: string, meta: RequestMeta, digest?: string): Promise<Identity> => {
+  const claims = await deps.verifier.verify(token, digest);
   const { idle, sessions, access } = deps.services;
   const { state, sessionId, account, lastActive } = await access.forToken(claims);
   const decision = decideAccess(state, "session");
