@@ -17,8 +17,8 @@ export interface Logger {
  * building the line (PERF-NOTES.md). A crash that skips the exit handlers (SIGKILL, out of memory) can lose
  * the last 250 ms of operational lines; the audit trail, which must last, has its own durable sink.
  */
-export const bufferedLogDestination = (dest: number | string = 1): DestinationStream => {
-  const stream = pino.destination({ dest, sync: true, minLength: 4096, periodicFlush: 250 });
+export const bufferedLogDestination = (dest: number | string = 1, flushEveryMs = 250): DestinationStream => {
+  const stream = pino.destination({ dest, sync: true, minLength: 4096, periodicFlush: flushEveryMs });
   process.once("exit", () => {
     stream.flushSync();
   });
