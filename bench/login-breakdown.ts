@@ -4,7 +4,9 @@ import { Session } from "node:inspector/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CognitoIdentityProviderClient, InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
+import Redis from "ioredis";
 import { authenticator } from "otplib";
+import { Client, Pool } from "pg";
 import { startGateway } from "../src/app";
 import { CognitoIdentityProvider } from "../src/auth/cognito/cognito-identity-provider";
 import { HashChainedFileSink, type AuditSink } from "../src/audit/audit-log";
@@ -19,6 +21,8 @@ import type { StateStore } from "../src/store/state-store";
 /**
  * Where a login's time goes beyond Cognito's: the gateway in this process with its store and audit sink
  * timed call by call, 200 sequential logins. `node dist-bench/bench/login-breakdown.js`.
+ * LOGIN_SHAPE=production: production's shape instead (Redis store, lasting records and the audit trail in
+ * PostgreSQL, as the bench's "Redis + PostgreSQL" gateway), every Redis command and SQL statement timed.
  */
 const PASSWORD = "Bench-Passw0rd-123";
 const CODE = "123456";
@@ -44,16 +48,47 @@ const timed = <T extends object>(target: T, prefix: string): T =>
     },
   });
 
+/** Times every Redis command (by name) and SQL statement (by its first words) this process sends. */
+const timeDrivers = () => {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called back with its own `this` below.
+  const send = Redis.prototype.sendCommand;
+  Redis.prototype.sendCommand = function (this: Redis, command, stream) {
+    const started = performance.now();
+    const result = send.call(this, command, stream);
+    void command.promise.finally(() => note(`redis.${command.name}`, performance.now() - started)).catch(() => undefined);
+    return result;
+  };
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called back with its own `this` below.
+  const query = Client.prototype.query as (...args: unknown[]) => unknown;
+  (Client.prototype as { query: unknown }).query = function (this: Client, ...args: unknown[]) {
+    const given = typeof args[0] === "string" ? args[0] : (args[0] as { text?: unknown } | undefined)?.text;
+    const text = typeof given === "string" ? given : "?";
+    const started = performance.now();
+    const result = query.apply(this, args);
+    if (result instanceof Promise) void result.finally(() => note(`sql.${text.replace(/\s+/g, " ").split(" ").slice(0, 3).join(" ")}`, performance.now() - started)).catch(() => undefined);
+    return result;
+  };
+};
+
+const databaseUrl = process.env["BENCH_DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
+const run = `${Date.now()}`;
+
 const main = async () => {
+  const production = process.env["LOGIN_SHAPE"] === "production";
   const dir = mkdtempSync(join(tmpdir(), "authgw-login-"));
   const local = await startLocalCognito({ port: 9400 + Math.floor(Math.random() * 500), dir, code: CODE });
   const pool = await provisionLocalPool(local.endpoint);
-  const settings = benchGatewaySettings(pool, local.endpoint, join(dir, "audit.jsonl"));
-  const store: StateStore = timed(new MemoryStore(systemClock), "store");
-  const sink: AuditSink = timed(new HashChainedFileSink(join(dir, "audit.jsonl")), "audit");
+  const fileSettings = benchGatewaySettings(pool, local.endpoint, join(dir, "audit.jsonl"));
+  // Production's shape, as bench/run.ts starts its "Redis + PostgreSQL" gateway, in schemas and a key prefix of this run's own.
+  const settings = production
+    ? { ...fileSettings, redisUrl: "redis://127.0.0.1:6379", redisKeyPrefix: `authgw-login-${run}:`, database: { url: databaseUrl, schema: `login_${run}`, statementTimeoutMs: 3000, generationCheckSeconds: 30 }, auditDatabase: { url: databaseUrl, schema: `login_audit_${run}`, writeTimeoutMs: 3000, synchronousCommit: "on" as const, checkpointRecords: 1000, checkpointSeconds: 300, retentionDays: 2190 } }
+    : fileSettings;
+  if (production) timeDrivers();
+  const store: StateStore | undefined = production ? undefined : timed(new MemoryStore(systemClock), "store");
+  const sink: AuditSink | undefined = production ? undefined : timed(new HashChainedFileSink(join(dir, "audit.jsonl")), "audit");
   const c = settings.cognito;
   const idp = timed(new CognitoIdentityProvider({ clientId: c.clientId, clientSecret: undefined, region: c.region, endpoint: c.endpoint, credentials: localCredentials, emulator: true }), "idp");
-  const gateway = await startGateway(settings, { store, auditSink: sink, idp, logger: silentLogger });
+  const gateway = await startGateway(settings, { ...(store && { store }), ...(sink && { auditSink: sink }), idp, logger: silentLogger });
   const post = async (body: object) => (await (await fetch(gateway.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })).json()) as { data: Record<string, { challenge: { session: string } } & { secret: string; session: string }> };
   const email = `breakdown-${Date.now()}@example.test`;
   await post({ query: "mutation($i: RegisterInput!) { register(input: $i) { accepted } }", variables: { i: { email, password: PASSWORD } } });
@@ -96,5 +131,14 @@ const main = async () => {
   await gateway.close();
   await local.stop();
   rmSync(dir, { recursive: true, force: true });
+  if (production) {
+    const admin = new Pool({ connectionString: databaseUrl, max: 1 });
+    for (const schema of [`login_${run}`, `login_audit_${run}`]) await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+    await admin.end();
+    const redis = new Redis("redis://127.0.0.1:6379");
+    const keys = await redis.keys(`authgw-login-${run}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+  }
 };
 void main();

@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 /**
  * Self time of a V8 CPU profile (`--cpu-prof`) by where the code lives: a package, one of our folders, or
  * V8/Node's own entries ((garbage collector), (program), node:internal…). `node dist-bench/bench/profile-summary.js
- * <file.cpuprofile> [top]`: shares of busy time (idle excluded), and the top functions by self time.
+ * <file.cpuprofile> [top] [requests]`: shares of busy time (idle excluded), and the top functions by self time;
+ * given the number of requests the profile covers (bench/hot-path.ts prints it), µs per request as well.
  */
 type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number };
 type Profile = { nodes: Node[]; samples: number[]; timeDeltas: number[] };
@@ -18,7 +19,7 @@ const where = (url: string, fn: string): string => {
 };
 
 const main = () => {
-  const [file, top = "25"] = process.argv.slice(2);
+  const [file, top = "25", requests] = process.argv.slice(2);
   const profile = JSON.parse(readFileSync(String(file), "utf8")) as Profile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
@@ -36,10 +37,11 @@ const main = () => {
     const name = `${functionName || "(anonymous)"} ${group}:${lineNumber + 1}`;
     functions.set(name, (functions.get(name) ?? 0) + us);
   }
-  const share = (us: number) => `${((us / busy) * 100).toFixed(1)} %`;
-  process.stdout.write(`busy ${(busy / 1e6).toFixed(2)} s\n\nby where the code lives:\n`);
-  for (const [group, us] of [...groups].sort((a, b) => b[1] - a[1]).slice(0, Number(top))) process.stdout.write(`  ${share(us).padStart(7)}  ${group}\n`);
+  const perRequest = (us: number) => (requests === undefined ? "" : `  ${(us / Number(requests)).toFixed(1).padStart(6)} µs`);
+  const share = (us: number) => `${((us / busy) * 100).toFixed(1)} %`.padStart(7) + perRequest(us);
+  process.stdout.write(`busy ${(busy / 1e6).toFixed(2)} s${perRequest(busy)}\n\nby where the code lives:\n`);
+  for (const [group, us] of [...groups].sort((a, b) => b[1] - a[1]).slice(0, Number(top))) process.stdout.write(`  ${share(us)}  ${group}\n`);
   process.stdout.write("\nfunctions by self time:\n");
-  for (const [name, us] of [...functions].sort((a, b) => b[1] - a[1]).slice(0, Number(top))) process.stdout.write(`  ${share(us).padStart(7)}  ${name}\n`);
+  for (const [name, us] of [...functions].sort((a, b) => b[1] - a[1]).slice(0, Number(top))) process.stdout.write(`  ${share(us)}  ${name}\n`);
 };
 main();

@@ -7,7 +7,7 @@ import type { LocalCognito } from "./dev/local-cognito";
 import { hostedLoginAvailable, startLocalHostedLogin } from "./dev/local-hosted-login";
 import { configHelp } from "./config-reference";
 import { customAuthSigningKey, generateCustomAuthKeyPair, publicKeyPemOf } from "./shared/custom-auth-proof";
-import { createLogger, type Logger } from "./shared/logger";
+import { bufferedLogDestination, createLogger, type Logger } from "./shared/logger";
 import { logStartup } from "./ops/startup-log";
 
 type DevCognito = { endpoint: string; local: LocalCognito | undefined };
@@ -79,7 +79,8 @@ const main = async (): Promise<void> => {
     throw error;
   }
   // People read dev logs in a terminal; machines read JSON.
-  const logger = createLogger(config.logLevel, undefined, config.mode === "dev" && process.stdout.isTTY);
+  const pretty = config.mode === "dev" && process.stdout.isTTY;
+  const logger = createLogger(config.logLevel, pretty ? undefined : bufferedLogDestination(), pretty);
   if (process.env["CUSTOM_AUTH_SECRET"]) logger.warn({ variable: "CUSTOM_AUTH_SECRET" }, "CUSTOM_AUTH_SECRET is deprecated and ignored: custom auth is signed with CUSTOM_AUTH_PRIVATE_KEY (docs/production.md); production refuses to start with it");
   if (process.env["EMERGENCY_ACCESS"] === "off") logger.warn({ variable: "EMERGENCY_ACCESS" }, "EMERGENCY_ACCESS=off is deprecated: use DISABLED_FEATURES=emergency-access, which removes the feature from the schema (docs/features.md)");
   if (config.clientTokens === "provider") logger.warn({ variable: "CLIENT_TOKENS" }, "CLIENT_TOKENS=provider is deprecated: clients receive Cognito's own tokens, which Cognito's public API accepts without the gateway's step-up; use the default (gateway) and read display claims from the idToken (SECURITY.md); production refuses to start with it");

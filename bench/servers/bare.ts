@@ -1,6 +1,5 @@
 import "reflect-metadata";
 import { createServer } from "node:http";
-import { setImmediate as nextTurn } from "node:timers/promises";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
@@ -8,7 +7,8 @@ import express from "express";
 import type { GatewayContext } from "../../src/context/gateway-context";
 import { RequestRouter } from "../../src/http/request-router";
 import { buildGatewaySchema } from "../../src/features/build-schema";
-import { identityFromClaims, port, ready } from "./shared";
+import { createSharedTurn } from "../../src/shared/shared-turn";
+import { exitCleanlyWithProfile, identityFromClaims, port, ready } from "./shared";
 
 /**
  * (1) Bare Apollo Server 5 on express 5, the gateway's schema, no authentication at all.
@@ -24,6 +24,8 @@ const main = async () => {
   const listening = (server: { address(): unknown }) => () => ready((server.address() as { port: number }).port);
   if (gatewayStack) {
     const yieldFirst = process.env["BARE_YIELD"] === "1";
+    // The gateway's context timing: the event-loop turn it shares among the requests read together.
+    const nextTurn = createSharedTurn();
     const buildContext = async () => {
       if (yieldFirst) await nextTurn();
       return { identity } as unknown as GatewayContext;
@@ -39,5 +41,4 @@ const main = async () => {
   const server = app.listen(port(), "127.0.0.1", () => ready((server.address() as { port: number }).port));
 };
 void main();
-// A clean exit on SIGINT, so --cpu-prof can write its profile.
-process.once("SIGINT", () => process.exit(0));
+exitCleanlyWithProfile();

@@ -45,11 +45,14 @@ const keyOf = (kind: Kind, handle: string) => `held-${kind}:${sha256(handle)}`;
  */
 const expiredGraceSeconds = 3600;
 
+/** The provider's access token behind a handle, with its sha256 (what the verified-token cache is keyed by). */
+export type HeldAccess = { token: string; digest: string; exp: number };
+
 /** Whether a bearer value is a gateway handle (a JWT always has dots). */
 export const isTokenHandle = (value: string): boolean => handleShape.test(value);
 
 export class HeldTokens {
-  private readonly cache: LRUCache<string, { token: string; exp: number }> | undefined;
+  private readonly cache: LRUCache<string, HeldAccess> | undefined;
 
   constructor(private readonly deps: HeldTokensDeps) {
     this.cache = deps.cacheEntries > 0 ? new LRUCache({ max: deps.cacheEntries }) : undefined;
@@ -73,7 +76,7 @@ export class HeldTokens {
       this.save("access", accessHandle, tokens.accessToken, lifeSeconds + expiredGraceSeconds),
       refreshHandle === undefined ? undefined : this.save("refresh", refreshHandle, tokens.refreshToken!, this.deps.sessionMaxAgeSeconds),
     ]);
-    this.cache?.set(sha256(accessHandle), { token: tokens.accessToken, exp });
+    this.cache?.set(sha256(accessHandle), { token: tokens.accessToken, digest: sha256(tokens.accessToken), exp });
     // cognito-local reports 3600 s for 15-minute tokens: the handle's life is the token's, and it is told truly.
     return { ...handedOut, accessToken: accessHandle, refreshToken: refreshHandle ?? null, expiresIn };
   }
@@ -84,13 +87,19 @@ export class HeldTokens {
    * token still counts (expiry, the session) is for the verifier and the access policy to say.
    */
   async accessToken(handle: string): Promise<string> {
-    const digest = sha256(handle);
-    const cached = this.cache?.get(digest);
-    if (cached && cached.exp > epochSeconds(this.deps.clock)) return cached.token;
+    return (await this.access(handle)).token;
+  }
+
+  /** As `accessToken`, with the token's digest computed once per token instead of once per request. */
+  async access(handle: string): Promise<HeldAccess> {
+    const key = sha256(handle);
+    const cached = this.cache?.get(key);
+    if (cached && cached.exp > epochSeconds(this.deps.clock)) return cached;
     const token = await this.open("access", handle);
     if (token === undefined) throw tokenRejected(TokenRejection.TOKEN_INVALID);
-    this.cache?.set(digest, { token, exp: decodeIssuedAccessToken(token).exp });
-    return token;
+    const held = { token, digest: sha256(token), exp: decodeIssuedAccessToken(token).exp };
+    this.cache?.set(key, held);
+    return held;
   }
 
   /** The provider's refresh token behind a handle; undefined when the handle is unknown (or is an access handle). */

@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { setImmediate as nextTurn } from "node:timers/promises";
 import type { IncomingMessage } from "node:http";
 import { GraphQLError } from "graphql";
 import type { RequestMeta } from "../audit/audit-event";
@@ -8,6 +7,7 @@ import type { Services } from "../auth/services";
 import type { Identity } from "../auth/identity";
 import { isTokenHandle } from "../auth/held-tokens";
 import { decideAccess } from "../policy/access-policy";
+import { createSharedTurn } from "../shared/shared-turn";
 import { ErrorCode, GatewayError, TokenRejection, tokenRejected } from "../errors/error-codes";
 import type { AggregatedRecords } from "../audit/aggregated-records";
 import { readBearerToken } from "./bearer-token";
@@ -55,11 +55,11 @@ const openForwarded = (deps: ContextDeps) => {
  * Bearer token → Identity, with no identity-provider call: signature and claims are checked against the
  * cached JWKS, then one store round trip tells whether the session is live and reads the account flags.
  */
-export const createContextBuilder =
-  (deps: ContextDeps) =>
-  async ({ req, requestId }: { req: IncomingMessage; requestId: string }): Promise<GatewayContext> => {
-    // One turn of the event loop before the work: under concurrent load this lets Node take in the other
-    // sockets' requests first, and measurably raises throughput (+40% with the memory store; BENCHMARKS.md).
+export const createContextBuilder = (deps: ContextDeps) => {
+  const nextTurn = createSharedTurn();
+  return async ({ req, requestId }: { req: IncomingMessage; requestId: string }): Promise<GatewayContext> => {
+    // One turn of the event loop before the work, shared by the requests read in the same poll phase: Node
+    // takes in every socket's request first, then they advance together, stage by stage (PERF-NOTES.md).
     await nextTurn();
     const userAgent = req.headers["user-agent"];
     const meta: RequestMeta = { requestId, ip: clientAddressOf(req, { trustProxyHops: deps.trustProxyHops, openForwarded: openForwarded(deps) }), userAgent: userAgent?.slice(0, 256) };
@@ -67,11 +67,12 @@ export const createContextBuilder =
     try {
       const bearer = readBearerToken(req.headersDistinct["authorization"]);
       // A handle stands for the provider's token, which is what the gateway checks and acts with from here on.
-      const token = bearer !== undefined && isTokenHandle(bearer) ? await deps.services.heldTokens.accessToken(bearer) : (bearer ?? (await deps.cookieSessions?.accessTokenFor(req, meta)));
+      const held = bearer !== undefined && isTokenHandle(bearer) ? await deps.services.heldTokens.access(bearer) : undefined;
+      const token = held?.token ?? bearer ?? (await deps.cookieSessions?.accessTokenFor(req, meta));
       if (token === undefined) return { ...base, identity: undefined, accessToken: undefined };
       const handedIn = deps.trustForwardedClientIp ? req.headers[internalIdentityHeader] : undefined;
       const forwarded = typeof handedIn === "string" ? deps.internalIdentity?.open(handedIn) : undefined;
-      return { ...base, identity: forwarded ?? (await identify(deps, token, meta)), accessToken: token };
+      return { ...base, identity: forwarded ?? (await identify(deps, token, meta, held?.digest)), accessToken: token };
     } catch (error) {
       const gatewayError = error instanceof GatewayError ? error : new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, {}, undefined, error);
       if (gatewayError.code === ErrorCode.UNAUTHENTICATED) {
@@ -83,14 +84,15 @@ export const createContextBuilder =
       throw asGraphQLError(gatewayError);
     }
   };
+};
 
 /**
  * One store round trip for everything the access policy needs, then the policy's "session" answer: a
  * token whose session ended or went idle is UNAUTHENTICATED here (idle sessions are ended, audited first).
  * Account state (disabled, locked, password expired) travels in the Identity for the rules that ask "active".
  */
-const identify = async (deps: ContextDeps, token: string, meta: RequestMeta): Promise<Identity> => {
-  const claims = await deps.verifier.verify(token);
+const identify = async (deps: ContextDeps, token: string, meta: RequestMeta, digest?: string): Promise<Identity> => {
+  const claims = await deps.verifier.verify(token, digest);
   const { idle, sessions, access } = deps.services;
   const { state, sessionId, account, lastActive } = await access.forToken(claims);
   const decision = decideAccess(state, "session");

@@ -1,7 +1,7 @@
-import { hash } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import type { AccessClaims } from "../auth/token-claims";
 import { epochSeconds, type Clock } from "../shared/clock";
+import { sha256 } from "../shared/digest";
 import type { AccessTokenVerifier } from "./token-verifier";
 
 export type CachedVerifier = AccessTokenVerifier & { readonly stats: { hits: number; misses: number } };
@@ -21,9 +21,10 @@ export const withTokenCache = (verifier: AccessTokenVerifier, options: { maxEntr
       return verifier.hydrated;
     },
     hydrate: () => verifier.hydrate(),
-    async verify(token) {
-      // The token's SHA-256 (a heap dump holds no live token); the one-shot hash costs half of createHash here.
-      const key = hash("sha256", token, "base64url");
+    async verify(token, digest) {
+      // The token's SHA-256 (a heap dump holds no live token). A held token's comes with it, computed once per
+      // token by HeldTokens: hashing a ~1 kB JWT on every request was 2 µs of it (PERF-NOTES.md).
+      const key = digest ?? sha256(token);
       const cached = cache.get(key);
       if (cached && cached.exp > epochSeconds(options.clock)) {
         stats.hits++;

@@ -9,7 +9,8 @@ import { readAccessClaims, type AccessClaims } from "../auth/token-claims";
 
 export interface AccessTokenVerifier {
   /** Resolves with the claims of a valid access token of our pool and client; rejects with GatewayError. */
-  verify(token: string): Promise<AccessClaims>;
+  /** `digest`: the token's sha256 (shared/digest.ts) when the caller already has it (a held token's cache entry). */
+  verify(token: string, digest?: string): Promise<AccessClaims>;
   /** Loads the JWKS (readiness waits for it). */
   hydrate(): Promise<void>;
   readonly hydrated: boolean;

@@ -1,4 +1,5 @@
 import Redis from "ioredis";
+import { CoalescedReads } from "./coalesced-reads";
 import { assertTtl, type StateStore } from "./state-store";
 import { ErrorCode, GatewayError } from "../errors/error-codes";
 
@@ -25,6 +26,7 @@ export type RedisStoreOptions = {
 /** Store shared by several gateway instances. Each operation is a single atomic Redis command. */
 export class RedisStore implements StateStore {
   private readonly redis: Redis;
+  private readonly reads: CoalescedReads;
   /** What every key of this store begins with: the deployment's prefix and the separator. */
   readonly prefix: string;
 
@@ -41,40 +43,40 @@ export class RedisStore implements StateStore {
     });
     // Connection errors surface on the commands that need the store; do not crash the process.
     this.redis.on("error", () => {});
+    this.reads = new CoalescedReads((keys) => this.redis.mget(...keys).catch(unavailable));
   }
 
   async get(key: string): Promise<string | undefined> {
-    return (await this.redis.get(key).catch(unavailable)) ?? undefined;
+    return (await this.command().get(key).catch(unavailable)) ?? undefined;
   }
 
-  async getMany(keys: readonly string[]): Promise<(string | undefined)[]> {
-    if (keys.length === 0) return [];
-    const values = await this.redis.mget(...keys).catch(unavailable);
-    return values.map((v) => v ?? undefined);
+  /** Reads asked for in the same tick share one MGET (coalesced-reads.ts). */
+  getMany(keys: readonly string[]): Promise<(string | undefined)[]> {
+    return keys.length === 0 ? Promise.resolve([]) : this.reads.read(keys);
   }
 
   async set(key: string, value: string, ttlSeconds: number): Promise<void> {
     assertTtl(ttlSeconds);
-    await this.redis.set(key, value, "EX", ttlSeconds).catch(unavailable);
+    await this.command().set(key, value, "EX", ttlSeconds).catch(unavailable);
   }
 
   async setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean> {
     assertTtl(ttlSeconds);
-    return (await this.redis.set(key, value, "EX", ttlSeconds, "NX").catch(unavailable)) === "OK";
+    return (await this.command().set(key, value, "EX", ttlSeconds, "NX").catch(unavailable)) === "OK";
   }
 
   async take(key: string): Promise<string | undefined> {
-    return (await this.redis.getdel(key).catch(unavailable)) ?? undefined;
+    return (await this.command().getdel(key).catch(unavailable)) ?? undefined;
   }
 
   async delete(key: string): Promise<void> {
-    await this.redis.del(key).catch(unavailable);
+    await this.command().del(key).catch(unavailable);
   }
 
   async increment(key: string, by: number, ttlSeconds: number): Promise<number> {
     assertTtl(ttlSeconds);
     // EXPIRE NX: only a new counter gets the TTL, so steady failures cannot keep a window open forever.
-    const results = await this.redis.multi().incrby(key, by).expire(key, ttlSeconds, "NX").exec().catch(unavailable);
+    const results = await this.command().multi().incrby(key, by).expire(key, ttlSeconds, "NX").exec().catch(unavailable);
     const [error, value] = results?.[0] ?? [new Error("no result"), null];
     if (error) unavailable(error);
     return Number(value);
@@ -82,24 +84,30 @@ export class RedisStore implements StateStore {
 
   async pushBounded(key: string, value: string, maxLength: number, ttlSeconds: number): Promise<void> {
     assertTtl(ttlSeconds);
-    await this.redis.multi().lpush(key, value).ltrim(key, 0, maxLength - 1).expire(key, ttlSeconds).exec().catch(unavailable);
+    await this.command().multi().lpush(key, value).ltrim(key, 0, maxLength - 1).expire(key, ttlSeconds).exec().catch(unavailable);
   }
 
   async list(key: string): Promise<string[]> {
-    return this.redis.lrange(key, 0, -1).catch(unavailable);
+    return this.command().lrange(key, 0, -1).catch(unavailable);
   }
 
   async addToSet(key: string, member: string, ttlSeconds: number): Promise<void> {
     assertTtl(ttlSeconds);
-    await this.redis.multi().sadd(key, member).expire(key, ttlSeconds).exec().catch(unavailable);
+    await this.command().multi().sadd(key, member).expire(key, ttlSeconds).exec().catch(unavailable);
   }
 
   async removeFromSet(key: string, member: string): Promise<void> {
-    await this.redis.srem(key, member).catch(unavailable);
+    await this.command().srem(key, member).catch(unavailable);
   }
 
   async members(key: string): Promise<string[]> {
-    return this.redis.smembers(key).catch(unavailable);
+    return this.command().smembers(key).catch(unavailable);
+  }
+
+  /** The client for one command, after the reads waiting in this tick went out (Redis sees the issue order). */
+  private command(): Redis {
+    this.reads.flush();
+    return this.redis;
   }
 
   /** For libraries that speak Redis themselves (rate-limiter-flexible); they must use `prefix` too. */
@@ -112,7 +120,7 @@ export class RedisStore implements StateStore {
    * replica) answers PING but refuses every write the gateway needs (sessions, handles, limiter counters).
    */
   async ping(): Promise<void> {
-    await this.redis.set("readiness-probe", "1", "EX", 5).catch(unavailable);
+    await this.command().set("readiness-probe", "1", "EX", 5).catch(unavailable);
   }
 
   /** Removes every key under this store's prefix (tests; the durable tier when the store is stale). */
@@ -122,14 +130,15 @@ export class RedisStore implements StateStore {
     // prefixed names through `call`, which prefixed them again: it deleted nothing.)
     let cursor = "0";
     do {
-      const [next, keys] = await this.redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000).catch(unavailable);
+      const [next, keys] = await this.command().scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000).catch(unavailable);
       cursor = next;
       // SCAN answers full names; DEL gets the prefix added again by the client, so it is taken off first.
-      if (keys.length > 0) await this.redis.del(...keys.map((key) => key.slice(prefix.length))).catch(unavailable);
+      if (keys.length > 0) await this.command().del(...keys.map((key) => key.slice(prefix.length))).catch(unavailable);
     } while (cursor !== "0");
   }
 
   async close(): Promise<void> {
+    this.reads.flush();
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }

@@ -127,6 +127,16 @@ describe.each([
     expect(await store.getMany([])).toEqual([]);
   });
 
+  it("reads asked for together each get their own keys", async () => {
+    const { store } = subject;
+    await store.set("k1", "v1", 60);
+    await store.set("k2", "v2", 60);
+    const [first, second, third] = await Promise.all([store.getMany(["k1", "k2", "gone"]), store.getMany(["k2"]), store.getMany(["gone", "k1"])]);
+    expect(first).toEqual(["v1", "v2", undefined]);
+    expect(second).toEqual(["v2"]);
+    expect(third).toEqual([undefined, "v1"]);
+  });
+
   it("writes only when absent", async () => {
     const { store } = subject;
     expect(await store.setIfAbsent("once", "first", 60)).toBe(true);
@@ -208,5 +218,29 @@ describe.each([
 
   it("answers ping", async () => {
     await expect(subject.store.ping()).resolves.toBeUndefined();
+  });
+});
+
+// One connection, one order: what a caller issues first, Redis (or the map) applies first — reads that share an MGET too.
+describe.each([
+  ["memory", memory],
+  ["redis", redis],
+])("StateStore issue order: %s", (_name, make) => {
+  let subject: Subject;
+  beforeEach(() => {
+    subject = make();
+  });
+  afterEach(() => subject.cleanup());
+
+  it("a read issued before a write in the same tick does not see it; one issued after does", async () => {
+    const { store } = subject;
+    await store.set("k1", "v1", 60);
+    await store.set("k2", "v2", 60);
+    const before = store.getMany(["k1", "k2"]);
+    const write = store.set("k2", "changed", 60);
+    const after = store.getMany(["k2", "k1"]);
+    await write;
+    expect(await before).toEqual(["v1", "v2"]);
+    expect(await after).toEqual(["changed", "v1"]);
   });
 });

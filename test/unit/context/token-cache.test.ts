@@ -2,6 +2,7 @@ import type { AccessClaims } from "../../../src/auth/token-claims";
 import { withTokenCache } from "../../../src/context/token-cache";
 import type { AccessTokenVerifier } from "../../../src/context/token-verifier";
 import { tokenRejected, TokenRejection } from "../../../src/errors/error-codes";
+import { sha256 } from "../../../src/shared/digest";
 import { FakeClock } from "../../fakes/fake-clock";
 
 const claims = (exp: number): AccessClaims => ({ sub: "s", jti: "j", originJti: undefined, exp, clientId: "c", groups: [], scopes: [] });
@@ -21,6 +22,20 @@ const fakeVerifier = (clock: FakeClock) => {
 };
 
 describe("the verified-token cache", () => {
+  it("a digest handed in (a held token's, computed once) is the same key as the token's own", async () => {
+    const clock = new FakeClock();
+    const { verifier, calls } = fakeVerifier(clock);
+    const cached = withTokenCache(verifier, { maxEntries: 10, clock });
+    await cached.verify("token-a");
+    await cached.verify("token-a", sha256("token-a"));
+    expect(calls).toEqual(["token-a"]);
+    // A token first seen with its digest is found again without it.
+    await cached.verify("token-b", sha256("token-b"));
+    await cached.verify("token-b");
+    expect(calls).toEqual(["token-a", "token-b"]);
+    expect(cached.stats).toEqual({ hits: 2, misses: 2 });
+  });
+
   it("verifies a token once, then answers from the cache", async () => {
     const clock = new FakeClock();
     const { verifier, calls } = fakeVerifier(clock);
