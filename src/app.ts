@@ -21,8 +21,9 @@ import { GatewayMetrics } from "./ops/metrics";
 import { readFileSync } from "node:fs";
 import { generateSigningKey, IdentityAsserter, signingKeysFromPem } from "./federation/identity-token";
 import { InternalIdentityChannel } from "./context/internal-identity";
+import { ConfigError } from "./config-error";
 import { disabledOf, enabledFeatures } from "./features/features";
-import { assertSupergraphFileServes } from "./features/supergraph-file";
+import { fieldsOfDisabledFeatures } from "./features/supergraph-file";
 import { createHostedLogin } from "./http/oauth/hosted-login";
 import { createGateway, listen, type GatewayDeps, type RunningGateway } from "./server";
 import { listenForMetrics } from "./http/metrics-listener";
@@ -205,7 +206,8 @@ export const startGateway = async (settings: GatewaySettings, overrides: Gateway
   const features = enabledFeatures(settings);
   // Checked before anything starts: a supergraph file that does not match the features is a configuration error.
   const supergraphSdl = settings.subgraphs.length > 0 && settings.supergraphFile ? readFileSync(settings.supergraphFile, "utf8") : undefined;
-  if (supergraphSdl !== undefined) assertSupergraphFileServes(supergraphSdl, features);
+  const stale = supergraphSdl === undefined ? [] : fieldsOfDisabledFeatures(supergraphSdl, features);
+  if (stale.length > 0) throw new ConfigError(`SUPERGRAPH_FILE serves fields of features DISABLED_FEATURES turns off: ${stale.join(", ")}. Compose it again with the same DISABLED_FEATURES (npm run compose).`);
   const core = await composeCore(settings, overrides);
   const { clock, logger, metrics, store, auditSink, audit, idp, services, emergencyAlerts, spool } = core;
   const { cognito } = settings;

@@ -1,5 +1,4 @@
 import { Kind, parse } from "graphql";
-import { ConfigError } from "../config-error";
 import type { Feature } from "./feature";
 import { disabledOf, rootFieldsOf } from "./features";
 
@@ -19,12 +18,9 @@ const servedRootFields = (sdl: string): Set<string> => {
 /**
  * A SUPERGRAPH_FILE is served as it was composed. One composed with a feature this gateway has off would
  * advertise the feature's fields to every client and plan calls to them (answered by the internal subgraph's
- * refusal as an unexpected error): start-up refuses it, naming the fields, instead.
+ * refusal as an unexpected error): start-up refuses it (app.ts), naming what this returns.
  */
-export const assertSupergraphFileServes = (sdl: string, enabled: readonly Feature[]): void => {
+export const fieldsOfDisabledFeatures = (sdl: string, enabled: readonly Feature[]): string[] => {
   const served = servedRootFields(sdl);
-  const removed = disabledOf(enabled).flatMap((feature) => rootFieldsOf(feature).filter((field) => served.has(field)).map((field) => `${field} (${feature.name})`));
-  if (removed.length > 0) {
-    throw new ConfigError(`SUPERGRAPH_FILE serves fields of features DISABLED_FEATURES turns off: ${removed.join(", ")}. Compose it again with the same DISABLED_FEATURES (npm run compose).`);
-  }
+  return disabledOf(enabled).flatMap((feature) => rootFieldsOf(feature).filter((field) => served.has(field)).map((field) => `${field} (${feature.name})`));
 };

@@ -33,7 +33,7 @@ afterAll(async () => {
 });
 
 const loginChallenge = async (gw: TestGateway, email: string) =>
-  dataOf(await gw.run(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { challenge { name alternatives } } }`, { e: email, p: PASSWORD })).login as { challenge: { name: string; alternatives: string[] } };
+  dataOf(await gw.run<{ login: { challenge: { name: string; alternatives: string[] } } }, { e: string; p: string }>(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { challenge { name alternatives } } }`, { e: email, p: PASSWORD })).login;
 
 it("offers WEBAUTHN where passkeys are on and not where they are off, for the same account and store", async () => {
   const user = await enrolledUser(on);
