@@ -59,7 +59,7 @@ export const createContextBuilder = (deps: ContextDeps) => {
   const nextTurn = createSharedTurn();
   return async ({ req, requestId }: { req: IncomingMessage; requestId: string }): Promise<GatewayContext> => {
     // One turn of the event loop before the work, shared by the requests read in the same poll phase: Node
-    // takes in every socket's request first, then they advance together, stage by stage (PERF-NOTES.md).
+    // takes in every socket's request first, then they advance together, stage by stage (BENCHMARKS.md).
     await nextTurn();
     const userAgent = req.headers["user-agent"];
     const meta: RequestMeta = { requestId, ip: clientAddressOf(req, { trustProxyHops: deps.trustProxyHops, openForwarded: openForwarded(deps) }), userAgent: userAgent?.slice(0, 256) };

@@ -23,7 +23,7 @@ export const withTokenCache = (verifier: AccessTokenVerifier, options: { maxEntr
     hydrate: () => verifier.hydrate(),
     async verify(token, digest) {
       // The token's SHA-256 (a heap dump holds no live token). A held token's comes with it, computed once per
-      // token by HeldTokens: hashing a ~1 kB JWT on every request was 2 µs of it (PERF-NOTES.md).
+      // token by HeldTokens: hashing a ~1 kB JWT on every request was 2 µs of it (BENCHMARKS.md).
       const key = digest ?? sha256(token);
       const cached = cache.get(key);
       if (cached && cached.exp > epochSeconds(options.clock)) {

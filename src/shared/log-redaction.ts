@@ -63,7 +63,7 @@ const censorPath = (value: Record<string, unknown>, path: readonly string[]): Re
 /**
  * What pino's `redact` option did with the same paths, compiled once instead of per line: pino's redactor
  * (@pinojs/redact) re-parsed every path for every top-level field of every line, the request log's largest
- * cost (~6 µs a line, PERF-NOTES.md). The same output, checked against pino's own redaction in
+ * cost (~6 µs a line, BENCHMARKS.md). The same output, checked against pino's own redaction in
  * test/unit/shared/log-redaction.test.ts: `formatters.log` censors the line's fields; the `err` serializer
  * censors the serialised error, as pino redacted after serializing.
  */

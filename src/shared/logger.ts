@@ -14,7 +14,7 @@ export interface Logger {
 /**
  * The server's JSON log stream (stdout unless told): lines are gathered and written together once 4 kB wait,
  * at least every 250 ms, and synchronously at exit — not one write(2) per request line, which cost more than
- * building the line (PERF-NOTES.md). A crash that skips the exit handlers (SIGKILL, out of memory) can lose
+ * building the line (BENCHMARKS.md). A crash that skips the exit handlers (SIGKILL, out of memory) can lose
  * the last 250 ms of operational lines; the audit trail, which must last, has its own durable sink.
  */
 export const bufferedLogDestination = (dest: number | string = 1, flushEveryMs = 250): DestinationStream => {

@@ -3,7 +3,7 @@ type Waiting = { keys: readonly string[]; resolve: (values: (string | undefined)
 /**
  * Multi-key reads asked for in the same tick go to Redis as one MGET: the requests that share an event-loop
  * turn (shared/shared-turn.ts) each read their session and account keys at the same moment, and one command
- * answers them all (each key once) instead of one command, reply and timer per request (PERF-NOTES.md). Each
+ * answers them all (each key once) instead of one command, reply and timer per request (BENCHMARKS.md). Each
  * caller still gets an atomic read of its keys — a subset of one atomic MGET. `flush` sends what waits at
  * once: the store calls it before any other command, so Redis sees commands in the order they were issued.
  */
