@@ -49,7 +49,8 @@ export const openDurableTier = async (settings: DurableTierSettings, ephemeral: 
     await pool.end();
     throw error;
   }
-  const generation = new StoreGeneration({ pool, schema: settings.schema, ephemeral, wipe: wipeOf(ephemeral) });
+  const legacy = ephemeral instanceof RedisStore ? ephemeral.legacyView() : undefined;
+  const generation = new StoreGeneration({ pool, schema: settings.schema, ephemeral, wipe: wipeOf(ephemeral), legacy });
   // Ending a session never fails on the generation: the session is gone either way; a missed advance only
   // narrows what a later stale snapshot would be caught by, and is logged.
   const advanceAfterEnd = async () => {

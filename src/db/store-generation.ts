@@ -16,6 +16,13 @@ export type GenerationDeps = {
   ephemeral: StateStore;
   /** Ends every session in the ephemeral store (and everything else in it): the fail-closed answer to a stale store. */
   wipe: () => Promise<void>;
+  /**
+   * The marker where releases before the `<prefix>|` key layout keep it (RedisStore.legacyView). Written with
+   * every advance and counted in every check, so a rolling upgrade that runs both releases on one Redis finds
+   * it current on both sides: without it each side's advances left the other's marker behind, and the older
+   * release's wipe (every key under the prefix, the new layout's too) ended every session every 30 s.
+   */
+  legacy?: Pick<StateStore, "list" | "pushBounded">;
 };
 
 /**
@@ -35,8 +42,13 @@ export class StoreGeneration {
   }
 
   private async marker(): Promise<number | undefined> {
-    const entries = await this.deps.ephemeral.list(generationKey);
+    const entries = [...(await this.deps.ephemeral.list(generationKey)), ...(await this.legacyEntries())];
     return entries.length === 0 ? undefined : Math.max(...entries.map(Number));
+  }
+
+  /** The older layout's marker is a courtesy to a release running beside this one: when it cannot be read, this check goes by its own. */
+  private async legacyEntries(): Promise<string[]> {
+    return (await this.deps.legacy?.list(generationKey).catch(() => [])) ?? [];
   }
 
   private async recorded(): Promise<number> {
@@ -54,6 +66,7 @@ export class StoreGeneration {
     const { rows } = await this.deps.pool.query<{ n: string }>(`SELECT nextval('${this.sequence}') AS n`).catch(databaseUnavailable);
     const generation = Number(rows[0]?.n);
     await this.deps.ephemeral.pushBounded(generationKey, String(generation), markerLength, markerTtlSeconds);
+    await this.deps.legacy?.pushBounded(generationKey, String(generation), markerLength, markerTtlSeconds).catch(() => undefined);
     await this.deps.pool.query(`UPDATE ${this.table} SET generation = GREATEST(generation, $1), changed_at = now() WHERE id = 1`, [generation]).catch(databaseUnavailable);
     return generation;
   }

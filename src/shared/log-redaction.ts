@@ -52,7 +52,7 @@ const withField = (value: Record<string, unknown>, field: string, replacement: u
 /** Censors `path` inside `value`, copying what it changes (the caller's object is never touched). */
 const censorPath = (value: Record<string, unknown>, path: readonly string[]): Record<string, unknown> => {
   const [head, ...rest] = path as [string, ...string[]];
-  if (!(head in value)) return value;
+  if (!Object.hasOwn(value, head)) return value;
   if (rest.length === 0) return withField(value, head, redactionCensor);
   const inner = value[head];
   if (!isObject(inner)) return value;
@@ -74,7 +74,7 @@ export const compileRedaction = (paths: readonly string[] = redactPaths) => {
     if (!isObject(value)) return value;
     let out = value;
     for (const path of nested.get(key) ?? []) out = censorPath(out, path);
-    for (const field of anyKey) if (field in out) out = withField(out, field, redactionCensor);
+    for (const field of anyKey) if (Object.hasOwn(out, field)) out = withField(out, field, redactionCensor);
     return out;
   };
   return {

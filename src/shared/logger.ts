@@ -22,8 +22,18 @@ export const bufferedLogDestination = (dest: number | string = 1, flushEveryMs =
   process.once("exit", () => {
     stream.flushSync();
   });
-  return stream;
+  return {
+    write: (line: string) => {
+      stream.write(line);
+      // A warning or an error goes out at once, with what waits before it: some stand in for an audit record that
+      // could not be written (AUDIT_WRITE_FAILED, a dead-lettered alert or notice), and they are rare.
+      if (urgent.test(line)) stream.flushSync();
+    },
+  };
 };
+
+/** pino's JSON line starts with its numeric level: 40 warn, 50 error, 60 fatal. */
+const urgent = /^\{"level":[4-6]\d,/;
 
 /** `destination` lets tests capture what would reach the log. */
 export const createLogger = (level: string, destination?: DestinationStream, pretty = false): Logger => {

@@ -19,7 +19,8 @@ export class CoalescedReads {
           this.flush();
         });
       }
-      this.waiting.push({ keys, resolve, reject });
+      // A copy: the caller's array may change before the batch goes out at the end of the tick.
+      this.waiting.push({ keys: [...keys], resolve, reject });
     });
   }
 
@@ -36,13 +37,20 @@ export class CoalescedReads {
         keys.push(key);
       }
     }
-    this.mget(keys).then(
-      (values) => {
-        for (const { keys: wanted, resolve } of batch) resolve(wanted.map((key) => values[position.get(key)!] ?? undefined));
-      },
-      (error: unknown) => {
-        for (const { reject } of batch) reject(error);
-      },
-    );
+    const failAll = (error: unknown) => {
+      for (const { reject } of batch) reject(error);
+    };
+    let sent: Promise<(string | null)[]>;
+    try {
+      sent = this.mget(keys);
+    } catch (error) {
+      // A command that throws before it is sent (too many arguments, a closed client) fails every waiter, never
+      // leaves one hanging, and never surfaces in the caller that happened to flush.
+      failAll(error);
+      return;
+    }
+    sent.then((values) => {
+      for (const { keys: wanted, resolve } of batch) resolve(wanted.map((key) => values[position.get(key)!] ?? undefined));
+    }, failAll);
   }
 }

@@ -21,7 +21,15 @@ export type RedisStoreOptions = {
   keyPrefix?: string;
   /** Upper bound for one command; the store fails closed after it instead of hanging a request. */
   commandTimeoutMs?: number;
+  /**
+   * `legacy`: keys `<keyPrefix><name>`, as releases before the separator kept them. Only for `legacyView`, which
+   * keeps the store generation's marker where such a release, running beside this one, reads it.
+   */
+  layout?: "separated" | "legacy";
 };
+
+/** The two list operations the store generation keeps its marker with. */
+export type MarkerList = Pick<StateStore, "list" | "pushBounded" | "close">;
 
 /** Store shared by several gateway instances. Each operation is a single atomic Redis command. */
 export class RedisStore implements StateStore {
@@ -29,11 +37,14 @@ export class RedisStore implements StateStore {
   private readonly reads: CoalescedReads;
   /** What every key of this store begins with: the deployment's prefix and the separator. */
   readonly prefix: string;
+  private readonly options: RedisStoreOptions & { keyPrefix: string };
+  private legacy: RedisStore | undefined;
 
   constructor(options: RedisStoreOptions) {
     const deployment = options.keyPrefix ?? "authgw:";
     if (deployment.includes(keySeparator)) throw new RangeError(`A Redis key prefix cannot contain "${keySeparator}"`);
-    this.prefix = `${deployment}${keySeparator}`;
+    this.prefix = options.layout === "legacy" ? deployment : `${deployment}${keySeparator}`;
+    this.options = { ...options, keyPrefix: deployment };
     this.redis = new Redis(options.url, {
       keyPrefix: this.prefix,
       commandTimeout: options.commandTimeoutMs ?? 1000,
@@ -43,7 +54,14 @@ export class RedisStore implements StateStore {
     });
     // Connection errors surface on the commands that need the store; do not crash the process.
     this.redis.on("error", () => {});
-    this.reads = new CoalescedReads((keys) => this.redis.mget(...keys).catch(unavailable));
+    this.reads = new CoalescedReads((keys) => {
+      try {
+        return this.redis.mget(...keys).catch(unavailable);
+      } catch (error) {
+        // Thrown before it was sent: every waiter gets the store's public refusal, as for a failed send.
+        return Promise.resolve().then(() => unavailable(error));
+      }
+    });
   }
 
   async get(key: string): Promise<string | undefined> {
@@ -137,8 +155,19 @@ export class RedisStore implements StateStore {
     } while (cursor !== "0");
   }
 
+  /**
+   * The same Redis under the key layout of releases before `<prefix>|` (a connection of its own, opened on
+   * first use): during a rolling upgrade both releases run on one Redis, and the store generation keeps its
+   * marker in both places, so neither finds the other's advances "behind" and wipes (store-generation.ts).
+   */
+  legacyView(): MarkerList {
+    this.legacy ??= new RedisStore({ ...this.options, layout: "legacy" });
+    return this.legacy;
+  }
+
   async close(): Promise<void> {
     this.reads.flush();
+    await this.legacy?.close();
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }

@@ -15,12 +15,15 @@ import { adminUser, enrolledUser, loginWithMfa, providerAccessToken, type Enroll
  */
 const prefix = `authgw-test:${randomUUID()}:`;
 const redis = new Redis("redis://127.0.0.1:6379");
+const store = new RedisStore({ url: "redis://127.0.0.1:6379", keyPrefix: prefix });
 let gw: TestGateway;
 beforeAll(async () => {
-  gw = await startTestGateway({ store: new RedisStore({ url: "redis://127.0.0.1:6379", keyPrefix: prefix }) });
+  gw = await startTestGateway({ store });
 });
 afterAll(async () => {
   await gw.close();
+  // A store given to the gateway stays open: its owner closes it (or a single-file run never exits).
+  await store.close();
   const keys = await redis.keys(`${prefix}*`);
   if (keys.length > 0) await redis.del(...keys);
   redis.disconnect();

@@ -41,4 +41,13 @@ describe("the server's buffered log stream", () => {
     await eventually(() => linesIn(file).length === 2);
     expect(linesIn(file).map((line) => (JSON.parse(line) as { requestId: string }).requestId)).toEqual(["r1", "r2"]);
   });
+
+  it("writes a warning or an error at once, with the lines that waited before it", () => {
+    const file = join(dir, "urgent.log");
+    const logger = createLogger("info", bufferedLogDestination(file, 600_000));
+    logger.info({ requestId: "r1" }, "graphql request");
+    expect(linesIn(file)).toEqual([]);
+    logger.warn({ event: "AUDIT_WRITE_FAILED" }, "audit record not written");
+    expect(linesIn(file).map((line) => (JSON.parse(line) as { msg: string }).msg)).toEqual(["graphql request", "audit record not written"]);
+  });
 });
