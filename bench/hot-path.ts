@@ -1,10 +1,10 @@
 import "reflect-metadata";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import { authenticator } from "otplib";
+import { CODE, cpuUsOf, data, enrol, post } from "./bench-client";
 import { benchGatewaySettings } from "./local-gateway-settings";
 import { startLocalCognito } from "../src/dev/local-cognito";
 import { provisionLocalPool } from "../src/dev/provision-local";
@@ -19,8 +19,6 @@ import { provisionLocalPool } from "../src/dev/provision-local";
  */
 const seconds = Number(process.env["BENCH_SECONDS"] ?? 4);
 const rounds = Number(process.env["BENCH_ROUNDS"] ?? 3);
-const CODE = "123456";
-const PASSWORD = "Bench-Passw0rd-123";
 const query = JSON.stringify({ query: "{ me { sub email } }" });
 const hasTaskset = spawnSync("taskset", ["-V"]).status === 0;
 const profileDir = process.env["HOT_PROFILE"];
@@ -40,34 +38,6 @@ const startServer = (name: string, script: string, env: Record<string, string>):
     });
     child.once("exit", (code) => reject(new Error(`${name} exited (${code})`)));
   });
-
-const post = async (url: string, body: object, token?: string): Promise<Record<string, unknown>> => {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
-  return (await response.json()) as Record<string, unknown>;
-};
-
-const field = <T>(answer: Record<string, unknown>, name: string): T => {
-  const value = (answer["data"] as Record<string, unknown> | null)?.[name];
-  if (value === undefined || value === null) throw new Error(`setup failed at ${name}: ${JSON.stringify(answer["errors"])}`);
-  return value as T;
-};
-
-const enrol = async (url: string, email: string): Promise<string> => {
-  await post(url, { query: "mutation($i: RegisterInput!) { register(input: $i) { accepted } }", variables: { i: { email, password: PASSWORD } } });
-  await post(url, { query: "mutation($e: String!, $c: String!) { confirmSignUp(email: $e, code: $c) }", variables: { e: email, c: CODE } });
-  const login = field<{ challenge: { session: string } }>(await post(url, { query: "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { challenge { session } } }", variables: { e: email, p: PASSWORD } }), "login");
-  const setup = field<{ secret: string; session: string }>(await post(url, { query: "mutation($s: String!) { beginMfaSetup(session: $s) { secret session } }", variables: { s: login.challenge.session } }), "beginMfaSetup");
-  const done = field<{ tokens: { accessToken: string } }>(
-    await post(url, { query: "mutation($s: String!, $c: String!) { completeMfaSetup(session: $s, code: $c) { tokens { accessToken } } }", variables: { s: setup.session, c: authenticator.generate(setup.secret) } }),
-    "completeMfaSetup",
-  );
-  return done.tokens.accessToken;
-};
-
-const cpuUsOf = (pid: number | undefined): number => {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
-};
 
 type Sample = { rps: number; cpu: number; errors: number; requests: number };
 const load = (server: Server, token: string | undefined, duration: number): Promise<Sample> =>
@@ -109,7 +79,7 @@ const main = async () => {
         contenders.push({ server, token: await enrol(server.url, `hot-${kind}-${suffix.length}-${Date.now()}@example.test`) });
       }
     }
-    for (const { server, token } of contenders) field(await post(server.url, JSON.parse(query) as object, token), "me");
+    for (const { server, token } of contenders) data(await post(server.url, JSON.parse(query) as object, token), "me");
     for (const { server, token } of contenders) await load(server, token, 2);
     if (profileDir !== undefined) for (const { server } of contenders) server.child.kill("SIGUSR2");
     const samples = new Map<string, Sample[]>(contenders.map(({ server }) => [server.name, []]));

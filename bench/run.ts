@@ -7,7 +7,7 @@ import { CognitoIdentityProviderClient, InitiateAuthCommand } from "@aws-sdk/cli
 import autocannon from "autocannon";
 import Redis from "ioredis";
 import { Pool } from "pg";
-import { authenticator } from "otplib";
+import { CODE, cpuUsOf, data, enrol, PASSWORD, post } from "./bench-client";
 import { benchGatewaySettings } from "./local-gateway-settings";
 import { startLocalCognito } from "../src/dev/local-cognito";
 import { localCredentials, provisionLocalPool } from "../src/dev/provision-local";
@@ -21,8 +21,6 @@ const args = new Set(process.argv.slice(2));
 const seconds = Number(process.env["BENCH_SECONDS"] ?? 8);
 const rounds = Number(process.env["BENCH_ROUNDS"] ?? 3);
 const connections = 50;
-const CODE = "123456";
-const PASSWORD = "Bench-Passw0rd-123";
 const query = JSON.stringify({ query: "{ me { sub email } }" });
 /** Gateway mode: a field of the product subgraph, through this gateway and through bare @apollo/gateway. */
 const productQuery = JSON.stringify({ query: "{ product { id name } }" });
@@ -53,37 +51,7 @@ const startServer = (name: string, script: string, env: Record<string, string>, 
     child.once("exit", (code) => reject(new Error(`${name} exited (${code})`)));
   });
 
-const post = async (url: string, body: object, token?: string): Promise<Record<string, unknown>> => {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
-  return (await response.json()) as Record<string, unknown>;
-};
-
-const data = <T>(answer: Record<string, unknown>, field: string): T => {
-  const value = (answer["data"] as Record<string, unknown> | null)?.[field];
-  if (value === undefined || value === null) throw new Error(`bench setup failed at ${field}: ${JSON.stringify(answer["errors"])}`);
-  return value as T;
-};
-
-/** Registers, confirms and enrols a user through a gateway; returns its access token. */
-const enrol = async (url: string, email: string): Promise<string> => {
-  await post(url, { query: "mutation($i: RegisterInput!) { register(input: $i) { accepted } }", variables: { i: { email, password: PASSWORD } } });
-  await post(url, { query: "mutation($e: String!, $c: String!) { confirmSignUp(email: $e, code: $c) }", variables: { e: email, c: CODE } });
-  const login = data<{ challenge: { session: string } }>(await post(url, { query: "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { challenge { session } } }", variables: { e: email, p: PASSWORD } }), "login");
-  const setup = data<{ secret: string; session: string }>(await post(url, { query: "mutation($s: String!) { beginMfaSetup(session: $s) { secret session } }", variables: { s: login.challenge.session } }), "beginMfaSetup");
-  const done = data<{ tokens: { accessToken: string } }>(
-    await post(url, { query: "mutation($s: String!, $c: String!) { completeMfaSetup(session: $s, code: $c) { tokens { accessToken } } }", variables: { s: setup.session, c: authenticator.generate(setup.secret) } }),
-    "completeMfaSetup",
-  );
-  return done.tokens.accessToken;
-};
-
 type Sample = { rps: number; p50: number; p99: number; errors: number; cpuUsPerRequest: number };
-
-/** CPU time (user + system) a process has used, in µs, from /proc (clock ticks of 10 ms). */
-const cpuUsOf = (pid: number | undefined): number => {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
-};
 
 /** A timed run, or with `amount` a run of exactly that many requests. */
 const load = (url: string, token: string | undefined, limit: { duration: number } | { amount: number } = { duration: seconds }, body = query, pid?: number): Promise<Sample> =>
