@@ -147,9 +147,8 @@ export const composeCore = async (settings: GatewaySettings, overrides: GatewayO
   const webhookNotifier = settings.notices && (outbox ? new OutboxSecurityNotifier({ outbox }) : new WebhookSecurityNotifier({ settings: settings.notices, audit, logger, clock }));
   const notifier = overrides.notifier ?? webhookNotifier ?? (settings.dev ? devMailNotifier : noMailNotifier);
   if (!settings.dev && !settings.notices) logger.warn({ setting: "NOTICE_WEBHOOK_URL" }, "recovery-code notices to account owners are not sent (NOTICE_WEBHOOK_URL unset); the audit trail still records each use");
-  const off = disabledOf(enabledFeatures(settings)).map((feature) => feature.name);
   const services = createServices({
-    factorsOff: [...(off.includes("passkeys") ? (["webauthn"] as const) : []), ...(off.includes("recovery-codes") ? (["recovery-code"] as const) : [])],
+    factorsOff: disabledOf(enabledFeatures(settings)).flatMap((feature) => (feature.factor === undefined ? [] : [feature.factor])),
     idp,
     admin,
     store,

@@ -1,4 +1,5 @@
 import type { AuditEventType } from "../audit/audit-event";
+import type { FactorId } from "../auth/factors/factor";
 import type { ErrorReason } from "../errors/error-codes";
 import type { FieldRule } from "../permissions/rules";
 import type { FieldLimit } from "../permissions/rate-limits";
@@ -32,6 +33,8 @@ export type Feature = {
   readonly limits?: Readonly<Record<string, FieldLimit>>;
   /** The audit event names it records (each name is owned by one feature, or by the gateway's core list). */
   readonly auditEvents: readonly AuditEventType[];
+  /** The second factor it carries, if any: with the feature off the login machine neither offers nor asks it. */
+  readonly factor?: FactorId;
   /** The error reasons only it answers with. */
   readonly errorReasons?: readonly ErrorReason[];
 };

@@ -25,6 +25,7 @@ export const passkeysFeature: Feature = {
     },
     types: { Passkey: allow, PasskeyChallenge: allow },
   },
+  factor: "webauthn",
   auditEvents: ["PASSKEY_REGISTER_BEGIN", "PASSKEY_REGISTER", "PASSKEY_RENAME", "PASSKEY_REMOVE", "PASSKEY_LOGIN_BEGIN", "PASSKEY_LOGIN", "PASSKEY_MFA_BEGIN", "PASSKEY_MFA", "PASSKEY_REFUSED", "ADMIN_LIST_PASSKEYS", "ADMIN_REMOVE_PASSKEY"],
   errorReasons: ["PASSKEYS_DISABLED", "NO_PASSKEY"],
 };

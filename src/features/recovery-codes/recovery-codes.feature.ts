@@ -11,6 +11,7 @@ export const recoveryCodesFeature: Feature = {
     Query: { recoveryCodesLeft: signedIn },
     Mutation: { generateRecoveryCodes: signedIn, respondWithRecoveryCode: allow },
   },
+  factor: "recovery-code",
   auditEvents: ["RECOVERY_CODES_GENERATE", "RECOVERY_CODE_LOGIN"],
   errorReasons: ["RECOVERY_CODES_DISABLED", "CODE_ALREADY_USED"],
 };
