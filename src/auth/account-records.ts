@@ -3,7 +3,7 @@ import type { StateStore } from "../store/state-store";
 import type { UserProfile } from "./identity-provider";
 import { normalizeEmail } from "../shared/email";
 import { z } from "zod";
-import { absentable, memoizedReader, recordSchema } from "../shared/stored-record";
+import { absentable, parseStoredRecord, readStoredRecord, recordSchema } from "../shared/stored-record";
 
 /** What the gateway knows about an account since its last login (so `me` needs no Cognito call). */
 export type AccountRecord = UserProfile & { groups: string[] };
@@ -25,18 +25,11 @@ export const flagsKey = (sub: string): string => `account-flags:${sub}`;
 const emailKey = (email: string): string => `account-email:${sha256(normalizeEmail(email))}`;
 
 /** A corrupt record is treated as absent: the next login writes it again (and `me` asks for a login meanwhile). */
-const readAccount = memoizedReader(accountRecord);
-const readFlagsRecord = memoizedReader(accountFlags);
-
-/** Read on every request: the record is shared between reads of the same stored text (frozen). */
-export const parseAccount = (raw: string | undefined): Readonly<AccountRecord> | undefined => {
-  const read = readAccount(raw);
-  return read.status === "ok" ? read.record : undefined;
-};
+export const parseAccount = (raw: string | undefined): AccountRecord | undefined => parseStoredRecord(accountRecord, raw);
 
 /** No flags: enabled. Flags that cannot be read: disabled (fails closed) until an administrator sets them again. */
 export const parseFlags = (raw: string | undefined): AccountFlags => {
-  const read = readFlagsRecord(raw);
+  const read = readStoredRecord(accountFlags, raw);
   return read.status === "ok" ? read.record : { disabled: read.status === "corrupt" };
 };
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { memoizedReader } from "../shared/stored-record";
+import { parseStoredRecord } from "../shared/stored-record";
 import type { StateStore } from "../store/state-store";
 import type { PostgresRecordStore } from "./postgres-record-store";
 
@@ -18,12 +18,12 @@ const step = () => 1 + Math.floor(Math.random() * 2 ** 20);
 
 type Copy = { epoch: string; value: string | undefined };
 
-const readCopy = memoizedReader(z.tuple([z.string(), z.string().nullable()]));
+const storedCopy = z.tuple([z.string(), z.string().nullable()]);
 
 /** A copy that does not parse is no copy: the read goes to PostgreSQL. */
 const parseCopy = (raw: string | undefined): Copy | undefined => {
-  const read = readCopy(raw);
-  return read.status === "ok" ? { epoch: read.record[0], value: read.record[1] ?? undefined } : undefined;
+  const copy = parseStoredRecord(storedCopy, raw);
+  return copy && { epoch: copy[0], value: copy[1] ?? undefined };
 };
 
 /**

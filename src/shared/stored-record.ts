@@ -40,32 +40,6 @@ export const readStoredRecord = <T>(schema: z.ZodType<T>, raw: string | undefine
   return parsed.success ? { status: "ok", record: parsed.data } : { status: "corrupt" };
 };
 
-const deepFreeze = <V>(value: V): V => {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
-  }
-  return value;
-};
-
-/**
- * `readStoredRecord` for the records read on every request (the account, its flags, the lasting mirror's
- * copies): the same stored text always parses to the same record, so the last `capacity` answers are kept,
- * deep-frozen, so that no caller can change what the next request reads (a write throws in strict mode).
- */
-export const memoizedReader = <T>(schema: z.ZodType<T>, capacity = 1000): ((raw: string | undefined) => StoredRead<T>) => {
-  const memo = new Map<string, StoredRead<T>>();
-  return (raw) => {
-    if (raw === undefined) return { status: "absent" };
-    const known = memo.get(raw);
-    if (known !== undefined) return known;
-    const read = deepFreeze(readStoredRecord(schema, raw));
-    if (memo.size >= capacity) memo.delete(memo.keys().next().value!);
-    memo.set(raw, read);
-    return read;
-  };
-};
-
 /** The record, or undefined when it is absent or corrupt: for callers where a missing record already means "refuse". */
 export const parseStoredRecord = <T>(schema: z.ZodType<T>, raw: string | undefined): T | undefined => {
   const read = readStoredRecord(schema, raw);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { absentable, CorruptRecordError, memoizedReader, parseStoredList, parseStoredRecord, readStoredRecord, recordSchema } from "../../../src/shared/stored-record";
+import { absentable, CorruptRecordError, parseStoredList, parseStoredRecord, readStoredRecord, recordSchema } from "../../../src/shared/stored-record";
 
 type Note = { text: string; seenAt: number | undefined };
 const note = recordSchema<Note>()(z.object({ text: z.string(), seenAt: absentable(z.number()) }));
@@ -30,36 +30,5 @@ describe("stored records are parsed, never cast", () => {
     // @ts-expect-error -- `extra` is not a field of the record.
     recordSchema<Note>()(z.object({ text: z.string(), seenAt: absentable(z.number()), extra: z.string().optional() }));
     expect(note).toBeDefined();
-  });
-});
-
-describe("memoizedReader (records read on every request)", () => {
-  const schema = z.object({ sub: z.string(), groups: z.array(z.string()) });
-
-  it("parses the same stored text once, and hands out a frozen record no caller can change", () => {
-    const read = memoizedReader(schema);
-    const raw = JSON.stringify({ sub: "s1", groups: ["admin"] });
-    const first = read(raw);
-    expect(first).toEqual({ status: "ok", record: { sub: "s1", groups: ["admin"] } });
-    expect(read(raw)).toBe(first);
-    if (first.status !== "ok") throw new Error("unreachable");
-    expect(() => {
-      first.record.groups.push("provider");
-    }).toThrow(TypeError);
-    expect(read(raw)).toEqual({ status: "ok", record: { sub: "s1", groups: ["admin"] } });
-  });
-
-  it("keeps corrupt corrupt and absent absent, and holds at most its capacity", () => {
-    const read = memoizedReader(schema, 2);
-    expect(read(undefined)).toEqual({ status: "absent" });
-    expect(read("{not json")).toEqual({ status: "corrupt" });
-    expect(read(JSON.stringify({ sub: 1 }))).toEqual({ status: "corrupt" });
-    const a = read(JSON.stringify({ sub: "a", groups: [] }));
-    read(JSON.stringify({ sub: "b", groups: [] }));
-    read(JSON.stringify({ sub: "c", groups: [] }));
-    // "a" was evicted: read again, it is an equal record but a new object.
-    const again = read(JSON.stringify({ sub: "a", groups: [] }));
-    expect(again).toEqual(a);
-    expect(again).not.toBe(a);
   });
 });
