@@ -8,7 +8,7 @@ export type { PolicySettings } from "./policy/policy-settings";
 export type { AuditDatabaseSettings, CognitoSettings, NoticeSettings, OAuthSettings, WebAuthnSettings } from "./shared/settings";
 import type { DatabaseSettings } from "./db/pool";
 import type { FeatureName } from "./features/feature-names";
-import { customAuthPrivateKey, productionProblems, refusal } from "./production-requirements";
+import { customAuthPrivateKey, emergencyAccessOn, productionProblems, refusal } from "./production-requirements";
 
 export { ConfigError } from "./config-error";
 export { envSchema, type Env, type EnvKey } from "./config-schema";
@@ -83,7 +83,7 @@ const emergencySettings = (env: Env): EmergencySettings => {
   }
   return {
     // Removed from the schema, it is off behind it too: no grant can start from anywhere.
-    enabled: env.EMERGENCY_ACCESS === "on" && !env.DISABLED_FEATURES?.includes("emergency-access"),
+    enabled: emergencyAccessOn(env.EMERGENCY_ACCESS, env.DISABLED_FEATURES),
     accessMinutes: env.EMERGENCY_ACCESS_MINUTES,
     reviewHours: env.EMERGENCY_REVIEW_HOURS,
     alertWebhook: env.ALERT_WEBHOOK_URL && env.ALERT_WEBHOOK_SECRET ? { url: env.ALERT_WEBHOOK_URL, secret: env.ALERT_WEBHOOK_SECRET } : undefined,

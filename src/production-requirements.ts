@@ -24,6 +24,10 @@ const required: Partial<Record<EnvKey, string>> = {
   TRUST_PROXY_HOPS: "set it explicitly, 0 included: behind a load balancer the default would make every per-address limit one global bucket",
 };
 
+/** Emergency access is on unless DISABLED_FEATURES names it or the deprecated EMERGENCY_ACCESS is off. */
+export const emergencyAccessOn = (emergencyAccess: string | undefined, disabledFeatures: readonly string[] | undefined): boolean =>
+  emergencyAccess !== "off" && !(disabledFeatures ?? []).includes("emergency-access");
+
 /** Required while emergency access is on (not DISABLED_FEATURES=emergency-access, not EMERGENCY_ACCESS=off): every grant must reach someone, not only a log line. */
 const alerting: readonly EnvKey[] = ["ALERT_WEBHOOK_URL", "ALERT_WEBHOOK_SECRET"];
 
@@ -56,7 +60,7 @@ const given = (source: NodeJS.ProcessEnv, key: string): boolean => source[key] !
 export const productionProblems = (env: Partial<Env>, source: NodeJS.ProcessEnv): string[] => {
   const problems: string[] = [];
   for (const [key, why] of Object.entries(required)) if (!given(source, key)) problems.push(`${key} is required (${why})`);
-  if (source["EMERGENCY_ACCESS"] !== "off" && !env.DISABLED_FEATURES?.includes("emergency-access")) {
+  if (emergencyAccessOn(source["EMERGENCY_ACCESS"], env.DISABLED_FEATURES)) {
     for (const key of alerting) if (!given(source, key)) problems.push(`${key} is required unless emergency access is off (DISABLED_FEATURES=emergency-access, or the deprecated EMERGENCY_ACCESS=off): every emergency grant raises an alert`);
   }
   for (const [key, why] of Object.entries(devOnly)) if (given(source, key)) problems.push(`${key} is refused in production (${why})`);
