@@ -21,11 +21,10 @@ import {
   RespondToMfaDocument,
 } from "../generated/graphql";
 import { SoftAuthenticator } from "../support/soft-authenticator";
-import { localCredentials } from "../../src/dev/provision-local";
 import { dataOf, type GraphQLResponse } from "../support/graphql-client";
 import { NoticeCapture } from "../support/notice-capture";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
-import { enrolledUser, freshCode, loginWithMfa, PASSWORD, providerAccessToken, uniqueEmail } from "../support/users";
+import { enrolledUser, freshCode, loginWithMfa, PASSWORD, providerAccessToken, testCognitoClient, uniqueEmail } from "../support/users";
 import { TEST_CODE, testCognito } from "../setup/test-cognito";
 
 /**
@@ -50,7 +49,7 @@ let gw: TestGateway;
 let cognito: CognitoIdentityProviderClient;
 beforeAll(async () => {
   gw = await startTestGateway({ notifier: mail });
-  cognito = new CognitoIdentityProviderClient({ endpoint: testCognito().endpoint, region: "local", credentials: localCredentials });
+  cognito = testCognitoClient();
 });
 afterAll(async () => {
   cognito.destroy();

@@ -1,5 +1,4 @@
 import { CognitoIdentityProviderClient, InitiateAuthCommand, RespondToAuthChallengeCommand } from "@aws-sdk/client-cognito-identity-provider";
-import { localCredentials } from "../../src/dev/provision-local";
 import {
   AdminAddUserToGroupDocument,
   AdminDisableUserDocument,
@@ -16,7 +15,7 @@ import { dataOf, errorOf, type GraphQLResponse } from "../support/graphql-client
 import { NoticeCapture } from "../support/notice-capture";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
 import { TEST_CODE, testCognito } from "../setup/test-cognito";
-import { adminUser, codesUsed, enrolledUser, freshCode, loginWithMfa, PASSWORD, providerAccessToken, uniqueEmail, type EnrolledUser } from "../support/users";
+import { adminUser, codesUsed, enrolledUser, freshCode, loginWithMfa, PASSWORD, providerAccessToken, testCognitoClient, uniqueEmail, type EnrolledUser } from "../support/users";
 
 /**
  * h7 (black box, 2026-12-07), what held against the day's changes (opaque handles, admin step-up, the login
@@ -27,7 +26,7 @@ let gw: TestGateway;
 let cognito: CognitoIdentityProviderClient;
 beforeAll(async () => {
   gw = await startTestGateway({ notifier: mail });
-  cognito = new CognitoIdentityProviderClient({ endpoint: testCognito().endpoint, region: "local", credentials: localCredentials });
+  cognito = testCognitoClient();
 });
 afterAll(async () => {
   cognito.destroy();

@@ -2,13 +2,13 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { AdminGetUserCommand, CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import { AdminGetUserCommand } from "@aws-sdk/client-cognito-identity-provider";
 import type { GatewayOverrides, GatewaySettings } from "../../src/app";
 import type { OAuthSettings } from "../../src/config";
-import { localCredentials } from "../../src/dev/provision-local";
 import { testCognito } from "../setup/test-cognito";
 import { startTestGateway, type TestGateway } from "./test-gateway";
 import { freePort } from "./ports";
+import { testCognitoClient } from "./users";
 
 /** The stand-in for the pool's hosted domain (test/support/oidc-stand-in.mjs), run as a child process. */
 export type StandIn = { url: string; clientId: string; clientSecret: string; otherClientId: string; close(): Promise<void> };
@@ -79,7 +79,7 @@ export const signInAtPool = async (authorizeUrl: string, login: string): Promise
 /** The sub cognito-local gives an account (what the pool would put in its tokens). */
 export const subOf = async (email: string): Promise<string> => {
   const cognito = testCognito();
-  const client = new CognitoIdentityProviderClient({ endpoint: cognito.endpoint, region: "local", credentials: localCredentials });
+  const client = testCognitoClient();
   try {
     const user = await client.send(new AdminGetUserCommand({ UserPoolId: cognito.userPoolId, Username: email }));
     const sub = user.UserAttributes?.find((a) => a.Name === "sub")?.Value;

@@ -77,10 +77,13 @@ export const loginWithMfa = async (gw: Pick<TestGateway, "run">, user: Pick<Enro
   return dataOf(await gw.run(RespondToMfaDocument, { session: login.challenge!.session, code: await freshCode(user.secret) })).respondToMfa;
 };
 
+/** A client of the run's cognito-local, as the provider's public endpoint (or an operator's console) is reached. */
+export const testCognitoClient = (): CognitoIdentityProviderClient => new CognitoIdentityProviderClient({ endpoint: testCognito().endpoint, region: "local", credentials: localCredentials });
+
 /** Makes a user an administrator directly in cognito-local (as an operator would in the console). */
 export const grantGroup = async (sub: string, group: "admin" | "provider" | "patient"): Promise<void> => {
   const cognito = testCognito();
-  const client = new CognitoIdentityProviderClient({ endpoint: cognito.endpoint, region: "local", credentials: localCredentials });
+  const client = testCognitoClient();
   try {
     await client.send(new AdminAddUserToGroupCommand({ UserPoolId: cognito.userPoolId, Username: sub, GroupName: group }));
   } finally {
