@@ -1,15 +1,14 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import { TEST_CODE } from "../setup/test-cognito";
-import { chromiumPath, describeWithBrowser } from "../support/browser";
+import { chromiumPath, describeWithBrowser, screenshot } from "../support/browser";
 import { freePort, processTestTimeoutMs, startGatewayProcess, type GatewayProcess } from "../support/gateway-process";
 import { execute } from "../support/graphql-client";
 import { enrolledUser, freshCode, PASSWORD } from "../support/users";
 
 const withBrowser = describeWithBrowser("dev hosted login");
-const screenshots = join(__dirname, "screenshots");
 
 /** `npm start` (dev mode, built) as a newcomer runs it: the playground's hosted-login button, end to end. */
 withBrowser("hosted login in dev mode, from the playground", () => {
@@ -42,13 +41,12 @@ withBrowser("hosted login in dev mode, from the playground", () => {
     const gw = { run: ((document: never, variables?: never, options?: never) => execute(`${origin.replace("localhost", "127.0.0.1")}/graphql`, document, variables, options)) as never };
     const user = await enrolledUser(gw);
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
-    mkdirSync(screenshots, { recursive: true });
 
     await page.goto(`${origin}/`);
     const button = page.getByTestId("hosted-login");
     await button.waitFor();
     expect(await button.textContent()).toBe("Sign in with hosted login");
-    await page.screenshot({ path: join(screenshots, "hosted-login-dev-button.png") });
+    await screenshot(page, "hosted-login-dev-button");
 
     // The local hosted page at Cognito's /oauth2/authorize: password and authenticator code, checked at cognito-local.
     await button.click();
@@ -60,7 +58,7 @@ withBrowser("hosted login in dev mode, from the playground", () => {
     await page.locator("button[type=submit]").click();
     await page.getByRole("alert").waitFor();
     expect(await page.getByRole("alert").textContent()).toContain("not right");
-    await page.screenshot({ path: join(screenshots, "hosted-login-dev-page.png") });
+    await screenshot(page, "hosted-login-dev-page");
 
     await page.locator("input[name=email]").fill(user.email);
     await page.locator("input[name=password]").fill(PASSWORD);
@@ -72,7 +70,7 @@ withBrowser("hosted login in dev mode, from the playground", () => {
     expect(await page.getByTestId("hosted-login-user").textContent()).toContain(user.email);
     const cookies = (await page.context().cookies(origin)).filter((c) => c.name === "authgw-session");
     expect(cookies).toEqual([expect.objectContaining({ httpOnly: true, sameSite: "Lax" })]);
-    await page.screenshot({ path: join(screenshots, "hosted-login-dev-signed-in.png") });
+    await screenshot(page, "hosted-login-dev-signed-in");
 
     // Sign out: POST /auth/logout, the local pool's /logout, back to the playground, signed out.
     const poolLogout = page.waitForResponse((r) => new URL(r.url()).pathname === "/logout");
