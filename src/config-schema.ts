@@ -107,3 +107,9 @@ export const envSchema = {
 
 export type EnvKey = keyof typeof envSchema;
 export type Env = { [K in EnvKey]: z.output<(typeof envSchema)[K]["schema"]> };
+
+/**
+ * Empty or only blanks: not given. A `KEY= ` line in an env file or a template of an unset variable must not
+ * count as a setting (32 spaces would otherwise be accepted as an audit-chain or TOTP sealing key).
+ */
+export const isBlank = (value: string | undefined): boolean => value === undefined || value.trim() === "";

@@ -12,7 +12,7 @@ import { customAuthPrivateKey, emergencyAccessOn, productionProblems, refusal } 
 
 export { ConfigError } from "./config-error";
 export { envSchema, type Env, type EnvKey } from "./config-schema";
-import { envSchema, isLoopbackHttp, type Env, type EnvKey } from "./config-schema";
+import { envSchema, isBlank, isLoopbackHttp, type Env, type EnvKey } from "./config-schema";
 import { ConfigError } from "./config-error";
 
 type CommonConfig = {
@@ -101,7 +101,7 @@ const parseEnv = (source: NodeJS.ProcessEnv): { env: Env; invalid: string[] } =>
   const env: Record<string, unknown> = {};
   const invalid: string[] = [];
   for (const [key, { schema }] of Object.entries(envSchema)) {
-    const raw = source[key] === "" ? undefined : source[key];
+    const raw = isBlank(source[key]) ? undefined : source[key];
     const result = schema.safeParse(raw);
     if (result.success) env[key] = result.data;
     else invalid.push(`${key} is not valid (expected ${result.error.issues[0]?.message ?? "a valid value"})`);

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { Env, EnvKey } from "./config-schema";
+import { isBlank, type Env, type EnvKey } from "./config-schema";
 import { ConfigError } from "./config-error";
 import { customAuthSigningKey } from "./shared/custom-auth-proof";
 
@@ -54,7 +54,7 @@ export const productionTier = (key: EnvKey): { tier: ProductionTier; note?: stri
   return { tier: "optional" };
 };
 
-const given = (source: NodeJS.ProcessEnv, key: string): boolean => source[key] !== undefined && source[key] !== "";
+const given = (source: NodeJS.ProcessEnv, key: string): boolean => !isBlank(source[key]);
 
 /** Every missing or unsafe production setting, one line each (values are never echoed). */
 export const productionProblems = (env: Partial<Env>, source: NodeJS.ProcessEnv): string[] => {
