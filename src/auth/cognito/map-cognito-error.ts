@@ -64,7 +64,8 @@ const byOperation: Record<CognitoOperation, Record<string, Translation>> = {
   // The gateway checks the new password's policy first; what Cognito still refuses is the current password
   // (cognito-local says InvalidPasswordException for it, real Cognito NotAuthorizedException).
   changePassword: { NotAuthorizedException: ErrorCode.INVALID_CREDENTIALS, InvalidPasswordException: ErrorCode.INVALID_CREDENTIALS },
-  updateAttributes: { AliasExistsException: ErrorCode.BAD_USER_INPUT, NotAuthorizedException: ErrorCode.SESSION_EXPIRED },
+  // An address another account holds: the email change answers as for a free one (never an existence oracle).
+  updateAttributes: { AliasExistsException: "ACCOUNT_EXISTS", NotAuthorizedException: ErrorCode.SESSION_EXPIRED },
   verifyEmail: { NotAuthorizedException: ErrorCode.SESSION_EXPIRED },
   globalSignOut: {},
   admin: { UserNotFoundException: ErrorCode.NOT_FOUND, ResourceNotFoundException: ErrorCode.NOT_FOUND, UsernameExistsException: ErrorCode.ALREADY_EXISTS, NotAuthorizedException: ErrorCode.SERVICE_UNAVAILABLE },

@@ -4,13 +4,14 @@ import { audited, bestEffort, type Audited } from "../../audit/audited";
 import { ErrorCode, GatewayError } from "../../errors/error-codes";
 import type { CodeGuard } from "../../policy/code-guard";
 import type { SecurityEpoch } from "../../policy/security-epoch";
+import { atLeast, uniformAnswerFloorMs } from "../../policy/uniform-time";
 import type { Clock } from "../../shared/clock";
 import type { StateStore } from "../../store/state-store";
 import type { Caller } from "../account-service";
 import { updateAccount } from "../account-records";
 import type { FreshFactor, FreshFactorCheck } from "../factors/fresh-factor";
 import type { SecurityNotifier } from "../factors/recovery/notifier";
-import type { IdentityAdmin, IdentityProvider } from "../identity-provider";
+import { AccountExistsError, type IdentityAdmin, type IdentityProvider } from "../identity-provider";
 import type { SessionRegistry } from "../session-registry";
 import { signOutEverywhere } from "../sign-out-everywhere";
 import { undoWindowSeconds, type EmailChangeRecordStore } from "./email-change-records";
@@ -22,7 +23,7 @@ const undoLockRetryMs = 50;
 
 export type EmailChangeDeps = {
   idp: Pick<IdentityProvider, "updateAttributes" | "verifyEmail" | "getProfile">;
-  admin: Pick<IdentityAdmin, "setEmail" | "globalSignOut">;
+  admin: Pick<IdentityAdmin, "setEmail" | "globalSignOut" | "findSub">;
   store: StateStore;
   audit: Pick<AuditLog, "record">;
   codes: CodeGuard;
@@ -33,6 +34,8 @@ export type EmailChangeDeps = {
   sessions: Pick<SessionRegistry, "endAll">;
   clock: Clock;
   sessionMaxAgeSeconds: number;
+  /** Tests only: the answer floor of a request (default uniformAnswerFloorMs). */
+  answerFloorMs?: number | undefined;
 };
 
 const undoRefused = () => new GatewayError(ErrorCode.CODE_EXPIRED, { reason: "UNDO_INVALID" }, "This undo token is not valid (unknown, already used, or older than 7 days).");
@@ -50,21 +53,36 @@ export class EmailChange {
     return audited(this.deps.audit, meta, event, operation);
   }
 
-  /** The provider sends a code to the new address (the account may already carry it there: cognito-local moves it at once). */
+  /**
+   * The provider sends a code to the new address (the account may already carry it there: cognito-local moves it
+   * at once). An address another account holds gets the same answer, in about the same time, and the same notice
+   * to the old address, but nothing moves: the request must not tell whether an address has an account, and an
+   * address belongs to one account (cognito-local does not refuse; real Cognito would answer AliasExists).
+   */
   request(caller: Caller, newEmail: string, factor: FreshFactor | undefined, meta: RequestMeta): Promise<void> {
     const { identity } = caller;
-    return this.run(meta, { event: "EMAIL_CHANGE_REQUEST", outcome: "SUCCESS", subject: identity.sub, sessionId: identity.sessionId }, async () => {
-      await this.deps.freshFactor.prove(caller, factor, meta);
-      const oldEmail = identity.account.email;
-      const changedAt = this.deps.clock.now();
-      // The undo exists before the change can: whatever the provider does next, the old address can take it back.
-      const undoToken = await this.deps.records.changed({ sub: identity.sub, oldEmail, newEmail, changedAt });
-      // The old address hears of it (the outbox keeps the notice) before the provider moves anything: a notice
-      // that cannot be handed over stops the change, never the other way round.
-      await this.deps.notifier.emailChanged({ email: oldEmail, sub: identity.sub, undoToken, undoUntil: new Date(changedAt + undoWindowSeconds * 1000), at: new Date(changedAt) }, meta);
-      await this.deps.idp.updateAttributes(caller.accessToken, { email: newEmail });
-      return { result: undefined };
-    });
+    return atLeast(this.deps.answerFloorMs ?? uniformAnswerFloorMs, () =>
+      this.run(meta, { event: "EMAIL_CHANGE_REQUEST", outcome: "SUCCESS", subject: identity.sub, sessionId: identity.sessionId }, async () => {
+        await this.deps.freshFactor.prove(caller, factor, meta);
+        const holder = await this.deps.admin.findSub(newEmail);
+        const oldEmail = identity.account.email;
+        const changedAt = this.deps.clock.now();
+        // The undo exists before the change can: whatever the provider does next, the old address can take it back.
+        const undoToken = await this.deps.records.changed({ sub: identity.sub, oldEmail, newEmail, changedAt });
+        // The old address hears of it (the outbox keeps the notice) before the provider moves anything: a notice
+        // that cannot be handed over stops the change, never the other way round.
+        await this.deps.notifier.emailChanged({ email: oldEmail, sub: identity.sub, undoToken, undoUntil: new Date(changedAt + undoWindowSeconds * 1000), at: new Date(changedAt) }, meta);
+        const taken = { result: undefined, audit: { outcome: "FAILURE" as const, reason: "EMAIL_TAKEN" } };
+        if (holder !== undefined && holder !== identity.sub) return taken;
+        try {
+          await this.deps.idp.updateAttributes(caller.accessToken, { email: newEmail });
+        } catch (error) {
+          if (error instanceof AccountExistsError) return taken;
+          throw error;
+        }
+        return { result: undefined };
+      }),
+    );
   }
 
   confirm(caller: Caller, code: string, meta: RequestMeta): Promise<void> {
