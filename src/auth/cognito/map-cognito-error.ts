@@ -66,7 +66,8 @@ const byOperation: Record<CognitoOperation, Record<string, Translation>> = {
   changePassword: { NotAuthorizedException: ErrorCode.INVALID_CREDENTIALS, InvalidPasswordException: ErrorCode.INVALID_CREDENTIALS },
   // An address another account holds: the email change answers as for a free one (never an existence oracle).
   updateAttributes: { AliasExistsException: "ACCOUNT_EXISTS", NotAuthorizedException: ErrorCode.SESSION_EXPIRED },
-  verifyEmail: { NotAuthorizedException: ErrorCode.SESSION_EXPIRED },
+  // Another account verified the same address first (two requests raced): the code no longer applies.
+  verifyEmail: { NotAuthorizedException: ErrorCode.SESSION_EXPIRED, AliasExistsException: ErrorCode.CODE_MISMATCH },
   globalSignOut: {},
   admin: { UserNotFoundException: ErrorCode.NOT_FOUND, ResourceNotFoundException: ErrorCode.NOT_FOUND, UsernameExistsException: ErrorCode.ALREADY_EXISTS, NotAuthorizedException: ErrorCode.SERVICE_UNAVAILABLE },
   ping: {},
