@@ -102,10 +102,17 @@ export class CookieSessions {
     return cookie;
   }
 
+  /** What logout needs of the cookie's session, without forgetting it (undefined when it is unknown). */
+  async peek(cookie: string): Promise<Omit<CookieRecord, "accessToken" | "expiresAt"> | undefined> {
+    return this.sessionOf(cookie, cookieShape.test(cookie) ? await this.deps.store.get(recordKey(cookie)) : undefined);
+  }
+
   /** Forgets the cookie; returns what logout needs (undefined when it was unknown). */
   async close(cookie: string): Promise<Omit<CookieRecord, "accessToken" | "expiresAt"> | undefined> {
-    if (!cookieShape.test(cookie)) return undefined;
-    const sealed = await this.deps.store.take(recordKey(cookie));
+    return this.sessionOf(cookie, cookieShape.test(cookie) ? await this.deps.store.take(recordKey(cookie)) : undefined);
+  }
+
+  private sessionOf(cookie: string, sealed: string | undefined): Omit<CookieRecord, "accessToken" | "expiresAt"> | undefined {
     if (sealed === undefined) return undefined;
     const { sessionId, sub, refreshToken } = unsealCookieRecord(cookie, sealed);
     return { sessionId, sub, refreshToken };

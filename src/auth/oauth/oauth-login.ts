@@ -108,14 +108,19 @@ export class OAuthLogin {
     });
   }
 
-  /** Ends a hosted-login session: at the gateway first (effective at once), then the refresh token at the pool. */
-  logout(session: { sessionId: string; sub: string; refreshToken: string | undefined }, meta: RequestMeta): Promise<void> {
+  /**
+   * Ends a hosted-login session: the browser's cookie and the session at the gateway first (effective at once),
+   * then the refresh token at the pool. Like the bearer logout it never waits on the audit sink (its record
+   * goes to the spool), and nothing ends before its record is written.
+   */
+  logout(session: { sessionId: string; sub: string; refreshToken: string | undefined }, meta: RequestMeta, forgetCookie: () => Promise<unknown>): Promise<void> {
     const event: AuditEvent = { event: "LOGOUT", outcome: "SUCCESS", subject: session.sub, sessionId: session.sessionId };
     return audited(this.deps.audit, meta, event, async () => {
+      await forgetCookie();
       await this.deps.sessions.end(session.sessionId);
       const { refreshToken } = session;
       return { result: undefined, audit: refreshToken ? await bestEffort(() => this.deps.client.revoke(refreshToken), "PROVIDER_REVOKE") : {} };
-    });
+    }, { protected: true });
   }
 
   /** `event` is written when the attempt ends; once the account is known it names it, refused or not. */

@@ -9,7 +9,7 @@ import type { Logger } from "../../shared/logger";
 
 export type OAuthRouteDeps = {
   login: Pick<OAuthLogin, "begin" | "callback" | "logout" | "logoutUrl">;
-  cookies: Pick<CookieSessions, "open" | "close" | "read" | "setCookie" | "clearCookie">;
+  cookies: Pick<CookieSessions, "open" | "peek" | "close" | "read" | "setCookie" | "clearCookie">;
   /** The gateway's and the apps' origins (OAUTH_CALLBACK_URL, OAUTH_RETURN_TO): POST /auth/logout from any other is refused. */
   origins: readonly string[];
   logger: Pick<Logger, "error">;
@@ -106,8 +106,8 @@ export const oauthRoutes = (deps: OAuthRouteDeps): Router => {
       // SameSite keeps the cookie off cross-site posts already; a foreign Origin is refused outright.
       if (crossSite(req, deps.origins)) throw new GatewayError(ErrorCode.FORBIDDEN, { reason: "CROSS_ORIGIN" });
       const cookie = deps.cookies.read(req);
-      const session = cookie === undefined ? undefined : await deps.cookies.close(cookie);
-      if (session) await deps.login.logout(session, metaOf(req, res, deps));
+      const session = cookie === undefined ? undefined : await deps.cookies.peek(cookie);
+      if (cookie !== undefined && session) await deps.login.logout(session, metaOf(req, res, deps), () => deps.cookies.close(cookie));
       res.setHeader("set-cookie", deps.cookies.clearCookie());
       // Also ends the pool's own hosted-login session, then lands on the configured sign-out URL.
       res.redirect(303, deps.login.logoutUrl());
