@@ -9,6 +9,7 @@ import type { SecurityEpoch } from "../policy/security-epoch";
 import { atLeast, uniformAnswerFloorMs } from "../policy/uniform-time";
 import type { StateStore } from "../store/state-store";
 import { updateAccount } from "./account-records";
+import type { EmailChangeRecordStore } from "./email-change/email-change-records";
 import type { FreshFactor, FreshFactorCheck } from "./factors/fresh-factor";
 import type { Caller } from "./identity";
 import type { IdentityAdmin, IdentityProvider } from "./identity-provider";
@@ -26,6 +27,7 @@ export type AccountServiceDeps = {
   passwords: Passwords;
   codes: CodeGuard;
   freshFactor: Pick<FreshFactorCheck, "prove">;
+  resetCodes: Pick<EmailChangeRecordStore, "resetCodeRenewed" | "resetCodesVoided">;
   sessionMaxAgeSeconds: number;
   /** Tests only: how long the existence answers take at least (default uniformAnswerFloorMs). */
   answerFloorMs?: number | undefined;
@@ -47,10 +49,15 @@ export class AccountService {
   /** Always succeeds for the caller, in about the same time (no hint whether the account exists). */
   forgotPassword(email: string, meta: RequestMeta): Promise<void> {
     return atLeast(this.deps.answerFloorMs ?? uniformAnswerFloorMs, () =>
-      this.run(meta, { event: "PASSWORD_RESET_REQUEST", outcome: "SUCCESS" }, async () => ({
-        result: undefined,
-        audit: await bestEffort(() => this.deps.idp.forgotPassword(email), "RESET_REQUEST"),
-      })),
+      this.run(meta, { event: "PASSWORD_RESET_REQUEST", outcome: "SUCCESS" }, async () => {
+        const audit = await bestEffort(() => this.deps.idp.forgotPassword(email), "RESET_REQUEST");
+        // The new code supersedes any an email-change undo voided (the provider keeps only the newest).
+        if (audit.reason === undefined) {
+          const sub = await this.deps.admin.findSub(email).catch(() => undefined);
+          if (sub) await this.deps.resetCodes.resetCodeRenewed(sub);
+        }
+        return { result: undefined, audit };
+      }),
     );
   }
 
@@ -66,6 +73,8 @@ export class AccountService {
       const sub = await this.deps.codes.check(email, async () => {
         await this.deps.passwords.assertRules(email, newPassword);
         const known = await this.deps.admin.findSub(email);
+        // Asked for before an undo of an email change: the code went to the address the owner took the account back from.
+        if (known && (await this.deps.resetCodes.resetCodesVoided(known))) throw new GatewayError(ErrorCode.CODE_MISMATCH);
         const digest = await this.deps.passwords.assertNotReused(known, newPassword);
         await this.deps.idp.confirmForgotPassword(email, code, newPassword);
         if (known) await this.deps.passwords.recordSet(known, digest);

@@ -16,8 +16,11 @@ export const recordKinds = {
   account_flags: ["account-flags:"],
   /** Grants with their reason and review, the index, the unreviewed set, and the once-only claims. */
   emergency_grants: ["emergency:grant:", "emergency:index", "emergency:unreviewed", "emergency:review-claim:", "emergency:escalation-claim:"],
-  /** An email change's single-use undo (7 days) and the previous address that hears every notice for 30 days. */
-  email_changes: ["email-change-undo:", "email-change-previous:"],
+  /**
+   * An email change's single-use undo (7 days), the previous address that hears every notice for 30 days, and
+   * an undo's mark that the reset codes sent before it went to the address taken back from (a day).
+   */
+  email_changes: ["email-change-undo:", "email-change-previous:", "email-change-reset-void:"],
   /** The gateway's sealed copy of each enrolled TOTP secret (step-up codes are checked against it). */
   enrolled_totp: ["totp-enrolled:"],
 } as const satisfies Record<string, readonly string[]>;

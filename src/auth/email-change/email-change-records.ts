@@ -22,6 +22,10 @@ const undoKey = (token: string) => undoKeyOfDigest(sha256(token));
 /** The account's pending undos, `<changedAt>:<token digest>` each (same lasting kind as the undos themselves). */
 const undosKey = (sub: string) => `email-change-undo:of:${sub}`;
 const previousKey = (sub: string) => `email-change-previous:${sub}`;
+/** Set by an undo: the account's pending password-reset codes went to the address it took the account back from. */
+const resetVoidKey = (sub: string) => `email-change-reset-void:${sub}`;
+/** Longer than any reset code lives at the provider (Cognito's: one hour). */
+const resetVoidSeconds = 24 * 3600;
 
 /**
  * The lasting records of email changes: the single-use undo token sent to the old address (7 days), and the
@@ -43,6 +47,12 @@ export interface EmailChangeRecordStore {
   forgetPrevious(sub: string): Promise<void>;
   /** The address before the last change, while it still hears of security events. */
   previousAddress(sub: string, now: number): Promise<string | undefined>;
+  /** An undo: reset codes the account was sent so far went to the address it is taken back from; none may be spent. */
+  voidResetCodes(sub: string): Promise<void>;
+  /** A reset code asked for since supersedes those (the provider keeps only the newest). */
+  resetCodeRenewed(sub: string): Promise<void>;
+  /** Whether the account's pending reset code predates an undo. */
+  resetCodesVoided(sub: string): Promise<boolean>;
 }
 
 /** Over the state store, like the passkey and recovery-code records today. */
@@ -101,5 +111,17 @@ export class EmailChangeRecords implements EmailChangeRecordStore {
   async previousAddress(sub: string, now: number): Promise<string | undefined> {
     const previous = parseStoredRecord(previousAddress, await this.deps.store.get(previousKey(sub)));
     return previous && now - previous.changedAt < bothAddressesSeconds * 1000 ? previous.email : undefined;
+  }
+
+  async voidResetCodes(sub: string): Promise<void> {
+    await this.deps.store.set(resetVoidKey(sub), "1", resetVoidSeconds);
+  }
+
+  async resetCodeRenewed(sub: string): Promise<void> {
+    await this.deps.store.delete(resetVoidKey(sub));
+  }
+
+  async resetCodesVoided(sub: string): Promise<boolean> {
+    return (await this.deps.store.get(resetVoidKey(sub))) !== undefined;
   }
 }

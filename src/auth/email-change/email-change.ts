@@ -28,7 +28,7 @@ export type EmailChangeDeps = {
   audit: Pick<AuditLog, "record">;
   codes: CodeGuard;
   freshFactor: Pick<FreshFactorCheck, "prove">;
-  records: Pick<EmailChangeRecordStore, "changed" | "peekUndo" | "takeUndo" | "restoreUndo" | "retireLater" | "forgetPrevious">;
+  records: Pick<EmailChangeRecordStore, "changed" | "peekUndo" | "takeUndo" | "restoreUndo" | "retireLater" | "forgetPrevious" | "voidResetCodes">;
   notifier: Pick<SecurityNotifier, "emailChanged">;
   epoch: Pick<SecurityEpoch, "bump">;
   sessions: Pick<SessionRegistry, "endAll">;
@@ -126,6 +126,8 @@ export class EmailChange {
         try {
           await this.deps.records.retireLater(change);
           await this.deps.records.forgetPrevious(change.sub);
+          // A reset code the other address asked for would choose the owner's password after the undo.
+          await this.deps.records.voidResetCodes(change.sub);
           ended = await signOutEverywhere(this.deps, change.sub);
           await this.deps.admin.setEmail(change.sub, change.oldEmail);
         } catch (error) {
