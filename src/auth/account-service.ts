@@ -63,7 +63,9 @@ export class AccountService {
 
   /**
    * Cheap checks first: the code guard reserves an attempt (so a guesser over the limit costs nothing
-   * more), then the rules; then one argon2 digest for the history — the same work for an unknown email —
+   * more), then the rules; then one argon2 digest for the history — the same work for an unknown email, and
+   * a hit keeps the attempt like a wrong code (the provider cannot check the code without spending it, so the
+   * history answer comes first and would otherwise test passwords for anyone) —
    * and the provider, which answers CODE_MISMATCH alike for a wrong code and an unknown account. On
    * success every session and pending login of the account ends, and a lockout lifts: the code proved
    * control of the mailbox.
@@ -95,8 +97,11 @@ export class AccountService {
     return this.run(meta, { event: "PASSWORD_CHANGE", outcome: "SUCCESS", ...subjectOf(caller) }, async () => {
       const { sub, account } = caller.identity;
       if (newPassword === currentPassword) throw new GatewayError(ErrorCode.PASSWORD_POLICY_VIOLATION, { rules: ["differentFromCurrent"] });
-      const digest = await this.deps.passwords.assertAcceptable(sub, account.email, newPassword);
+      await this.deps.passwords.assertRules(account.email, newPassword);
       await this.deps.freshFactor.prove(caller, factor, meta);
+      // Only after the factor: whether a password is one of the account's last ones (the current one included)
+      // is the account's secret, and a stolen token must not learn it by guessing.
+      const digest = await this.deps.passwords.assertNotReused(sub, newPassword);
       // A wrong current password counts towards the lockout like a failed login.
       await this.deps.lockout.guard(account.email, meta, () => this.deps.idp.changePassword(caller.accessToken, currentPassword, newPassword));
       await this.deps.passwords.recordSet(sub, digest);

@@ -9,6 +9,12 @@ export const codeFailuresPerWindow = 5;
 
 
 const isWrongCode = (error: unknown) => error instanceof GatewayError && (error.code === ErrorCode.CODE_MISMATCH || error.code === ErrorCode.CODE_EXPIRED);
+/**
+ * A new password found in the account's history: answered before the code can be checked (the provider checks
+ * it only by spending it), so it says "this was the account's password" — it costs an attempt like a wrong code.
+ */
+const isHistoryHit = (error: unknown) =>
+  error instanceof GatewayError && error.code === ErrorCode.PASSWORD_POLICY_VIOLATION && (error.extensions["rules"] as unknown[] | undefined)?.includes("history") === true;
 
 /**
  * Emailed confirmation codes are six digits and live long (a day for sign-up): guessing them must stop
@@ -35,7 +41,7 @@ export class CodeGuard {
       await giveBack();
       return result;
     } catch (error) {
-      if (!isWrongCode(error)) await giveBack();
+      if (!isWrongCode(error) && !isHistoryHit(error)) await giveBack();
       throw error;
     }
   }

@@ -98,7 +98,7 @@ it("FLUSHALL mid-run: sessions end; passkeys, recovery codes, password history, 
     expect(dataOf(await gw.run(MeDocument, {}, as(fresh))).me.email).toBe(withKey.email);
     // Recovery codes and the password history.
     expect(dataOf(await gw.run(RecoveryCodesLeftDocument, {}, as(fresh))).recoveryCodesLeft).toBe(10);
-    expect(errorOf(await gw.run(ChangePasswordDocument, { currentPassword: NEW_PASSWORD, newPassword: PASSWORD }, as(fresh))).extensions).toMatchObject({ code: "PASSWORD_POLICY_VIOLATION", rules: ["history"] });
+    expect(errorOf(await gw.run(ChangePasswordDocument, { currentPassword: NEW_PASSWORD, newPassword: PASSWORD, ...(await passkeyStepUp(gw, fresh.accessToken, authenticator)) }, as(fresh))).extensions).toMatchObject({ code: "PASSWORD_POLICY_VIOLATION", rules: ["history"] });
     // The lock (until an administrator unlocks) and the disabled flag.
     expect(errorOf(await gw.run(LoginDocument, { email: locked.email, password: PASSWORD })).extensions.code).toBe("ACCOUNT_LOCKED");
     expect(errorOf(await gw.run(LoginDocument, { email: disabled.email, password: PASSWORD })).extensions.code).toBe("INVALID_CREDENTIALS");
