@@ -48,7 +48,7 @@ export class FreshFactorCheck {
     if (factor === undefined) throw stepUpRequired();
     if ("passkey" in factor) return this.deps.passkeys.verify(caller.identity, factor.passkey, meta);
     const { code } = factor;
-    await this.deps.totp.standalone(caller.identity.account.email, code, meta, async () => {
+    await this.deps.totp.standalone({ sub: caller.identity.sub, email: caller.identity.account.email }, code, meta, async () => {
       const result = await this.deps.enrolledTotp.check(caller.identity.sub, code);
       if (result === "none") throw reenrolmentRequired();
       if (result !== "match") throw new GatewayError(ErrorCode.CODE_MISMATCH);

@@ -1,5 +1,6 @@
 import QRCode from "qrcode";
 import { ErrorCode, GatewayError } from "../../errors/error-codes";
+import { normalizeEmail } from "../../shared/email";
 import type { StateStore } from "../../store/state-store";
 
 /** A TOTP code is accepted by Cognito for about ±30 s; remembering it a little longer blocks any replay. */
@@ -15,9 +16,14 @@ export const qrCodeDataUrl = (uri: string): Promise<string> => QRCode.toDataURL(
 
 /**
  * Cognito-local accepts a TOTP code twice; real Cognito mostly does not. The gateway refuses a code the
- * same account already presented, atomically, before asking the provider.
+ * same account already presented, atomically, before asking the provider. Remembered under the account's
+ * sub: under its email, a code spent to move the email was fresh again for the new address. The email key is
+ * claimed too while instances of the earlier version (which read only it) may still run beside this one.
  */
-export const claimTotpCode = async (store: Pick<StateStore, "setIfAbsent">, account: string, code: string): Promise<void> => {
-  const fresh = await store.setIfAbsent(`totp-used:${account}:${code}`, "1", usedCodeTtlSeconds);
-  if (!fresh) throw new GatewayError(ErrorCode.CODE_MISMATCH);
+export const claimTotpCode = async (store: Pick<StateStore, "setIfAbsent">, account: { sub: string; email: string }, code: string): Promise<void> => {
+  const [bySub, byEmail] = await Promise.all([
+    store.setIfAbsent(`totp-used:sub:${account.sub}:${code}`, "1", usedCodeTtlSeconds),
+    store.setIfAbsent(`totp-used:${normalizeEmail(account.email)}:${code}`, "1", usedCodeTtlSeconds),
+  ]);
+  if (!bySub || !byEmail) throw new GatewayError(ErrorCode.CODE_MISMATCH);
 };

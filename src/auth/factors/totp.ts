@@ -7,7 +7,6 @@ import type { IdentityProvider } from "../identity-provider";
 import type { EnrolledTotp } from "./enrolled-totp";
 import { failureOf, type Factor } from "./factor";
 import { claimTotpCode, otpauthUri, qrCodeDataUrl } from "./totp-codes";
-import { normalizeEmail } from "../../shared/email";
 
 type Deps = { store: Pick<StateStore, "setIfAbsent">; lockout: Pick<Lockout, "guard"> };
 
@@ -21,9 +20,9 @@ export class TotpCodeCheck {
   constructor(private readonly deps: Deps) {}
 
   /** A code proving possession: at login, at enrolment, and at step-up of a signed-in user. */
-  async standalone<T>(email: string, code: string, meta: RequestMeta, verify: () => Promise<T>): Promise<T> {
-    await claimTotpCode(this.deps.store, normalizeEmail(email), code);
-    return this.deps.lockout.guard(email, meta, verify);
+  async standalone<T>(account: { sub: string; email: string }, code: string, meta: RequestMeta, verify: () => Promise<T>): Promise<T> {
+    await claimTotpCode(this.deps.store, account, code);
+    return this.deps.lockout.guard(account.email, meta, verify);
   }
 }
 
@@ -50,7 +49,7 @@ export const totpFactor = (deps: TotpFactorDeps): Factor => ({
     const { account, providerSession } = ctx;
     if (!account || providerSession === undefined) throw internalError("a TOTP answer needs the login's account and provider session");
     return deps.codes
-      .standalone(account.email, code, ctx.meta, async () => {
+      .standalone(account, code, ctx.meta, async () => {
         // An authenticator replaced at Cognito behind the gateway's back (its public API takes the access token
         // alone) does not sign in: the code must also be one of the secret the owner enrolled here.
         await deps.enrolledTotp.assertNotContradicted(account.sub, code);
@@ -66,7 +65,7 @@ export const totpFactor = (deps: TotpFactorDeps): Factor => ({
     },
     async confirm(ctx, credential, secret, code) {
       return deps.codes
-        .standalone(ctx.account.email, code, ctx.meta, async () => {
+        .standalone(ctx.account, code, ctx.meta, async () => {
           // The code must be one of the secret this ceremony handed out: VerifySoftwareToken checks whatever secret
           // was associated last, which the access token's holder can replace at Cognito directly.
           if (secret !== undefined && !deps.enrolledTotp.codeOf(secret, code)) throw new GatewayError(ErrorCode.CODE_MISMATCH);
