@@ -159,7 +159,10 @@ export const createServices = (deps: ServiceDeps): Services => {
     auth: new AuthService(flow),
     mfa: new MfaEnrolment({ machine, audit }),
     account: new AccountService({ idp, admin, store, audit, sessions, lockout, passwords, codes, epoch, freshFactor, resetCodes: emailChanges, sessionMaxAgeSeconds, answerFloorMs }),
-    emailChange: new EmailChange({ idp, admin, store, audit, codes, freshFactor, records: emailChanges, notifier, epoch, sessions, clock, sessionMaxAgeSeconds, answerFloorMs }),
+    emailChange: new EmailChange({
+      ...{ idp, admin, store, audit, codes, freshFactor, records: emailChanges, notifier, epoch, sessions, clock, sessionMaxAgeSeconds, answerFloorMs },
+      takeBack: { rotation: passwords.rotation, enrolledTotp, recoveryCodes: passkeys.codes, passkeys: passkeys.store, admin },
+    }),
     admin: new AdminService({ admin, store, audit, sessions, lockout, epoch, passkeys, freshFactor }),
     auditReview: new AuditReview({ reader: deps.auditReader, audit }),
     emergency: { grants, reviews: new EmergencyReviews({ ...flow, clock, grants, ...deps.emergency }) },

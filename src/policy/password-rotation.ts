@@ -14,8 +14,14 @@ export class PasswordRotation {
     return `password-set:${sub}`;
   }
 
+  /** The same moment to the millisecond: "set since a change" must tell apart events of one second. */
+  private static preciseKey(sub: string): string {
+    return `password-set:ms:${sub}`;
+  }
+
   async recordSet(sub: string): Promise<void> {
     await this.deps.store.set(PasswordRotation.key(sub), String(epochSeconds(this.deps.clock)), keepSeconds);
+    await this.deps.store.set(PasswordRotation.preciseKey(sub), String(this.deps.clock.now()), keepSeconds);
   }
 
   /**
@@ -30,6 +36,13 @@ export class PasswordRotation {
   isExpired(setAt: string | undefined): boolean {
     if (setAt === undefined) return false;
     return epochSeconds(this.deps.clock) - Number(setAt) >= this.deps.maxAgeDays * 86400;
+  }
+
+  /** Whether the account's password was set at or after `since` (ms); a set recorded in seconds only counts from the next second. */
+  async setSince(sub: string, since: number): Promise<boolean> {
+    const precise = await this.deps.store.get(PasswordRotation.preciseKey(sub));
+    if (precise !== undefined) return Number(precise) >= since;
+    return Number((await this.deps.store.get(PasswordRotation.key(sub))) ?? Number.NaN) > Math.floor(since / 1000);
   }
 
   async hasExpired(sub: string): Promise<boolean> {

@@ -77,7 +77,7 @@ describe.each([
   });
 
   it("keeps recovery-code digests: a used code stays used, the others still work", async () => {
-    const codes = new RecoveryCodes({ store: subject.store });
+    const codes = new RecoveryCodes({ store: subject.store, clock: new FakeClock() });
     const [first, second] = await codes.generate(sub);
     await codes.consume(sub, first!);
     await subject.loseEphemeral();

@@ -15,6 +15,7 @@ import { AccountExistsError, type IdentityAdmin, type IdentityProvider } from ".
 import type { SessionRegistry } from "../session-registry";
 import { signOutEverywhere } from "../sign-out-everywhere";
 import { undoWindowSeconds, type EmailChangeRecordStore } from "./email-change-records";
+import { takeBackSince, takenBackReason, type TakeBackDeps } from "./take-back";
 
 /** How long one undo may hold its account's lock (a crashed undo frees it by itself). */
 const undoLockSeconds = 30;
@@ -33,6 +34,8 @@ export type EmailChangeDeps = {
   epoch: Pick<SecurityEpoch, "bump">;
   sessions: Pick<SessionRegistry, "endAll">;
   clock: Clock;
+  /** What the undo takes away of the sign-in methods set while the address was elsewhere. */
+  takeBack: TakeBackDeps;
   sessionMaxAgeSeconds: number;
   /** Tests only: the answer floor of a request (default uniformAnswerFloorMs). */
   answerFloorMs?: number | undefined;
@@ -123,12 +126,14 @@ export class EmailChange {
         // now on, the "previous address" hears nothing more, and every session ends. Anything failing here or at
         // the provider gives the token back, so the owner can try again with it.
         let ended: number;
+        let taken: Awaited<ReturnType<typeof takeBackSince>>;
         try {
           await this.deps.records.retireLater(change);
           await this.deps.records.forgetPrevious(change.sub);
           // A reset code the other address asked for would choose the owner's password after the undo.
           await this.deps.records.voidResetCodes(change.sub);
           ended = await signOutEverywhere(this.deps, change.sub);
+          taken = await takeBackSince(this.deps.takeBack, change.sub, change.changedAt);
           await this.deps.admin.setEmail(change.sub, change.oldEmail);
         } catch (error) {
           await this.deps.records.restoreUndo(token, change, this.deps.clock.now());
@@ -136,7 +141,7 @@ export class EmailChange {
         }
         await updateAccount(this.deps.store, change.sub, { email: change.oldEmail, emailVerified: true }, this.deps.sessionMaxAgeSeconds);
         const providerSignOut = await bestEffort(() => this.deps.admin.globalSignOut(change.sub), "PROVIDER_SIGN_OUT");
-        return { result: undefined, audit: { subject: change.sub, reason: `SESSIONS_ENDED:${ended}`, ...providerSignOut } };
+        return { result: undefined, audit: { subject: change.sub, reason: `SESSIONS_ENDED:${ended};${takenBackReason(taken)}`, ...providerSignOut } };
       } finally {
         await this.deps.store.delete(lock).catch(() => undefined);
       }

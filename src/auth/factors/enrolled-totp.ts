@@ -6,6 +6,8 @@ import { ErrorCode, GatewayError } from "../../errors/error-codes";
 
 const keyOf = (sub: string) => `totp-enrolled:${sub}`;
 const purposeOf = (sub: string) => `totp-enrolled:${sub}`;
+/** When the account enrolled its authenticator through the gateway (ms); none for earlier enrolments. */
+const enrolledAtKey = (sub: string) => `totp-enrolled:at:${sub}`;
 /** Lasting (a PostgreSQL record kind with DATABASE_URL): as long as the authenticator itself. */
 const keepSeconds = 10 * 365 * 24 * 3600;
 
@@ -28,6 +30,12 @@ export class EnrolledTotp {
 
   async remember(sub: string, secret: string): Promise<void> {
     await this.deps.store.set(keyOf(sub), sealRecord(this.deps.sealKey, purposeOf(sub), secret), keepSeconds);
+    await this.deps.store.set(enrolledAtKey(sub), String(this.deps.clock.now()), keepSeconds);
+  }
+
+  /** Whether the account's authenticator was enrolled at or after `since` (ms). */
+  async enrolledSince(sub: string, since: number): Promise<boolean> {
+    return Number((await this.deps.store.get(enrolledAtKey(sub))) ?? Number.NaN) >= since;
   }
 
   /**

@@ -51,7 +51,7 @@ type Deps = {
 export const createPasskeys = (deps: Deps): Passkeys => {
   const passkeys = new PasskeyStore({ store: deps.store });
   const rp = new RelyingParty(deps.settings);
-  const codes = new RecoveryCodes({ store: deps.store });
+  const codes = new RecoveryCodes({ store: deps.store, clock: deps.clock });
   const common = { passkeys, rp, store: deps.store, audit: deps.audit, epoch: deps.epoch, clock: deps.clock, challengeTtlSeconds: deps.challengeTtlSeconds };
   const stepUp = new PasskeyStepUp({ ...common, lockout: deps.lockout });
   const freshFactor = new FreshFactorCheck({ totp: deps.totp, passkeys: stepUp, enrolledTotp: deps.enrolledTotp });

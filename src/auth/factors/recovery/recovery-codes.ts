@@ -2,6 +2,7 @@ import { randomBytes, randomInt } from "node:crypto";
 import argon2 from "argon2";
 import { ErrorCode, GatewayError } from "../../../errors/error-codes";
 import { argon2Options } from "../../../policy/password-history";
+import type { Clock } from "../../../shared/clock";
 import type { StateStore } from "../../../store/state-store";
 export const recoveryCodeCount = 10;
 const keepSeconds = 10 * 365 * 24 * 3600;
@@ -11,6 +12,8 @@ const saltKey = (sub: string) => `recovery-salt:${sub}`;
 const setKey = (sub: string) => `recovery-codes:${sub}`;
 const codeKey = (sub: string, digest: string) => `recovery-code:${sub}:${digest}`;
 const generatingKey = (sub: string) => `recovery-generating:${sub}`;
+/** When the account's current set was generated (ms); none for sets from before it was kept. */
+const generatedAtKey = (sub: string) => `recovery-codes:at:${sub}`;
 /** Set by the one use that spends a code, before it takes it: a duplicate in flight (or later) is no guess. */
 const spentKey = (sub: string, digest: string) => `recovery-spent:${sub}:${digest}`;
 const spentKeepSeconds = 30 * 24 * 3600;
@@ -28,7 +31,7 @@ const newCode = () => {
  * of two concurrent uses of one code exactly one succeeds. Generating a new set discards the old one.
  */
 export class RecoveryCodes {
-  constructor(private readonly deps: { store: Pick<StateStore, "get" | "set" | "setIfAbsent" | "take" | "delete" | "addToSet" | "removeFromSet" | "members"> }) {}
+  constructor(private readonly deps: { store: Pick<StateStore, "get" | "set" | "setIfAbsent" | "take" | "delete" | "addToSet" | "removeFromSet" | "members">; clock: Clock }) {}
 
   private async digest(sub: string, code: string, salt?: Buffer): Promise<string> {
     const stored = await this.deps.store.get(saltKey(sub));
@@ -48,6 +51,7 @@ export class RecoveryCodes {
       await this.clear(sub);
       const salt = randomBytes(16);
       await this.deps.store.set(saltKey(sub), salt.toString("base64"), keepSeconds);
+      await this.deps.store.set(generatedAtKey(sub), String(this.deps.clock.now()), keepSeconds);
       const codes = Array.from({ length: recoveryCodeCount }, newCode);
       for (const code of codes) {
         const digest = await this.digest(sub, code, salt);
@@ -89,6 +93,15 @@ export class RecoveryCodes {
       await this.deps.store.set(codeKey(sub, digest), "1", keepSeconds);
       await this.deps.store.addToSet(setKey(sub), digest, keepSeconds);
     };
+  }
+
+  /** Voids the account's set when it was generated at or after `since` (ms); returns how many codes that voided. */
+  async revokeGeneratedSince(sub: string, since: number): Promise<number> {
+    const at = Number((await this.deps.store.get(generatedAtKey(sub))) ?? Number.NaN);
+    if (!(at >= since)) return 0;
+    const left = await this.left(sub);
+    await this.clear(sub);
+    return left;
   }
 
   private async clear(sub: string): Promise<void> {

@@ -1,0 +1,45 @@
+import { createHash, randomBytes } from "node:crypto";
+import { ExchangeAuthorizationCodeDocument } from "../generated/graphql";
+import { dataOf, execute } from "../support/graphql-client";
+import { signInAtPool, startHostedLogin, subOf, type HostedLoginSetup } from "../support/hosted-login";
+import { enrolledUser } from "../support/users";
+
+/**
+ * Issue 22's last seam: clients must never hold a token Cognito's public API accepts (with it a thief moves
+ * the email and replaces the authenticator at Cognito, past every step-up). Password logins hand out opaque
+ * 43-character handles (client-token-handles). The native-app door of hosted login, exchangeAuthorizationCode,
+ * returns `result.tokens ?? tokens`: does it hand out handles too, or the pool's own JWTs?
+ */
+let setup: HostedLoginSetup;
+beforeAll(async () => {
+  setup = await startHostedLogin();
+});
+afterAll(() => setup?.close());
+
+const appSignIn = async (sub: string) => {
+  const codeVerifier = randomBytes(32).toString("base64url");
+  const nonce = randomBytes(16).toString("base64url");
+  const authorize = new URL(`${setup.standIn.url}/oauth2/authorize`);
+  authorize.search = new URLSearchParams({
+    client_id: setup.standIn.clientId,
+    response_type: "code",
+    redirect_uri: setup.appRedirectUri,
+    scope: "openid email aws.cognito.signin.user.admin",
+    state: "app-state",
+    nonce,
+    code_challenge: createHash("sha256").update(codeVerifier).digest("base64url"),
+    code_challenge_method: "S256",
+  }).toString();
+  const redirect = await signInAtPool(authorize.href, sub);
+  return { code: redirect.searchParams.get("code")!, codeVerifier, nonce };
+};
+
+describe("ATTACK (held): what a native app holds after exchangeAuthorizationCode", () => {
+  it("opaque gateway handles, never the pool's JWTs", async () => {
+    const user = await enrolledUser(setup.gw);
+    const { code, codeVerifier, nonce } = await appSignIn(await subOf(user.email));
+    const tokens = dataOf(await execute(setup.gw.url, ExchangeAuthorizationCodeDocument, { code, codeVerifier, redirectUri: setup.appRedirectUri, nonce })).exchangeAuthorizationCode.tokens!;
+    expect(tokens.accessToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(tokens.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+});
