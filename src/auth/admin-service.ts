@@ -93,7 +93,8 @@ export class AdminService {
       }
       await this.deps.admin.removeFromGroup(sub, group);
       return { result: undefined, audit: { reason: group, ...(await this.signOut(sub)) } };
-    });
+      // Leaving a group is a revocation: it never waits on the audit sink (spooled, like a disable).
+    }, { protected: !member });
   }
 
   globalSignOut(actor: Identity, sub: string, meta: RequestMeta): Promise<void> {

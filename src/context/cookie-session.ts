@@ -147,8 +147,9 @@ export class CookieSessions {
     try {
       const decision = decideAccess(await access.forSession(record.sub, record.sessionId, []), "session");
       if (!decision.allowed && decision.error.extensions["reason"] === TokenRejection.SESSION_IDLE) {
-        await Promise.all([sessions.end(record.sessionId), store.delete(recordKey(cookie))]);
+        // Audited first, as the bearer path: a sink that refuses the record leaves the idle session for the next request to end.
         await audit.record(meta, { event: "IDLE_TIMEOUT", outcome: "SUCCESS", subject: record.sub, sessionId: record.sessionId });
+        await Promise.all([sessions.end(record.sessionId), store.delete(recordKey(cookie))]);
         throw tokenRejected(TokenRejection.SESSION_IDLE);
       }
       const event = { event: "TOKEN_REFRESH", outcome: "SUCCESS", subject: record.sub, sessionId: record.sessionId } as const;

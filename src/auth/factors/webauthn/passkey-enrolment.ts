@@ -1,6 +1,6 @@
 import type { AuditEvent, RequestMeta } from "../../../audit/audit-event";
 import type { AuditLog } from "../../../audit/audit-log";
-import { audited, type Audited } from "../../../audit/audited";
+import { audited, type Audited, type AuditedOptions } from "../../../audit/audited";
 import { ErrorCode, GatewayError } from "../../../errors/error-codes";
 import type { SecurityEpoch } from "../../../policy/security-epoch";
 import type { Clock } from "../../../shared/clock";
@@ -41,8 +41,8 @@ const notFound = () => new GatewayError(ErrorCode.NOT_FOUND, {}, "No such passke
 export class PasskeyEnrolment {
   constructor(private readonly deps: EnrolmentDeps) {}
 
-  private run<T>(meta: RequestMeta, event: AuditEvent, operation: () => Promise<Audited<T>>): Promise<T> {
-    return audited(this.deps.audit, meta, event, operation);
+  private run<T>(meta: RequestMeta, event: AuditEvent, operation: () => Promise<Audited<T>>, options?: AuditedOptions): Promise<T> {
+    return audited(this.deps.audit, meta, event, operation, options);
   }
 
   /**
@@ -117,7 +117,8 @@ export class PasskeyEnrolment {
       await this.deps.passkeys.remove(record);
       const ended = await signOutEverywhere(this.deps, sub);
       return { result: undefined, audit: { reason: `SESSIONS_ENDED:${ended}` } };
-    });
+      // A revocation (a stolen device) never waits on the audit sink: its record goes to the spool, like a disable.
+    }, { protected: true });
   }
 }
 
