@@ -50,7 +50,8 @@ export const openDurableTier = async (settings: DurableTierSettings, ephemeral: 
     throw error;
   }
   const legacy = ephemeral instanceof RedisStore ? ephemeral.legacyView() : undefined;
-  const generation = new StoreGeneration({ pool, schema: settings.schema, ephemeral, wipe: wipeOf(ephemeral), legacy });
+  const namespace = ephemeral instanceof RedisStore ? ephemeral.namespace : "";
+  const generation = new StoreGeneration({ pool, schema: settings.schema, namespace, ephemeral, wipe: wipeOf(ephemeral), legacy });
   // Ending a session never fails on the generation: the session is gone either way; a missed advance only
   // narrows what a later stale snapshot would be caught by, and is logged.
   const advanceAfterEnd = async () => {

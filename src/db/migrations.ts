@@ -5,6 +5,7 @@ import { storeGeneration } from "./migrations/002-store-generation";
 import { outbox } from "./migrations/003-outbox";
 import { emailChanges } from "./migrations/004-email-changes";
 import { enrolledTotp } from "./migrations/005-enrolled-totp";
+import { storeGenerationNamespaces } from "./migrations/006-store-generation-namespaces";
 
 /** Ordered, never edited once shipped: a change is a new entry. */
 export const migrations: readonly Migration[] = [
@@ -13,6 +14,7 @@ export const migrations: readonly Migration[] = [
   { id: "003-outbox", sql: outbox },
   { id: "004-email-changes", sql: emailChanges },
   { id: "005-enrolled-totp", sql: enrolledTotp },
+  { id: "006-store-generation-namespaces", sql: storeGenerationNamespaces },
 ];
 
 const runner = migrationRunner({ migrations, schemaSql: ident, appliedTable: (schema) => `${ident(schema)}.schema_migrations`, lock: "records-migrate" });

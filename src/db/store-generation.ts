@@ -13,6 +13,8 @@ export type StoreVerdict = "CURRENT" | "BEHIND" | "EMPTIED";
 export type GenerationDeps = {
   pool: Pick<Pool, "query">;
   schema: string;
+  /** The ephemeral store's namespace (its Redis key prefix): each keeps its own generation in the schema. */
+  namespace: string;
   ephemeral: StateStore;
   /** Ends every session in the ephemeral store (and everything else in it): the fail-closed answer to a stale store. */
   wipe: () => Promise<void>;
@@ -34,10 +36,12 @@ export type GenerationDeps = {
  */
 export class StoreGeneration {
   private readonly table: string;
+  private readonly schemaWide: string;
   private readonly sequence: string;
 
   constructor(private readonly deps: GenerationDeps) {
-    this.table = `${ident(deps.schema)}.store_generation`;
+    this.table = `${ident(deps.schema)}.store_generation_of`;
+    this.schemaWide = `${ident(deps.schema)}.store_generation`;
     this.sequence = `${ident(deps.schema)}.store_generation_numbers`.replace(/'/g, "''");
   }
 
@@ -52,7 +56,14 @@ export class StoreGeneration {
   }
 
   private async recorded(): Promise<number> {
-    const { rows } = await this.deps.pool.query<{ generation: string }>(`SELECT generation FROM ${this.table} WHERE id = 1`).catch(databaseUnavailable);
+    // A namespace's first check starts from the schema-wide generation (what releases before namespaces advanced).
+    const { rows } = await this.deps.pool
+      .query<{ generation: string }>(
+        `WITH seeded AS (INSERT INTO ${this.table} (namespace, generation) SELECT $1, generation FROM ${this.schemaWide} WHERE id = 1 ON CONFLICT (namespace) DO NOTHING RETURNING generation)
+         SELECT generation FROM seeded UNION ALL SELECT generation FROM ${this.table} WHERE namespace = $1`,
+        [this.deps.namespace],
+      )
+      .catch(databaseUnavailable);
     return Number(rows[0]?.generation ?? 0);
   }
 
@@ -67,7 +78,13 @@ export class StoreGeneration {
     const generation = Number(rows[0]?.n);
     await this.deps.ephemeral.pushBounded(generationKey, String(generation), markerLength, markerTtlSeconds);
     await this.deps.legacy?.pushBounded(generationKey, String(generation), markerLength, markerTtlSeconds).catch(() => undefined);
-    await this.deps.pool.query(`UPDATE ${this.table} SET generation = GREATEST(generation, $1), changed_at = now() WHERE id = 1`, [generation]).catch(databaseUnavailable);
+    await this.deps.pool
+      .query(
+        `INSERT INTO ${this.table} AS t (namespace, generation) VALUES ($2, $1)
+         ON CONFLICT (namespace) DO UPDATE SET generation = GREATEST(t.generation, EXCLUDED.generation), changed_at = now()`,
+        [generation, this.deps.namespace],
+      )
+      .catch(databaseUnavailable);
     return generation;
   }
 

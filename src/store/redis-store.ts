@@ -160,6 +160,11 @@ export class RedisStore implements StateStore {
    * first use): during a rolling upgrade both releases run on one Redis, and the store generation keeps its
    * marker in both places, so neither finds the other's advances "behind" and wipes (store-generation.ts).
    */
+  /** The deployment's key prefix (REDIS_KEY_PREFIX): what names this store's keys apart from another deployment's. */
+  get namespace(): string {
+    return this.options.keyPrefix;
+  }
+
   legacyView(): MarkerList {
     this.legacy ??= new RedisStore({ ...this.options, layout: "legacy" });
     return this.legacy;

@@ -25,7 +25,7 @@ describe("npm run migrate", () => {
       const admin = guardPool(new Pool({ connectionString: db.url, max: 1 }));
       const { rows } = await admin.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'gateway' ORDER BY table_name");
       await admin.end();
-      expect(rows.map((r) => r.table_name)).toEqual(["account_flags", "account_locks", "email_changes", "emergency_grants", "enrolled_totp", "outbox", "passkeys", "password_records", "recovery_codes", "schema_migrations", "store_generation"]);
+      expect(rows.map((r) => r.table_name)).toEqual(["account_flags", "account_locks", "email_changes", "emergency_grants", "enrolled_totp", "outbox", "passkeys", "password_records", "recovery_codes", "schema_migrations", "store_generation", "store_generation_of"]);
     } finally {
       await db.drop();
     }
