@@ -183,9 +183,13 @@ export class LoginMachine {
   /** After a password: the account is known; the access policy is asked, and the provider's answer picks the MFA stage. */
   private async afterPassword(from: "PASSWORD" | "NEW_PASSWORD_REQUIRED", answer: ProviderAuthResult, email: string, startedAt: number): Promise<Audited<AuthOutcome>> {
     const sub = answer.kind === "tokens" ? decodeIssuedAccessToken(answer.tokens.accessToken).sub : answer.username;
-    const mark = await this.deps.epoch.mark(sub, startedAt);
-    // A disabled account is refused here, like a wrong password (Cognito does the same), not after MFA.
-    await this.admit(sub, email);
+    // Two reads, both after the password proved the account, sent together (one round trip); a failed read
+    // still comes before a refusal, as when they ran one after the other. A disabled account is refused here,
+    // like a wrong password (Cognito does the same), not after MFA.
+    const [marked, admitted] = await Promise.allSettled([this.deps.epoch.mark(sub, startedAt), this.admit(sub, email)]);
+    if (marked.status === "rejected") throw marked.reason;
+    if (admitted.status === "rejected") throw admitted.reason;
+    const mark = marked.value;
     const base = { email, username: sub, mark, proven: ["password" as const] };
     let next: Extract<NewChallengeState, { stage: "MFA_SETUP" | "SOFTWARE_TOKEN_MFA" | "NEW_PASSWORD_REQUIRED" }>;
     if (answer.kind === "tokens") {
