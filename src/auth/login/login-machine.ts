@@ -202,8 +202,8 @@ export class LoginMachine {
     } else {
       next = { ...base, stage: "NEW_PASSWORD_REQUIRED", session: answer.session };
     }
-    const session = await this.deps.handles.create(from, next);
-    const alternatives = next.stage === "SOFTWARE_TOKEN_MFA" ? await this.alternatives({ sub, email }) : [];
+    // The handle's write and the read of the other factors the account has are independent: sent together.
+    const [session, alternatives] = await Promise.all([this.deps.handles.create(from, next), next.stage === "SOFTWARE_TOKEN_MFA" ? this.alternatives({ sub, email }) : []]);
     return { result: { challenge: { name: next.stage, session, ...(alternatives.length ? { alternatives } : {}) } }, audit: { subject: sub, reason: next.stage } };
   }
 
