@@ -99,8 +99,11 @@ export class Lockout {
    * address's budget, then the account's slots). What a refused attempt took is given back before it answers,
    * so the counters end as the one-at-a-time order left them; only while it is in flight does it hold a
    * slot that order would not have taken (as an attempt over the threshold always did until it gave its back).
+   *
+   * `then`: the caller's next step after a right answer, run while the slot is given back (its reads share
+   * that round trip). Its errors are its own: never counted as a failure, and they do not keep the slot.
    */
-  async guard<T>(email: string, meta: RequestMeta, check: () => Promise<T>): Promise<T> {
+  async guard<T, U = T>(email: string, meta: RequestMeta, check: () => Promise<T>, then?: (result: T) => Promise<U>): Promise<U> {
     const [locked, address, account] = await Promise.allSettled([
       this.deps.store.get(lockedKey(email)),
       this.reserveAddress(meta),
@@ -122,15 +125,19 @@ export class Lockout {
     if (account.status === "rejected") return refuse(account.reason);
     const count = account.value;
     if (count > this.deps.settings.threshold) return refuse(this.locked());
+    let result: T;
     try {
-      const result = await check();
-      await releaseAccount();
-      return result;
+      result = await check();
     } catch (error) {
       if (isBadCredential(error)) await this.failed(email, count, meta);
       else await releaseAccount();
       throw error;
     }
+    // The give-back's failure comes first, as when nothing ran beside it.
+    const [released, next] = await Promise.allSettled([releaseAccount(), then ? then(result) : Promise.resolve(result as unknown as U)]);
+    if (released.status === "rejected") throw released.reason;
+    if (next.status === "rejected") throw next.reason;
+    return next.value;
   }
 
   /** A completed login clears the count. */

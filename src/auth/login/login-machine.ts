@@ -55,8 +55,8 @@ export class LoginMachine {
   /** PASSWORD: the password, through the account lockout; the epoch is taken before the first provider call. */
   async password(email: string, password: string, meta: RequestMeta): Promise<Audited<AuthOutcome>> {
     const startedAt = this.deps.epoch.start();
-    const answer = await this.deps.lockout.guard(email, meta, () => this.deps.idp.passwordAuth(email, password));
-    return this.afterPassword("PASSWORD", answer, email, startedAt);
+    // What follows a right password runs while its lockout slot is given back (one round trip for both).
+    return this.deps.lockout.guard(email, meta, () => this.deps.idp.passwordAuth(email, password), (answer) => this.afterPassword("PASSWORD", answer, email, startedAt));
   }
 
   /** NEW_PASSWORD_REQUIRED (required action NEW_PASSWORD): the invited user's first password, then the factors. */
