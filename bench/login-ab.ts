@@ -95,10 +95,16 @@ const main = async () => {
         contenders.push({ name, child, url, email, latency: [], direct: [], cpu: [], threads: new Map() });
       }
     }
+    // The client's CPU for the direct InitiateAuth (the same SDK the gateway calls Cognito with): the part of
+    // the gateway's CPU per login that is the provider call's own client work.
+    let directCpu = 0;
     const login = async (c: Contender, keep: boolean) => {
+      const cpu = process.threadCpuUsage();
       let t = performance.now();
       await cognito.send(new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: c.email, PASSWORD } }));
       const direct = performance.now() - t;
+      const spent = process.threadCpuUsage(cpu);
+      if (keep) directCpu += spent.user + spent.system;
       t = performance.now();
       data(await post(c.url, { query: loginQuery, variables: { e: c.email, p: PASSWORD } }), "login");
       if (!keep) return;
@@ -108,23 +114,40 @@ const main = async () => {
     // Warm-up (JIT, connection pools, the audit stream's partition), then the profile starts.
     for (const c of contenders) for (let i = 0; i < 40; i++) await login(c, false);
     if (profileDir !== undefined) for (const c of contenders) c.child.kill("SIGUSR2");
+    // Login by login, every contender in turn (the order turning each round): load that comes and goes on a
+    // shared machine hits all of them alike. A gateway waits idle while the others answer, so its CPU between
+    // two readings is its own logins'.
     for (let round = 1; round <= rounds; round++) {
       const order = contenders.map((_, i) => contenders[(i + round - 1) % contenders.length]!);
-      for (const c of order) {
-        const before = cpuUsOf(c.child.pid);
-        const threadsBefore = threadCpu(c.child.pid);
-        for (let i = 0; i < perRound; i++) await login(c, true);
-        c.cpu.push((cpuUsOf(c.child.pid) - before) / perRound);
-        for (const [name, us] of threadCpu(c.child.pid)) c.threads.set(name, (c.threads.get(name) ?? 0) + us - (threadsBefore.get(name) ?? 0));
-        process.stderr.write(`round ${round} ${c.name}: CPU ${Math.round(c.cpu.at(-1)!)} µs/login\n`);
+      const before = order.map((c) => ({ cpu: cpuUsOf(c.child.pid), threads: threadCpu(c.child.pid) }));
+      for (let i = 0; i < perRound; i++) for (const c of order) await login(c, true);
+      for (const [k, c] of order.entries()) {
+        c.cpu.push((cpuUsOf(c.child.pid) - before[k]!.cpu) / perRound);
+        for (const [name, us] of threadCpu(c.child.pid)) c.threads.set(name, (c.threads.get(name) ?? 0) + us - (before[k]!.threads.get(name) ?? 0));
       }
+      process.stderr.write(`round ${round}: ${order.map((c) => `${c.name} ${Math.round(c.cpu.at(-1)!)} µs`).join(", ")}\n`);
     }
-    process.stdout.write(`${rounds} × ${perRound} logins each (${rounds * perRound} measured), interleaved\n`);
-    process.stdout.write("| gateway | login p50 ms | direct p50 ms | overhead p50 ms | login p99 ms | gateway CPU µs/login (median) | CPU per round | by thread (mean) |\n|---|---|---|---|---|---|---|---|\n");
+    // The floor any sequential request pays (HTTP, GraphQL, context, log line, metrics): a trivial query's CPU.
+    const trivial = new Map<Contender, number>();
+    for (const c of contenders) {
+      const before = cpuUsOf(c.child.pid);
+      for (let i = 0; i < rounds * perRound; i++) data(await post(c.url, { query: "{ passwordPolicy { minLength } }" }), "passwordPolicy");
+      trivial.set(c, (cpuUsOf(c.child.pid) - before) / (rounds * perRound));
+    }
+    process.stdout.write(`${rounds} × ${perRound} logins each (${rounds * perRound} measured), interleaved; the client's CPU for one direct InitiateAuth (AWS SDK): ${Math.round(directCpu / (rounds * perRound * contenders.length))} µs\n`);
+    process.stdout.write("| gateway | login p50 ms | direct p50 ms | overhead p50 ms | login p99 ms | gateway CPU µs/login (median) | CPU per round | by thread (mean) | CPU µs per trivial query |\n|---|---|---|---|---|---|---|---|---|\n");
     for (const c of contenders) {
       const cpu = c.cpu.map(Math.round);
       const threads = [...c.threads].filter(([, us]) => us > 0).map(([name, us]) => `${name} ${Math.round(us / (rounds * perRound))}`);
-      process.stdout.write(`| ${c.name} | ${median(c.latency).toFixed(2)} | ${median(c.direct).toFixed(2)} | ${(median(c.latency) - median(c.direct)).toFixed(2)} | ${percentile(c.latency, 0.99).toFixed(2)} | ${median(cpu)} | ${cpu.join(", ")} | ${threads.join(", ")} |\n`);
+      process.stdout.write(`| ${c.name} | ${median(c.latency).toFixed(2)} | ${median(c.direct).toFixed(2)} | ${(median(c.latency) - median(c.direct)).toFixed(2)} | ${percentile(c.latency, 0.99).toFixed(2)} | ${median(cpu)} | ${cpu.join(", ")} | ${threads.join(", ")} | ${Math.round(trivial.get(c) ?? NaN)} |\n`);
+    }
+    // Paired: login i of a gateway against login i of its baseline, sent moments apart (the load they met is
+    // closer than between two medians of a whole run).
+    for (const c of contenders) {
+      const b = contenders.find((o) => o.name === `${c.name} [baseline]`);
+      if (b === undefined) continue;
+      const diffs = c.latency.map((ms, i) => ms - (b.latency[i] ?? NaN));
+      process.stdout.write(`${c.name} minus its baseline, login by login: median ${median(diffs).toFixed(3)} ms (p25 ${percentile(diffs, 0.25).toFixed(3)}, p75 ${percentile(diffs, 0.75).toFixed(3)})\n`);
     }
   } finally {
     cognito.destroy();
