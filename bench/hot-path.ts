@@ -4,6 +4,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
+import Redis from "ioredis";
+import { Pool } from "pg";
 import { CODE, cpuUsOf, data, enrol, post } from "./bench-client";
 import { benchGatewaySettings } from "./local-gateway-settings";
 import { startLocalCognito } from "../src/dev/local-cognito";
@@ -15,13 +17,16 @@ import { provisionLocalPool } from "../src/dev/provision-local";
  * change can be compared in a few seconds. HOT_BASELINE=<another dist-bench directory> adds the same gateways
  * built from that tree (e.g. the commit before the change), interleaved round by round with this build's: an
  * A/B on the same machine at the same moment. HOT_PROFILE=<dir> writes a V8 CPU profile of each gateway over
- * the measured rounds only (summarise with bench/profile-summary.ts, giving it the request count printed). HOT_ONLY="memory,redis" picks gateways. Reads the CPU column.
+ * the measured rounds only (summarise with bench/profile-summary.ts, giving it the request count printed). HOT_ONLY="memory,redis" picks gateways
+ * ("durable": production's shape, Redis + PostgreSQL records and audit, as bench/run.ts starts it). Reads the CPU column.
  */
 const seconds = Number(process.env["BENCH_SECONDS"] ?? 4);
 const rounds = Number(process.env["BENCH_ROUNDS"] ?? 3);
 const query = JSON.stringify({ query: "{ me { sub email } }" });
 const hasTaskset = spawnSync("taskset", ["-V"]).status === 0;
 const profileDir = process.env["HOT_PROFILE"];
+const databaseUrl = process.env["BENCH_DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
+const run = `${Date.now()}`;
 
 type Server = { name: string; url: string; child: ChildProcess };
 
@@ -66,6 +71,7 @@ const main = async () => {
     builds.push([" [baseline]", join(baseline, "bench/servers")]);
   }
   const servers: Server[] = [];
+  const schemas: string[] = [];
   const contenders: { server: Server; token: string | undefined }[] = [];
   try {
     const bare = await startServer("bare (gateway HTTP stack)", join(__dirname, "servers/bare.js"), { BARE_STACK: "gateway", BARE_YIELD: process.env["GATEWAY_YIELDS"] === "1" ? "1" : "0" });
@@ -73,7 +79,15 @@ const main = async () => {
     contenders.push({ server: bare, token: undefined });
     for (const [suffix, serversDir] of builds) {
       for (const kind of only) {
-        const settings = kind === "redis" ? { ...base, redisUrl: "redis://127.0.0.1:6379", auditLogFile: join(dir, `audit-redis${suffix.length}.jsonl`) } : { ...base, auditLogFile: join(dir, `audit-memory${suffix.length}.jsonl`) };
+        const tag = `${run}_${suffix.length}`;
+        const durable = { redisUrl: "redis://127.0.0.1:6379", redisKeyPrefix: `authgw-hot-${run}:${suffix.length}:`, database: { url: databaseUrl, schema: `hot_${tag}`, statementTimeoutMs: 3000, generationCheckSeconds: 30 }, auditDatabase: { url: databaseUrl, schema: `hot_audit_${tag}`, writeTimeoutMs: 3000, synchronousCommit: "on", checkpointRecords: 1000, checkpointSeconds: 300, retentionDays: 2190 } };
+        const settings =
+          kind === "durable"
+            ? { ...base, ...durable }
+            : kind === "redis"
+              ? { ...base, redisUrl: "redis://127.0.0.1:6379", auditLogFile: join(dir, `audit-redis${suffix.length}.jsonl`) }
+              : { ...base, auditLogFile: join(dir, `audit-memory${suffix.length}.jsonl`) };
+        if (kind === "durable") schemas.push(`hot_${tag}`, `hot_audit_${tag}`);
         const server = await startServer(`gateway (${kind})${suffix}`, join(serversDir, "gateway.js"), { BENCH_SETTINGS: JSON.stringify(settings) });
         servers.push(server);
         contenders.push({ server, token: await enrol(server.url, `hot-${kind}-${suffix.length}-${Date.now()}@example.test`) });
@@ -101,6 +115,15 @@ const main = async () => {
     await new Promise((r) => setTimeout(r, profileDir !== undefined ? 2000 : 0));
     await local.stop();
     rmSync(dir, { recursive: true, force: true });
+    if (schemas.length > 0) {
+      const admin = new Pool({ connectionString: databaseUrl, max: 1 });
+      for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+      await admin.end();
+      const redis = new Redis("redis://127.0.0.1:6379");
+      const keys = await redis.keys(`authgw-hot-${run}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+    }
   }
 };
 

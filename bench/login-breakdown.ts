@@ -48,14 +48,33 @@ const timed = <T extends object>(target: T, prefix: string): T =>
     },
   });
 
+/**
+ * Waits on a driver: how often the login went from nothing in flight to something in flight there. Commands
+ * sent together (pipelined, or concurrent) are one wait; this count does not move with the machine's load.
+ */
+const inFlight = new Map<string, number>();
+const waits = new Map<string, number>();
+const began = (driver: string) => {
+  const now = inFlight.get(driver) ?? 0;
+  if (now === 0) waits.set(driver, (waits.get(driver) ?? 0) + 1);
+  inFlight.set(driver, now + 1);
+};
+const ended = (driver: string) => inFlight.set(driver, (inFlight.get(driver) ?? 1) - 1);
+
 /** Times every Redis command (by name) and SQL statement (by its first words) this process sends. */
 const timeDrivers = () => {
   // eslint-disable-next-line @typescript-eslint/unbound-method -- called back with its own `this` below.
   const send = Redis.prototype.sendCommand;
   Redis.prototype.sendCommand = function (this: Redis, command, stream) {
     const started = performance.now();
+    began("redis");
     const result = send.call(this, command, stream);
-    void command.promise.finally(() => note(`redis.${command.name}`, performance.now() - started)).catch(() => undefined);
+    void command.promise
+      .finally(() => {
+        ended("redis");
+        note(`redis.${command.name}`, performance.now() - started);
+      })
+      .catch(() => undefined);
     return result;
   };
   // eslint-disable-next-line @typescript-eslint/unbound-method -- called back with its own `this` below.
@@ -64,7 +83,10 @@ const timeDrivers = () => {
     const given = typeof args[0] === "string" ? args[0] : (args[0] as { text?: unknown } | undefined)?.text;
     const text = typeof given === "string" ? given : "?";
     const started = performance.now();
+    began("sql");
     const result = query.apply(this, args);
+    if (!(result instanceof Promise)) ended("sql");
+    else void result.finally(() => ended("sql")).catch(() => undefined);
     if (result instanceof Promise) void result.finally(() => note(`sql.${text.replace(/\s+/g, " ").split(" ").slice(0, 3).join(" ")}`, performance.now() - started)).catch(() => undefined);
     return result;
   };
@@ -100,6 +122,7 @@ const main = async () => {
   const rounds = 200;
   for (let i = 0; i < 20; i++) await post({ query: "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { challenge { name } } }", variables: { e: email, p: PASSWORD } });
   spent.clear();
+  waits.clear();
   // LOGIN_PROFILE=file.cpuprofile: a V8 CPU profile of the measured logins only (not of the start-up).
   const profile = process.env["LOGIN_PROFILE"] ? new Session() : undefined;
   profile?.connect();
@@ -115,6 +138,9 @@ const main = async () => {
     await post({ query: "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { challenge { name } } }", variables: { e: email, p: PASSWORD } });
     viaGateway += performance.now() - t;
   }
+  // What the logins did, before the trivial queries below add theirs.
+  const loginWaits = new Map(waits);
+  const loginSpent = new Map(spent);
   if (profile) writeFileSync(String(process.env["LOGIN_PROFILE"]), JSON.stringify((await profile.post("Profiler.stop")).profile));
   let trivial = 0;
   for (let i = 0; i < rounds; i++) {
@@ -124,7 +150,8 @@ const main = async () => {
   }
   process.stdout.write(`mean of a trivial query through the gateway (the HTTP and GraphQL share of any login): ${(trivial / rounds).toFixed(3)} ms\n`);
   process.stdout.write(`mean per login: gateway ${(viaGateway / rounds).toFixed(3)} ms, direct ${(direct / rounds).toFixed(3)} ms\n`);
-  for (const [name, { total, calls }] of [...spent].sort((a, b) => b[1].total - a[1].total)) {
+  for (const [driver, count] of loginWaits) process.stdout.write(`sequential waits on ${driver}: ${(count / rounds).toFixed(2)} per login\n`);
+  for (const [name, { total, calls }] of [...loginSpent].sort((a, b) => b[1].total - a[1].total)) {
     process.stdout.write(`${name}: ${(calls / rounds).toFixed(1)} calls, ${(total / rounds).toFixed(3)} ms per login\n`);
   }
   cognito.destroy();

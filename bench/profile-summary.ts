@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
  * <file.cpuprofile> [top] [requests]`: shares of busy time (idle excluded), and the top functions by self time;
  * given the number of requests the profile covers (bench/hot-path.ts prints it), µs per request as well.
  */
-type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number };
+type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] };
 type Profile = { nodes: Node[]; samples: number[]; timeDeltas: number[] };
 
 const where = (url: string, fn: string): string => {
@@ -43,5 +43,23 @@ const main = () => {
   for (const [group, us] of [...groups].sort((a, b) => b[1] - a[1]).slice(0, Number(top))) process.stdout.write(`  ${share(us)}  ${group}\n`);
   process.stdout.write("\nfunctions by self time:\n");
   for (const [name, us] of [...functions].sort((a, b) => b[1] - a[1]).slice(0, Number(top))) process.stdout.write(`  ${share(us)}  ${name}\n`);
+  // PROFILE_CALLERS=<function name>: the call stacks that function's self time was spent under (who calls it).
+  const wanted = process.env["PROFILE_CALLERS"];
+  if (wanted === undefined) return;
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id);
+  const stacks = new Map<string, number>();
+  for (const [id, us] of self) {
+    if (byId.get(id)?.callFrame.functionName !== wanted) continue;
+    const frames: string[] = [];
+    for (let at = parent.get(id); at !== undefined && frames.length < 12; at = parent.get(at)) {
+      const { functionName, url, lineNumber } = byId.get(at)!.callFrame;
+      if (functionName !== "(root)") frames.push(`${functionName || "(anonymous)"} ${where(url, functionName)}:${lineNumber + 1}`);
+    }
+    const key = frames.join(" < ");
+    stacks.set(key, (stacks.get(key) ?? 0) + us);
+  }
+  process.stdout.write(`\ncallers of ${wanted}:\n`);
+  for (const [stack, us] of [...stacks].sort((a, b) => b[1] - a[1]).slice(0, 8)) process.stdout.write(`  ${share(us)}  ${stack}\n`);
 };
 main();

@@ -75,9 +75,11 @@ export class TieredStore implements StateStore {
   }
 
   async getMany(keys: readonly string[]): Promise<(string | undefined)[]> {
-    const lastingKeys = keys.filter((k) => recordKindOf(k) !== undefined);
+    // One look at each key (this runs for every request's keys).
+    const lastingKeys: string[] = [];
+    const ephemeralKeys: string[] = [];
+    for (const k of keys) (recordKindOf(k) === undefined ? ephemeralKeys : lastingKeys).push(k);
     if (lastingKeys.length === 0) return keys.length === 0 ? [] : this.tier(keys[0]!).getMany(keys);
-    const ephemeralKeys = keys.filter((k) => recordKindOf(k) === undefined);
     // Only lasting keys while the ephemeral tier is not known to be current: straight from PostgreSQL, as before.
     if (ephemeralKeys.length === 0 && !this.verified) return this.deps.lasting.getMany(keys);
     // One ephemeral round trip for the request's own keys and the mirror's copies of the lasting ones.

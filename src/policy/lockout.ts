@@ -60,10 +60,6 @@ export class Lockout {
     return new GatewayError(ErrorCode.ACCOUNT_LOCKED, this.deps.settings.durationSeconds ? { retryAfterSeconds: this.deps.settings.durationSeconds } : {});
   }
 
-  async assertNotLocked(email: string): Promise<void> {
-    if ((await this.deps.store.get(lockedKey(email))) !== undefined) throw this.locked();
-  }
-
   /** Takes a point of the client address's failure budget first; the returned function gives it back. */
   private async reserveAddress(meta: RequestMeta): Promise<() => Promise<void>> {
     const key = meta.ip ?? "unknown";
@@ -97,28 +93,51 @@ export class Lockout {
    * locked; otherwise it reserves a failure slot first, atomically, so however many run at once, at most
    * `threshold` reach the provider. A right answer gives the slot back; a wrong one keeps it; anything
    * else (the provider down, a malformed request) gives it back and is not counted.
+   *
+   * The lock read and both reservations go to the store together (one round trip instead of three): the
+   * provider is asked only after all three answered, and the refusals keep their order (locked, then the
+   * address's budget, then the account's slots). What a refused attempt took is given back before it answers,
+   * so the counters end as the one-at-a-time order left them; only while it is in flight does it hold a
+   * slot that order would not have taken (as an attempt over the threshold always did until it gave its back).
+   *
+   * `then`: the caller's next step after a right answer, run while the slot is given back (its reads share
+   * that round trip). Its errors are its own: never counted as a failure, and they do not keep the slot.
    */
-  async guard<T>(email: string, meta: RequestMeta, check: () => Promise<T>): Promise<T> {
-    await this.assertNotLocked(email);
-    const releaseAddress = await this.reserveAddress(meta);
+  async guard<T, U = T>(email: string, meta: RequestMeta, check: () => Promise<T>, then?: (result: T) => Promise<U>): Promise<U> {
+    const [locked, address, account] = await Promise.allSettled([
+      this.deps.store.get(lockedKey(email)),
+      this.reserveAddress(meta),
+      this.deps.store.increment(failuresKey(email), 1, this.windowSeconds),
+    ]);
+    const giveBackAccount = () => this.deps.store.increment(failuresKey(email), -1, this.windowSeconds);
+    const releaseAddress = address.status === "fulfilled" ? address.value : () => Promise.resolve();
+    // Both give-backs at once: neither depends on the other (the address's never throws).
     const releaseAccount = async () => {
-      await this.deps.store.increment(failuresKey(email), -1, this.windowSeconds);
-      await releaseAddress();
+      await Promise.all([giveBackAccount(), releaseAddress()]);
     };
-    const count = await this.deps.store.increment(failuresKey(email), 1, this.windowSeconds);
-    if (count > this.deps.settings.threshold) {
-      await releaseAccount();
-      throw this.locked();
-    }
+    const refuse = async (error: unknown): Promise<never> => {
+      await (account.status === "fulfilled" ? releaseAccount() : releaseAddress());
+      throw error;
+    };
+    if (locked.status === "rejected") return refuse(locked.reason);
+    if (locked.value !== undefined) return refuse(this.locked());
+    if (address.status === "rejected") return refuse(address.reason);
+    if (account.status === "rejected") return refuse(account.reason);
+    const count = account.value;
+    if (count > this.deps.settings.threshold) return refuse(this.locked());
+    let result: T;
     try {
-      const result = await check();
-      await releaseAccount();
-      return result;
+      result = await check();
     } catch (error) {
       if (isBadCredential(error)) await this.failed(email, count, meta);
       else await releaseAccount();
       throw error;
     }
+    // The give-back's failure comes first, as when nothing ran beside it.
+    const [released, next] = await Promise.allSettled([releaseAccount(), then ? then(result) : Promise.resolve(result as unknown as U)]);
+    if (released.status === "rejected") throw released.reason;
+    if (next.status === "rejected") throw next.reason;
+    return next.value;
   }
 
   /** A completed login clears the count. */

@@ -55,8 +55,8 @@ export class LoginMachine {
   /** PASSWORD: the password, through the account lockout; the epoch is taken before the first provider call. */
   async password(email: string, password: string, meta: RequestMeta): Promise<Audited<AuthOutcome>> {
     const startedAt = this.deps.epoch.start();
-    const answer = await this.deps.lockout.guard(email, meta, () => this.deps.idp.passwordAuth(email, password));
-    return this.afterPassword("PASSWORD", answer, email, startedAt);
+    // What follows a right password runs while its lockout slot is given back (one round trip for both).
+    return this.deps.lockout.guard(email, meta, () => this.deps.idp.passwordAuth(email, password), (answer) => this.afterPassword("PASSWORD", answer, email, startedAt));
   }
 
   /** NEW_PASSWORD_REQUIRED (required action NEW_PASSWORD): the invited user's first password, then the factors. */
@@ -183,9 +183,13 @@ export class LoginMachine {
   /** After a password: the account is known; the access policy is asked, and the provider's answer picks the MFA stage. */
   private async afterPassword(from: "PASSWORD" | "NEW_PASSWORD_REQUIRED", answer: ProviderAuthResult, email: string, startedAt: number): Promise<Audited<AuthOutcome>> {
     const sub = answer.kind === "tokens" ? decodeIssuedAccessToken(answer.tokens.accessToken).sub : answer.username;
-    const mark = await this.deps.epoch.mark(sub, startedAt);
-    // A disabled account is refused here, like a wrong password (Cognito does the same), not after MFA.
-    await this.admit(sub, email);
+    // Two reads, both after the password proved the account, sent together (one round trip); a failed read
+    // still comes before a refusal, as when they ran one after the other. A disabled account is refused here,
+    // like a wrong password (Cognito does the same), not after MFA.
+    const [marked, admitted] = await Promise.allSettled([this.deps.epoch.mark(sub, startedAt), this.admit(sub, email)]);
+    if (marked.status === "rejected") throw marked.reason;
+    if (admitted.status === "rejected") throw admitted.reason;
+    const mark = marked.value;
     const base = { email, username: sub, mark, proven: ["password" as const] };
     let next: Extract<NewChallengeState, { stage: "MFA_SETUP" | "SOFTWARE_TOKEN_MFA" | "NEW_PASSWORD_REQUIRED" }>;
     if (answer.kind === "tokens") {
@@ -198,8 +202,8 @@ export class LoginMachine {
     } else {
       next = { ...base, stage: "NEW_PASSWORD_REQUIRED", session: answer.session };
     }
-    const session = await this.deps.handles.create(from, next);
-    const alternatives = next.stage === "SOFTWARE_TOKEN_MFA" ? await this.alternatives({ sub, email }) : [];
+    // The handle's write and the read of the other factors the account has are independent: sent together.
+    const [session, alternatives] = await Promise.all([this.deps.handles.create(from, next), next.stage === "SOFTWARE_TOKEN_MFA" ? this.alternatives({ sub, email }) : []]);
     return { result: { challenge: { name: next.stage, session, ...(alternatives.length ? { alternatives } : {}) } }, audit: { subject: sub, reason: next.stage } };
   }
 

@@ -69,7 +69,8 @@ const setUp = (provider: { passwordAuth: () => Promise<ProviderAuthResult> }, fa
   };
   const machine = new LoginMachine({
     idp: { passwordAuth: provider.passwordAuth, answerMfaSetup: async () => ({ kind: "tokens", tokens: tokensFor("sub-1", clock) }) },
-    lockout: { guard: (_email, _meta, check) => check() },
+    // Without a next step, guard answers with the check's own result (U defaults to T).
+    lockout: { guard: async (_email, _meta, check, then) => (then ? then(await check()) : ((await check()) as never)) },
     handles,
     epoch,
     access,
