@@ -75,9 +75,10 @@ export class AccountService {
       const sub = await this.deps.codes.check(email, async () => {
         await this.deps.passwords.assertRules(email, newPassword);
         const known = await this.deps.admin.findSub(email);
-        // Asked for before an undo of an email change: the code went to the address the owner took the account back from.
-        if (known && (await this.deps.resetCodes.resetCodesVoided(known))) throw new GatewayError(ErrorCode.CODE_MISMATCH);
         const digest = await this.deps.passwords.assertNotReused(known, newPassword);
+        // Asked for before an undo of an email change: the code went to the address the owner took the account back
+        // from. Refused after the digest, so its answer takes as long as any other wrong code's.
+        if (known && (await this.deps.resetCodes.resetCodesVoided(known))) throw new GatewayError(ErrorCode.CODE_MISMATCH);
         await this.deps.idp.confirmForgotPassword(email, code, newPassword);
         if (known) await this.deps.passwords.recordSet(known, digest);
         return known;

@@ -116,7 +116,8 @@ export class AdminService {
       const revoked = await this.deps.passkeys.revokeAll(sub);
       const signedOut = await this.signOut(sub);
       return { result: undefined, audit: { ...signedOut, reason: [signedOut.reason, `PASSKEYS_REVOKED:${revoked}`].filter(Boolean).join(";") } };
-    });
+      // A revocation (a lost phone): never waits on the audit sink.
+    }, { protected: true });
   }
 
   /** Lifts a lockout (the only way out when LOCKOUT_DURATION_SECONDS is 0). */

@@ -38,11 +38,13 @@ export class PasswordRotation {
     return epochSeconds(this.deps.clock) - Number(setAt) >= this.deps.maxAgeDays * 86400;
   }
 
-  /** Whether the account's password was set at or after `since` (ms); a set recorded in seconds only counts from the next second. */
+  /**
+   * Whether the account's password was set after `since` (ms). The seconds record counts too: a release
+   * before the precise one (in a rolling upgrade) writes only that, and only from the next second.
+   */
   async setSince(sub: string, since: number): Promise<boolean> {
-    const precise = await this.deps.store.get(PasswordRotation.preciseKey(sub));
-    if (precise !== undefined) return Number(precise) >= since;
-    return Number((await this.deps.store.get(PasswordRotation.key(sub))) ?? Number.NaN) > Math.floor(since / 1000);
+    const [precise, seconds] = await Promise.all([this.deps.store.get(PasswordRotation.preciseKey(sub)), this.deps.store.get(PasswordRotation.key(sub))]);
+    return Number(precise ?? Number.NaN) > since || Number(seconds ?? Number.NaN) > Math.floor(since / 1000);
   }
 
   async hasExpired(sub: string): Promise<boolean> {

@@ -1,10 +1,10 @@
 import type { AuditEvent, RequestMeta } from "../../audit/audit-event";
 import type { AuditLog } from "../../audit/audit-log";
-import { audited, bestEffort, type Audited } from "../../audit/audited";
+import { audited, bestEffort, type Audited, type AuditedOptions } from "../../audit/audited";
 import { ErrorCode, GatewayError } from "../../errors/error-codes";
 import type { CodeGuard } from "../../policy/code-guard";
 import type { SecurityEpoch } from "../../policy/security-epoch";
-import { atLeast, uniformAnswerFloorMs } from "../../policy/uniform-time";
+import { atLeast } from "../../policy/uniform-time";
 import type { Clock } from "../../shared/clock";
 import type { StateStore } from "../../store/state-store";
 import type { Caller } from "../account-service";
@@ -14,7 +14,7 @@ import type { SecurityNotifier } from "../factors/recovery/notifier";
 import { AccountExistsError, type IdentityAdmin, type IdentityProvider } from "../identity-provider";
 import type { SessionRegistry } from "../session-registry";
 import { signOutEverywhere } from "../sign-out-everywhere";
-import { undoWindowSeconds, type EmailChangeRecordStore } from "./email-change-records";
+import { decoyUndoToken, undoWindowSeconds, type EmailChangeRecordStore } from "./email-change-records";
 import { takeBackSince, takenBackReason, type TakeBackDeps } from "./take-back";
 
 /** How long one undo may hold its account's lock (a crashed undo frees it by itself). */
@@ -37,9 +37,15 @@ export type EmailChangeDeps = {
   /** What the undo takes away of the sign-in methods set while the address was elsewhere. */
   takeBack: TakeBackDeps;
   sessionMaxAgeSeconds: number;
-  /** Tests only: the answer floor of a request (default uniformAnswerFloorMs). */
+  /** Tests only: the answer floor of a request (default emailChangeAnswerFloorMs). */
   answerFloorMs?: number | undefined;
 };
+
+/**
+ * A request answers no sooner than this, whether the address was free (a provider lookup, records, the outbox,
+ * the provider's update and its mail) or taken (no update): above the free path's time against real Cognito.
+ */
+const emailChangeAnswerFloorMs = 1000;
 
 const undoRefused = () => new GatewayError(ErrorCode.CODE_EXPIRED, { reason: "UNDO_INVALID" }, "This undo token is not valid (unknown, already used, or older than 7 days).");
 
@@ -52,8 +58,8 @@ const undoRefused = () => new GatewayError(ErrorCode.CODE_EXPIRED, { reason: "UN
 export class EmailChange {
   constructor(private readonly deps: EmailChangeDeps) {}
 
-  private run<T>(meta: RequestMeta, event: AuditEvent, operation: () => Promise<Audited<T>>): Promise<T> {
-    return audited(this.deps.audit, meta, event, operation);
+  private run<T>(meta: RequestMeta, event: AuditEvent, operation: () => Promise<Audited<T>>, options?: AuditedOptions): Promise<T> {
+    return audited(this.deps.audit, meta, event, operation, options);
   }
 
   /**
@@ -64,19 +70,21 @@ export class EmailChange {
    */
   request(caller: Caller, newEmail: string, factor: FreshFactor | undefined, meta: RequestMeta): Promise<void> {
     const { identity } = caller;
-    return atLeast(this.deps.answerFloorMs ?? uniformAnswerFloorMs, () =>
+    return atLeast(this.deps.answerFloorMs ?? emailChangeAnswerFloorMs, () =>
       this.run(meta, { event: "EMAIL_CHANGE_REQUEST", outcome: "SUCCESS", subject: identity.sub, sessionId: identity.sessionId }, async () => {
         await this.deps.freshFactor.prove(caller, factor, meta);
         const holder = await this.deps.admin.findSub(newEmail);
+        const takenAddress = holder !== undefined && holder !== identity.sub;
         const oldEmail = identity.account.email;
         const changedAt = this.deps.clock.now();
         // The undo exists before the change can: whatever the provider does next, the old address can take it back.
-        const undoToken = await this.deps.records.changed({ sub: identity.sub, oldEmail, newEmail, changedAt });
+        // A taken address moves nothing: its notice carries a token that undoes nothing, and no record is written.
+        const undoToken = takenAddress ? decoyUndoToken() : await this.deps.records.changed({ sub: identity.sub, oldEmail, newEmail, changedAt });
         // The old address hears of it (the outbox keeps the notice) before the provider moves anything: a notice
         // that cannot be handed over stops the change, never the other way round.
         await this.deps.notifier.emailChanged({ email: oldEmail, sub: identity.sub, undoToken, undoUntil: new Date(changedAt + undoWindowSeconds * 1000), at: new Date(changedAt) }, meta);
         const taken = { result: undefined, audit: { outcome: "FAILURE" as const, reason: "EMAIL_TAKEN" } };
-        if (holder !== undefined && holder !== identity.sub) return taken;
+        if (takenAddress) return taken;
         try {
           await this.deps.idp.updateAttributes(caller.accessToken, { email: newEmail });
         } catch (error) {
@@ -130,11 +138,14 @@ export class EmailChange {
         try {
           await this.deps.records.retireLater(change);
           await this.deps.records.forgetPrevious(change.sub);
-          // A reset code the other address asked for would choose the owner's password after the undo.
-          await this.deps.records.voidResetCodes(change.sub);
           ended = await signOutEverywhere(this.deps, change.sub);
-          taken = await takeBackSince(this.deps.takeBack, change.sub, change.changedAt);
+          // The address first: from here on a reset code, a notice, a recovery goes to the owner.
           await this.deps.admin.setEmail(change.sub, change.oldEmail);
+          // A reset code the other address asked for before would choose the owner's password.
+          await this.deps.records.voidResetCodes(change.sub);
+          taken = await takeBackSince(this.deps.takeBack, change.sub, change.changedAt);
+          // A sign-in made meanwhile with what was just taken back ends too.
+          ended += await signOutEverywhere(this.deps, change.sub);
         } catch (error) {
           await this.deps.records.restoreUndo(token, change, this.deps.clock.now());
           throw error;
@@ -145,6 +156,7 @@ export class EmailChange {
       } finally {
         await this.deps.store.delete(lock).catch(() => undefined);
       }
-    });
+      // Taking an account back ends sessions and revokes sign-in methods: it never waits on the audit sink.
+    }, { protected: true });
   }
 }

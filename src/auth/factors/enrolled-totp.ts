@@ -33,9 +33,9 @@ export class EnrolledTotp {
     await this.deps.store.set(enrolledAtKey(sub), String(this.deps.clock.now()), keepSeconds);
   }
 
-  /** Whether the account's authenticator was enrolled at or after `since` (ms). */
+  /** Whether the account's authenticator was enrolled after `since` (ms). */
   async enrolledSince(sub: string, since: number): Promise<boolean> {
-    return Number((await this.deps.store.get(enrolledAtKey(sub))) ?? Number.NaN) >= since;
+    return Number((await this.deps.store.get(enrolledAtKey(sub))) ?? Number.NaN) > since;
   }
 
   /**

@@ -116,8 +116,9 @@ export class OAuthLogin {
   logout(session: { sessionId: string; sub: string; refreshToken: string | undefined }, meta: RequestMeta, forgetCookie: () => Promise<unknown>): Promise<void> {
     const event: AuditEvent = { event: "LOGOUT", outcome: "SUCCESS", subject: session.sub, sessionId: session.sessionId };
     return audited(this.deps.audit, meta, event, async () => {
-      await forgetCookie();
+      // The session first: should forgetting the cookie fail, the session is ended all the same.
       await this.deps.sessions.end(session.sessionId);
+      await forgetCookie();
       const { refreshToken } = session;
       return { result: undefined, audit: refreshToken ? await bestEffort(() => this.deps.client.revoke(refreshToken), "PROVIDER_REVOKE") : {} };
     }, { protected: true });

@@ -95,10 +95,10 @@ export class RecoveryCodes {
     };
   }
 
-  /** Voids the account's set when it was generated at or after `since` (ms); returns how many codes that voided. */
+  /** Voids the account's set when it was generated after `since` (ms); returns how many codes that voided. */
   async revokeGeneratedSince(sub: string, since: number): Promise<number> {
     const at = Number((await this.deps.store.get(generatedAtKey(sub))) ?? Number.NaN);
-    if (!(at >= since)) return 0;
+    if (!(at > since)) return 0;
     const left = await this.left(sub);
     await this.clear(sub);
     return left;
