@@ -42,3 +42,9 @@ describe("ATTACK: production settings that are only blanks", () => {
     expect(refusalOf({ ...complete, TRUST_PROXY_HOPS: " " })).toMatch(/TRUST_PROXY_HOPS/);
   });
 });
+
+describe("ATTACK: production secrets padded with blanks to the minimum length", () => {
+  it.each(["AUDIT_CHAIN_KEY", "TOTP_SEAL_KEY", "NOTICE_WEBHOOK_SECRET", "ALERT_WEBHOOK_SECRET"])("refuses %s of one character and 31 spaces", (key) => {
+    expect(refusalOf({ ...complete, [key]: `x${" ".repeat(31)}` })).toMatch(new RegExp(key));
+  });
+});

@@ -3,8 +3,8 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { AuditDatabaseSettings } from "../../shared/settings";
 
-/** A key long enough to seal the trail (32 bytes, as `openssl rand -base64 32` gives). */
-export const isUsableChainKey = (key: string | undefined): key is string => key !== undefined && Buffer.byteLength(key, "utf8") >= 32;
+/** A key long enough to seal the trail (32 bytes, as `openssl rand -base64 32` gives), blanks around it not counted. */
+export const isUsableChainKey = (key: string | undefined): key is string => key !== undefined && Buffer.byteLength(key.trim(), "utf8") >= 32;
 
 /**
  * The key that seals the PostgreSQL audit streams: AUDIT_CHAIN_KEY, or in dev mode (only there) a key
