@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
+import Redis from "ioredis";
 import { authenticator } from "otplib";
+import { Pool } from "pg";
 
 /** The benches' cognito-local answers every confirmation with this code; their users share this password. */
 export const CODE = "123456";
@@ -33,4 +35,16 @@ export const enrol = async (url: string, email: string): Promise<string> => {
 export const cpuUsOf = (pid: number | undefined): number => {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
   return (Number(fields[11]) + Number(fields[12])) * 10_000;
+};
+
+/** Drops what a bench run made in the shared services: its PostgreSQL schemas and its Redis keys. */
+export const dropBenchState = async (databaseUrl: string, schemas: readonly string[], redisKeyPattern: string): Promise<void> => {
+  if (schemas.length === 0) return;
+  const admin = new Pool({ connectionString: databaseUrl, max: 1 });
+  for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+  await admin.end();
+  const redis = new Redis("redis://127.0.0.1:6379");
+  const keys = await redis.keys(redisKeyPattern);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
 };

@@ -4,9 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import Redis from "ioredis";
-import { Pool } from "pg";
-import { CODE, cpuUsOf, data, enrol, post } from "./bench-client";
+import { CODE, cpuUsOf, data, dropBenchState, enrol, post } from "./bench-client";
 import { benchGatewaySettings } from "./local-gateway-settings";
 import { startLocalCognito } from "../src/dev/local-cognito";
 import { provisionLocalPool } from "../src/dev/provision-local";
@@ -115,15 +113,7 @@ const main = async () => {
     await new Promise((r) => setTimeout(r, profileDir !== undefined ? 2000 : 0));
     await local.stop();
     rmSync(dir, { recursive: true, force: true });
-    if (schemas.length > 0) {
-      const admin = new Pool({ connectionString: databaseUrl, max: 1 });
-      for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
-      await admin.end();
-      const redis = new Redis("redis://127.0.0.1:6379");
-      const keys = await redis.keys(`authgw-hot-${run}:*`);
-      if (keys.length > 0) await redis.del(...keys);
-      redis.disconnect();
-    }
+    await dropBenchState(databaseUrl, schemas, `authgw-hot-${run}:*`);
   }
 };
 

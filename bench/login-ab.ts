@@ -4,9 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CognitoIdentityProviderClient, InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
-import Redis from "ioredis";
-import { Pool } from "pg";
-import { CODE, cpuUsOf, data, enrol, PASSWORD, post } from "./bench-client";
+import { CODE, cpuUsOf, data, dropBenchState, enrol, PASSWORD, post } from "./bench-client";
 import { benchGatewaySettings } from "./local-gateway-settings";
 import { startLocalCognito } from "../src/dev/local-cognito";
 import { localCredentials, provisionLocalPool } from "../src/dev/provision-local";
@@ -155,15 +153,7 @@ const main = async () => {
     await new Promise((r) => setTimeout(r, profileDir !== undefined ? 3000 : 200));
     await local.stop();
     rmSync(dir, { recursive: true, force: true });
-    if (schemas.length > 0) {
-      const admin = new Pool({ connectionString: databaseUrl, max: 1 });
-      for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
-      await admin.end();
-      const redis = new Redis("redis://127.0.0.1:6379");
-      const keys = await redis.keys(`authgw-login-ab-${run}:*`);
-      if (keys.length > 0) await redis.del(...keys);
-      redis.disconnect();
-    }
+    await dropBenchState(databaseUrl, schemas, `authgw-login-ab-${run}:*`);
   }
 };
 
