@@ -7,6 +7,7 @@ import type { Lockout } from "../policy/lockout";
 import type { Passwords } from "../policy/passwords";
 import type { SecurityEpoch } from "../policy/security-epoch";
 import { atLeast, uniformAnswerFloorMs } from "../policy/uniform-time";
+import type { Clock } from "../shared/clock";
 import type { StateStore } from "../store/state-store";
 import { updateAccount } from "./account-records";
 import type { EmailChangeRecordStore } from "./email-change/email-change-records";
@@ -27,7 +28,8 @@ export type AccountServiceDeps = {
   passwords: Passwords;
   codes: CodeGuard;
   freshFactor: Pick<FreshFactorCheck, "prove">;
-  resetCodes: Pick<EmailChangeRecordStore, "resetCodeRenewed" | "resetCodesVoided">;
+  resetCodes: Pick<EmailChangeRecordStore, "resetCodeAsked" | "resetCodesVoided">;
+  clock: Clock;
   sessionMaxAgeSeconds: number;
   /** Tests only: how long the existence answers take at least (default uniformAnswerFloorMs). */
   answerFloorMs?: number | undefined;
@@ -50,11 +52,13 @@ export class AccountService {
   forgotPassword(email: string, meta: RequestMeta): Promise<void> {
     return atLeast(this.deps.answerFloorMs ?? uniformAnswerFloorMs, () =>
       this.run(meta, { event: "PASSWORD_RESET_REQUEST", outcome: "SUCCESS" }, async () => {
+        // Taken before the provider sends the code: a code sent to an address an undo then took back counts as older.
+        const askedAt = this.deps.clock.now();
         const audit = await bestEffort(() => this.deps.idp.forgotPassword(email), "RESET_REQUEST");
         // The new code supersedes any an email-change undo voided (the provider keeps only the newest).
         if (audit.reason === undefined) {
           const sub = await this.deps.admin.findSub(email).catch(() => undefined);
-          if (sub) await this.deps.resetCodes.resetCodeRenewed(sub);
+          if (sub) await this.deps.resetCodes.resetCodeAsked(sub, askedAt);
         }
         return { result: undefined, audit };
       }),

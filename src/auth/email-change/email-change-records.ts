@@ -22,8 +22,10 @@ const undoKey = (token: string) => undoKeyOfDigest(sha256(token));
 /** The account's pending undos, `<changedAt>:<token digest>` each (same lasting kind as the undos themselves). */
 const undosKey = (sub: string) => `email-change-undo:of:${sub}`;
 const previousKey = (sub: string) => `email-change-previous:${sub}`;
-/** Set by an undo: the account's pending password-reset codes went to the address it took the account back from. */
+/** When an undo voided the account's reset codes: those sent before went to the address it was taken back from. */
 const resetVoidKey = (sub: string) => `email-change-reset-void:${sub}`;
+/** When the account's newest reset code was asked for (taken before the provider sends it). */
+const resetAskedKey = (sub: string) => `email-change-reset-void:asked:${sub}`;
 /** Longer than any reset code lives at the provider (Cognito's: one hour). */
 const resetVoidSeconds = 24 * 3600;
 
@@ -47,11 +49,11 @@ export interface EmailChangeRecordStore {
   forgetPrevious(sub: string): Promise<void>;
   /** The address before the last change, while it still hears of security events. */
   previousAddress(sub: string, now: number): Promise<string | undefined>;
-  /** An undo: reset codes the account was sent so far went to the address it is taken back from; none may be spent. */
-  voidResetCodes(sub: string): Promise<void>;
-  /** A reset code asked for since supersedes those (the provider keeps only the newest). */
-  resetCodeRenewed(sub: string): Promise<void>;
-  /** Whether the account's pending reset code predates an undo. */
+  /** An undo, at `at` (after the address moved back): reset codes asked for before it may not be spent. */
+  voidResetCodes(sub: string, at: number): Promise<void>;
+  /** A reset code asked for at `askedAt` (before the provider sent it): it supersedes older ones (the provider keeps only the newest). */
+  resetCodeAsked(sub: string, askedAt: number): Promise<void>;
+  /** Whether the account's newest reset code was asked for before an undo voided them. */
   resetCodesVoided(sub: string): Promise<boolean>;
 }
 
@@ -116,15 +118,22 @@ export class EmailChangeRecords implements EmailChangeRecordStore {
     return previous && now - previous.changedAt < bothAddressesSeconds * 1000 ? previous.email : undefined;
   }
 
-  async voidResetCodes(sub: string): Promise<void> {
-    await this.deps.store.set(resetVoidKey(sub), "1", resetVoidSeconds);
+  async voidResetCodes(sub: string, at: number): Promise<void> {
+    await this.deps.store.set(resetVoidKey(sub), String(at), resetVoidSeconds);
   }
 
-  async resetCodeRenewed(sub: string): Promise<void> {
-    await this.deps.store.delete(resetVoidKey(sub));
+  /**
+   * Times, not a flag a request deletes: a request that found the account at the other address before the undo
+   * moved it back, and wrote after the undo, must not lift the void (its time is still before it).
+   */
+  async resetCodeAsked(sub: string, askedAt: number): Promise<void> {
+    const previous = Number((await this.deps.store.get(resetAskedKey(sub))) ?? Number.NaN);
+    if (!(previous >= askedAt)) await this.deps.store.set(resetAskedKey(sub), String(askedAt), resetVoidSeconds);
   }
 
   async resetCodesVoided(sub: string): Promise<boolean> {
-    return (await this.deps.store.get(resetVoidKey(sub))) !== undefined;
+    const [voidedAt, askedAt] = await Promise.all([this.deps.store.get(resetVoidKey(sub)), this.deps.store.get(resetAskedKey(sub))]);
+    if (voidedAt === undefined) return false;
+    return !(Number(askedAt ?? Number.NaN) > Number(voidedAt));
   }
 }

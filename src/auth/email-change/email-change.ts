@@ -142,7 +142,7 @@ export class EmailChange {
           // The address first: from here on a reset code, a notice, a recovery goes to the owner.
           await this.deps.admin.setEmail(change.sub, change.oldEmail);
           // A reset code the other address asked for before would choose the owner's password.
-          await this.deps.records.voidResetCodes(change.sub);
+          await this.deps.records.voidResetCodes(change.sub, this.deps.clock.now());
           taken = await takeBackSince(this.deps.takeBack, change.sub, change.changedAt);
           // A sign-in made meanwhile with what was just taken back ends too.
           ended += await signOutEverywhere(this.deps, change.sub);
