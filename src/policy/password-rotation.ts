@@ -19,6 +19,15 @@ export class PasswordRotation {
     return `password-set:ms:${sub}`;
   }
 
+  /**
+   * Before the provider is asked to set a password: an email-change undo that runs meanwhile must see a password
+   * set since the change even when this request's own record lands after it looked (a failed set only makes a
+   * later undo replace a password it could have kept).
+   */
+  async markSetting(sub: string): Promise<void> {
+    await this.deps.store.set(PasswordRotation.preciseKey(sub), String(this.deps.clock.now()), keepSeconds);
+  }
+
   async recordSet(sub: string): Promise<void> {
     await this.deps.store.set(PasswordRotation.key(sub), String(epochSeconds(this.deps.clock)), keepSeconds);
     await this.deps.store.set(PasswordRotation.preciseKey(sub), String(this.deps.clock.now()), keepSeconds);

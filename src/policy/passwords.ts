@@ -37,6 +37,11 @@ export class Passwords {
     return this.deps.history.digest(sub, password);
   }
 
+  /** Before the provider sets the account's password (see PasswordRotation.markSetting). */
+  markSetting(sub: string): Promise<void> {
+    return this.deps.rotation.markSetting(sub);
+  }
+
   /** `digest` must have been made for this account (under its salt). */
   async recordSet(sub: string, digest: PasswordDigest): Promise<void> {
     if (digest.sub !== sub) throw new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, {}, undefined, new Error("password digest of another account"));
