@@ -83,7 +83,7 @@ export class AccountService {
         // Asked for before an undo of an email change: the code went to the address the owner took the account back
         // from. Refused after the digest, so its answer takes as long as any other wrong code's.
         if (known && (await this.deps.resetCodes.resetCodesVoided(known))) throw new GatewayError(ErrorCode.CODE_MISMATCH);
-        if (known) await this.deps.passwords.markSetting(known);
+        if (known) await this.deps.passwords.markReset(known);
         await this.deps.idp.confirmForgotPassword(email, code, newPassword);
         if (known) await this.deps.passwords.recordSet(known, digest);
         return known;
@@ -109,7 +109,6 @@ export class AccountService {
       // is the account's secret, and a stolen token must not learn it by guessing.
       const digest = await this.deps.passwords.assertNotReused(sub, newPassword);
       // A wrong current password counts towards the lockout like a failed login.
-      await this.deps.passwords.markSetting(sub);
       await this.deps.lockout.guard(account.email, meta, () => this.deps.idp.changePassword(caller.accessToken, currentPassword, newPassword));
       await this.deps.passwords.recordSet(sub, digest);
       const ended = await signOutEverywhere(this.deps, sub, caller.identity.sessionId);

@@ -14,23 +14,22 @@ export class PasswordRotation {
     return `password-set:${sub}`;
   }
 
-  /** The same moment to the millisecond: "set since a change" must tell apart events of one second. */
-  private static preciseKey(sub: string): string {
-    return `password-set:ms:${sub}`;
+  /** When a reset (an emailed code) last set the password, to the millisecond. */
+  private static resetKey(sub: string): string {
+    return `password-set:reset-ms:${sub}`;
   }
 
   /**
-   * Before the provider is asked to set a password: an email-change undo that runs meanwhile must see a password
-   * set since the change even when this request's own record lands after it looked (a failed set only makes a
-   * later undo replace a password it could have kept).
+   * Before the provider is asked to reset the password with an emailed code: an email-change undo running
+   * meanwhile must see the reset even when this request's own records land after it looked (a failed reset
+   * only makes a later undo replace a password it could have kept).
    */
-  async markSetting(sub: string): Promise<void> {
-    await this.deps.store.set(PasswordRotation.preciseKey(sub), String(this.deps.clock.now()), keepSeconds);
+  async markReset(sub: string): Promise<void> {
+    await this.deps.store.set(PasswordRotation.resetKey(sub), String(this.deps.clock.now()), keepSeconds);
   }
 
   async recordSet(sub: string): Promise<void> {
     await this.deps.store.set(PasswordRotation.key(sub), String(epochSeconds(this.deps.clock)), keepSeconds);
-    await this.deps.store.set(PasswordRotation.preciseKey(sub), String(this.deps.clock.now()), keepSeconds);
   }
 
   /**
@@ -47,13 +46,9 @@ export class PasswordRotation {
     return epochSeconds(this.deps.clock) - Number(setAt) >= this.deps.maxAgeDays * 86400;
   }
 
-  /**
-   * Whether the account's password was set after `since` (ms). The seconds record counts too: a release
-   * before the precise one (in a rolling upgrade) writes only that, and only from the next second.
-   */
-  async setSince(sub: string, since: number): Promise<boolean> {
-    const [precise, seconds] = await Promise.all([this.deps.store.get(PasswordRotation.preciseKey(sub)), this.deps.store.get(PasswordRotation.key(sub))]);
-    return Number(precise ?? Number.NaN) > since || Number(seconds ?? Number.NaN) > Math.floor(since / 1000);
+  /** Whether a reset set the account's password after `since` (ms). */
+  async resetSince(sub: string, since: number): Promise<boolean> {
+    return Number((await this.deps.store.get(PasswordRotation.resetKey(sub))) ?? Number.NaN) > since;
   }
 
   async hasExpired(sub: string): Promise<boolean> {

@@ -37,9 +37,9 @@ export class Passwords {
     return this.deps.history.digest(sub, password);
   }
 
-  /** Before the provider sets the account's password (see PasswordRotation.markSetting). */
-  markSetting(sub: string): Promise<void> {
-    return this.deps.rotation.markSetting(sub);
+  /** Before the provider resets the account's password with an emailed code (see PasswordRotation.markReset). */
+  markReset(sub: string): Promise<void> {
+    return this.deps.rotation.markReset(sub);
   }
 
   /** `digest` must have been made for this account (under its salt). */

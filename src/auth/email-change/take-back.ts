@@ -6,7 +6,7 @@ import type { PasskeyStore } from "../factors/webauthn/passkey-store";
 import type { IdentityAdmin } from "../identity-provider";
 
 export type TakeBackDeps = {
-  rotation: Pick<PasswordRotation, "setSince">;
+  rotation: Pick<PasswordRotation, "resetSince">;
   enrolledTotp: Pick<EnrolledTotp, "enrolledSince">;
   recoveryCodes: Pick<RecoveryCodes, "revokeGeneratedSince">;
   passkeys: Pick<PasskeyStore, "list" | "remove">;
@@ -21,13 +21,13 @@ const unknowablePassword = () => `${randomBytes(24).toString("base64url")}aA1!`;
 
 /**
  * While the address was elsewhere, whoever moved it (a stolen session and a phished code) could also set sign-in
- * methods that outlive the undo: passkeys registered, recovery codes generated, an authenticator enrolled, a
- * password chosen through the moved-to inbox. Passkeys and recovery codes set since the change are taken away.
- * A password or an authenticator set since then means the other side knows the password: it is replaced by one
- * nobody knows, and the owner sets the next one through the restored address. The authenticator itself stays:
- * resetting MFA here would let whoever holds the old mailbox (this undo's token) enrol their own at the next
- * sign-in; an authenticator the owner does not have is an administrator's reset (adminResetMfa), audited here.
- * "Since" is strictly after the change: nothing the other side did can share its millisecond.
+ * methods that outlive the undo: passkeys registered, recovery codes generated, a password reset through the
+ * moved-to inbox. Those set strictly after the change are taken away; a password reset then is replaced by one
+ * nobody knows, and the owner resets it through the restored address. What needs the owner's own password
+ * (changePassword) or authenticator is left alone: the undo token sits in the OLD mailbox, whose holder must not
+ * be able to take away a password the owner chose, nor (resetting MFA) enrol an authenticator of their own. An
+ * authenticator enrolled since the change is reported in the audit record (an administrator's reset if it is not
+ * the owner's). Nothing the other side did can share the change's millisecond.
  */
 export const takeBackSince = async (deps: TakeBackDeps, sub: string, since: number): Promise<TakenBack> => {
   const sinceIso = new Date(since).toISOString();
@@ -35,7 +35,7 @@ export const takeBackSince = async (deps: TakeBackDeps, sub: string, since: numb
   for (const passkey of added) await deps.passkeys.remove(passkey);
   const recoveryCodes = await deps.recoveryCodes.revokeGeneratedSince(sub, since);
   const authenticator = await deps.enrolledTotp.enrolledSince(sub, since);
-  const password = authenticator || (await deps.rotation.setSince(sub, since));
+  const password = await deps.rotation.resetSince(sub, since);
   if (password) await deps.admin.setPassword(sub, unknowablePassword());
   return { passkeys: added.length, recoveryCodes, authenticator, password };
 };
