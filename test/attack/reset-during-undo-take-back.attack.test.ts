@@ -1,6 +1,7 @@
 import { CognitoIdentityProvider } from "../../src/auth/cognito/cognito-identity-provider";
 import { ConfirmEmailChangeDocument, ConfirmForgotPasswordDocument, ForgotPasswordDocument, LoginDocument, RequestEmailChangeDocument, UndoEmailChangeDocument } from "../generated/graphql";
 import { dataOf } from "../support/graphql-client";
+import { holdCallAfterAnswer } from "../support/held-call";
 import { NoticeCapture } from "../support/notice-capture";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
 import { enrolledUser, freshCode, uniqueEmail } from "../support/users";
@@ -41,25 +42,7 @@ afterAll(() => {
 
 const THIEFS_PASSWORD = "Thiefs-Chosen-Passw0rd-42";
 
-/** Holds the first reset of `email` after the provider has set the password, until released. */
-const holdResetOf = (email: string) => {
-  let reached!: () => void;
-  let release!: () => void;
-  const wasReached = new Promise<void>((resolve) => (reached = resolve));
-  const released = new Promise<void>((resolve) => (release = resolve));
-  // The unpatched method, called with the instance the gateway built.
-  const original = Object.getOwnPropertyDescriptor(CognitoIdentityProvider.prototype, "confirmForgotPassword")!.value as (this: CognitoIdentityProvider, typed: string, code: string, newPassword: string) => Promise<void>;
-  let armed = true;
-  jest.spyOn(CognitoIdentityProvider.prototype, "confirmForgotPassword").mockImplementation(async function (this: CognitoIdentityProvider, typed: string, code: string, newPassword: string) {
-    await original.call(this, typed, code, newPassword);
-    if (armed && typed === email) {
-      armed = false;
-      reached();
-      await released;
-    }
-  });
-  return { wasReached, release };
-};
+const holdResetOf = (email: string) => holdCallAfterAnswer(CognitoIdentityProvider.prototype, "confirmForgotPassword", email);
 
 describe("ATTACK: a thief's password reset landing while the owner's undo runs", () => {
   it("does not outlive the undo", async () => {

@@ -1,6 +1,7 @@
 import { CognitoAdmin } from "../../src/auth/cognito/cognito-admin";
 import { ConfirmEmailChangeDocument, ConfirmForgotPasswordDocument, ForgotPasswordDocument, LoginDocument, RequestEmailChangeDocument, UndoEmailChangeDocument } from "../generated/graphql";
 import { dataOf } from "../support/graphql-client";
+import { holdCallAfterAnswer } from "../support/held-call";
 import { NoticeCapture } from "../support/notice-capture";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
 import { enrolledUser, freshCode, PASSWORD, uniqueEmail } from "../support/users";
@@ -43,26 +44,7 @@ afterAll(() => {
 
 const THIEFS_PASSWORD = "Thiefs-Chosen-Passw0rd-42";
 
-/** Holds the first lookup of `email` after it has answered, until released. */
-const holdLookupOf = (email: string) => {
-  let reached!: () => void;
-  let release!: () => void;
-  const wasReached = new Promise<void>((resolve) => (reached = resolve));
-  const released = new Promise<void>((resolve) => (release = resolve));
-  // The unpatched method, called with the instance the gateway built.
-  const original = Object.getOwnPropertyDescriptor(CognitoAdmin.prototype, "findSub")!.value as (this: CognitoAdmin, email: string) => Promise<string | undefined>;
-  let armed = true;
-  jest.spyOn(CognitoAdmin.prototype, "findSub").mockImplementation(async function (this: CognitoAdmin, asked: string) {
-    const answer = await original.call(this, asked);
-    if (armed && asked === email) {
-      armed = false;
-      reached();
-      await released;
-    }
-    return answer;
-  });
-  return { wasReached, release };
-};
+const holdLookupOf = (email: string) => holdCallAfterAnswer(CognitoAdmin.prototype, "findSub", email);
 
 describe("ATTACK: a forgotPassword at the thief's address racing the owner's undo", () => {
   it("the code the thief's inbox got before the undo does not choose the owner's password", async () => {
