@@ -19,6 +19,8 @@ import { localCredentials, provisionLocalPool } from "../src/dev/provision-local
  * LOGIN_BASELINE=<another dist-bench directory>: the same gateways built from that tree, round by round with
  * this build's (an interleaved A/B). LOGIN_SHAPES="memory,production" (memory store + file audit sink;
  * Redis + PostgreSQL records + PostgreSQL audit sink). LOGIN_ROUNDS (4), LOGIN_PER_ROUND (150).
+ * LOGIN_ABLATE_AUDIT=1: each gateway also runs with its audit records discarded (" [audit discarded]"), paired
+ * login by login: what the two durable audit writes of a login cost, and what the login costs without them.
  * LOGIN_PROFILE=<dir>: a V8 CPU profile of each gateway over the measured logins only (SIGUSR2 starts it,
  * SIGINT writes it); read it with profile-summary.js, giving it the login count printed.
  */
@@ -32,11 +34,13 @@ const loginQuery = "mutation($e: String!, $p: String!) { login(email: $e, passwo
 
 type Contender = { name: string; child: ChildProcess; url: string; email: string; latency: number[]; direct: number[]; cpu: number[]; threads: Map<string, number> };
 
-const startGatewayProcess = (name: string, script: string, settings: object): Promise<{ child: ChildProcess; url: string }> =>
+const ablateAudit = process.env["LOGIN_ABLATE_AUDIT"] === "1";
+
+const startGatewayProcess = (name: string, script: string, settings: object, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> =>
   new Promise((resolve, reject) => {
     const profileOut = profileDir !== undefined ? { BENCH_PROFILE_OUT: join(profileDir, `${name.replace(/\W+/g, "-")}.cpuprofile`) } : {};
     const [command, ...argv] = hasTaskset ? ["taskset", "-c", "1", process.execPath, script] : [process.execPath, script];
-    const child = spawn(command, argv, { env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", PORT: "0", BENCH_SETTINGS: JSON.stringify(settings), ...profileOut }, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(command, argv, { env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", PORT: "0", BENCH_SETTINGS: JSON.stringify(settings), ...profileOut, ...env }, stdio: ["ignore", "pipe", "inherit"] });
     child.stdout.on("data", (chunk: Buffer) => {
       const match = /ready (\d+)/.exec(chunk.toString());
       if (match) resolve({ child, url: `http://127.0.0.1:${match[1]}/graphql` });
@@ -86,11 +90,13 @@ const main = async () => {
             ? { ...base, redisUrl: "redis://127.0.0.1:6379", redisKeyPrefix: `authgw-login-ab-${run}:${b}:`, database: { url: databaseUrl, schema: `login_ab_${tag}`, statementTimeoutMs: 3000, generationCheckSeconds: 30 }, auditDatabase: { url: databaseUrl, schema: `login_ab_audit_${tag}`, writeTimeoutMs: 3000, synchronousCommit: "on", checkpointRecords: 1000, checkpointSeconds: 300, retentionDays: 2190 } }
             : { ...base, auditLogFile: join(dir, `audit-${tag}.jsonl`) };
         if (shape === "production") schemas.push(`login_ab_${tag}`, `login_ab_audit_${tag}`);
-        const name = `gateway (${shape === "production" ? "Redis + PostgreSQL" : "memory, file sink"})${suffix}`;
-        const { child, url } = await startGatewayProcess(name, join(serversDir, "gateway.js"), settings);
-        const email = `login-ab-${b}-${shape}-${run}@example.test`;
-        await enrol(url, email);
-        contenders.push({ name, child, url, email, latency: [], direct: [], cpu: [], threads: new Map() });
+        for (const discarded of ablateAudit ? [false, true] : [false]) {
+          const name = `gateway (${shape === "production" ? "Redis + PostgreSQL" : "memory, file sink"})${suffix}${discarded ? " [audit discarded]" : ""}`;
+          const { child, url } = await startGatewayProcess(name, join(serversDir, "gateway.js"), settings, discarded ? { BENCH_AUDIT: "discard" } : {});
+          const email = `login-ab-${b}-${shape}-${discarded ? "d" : "k"}-${run}@example.test`;
+          await enrol(url, email);
+          contenders.push({ name, child, url, email, latency: [], direct: [], cpu: [], threads: new Map() });
+        }
       }
     }
     // The client's CPU for the direct InitiateAuth (the same SDK the gateway calls Cognito with): the part of
@@ -142,10 +148,12 @@ const main = async () => {
     // Paired: login i of a gateway against login i of its baseline, sent moments apart (the load they met is
     // closer than between two medians of a whole run).
     for (const c of contenders) {
-      const b = contenders.find((o) => o.name === `${c.name} [baseline]`);
-      if (b === undefined) continue;
-      const diffs = c.latency.map((ms, i) => ms - (b.latency[i] ?? NaN));
-      process.stdout.write(`${c.name} minus its baseline, login by login: median ${median(diffs).toFixed(3)} ms (p25 ${percentile(diffs, 0.25).toFixed(3)}, p75 ${percentile(diffs, 0.75).toFixed(3)})\n`);
+      for (const other of ["baseline", "audit discarded"]) {
+        const b = contenders.find((o) => o.name === `${c.name} [${other}]`);
+        if (b === undefined) continue;
+        const diffs = c.latency.map((ms, i) => ms - (b.latency[i] ?? NaN));
+        process.stdout.write(`${c.name} minus its ${other === "baseline" ? "baseline" : "run with the audit discarded"}, login by login: median ${median(diffs).toFixed(3)} ms (p25 ${percentile(diffs, 0.25).toFixed(3)}, p75 ${percentile(diffs, 0.75).toFixed(3)})\n`);
+      }
     }
   } finally {
     cognito.destroy();
