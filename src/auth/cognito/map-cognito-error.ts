@@ -41,12 +41,15 @@ const tokenInvalid = (cause: unknown) => tokenRejected(TokenRejection.TOKEN_INVA
 
 /**
  * Per-flow meanings. Anti-enumeration lives here: an unknown user and a wrong password are the same
- * INVALID_CREDENTIALS; confirming an unknown or already confirmed account is the same CODE_MISMATCH.
+ * INVALID_CREDENTIALS; confirming an unknown or already confirmed account, or with an expired code, is the
+ * same CODE_MISMATCH (the public code flows never say "expired": only an existing account's code can expire).
  * cognito-local reports a wrong password as InvalidPasswordException, real Cognito as NotAuthorized.
  */
 const byOperation: Record<CognitoOperation, Record<string, Translation>> = {
   signUp: { UsernameExistsException: "ACCOUNT_EXISTS" },
-  confirmSignUp: { UserNotFoundException: ErrorCode.CODE_MISMATCH, NotAuthorizedException: ErrorCode.CODE_MISMATCH, AliasExistsException: ErrorCode.CODE_MISMATCH },
+  // An expired code too: the provider says "expired" only for an account that exists (every confirmed one on
+  // cognito-local; an unconfirmed one whose code ran out on Cognito), an unknown address gets a mismatch.
+  confirmSignUp: { UserNotFoundException: ErrorCode.CODE_MISMATCH, NotAuthorizedException: ErrorCode.CODE_MISMATCH, AliasExistsException: ErrorCode.CODE_MISMATCH, ExpiredCodeException: ErrorCode.CODE_MISMATCH },
   resendConfirmationCode: {},
   passwordAuth: {
     NotAuthorizedException: ErrorCode.INVALID_CREDENTIALS,
@@ -60,7 +63,8 @@ const byOperation: Record<CognitoOperation, Record<string, Translation>> = {
   refresh: { NotAuthorizedException: tokenInvalid, UserNotFoundException: tokenInvalid, InvalidParameterException: tokenInvalid },
   revoke: {},
   forgotPassword: {},
-  confirmForgotPassword: { UserNotFoundException: ErrorCode.CODE_MISMATCH, NotAuthorizedException: ErrorCode.CODE_MISMATCH },
+  // Expired: Cognito's answer for an account that asked for no code (or whose code ran out); unknown: a mismatch.
+  confirmForgotPassword: { UserNotFoundException: ErrorCode.CODE_MISMATCH, NotAuthorizedException: ErrorCode.CODE_MISMATCH, ExpiredCodeException: ErrorCode.CODE_MISMATCH },
   // The gateway checks the new password's policy first; what Cognito still refuses is the current password
   // (cognito-local says InvalidPasswordException for it, real Cognito NotAuthorizedException).
   changePassword: { NotAuthorizedException: ErrorCode.INVALID_CREDENTIALS, InvalidPasswordException: ErrorCode.INVALID_CREDENTIALS },
