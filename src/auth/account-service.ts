@@ -38,6 +38,9 @@ export type AccountServiceDeps = {
 /** Where it always was for its importers; defined beside Identity, which the factors' step-up also reads. */
 export type { Caller };
 
+/** The provider did not answer (or answered with something unforeseen): whether it acted is unknown. */
+const isUnknownOutcome = (error: unknown): boolean => !(error instanceof GatewayError) || error.code === ErrorCode.SERVICE_UNAVAILABLE || error.code === ErrorCode.INTERNAL_SERVER_ERROR;
+
 const subjectOf = ({ identity }: Caller): Pick<AuditEvent, "subject" | "sessionId"> => ({ subject: identity.sub, sessionId: identity.sessionId });
 
 /** Self-service account management: passwords, profile, email, sessions. */
@@ -83,8 +86,15 @@ export class AccountService {
         // Asked for before an undo of an email change: the code went to the address the owner took the account back
         // from. Refused after the digest, so its answer takes as long as any other wrong code's.
         if (known && (await this.deps.resetCodes.resetCodesVoided(known))) throw new GatewayError(ErrorCode.CODE_MISMATCH);
-        if (known) await this.deps.passwords.markReset(known);
-        await this.deps.idp.confirmForgotPassword(email, code, newPassword);
+        const unmark = known ? await this.deps.passwords.markReset(known) : undefined;
+        try {
+          await this.deps.idp.confirmForgotPassword(email, code, newPassword);
+        } catch (error) {
+          // Refused (a wrong or expired code, the provider's own rules): nothing was reset. An unknown outcome
+          // (the provider unreachable) keeps the mark: the reset may have happened.
+          if (unmark && !isUnknownOutcome(error)) await unmark().catch(() => undefined);
+          throw error;
+        }
         if (known) await this.deps.passwords.recordSet(known, digest);
         return known;
       });

@@ -8,7 +8,7 @@ const keepSeconds = 10 * 365 * 24 * 3600;
  * answers an expired one's login with the PASSWORD_EXPIRED challenge.
  */
 export class PasswordRotation {
-  constructor(private readonly deps: { store: Pick<StateStore, "get" | "set" | "setIfAbsent">; clock: Clock; maxAgeDays: number }) {}
+  constructor(private readonly deps: { store: Pick<StateStore, "get" | "set" | "setIfAbsent" | "delete">; clock: Clock; maxAgeDays: number }) {}
 
   static key(sub: string): string {
     return `password-set:${sub}`;
@@ -22,10 +22,21 @@ export class PasswordRotation {
   /**
    * Before the provider is asked to reset the password with an emailed code: an email-change undo running
    * meanwhile must see the reset even when this request's own records land after it looked (a failed reset
-   * only makes a later undo replace a password it could have kept).
+   * only makes a later undo replace a password it could have kept). Returns how to take the mark back when
+   * the provider refused the reset: a wrong code, sent by anyone, must not make the owner's undo replace a
+   * password nobody reset.
    */
-  async markReset(sub: string): Promise<void> {
-    await this.deps.store.set(PasswordRotation.resetKey(sub), String(this.deps.clock.now()), keepSeconds);
+  async markReset(sub: string): Promise<() => Promise<void>> {
+    const key = PasswordRotation.resetKey(sub);
+    const before = await this.deps.store.get(key);
+    const mark = String(this.deps.clock.now());
+    await this.deps.store.set(key, mark, keepSeconds);
+    return async () => {
+      // Another reset marked since: that one's own outcome decides.
+      if ((await this.deps.store.get(key)) !== mark) return;
+      if (before === undefined) await this.deps.store.delete(key);
+      else await this.deps.store.set(key, before, keepSeconds);
+    };
   }
 
   async recordSet(sub: string): Promise<void> {

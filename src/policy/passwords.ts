@@ -38,7 +38,7 @@ export class Passwords {
   }
 
   /** Before the provider resets the account's password with an emailed code (see PasswordRotation.markReset). */
-  markReset(sub: string): Promise<void> {
+  markReset(sub: string): Promise<() => Promise<void>> {
     return this.deps.rotation.markReset(sub);
   }
 
