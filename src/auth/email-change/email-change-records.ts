@@ -11,7 +11,7 @@ export const bothAddressesSeconds = 30 * 24 * 3600;
 
 /** A pending undo: what the old address's token restores. Only the token's digest is a key. */
 export type EmailChangeUndo = { sub: string; oldEmail: string; newEmail: string; changedAt: number };
-/** The address an account had before its last change, while notices still go there too. */
+/** An address the account had before a change, while notices still go there too. */
 export type PreviousAddress = { email: string; changedAt: number };
 // A corrupt undo reads as absent (the token is refused); a corrupt previous address as none.
 const emailChangeUndo = recordSchema<EmailChangeUndo>()(z.object({ sub: z.string(), oldEmail: z.string(), newEmail: z.string(), changedAt: z.number() }));
@@ -21,7 +21,10 @@ const undoKeyOfDigest = (digest: string) => `email-change-undo:${digest}`;
 const undoKey = (token: string) => undoKeyOfDigest(sha256(token));
 /** The account's pending undos, `<changedAt>:<token digest>` each (same lasting kind as the undos themselves). */
 const undosKey = (sub: string) => `email-change-undo:of:${sub}`;
+/** The earlier release's single previous address (the last change's only); read and removed, no longer written. */
 const previousKey = (sub: string) => `email-change-previous:${sub}`;
+/** Every address the account had before a change in the last 30 days, `<changedAt>:<email>` each. */
+const previousSetKey = (sub: string) => `email-change-previous:of:${sub}`;
 /** When an undo voided the account's reset codes: those sent before went to the address it was taken back from. */
 const resetVoidKey = (sub: string) => `email-change-reset-void:${sub}`;
 /** When the account's newest reset code was asked for (taken before the provider sends it). */
@@ -41,14 +44,12 @@ export interface EmailChangeRecordStore {
   takeUndo(token: string): Promise<EmailChangeUndo | undefined>;
   /** The change a token would undo, without using it up (to know whose account to lock first). */
   peekUndo(token: string): Promise<EmailChangeUndo | undefined>;
-  /** Puts a token back when the undo could not happen, within its original lifetime. */
-  restoreUndo(token: string, change: EmailChangeUndo, now: number): Promise<void>;
   /** Voids the undo tokens of every change the account made after this one (an undo goes back past them). */
   retireLater(change: EmailChangeUndo): Promise<void>;
-  /** Stops notices to the previous address (after an undo it is the address the owner took the account back from). */
-  forgetPrevious(sub: string): Promise<void>;
-  /** The address before the last change, while it still hears of security events. */
-  previousAddress(sub: string, now: number): Promise<string | undefined>;
+  /** An undo of `change`: the addresses the account had from that change on hear nothing more (the owner went back past them). */
+  forgetPrevious(change: EmailChangeUndo): Promise<void>;
+  /** The addresses the account had before each change of the last 30 days: they still hear of security events. */
+  previousAddresses(sub: string, now: number): Promise<string[]>;
   /** An undo, at `at` (after the address moved back): reset codes asked for before it may not be spent. */
   voidResetCodes(sub: string, at: number): Promise<void>;
   /** A reset code asked for at `askedAt` (before the provider sent it): it supersedes older ones (the provider keeps only the newest). */
@@ -69,8 +70,9 @@ export class EmailChangeRecords implements EmailChangeRecordStore {
     const token = randomBytes(32).toString("base64url");
     await this.deps.store.set(undoKey(token), JSON.stringify(change), undoWindowSeconds);
     await this.deps.store.addToSet(undosKey(change.sub), `${change.changedAt}:${sha256(token)}`, undoWindowSeconds);
-    const previous: PreviousAddress = { email: change.oldEmail, changedAt: change.changedAt };
-    await this.deps.store.set(previousKey(change.sub), JSON.stringify(previous), bothAddressesSeconds);
+    // Added to, never replaced: a second change (made with the first one's gains) must not take the owner's
+    // address off the notices.
+    await this.deps.store.addToSet(previousSetKey(change.sub), `${change.changedAt}:${change.oldEmail}`, bothAddressesSeconds);
     return token;
   }
 
@@ -82,14 +84,6 @@ export class EmailChangeRecords implements EmailChangeRecordStore {
   /** Uses an undo token up (of concurrent uses exactly one gets it); undefined when unknown, used or expired. */
   async takeUndo(token: string): Promise<EmailChangeUndo | undefined> {
     return parseStoredRecord(emailChangeUndo, await this.deps.store.take(undoKey(token)));
-  }
-
-  /** Puts a token back when the undo could not happen (the provider was down), within its original lifetime. */
-  async restoreUndo(token: string, change: EmailChangeUndo, now: number): Promise<void> {
-    // Not a token an earlier change's undo retired meanwhile (it went back past this change).
-    if (!(await this.deps.store.members(undosKey(change.sub))).includes(`${change.changedAt}:${sha256(token)}`)) return;
-    const left = Math.floor((change.changedAt + undoWindowSeconds * 1000 - now) / 1000);
-    if (left > 0) await this.deps.store.set(undoKey(token), JSON.stringify(change), left);
   }
 
   /**
@@ -107,15 +101,30 @@ export class EmailChangeRecords implements EmailChangeRecordStore {
     }
   }
 
-  /** Stops notices to the previous address (after an undo it is the address the owner took the account back from). */
-  async forgetPrevious(sub: string): Promise<void> {
-    await this.deps.store.delete(previousKey(sub));
+  /** Earlier addresses (changes before the undone one) keep hearing; the undone change's and later ones' stop. */
+  async forgetPrevious(change: EmailChangeUndo): Promise<void> {
+    for (const previous of await this.previousRecords(change.sub)) {
+      if (previous.changedAt < change.changedAt) continue;
+      if (previous.member === undefined) await this.deps.store.delete(previousKey(change.sub));
+      else await this.deps.store.removeFromSet(previousSetKey(change.sub), previous.member);
+    }
   }
 
-  /** The address before the last change, while it still hears of security events. */
-  async previousAddress(sub: string, now: number): Promise<string | undefined> {
-    const previous = parseStoredRecord(previousAddress, await this.deps.store.get(previousKey(sub)));
-    return previous && now - previous.changedAt < bothAddressesSeconds * 1000 ? previous.email : undefined;
+  async previousAddresses(sub: string, now: number): Promise<string[]> {
+    const recent = (await this.previousRecords(sub)).filter((p) => now - p.changedAt < bothAddressesSeconds * 1000).map((p) => p.email);
+    return [...new Map(recent.map((email) => [email.toLowerCase(), email])).values()];
+  }
+
+  /** The set's members, and the earlier release's single record (member undefined). */
+  private async previousRecords(sub: string): Promise<(PreviousAddress & { member?: string })[]> {
+    const [members, single] = await Promise.all([this.deps.store.members(previousSetKey(sub)), this.deps.store.get(previousKey(sub))]);
+    const listed = members.flatMap((member) => {
+      const colon = member.indexOf(":");
+      const changedAt = Number(member.slice(0, colon));
+      return colon > 0 && Number.isFinite(changedAt) ? [{ email: member.slice(colon + 1), changedAt, member }] : [];
+    });
+    const old = parseStoredRecord(previousAddress, single);
+    return old ? [...listed, old] : listed;
   }
 
   async voidResetCodes(sub: string, at: number): Promise<void> {

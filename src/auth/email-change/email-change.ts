@@ -29,7 +29,7 @@ export type EmailChangeDeps = {
   audit: Pick<AuditLog, "record">;
   codes: CodeGuard;
   freshFactor: Pick<FreshFactorCheck, "prove">;
-  records: Pick<EmailChangeRecordStore, "changed" | "peekUndo" | "takeUndo" | "restoreUndo" | "retireLater" | "forgetPrevious" | "voidResetCodes">;
+  records: Pick<EmailChangeRecordStore, "changed" | "peekUndo" | "takeUndo" | "retireLater" | "forgetPrevious" | "voidResetCodes">;
   notifier: Pick<SecurityNotifier, "emailChanged">;
   epoch: Pick<SecurityEpoch, "bump">;
   sessions: Pick<SessionRegistry, "endAll">;
@@ -128,29 +128,26 @@ export class EmailChange {
       const lock = `email-change-undo:lock:${seen.sub}`;
       if (!(await this.lockAccount(lock))) throw new GatewayError(ErrorCode.SERVICE_UNAVAILABLE, { retryAfterSeconds: 1 });
       try {
-        const change = await this.deps.records.takeUndo(token);
+        // Read again under the lock; the token is used up only once every step below is done, so a fault part
+        // way (the provider, Redis or PostgreSQL down) leaves it for the owner to try again. Each step can run
+        // twice: a retry starts over.
+        const change = await this.deps.records.peekUndo(token);
         if (!change) throw undoRefused();
         // Before the address moves: a later change's token (in an inbox this undo goes back past) is void from
-        // now on, the "previous address" hears nothing more, and every session ends. Anything failing here or at
-        // the provider gives the token back, so the owner can try again with it.
-        let ended: number;
-        let taken: Awaited<ReturnType<typeof takeBackSince>>;
-        try {
-          await this.deps.records.retireLater(change);
-          await this.deps.records.forgetPrevious(change.sub);
-          ended = await signOutEverywhere(this.deps, change.sub);
-          // The address first: from here on a reset code, a notice, a recovery goes to the owner.
-          await this.deps.admin.setEmail(change.sub, change.oldEmail);
-          // A reset code the other address asked for before would choose the owner's password.
-          await this.deps.records.voidResetCodes(change.sub, this.deps.clock.now());
-          taken = await takeBackSince(this.deps.takeBack, change.sub, change.changedAt);
-          // A sign-in made meanwhile with what was just taken back ends too.
-          ended += await signOutEverywhere(this.deps, change.sub);
-        } catch (error) {
-          await this.deps.records.restoreUndo(token, change, this.deps.clock.now());
-          throw error;
-        }
+        // now on, the addresses it went back past hear nothing more, and every session ends.
+        await this.deps.records.retireLater(change);
+        await this.deps.records.forgetPrevious(change);
+        let ended = await signOutEverywhere(this.deps, change.sub);
+        // The address first: from here on a reset code, a notice, a recovery goes to the owner.
+        await this.deps.admin.setEmail(change.sub, change.oldEmail);
+        // A reset code the other address asked for before would choose the owner's password.
+        await this.deps.records.voidResetCodes(change.sub, this.deps.clock.now());
+        const taken = await takeBackSince(this.deps.takeBack, change.sub, change.changedAt);
+        // A sign-in made meanwhile with what was just taken back ends too.
+        ended += await signOutEverywhere(this.deps, change.sub);
         await updateAccount(this.deps.store, change.sub, { email: change.oldEmail, emailVerified: true }, this.deps.sessionMaxAgeSeconds);
+        // Used up last. Of two undos of one token (the lock outlived by a stalled one), both did the same steps.
+        await this.deps.records.takeUndo(token);
         const providerSignOut = await bestEffort(() => this.deps.admin.globalSignOut(change.sub), "PROVIDER_SIGN_OUT");
         return { result: undefined, audit: { subject: change.sub, reason: `SESSIONS_ENDED:${ended};${takenBackReason(taken)}`, ...providerSignOut } };
       } finally {

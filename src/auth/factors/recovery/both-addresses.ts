@@ -5,10 +5,11 @@ import { PendingDeliveries } from "../../../shared/signed-webhook";
 import type { EmailChangeRecordStore } from "../../email-change/email-change-records";
 import type { EmailChangedNotice, PasskeyAddedNotice, RecoveryCodeNotice, SecurityNotifier } from "./notifier";
 
-type Deps = { records: Pick<EmailChangeRecordStore, "previousAddress">; clock: Clock; logger?: Pick<Logger, "warn"> | undefined };
+type Deps = { records: Pick<EmailChangeRecordStore, "previousAddresses">; clock: Clock; logger?: Pick<Logger, "warn"> | undefined };
 
 /**
- * For 30 days after an email change every security notice also goes to the address the account had before:
+ * For 30 days after an email change every security notice also goes to the address the account had before
+ * (to each, after several changes):
  * whoever moved the account to their own inbox must not be the only one to hear of what they do next.
  */
 export class BothAddressesNotifier implements SecurityNotifier {
@@ -39,9 +40,9 @@ export class BothAddressesNotifier implements SecurityNotifier {
   /** The current address in the caller's step (a durable notifier keeps it there); the previous one beside it, never failing the step. */
   private async toBoth<N extends { email: string; sub: string }>(notice: N, send: (notice: N) => void | Promise<void>): Promise<void> {
     await send(notice);
-    const lookup = this.deps.records.previousAddress(notice.sub, this.deps.clock.now()).then(
+    const lookup = this.deps.records.previousAddresses(notice.sub, this.deps.clock.now()).then(
       async (previous) => {
-        if (previous !== undefined && previous.toLowerCase() !== notice.email.toLowerCase()) await send({ ...notice, email: previous });
+        for (const email of previous) if (email.toLowerCase() !== notice.email.toLowerCase()) await send({ ...notice, email });
       },
     ).catch(() => this.deps.logger?.warn({ event: "SECURITY_NOTICE_PREVIOUS_ADDRESS", subject: notice.sub }, "notice to the previous address not handed over; sent to the current one only"));
     this.lookups.track(lookup);
