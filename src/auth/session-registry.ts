@@ -82,6 +82,14 @@ export class SessionRegistry {
     return true;
   }
 
+  /**
+   * Whether a session is still live. For a credential written after the request's own check: a sign-out
+   * everywhere (an undo) that ran meanwhile took back what was there, not what lands after it.
+   */
+  async isLive(sessionId: string): Promise<boolean> {
+    return (await this.deps.store.get(sessionKey(sessionId))) !== undefined;
+  }
+
   /** Ends a session: every access token of it stops working and its refresh tokens are forgotten. */
   async end(sessionId: string): Promise<void> {
     const { store } = this.deps;

@@ -40,7 +40,7 @@ type Deps = {
   audit: Pick<AuditLog, "record">;
   lockout: Pick<Lockout, "guard">;
   epoch: Pick<SecurityEpoch, "start" | "mark" | "bump">;
-  sessions: Pick<SessionRegistry, "endAll">;
+  sessions: Pick<SessionRegistry, "endAll" | "isLive">;
   totp: Pick<TotpCodeCheck, "standalone">;
   enrolledTotp: Pick<EnrolledTotp, "check">;
   notifier: SecurityNotifier;
@@ -57,7 +57,7 @@ export const createPasskeys = (deps: Deps): Passkeys => {
   const freshFactor = new FreshFactorCheck({ totp: deps.totp, passkeys: stepUp, enrolledTotp: deps.enrolledTotp });
   return {
     enrolment: new PasskeyEnrolment({ ...common, freshFactor, sessions: deps.sessions, notifier: deps.notifier }),
-    recovery: new RecoveryService({ enabled: deps.customAuth, codes, audit: deps.audit, epoch: deps.epoch, freshFactor }),
+    recovery: new RecoveryService({ enabled: deps.customAuth, codes, audit: deps.audit, epoch: deps.epoch, freshFactor, sessions: deps.sessions, clock: deps.clock }),
     stepUp,
     freshFactor,
     revokeAll: (sub) => passkeys.removeAll(sub),

@@ -1,7 +1,10 @@
 import type { RequestMeta } from "../../../audit/audit-event";
 import type { AuditLog } from "../../../audit/audit-log";
 import { audited } from "../../../audit/audited";
+import { TokenRejection, tokenRejected } from "../../../errors/error-codes";
 import type { SecurityEpoch } from "../../../policy/security-epoch";
+import type { Clock } from "../../../shared/clock";
+import type { SessionRegistry } from "../../session-registry";
 import type { Identity } from "../../identity";
 import type { Caller } from "../../identity";
 import type { FreshFactor, FreshFactorCheck } from "../fresh-factor";
@@ -9,7 +12,9 @@ import type { RecoveryCodes } from "./recovery-codes";
 import { recoveryCodesDisabled } from "./recovery-factor";
 
 export type RecoveryDeps = {
-  codes: Pick<RecoveryCodes, "generate" | "left">;
+  codes: Pick<RecoveryCodes, "generate" | "left" | "revokeGeneratedSince">;
+  sessions: Pick<SessionRegistry, "isLive">;
+  clock: Clock;
   /** False without CUSTOM_AUTH_PRIVATE_KEY (AWS mode without passkeys): a code could never be turned into tokens. */
   enabled: boolean;
   audit: Pick<AuditLog, "record">;
@@ -30,7 +35,13 @@ export class RecoveryService {
     return audited(this.deps.audit, meta, { event: "RECOVERY_CODES_GENERATE", outcome: "SUCCESS", subject: identity.sub, sessionId: identity.sessionId }, async () => {
       if (!this.deps.enabled) throw recoveryCodesDisabled();
       await this.deps.freshFactor.prove(caller, factor, meta);
+      const startedAt = this.deps.clock.now();
       const codes = await this.deps.codes.generate(identity.sub);
+      // An undo or sign-out everywhere while the digests were made took back only the codes there were then.
+      if (!(await this.deps.sessions.isLive(identity.sessionId))) {
+        await this.deps.codes.revokeGeneratedSince(identity.sub, startedAt - 1);
+        throw tokenRejected(TokenRejection.TOKEN_REVOKED);
+      }
       await this.deps.epoch.bump(identity.sub);
       return { result: codes };
     });

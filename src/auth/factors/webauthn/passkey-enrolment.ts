@@ -1,7 +1,7 @@
 import type { AuditEvent, RequestMeta } from "../../../audit/audit-event";
 import type { AuditLog } from "../../../audit/audit-log";
 import { audited, type Audited, type AuditedOptions } from "../../../audit/audited";
-import { ErrorCode, GatewayError } from "../../../errors/error-codes";
+import { ErrorCode, GatewayError, TokenRejection, tokenRejected } from "../../../errors/error-codes";
 import type { SecurityEpoch } from "../../../policy/security-epoch";
 import type { Clock } from "../../../shared/clock";
 import { randomHandle, sha256 } from "../../../shared/digest";
@@ -26,7 +26,7 @@ export type EnrolmentDeps = {
   freshFactor: Pick<FreshFactorCheck, "prove">;
   notifier: Pick<SecurityNotifier, "passkeyAdded">;
   epoch: Pick<SecurityEpoch, "bump">;
-  sessions: Pick<SessionRegistry, "endAll">;
+  sessions: Pick<SessionRegistry, "endAll" | "isLive">;
   clock: Clock;
   challengeTtlSeconds: number;
 };
@@ -70,6 +70,12 @@ export class PasskeyEnrolment {
       const registered = await this.deps.rp.verifyRegistration(response, challenge).catch((error: unknown) => refuse(this.deps.audit, meta, event, error, ErrorCode.BAD_USER_INPUT));
       const record: PasskeyRecord = { ...registered, sub: identity.sub, nickname, createdAt: new Date(this.deps.clock.now()).toISOString(), lastUsedAt: undefined };
       if (!(await this.deps.passkeys.add(record))) throw new GatewayError(ErrorCode.ALREADY_EXISTS, {}, "This passkey is already registered.");
+      // The session was checked when the request began; an undo or sign-out everywhere since took back only
+      // the passkeys there were then.
+      if (!(await this.deps.sessions.isLive(identity.sessionId))) {
+        await this.deps.passkeys.remove(record);
+        throw tokenRejected(TokenRejection.TOKEN_REVOKED);
+      }
       await this.deps.epoch.bump(identity.sub);
       await this.deps.notifier.passkeyAdded({ email: identity.account.email, sub: identity.sub, nickname, at: new Date(this.deps.clock.now()) }, meta);
       return { result: record, audit: { target: sha256(record.id) }, undo: () => this.deps.passkeys.remove(record) };
