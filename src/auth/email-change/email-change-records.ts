@@ -58,9 +58,6 @@ export interface EmailChangeRecordStore {
   resetCodesVoided(sub: string): Promise<boolean>;
 }
 
-/** A token shaped like an undo token that undoes nothing (the notice of a request that moved nothing). */
-export const decoyUndoToken = (): string => randomBytes(32).toString("base64url");
-
 /** Over the state store, like the passkey and recovery-code records today. */
 export class EmailChangeRecords implements EmailChangeRecordStore {
   constructor(private readonly deps: { store: Pick<StateStore, "get" | "set" | "take" | "delete" | "addToSet" | "members" | "removeFromSet"> }) {}

@@ -14,7 +14,7 @@ import type { SecurityNotifier } from "../factors/recovery/notifier";
 import { AccountExistsError, type IdentityAdmin, type IdentityProvider } from "../identity-provider";
 import type { SessionRegistry } from "../session-registry";
 import { signOutEverywhere } from "../sign-out-everywhere";
-import { decoyUndoToken, undoWindowSeconds, type EmailChangeRecordStore } from "./email-change-records";
+import { undoWindowSeconds, type EmailChangeRecordStore } from "./email-change-records";
 import { takeBackSince, takenBackReason, type TakeBackDeps } from "./take-back";
 
 /** How long one undo may hold its account's lock (a crashed undo frees it by itself). */
@@ -78,8 +78,9 @@ export class EmailChange {
         const oldEmail = identity.account.email;
         const changedAt = this.deps.clock.now();
         // The undo exists before the change can: whatever the provider does next, the old address can take it back.
-        // A taken address moves nothing: its notice carries a token that undoes nothing, and no record is written.
-        const undoToken = takenAddress ? decoyUndoToken() : await this.deps.records.changed({ sub: identity.sub, oldEmail, newEmail, changedAt });
+        // A taken address moves nothing, but its undo is as real (ending sessions, taking back what was set since):
+        // a token that undid nothing answered differently, and the requester holds the old address.
+        const undoToken = await this.deps.records.changed({ sub: identity.sub, oldEmail, newEmail, changedAt });
         // The old address hears of it (the outbox keeps the notice) before the provider moves anything: a notice
         // that cannot be handed over stops the change, never the other way round.
         await this.deps.notifier.emailChanged({ email: oldEmail, sub: identity.sub, undoToken, undoUntil: new Date(changedAt + undoWindowSeconds * 1000), at: new Date(changedAt) }, meta);
