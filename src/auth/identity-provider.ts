@@ -11,6 +11,8 @@ export type ProviderTokens = {
   refreshToken: string | undefined;
   expiresIn: number;
   tokenType: string;
+  /** Hosted login: when the pool authenticated the user (the ID token's `auth_time`, seconds); the pool's own session cookie may have done it long before. */
+  authTime?: number;
 };
 
 export type ProviderChallengeName = "MFA_SETUP" | "SOFTWARE_TOKEN_MFA" | "NEW_PASSWORD_REQUIRED";

@@ -24,6 +24,8 @@ export const cognitoShapedProvider = ({ issuer, clients, privateJwk, resource, a
       grant_types: ["authorization_code", "refresh_token"],
       response_types: ["code"],
       token_endpoint_auth_method: "client_secret_basic",
+      // Cognito's ID tokens always say when the user signed in; the gateway refuses a sign-in older than the account's last security change.
+      require_auth_time: true,
     })),
     jwks: { keys: [privateJwk] },
     cookies: { keys: [randomUUID()] },

@@ -69,6 +69,7 @@ export const ErrorReason = {
   GRANT_INVALID: "GRANT_INVALID",
   ID_TOKEN_INVALID: "ID_TOKEN_INVALID",
   AUTHORIZATION_DENIED: "AUTHORIZATION_DENIED",
+  LOGIN_REQUIRED: "LOGIN_REQUIRED",
   // BAD_REQUEST.
   HOSTED_LOGIN_NOT_CONFIGURED: "HOSTED_LOGIN_NOT_CONFIGURED",
   // SERVICE_UNAVAILABLE: which dependency failed.
@@ -114,6 +115,7 @@ export const errorReasonDescriptions: Record<ErrorReason, string> = {
   GRANT_INVALID: "SESSION_EXPIRED: the pool refused the authorization code (used, expired, wrong redirect URI or PKCE verifier).",
   ID_TOKEN_INVALID: "SESSION_EXPIRED: the id token did not match the request (nonce, audience, issuer, expiry).",
   AUTHORIZATION_DENIED: "SESSION_EXPIRED: the pool answered the authorization request with an error (the user cancelled).",
+  LOGIN_REQUIRED: "SESSION_EXPIRED: the pool signed the user in before the account's last security change (its own session cookie outlives a sign-out everywhere); sign in again with credentials.",
   HOSTED_LOGIN_NOT_CONFIGURED: "BAD_REQUEST: hosted login without COGNITO_DOMAIN.",
   IDENTITY_PROVIDER_UNAVAILABLE: "SERVICE_UNAVAILABLE: Cognito is unreachable or failing.",
   CUSTOM_AUTH_NOT_CONFIGURED: "SERVICE_UNAVAILABLE: the pool's custom-auth key is not configured.",

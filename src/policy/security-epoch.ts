@@ -45,6 +45,12 @@ export class SecurityEpoch {
     await this.deps.store.increment(countKey(sub), 1, keepSeconds);
   }
 
+  /** Whether the account's security state changed after `at` (ms). */
+  async changedSince(sub: string, at: number): Promise<boolean> {
+    const [changedAt] = await this.deps.store.getMany([atKey(sub)]);
+    return Number(changedAt ?? 0) > at;
+  }
+
   /** SESSION_EXPIRED when the account's security state changed since `mark` was taken. */
   async assertCurrent(sub: string, mark: EpochMark): Promise<void> {
     const [count, at] = await this.deps.store.getMany([countKey(sub), atKey(sub)]);

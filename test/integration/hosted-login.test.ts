@@ -283,6 +283,22 @@ describe("hosted login for browser apps (BFF)", () => {
     expect(errorOf(refused).extensions).toMatchObject({ reason: "TOKEN_REVOKED" });
   });
 
+  it("sends a browser whose sign-in at the pool predates the account's last security change through the pool's /logout, opening no session", async () => {
+    const user = await freshAccount();
+    // Signed in at the pool (whose own session cookie would sign this browser in again without asking)...
+    const back = await poolRedirect(user.sub);
+    // ...then, seconds later, a sign-out everywhere (as an undo of an email change or a reset does).
+    clock.advanceSeconds(5);
+    dataOf(await execute(setup.gw.url, LogoutEverywhereDocument, {}, { token: user.accessToken }));
+    const written = recordsFrom();
+    const response = await callback(back);
+    expect(response.status).toBe(302);
+    const location = new URL(response.headers.get("location")!);
+    expect(`${location.origin}${location.pathname}`).toBe(`${setup.standIn.url}/logout`);
+    expect(response.headers.getSetCookie().some((line) => line.startsWith("authgw-session="))).toBe(false);
+    expect(written()).toEqual(expect.arrayContaining([expect.objectContaining({ event: "OAUTH_LOGIN", outcome: "FAILURE", subject: user.sub })]));
+  });
+
   it("refuses a cookie the gateway never issued", async () => {
     const refused = await meWithCookie(`authgw-session=${randomBytes(32).toString("base64url")}`);
     expect(refused.status).toBe(401);

@@ -51,6 +51,12 @@ export enum OAuthRejection {
   ID_TOKEN_INVALID = "ID_TOKEN_INVALID",
   /** The pool answered the authorization request with an error (the user cancelled, for instance). */
   AUTHORIZATION_DENIED = "AUTHORIZATION_DENIED",
+  /**
+   * The pool signed the user in before the account's last security change (a sign-out everywhere, an email-change
+   * undo, a password reset): its own session cookie outlives them. The user signs in again with credentials (the
+   * browser flow sends the browser through the pool's /logout first).
+   */
+  LOGIN_REQUIRED = "LOGIN_REQUIRED",
 }
 
 export const oauthRejected = (reason: OAuthRejection, cause?: unknown): GatewayError => new GatewayError(ErrorCode.SESSION_EXPIRED, { reason }, undefined, cause);
@@ -85,7 +91,8 @@ const guarded = async <T>(run: () => Promise<T>): Promise<T> => {
   }
 };
 
-const toTokens = (answer: Oidc.TokenEndpointResponse, previousRefreshToken?: string): ProviderTokens => {
+const toTokens = (answer: Oidc.TokenEndpointResponse & Oidc.TokenEndpointResponseHelpers, previousRefreshToken?: string): ProviderTokens => {
+  const authTime = answer.claims()?.auth_time;
   if (!answer.id_token) throw oauthRejected(OAuthRejection.ID_TOKEN_INVALID, new Error("token response without id_token"));
   return {
     accessToken: answer.access_token,
@@ -93,6 +100,7 @@ const toTokens = (answer: Oidc.TokenEndpointResponse, previousRefreshToken?: str
     refreshToken: answer.refresh_token ?? previousRefreshToken,
     expiresIn: answer.expires_in ?? 3600,
     tokenType: answer.token_type,
+    authTime: typeof authTime === "number" ? authTime : undefined,
   };
 };
 

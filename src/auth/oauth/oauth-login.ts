@@ -12,6 +12,7 @@ import type { IdentityProvider, ProviderTokens } from "../identity-provider";
 import type { HostedCompletion } from "../login/hosted-release";
 import type { SessionRegistry } from "../session-registry";
 import type { AccessClaims } from "../token-claims";
+import type { SecurityEpoch } from "../../policy/security-epoch";
 import { OAuthRejection, oauthRejected, type OAuthClient } from "./oauth-client";
 
 /** state, nonce and PKCE verifier live at most this long, and are used once. */
@@ -29,6 +30,7 @@ export type OAuthLoginDeps = {
   completion: HostedCompletion;
   idp: Pick<IdentityProvider, "getProfile">;
   sessions: Pick<SessionRegistry, "end">;
+  epoch: Pick<SecurityEpoch, "changedSince">;
   /** The gateway's bearer-token verifier (context/token-verifier.ts), typed here so auth/ does not import context/. */
   verifier: { verify(token: string): Promise<AccessClaims> };
   settings: { callbackUrl: string | undefined; returnTo: readonly string[]; redirectUris: readonly string[]; signOutUrl: string };
@@ -135,6 +137,12 @@ export class OAuthLogin {
       // The same checks as any bearer token: our pool's signature, issuer, token use and our client id.
       const claims = await this.deps.verifier.verify(tokens.accessToken);
       event.subject = claims.sub;
+      // The pool's session cookie signs a browser in again without asking, and no sign-out everywhere clears it:
+      // a sign-in older than the account's last security change (the owner's undo of a thief's email change,
+      // a reset, a sign-out everywhere) opens nothing. Cognito's ID tokens always carry auth_time, in whole
+      // seconds: a change within the sign-in's own second counts as before it (a reset, then signing in at once).
+      const { authTime } = tokens;
+      if (authTime === undefined || (await this.deps.epoch.changedSince(claims.sub, (authTime + 1) * 1000 - 1))) throw oauthRejected(OAuthRejection.LOGIN_REQUIRED);
       await this.deps.completion.admit(claims.sub);
       // Hosted login may let a user in without TOTP (pool MFA optional): the gateway does not.
       const profile = await this.deps.idp.getProfile(tokens.accessToken);

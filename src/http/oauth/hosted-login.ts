@@ -21,7 +21,7 @@ import { clientAddressOf } from "../../context/client-address";
 export type HostedLoginDeps = {
   oauth: OAuthSettings;
   cognito: Pick<CognitoSettings, "issuer" | "jwksUri" | "clientId">;
-  services: Pick<Services, "completion" | "sessions" | "access">;
+  services: Pick<Services, "completion" | "sessions" | "access" | "epoch">;
   idp: Pick<IdentityProvider, "getProfile">;
   verifier: Pick<AccessTokenVerifier, "verify">;
   store: StateStore;
@@ -47,6 +47,7 @@ export const createHostedLogin = (deps: HostedLoginDeps): HostedLogin => {
     completion: services.completion,
     idp: deps.idp,
     sessions: services.sessions,
+    epoch: services.epoch,
     verifier: deps.verifier,
     settings: { callbackUrl: oauth.callbackUrl, returnTo: oauth.returnTo, redirectUris: oauth.redirectUris, signOutUrl: oauth.signOutUrl },
   });

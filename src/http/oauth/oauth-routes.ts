@@ -1,5 +1,6 @@
 import express, { type Request, type Response, type Router } from "express";
 import type { RequestMeta } from "../../audit/audit-event";
+import { OAuthRejection } from "../../auth/oauth/oauth-client";
 import { notAllowListed, type OAuthLogin } from "../../auth/oauth/oauth-login";
 import type { CookieSessions } from "../../context/cookie-session";
 import type { LoginBindingCookie } from "./login-binding";
@@ -97,7 +98,10 @@ export const oauthRoutes = (deps: OAuthRouteDeps): Router => {
       res.setHeader("set-cookie", [deps.binding.clear(), deps.cookies.setCookie(cookie)]);
       res.redirect(302, done.returnTo);
     } catch (error) {
-      sendError(res, error, deps.logger);
+      // A sign-in the pool's own session made before a security change: through the pool's /logout, which ends
+      // that session, so the next sign-in asks for credentials.
+      if (error instanceof GatewayError && error.extensions["reason"] === OAuthRejection.LOGIN_REQUIRED) res.redirect(302, deps.login.logoutUrl());
+      else sendError(res, error, deps.logger);
     }
   });
 
