@@ -12,6 +12,7 @@ import type { StateStore } from "../store/state-store";
 import { updateAccount } from "./account-records";
 import type { EmailChangeRecordStore } from "./email-change/email-change-records";
 import type { FreshFactor, FreshFactorCheck } from "./factors/fresh-factor";
+import type { SecurityNotifier } from "./factors/recovery/notifier";
 import type { Caller } from "./identity";
 import type { IdentityAdmin, IdentityProvider } from "./identity-provider";
 import type { SessionRegistry, SessionSummary } from "./session-registry";
@@ -29,6 +30,8 @@ export type AccountServiceDeps = {
   codes: CodeGuard;
   freshFactor: Pick<FreshFactorCheck, "prove">;
   resetCodes: Pick<EmailChangeRecordStore, "resetCodeAsked" | "resetCodesVoided">;
+  /** The owner hears of every password set (and, for 30 days after an email change, the earlier addresses too). */
+  notifier: Pick<SecurityNotifier, "passwordChanged">;
   clock: Clock;
   sessionMaxAgeSeconds: number;
   /** Tests only: how long the existence answers take at least (default uniformAnswerFloorMs). */
@@ -37,6 +40,12 @@ export type AccountServiceDeps = {
 
 /** Where it always was for its importers; defined beside Identity, which the factors' step-up also reads. */
 export type { Caller };
+
+/** Several findings in one audit `reason`. */
+const reasons = (...parts: (string | undefined)[]): { reason?: string } => {
+  const found = parts.filter((part) => part !== undefined);
+  return found.length > 0 ? { reason: found.join(";") } : {};
+};
 
 /** The provider did not answer (or answered with something unforeseen): whether it acted is unknown. */
 const isUnknownOutcome = (error: unknown): boolean => !(error instanceof GatewayError) || error.code === ErrorCode.SERVICE_UNAVAILABLE || error.code === ErrorCode.INTERNAL_SERVER_ERROR;
@@ -101,7 +110,9 @@ export class AccountService {
       if (!sub) return { result: undefined };
       await this.deps.lockout.unlock(email, sub);
       await signOutEverywhere(this.deps, sub);
-      return { result: undefined, audit: { subject: sub, ...(await bestEffort(() => this.deps.admin.globalSignOut(sub), "PROVIDER_SIGN_OUT")) } };
+      const notice = await this.notifyPasswordSet({ email, sub, how: "RESET" }, meta);
+      const providerSignOut = await bestEffort(() => this.deps.admin.globalSignOut(sub), "PROVIDER_SIGN_OUT");
+      return { result: undefined, audit: { subject: sub, ...reasons(notice, providerSignOut.reason) } };
     });
   }
 
@@ -122,8 +133,18 @@ export class AccountService {
       await this.deps.lockout.guard(account.email, meta, () => this.deps.idp.changePassword(caller.accessToken, currentPassword, newPassword));
       await this.deps.passwords.recordSet(sub, digest);
       const ended = await signOutEverywhere(this.deps, sub, caller.identity.sessionId);
-      return { result: undefined, audit: { reason: `OTHER_SESSIONS_ENDED:${ended}` } };
+      const notice = await this.notifyPasswordSet({ email: account.email, sub, how: "CHANGED" }, meta);
+      return { result: undefined, audit: reasons(`OTHER_SESSIONS_ENDED:${ended}`, notice) };
     });
+  }
+
+  /**
+   * After the password is set and the sessions ended (the notice can only follow the provider's yes): a notice
+   * that cannot be handed over is named in the audit record, never undoes what already happened.
+   */
+  private async notifyPasswordSet(notice: { email: string; sub: string; how: "CHANGED" | "RESET" }, meta: RequestMeta): Promise<string | undefined> {
+    const failed = await bestEffort(async () => this.deps.notifier.passwordChanged({ ...notice, at: new Date(this.deps.clock.now()) }, meta), "OWNER_NOTICE");
+    return failed.reason;
   }
 
   updateProfile(caller: Caller, change: { givenName?: string | undefined; familyName?: string | undefined }, meta: RequestMeta): Promise<void> {

@@ -158,7 +158,7 @@ export const createServices = (deps: ServiceDeps): Services => {
     heldTokens: new HeldTokens({ store, clock, sessionMaxAgeSeconds, cacheEntries: deps.tokenCacheSize ?? 10_000, mode: deps.clientTokens }),
     auth: new AuthService(flow),
     mfa: new MfaEnrolment({ machine, audit }),
-    account: new AccountService({ idp, admin, store, audit, sessions, lockout, passwords, codes, epoch, freshFactor, resetCodes: emailChanges, clock, sessionMaxAgeSeconds, answerFloorMs }),
+    account: new AccountService({ idp, admin, store, audit, sessions, lockout, passwords, codes, epoch, freshFactor, resetCodes: emailChanges, notifier, clock, sessionMaxAgeSeconds, answerFloorMs }),
     emailChange: new EmailChange({
       ...{ idp, admin, store, audit, codes, freshFactor, records: emailChanges, notifier, epoch, sessions, clock, sessionMaxAgeSeconds, answerFloorMs },
       takeBack: { rotation: passwords.rotation, enrolledTotp, recoveryCodes: passkeys.codes, passkeys: passkeys.store, admin },

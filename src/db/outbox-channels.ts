@@ -1,7 +1,7 @@
 import type { RequestMeta } from "../audit/audit-event";
 import { alertBody, type EmergencyAlertKind, type EmergencyAlerts } from "../auth/emergency/emergency-alerts";
 import type { EmergencySettings, GrantRecord } from "../auth/emergency/emergency-grant";
-import type { NoticeType, PasskeyAddedNotice, EmailChangedNotice, RecoveryCodeNotice, SecurityNotifier } from "../auth/factors/recovery/notifier";
+import type { NoticeType, PasskeyAddedNotice, PasswordChangedNotice, EmailChangedNotice, RecoveryCodeNotice, SecurityNotifier } from "../auth/factors/recovery/notifier";
 import type { Logger } from "../shared/logger";
 import { randomUUID } from "node:crypto";
 import type { Outbox } from "./outbox";
@@ -45,6 +45,10 @@ export class OutboxSecurityNotifier implements SecurityNotifier {
 
   passkeyAdded(notice: PasskeyAddedNotice): Promise<void> {
     return this.send("PASSKEY_ADDED", notice.sub, { email: notice.email, nickname: notice.nickname, at: notice.at.toISOString() });
+  }
+
+  passwordChanged(notice: PasswordChangedNotice): Promise<void> {
+    return this.send("PASSWORD_CHANGED", notice.sub, { email: notice.email, how: notice.how, at: notice.at.toISOString() });
   }
 
   emailChanged(notice: EmailChangedNotice): Promise<void> {

@@ -3,7 +3,7 @@ import type { Clock } from "../../../shared/clock";
 import type { Logger } from "../../../shared/logger";
 import { PendingDeliveries } from "../../../shared/signed-webhook";
 import type { EmailChangeRecordStore } from "../../email-change/email-change-records";
-import type { EmailChangedNotice, PasskeyAddedNotice, RecoveryCodeNotice, SecurityNotifier } from "./notifier";
+import type { EmailChangedNotice, PasskeyAddedNotice, PasswordChangedNotice, RecoveryCodeNotice, SecurityNotifier } from "./notifier";
 
 type Deps = { records: Pick<EmailChangeRecordStore, "previousAddresses">; clock: Clock; logger?: Pick<Logger, "warn"> | undefined };
 
@@ -25,6 +25,10 @@ export class BothAddressesNotifier implements SecurityNotifier {
 
   passkeyAdded(notice: PasskeyAddedNotice, meta: RequestMeta): Promise<void> {
     return this.toBoth(notice, (to) => this.inner.passkeyAdded(to, meta));
+  }
+
+  passwordChanged(notice: PasswordChangedNotice, meta: RequestMeta): Promise<void> {
+    return this.toBoth(notice, (to) => this.inner.passwordChanged(to, meta));
   }
 
   /** Already addressed to the old address (the change itself is what it reports). */

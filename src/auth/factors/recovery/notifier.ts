@@ -8,18 +8,21 @@ import { PendingDeliveries, postSigned } from "../../../shared/signed-webhook";
 
 export type RecoveryCodeNotice = { email: string; sub: string; codesLeft: number; at: Date };
 export type PasskeyAddedNotice = { email: string; sub: string; nickname: string; at: Date };
+/** The account's password was set: `CHANGED` with the current one (a signed-in session), `RESET` with an emailed code. */
+export type PasswordChangedNotice = { email: string; sub: string; how: "CHANGED" | "RESET"; at: Date };
 /** To the OLD address: the account's email changed; the single-use token undoes it (undoEmailChange) until `undoUntil`. */
 export type EmailChangedNotice = { email: string; sub: string; undoToken: string; undoUntil: Date; at: Date };
 
 /**
- * Security notices to the account's owner: a recovery code was used, a passkey was added, the email changed
- * (to the old address, with a way to undo it). Never delays nor fails the request. For 30 days after an
+ * Security notices to the account's owner: a recovery code was used, a passkey was added, the password was
+ * changed or reset, the email changed (to the old address, with a way to undo it). Never delays nor fails the request. For 30 days after an
  * email change every notice also goes to the previous address (see both-addresses.ts).
  */
 export interface SecurityNotifier {
   /** Awaited in the step that made the change: a durable implementation keeps the notice in that step. */
   recoveryCodeUsed(notice: RecoveryCodeNotice, meta: RequestMeta): void | Promise<void>;
   passkeyAdded(notice: PasskeyAddedNotice, meta: RequestMeta): void | Promise<void>;
+  passwordChanged(notice: PasswordChangedNotice, meta: RequestMeta): void | Promise<void>;
   emailChanged(notice: EmailChangedNotice, meta: RequestMeta): void | Promise<void>;
   /** Resolves when every notice handed over so far was delivered or dead-lettered (shutdown, tests). */
   settled(): Promise<void>;
@@ -33,6 +36,9 @@ export const devMailNotifier: SecurityNotifier = {
   passkeyAdded: ({ email, nickname, at }) => {
     process.stdout.write(`[dev mail] to ${email}: a passkey ("${nickname}") was added to your account at ${at.toISOString()}. Not you? Contact your administrator.\n`);
   },
+  passwordChanged: ({ email, how, at }) => {
+    process.stdout.write(`[dev mail] to ${email}: your account's password was ${how === "RESET" ? "reset with an emailed code" : "changed"} at ${at.toISOString()}. Not you? Contact your administrator.\n`);
+  },
   emailChanged: ({ email, undoToken, undoUntil, at }) => {
     process.stdout.write(`[dev mail] to ${email}: your account's email address was changed at ${at.toISOString()}. Not you? Undo it until ${undoUntil.toISOString()} without signing in: undoEmailChange(token: "${undoToken}").\n`);
   },
@@ -40,16 +46,17 @@ export const devMailNotifier: SecurityNotifier = {
 };
 
 /** AWS mode without NOTICE_WEBHOOK_URL (start-up warns): the audit record (RECOVERY_CODE_LOGIN) is the only trace. */
-export const noMailNotifier: SecurityNotifier = { recoveryCodeUsed: () => undefined, passkeyAdded: () => undefined, emailChanged: () => undefined, settled: () => Promise.resolve() };
+export const noMailNotifier: SecurityNotifier = { recoveryCodeUsed: () => undefined, passkeyAdded: () => undefined, passwordChanged: () => undefined, emailChanged: () => undefined, settled: () => Promise.resolve() };
 
-export type NoticeType = "RECOVERY_CODE_USED" | "PASSKEY_ADDED" | "EMAIL_CHANGED";
+export type NoticeType = "RECOVERY_CODE_USED" | "PASSKEY_ADDED" | "PASSWORD_CHANGED" | "EMAIL_CHANGED";
 
 type Deps = { settings: NoticeSettings; audit: Pick<AuditLog, "record">; logger: Pick<Logger, "warn">; clock: Clock };
 
 /**
  * Hands each notice to the product's mailer: a signed JSON POST to NOTICE_WEBHOOK_URL (the same signature
  * as emergency alerts), `{ type: "RECOVERY_CODE_USED", noticeId, email, codesLeft, at }` or `{ type:
- * "PASSKEY_ADDED", noticeId, email, nickname, at }` or `{ type: "EMAIL_CHANGED", noticeId, email (the old
+ * "PASSKEY_ADDED", noticeId, email, nickname, at }` or `{ type: "PASSWORD_CHANGED", noticeId, email, how
+ * ("CHANGED" | "RESET"), at }` or `{ type: "EMAIL_CHANGED", noticeId, email (the old
  * address), undoToken, undoUntil, at }`, retried; one that
  * cannot be delivered leaves SECURITY_NOTICE_DEAD_LETTER in the audit trail (without the email).
  */
@@ -63,6 +70,10 @@ export class WebhookSecurityNotifier implements SecurityNotifier {
 
   passkeyAdded(notice: PasskeyAddedNotice, meta: RequestMeta): void {
     this.send("PASSKEY_ADDED", notice.sub, { email: notice.email, nickname: notice.nickname, at: notice.at.toISOString() }, meta);
+  }
+
+  passwordChanged(notice: PasswordChangedNotice, meta: RequestMeta): void {
+    this.send("PASSWORD_CHANGED", notice.sub, { email: notice.email, how: notice.how, at: notice.at.toISOString() }, meta);
   }
 
   emailChanged(notice: EmailChangedNotice, meta: RequestMeta): void {
