@@ -90,3 +90,34 @@ describe("ATTACK: a thief's password reset landing while the owner's undo runs",
     expect({ thiefsPasswordAnswer: login.errors?.[0]?.extensions?.["code"] ?? "challenge" }).toEqual({ thiefsPasswordAnswer: "INVALID_CREDENTIALS" });
   });
 });
+
+/**
+ * Severity: high (the read-only review of the third round's fixes). Since a request to a taken address records a
+ * real undo, a thief with a stolen session and a way to prove a fresh factor asks to move the email again; the
+ * request is past its session check and looking the address up (findSub) when the owner's undo runs and retires
+ * the account's later changes. Its record, written after that, survived the undo: the token in the thief's inbox
+ * took the account back to the thief's address. Held open: CognitoAdmin.findSub, for the address asked for.
+ * Expected: the request answers UNAUTHENTICATED (its session ended meanwhile) and its token undoes nothing.
+ */
+describe("ATTACK: a thief's email-change request in flight across the owner's undo", () => {
+  it("leaves no token that outlives the undo", async () => {
+    const owner = await enrolledUser(gw);
+    const { thiefs, undoToken } = await thiefMovedTheEmail(owner);
+    const taken = (await enrolledUser(gw)).email;
+
+    const hold = holdCallAfterAnswer(CognitoAdmin.prototype, "findSub", taken);
+    const request = gw.run(RequestEmailChangeDocument, { newEmail: taken, code: await freshCode(owner.secret) }, { token: owner.accessToken });
+    await hold.wasReached;
+    expect(dataOf(await gw.run(UndoEmailChangeDocument, { token: undoToken })).undoEmailChange).toBe(true);
+    hold.release();
+    const answer = await request;
+    expect(answer.errors?.[0]?.extensions?.["code"]).toBe("UNAUTHENTICATED");
+
+    // Whatever token reached the thief's inbox from that request undoes nothing now.
+    for (const notice of mail.to(thiefs, "EMAIL_CHANGED")) {
+      const spent = await gw.run(UndoEmailChangeDocument, { token: notice.undoToken! });
+      expect(spent.errors?.[0]?.extensions?.["reason"]).toBe("UNDO_INVALID");
+    }
+    expect((await gw.run(LoginDocument, { email: owner.email, password: PASSWORD })).errors).toBeUndefined();
+  });
+});

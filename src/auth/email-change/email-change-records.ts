@@ -42,6 +42,8 @@ export interface EmailChangeRecordStore {
   changed(change: EmailChangeUndo): Promise<string>;
   /** Uses an undo token up (of concurrent uses exactly one gets it); undefined when unknown, used or expired. */
   takeUndo(token: string): Promise<EmailChangeUndo | undefined>;
+  /** Takes back a change's records (its request's session ended while it ran: an undo may have gone past it). */
+  withdraw(token: string, change: EmailChangeUndo): Promise<void>;
   /** The change a token would undo, without using it up (to know whose account to lock first). */
   peekUndo(token: string): Promise<EmailChangeUndo | undefined>;
   /** Voids the undo tokens of every change the account made after this one (an undo goes back past them). */
@@ -71,6 +73,12 @@ export class EmailChangeRecords implements EmailChangeRecordStore {
     // address off the notices.
     await this.deps.store.addToSet(previousSetKey(change.sub), `${change.changedAt}:${change.oldEmail}`, bothAddressesSeconds);
     return token;
+  }
+
+  async withdraw(token: string, change: EmailChangeUndo): Promise<void> {
+    await this.deps.store.delete(undoKey(token));
+    await this.deps.store.removeFromSet(undosKey(change.sub), `${change.changedAt}:${sha256(token)}`);
+    await this.deps.store.removeFromSet(previousSetKey(change.sub), `${change.changedAt}:${change.oldEmail}`);
   }
 
   /** The change a token would undo, without using it up. */

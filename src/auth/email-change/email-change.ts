@@ -1,7 +1,7 @@
 import type { AuditEvent, RequestMeta } from "../../audit/audit-event";
 import type { AuditLog } from "../../audit/audit-log";
 import { audited, bestEffort, type Audited, type AuditedOptions } from "../../audit/audited";
-import { ErrorCode, GatewayError } from "../../errors/error-codes";
+import { ErrorCode, GatewayError, TokenRejection, tokenRejected } from "../../errors/error-codes";
 import type { CodeGuard } from "../../policy/code-guard";
 import type { SecurityEpoch } from "../../policy/security-epoch";
 import { atLeast } from "../../policy/uniform-time";
@@ -16,11 +16,7 @@ import type { SessionRegistry } from "../session-registry";
 import { signOutEverywhere } from "../sign-out-everywhere";
 import { undoWindowSeconds, type EmailChangeRecordStore } from "./email-change-records";
 import { takeBackSince, takenBackReason, type TakeBackDeps } from "./take-back";
-
-/** How long one undo may hold its account's lock (a crashed undo frees it by itself). */
-const undoLockSeconds = 30;
-const undoLockAttempts = 60;
-const undoLockRetryMs = 50;
+import { UndoLock } from "./undo-lock";
 
 export type EmailChangeDeps = {
   idp: Pick<IdentityProvider, "updateAttributes" | "verifyEmail" | "getProfile">;
@@ -29,10 +25,10 @@ export type EmailChangeDeps = {
   audit: Pick<AuditLog, "record">;
   codes: CodeGuard;
   freshFactor: Pick<FreshFactorCheck, "prove">;
-  records: Pick<EmailChangeRecordStore, "changed" | "peekUndo" | "takeUndo" | "retireLater" | "forgetPrevious" | "voidResetCodes">;
+  records: Pick<EmailChangeRecordStore, "changed" | "withdraw" | "peekUndo" | "takeUndo" | "retireLater" | "forgetPrevious" | "voidResetCodes">;
   notifier: Pick<SecurityNotifier, "emailChanged">;
   epoch: Pick<SecurityEpoch, "bump">;
-  sessions: Pick<SessionRegistry, "endAll">;
+  sessions: Pick<SessionRegistry, "endAll" | "isLive">;
   clock: Clock;
   /** What the undo takes away of the sign-in methods set while the address was elsewhere. */
   takeBack: TakeBackDeps;
@@ -80,7 +76,14 @@ export class EmailChange {
         // The undo exists before the change can: whatever the provider does next, the old address can take it back.
         // A taken address moves nothing, but its undo is as real (ending sessions, taking back what was set since):
         // a token that undid nothing answered differently, and the requester holds the old address.
-        const undoToken = await this.deps.records.changed({ sub: identity.sub, oldEmail, newEmail, changedAt });
+        const change = { sub: identity.sub, oldEmail, newEmail, changedAt };
+        const undoToken = await this.deps.records.changed(change);
+        // The session was checked when the request began: an undo that ended it since may have retired the
+        // account's later changes before this one's record existed, and this token must not outlive that undo.
+        if (!(await this.deps.sessions.isLive(identity.sessionId))) {
+          await this.deps.records.withdraw(undoToken, change);
+          throw tokenRejected(TokenRejection.TOKEN_REVOKED);
+        }
         // The old address hears of it (the outbox keeps the notice) before the provider moves anything: a notice
         // that cannot be handed over stops the change, never the other way round.
         await this.deps.notifier.emailChanged({ email: oldEmail, sub: identity.sub, undoToken, undoUntil: new Date(changedAt + undoWindowSeconds * 1000), at: new Date(changedAt) }, meta);
@@ -111,23 +114,13 @@ export class EmailChange {
    * Public (no sign-in): the token from the old address's notice restores that address (verified) and ends
    * every session and pending login of the account. Single use; refused alike when unknown, used or expired.
    */
-  /** Waits a moment for another undo of the same account to finish (an undo takes a few provider calls). */
-  private async lockAccount(lock: string): Promise<boolean> {
-    for (let attempt = 0; attempt < undoLockAttempts; attempt++) {
-      if (await this.deps.store.setIfAbsent(lock, "1", undoLockSeconds)) return true;
-      await new Promise((resolve) => setTimeout(resolve, undoLockRetryMs));
-    }
-    return false;
-  }
-
   undo(token: string, meta: RequestMeta): Promise<void> {
     return this.run(meta, { event: "EMAIL_CHANGE_UNDO", outcome: "SUCCESS" }, async () => {
       const seen = await this.deps.records.peekUndo(token);
       if (!seen) throw undoRefused();
       // One undo of an account at a time, the lock taken before the token: a later change's token racing the
-      // owner's must not land last, nor be given back after the owner's undo retired it.
-      const lock = `email-change-undo:lock:${seen.sub}`;
-      if (!(await this.lockAccount(lock))) throw new GatewayError(ErrorCode.SERVICE_UNAVAILABLE, { retryAfterSeconds: 1 });
+      // owner's must not land last.
+      const lock = await UndoLock.acquire(this.deps.store, seen.sub);
       try {
         // Read again under the lock; the token is used up only once every step below is done, so a fault part
         // way (the provider, Redis or PostgreSQL down) leaves it for the owner to try again. Each step can run
@@ -135,24 +128,29 @@ export class EmailChange {
         const change = await this.deps.records.peekUndo(token);
         if (!change) throw undoRefused();
         // Before the address moves: a later change's token (in an inbox this undo goes back past) is void from
-        // now on, the addresses it went back past hear nothing more, and every session ends.
+        // now on, and every session ends.
         await this.deps.records.retireLater(change);
-        await this.deps.records.forgetPrevious(change);
         let ended = await signOutEverywhere(this.deps, change.sub);
         // The address first: from here on a reset code, a notice, a recovery goes to the owner.
+        await lock.renew();
         await this.deps.admin.setEmail(change.sub, change.oldEmail);
         // A reset code the other address asked for before would choose the owner's password.
         await this.deps.records.voidResetCodes(change.sub, this.deps.clock.now());
         const taken = await takeBackSince(this.deps.takeBack, change.sub, change.changedAt);
-        // A sign-in made meanwhile with what was just taken back ends too.
+        // A sign-in made meanwhile with what was just taken back ends too, and a change requested meanwhile (its
+        // record written after the first retire, by a session that has ended since) goes as well.
         ended += await signOutEverywhere(this.deps, change.sub);
+        await this.deps.records.retireLater(change);
+        // Only now: had a step failed, the addresses this undo goes back past would still be the account's.
+        await this.deps.records.forgetPrevious(change);
+        await lock.renew();
         await updateAccount(this.deps.store, change.sub, { email: change.oldEmail, emailVerified: true }, this.deps.sessionMaxAgeSeconds);
-        // Used up last. Of two undos of one token (the lock outlived by a stalled one), both did the same steps.
+        // Used up last; under the lock no other undo of it can have run, so this finds it.
         await this.deps.records.takeUndo(token);
         const providerSignOut = await bestEffort(() => this.deps.admin.globalSignOut(change.sub), "PROVIDER_SIGN_OUT");
-        return { result: undefined, audit: { subject: change.sub, reason: `SESSIONS_ENDED:${ended};${takenBackReason(taken)}`, ...providerSignOut } };
+        return { result: undefined, audit: { subject: change.sub, reason: [`SESSIONS_ENDED:${ended}`, takenBackReason(taken), providerSignOut.reason].filter(Boolean).join(";") } };
       } finally {
-        await this.deps.store.delete(lock).catch(() => undefined);
+        await lock.release().catch(() => undefined);
       }
       // Taking an account back ends sessions and revokes sign-in methods: it never waits on the audit sink.
     }, { protected: true });
