@@ -12,12 +12,12 @@ export const recordKinds = {
   password_records: ["password-history:", "password-salt:", "password-set:"],
   /** Locks by typed email and by account (timed, or until an administrator unlocks). */
   account_locks: ["lockout:locked:", "lockout:locked-sub:"],
-  /** Administrator flags (disabled). */
+  /** Administrator flags (disabled), and when the account's security state last changed (hosted login's check). */
   account_flags: ["account-flags:"],
   /** Grants with their reason and review, the index, the unreviewed set, and the once-only claims. */
   emergency_grants: ["emergency:grant:", "emergency:index", "emergency:unreviewed", "emergency:review-claim:", "emergency:escalation-claim:"],
   /**
-   * An email change's single-use undo (7 days), the previous address that hears every notice for 30 days, and
+   * An email change's single-use undo (7 days), the previous addresses that hear every notice for 30 days, and
    * an undo's mark that the reset codes sent before it went to the address taken back from (a day).
    */
   email_changes: ["email-change-undo:", "email-change-previous:", "email-change-reset-void:"],

@@ -5,6 +5,8 @@ import type { StateStore } from "../store/state-store";
 const keepSeconds = 10 * 365 * 24 * 3600;
 const countKey = (sub: string) => `epoch:n:${sub}`;
 const atKey = (sub: string) => `epoch:at:${sub}`;
+/** A lasting copy of the change time (PostgreSQL in production): the pool's own sessions outlive a lost Redis. */
+const lastingAtKey = (sub: string) => `account-flags:security-changed-at:${sub}`;
 
 /** Why an account's security epoch moved on; recorded in the audit trail by the caller. */
 export type EpochReason =
@@ -41,14 +43,18 @@ export class SecurityEpoch {
 
   async bump(sub: string): Promise<void> {
     // The time first: a reader that sees the new count also sees a change time at least this recent.
-    await this.deps.store.set(atKey(sub), String(this.deps.clock.now()), keepSeconds);
+    const at = String(this.deps.clock.now());
+    await this.deps.store.set(atKey(sub), at, keepSeconds);
     await this.deps.store.increment(countKey(sub), 1, keepSeconds);
+    // Best effort, last: a sign-out everywhere must not wait on (or fail with) PostgreSQL; without this copy the
+    // hosted login's check has the ephemeral one, as long as that lasts.
+    await this.deps.store.set(lastingAtKey(sub), at, keepSeconds).catch(() => undefined);
   }
 
-  /** Whether the account's security state changed after `at` (ms). */
+  /** Whether the account's security state changed after `at` (ms), by either copy of the change time. */
   async changedSince(sub: string, at: number): Promise<boolean> {
-    const [changedAt] = await this.deps.store.getMany([atKey(sub)]);
-    return Number(changedAt ?? 0) > at;
+    const times = await this.deps.store.getMany([atKey(sub), lastingAtKey(sub)]);
+    return times.some((changedAt) => Number(changedAt ?? 0) > at);
   }
 
   /** SESSION_EXPIRED when the account's security state changed since `mark` was taken. */
