@@ -87,8 +87,16 @@ export class AccountService {
    * control of the mailbox.
    */
   confirmForgotPassword(email: string, code: string, newPassword: string, meta: RequestMeta): Promise<void> {
+    // A floor as for forgotPassword: a known account's wrong code reads and writes its reset records, an unknown one's does not.
+    return atLeast(this.deps.answerFloorMs ?? uniformAnswerFloorMs, () => this.resetPassword(email, code, newPassword, meta));
+  }
+
+  private resetPassword(email: string, code: string, newPassword: string, meta: RequestMeta): Promise<void> {
     return this.run(meta, { event: "PASSWORD_RESET", outcome: "SUCCESS" }, async () => {
-      const sub = await this.deps.codes.check(email, async () => {
+      // Set once the provider accepted the new password: from then on the owner hears of it, whatever fails after.
+      let accepted: string | undefined;
+      const notice = () => (accepted === undefined ? Promise.resolve(undefined) : this.notifyPasswordSet({ email, sub: accepted, how: "RESET" }, meta));
+      const sub = await this.afterAccepted(notice, () => this.deps.codes.check(email, async () => {
         await this.deps.passwords.assertRules(email, newPassword);
         const known = await this.deps.admin.findSub(email);
         const digest = await this.deps.passwords.assertNotReused(known, newPassword);
@@ -104,16 +112,29 @@ export class AccountService {
           if (unmark && !isUnknownOutcome(error)) await unmark().catch(() => undefined);
           throw error;
         }
+        accepted = known;
         if (known) await this.deps.passwords.recordSet(known, digest);
         return known;
-      });
+      }));
       if (!sub) return { result: undefined };
-      await this.deps.lockout.unlock(email, sub);
-      await signOutEverywhere(this.deps, sub);
-      const notice = await this.notifyPasswordSet({ email, sub, how: "RESET" }, meta);
+      await this.afterAccepted(notice, async () => {
+        await this.deps.lockout.unlock(email, sub);
+        await signOutEverywhere(this.deps, sub);
+      });
+      const noticeFailure = await notice();
       const providerSignOut = await bestEffort(() => this.deps.admin.globalSignOut(sub), "PROVIDER_SIGN_OUT");
-      return { result: undefined, audit: { subject: sub, ...reasons(notice, providerSignOut.reason) } };
+      return { result: undefined, audit: { subject: sub, ...reasons(noticeFailure, providerSignOut.reason) } };
     });
+  }
+
+  /** Runs `step`; should it fail once the password was set, the owner still hears of the new password. */
+  private async afterAccepted<T>(notice: () => Promise<unknown>, step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      await notice();
+      throw error;
+    }
   }
 
   /**
@@ -131,10 +152,12 @@ export class AccountService {
       const digest = await this.deps.passwords.assertNotReused(sub, newPassword);
       // A wrong current password counts towards the lockout like a failed login.
       await this.deps.lockout.guard(account.email, meta, () => this.deps.idp.changePassword(caller.accessToken, currentPassword, newPassword));
-      await this.deps.passwords.recordSet(sub, digest);
-      const ended = await signOutEverywhere(this.deps, sub, caller.identity.sessionId);
-      const notice = await this.notifyPasswordSet({ email: account.email, sub, how: "CHANGED" }, meta);
-      return { result: undefined, audit: reasons(`OTHER_SESSIONS_ENDED:${ended}`, notice) };
+      const notice = () => this.notifyPasswordSet({ email: account.email, sub, how: "CHANGED" }, meta);
+      const ended = await this.afterAccepted(notice, async () => {
+        await this.deps.passwords.recordSet(sub, digest);
+        return signOutEverywhere(this.deps, sub, caller.identity.sessionId);
+      });
+      return { result: undefined, audit: reasons(`OTHER_SESSIONS_ENDED:${ended}`, await notice()) };
     });
   }
 

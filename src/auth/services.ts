@@ -97,7 +97,7 @@ export type Services = {
   auditReview: AuditReview;
   /** Passkey management, and the passkey and recovery-code doors of the login (the machine's). */
   passkeys: Passkeys & { login: PasskeyLoginEntries; recovery: Passkeys["recovery"] & ReturnType<typeof recoveryCodeEntry> };
-  /** Owner notices as sent: for 30 days after an email change, to the previous address as well. */
+  /** Owner notices as sent: for 30 days after an email change, to the earlier addresses as well. */
   notices: SecurityNotifier;
   emergency: { grants: EmergencyAccess; reviews: EmergencyReviews };
   /** The provider's tokens behind the handles bearer clients hold. */

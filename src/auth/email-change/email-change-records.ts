@@ -34,7 +34,7 @@ const resetVoidSeconds = 24 * 3600;
 
 /**
  * The lasting records of email changes: the single-use undo token sent to the old address (7 days), and the
- * previous address notices go to as well (30 days). The services use only this interface, so a PostgreSQL
+ * previous addresses notices go to as well (30 days). The services use only this interface, so a PostgreSQL
  * repository can take the state-store implementation's place like the other lasting records.
  */
 export interface EmailChangeRecordStore {

@@ -46,7 +46,10 @@ export class BothAddressesNotifier implements SecurityNotifier {
     await send(notice);
     const lookup = this.deps.records.previousAddresses(notice.sub, this.deps.clock.now()).then(
       async (previous) => {
-        for (const email of previous) if (email.toLowerCase() !== notice.email.toLowerCase()) await send({ ...notice, email });
+        const others = previous.filter((email) => email.toLowerCase() !== notice.email.toLowerCase());
+        // Each on its own: one that cannot be handed over does not keep the others from theirs.
+        const sent = await Promise.allSettled(others.map(async (email) => send({ ...notice, email })));
+        if (sent.some((result) => result.status === "rejected")) throw new Error("a notice to an earlier address was not handed over");
       },
     ).catch(() => this.deps.logger?.warn({ event: "SECURITY_NOTICE_PREVIOUS_ADDRESS", subject: notice.sub }, "notice to the previous address not handed over; sent to the current one only"));
     this.lookups.track(lookup);

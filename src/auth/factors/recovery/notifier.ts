@@ -16,7 +16,7 @@ export type EmailChangedNotice = { email: string; sub: string; undoToken: string
 /**
  * Security notices to the account's owner: a recovery code was used, a passkey was added, the password was
  * changed or reset, the email changed (to the old address, with a way to undo it). Never delays nor fails the request. For 30 days after an
- * email change every notice also goes to the previous address (see both-addresses.ts).
+ * email change every notice also goes to the earlier addresses (see both-addresses.ts).
  */
 export interface SecurityNotifier {
   /** Awaited in the step that made the change: a durable implementation keeps the notice in that step. */

@@ -70,14 +70,17 @@ export class PasskeyEnrolment {
       const registered = await this.deps.rp.verifyRegistration(response, challenge).catch((error: unknown) => refuse(this.deps.audit, meta, event, error, ErrorCode.BAD_USER_INPUT));
       const record: PasskeyRecord = { ...registered, sub: identity.sub, nickname, createdAt: new Date(this.deps.clock.now()).toISOString(), lastUsedAt: undefined };
       if (!(await this.deps.passkeys.add(record))) throw new GatewayError(ErrorCode.ALREADY_EXISTS, {}, "This passkey is already registered.");
-      // The session was checked when the request began; an undo or sign-out everywhere since took back only
-      // the passkeys there were then.
-      if (!(await this.deps.sessions.isLive(identity.sessionId))) {
-        await this.deps.passkeys.remove(record);
-        throw tokenRejected(TokenRejection.TOKEN_REVOKED);
+      try {
+        // The session was checked when the request began; an undo or sign-out everywhere since took back only
+        // the passkeys there were then.
+        if (!(await this.deps.sessions.isLive(identity.sessionId))) throw tokenRejected(TokenRejection.TOKEN_REVOKED);
+        await this.deps.epoch.bump(identity.sub);
+        await this.deps.notifier.passkeyAdded({ email: identity.account.email, sub: identity.sub, nickname, at: new Date(this.deps.clock.now()) }, meta);
+      } catch (error) {
+        // Not kept without its epoch move and its notice: the caller already holds the private key.
+        await this.deps.passkeys.remove(record).catch(() => undefined);
+        throw error;
       }
-      await this.deps.epoch.bump(identity.sub);
-      await this.deps.notifier.passkeyAdded({ email: identity.account.email, sub: identity.sub, nickname, at: new Date(this.deps.clock.now()) }, meta);
       return { result: record, audit: { target: sha256(record.id) }, undo: () => this.deps.passkeys.remove(record) };
     });
   }
