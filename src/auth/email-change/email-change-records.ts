@@ -44,6 +44,8 @@ export interface EmailChangeRecordStore {
   takeUndo(token: string): Promise<EmailChangeUndo | undefined>;
   /** Takes back a change's records (its request's session ended while it ran: an undo may have gone past it). */
   withdraw(token: string, change: EmailChangeUndo): Promise<void>;
+  /** Whether the account has a change whose undo is still open: only such a change may be confirmed. */
+  hasOpenChange(sub: string): Promise<boolean>;
   /** The change a token would undo, without using it up (to know whose account to lock first). */
   peekUndo(token: string): Promise<EmailChangeUndo | undefined>;
   /** Voids the undo tokens of every change the account made after this one (an undo goes back past them). */
@@ -62,7 +64,7 @@ export interface EmailChangeRecordStore {
 
 /** Over the state store, like the passkey and recovery-code records today. */
 export class EmailChangeRecords implements EmailChangeRecordStore {
-  constructor(private readonly deps: { store: Pick<StateStore, "get" | "set" | "take" | "delete" | "addToSet" | "members" | "removeFromSet"> }) {}
+  constructor(private readonly deps: { store: Pick<StateStore, "get" | "getMany" | "set" | "take" | "delete" | "addToSet" | "members" | "removeFromSet"> }) {}
 
   /** Records a change; returns the undo token for the old address (shown only in that notice). */
   async changed(change: EmailChangeUndo): Promise<string> {
@@ -79,6 +81,12 @@ export class EmailChangeRecords implements EmailChangeRecordStore {
     await this.deps.store.delete(undoKey(token));
     await this.deps.store.removeFromSet(undosKey(change.sub), `${change.changedAt}:${sha256(token)}`);
     await this.deps.store.removeFromSet(previousSetKey(change.sub), `${change.changedAt}:${change.oldEmail}`);
+  }
+
+  async hasOpenChange(sub: string): Promise<boolean> {
+    const digests = (await this.deps.store.members(undosKey(sub))).map((member) => member.slice(member.indexOf(":") + 1));
+    if (digests.length === 0) return false;
+    return (await this.deps.store.getMany(digests.map(undoKeyOfDigest))).some((record) => record !== undefined);
   }
 
   /** The change a token would undo, without using it up. */

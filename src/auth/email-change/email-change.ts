@@ -25,7 +25,7 @@ export type EmailChangeDeps = {
   audit: Pick<AuditLog, "record">;
   codes: CodeGuard;
   freshFactor: Pick<FreshFactorCheck, "prove">;
-  records: Pick<EmailChangeRecordStore, "changed" | "withdraw" | "peekUndo" | "takeUndo" | "retireLater" | "forgetPrevious" | "voidResetCodes">;
+  records: Pick<EmailChangeRecordStore, "changed" | "withdraw" | "hasOpenChange" | "peekUndo" | "takeUndo" | "retireLater" | "forgetPrevious" | "voidResetCodes">;
   notifier: Pick<SecurityNotifier, "emailChanged">;
   epoch: Pick<SecurityEpoch, "bump">;
   sessions: Pick<SessionRegistry, "endAll" | "isLive">;
@@ -103,7 +103,12 @@ export class EmailChange {
   confirm(caller: Caller, code: string, meta: RequestMeta): Promise<void> {
     const { identity } = caller;
     return this.run(meta, { event: "EMAIL_CHANGE", outcome: "SUCCESS", subject: identity.sub, sessionId: identity.sessionId }, async () => {
-      await this.deps.codes.check(identity.sub, () => this.deps.idp.verifyEmail(caller.accessToken, code));
+      await this.deps.codes.check(identity.sub, async () => {
+        // The provider keeps a requested address pending until its code comes back, and an undo cannot take that
+        // back there: a change whose undo is no longer open (undone, gone past, withdrawn) is confirmed by nobody.
+        if (!(await this.deps.records.hasOpenChange(identity.sub))) throw new GatewayError(ErrorCode.CODE_MISMATCH);
+        await this.deps.idp.verifyEmail(caller.accessToken, code);
+      });
       const profile = await this.deps.idp.getProfile(caller.accessToken);
       await updateAccount(this.deps.store, identity.sub, { email: profile.email, emailVerified: profile.emailVerified }, this.deps.sessionMaxAgeSeconds);
       return { result: undefined };
