@@ -140,9 +140,10 @@ export class OAuthLogin {
       // The pool's session cookie signs a browser in again without asking, and no sign-out everywhere clears it:
       // a sign-in older than the account's last security change (the owner's undo of a thief's email change,
       // a reset, a sign-out everywhere) opens nothing. Cognito's ID tokens always carry auth_time, in whole
-      // seconds: a change within the sign-in's own second counts as before it (a reset, then signing in at once).
+      // seconds: a change within the sign-in's own second counts as after it (which came first cannot be told;
+      // a sign-in made right after a change is asked again once, never one made before it let through).
       const { authTime } = tokens;
-      if (authTime === undefined || (await this.deps.epoch.changedSince(claims.sub, (authTime + 1) * 1000 - 1))) throw oauthRejected(OAuthRejection.LOGIN_REQUIRED);
+      if (authTime === undefined || (await this.deps.epoch.changedSince(claims.sub, authTime * 1000 - 1))) throw oauthRejected(OAuthRejection.LOGIN_REQUIRED);
       await this.deps.completion.admit(claims.sub);
       // Hosted login may let a user in without TOTP (pool MFA optional): the gateway does not.
       const profile = await this.deps.idp.getProfile(tokens.accessToken);
