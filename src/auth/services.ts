@@ -141,8 +141,8 @@ export const createServices = (deps: ServiceDeps): Services => {
     webauthn: { passkeys: passkeys.store, rp: passkeys.rp, store, directory: admin, audit, idp, lockout, access, clock },
     recoveryCode: { codes: passkeys.codes, passkeys: passkeys.store, enabled: deps.customAuth, idp, lockout, epoch, sessions, notifier, clock },
   }).filter((factor) => !(deps.factorsOff ?? []).includes(factor.id));
-  const actions = new PasswordActions({ idp, admin, passwords, lockout, epoch, sessions });
-  const machine = new LoginMachine({ idp, lockout, handles, epoch, access, sessions, factors, passwords: actions, release });
+  const actions = new PasswordActions({ idp, admin, passwords, lockout, epoch, sessions, notifier, clock });
+  const machine = new LoginMachine({ idp, lockout, handles, epoch, access, sessions, factors, passwords: actions, release, notifier, clock });
   const { answerFloorMs } = deps;
   const flow = { idp, audit, machine, sessions, passwords, codes, access, store, epoch, answerFloorMs };
   const grants = new EmergencyAccess({ ...flow, clock, freshFactor, ...deps.emergency });

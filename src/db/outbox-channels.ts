@@ -1,7 +1,7 @@
 import type { RequestMeta } from "../audit/audit-event";
 import { alertBody, type EmergencyAlertKind, type EmergencyAlerts } from "../auth/emergency/emergency-alerts";
 import type { EmergencySettings, GrantRecord } from "../auth/emergency/emergency-grant";
-import type { NoticeType, PasskeyAddedNotice, PasswordChangedNotice, EmailChangedNotice, RecoveryCodeNotice, SecurityNotifier } from "../auth/factors/recovery/notifier";
+import type { AccountChangedNotice, NoticeType, PasskeyAddedNotice, PasswordChangedNotice, EmailChangedNotice, RecoveryCodeNotice, SecurityNotifier } from "../auth/factors/recovery/notifier";
 import type { Logger } from "../shared/logger";
 import { randomUUID } from "node:crypto";
 import type { Outbox } from "./outbox";
@@ -49,6 +49,10 @@ export class OutboxSecurityNotifier implements SecurityNotifier {
 
   passwordChanged(notice: PasswordChangedNotice): Promise<void> {
     return this.send("PASSWORD_CHANGED", notice.sub, { email: notice.email, how: notice.how, at: notice.at.toISOString() });
+  }
+
+  accountChanged(notice: AccountChangedNotice): Promise<void> {
+    return this.send(notice.change, notice.sub, { email: notice.email, at: notice.at.toISOString() });
   }
 
   emailChanged(notice: EmailChangedNotice): Promise<void> {

@@ -34,7 +34,7 @@ beforeAll(async () => {
     { step: "initialize" },
   );
   // SESSION_MAX_AGE_SECONDS at its shipped default (30 days).
-  gw = await startTestGateway({ clock, idp, settings: { sessionMaxAgeSeconds: 30 * 24 * 3600 }, notifier: { recoveryCodeUsed: ({ email }) => void notices.push(email), passkeyAdded: () => undefined, passwordChanged: () => undefined, emailChanged: () => undefined, settled: async () => undefined } });
+  gw = await startTestGateway({ clock, idp, settings: { sessionMaxAgeSeconds: 30 * 24 * 3600 }, notifier: { recoveryCodeUsed: ({ email }) => void notices.push(email), passkeyAdded: () => undefined, passwordChanged: () => undefined, accountChanged: () => undefined, emailChanged: () => undefined, settled: async () => undefined } });
 });
 afterAll(() => gw.close());
 

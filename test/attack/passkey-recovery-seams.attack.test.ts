@@ -30,7 +30,7 @@ const origin = "http://localhost:4000";
 const clock = new FakeClock();
 let gw: TestGateway;
 beforeAll(async () => {
-  gw = await startTestGateway({ clock, notifier: { recoveryCodeUsed: () => undefined, passkeyAdded: () => undefined, passwordChanged: () => undefined, emailChanged: () => undefined, settled: async () => undefined } });
+  gw = await startTestGateway({ clock, notifier: { recoveryCodeUsed: () => undefined, passkeyAdded: () => undefined, passwordChanged: () => undefined, accountChanged: () => undefined, emailChanged: () => undefined, settled: async () => undefined } });
 });
 afterAll(() => gw.close());
 

@@ -57,7 +57,10 @@ describe("recovery codes over HTTP", () => {
     const recovered = dataOf(await gw.run(RespondWithRecoveryCodeDocument, { session: await passwordStep(user.email), code: codes[0]! })).respondWithRecoveryCode;
     expect(recovered.tokens).toBeNull();
     expect(recovered.challenge?.name).toBe("MFA_SETUP");
-    expect(await delivered()).toEqual([expect.objectContaining({ type: "RECOVERY_CODE_USED", email: user.email, codesLeft: 9 })]);
+    const notices = await delivered();
+    expect(notices.filter((n) => n.type === "RECOVERY_CODE_USED")).toEqual([expect.objectContaining({ email: user.email, codesLeft: 9 })]);
+    // The set itself was announced when it was generated.
+    expect(notices.filter((n) => n.type === "RECOVERY_CODES_GENERATED")).toEqual([expect.objectContaining({ email: user.email })]);
     // The session that existed before (perhaps on the lost phone) has ended.
     expect(errorOf(await gw.run(MeDocument, {}, { token: user.accessToken })).extensions.code).toBe("UNAUTHENTICATED");
 

@@ -1,6 +1,6 @@
-import type { EmailChangedNotice, SecurityNotifier } from "../../src/auth/factors/recovery/notifier";
+import type { AccountChange, AccountChangedNotice, EmailChangedNotice, SecurityNotifier } from "../../src/auth/factors/recovery/notifier";
 
-export type CapturedNotice = { type: "RECOVERY_CODE_USED" | "PASSKEY_ADDED" | "PASSWORD_CHANGED" | "EMAIL_CHANGED"; email: string; undoToken?: string };
+export type CapturedNotice = { type: "RECOVERY_CODE_USED" | "PASSKEY_ADDED" | "PASSWORD_CHANGED" | "EMAIL_CHANGED" | AccountChange; email: string; undoToken?: string };
 
 /** Collects the owner notices a gateway sends, as its mailer would receive them (one per recipient). */
 export class NoticeCapture implements SecurityNotifier {
@@ -16,6 +16,10 @@ export class NoticeCapture implements SecurityNotifier {
 
   passwordChanged({ email }: { email: string }): void {
     this.notices.push({ type: "PASSWORD_CHANGED", email });
+  }
+
+  accountChanged({ email, change }: AccountChangedNotice): void {
+    this.notices.push({ type: change, email });
   }
 
   emailChanged({ email, undoToken }: EmailChangedNotice): void {

@@ -8,7 +8,7 @@ import { atLeast } from "../../policy/uniform-time";
 import type { Clock } from "../../shared/clock";
 import type { StateStore } from "../../store/state-store";
 import type { Caller } from "../account-service";
-import { updateAccount } from "../account-records";
+import { accountKey, parseAccount, updateAccount } from "../account-records";
 import type { FreshFactor, FreshFactorCheck } from "../factors/fresh-factor";
 import type { SecurityNotifier } from "../factors/recovery/notifier";
 import { AccountExistsError, type IdentityAdmin, type IdentityProvider } from "../identity-provider";
@@ -26,7 +26,7 @@ export type EmailChangeDeps = {
   codes: CodeGuard;
   freshFactor: Pick<FreshFactorCheck, "prove">;
   records: Pick<EmailChangeRecordStore, "changed" | "withdraw" | "hasOpenChange" | "peekUndo" | "takeUndo" | "retireLater" | "forgetPrevious" | "voidResetCodes">;
-  notifier: Pick<SecurityNotifier, "emailChanged">;
+  notifier: Pick<SecurityNotifier, "emailChanged" | "accountChanged">;
   epoch: Pick<SecurityEpoch, "bump">;
   sessions: Pick<SessionRegistry, "endAll" | "isLive">;
   clock: Clock;
@@ -132,6 +132,9 @@ export class EmailChange {
         // twice: a retry starts over.
         const change = await this.deps.records.peekUndo(token);
         if (!change) throw undoRefused();
+        // Whoever holds the address the account is taken back from hears of it: after a legitimate change the
+        // undo token sits in the old mailbox, and its holder is not always the owner.
+        const takenBackFrom = parseAccount(await this.deps.store.get(accountKey(change.sub)))?.email;
         // Before the address moves: a later change's token (in an inbox this undo goes back past) is void from
         // now on, and every session ends.
         await this.deps.records.retireLater(change);
@@ -152,6 +155,11 @@ export class EmailChange {
         await updateAccount(this.deps.store, change.sub, { email: change.oldEmail, emailVerified: true }, this.deps.sessionMaxAgeSeconds);
         // Used up last; under the lock no other undo of it can have run, so this finds it.
         await this.deps.records.takeUndo(token);
+        if (takenBackFrom !== undefined && takenBackFrom.toLowerCase() !== change.oldEmail.toLowerCase()) {
+          const notice = { email: takenBackFrom, sub: change.sub, change: "EMAIL_CHANGE_UNDONE" as const, at: new Date(this.deps.clock.now()) };
+          // Never holding the undo back (a durable notifier records what it could not hand over).
+          await Promise.resolve(this.deps.notifier.accountChanged(notice, meta)).catch(() => undefined);
+        }
         const providerSignOut = await bestEffort(() => this.deps.admin.globalSignOut(change.sub), "PROVIDER_SIGN_OUT");
         return { result: undefined, audit: { subject: change.sub, reason: [`SESSIONS_ENDED:${ended}`, takenBackReason(taken), providerSignOut.reason].filter(Boolean).join(";") } };
       } finally {

@@ -10,6 +10,7 @@ import { internalError, tokensOf, type AuthOutcome, type MfaEnrolment, type Publ
 import { findFactor, type Factor, type FactorAccount, type FactorContext, type FactorId, type FactorSetUp, type FactorVerdict } from "../factors/factor";
 import type { Identity } from "../identity";
 import type { IdentityProvider, ProviderAuthResult, ProviderTokens } from "../identity-provider";
+import type { Clock } from "../../shared/clock";
 import type { SessionRegistry } from "../session-registry";
 import { signOutEverywhere } from "../sign-out-everywhere";
 import { decodeIssuedAccessToken } from "../token-claims";
@@ -29,6 +30,12 @@ export type MachineDeps = {
   factors: readonly Factor[];
   passwords: Pick<PasswordActions, "setFirst" | "replaceExpired">;
   release: Pick<TokenRelease, "open">;
+  /**
+   * The owner hears of every authenticator set up (one set up with a stolen session replaces theirs); the
+   * owner-notice channel as far as the login needs it (factors/recovery/notifier.ts is the whole of it).
+   */
+  notifier: { accountChanged(notice: { email: string; sub: string; change: "AUTHENTICATOR_SET_UP"; at: Date }, meta: RequestMeta): void | Promise<void> };
+  clock: Clock;
 };
 
 /** What a login carries from step to step, in its handle. */
@@ -136,6 +143,8 @@ export class LoginMachine {
     await this.deps.epoch.assertCurrent(state.username, state.mark);
     await setUp.activate(state.username, tokens.accessToken, state.secret);
     const done = await this.finish("MFA_SETUP_VERIFY", tokens, { ...state, proven: [...state.proven, id] }, meta);
+    // Never failing the login: a durable notifier keeps its own record of what it could not hand over.
+    await Promise.resolve(this.deps.notifier.accountChanged({ email: state.email, sub: state.username, change: "AUTHENTICATOR_SET_UP", at: new Date(this.deps.clock.now()) }, meta)).catch(() => undefined);
     if (state.purpose !== "reset" || done.sessionId === undefined) return done;
     // A replaced authenticator may be in someone else's hands: every other session and pending login ends.
     await signOutEverywhere(this.deps, done.sub, done.sessionId);

@@ -6,6 +6,7 @@ import type { SecurityEpoch } from "../../policy/security-epoch";
 import type { IdentityAdmin, IdentityProvider, ProviderAuthResult } from "../identity-provider";
 import type { SessionRegistry } from "../session-registry";
 import { signOutEverywhere } from "../sign-out-everywhere";
+import type { Clock } from "../../shared/clock";
 
 /**
  * Required actions (Keycloak's split): what an account must do during a login that is not proving who it is.
@@ -29,6 +30,9 @@ export type RequiredActionDeps = {
   lockout: Pick<Lockout, "guard">;
   epoch: Pick<SecurityEpoch, "bump">;
   sessions: Pick<SessionRegistry, "endAll">;
+  /** The owner-notice channel as far as a password action needs it (factors/recovery/notifier.ts is the whole of it). */
+  notifier: { passwordChanged(notice: { email: string; sub: string; how: "CHANGED"; at: Date }, meta: RequestMeta): void | Promise<void> };
+  clock: Clock;
 };
 
 /** The provider work of the password actions; the machine takes their handles and decides what follows. */
@@ -57,6 +61,9 @@ export class PasswordActions {
     await this.deps.lockout.guard(email, meta, () => this.deps.idp.passwordAuth(email, currentPassword));
     await this.deps.admin.setPassword(sub, newPassword);
     await this.deps.passwords.recordSet(sub, digest);
-    return signOutEverywhere(this.deps, sub);
+    const ended = await signOutEverywhere(this.deps, sub);
+    // Like every password set, told to the owner; never failing the login (a durable notifier records its own failures).
+    await Promise.resolve(this.deps.notifier.passwordChanged({ email, sub, how: "CHANGED", at: new Date(this.deps.clock.now()) }, meta)).catch(() => undefined);
+    return ended;
   }
 }

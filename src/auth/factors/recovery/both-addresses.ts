@@ -3,7 +3,7 @@ import type { Clock } from "../../../shared/clock";
 import type { Logger } from "../../../shared/logger";
 import { PendingDeliveries } from "../../../shared/signed-webhook";
 import type { EmailChangeRecordStore } from "../../email-change/email-change-records";
-import type { EmailChangedNotice, PasskeyAddedNotice, PasswordChangedNotice, RecoveryCodeNotice, SecurityNotifier } from "./notifier";
+import type { AccountChangedNotice, EmailChangedNotice, PasskeyAddedNotice, PasswordChangedNotice, RecoveryCodeNotice, SecurityNotifier } from "./notifier";
 
 type Deps = { records: Pick<EmailChangeRecordStore, "previousAddresses">; clock: Clock; logger?: Pick<Logger, "warn"> | undefined };
 
@@ -29,6 +29,12 @@ export class BothAddressesNotifier implements SecurityNotifier {
 
   passwordChanged(notice: PasswordChangedNotice, meta: RequestMeta): Promise<void> {
     return this.toBoth(notice, (to) => this.inner.passwordChanged(to, meta));
+  }
+
+  /** An undone email change is told to the address taken back from alone (the earlier ones heard of the change). */
+  accountChanged(notice: AccountChangedNotice, meta: RequestMeta): Promise<void> {
+    if (notice.change === "EMAIL_CHANGE_UNDONE") return Promise.resolve(this.inner.accountChanged(notice, meta));
+    return this.toBoth(notice, (to) => this.inner.accountChanged(to, meta));
   }
 
   /** Already addressed to the old address (the change itself is what it reports). */

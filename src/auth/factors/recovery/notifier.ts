@@ -10,6 +10,13 @@ export type RecoveryCodeNotice = { email: string; sub: string; codesLeft: number
 export type PasskeyAddedNotice = { email: string; sub: string; nickname: string; at: Date };
 /** The account's password was set: `CHANGED` with the current one (a signed-in session), `RESET` with an emailed code. */
 export type PasswordChangedNotice = { email: string; sub: string; how: "CHANGED" | "RESET"; at: Date };
+/**
+ * How the account signs in changed in a way its owner must hear of: an authenticator was set up (a replaced or
+ * a first one), a new set of recovery codes replaced the old one, or an email change was undone (told to the
+ * address the account was taken back from).
+ */
+export type AccountChange = "AUTHENTICATOR_SET_UP" | "RECOVERY_CODES_GENERATED" | "EMAIL_CHANGE_UNDONE";
+export type AccountChangedNotice = { email: string; sub: string; change: AccountChange; at: Date };
 /** To the OLD address: the account's email changed; the single-use token undoes it (undoEmailChange) until `undoUntil`. */
 export type EmailChangedNotice = { email: string; sub: string; undoToken: string; undoUntil: Date; at: Date };
 
@@ -23,10 +30,17 @@ export interface SecurityNotifier {
   recoveryCodeUsed(notice: RecoveryCodeNotice, meta: RequestMeta): void | Promise<void>;
   passkeyAdded(notice: PasskeyAddedNotice, meta: RequestMeta): void | Promise<void>;
   passwordChanged(notice: PasswordChangedNotice, meta: RequestMeta): void | Promise<void>;
+  accountChanged(notice: AccountChangedNotice, meta: RequestMeta): void | Promise<void>;
   emailChanged(notice: EmailChangedNotice, meta: RequestMeta): void | Promise<void>;
   /** Resolves when every notice handed over so far was delivered or dead-lettered (shutdown, tests). */
   settled(): Promise<void>;
 }
+
+const accountChangeText: Record<AccountChange, string> = {
+  AUTHENTICATOR_SET_UP: "an authenticator app was set up for your account",
+  RECOVERY_CODES_GENERATED: "new recovery codes were generated for your account (the old ones no longer work)",
+  EMAIL_CHANGE_UNDONE: "your account's email address was changed back to the one it had before, with the link sent there",
+};
 
 /** Dev mode: the notice is printed, like cognito-local prints its codes; never in AWS mode (it carries the email). */
 export const devMailNotifier: SecurityNotifier = {
@@ -39,6 +53,9 @@ export const devMailNotifier: SecurityNotifier = {
   passwordChanged: ({ email, how, at }) => {
     process.stdout.write(`[dev mail] to ${email}: your account's password was ${how === "RESET" ? "reset with an emailed code" : "changed"} at ${at.toISOString()}. Not you? Contact your administrator.\n`);
   },
+  accountChanged: ({ email, change, at }) => {
+    process.stdout.write(`[dev mail] to ${email}: ${accountChangeText[change]} at ${at.toISOString()}. Not you? Contact your administrator.\n`);
+  },
   emailChanged: ({ email, undoToken, undoUntil, at }) => {
     process.stdout.write(`[dev mail] to ${email}: your account's email address was changed at ${at.toISOString()}. Not you? Undo it until ${undoUntil.toISOString()} without signing in: undoEmailChange(token: "${undoToken}").\n`);
   },
@@ -46,9 +63,16 @@ export const devMailNotifier: SecurityNotifier = {
 };
 
 /** AWS mode without NOTICE_WEBHOOK_URL (start-up warns): the audit record (RECOVERY_CODE_LOGIN) is the only trace. */
-export const noMailNotifier: SecurityNotifier = { recoveryCodeUsed: () => undefined, passkeyAdded: () => undefined, passwordChanged: () => undefined, emailChanged: () => undefined, settled: () => Promise.resolve() };
+export const noMailNotifier: SecurityNotifier = {
+  recoveryCodeUsed: () => undefined,
+  passkeyAdded: () => undefined,
+  passwordChanged: () => undefined,
+  accountChanged: () => undefined,
+  emailChanged: () => undefined,
+  settled: () => Promise.resolve(),
+};
 
-export type NoticeType = "RECOVERY_CODE_USED" | "PASSKEY_ADDED" | "PASSWORD_CHANGED" | "EMAIL_CHANGED";
+export type NoticeType = "RECOVERY_CODE_USED" | "PASSKEY_ADDED" | "PASSWORD_CHANGED" | "EMAIL_CHANGED" | AccountChange;
 
 type Deps = { settings: NoticeSettings; audit: Pick<AuditLog, "record">; logger: Pick<Logger, "warn">; clock: Clock };
 
@@ -56,7 +80,8 @@ type Deps = { settings: NoticeSettings; audit: Pick<AuditLog, "record">; logger:
  * Hands each notice to the product's mailer: a signed JSON POST to NOTICE_WEBHOOK_URL (the same signature
  * as emergency alerts), `{ type: "RECOVERY_CODE_USED", noticeId, email, codesLeft, at }` or `{ type:
  * "PASSKEY_ADDED", noticeId, email, nickname, at }` or `{ type: "PASSWORD_CHANGED", noticeId, email, how
- * ("CHANGED" | "RESET"), at }` or `{ type: "EMAIL_CHANGED", noticeId, email (the old
+ * ("CHANGED" | "RESET"), at }` or `{ type: "AUTHENTICATOR_SET_UP" | "RECOVERY_CODES_GENERATED" |
+ * "EMAIL_CHANGE_UNDONE", noticeId, email, at }` or `{ type: "EMAIL_CHANGED", noticeId, email (the old
  * address), undoToken, undoUntil, at }`, retried; one that
  * cannot be delivered leaves SECURITY_NOTICE_DEAD_LETTER in the audit trail (without the email).
  */
@@ -74,6 +99,10 @@ export class WebhookSecurityNotifier implements SecurityNotifier {
 
   passwordChanged(notice: PasswordChangedNotice, meta: RequestMeta): void {
     this.send("PASSWORD_CHANGED", notice.sub, { email: notice.email, how: notice.how, at: notice.at.toISOString() }, meta);
+  }
+
+  accountChanged(notice: AccountChangedNotice, meta: RequestMeta): void {
+    this.send(notice.change, notice.sub, { email: notice.email, at: notice.at.toISOString() }, meta);
   }
 
   emailChanged(notice: EmailChangedNotice, meta: RequestMeta): void {

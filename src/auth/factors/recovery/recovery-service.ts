@@ -9,12 +9,14 @@ import type { Identity } from "../../identity";
 import type { Caller } from "../../identity";
 import type { FreshFactor, FreshFactorCheck } from "../fresh-factor";
 import type { RecoveryCodes } from "./recovery-codes";
+import type { SecurityNotifier } from "./notifier";
 import { recoveryCodesDisabled } from "./recovery-factor";
 
 export type RecoveryDeps = {
   codes: Pick<RecoveryCodes, "generate" | "left" | "revokeGeneratedSince">;
   sessions: Pick<SessionRegistry, "isLive">;
   clock: Clock;
+  notifier: Pick<SecurityNotifier, "accountChanged">;
   /** False without CUSTOM_AUTH_PRIVATE_KEY (AWS mode without passkeys): a code could never be turned into tokens. */
   enabled: boolean;
   audit: Pick<AuditLog, "record">;
@@ -43,6 +45,7 @@ export class RecoveryService {
         throw tokenRejected(TokenRejection.TOKEN_REVOKED);
       }
       await this.deps.epoch.bump(identity.sub);
+      await this.deps.notifier.accountChanged({ email: identity.account.email, sub: identity.sub, change: "RECOVERY_CODES_GENERATED", at: new Date(this.deps.clock.now()) }, meta);
       return { result: codes };
     });
   }

@@ -78,6 +78,8 @@ const setUp = (provider: { passwordAuth: () => Promise<ProviderAuthResult> }, fa
     factors,
     passwords: { setFirst: async () => ({ kind: "challenge", name: "SOFTWARE_TOKEN_MFA", session: "provider-session", username: "sub-1" }), replaceExpired: async () => 0 },
     release,
+    notifier: { accountChanged: () => undefined },
+    clock,
   });
   return { clock, store, epoch, machine, opened, rotation };
 };
