@@ -57,7 +57,7 @@ export const createPasskeys = (deps: Deps): Passkeys => {
   const freshFactor = new FreshFactorCheck({ totp: deps.totp, passkeys: stepUp, enrolledTotp: deps.enrolledTotp });
   return {
     enrolment: new PasskeyEnrolment({ ...common, freshFactor, sessions: deps.sessions, notifier: deps.notifier }),
-    recovery: new RecoveryService({ enabled: deps.customAuth, codes, audit: deps.audit, epoch: deps.epoch, freshFactor, sessions: deps.sessions, clock: deps.clock, notifier: deps.notifier }),
+    recovery: new RecoveryService({ enabled: deps.customAuth, codes, audit: deps.audit, freshFactor, sessions: deps.sessions, clock: deps.clock, notifier: deps.notifier }),
     stepUp,
     freshFactor,
     revokeAll: (sub) => passkeys.removeAll(sub),

@@ -2,7 +2,6 @@ import type { RequestMeta } from "../../../audit/audit-event";
 import type { AuditLog } from "../../../audit/audit-log";
 import { audited } from "../../../audit/audited";
 import { TokenRejection, tokenRejected } from "../../../errors/error-codes";
-import type { SecurityEpoch } from "../../../policy/security-epoch";
 import type { Clock } from "../../../shared/clock";
 import type { SessionRegistry } from "../../session-registry";
 import type { Identity } from "../../identity";
@@ -20,7 +19,6 @@ export type RecoveryDeps = {
   /** False without CUSTOM_AUTH_PRIVATE_KEY (AWS mode without passkeys): a code could never be turned into tokens. */
   enabled: boolean;
   audit: Pick<AuditLog, "record">;
-  epoch: Pick<SecurityEpoch, "bump">;
   freshFactor: Pick<FreshFactorCheck, "prove">;
 };
 
@@ -44,7 +42,8 @@ export class RecoveryService {
         await this.deps.codes.revokeGeneratedSince(identity.sub, startedAt - 1);
         throw tokenRejected(TokenRejection.TOKEN_REVOKED);
       }
-      await this.deps.epoch.bump(identity.sub);
+      // No epoch move: a new set takes only the old codes away (each is checked when spent), and a stolen session
+      // generating again and again must not refuse the owner's logins in flight. The owner hears of it instead.
       await this.deps.notifier.accountChanged({ email: identity.account.email, sub: identity.sub, change: "RECOVERY_CODES_GENERATED", at: new Date(this.deps.clock.now()) }, meta);
       return { result: codes };
     });

@@ -35,7 +35,7 @@ const notFound = () => new GatewayError(ErrorCode.NOT_FOUND, {}, "No such passke
 
 /**
  * A signed-in user's passkeys: enrolment and removal prove a fresh second factor in the request (step-up;
- * the registration challenge exists only after that proof, single use, for this session), every change moves the account's security epoch on (pending logins end), and removing one ends the
+ * the registration challenge exists only after that proof, single use, for this session), a removal moves the account's security epoch on (pending logins end) and ends the
  * account's other sessions. TOTP stays enrolled (MFA is mandatory), so a passkey is never the last factor.
  */
 export class PasskeyEnrolment {
@@ -74,10 +74,11 @@ export class PasskeyEnrolment {
         // The session was checked when the request began; an undo or sign-out everywhere since took back only
         // the passkeys there were then.
         if (!(await this.deps.sessions.isLive(identity.sessionId))) throw tokenRejected(TokenRejection.TOKEN_REVOKED);
-        await this.deps.epoch.bump(identity.sub);
+        // No epoch move: an addition takes nothing away, and a stolen session adding again and again must not
+        // refuse the owner's logins in flight (the owner's way to end it). The owner hears of it instead.
         await this.deps.notifier.passkeyAdded({ email: identity.account.email, sub: identity.sub, nickname, at: new Date(this.deps.clock.now()) }, meta);
       } catch (error) {
-        // Not kept without its epoch move and its notice: the caller already holds the private key.
+        // Not kept without its notice: the caller already holds the private key.
         await this.deps.passkeys.remove(record).catch(() => undefined);
         throw error;
       }
