@@ -1,7 +1,6 @@
-import { createHash, randomBytes } from "node:crypto";
 import { ExchangeAuthorizationCodeDocument } from "../generated/graphql";
 import { dataOf, execute } from "../support/graphql-client";
-import { signInAtPool, startHostedLogin, subOf, type HostedLoginSetup } from "../support/hosted-login";
+import { nativeAppAuthorization, signInAtPool, startHostedLogin, subOf, type HostedLoginSetup } from "../support/hosted-login";
 import { enrolledUser } from "../support/users";
 
 /**
@@ -17,19 +16,7 @@ beforeAll(async () => {
 afterAll(() => setup?.close());
 
 const appSignIn = async (sub: string) => {
-  const codeVerifier = randomBytes(32).toString("base64url");
-  const nonce = randomBytes(16).toString("base64url");
-  const authorize = new URL(`${setup.standIn.url}/oauth2/authorize`);
-  authorize.search = new URLSearchParams({
-    client_id: setup.standIn.clientId,
-    response_type: "code",
-    redirect_uri: setup.appRedirectUri,
-    scope: "openid email aws.cognito.signin.user.admin",
-    state: "app-state",
-    nonce,
-    code_challenge: createHash("sha256").update(codeVerifier).digest("base64url"),
-    code_challenge_method: "S256",
-  }).toString();
+  const { authorize, codeVerifier, nonce } = nativeAppAuthorization(setup);
   const redirect = await signInAtPool(authorize.href, sub);
   return { code: redirect.searchParams.get("code")!, codeVerifier, nonce };
 };

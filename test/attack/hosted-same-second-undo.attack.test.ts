@@ -1,7 +1,6 @@
-import { createHash, randomBytes } from "node:crypto";
 import { ConfirmEmailChangeDocument, ConfirmForgotPasswordDocument, ExchangeAuthorizationCodeDocument, ForgotPasswordDocument, MeDocument, RequestEmailChangeDocument, UndoEmailChangeDocument } from "../generated/graphql";
 import { dataOf, execute } from "../support/graphql-client";
-import { startHostedLogin, subOf, type HostedLoginSetup } from "../support/hosted-login";
+import { nativeAppSignIn, startHostedLogin, subOf, withJar, type HostedLoginSetup } from "../support/hosted-login";
 import { NoticeCapture } from "../support/notice-capture";
 import { enrolledUser, freshCode, uniqueEmail } from "../support/users";
 import { TEST_CODE } from "../setup/test-cognito";
@@ -35,47 +34,8 @@ beforeAll(async () => {
 });
 afterAll(() => setup?.close());
 
-/** One browser's cookie jar at the pool's domain. */
-const browser = () => {
-  const jar = new Map<string, string>();
-  return async (url: string): Promise<Response> => {
-    const response = await fetch(url, { redirect: "manual", headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join("; ") } });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = ""] = line.split(";");
-      const at = pair.indexOf("=");
-      jar.set(pair.slice(0, at), pair.slice(at + 1));
-    }
-    return response;
-  };
-};
-
 /** A native app's PKCE sign-in at the pool with credentials (a fresh browser): the code, not redeemed. */
-const signInAtPool = async (login: string) => {
-  const go = browser();
-  const codeVerifier = randomBytes(32).toString("base64url");
-  const nonce = randomBytes(16).toString("base64url");
-  const authorize = new URL(`${setup.standIn.url}/oauth2/authorize`);
-  authorize.search = new URLSearchParams({
-    client_id: setup.standIn.clientId,
-    response_type: "code",
-    redirect_uri: setup.appRedirectUri,
-    scope: "openid email aws.cognito.signin.user.admin",
-    state: "app-state",
-    nonce,
-    code_challenge: createHash("sha256").update(codeVerifier).digest("base64url"),
-    code_challenge_method: "S256",
-  }).toString();
-  let response = await go(authorize.href);
-  for (let hops = 0; hops < 8; hops++) {
-    const location = response.headers.get("location");
-    if (!location) throw new Error(`stand-in stopped at ${response.status}: ${await response.text()}`);
-    const next = new URL(location, authorize.href);
-    if (next.origin !== authorize.origin) return { code: next.searchParams.get("code")!, codeVerifier, nonce };
-    if (next.pathname.startsWith("/interaction/") && !next.searchParams.has("login")) next.searchParams.set("login", login);
-    response = await go(next.href);
-  }
-  throw new Error("too many redirects at the stand-in");
-};
+const signInAtPool = (login: string) => nativeAppSignIn(setup, withJar(), login);
 
 describe("ATTACK: a hosted sign-in in the undo's own second", () => {
   it("opens no session once the undo took the account back", async () => {

@@ -2,16 +2,15 @@ import { randomUUID } from "node:crypto";
 import Redis from "ioredis";
 import { CognitoAdmin } from "../../src/auth/cognito/cognito-admin";
 import { loadConfig } from "../../src/config";
-import { BeginPasskeyLoginDocument, BeginPasskeyRegistrationDocument, CompletePasskeyLoginDocument, CompletePasskeyRegistrationDocument, ConfirmEmailChangeDocument, MeDocument, RequestEmailChangeDocument, UndoEmailChangeDocument } from "../generated/graphql";
+import { BeginPasskeyLoginDocument, CompletePasskeyLoginDocument, MeDocument, UndoEmailChangeDocument } from "../generated/graphql";
 import { waitFor } from "../support/gateway-process";
 import { dataOf, type GraphQLResponse } from "../support/graphql-client";
 import { holdCallAfterAnswer } from "../support/held-call";
 import { NoticeCapture } from "../support/notice-capture";
 import { startPrivatePostgres } from "../support/private-servers";
-import { SoftAuthenticator } from "../support/soft-authenticator";
+import { thiefMovesEmailAndAddsPasskey } from "../support/takeover";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
-import { enrolledUser, freshCode, uniqueEmail } from "../support/users";
-import { TEST_CODE } from "../setup/test-cognito";
+import { enrolledUser } from "../support/users";
 
 /**
  * ATTACK (operator's bad night + stolen token): PostgreSQL dies in the middle of the owner's undo; the undo token is
@@ -69,14 +68,8 @@ const answer = (r: GraphQLResponse<unknown>) => ({ status: r.status, code: r.err
 it("PostgreSQL killed mid-undo: after the restart the owner's undo token still takes the account back", async () => {
   const owner = await enrolledUser(gw);
   const sub = dataOf(await gw.run(MeDocument, {}, { token: owner.accessToken })).me.sub;
-  const stolen = owner.accessToken;
   // The thief: phished code 1 moves the email, phished code 2 enrols a passkey that signs in alone.
-  dataOf(await gw.run(RequestEmailChangeDocument, { newEmail: uniqueEmail(), code: await freshCode(owner.secret) }, { token: stolen }));
-  dataOf(await gw.run(ConfirmEmailChangeDocument, { code: TEST_CODE }, { token: stolen }));
-  const thiefsKey = new SoftAuthenticator({ origin: "http://localhost:4000" });
-  const reg = dataOf(await gw.run(BeginPasskeyRegistrationDocument, { code: await freshCode(owner.secret) }, { token: stolen })).beginPasskeyRegistration;
-  dataOf(await gw.run(CompletePasskeyRegistrationDocument, { response: thiefsKey.register(reg), nickname: "Phone" }, { token: stolen }));
-  const undoToken = mail.to(owner.email, "EMAIL_CHANGED")[0]!.undoToken!;
+  const { thiefsKey, undoToken } = await thiefMovesEmailAndAddsPasskey(gw, owner, mail);
 
   // The owner's undo; PostgreSQL dies while Cognito moves the address back.
   const hold = holdCallAfterAnswer(CognitoAdmin.prototype, "setEmail", sub);

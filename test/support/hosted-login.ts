@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -45,7 +46,7 @@ export const startStandIn = async (options: { redirectUris: string[]; logoutUris
 };
 
 /** A minimal cookie jar for one origin: enough to walk the stand-in's login redirects without a browser. */
-const withJar = () => {
+export const withJar = () => {
   const jar = new Map<string, string>();
   return async (url: string): Promise<Response> => {
     const response = await fetch(url, { redirect: "manual", headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join("; ") } });
@@ -161,3 +162,48 @@ export const beginBrowserLogin = async (origin: string, options: { returnTo?: st
 /** The same browser coming back from the pool: GET /auth/callback with the cookie /auth/login set. */
 export const finishBrowserLogin = (origin: string, back: URL, cookie: string, headers: Record<string, string> = {}): Promise<Response> =>
   fetch(`${origin}/auth/callback${back.search}`, { redirect: "manual", headers: { ...(cookie ? { cookie } : {}), ...headers } });
+
+/** A native app's PKCE authorization request at the stand-in (its verifier and nonce kept for the exchange). */
+export const nativeAppAuthorization = (setup: Pick<HostedLoginSetup, "standIn" | "appRedirectUri">): { authorize: URL; codeVerifier: string; nonce: string } => {
+  const codeVerifier = randomBytes(32).toString("base64url");
+  const nonce = randomBytes(16).toString("base64url");
+  const authorize = new URL(`${setup.standIn.url}/oauth2/authorize`);
+  authorize.search = new URLSearchParams({
+    client_id: setup.standIn.clientId,
+    response_type: "code",
+    redirect_uri: setup.appRedirectUri,
+    scope: "openid email aws.cognito.signin.user.admin",
+    state: "app-state",
+    nonce,
+    code_challenge: createHash("sha256").update(codeVerifier).digest("base64url"),
+    code_challenge_method: "S256",
+  }).toString();
+  return { authorize, codeVerifier, nonce };
+};
+
+/**
+ * A native app's sign-in in the browser `go` (withJar): `login` is given to the pool's form only if the pool asks
+ * (its own session cookie may sign the browser in without asking). Returns the code, not redeemed.
+ */
+export const nativeAppSignIn = async (setup: Pick<HostedLoginSetup, "standIn" | "appRedirectUri">, go: ReturnType<typeof withJar>, login: string) => {
+  const { authorize, codeVerifier, nonce } = nativeAppAuthorization(setup);
+  let response = await go(authorize.href);
+  let askedForCredentials = false;
+  for (let hops = 0; hops < 8; hops++) {
+    const location = response.headers.get("location");
+    if (!location) throw new Error(`stand-in stopped at ${response.status}: ${await response.text()}`);
+    const next = new URL(location, authorize.href);
+    if (next.origin !== authorize.origin) return { code: next.searchParams.get("code")!, codeVerifier, nonce, askedForCredentials };
+    if (next.pathname.startsWith("/interaction/") && !next.searchParams.has("login")) {
+      const page = await go(next.href);
+      if (page.status !== 200) {
+        response = page;
+        continue;
+      }
+      askedForCredentials = true;
+      next.searchParams.set("login", login);
+    }
+    response = await go(next.href);
+  }
+  throw new Error("too many redirects at the stand-in");
+};
