@@ -144,6 +144,9 @@ export class EmailChange {
         await this.deps.admin.setEmail(change.sub, change.oldEmail);
         // A reset code the other address asked for before would choose the owner's password.
         await this.deps.records.voidResetCodes(change.sub, this.deps.clock.now());
+        // Still this undo's: one that stalled past its lock must not take back what the owner set after another
+        // undo finished (a password reset through the restored address looks like "a reset since the change").
+        await lock.renew();
         const taken = await takeBackSince(this.deps.takeBack, change.sub, change.changedAt);
         // A sign-in made meanwhile with what was just taken back ends too, and a change requested meanwhile (its
         // record written after the first retire, by a session that has ended since) goes as well.
