@@ -9,16 +9,24 @@ export const undoWindowSeconds = 7 * 24 * 3600;
 /** How long every security notice also goes to the address the account had before a change. */
 export const bothAddressesSeconds = 30 * 24 * 3600;
 
-/** A pending undo: what the old address's token restores. Only the token's digest is a key. */
-export type EmailChangeUndo = { sub: string; oldEmail: string; newEmail: string; changedAt: number };
+/**
+ * A pending undo: what the old address's token restores. Only the token's digest is a key. `moved: false`: a
+ * request to an address another account holds (nothing moved, nothing to confirm). `sessionStartedAt`: when the
+ * requesting session signed in (ms), so the undo also takes back what that session set up before the change.
+ */
+export type EmailChangeUndo = { sub: string; oldEmail: string; newEmail: string; changedAt: number; moved?: boolean | undefined; sessionStartedAt?: number | undefined };
 /** An address the account had before a change, while notices still go there too. */
 export type PreviousAddress = { email: string; changedAt: number };
 // A corrupt undo reads as absent (the token is refused); a corrupt previous address as none.
-const emailChangeUndo = recordSchema<EmailChangeUndo>()(z.object({ sub: z.string(), oldEmail: z.string(), newEmail: z.string(), changedAt: z.number() }));
+const emailChangeUndo = recordSchema<EmailChangeUndo>()(
+  z.object({ sub: z.string(), oldEmail: z.string(), newEmail: z.string(), changedAt: z.number(), moved: z.boolean().optional(), sessionStartedAt: z.number().optional() }),
+);
 const previousAddress = recordSchema<PreviousAddress>()(z.object({ email: z.string(), changedAt: z.number() }));
 
 const undoKeyOfDigest = (digest: string) => `email-change-undo:${digest}`;
 const undoKey = (token: string) => undoKeyOfDigest(sha256(token));
+/** When an undo last ran for the account (ms): no change requested before it can be confirmed any more. */
+const closedKey = (sub: string) => `email-change-undo:closed:${sub}`;
 /** The account's pending undos, `<changedAt>:<token digest>` each (same lasting kind as the undos themselves). */
 const undosKey = (sub: string) => `email-change-undo:of:${sub}`;
 /** The earlier release's single previous address (the last change's only); read and removed, no longer written. */
@@ -42,10 +50,18 @@ export interface EmailChangeRecordStore {
   changed(change: EmailChangeUndo): Promise<string>;
   /** Uses an undo token up (of concurrent uses exactly one gets it); undefined when unknown, used or expired. */
   takeUndo(token: string): Promise<EmailChangeUndo | undefined>;
+  /** The provider refused the address after all (another account holds it): the change moved nothing. */
+  notMoved(token: string, change: EmailChangeUndo): Promise<void>;
   /** Takes back a change's records (its request's session ended while it ran: an undo may have gone past it). */
   withdraw(token: string, change: EmailChangeUndo): Promise<void>;
-  /** Whether the account has a change whose undo is still open: only such a change may be confirmed. */
-  hasOpenChange(sub: string): Promise<boolean>;
+  /**
+   * Whether the account's newest change may be confirmed: its undo still open (not undone, gone past or
+   * withdrawn), an address that moved (not another account's), and requested after the account's last undo.
+   * The provider keeps only the newest requested address pending, so only the newest change counts.
+   */
+  confirmable(sub: string): Promise<boolean>;
+  /** An undo is running: no change requested before `at` can be confirmed from now on. */
+  closeChanges(sub: string, at: number): Promise<void>;
   /** The change a token would undo, without using it up (to know whose account to lock first). */
   peekUndo(token: string): Promise<EmailChangeUndo | undefined>;
   /** Voids the undo tokens of every change the account made after this one (an undo goes back past them). */
@@ -64,7 +80,7 @@ export interface EmailChangeRecordStore {
 
 /** Over the state store, like the passkey and recovery-code records today. */
 export class EmailChangeRecords implements EmailChangeRecordStore {
-  constructor(private readonly deps: { store: Pick<StateStore, "get" | "getMany" | "set" | "take" | "delete" | "addToSet" | "members" | "removeFromSet"> }) {}
+  constructor(private readonly deps: { store: Pick<StateStore, "get" | "set" | "take" | "delete" | "addToSet" | "members" | "removeFromSet"> }) {}
 
   /** Records a change; returns the undo token for the old address (shown only in that notice). */
   async changed(change: EmailChangeUndo): Promise<string> {
@@ -77,16 +93,26 @@ export class EmailChangeRecords implements EmailChangeRecordStore {
     return token;
   }
 
+  async notMoved(token: string, change: EmailChangeUndo): Promise<void> {
+    await this.deps.store.set(undoKey(token), JSON.stringify({ ...change, moved: false }), undoWindowSeconds);
+  }
+
   async withdraw(token: string, change: EmailChangeUndo): Promise<void> {
     await this.deps.store.delete(undoKey(token));
     await this.deps.store.removeFromSet(undosKey(change.sub), `${change.changedAt}:${sha256(token)}`);
     await this.deps.store.removeFromSet(previousSetKey(change.sub), `${change.changedAt}:${change.oldEmail}`);
   }
 
-  async hasOpenChange(sub: string): Promise<boolean> {
-    const digests = (await this.deps.store.members(undosKey(sub))).map((member) => member.slice(member.indexOf(":") + 1));
-    if (digests.length === 0) return false;
-    return (await this.deps.store.getMany(digests.map(undoKeyOfDigest))).some((record) => record !== undefined);
+  async confirmable(sub: string): Promise<boolean> {
+    const [members, closed] = await Promise.all([this.deps.store.members(undosKey(sub)), this.deps.store.get(closedKey(sub))]);
+    const newest = members.map((member) => ({ at: Number(member.slice(0, member.indexOf(":"))), digest: member.slice(member.indexOf(":") + 1) })).sort((a, b) => b.at - a.at)[0];
+    if (newest === undefined || !(newest.at > Number(closed ?? 0))) return false;
+    const change = parseStoredRecord(emailChangeUndo, await this.deps.store.get(undoKeyOfDigest(newest.digest)));
+    return change !== undefined && change.moved !== false;
+  }
+
+  async closeChanges(sub: string, at: number): Promise<void> {
+    await this.deps.store.set(closedKey(sub), String(at), undoWindowSeconds);
   }
 
   /** The change a token would undo, without using it up. */

@@ -25,7 +25,7 @@ export type EmailChangeDeps = {
   audit: Pick<AuditLog, "record">;
   codes: CodeGuard;
   freshFactor: Pick<FreshFactorCheck, "prove">;
-  records: Pick<EmailChangeRecordStore, "changed" | "withdraw" | "hasOpenChange" | "peekUndo" | "takeUndo" | "retireLater" | "forgetPrevious" | "voidResetCodes">;
+  records: Pick<EmailChangeRecordStore, "changed" | "withdraw" | "notMoved" | "confirmable" | "closeChanges" | "peekUndo" | "takeUndo" | "retireLater" | "forgetPrevious" | "voidResetCodes">;
   notifier: Pick<SecurityNotifier, "emailChanged" | "accountChanged">;
   epoch: Pick<SecurityEpoch, "bump">;
   sessions: Pick<SessionRegistry, "endAll" | "isLive">;
@@ -76,7 +76,7 @@ export class EmailChange {
         // The undo exists before the change can: whatever the provider does next, the old address can take it back.
         // A taken address moves nothing, but its undo is as real (ending sessions, taking back what was set since):
         // a token that undid nothing answered differently, and the requester holds the old address.
-        const change = { sub: identity.sub, oldEmail, newEmail, changedAt };
+        const change = { sub: identity.sub, oldEmail, newEmail, changedAt, moved: !takenAddress };
         const undoToken = await this.deps.records.changed(change);
         // The session was checked when the request began: an undo that ended it since may have retired the
         // account's later changes before this one's record existed, and this token must not outlive that undo.
@@ -92,8 +92,10 @@ export class EmailChange {
         try {
           await this.deps.idp.updateAttributes(caller.accessToken, { email: newEmail });
         } catch (error) {
-          if (error instanceof AccountExistsError) return taken;
-          throw error;
+          if (!(error instanceof AccountExistsError)) throw error;
+          // Taken after all (the provider knew better): nothing moved, so nothing may be confirmed.
+          await this.deps.records.notMoved(undoToken, change);
+          return taken;
         }
         return { result: undefined };
       }),
@@ -104,9 +106,10 @@ export class EmailChange {
     const { identity } = caller;
     return this.run(meta, { event: "EMAIL_CHANGE", outcome: "SUCCESS", subject: identity.sub, sessionId: identity.sessionId }, async () => {
       await this.deps.codes.check(identity.sub, async () => {
-        // The provider keeps a requested address pending until its code comes back, and an undo cannot take that
-        // back there: a change whose undo is no longer open (undone, gone past, withdrawn) is confirmed by nobody.
-        if (!(await this.deps.records.hasOpenChange(identity.sub))) throw new GatewayError(ErrorCode.CODE_MISMATCH);
+        // The provider keeps the newest requested address pending until its code comes back, and neither an undo
+        // nor a request to a taken address takes that back there: only the newest change, still open, moved and
+        // requested after the last undo, is confirmed (else a refused code, alike for every reason).
+        if (!(await this.deps.records.confirmable(identity.sub))) throw new GatewayError(ErrorCode.CODE_MISMATCH);
         await this.deps.idp.verifyEmail(caller.accessToken, code);
       });
       const profile = await this.deps.idp.getProfile(caller.accessToken);
@@ -135,6 +138,8 @@ export class EmailChange {
         // Whoever holds the address the account is taken back from hears of it: after a legitimate change the
         // undo token sits in the old mailbox, and its holder is not always the owner.
         const takenBackFrom = parseAccount(await this.deps.store.get(accountKey(change.sub)))?.email;
+        // From now on no change requested before this undo is confirmed (one in flight may still reach the provider).
+        await this.deps.records.closeChanges(change.sub, this.deps.clock.now());
         // Before the address moves: a later change's token (in an inbox this undo goes back past) is void from
         // now on, and every session ends.
         await this.deps.records.retireLater(change);
