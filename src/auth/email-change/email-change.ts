@@ -20,7 +20,7 @@ import { UndoLock } from "./undo-lock";
 
 export type EmailChangeDeps = {
   idp: Pick<IdentityProvider, "updateAttributes" | "verifyEmail" | "getProfile">;
-  admin: Pick<IdentityAdmin, "setEmail" | "globalSignOut" | "findSub">;
+  admin: Pick<IdentityAdmin, "setEmail" | "globalSignOut" | "findSub" | "getUser">;
   store: StateStore;
   audit: Pick<AuditLog, "record">;
   codes: CodeGuard;
@@ -118,6 +118,13 @@ export class EmailChange {
     });
   }
 
+  /** The account's verified address at the provider, else the gateway's copy (the provider unreachable: the undo goes on). */
+  private async verifiedAddress(sub: string): Promise<string | undefined> {
+    const user = await this.deps.admin.getUser(sub).catch(() => undefined);
+    if (user) return user.emailVerified ? user.email : undefined;
+    return parseAccount(await this.deps.store.get(accountKey(sub)))?.email;
+  }
+
   /**
    * Public (no sign-in): the token from the old address's notice restores that address (verified) and ends
    * every session and pending login of the account. Single use; refused alike when unknown, used or expired.
@@ -136,8 +143,9 @@ export class EmailChange {
         const change = await this.deps.records.peekUndo(token);
         if (!change) throw undoRefused();
         // Whoever holds the address the account is taken back from hears of it: after a legitimate change the
-        // undo token sits in the old mailbox, and its holder is not always the owner.
-        const takenBackFrom = parseAccount(await this.deps.store.get(accountKey(change.sub)))?.email;
+        // undo token sits in the old mailbox, and its holder is not always the owner. The provider's verified
+        // address (the gateway's copy lives only as long as a session may).
+        const takenBackFrom = await this.verifiedAddress(change.sub);
         // From now on no change requested before this undo is confirmed (one in flight may still reach the provider).
         await this.deps.records.closeChanges(change.sub, this.deps.clock.now());
         // Before the address moves: a later change's token (in an inbox this undo goes back past) is void from
