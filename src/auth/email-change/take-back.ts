@@ -27,13 +27,15 @@ const unknowablePassword = () => `${randomBytes(24).toString("base64url")}aA1!`;
  * (changePassword) or authenticator is left alone: the undo token sits in the OLD mailbox, whose holder must not
  * be able to take away a password the owner chose, nor (resetting MFA) enrol an authenticator of their own. An
  * authenticator enrolled since the change is reported in the audit record (an administrator's reset if it is not
- * the owner's). Nothing the other side did can share the change's millisecond.
+ * the owner's). Nothing the other side did can share the change's millisecond. Passkeys and recovery codes are
+ * taken back from `credentialsSince` on (at most `since`): the sessions live at the change could have added them
+ * first, and then used them as the fresh factor for the change itself.
  */
-export const takeBackSince = async (deps: TakeBackDeps, sub: string, since: number): Promise<TakenBack> => {
-  const sinceIso = new Date(since).toISOString();
+export const takeBackSince = async (deps: TakeBackDeps, sub: string, since: number, credentialsSince = since): Promise<TakenBack> => {
+  const sinceIso = new Date(credentialsSince).toISOString();
   const added = (await deps.passkeys.list(sub)).filter((passkey) => passkey.createdAt > sinceIso);
-  for (const passkey of added) await deps.passkeys.remove(passkey);
-  const recoveryCodes = await deps.recoveryCodes.revokeGeneratedSince(sub, since);
+  await Promise.all(added.map((passkey) => deps.passkeys.remove(passkey)));
+  const recoveryCodes = await deps.recoveryCodes.revokeGeneratedSince(sub, credentialsSince);
   const authenticator = await deps.enrolledTotp.enrolledSince(sub, since);
   const password = await deps.rotation.resetSince(sub, since);
   if (password) await deps.admin.setPassword(sub, unknowablePassword());
