@@ -59,4 +59,17 @@ describe("ATTACK: a second email change takes the owner's address off the 30-day
     // Heard at C and at B (both the thief's); the owner's A heard only the first.
     expect(mail.to(owner.email, "PASSKEY_ADDED")).toHaveLength(2);
   });
+
+  // Left open by the third round: the second move itself was told only to B (the thief's), with B's undo token.
+  it("the second move is told to the owner's original address too, without the later change's undo token", async () => {
+    const owner = await enrolledUser(gw);
+    const b = uniqueEmail();
+    const c = uniqueEmail();
+    dataOf(await gw.run(RequestEmailChangeDocument, { newEmail: b, code: await freshCode(owner.secret) }, { token: owner.accessToken }));
+    dataOf(await gw.run(ConfirmEmailChangeDocument, { code: TEST_CODE }, { token: owner.accessToken }));
+    dataOf(await gw.run(RequestEmailChangeDocument, { newEmail: c, code: await freshCode(owner.secret) }, { token: owner.accessToken }));
+    await mail.settled();
+    expect(mail.to(owner.email, "EMAIL_CHANGE_REQUESTED")).toHaveLength(1);
+    expect(mail.to(owner.email, "EMAIL_CHANGED").map((n) => n.undoToken)).not.toContain(mail.to(b, "EMAIL_CHANGED")[0]!.undoToken);
+  });
 });

@@ -37,9 +37,14 @@ export class BothAddressesNotifier implements SecurityNotifier {
     return this.toBoth(notice, (to) => this.inner.accountChanged(to, meta));
   }
 
-  /** Already addressed to the old address (the change itself is what it reports). */
+  /**
+   * The undo token goes to the address the change leaves (the change itself is what it reports); the earlier
+   * addresses hear that it changed again, without that token (their own notice has theirs).
+   */
   async emailChanged(notice: EmailChangedNotice, meta: RequestMeta): Promise<void> {
     await this.inner.emailChanged(notice, meta);
+    const again = { email: notice.email, sub: notice.sub, change: "EMAIL_CHANGE_REQUESTED" as const, at: notice.at };
+    await this.toEarlier(again, (to) => this.inner.accountChanged(to, meta));
   }
 
   async settled(): Promise<void> {
@@ -50,6 +55,11 @@ export class BothAddressesNotifier implements SecurityNotifier {
   /** The current address in the caller's step (a durable notifier keeps it there); the previous one beside it, never failing the step. */
   private async toBoth<N extends { email: string; sub: string }>(notice: N, send: (notice: N) => void | Promise<void>): Promise<void> {
     await send(notice);
+    await this.toEarlier(notice, send);
+  }
+
+  /** The earlier addresses but `notice.email`, never failing the step. */
+  private async toEarlier<N extends { email: string; sub: string }>(notice: N, send: (notice: N) => void | Promise<void>): Promise<void> {
     const lookup = this.deps.records.previousAddresses(notice.sub, this.deps.clock.now()).then(
       async (previous) => {
         const others = previous.filter((email) => email.toLowerCase() !== notice.email.toLowerCase());
