@@ -138,8 +138,21 @@ export class EmergencyAccess {
     return parseGrant(await this.deps.store.get(grantKey(id)));
   }
 
+  /**
+   * Writes a grant without losing what another writer recorded since this one read it (the end, the review, the
+   * escalation: each is only ever added, and the store has no compare-and-set): the stored record is read again
+   * and those are kept; of two ends, the earlier. A verdict the gateway reported as recorded stays recorded.
+   */
   async save(record: GrantRecord): Promise<void> {
-    await this.deps.store.set(grantKey(record.id), JSON.stringify(record), grantRetentionSeconds);
+    const stored = await this.read(record.id);
+    const merged: GrantRecord = { ...record };
+    const ended = [record.ended, stored?.ended].filter((end) => end !== undefined).sort((a, b) => a.at - b.at)[0];
+    if (ended) merged.ended = ended;
+    const review = record.review ?? stored?.review;
+    if (review) merged.review = review;
+    const escalatedAt = record.escalatedAt ?? stored?.escalatedAt;
+    if (escalatedAt !== undefined) merged.escalatedAt = escalatedAt;
+    await this.deps.store.set(grantKey(record.id), JSON.stringify(merged), grantRetentionSeconds);
   }
 
   /** Marks a grant ended and unbinds it from its session. */
