@@ -11,16 +11,14 @@ export const bothAddressesSeconds = 30 * 24 * 3600;
 
 /**
  * A pending undo: what the old address's token restores. Only the token's digest is a key. `moved: false`: a
- * request to an address another account holds (nothing moved, nothing to confirm). `liveSince`: when the oldest
- * session live at the request signed in (ms): the undo also takes back the passkeys and recovery codes set up
- * since then (a thief adds a passkey first, then moves the address with it as the fresh factor).
+ * request to an address another account holds (nothing moved, nothing to confirm).
  */
-export type EmailChangeUndo = { sub: string; oldEmail: string; newEmail: string; changedAt: number; moved?: boolean | undefined; liveSince?: number | undefined };
+export type EmailChangeUndo = { sub: string; oldEmail: string; newEmail: string; changedAt: number; moved?: boolean | undefined };
 /** An address the account had before a change, while notices still go there too. */
 export type PreviousAddress = { email: string; changedAt: number };
 // A corrupt undo reads as absent (the token is refused); a corrupt previous address as none.
 const emailChangeUndo = recordSchema<EmailChangeUndo>()(
-  z.object({ sub: z.string(), oldEmail: z.string(), newEmail: z.string(), changedAt: z.number(), moved: z.boolean().optional(), liveSince: z.number().optional() }),
+  z.object({ sub: z.string(), oldEmail: z.string(), newEmail: z.string(), changedAt: z.number(), moved: z.boolean().optional() }),
 );
 const previousAddress = recordSchema<PreviousAddress>()(z.object({ email: z.string(), changedAt: z.number() }));
 

@@ -28,7 +28,7 @@ export type EmailChangeDeps = {
   records: Pick<EmailChangeRecordStore, "changed" | "withdraw" | "notMoved" | "confirmable" | "closeChanges" | "peekUndo" | "takeUndo" | "retireLater" | "forgetPrevious" | "voidResetCodes">;
   notifier: Pick<SecurityNotifier, "emailChanged" | "accountChanged">;
   epoch: Pick<SecurityEpoch, "bump">;
-  sessions: Pick<SessionRegistry, "endAll" | "isLive" | "list">;
+  sessions: Pick<SessionRegistry, "endAll" | "isLive">;
   clock: Clock;
   /** What the undo takes away of the sign-in methods set while the address was elsewhere. */
   takeBack: TakeBackDeps;
@@ -76,9 +76,7 @@ export class EmailChange {
         // The undo exists before the change can: whatever the provider does next, the old address can take it back.
         // A taken address moves nothing, but its undo is as real (ending sessions, taking back what was set since):
         // a token that undid nothing answered differently, and the requester holds the old address.
-        const live = await this.deps.sessions.list(identity.sub);
-        const liveSince = Math.min(changedAt, ...live.map((session) => session.createdAt * 1000));
-        const change = { sub: identity.sub, oldEmail, newEmail, changedAt, moved: !takenAddress, liveSince };
+        const change = { sub: identity.sub, oldEmail, newEmail, changedAt, moved: !takenAddress };
         const undoToken = await this.deps.records.changed(change);
         // The session was checked when the request began: an undo that ended it since may have retired the
         // account's later changes before this one's record existed, and this token must not outlive that undo.
@@ -162,7 +160,7 @@ export class EmailChange {
         // Still this undo's: one that stalled past its lock must not take back what the owner set after another
         // undo finished (a password reset through the restored address looks like "a reset since the change").
         await lock.renew();
-        const taken = await takeBackSince(this.deps.takeBack, change.sub, change.changedAt, Math.min(change.changedAt, change.liveSince ?? change.changedAt));
+        const taken = await takeBackSince(this.deps.takeBack, change.sub, change.changedAt);
         // A sign-in made meanwhile with what was just taken back ends too, and a change requested meanwhile (its
         // record written after the first retire, by a session that has ended since) goes as well.
         ended += await signOutEverywhere(this.deps, change.sub);

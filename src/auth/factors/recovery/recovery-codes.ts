@@ -95,6 +95,13 @@ export class RecoveryCodes {
     };
   }
 
+  /** Voids the account's set, whenever it was generated; returns how many codes that voided. */
+  async revokeAll(sub: string): Promise<number> {
+    const left = await this.left(sub);
+    await this.clear(sub);
+    return left;
+  }
+
   /** Voids the account's set when it was generated after `since` (ms); returns how many codes that voided. */
   async revokeGeneratedSince(sub: string, since: number): Promise<number> {
     const at = Number((await this.deps.store.get(generatedAtKey(sub))) ?? Number.NaN);
