@@ -25,6 +25,7 @@ import { AuthService } from "./auth-service";
 import { AccessStateReader } from "./access-state";
 import { subForEmail } from "./account-records";
 import { createPasskeys, type Passkeys } from "./factors/passkeys";
+import { undoRunning } from "./email-change/undo-lock";
 import { devMailNotifier, type SecurityNotifier } from "./factors/recovery/notifier";
 import { BothAddressesNotifier } from "./factors/recovery/both-addresses";
 import { EmailChange } from "./email-change/email-change";
@@ -134,7 +135,7 @@ export const createServices = (deps: ServiceDeps): Services => {
   const enrolledTotp = new EnrolledTotp({ store, clock, sealKey: deps.totpSealKey, totpTime: deps.totpTime });
   const emailChanges = new EmailChangeRecords({ store });
   const notifier = new BothAddressesNotifier(deps.notifier ?? devMailNotifier, { records: emailChanges, clock });
-  const passkeys = createPasskeys({ settings: deps.webauthn, customAuth: deps.customAuth, store, clock, audit, lockout, epoch, sessions, totp, enrolledTotp, notifier, challengeTtlSeconds: deps.challengeTtlSeconds });
+  const passkeys = createPasskeys({ settings: deps.webauthn, customAuth: deps.customAuth, store, clock, audit, lockout, epoch, sessions, totp, enrolledTotp, notifier, challengeTtlSeconds: deps.challengeTtlSeconds, undoRunning: undoRunning(store) });
   const { freshFactor } = passkeys;
   const factors = createFactors({
     totp: { codes: totp, enrolledTotp, idp, totpIssuer: deps.totpIssuer },

@@ -1,9 +1,25 @@
 import { CognitoAdmin } from "../../src/auth/cognito/cognito-admin";
 import { CognitoIdentityProvider } from "../../src/auth/cognito/cognito-identity-provider";
-import { ConfirmEmailChangeDocument, ConfirmForgotPasswordDocument, ForgotPasswordDocument, LoginDocument, RequestEmailChangeDocument, UndoEmailChangeDocument } from "../generated/graphql";
+import { EnrolledTotp } from "../../src/auth/factors/enrolled-totp";
+import {
+  BeginPasskeyLoginDocument,
+  BeginPasskeyRegistrationDocument,
+  BeginPasskeyStepUpDocument,
+  CompletePasskeyLoginDocument,
+  CompletePasskeyRegistrationDocument,
+  ConfirmEmailChangeDocument,
+  ConfirmForgotPasswordDocument,
+  ForgotPasswordDocument,
+  LoginDocument,
+  MeDocument,
+  RequestEmailChangeDocument,
+  UndoEmailChangeDocument,
+} from "../generated/graphql";
 import { dataOf } from "../support/graphql-client";
 import { holdCallAfterAnswer } from "../support/held-call";
 import { NoticeCapture } from "../support/notice-capture";
+import { SoftAuthenticator } from "../support/soft-authenticator";
+import { thiefMovesEmailAndAddsPasskey } from "../support/takeover";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
 import { enrolledUser, freshCode, PASSWORD, uniqueEmail, type EnrolledUser } from "../support/users";
 import { TEST_CODE } from "../setup/test-cognito";
@@ -119,5 +135,43 @@ describe("ATTACK: a thief's email-change request in flight across the owner's un
       expect(spent.errors?.[0]?.extensions?.["reason"]).toBe("UNDO_INVALID");
     }
     expect((await gw.run(LoginDocument, { email: owner.email, password: PASSWORD })).errors).toBeUndefined();
+  });
+});
+
+/**
+ * Severity: medium-high (the review of the sixth round). The undo ends every session, then takes back every
+ * passkey, then ends every session again. A thief holding a passkey signs in with it alone right after the first
+ * sign-out (the passkey is still there), and registers a second passkey that lands after the take-back listed them:
+ * the second sign-out ends that session, but the new passkey stayed and signed in after the undo. Held open:
+ * CognitoAdmin.setEmail (the thief's sign-in and registration begin there) and EnrolledTotp.enrolledSince (inside
+ * the take-back, after the passkeys were listed and removed: the registration completes there).
+ * Expected: the registration is refused, and no passkey of the thief's signs in after the undo.
+ */
+describe("ATTACK: a passkey registered by a session opened while the owner's undo runs", () => {
+  it("does not outlive the undo", async () => {
+    const owner = await enrolledUser(gw);
+    const { thiefsKey, undoToken } = await thiefMovesEmailAndAddsPasskey(gw, owner, mail);
+    const sub = dataOf(await gw.run(MeDocument, {}, { token: owner.accessToken })).me.sub;
+    const atSetEmail = holdCallAfterAnswer(CognitoAdmin.prototype, "setEmail", sub);
+    const inTakeBack = holdCallAfterAnswer(EnrolledTotp.prototype, "enrolledSince", sub);
+    const undo = gw.run(UndoEmailChangeDocument, { token: undoToken });
+    await atSetEmail.wasReached;
+    // After the undo's first sign-out: a sign-in with the passkey alone, and a second passkey's registration begun.
+    const begun = dataOf(await gw.run(BeginPasskeyLoginDocument, {})).beginPasskeyLogin;
+    const session = dataOf(await gw.run(CompletePasskeyLoginDocument, { session: begun.session, response: thiefsKey.assert(begun.options) })).completePasskeyLogin.tokens!.accessToken;
+    const stepUp = dataOf(await gw.run(BeginPasskeyStepUpDocument, {}, { token: session })).beginPasskeyStepUp;
+    const creation = dataOf(await gw.run(BeginPasskeyRegistrationDocument, { passkey: thiefsKey.assert(stepUp) }, { token: session })).beginPasskeyRegistration;
+    atSetEmail.release();
+    await inTakeBack.wasReached;
+    // The take-back has listed and removed the passkeys: the registration completes now.
+    const second = new SoftAuthenticator({ origin: "http://localhost:4000" });
+    const registered = await gw.run(CompletePasskeyRegistrationDocument, { response: second.register(creation), nickname: "Spare" }, { token: session });
+    inTakeBack.release();
+    expect(dataOf(await undo).undoEmailChange).toBe(true);
+    expect(registered.errors?.[0]?.extensions?.["code"]).toBe("UNAUTHENTICATED");
+
+    const again = dataOf(await gw.run(BeginPasskeyLoginDocument, {})).beginPasskeyLogin;
+    const signIn = await gw.run(CompletePasskeyLoginDocument, { session: again.session, response: second.assert(again.options) });
+    expect(signIn.data?.completePasskeyLogin?.tokens?.accessToken).toBeUndefined();
   });
 });

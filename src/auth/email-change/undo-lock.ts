@@ -7,6 +7,17 @@ const lockSeconds = 30;
 const attempts = 60;
 const retryMs = 50;
 
+const lockKey = (sub: string) => `email-change-undo:lock:${sub}`;
+
+/**
+ * Whether an undo of the account is running: a credential written meanwhile (a passkey registered, recovery codes
+ * generated, by a session the undo is about to end) could land after its take-back, so it is not kept.
+ */
+export const undoRunning =
+  (store: Pick<StateStore, "get">) =>
+  async (sub: string): Promise<boolean> =>
+    (await store.get(lockKey(sub))) !== undefined;
+
 /** Another undo holds the account (or took it over from this one): try again in a moment. */
 const busy = () => new GatewayError(ErrorCode.SERVICE_UNAVAILABLE, { retryAfterSeconds: 1 });
 
@@ -24,7 +35,7 @@ export class UndoLock {
 
   /** Waits a moment for another undo of the same account to finish (an undo takes a few provider calls). */
   static async acquire(store: Pick<StateStore, "get" | "set" | "setIfAbsent" | "delete">, sub: string): Promise<UndoLock> {
-    const key = `email-change-undo:lock:${sub}`;
+    const key = lockKey(sub);
     const holder = randomUUID();
     for (let attempt = 0; attempt < attempts; attempt++) {
       if (await store.setIfAbsent(key, holder, lockSeconds)) return new UndoLock(store, key, holder);

@@ -41,6 +41,8 @@ type Deps = {
   lockout: Pick<Lockout, "guard">;
   epoch: Pick<SecurityEpoch, "start" | "mark" | "bump">;
   sessions: Pick<SessionRegistry, "endAll" | "isLive">;
+  /** An email-change undo of the account is running (email-change/undo-lock.ts). */
+  undoRunning: (sub: string) => Promise<boolean>;
   totp: Pick<TotpCodeCheck, "standalone">;
   enrolledTotp: Pick<EnrolledTotp, "check">;
   notifier: SecurityNotifier;
@@ -56,8 +58,8 @@ export const createPasskeys = (deps: Deps): Passkeys => {
   const stepUp = new PasskeyStepUp({ ...common, lockout: deps.lockout });
   const freshFactor = new FreshFactorCheck({ totp: deps.totp, passkeys: stepUp, enrolledTotp: deps.enrolledTotp });
   return {
-    enrolment: new PasskeyEnrolment({ ...common, freshFactor, sessions: deps.sessions, notifier: deps.notifier }),
-    recovery: new RecoveryService({ enabled: deps.customAuth, codes, audit: deps.audit, freshFactor, sessions: deps.sessions, clock: deps.clock, notifier: deps.notifier }),
+    enrolment: new PasskeyEnrolment({ ...common, freshFactor, sessions: deps.sessions, notifier: deps.notifier, undoRunning: deps.undoRunning }),
+    recovery: new RecoveryService({ enabled: deps.customAuth, codes, audit: deps.audit, freshFactor, sessions: deps.sessions, clock: deps.clock, notifier: deps.notifier, undoRunning: deps.undoRunning }),
     stepUp,
     freshFactor,
     revokeAll: (sub) => passkeys.removeAll(sub),

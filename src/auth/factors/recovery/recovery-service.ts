@@ -14,6 +14,8 @@ import { recoveryCodesDisabled } from "./recovery-factor";
 export type RecoveryDeps = {
   codes: Pick<RecoveryCodes, "generate" | "left" | "revokeGeneratedSince">;
   sessions: Pick<SessionRegistry, "isLive">;
+  /** An email-change undo of the account is running (its take-back would miss what lands now). */
+  undoRunning: (sub: string) => Promise<boolean>;
   clock: Clock;
   notifier: Pick<SecurityNotifier, "accountChanged">;
   /** False without CUSTOM_AUTH_PRIVATE_KEY (AWS mode without passkeys): a code could never be turned into tokens. */
@@ -37,14 +39,17 @@ export class RecoveryService {
       await this.deps.freshFactor.prove(caller, factor, meta);
       const startedAt = this.deps.clock.now();
       const codes = await this.deps.codes.generate(identity.sub);
-      // An undo or sign-out everywhere while the digests were made took back only the codes there were then.
-      if (!(await this.deps.sessions.isLive(identity.sessionId))) {
-        await this.deps.codes.revokeGeneratedSince(identity.sub, startedAt - 1);
-        throw tokenRejected(TokenRejection.TOKEN_REVOKED);
+      try {
+        // An undo or sign-out everywhere while the digests were made took back only the codes there were then.
+        if (!(await this.deps.sessions.isLive(identity.sessionId)) || (await this.deps.undoRunning(identity.sub))) throw tokenRejected(TokenRejection.TOKEN_REVOKED);
+        // No epoch move: a new set takes only the old codes away (each is checked when spent), and a stolen session
+        // generating again and again must not refuse the owner's logins in flight. The owner hears of it instead.
+        await this.deps.notifier.accountChanged({ email: identity.account.email, sub: identity.sub, change: "RECOVERY_CODES_GENERATED", at: new Date(this.deps.clock.now()) }, meta);
+      } catch (error) {
+        // Not kept unshown or unannounced: codes nobody saw must not count as a way back.
+        await this.deps.codes.revokeGeneratedSince(identity.sub, startedAt - 1).catch(() => undefined);
+        throw error;
       }
-      // No epoch move: a new set takes only the old codes away (each is checked when spent), and a stolen session
-      // generating again and again must not refuse the owner's logins in flight. The owner hears of it instead.
-      await this.deps.notifier.accountChanged({ email: identity.account.email, sub: identity.sub, change: "RECOVERY_CODES_GENERATED", at: new Date(this.deps.clock.now()) }, meta);
       return { result: codes };
     });
   }

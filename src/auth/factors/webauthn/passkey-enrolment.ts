@@ -27,6 +27,8 @@ export type EnrolmentDeps = {
   notifier: Pick<SecurityNotifier, "passkeyAdded">;
   epoch: Pick<SecurityEpoch, "bump">;
   sessions: Pick<SessionRegistry, "endAll" | "isLive">;
+  /** An email-change undo of the account is running (its take-back would miss what lands now). */
+  undoRunning: (sub: string) => Promise<boolean>;
   clock: Clock;
   challengeTtlSeconds: number;
 };
@@ -73,7 +75,7 @@ export class PasskeyEnrolment {
       try {
         // The session was checked when the request began; an undo or sign-out everywhere since took back only
         // the passkeys there were then.
-        if (!(await this.deps.sessions.isLive(identity.sessionId))) throw tokenRejected(TokenRejection.TOKEN_REVOKED);
+        if (!(await this.deps.sessions.isLive(identity.sessionId)) || (await this.deps.undoRunning(identity.sub))) throw tokenRejected(TokenRejection.TOKEN_REVOKED);
         // No epoch move: an addition takes nothing away, and a stolen session adding again and again must not
         // refuse the owner's logins in flight (the owner's way to end it). The owner hears of it instead.
         await this.deps.notifier.passkeyAdded({ email: identity.account.email, sub: identity.sub, nickname, at: new Date(this.deps.clock.now()) }, meta);
