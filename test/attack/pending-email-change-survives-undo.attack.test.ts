@@ -1,10 +1,10 @@
-import { AdminGetUserCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { ConfirmEmailChangeDocument, ConfirmForgotPasswordDocument, ForgotPasswordDocument, MeDocument, RequestEmailChangeDocument, UndoEmailChangeDocument } from "../generated/graphql";
 import { dataOf } from "../support/graphql-client";
 import { NoticeCapture } from "../support/notice-capture";
+import { providerEmailOf } from "../support/takeover";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
-import { enrolledUser, freshCode, loginWithMfa, testCognitoClient, uniqueEmail } from "../support/users";
-import { TEST_CODE, testCognito } from "../setup/test-cognito";
+import { enrolledUser, freshCode, loginWithMfa, uniqueEmail } from "../support/users";
+import { TEST_CODE } from "../setup/test-cognito";
 
 /**
  * ATTACK: the thief's pending (unconfirmed) email change outlives the owner's undo at the provider, and is confirmed
@@ -37,15 +37,7 @@ beforeAll(async () => {
 });
 afterAll(() => gw.close());
 
-const providerEmail = async (sub: string): Promise<string | undefined> => {
-  const client = testCognitoClient();
-  try {
-    const user = await client.send(new AdminGetUserCommand({ UserPoolId: testCognito().userPoolId, Username: sub }));
-    return user.UserAttributes?.find((a) => a.Name === "email")?.Value;
-  } finally {
-    client.destroy();
-  }
-};
+const providerEmail = providerEmailOf;
 
 describe("ATTACK: a pending email change, left unconfirmed across the owner's undo", () => {
   it("cannot be confirmed after the undo", async () => {

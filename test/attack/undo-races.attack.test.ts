@@ -19,7 +19,7 @@ import { dataOf } from "../support/graphql-client";
 import { holdCallAfterAnswer } from "../support/held-call";
 import { NoticeCapture } from "../support/notice-capture";
 import { SoftAuthenticator } from "../support/soft-authenticator";
-import { thiefMovesEmailAndAddsPasskey } from "../support/takeover";
+import { providerEmailOf, thiefMovesEmailAndAddsPasskey } from "../support/takeover";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
 import { enrolledUser, freshCode, PASSWORD, uniqueEmail, type EnrolledUser } from "../support/users";
 import { TEST_CODE } from "../setup/test-cognito";
@@ -173,5 +173,41 @@ describe("ATTACK: a passkey registered by a session opened while the owner's und
     const again = dataOf(await gw.run(BeginPasskeyLoginDocument, {})).beginPasskeyLogin;
     const signIn = await gw.run(CompletePasskeyLoginDocument, { session: again.session, response: second.assert(again.options) });
     expect(signIn.data?.completePasskeyLogin?.tokens?.accessToken).toBeUndefined();
+  });
+});
+
+/**
+ * Severity: medium (the review of the sixth round). A thief's confirmEmailChange for a pending address passes the
+ * "newest open change" check just before the owner's undo starts; its provider call (verifyEmail) is slow and lands
+ * after the undo's setEmail: the provider ends at the thief's address while the undo reports the owner's restored.
+ * Held: CognitoIdentityProvider.verifyEmail, BEFORE it reaches the provider, until the undo has had 1.5 s.
+ * Expected: the provider's address is the owner's after both answered.
+ */
+describe("ATTACK: a thief's confirm in flight across the owner's undo", () => {
+  it("does not leave the provider at the thief's address", async () => {
+    const owner = await enrolledUser(gw);
+    const { undoToken } = await thiefMovedTheEmail(owner);
+    const sub = dataOf(await gw.run(MeDocument, {}, { token: owner.accessToken })).me.sub;
+    // A second move, B → C, left pending; the thief confirms it while the owner undoes the first.
+    const thiefsC = uniqueEmail();
+    dataOf(await gw.run(RequestEmailChangeDocument, { newEmail: thiefsC, code: await freshCode(owner.secret) }, { token: owner.accessToken }));
+    const original = Object.getOwnPropertyDescriptor(CognitoIdentityProvider.prototype, "verifyEmail")!.value as (this: CognitoIdentityProvider, ...args: unknown[]) => Promise<void>;
+    let reached!: () => void;
+    const wasReached = new Promise<void>((resolve) => (reached = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    jest.spyOn(CognitoIdentityProvider.prototype, "verifyEmail").mockImplementation(async function (this: CognitoIdentityProvider, ...args: unknown[]) {
+      reached();
+      await released;
+      return original.apply(this, args);
+    });
+    const confirm = gw.run(ConfirmEmailChangeDocument, { code: TEST_CODE }, { token: owner.accessToken });
+    await wasReached;
+    const undo = gw.run(UndoEmailChangeDocument, { token: undoToken });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    release();
+    await confirm;
+    await undo;
+    expect((await providerEmailOf(sub))?.toLowerCase()).toBe(owner.email.toLowerCase());
   });
 });

@@ -105,13 +105,20 @@ export class EmailChange {
   confirm(caller: Caller, code: string, meta: RequestMeta): Promise<void> {
     const { identity } = caller;
     return this.run(meta, { event: "EMAIL_CHANGE", outcome: "SUCCESS", subject: identity.sub, sessionId: identity.sessionId }, async () => {
-      await this.deps.codes.check(identity.sub, async () => {
-        // The provider keeps the newest requested address pending until its code comes back, and neither an undo
-        // nor a request to a taken address takes that back there: only the newest change, still open, moved and
-        // requested after the last undo, is confirmed (else a refused code, alike for every reason).
-        if (!(await this.deps.records.confirmable(identity.sub))) throw new GatewayError(ErrorCode.CODE_MISMATCH);
-        await this.deps.idp.verifyEmail(caller.accessToken, code);
-      });
+      // Under the undo's lock: a confirm whose provider call landed after an undo's setEmail would leave the
+      // provider at the other address while the undo reports the owner's restored.
+      const lock = await UndoLock.acquire(this.deps.store, identity.sub);
+      try {
+        await this.deps.codes.check(identity.sub, async () => {
+          // The provider keeps the newest requested address pending until its code comes back, and neither an undo
+          // nor a request to a taken address takes that back there: only the newest change, still open, moved and
+          // requested after the last undo, is confirmed (else a refused code, alike for every reason).
+          if (!(await this.deps.records.confirmable(identity.sub))) throw new GatewayError(ErrorCode.CODE_MISMATCH);
+          await this.deps.idp.verifyEmail(caller.accessToken, code);
+        });
+      } finally {
+        await lock.release().catch(() => undefined);
+      }
       const profile = await this.deps.idp.getProfile(caller.accessToken);
       await updateAccount(this.deps.store, identity.sub, { email: profile.email, emailVerified: profile.emailVerified }, this.deps.sessionMaxAgeSeconds);
       return { result: undefined };
