@@ -140,8 +140,9 @@ export class EmergencyAccess {
 
   /**
    * Writes a grant without losing what another writer recorded since this one read it (the end, the review, the
-   * escalation: each is only ever added, and the store has no compare-and-set): the stored record is read again
-   * and those are kept; of two ends, the earlier. A verdict the gateway reported as recorded stays recorded.
+   * escalation: each is only ever added): the stored record is read again and those are kept; of two ends, the
+   * earlier. The store has no compare-and-set, so two saves inside the same read-and-write can still race: this
+   * narrows the window from a whole request (an outbox insert, a provider call) to one store round trip.
    */
   async save(record: GrantRecord): Promise<void> {
     const stored = await this.read(record.id);

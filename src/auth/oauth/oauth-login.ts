@@ -15,6 +15,9 @@ import type { AccessClaims } from "../token-claims";
 import type { SecurityEpoch } from "../../policy/security-epoch";
 import { OAuthRejection, oauthRejected, type OAuthClient } from "./oauth-client";
 
+/** How far the gateway's clock and the pool's may be apart (NTP keeps them within milliseconds). */
+const clockSkewMs = 2000;
+
 /** state, nonce and PKCE verifier live at most this long, and are used once. */
 export const pendingLoginTtlSeconds = 300;
 
@@ -140,10 +143,11 @@ export class OAuthLogin {
       // The pool's session cookie signs a browser in again without asking, and no sign-out everywhere clears it:
       // a sign-in older than the account's last security change (the owner's undo of a thief's email change,
       // a reset, a sign-out everywhere) opens nothing. Cognito's ID tokens always carry auth_time, in whole
-      // seconds: a change within the sign-in's own second counts as after it (which came first cannot be told;
-      // a sign-in made right after a change is asked again once, never one made before it let through).
+      // seconds: a change within the sign-in's own second, or up to the clocks' skew before it, counts as after
+      // it (which came first cannot be told; a sign-in made right after a change is asked again once, never one
+      // made before it let through).
       const { authTime } = tokens;
-      if (authTime === undefined || (await this.deps.epoch.changedSince(claims.sub, authTime * 1000 - 1))) throw oauthRejected(OAuthRejection.LOGIN_REQUIRED);
+      if (authTime === undefined || (await this.deps.epoch.changedSince(claims.sub, authTime * 1000 - clockSkewMs - 1))) throw oauthRejected(OAuthRejection.LOGIN_REQUIRED);
       await this.deps.completion.admit(claims.sub);
       // Hosted login may let a user in without TOTP (pool MFA optional): the gateway does not.
       const profile = await this.deps.idp.getProfile(tokens.accessToken);

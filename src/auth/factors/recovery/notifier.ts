@@ -40,7 +40,7 @@ export interface SecurityNotifier {
 const accountChangeText: Record<AccountChange, string> = {
   AUTHENTICATOR_SET_UP: "an authenticator app was set up for your account",
   RECOVERY_CODES_GENERATED: "new recovery codes were generated for your account (the old ones no longer work)",
-  EMAIL_CHANGE_UNDONE: "your account's email address was changed back to the one it had before, with the link sent there",
+  EMAIL_CHANGE_UNDONE: "your account's email address was changed back to the one it had before, with the link sent there; every passkey and recovery code of the account was revoked",
   EMAIL_CHANGE_REQUESTED: "your account's email address was changed again (the link in the first notice still undoes it)",
 };
 
