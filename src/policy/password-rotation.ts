@@ -17,7 +17,10 @@ export class PasswordRotation {
     return `password-set:${sub}`;
   }
 
-  /** The earlier release's single mark: when a reset last set the password (ms). Read, no longer written. */
+  /**
+   * The earlier release's single mark: when a reset last set the password (ms). Read, no longer written; only an
+   * undo within 7 days of a change reads marks, so this read can go from 2026-12-15 on.
+   */
   private static resetKey(sub: string): string {
     return `password-set:reset-ms:${sub}`;
   }

@@ -28,7 +28,10 @@ const undoKey = (token: string) => undoKeyOfDigest(sha256(token));
 const closedKey = (sub: string) => `email-change-undo:closed:${sub}`;
 /** The account's pending undos, `<changedAt>:<token digest>` each (same lasting kind as the undos themselves). */
 const undosKey = (sub: string) => `email-change-undo:of:${sub}`;
-/** The earlier release's single previous address (the last change's only); read and removed, no longer written. */
+/**
+ * The earlier release's single previous address (the last change's only); read and removed, no longer written.
+ * It lives 30 days: this read can go from 2027-01-07 on.
+ */
 const previousKey = (sub: string) => `email-change-previous:${sub}`;
 /** Every address the account had before a change in the last 30 days, `<changedAt>:<email>` each. */
 const previousSetKey = (sub: string) => `email-change-previous:of:${sub}`;

@@ -103,6 +103,12 @@ export class EmailChange {
   }
 
   confirm(caller: Caller, code: string, meta: RequestMeta): Promise<void> {
+    // A floor as for the request: a change that may not be confirmed is refused without the provider's round trip,
+    // and how fast a refusal comes must not tell a prober whether the address it asked for was taken.
+    return atLeast(this.deps.answerFloorMs ?? emailChangeAnswerFloorMs, () => this.confirmNow(caller, code, meta));
+  }
+
+  private confirmNow(caller: Caller, code: string, meta: RequestMeta): Promise<void> {
     const { identity } = caller;
     return this.run(meta, { event: "EMAIL_CHANGE", outcome: "SUCCESS", subject: identity.sub, sessionId: identity.sessionId }, async () => {
       // Under the undo's lock: a confirm whose provider call landed after an undo's setEmail would leave the
