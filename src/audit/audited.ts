@@ -51,6 +51,12 @@ export const audited = async <T>(audit: AuditWriter, meta: RequestMeta, event: A
   throw new GatewayError(ErrorCode.SERVICE_UNAVAILABLE, { reason: "AUDIT_UNAVAILABLE" });
 };
 
+/** Several findings in one audit `reason` (`;`-separated); none: no `reason` at all. */
+export const reasons = (...parts: (string | undefined)[]): Pick<AuditEvent, "reason"> => {
+  const found = parts.filter((part) => part !== undefined && part !== "");
+  return found.length > 0 ? { reason: found.join(";") } : {};
+};
+
 /**
  * For provider calls that follow an effect the gateway already applied (e.g. Cognito's global sign-out
  * after the gateway ended the sessions): their failure is recorded, not thrown.

@@ -1,6 +1,6 @@
 import type { AuditEvent, RequestMeta } from "../audit/audit-event";
 import type { AuditLog } from "../audit/audit-log";
-import { audited, bestEffort, type AuditedOptions } from "../audit/audited";
+import { audited, bestEffort, reasons, type AuditedOptions } from "../audit/audited";
 import { ErrorCode, GatewayError } from "../errors/error-codes";
 import type { CodeGuard } from "../policy/code-guard";
 import type { Lockout } from "../policy/lockout";
@@ -40,12 +40,6 @@ export type AccountServiceDeps = {
 
 /** Where it always was for its importers; defined beside Identity, which the factors' step-up also reads. */
 export type { Caller };
-
-/** Several findings in one audit `reason`. */
-const reasons = (...parts: (string | undefined)[]): { reason?: string } => {
-  const found = parts.filter((part) => part !== undefined);
-  return found.length > 0 ? { reason: found.join(";") } : {};
-};
 
 /** The provider did not answer (or answered with something unforeseen): whether it acted is unknown. */
 const isUnknownOutcome = (error: unknown): boolean => !(error instanceof GatewayError) || error.code === ErrorCode.SERVICE_UNAVAILABLE || error.code === ErrorCode.INTERNAL_SERVER_ERROR;

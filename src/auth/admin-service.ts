@@ -1,6 +1,6 @@
 import type { AuditEvent, AuditEventType, RequestMeta } from "../audit/audit-event";
 import type { AuditLog } from "../audit/audit-log";
-import { audited, bestEffort, type AuditedOptions } from "../audit/audited";
+import { audited, bestEffort, reasons, type AuditedOptions } from "../audit/audited";
 import { ErrorCode, GatewayError } from "../errors/error-codes";
 import type { Lockout } from "../policy/lockout";
 import type { SecurityEpoch } from "../policy/security-epoch";
@@ -115,7 +115,7 @@ export class AdminService {
       await this.deps.admin.resetMfa(sub);
       const revoked = await this.deps.passkeys.revokeAll(sub);
       const signedOut = await this.signOut(sub);
-      return { result: undefined, audit: { ...signedOut, reason: [signedOut.reason, `PASSKEYS_REVOKED:${revoked}`].filter(Boolean).join(";") } };
+      return { result: undefined, audit: { ...signedOut, ...reasons(signedOut.reason, `PASSKEYS_REVOKED:${revoked}`) } };
       // A revocation (a lost phone): never waits on the audit sink.
     }, { protected: true });
   }

@@ -28,6 +28,11 @@ const undoKey = (token: string) => undoKeyOfDigest(sha256(token));
 const closedKey = (sub: string) => `email-change-undo:closed:${sub}`;
 /** The account's pending undos, `<changedAt>:<token digest>` each (same lasting kind as the undos themselves). */
 const undosKey = (sub: string) => `email-change-undo:of:${sub}`;
+/** A member of `undosKey`, read back; undefined for one not of that shape. */
+const undoMember = (member: string): { at: number; digest: string } | undefined => {
+  const colon = member.indexOf(":");
+  return colon > 0 ? { at: Number(member.slice(0, colon)), digest: member.slice(colon + 1) } : undefined;
+};
 /**
  * The earlier release's single previous address (the last change's only); read and removed, no longer written.
  * It lives 30 days: this read can go from 2027-01-07 on.
@@ -107,7 +112,7 @@ export class EmailChangeRecords implements EmailChangeRecordStore {
 
   async confirmable(sub: string): Promise<boolean> {
     const [members, closed] = await Promise.all([this.deps.store.members(undosKey(sub)), this.deps.store.get(closedKey(sub))]);
-    const newest = members.map((member) => ({ at: Number(member.slice(0, member.indexOf(":"))), digest: member.slice(member.indexOf(":") + 1) })).sort((a, b) => b.at - a.at)[0];
+    const newest = members.flatMap((member) => undoMember(member) ?? []).sort((a, b) => b.at - a.at)[0];
     if (newest === undefined || !(newest.at > Number(closed ?? 0))) return false;
     const change = parseStoredRecord(emailChangeUndo, await this.deps.store.get(undoKeyOfDigest(newest.digest)));
     return change !== undefined && change.moved !== false;
@@ -135,9 +140,9 @@ export class EmailChangeRecords implements EmailChangeRecordStore {
   async retireLater(change: EmailChangeUndo): Promise<void> {
     const key = undosKey(change.sub);
     for (const member of await this.deps.store.members(key)) {
-      const [at, digest] = member.split(":");
-      if (digest === undefined || Number(at) <= change.changedAt) continue;
-      await this.deps.store.delete(undoKeyOfDigest(digest));
+      const later = undoMember(member);
+      if (later === undefined || !(later.at > change.changedAt)) continue;
+      await this.deps.store.delete(undoKeyOfDigest(later.digest));
       await this.deps.store.removeFromSet(key, member);
     }
   }

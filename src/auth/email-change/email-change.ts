@@ -1,6 +1,6 @@
 import type { AuditEvent, RequestMeta } from "../../audit/audit-event";
 import type { AuditLog } from "../../audit/audit-log";
-import { audited, bestEffort, type Audited, type AuditedOptions } from "../../audit/audited";
+import { audited, bestEffort, reasons, type Audited, type AuditedOptions } from "../../audit/audited";
 import { ErrorCode, GatewayError, TokenRejection, tokenRejected } from "../../errors/error-codes";
 import type { CodeGuard } from "../../policy/code-guard";
 import type { SecurityEpoch } from "../../policy/security-epoch";
@@ -190,7 +190,7 @@ export class EmailChange {
           await Promise.resolve(this.deps.notifier.accountChanged(notice, meta)).catch(() => undefined);
         }
         const providerSignOut = await bestEffort(() => this.deps.admin.globalSignOut(change.sub), "PROVIDER_SIGN_OUT");
-        return { result: undefined, audit: { subject: change.sub, reason: [`SESSIONS_ENDED:${ended}`, takenBackReason(taken), providerSignOut.reason].filter(Boolean).join(";") } };
+        return { result: undefined, audit: { subject: change.sub, ...reasons(`SESSIONS_ENDED:${ended}`, takenBackReason(taken), providerSignOut.reason) } };
       } finally {
         await lock.release().catch(() => undefined);
       }
