@@ -1,10 +1,10 @@
-import { AdminGetUserCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { ConfirmEmailChangeDocument, MeDocument, RequestEmailChangeDocument, UndoEmailChangeDocument } from "../generated/graphql";
 import { dataOf } from "../support/graphql-client";
 import { NoticeCapture } from "../support/notice-capture";
+import { providerEmailOf } from "../support/takeover";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
-import { enrolledUser, freshCode, loginWithMfa, testCognitoClient, uniqueEmail } from "../support/users";
-import { TEST_CODE, testCognito } from "../setup/test-cognito";
+import { enrolledUser, freshCode, loginWithMfa, uniqueEmail } from "../support/users";
+import { TEST_CODE } from "../setup/test-cognito";
 
 /**
  * ATTACK: the "open change" gate of confirmEmailChange asks whether the account has ANY open undo record, not
@@ -35,16 +35,6 @@ beforeAll(async () => {
 });
 afterAll(() => gw.close());
 
-const providerEmail = async (sub: string): Promise<string | undefined> => {
-  const client = testCognitoClient();
-  try {
-    const user = await client.send(new AdminGetUserCommand({ UserPoolId: testCognito().userPoolId, Username: sub }));
-    return user.UserAttributes?.find((a) => a.Name === "email")?.Value;
-  } finally {
-    client.destroy();
-  }
-};
-
 describe("ATTACK: an older legitimate change keeps confirmEmailChange open for the thief's pending address", () => {
   it("the thief's pending address cannot be confirmed after the owner's undo", async () => {
     const owner = await enrolledUser(gw);
@@ -54,17 +44,17 @@ describe("ATTACK: an older legitimate change keeps confirmEmailChange open for t
     const ownersA = uniqueEmail();
     dataOf(await gw.run(RequestEmailChangeDocument, { newEmail: ownersA, code: await freshCode(owner.secret) }, { token: owner.accessToken }));
     dataOf(await gw.run(ConfirmEmailChangeDocument, { code: TEST_CODE }, { token: owner.accessToken }));
-    expect(await providerEmail(sub)).toBe(ownersA);
+    expect(await providerEmailOf(sub)).toBe(ownersA);
 
     // The thief (stolen session, phished code): A → C, left pending.
     const thiefsC = uniqueEmail();
     dataOf(await gw.run(RequestEmailChangeDocument, { newEmail: thiefsC, code: await freshCode(owner.secret) }, { token: owner.accessToken }));
-    expect(await providerEmail(sub)).toBe(ownersA);
+    expect(await providerEmailOf(sub)).toBe(ownersA);
 
     // The owner undoes the thief's change with the token sent to A.
     const ownersToken = mail.to(ownersA, "EMAIL_CHANGED")[0]!.undoToken!;
     expect(dataOf(await gw.run(UndoEmailChangeDocument, { token: ownersToken })).undoEmailChange).toBe(true);
-    expect(await providerEmail(sub)).toBe(ownersA);
+    expect(await providerEmailOf(sub)).toBe(ownersA);
     await mail.settled();
     const noticesToA = mail.to(ownersA).length;
 
@@ -74,7 +64,7 @@ describe("ATTACK: an older legitimate change keeps confirmEmailChange open for t
     await mail.settled();
     const observed = {
       confirmAfterUndo: confirm.errors?.[0]?.extensions?.["code"] ?? "true",
-      providerEmail: (await providerEmail(sub)) === thiefsC ? "the thief's C" : "the owner's A",
+      providerEmail: (await providerEmailOf(sub)) === thiefsC ? "the thief's C" : "the owner's A",
       noticesToAAfterConfirm: mail.to(ownersA).slice(noticesToA).map((n) => n.type),
     };
     console.log(observed);

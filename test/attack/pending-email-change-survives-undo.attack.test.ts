@@ -37,8 +37,6 @@ beforeAll(async () => {
 });
 afterAll(() => gw.close());
 
-const providerEmail = providerEmailOf;
-
 describe("ATTACK: a pending email change, left unconfirmed across the owner's undo", () => {
   it("cannot be confirmed after the undo", async () => {
     const owner = await enrolledUser(gw);
@@ -49,11 +47,11 @@ describe("ATTACK: a pending email change, left unconfirmed across the owner's un
     dataOf(await gw.run(ConfirmEmailChangeDocument, { code: TEST_CODE }, { token: owner.accessToken }));
     const thiefsC = uniqueEmail();
     dataOf(await gw.run(RequestEmailChangeDocument, { newEmail: thiefsC, code: await freshCode(owner.secret) }, { token: owner.accessToken }));
-    expect(await providerEmail(sub)).toBe(thiefsB);
+    expect(await providerEmailOf(sub)).toBe(thiefsB);
 
     // The owner's undo with A's token.
     expect(dataOf(await gw.run(UndoEmailChangeDocument, { token: mail.to(owner.email, "EMAIL_CHANGED")[0]!.undoToken! })).undoEmailChange).toBe(true);
-    expect(await providerEmail(sub)).toBe(owner.email);
+    expect(await providerEmailOf(sub)).toBe(owner.email);
     const noticesToA = mail.to(owner.email).length;
 
     // The account's next session (here the owner's own fresh login; the thief's next stolen handle does the same).
@@ -66,7 +64,7 @@ describe("ATTACK: a pending email change, left unconfirmed across the owner's un
 
     const observed = {
       confirmAfterUndo: confirm.errors?.[0]?.extensions?.["code"] ?? "true",
-      providerEmail: (await providerEmail(sub)) === thiefsC ? "the thief's C" : "the owner's A",
+      providerEmail: (await providerEmailOf(sub)) === thiefsC ? "the thief's C" : "the owner's A",
       resetThroughC: reset.errors?.[0]?.extensions?.["code"] ?? "true",
       noticesToAAfterUndo: mail.to(owner.email).slice(noticesToA).map((n) => n.type),
     };
