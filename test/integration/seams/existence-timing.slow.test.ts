@@ -1,16 +1,9 @@
 import { ConfirmForgotPasswordDocument, ForgotPasswordDocument, LoginDocument, RegisterDocument, ResendConfirmationCodeDocument } from "../../generated/graphql";
 import { startTestGateway, type TestGateway } from "../../support/test-gateway";
+import { median, separation, timed } from "../../support/timing";
 import { PASSWORD, uniqueEmail } from "../../support/users";
 
 const samples = 30;
-
-/** P(a sample of `a` is slower than one of `b`) (ties count half): 0.5 when the two cannot be told apart. */
-const separation = (a: number[], b: number[]): number => {
-  let score = 0;
-  for (const x of a) for (const y of b) score += x > y ? 1 : x === y ? 0.5 : 0;
-  return score / (a.length * b.length);
-};
-const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)] ?? 0;
 
 /**
  * Row E: the same work on both sides of every existence question. Samples are interleaved (existing,
@@ -30,12 +23,6 @@ describe("E: existing and unknown accounts take the same time", () => {
     }
   }, 120_000);
   afterAll(() => gw.close());
-
-  const timed = async (run: () => Promise<unknown>): Promise<number> => {
-    const started = performance.now();
-    await run();
-    return performance.now() - started;
-  };
 
   const compare = async (name: string, ask: (email: string) => Promise<unknown>) => {
     const known: number[] = [];
