@@ -75,6 +75,19 @@ export class PostgresRecordStore implements StateStore {
     return rows.length === 1;
   }
 
+  async replaceIf(key: string, expected: string | undefined, next: string | undefined, ttlSeconds: number): Promise<boolean> {
+    assertTtl(ttlSeconds);
+    if (expected === undefined) return next === undefined ? (await this.get(key)) === undefined : this.setIfAbsent(key, next, ttlSeconds);
+    const rows =
+      next === undefined
+        ? await this.query(`DELETE FROM ${this.table(key)} WHERE key = $1 AND member = '' AND value = $2 AND ${live} RETURNING 1`, [key, expected])
+        : await this.query(
+            `UPDATE ${this.table(key)} SET value = $4, expires_at = ${expiresIn}, updated_at = now() WHERE key = $1 AND member = '' AND value = $2 AND ${live} RETURNING 1`,
+            [key, expected, ttlSeconds, next],
+          );
+    return rows.length === 1;
+  }
+
   async take(key: string): Promise<string | undefined> {
     const rows = await this.query<{ value: string; alive: boolean }>(`DELETE FROM ${this.table(key)} WHERE key = $1 AND member = '' RETURNING value, ${live} AS alive`, [key]);
     return rows[0]?.alive ? rows[0].value : undefined;

@@ -100,6 +100,10 @@ export class TieredStore implements StateStore {
     return this.write(key, (store) => store.setIfAbsent(key, value, ttlSeconds));
   }
 
+  async replaceIf(key: string, expected: string | undefined, next: string | undefined, ttlSeconds: number): Promise<boolean> {
+    return this.write(key, (store) => store.replaceIf(key, expected, next, ttlSeconds));
+  }
+
   async take(key: string): Promise<string | undefined> {
     const value = await this.write(key, (store) => store.take(key));
     if (value !== undefined && endsSession(key)) await this.deps.onSessionEnded?.();

@@ -61,6 +61,14 @@ export class MemoryStore implements StateStore {
     return true;
   }
 
+  async replaceIf(key: string, expected: string | undefined, next: string | undefined, ttlSeconds: number): Promise<boolean> {
+    assertTtl(ttlSeconds);
+    if (this.live(key)?.value !== expected) return false;
+    if (next === undefined) this.entries.delete(key);
+    else await this.set(key, next, ttlSeconds);
+    return true;
+  }
+
   async take(key: string): Promise<string | undefined> {
     const entry = this.live(key);
     this.entries.delete(key);

@@ -3,6 +3,17 @@ import { CoalescedReads } from "./coalesced-reads";
 import { assertTtl, type StateStore } from "./state-store";
 import { ErrorCode, GatewayError } from "../errors/error-codes";
 
+/** GET, compare, then SET or DEL, as one script: Redis runs it without interleaving another client's command. */
+const replaceIfScript = `
+local current = redis.call('GET', KEYS[1])
+if ARGV[1] == 'absent' then
+  if current then return 0 end
+elseif current ~= ARGV[2] then
+  return 0
+end
+if ARGV[3] == 'delete' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[4], 'EX', ARGV[5]) end
+return 1`;
+
 /** Redis is the store's boundary: any failure there is the public SERVICE_UNAVAILABLE (fail closed). */
 const unavailable = (error: unknown): never => {
   throw new GatewayError(ErrorCode.SERVICE_UNAVAILABLE, { reason: "STATE_STORE_UNAVAILABLE" }, undefined, error);
@@ -81,6 +92,12 @@ export class RedisStore implements StateStore {
   async setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean> {
     assertTtl(ttlSeconds);
     return (await this.command().set(key, value, "EX", ttlSeconds, "NX").catch(unavailable)) === "OK";
+  }
+
+  async replaceIf(key: string, expected: string | undefined, next: string | undefined, ttlSeconds: number): Promise<boolean> {
+    assertTtl(ttlSeconds);
+    const args = [expected === undefined ? "absent" : "equal", expected ?? "", next === undefined ? "delete" : "set", next ?? "", ttlSeconds];
+    return (await this.command().eval(replaceIfScript, 1, key, ...args).catch(unavailable)) === 1;
   }
 
   async take(key: string): Promise<string | undefined> {

@@ -10,6 +10,11 @@ export interface StateStore {
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
   /** Writes only when the key is absent; true when this call wrote it. */
   setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean>;
+  /**
+   * Compare-and-set: only while the key holds `expected` (undefined: is absent), writes `next` (undefined: deletes
+   * it); true when this call did. Of several callers that read the same value, exactly one replaces it.
+   */
+  replaceIf(key: string, expected: string | undefined, next: string | undefined, ttlSeconds: number): Promise<boolean>;
   /** Atomically reads and deletes: of many concurrent takers, exactly one gets the value. */
   take(key: string): Promise<string | undefined>;
   delete(key: string): Promise<void>;

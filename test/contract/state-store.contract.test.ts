@@ -57,6 +57,7 @@ const underPrefix = (store: StateStore, prefix: string): StateStore => {
     getMany: (keys) => store.getMany(keys.map(k)),
     set: (key, value, ttl) => store.set(k(key), value, ttl),
     setIfAbsent: (key, value, ttl) => store.setIfAbsent(k(key), value, ttl),
+    replaceIf: (key, expected, next, ttl) => store.replaceIf(k(key), expected, next, ttl),
     take: (key) => store.take(k(key)),
     delete: (key) => store.delete(k(key)),
     increment: (key, by, ttl) => store.increment(k(key), by, ttl),
@@ -142,6 +143,31 @@ describe.each([
     expect(await store.setIfAbsent("once", "first", 60)).toBe(true);
     expect(await store.setIfAbsent("once", "second", 60)).toBe(false);
     expect(await store.get("once")).toBe("first");
+  });
+
+  it("replaces a value only while it holds the expected one (compare-and-set), and deletes the same way", async () => {
+    const { store } = subject;
+    expect(await store.replaceIf("cas", "v0", "v1", 60)).toBe(false);
+    expect(await store.get("cas")).toBeUndefined();
+    expect(await store.replaceIf("cas", undefined, "v1", 60)).toBe(true);
+    expect(await store.replaceIf("cas", undefined, "other", 60)).toBe(false);
+    expect(await store.replaceIf("cas", "v0", "v2", 60)).toBe(false);
+    expect(await store.get("cas")).toBe("v1");
+    expect(await store.replaceIf("cas", "v1", "v2", 40)).toBe(true);
+    expect(await store.get("cas")).toBe("v2");
+    await subject.expiresIn("cas", 40);
+    await store.set("gone", "v", 60);
+    expect(await store.replaceIf("gone", "x", undefined, 60)).toBe(false);
+    expect(await store.replaceIf("gone", "v", undefined, 60)).toBe(true);
+    expect(await store.get("gone")).toBeUndefined();
+  });
+
+  it("lets exactly one of many concurrent compare-and-sets from the same value win", async () => {
+    const { store } = subject;
+    await store.set("cas-race", "start", 60);
+    const wins = await Promise.all(Array.from({ length: 20 }, (_, i) => store.replaceIf("cas-race", "start", `by-${i}`, 60)));
+    expect(wins.filter(Boolean)).toHaveLength(1);
+    expect(await store.get("cas-race")).toBe(`by-${wins.indexOf(true)}`);
   });
 
   it("hands a taken value to exactly one of many concurrent takers", async () => {

@@ -28,13 +28,13 @@ const busy = () => new GatewayError(ErrorCode.SERVICE_UNAVAILABLE, { retryAfterS
  */
 export class UndoLock {
   private constructor(
-    private readonly store: Pick<StateStore, "get" | "set" | "setIfAbsent" | "delete">,
+    private readonly store: Pick<StateStore, "setIfAbsent" | "replaceIf">,
     private readonly key: string,
     private readonly holder: string,
   ) {}
 
   /** Waits a moment for another undo of the same account to finish (an undo takes a few provider calls). */
-  static async acquire(store: Pick<StateStore, "get" | "set" | "setIfAbsent" | "delete">, sub: string): Promise<UndoLock> {
+  static async acquire(store: Pick<StateStore, "setIfAbsent" | "replaceIf">, sub: string): Promise<UndoLock> {
     const key = lockKey(sub);
     const holder = randomUUID();
     for (let attempt = 0; attempt < attempts; attempt++) {
@@ -46,11 +46,10 @@ export class UndoLock {
 
   /** Before each write that must not land after another undo's: still this undo's, for another lockSeconds. */
   async renew(): Promise<void> {
-    if ((await this.store.get(this.key)) !== this.holder) throw busy();
-    await this.store.set(this.key, this.holder, lockSeconds);
+    if (!(await this.store.replaceIf(this.key, this.holder, this.holder, lockSeconds))) throw busy();
   }
 
   async release(): Promise<void> {
-    if ((await this.store.get(this.key)) === this.holder) await this.store.delete(this.key);
+    await this.store.replaceIf(this.key, this.holder, undefined, lockSeconds);
   }
 }

@@ -10,14 +10,14 @@ import type { SecurityEpoch } from "../../policy/security-epoch";
 import type { Clock } from "../../shared/clock";
 import type { StateStore } from "../../store/state-store";
 import type { EmergencyAlerts } from "./emergency-alerts";
-import { grantIndexKey, grantIndexLength, grantKey, grantRetentionSeconds, parseGrant, requestLockKey, sessionGrantKey, unreviewedKey, type EmergencyEndReason, type EmergencyGrantClaim, type EmergencyScope, type GrantRecord, type GrantStatus, type EmergencySettings } from "./emergency-grant";
+import { grantIndexKey, grantIndexLength, grantKey, grantRetentionSeconds, mergeGrant, parseGrant, requestLockKey, sessionGrantKey, unreviewedKey, type EmergencyEndReason, type EmergencyGrantClaim, type EmergencyScope, type GrantRecord, type GrantStatus, type EmergencySettings } from "./emergency-grant";
 
 export type EmergencyRequest = { reason: string; patientRef: string | undefined; scope: EmergencyScope; minutes: number | undefined };
 
 export type { FreshFactor } from "../factors/fresh-factor";
 
 export type EmergencyAccessDeps = {
-  store: Pick<StateStore, "get" | "getMany" | "set" | "setIfAbsent" | "delete" | "pushBounded" | "addToSet" | "removeFromSet">;
+  store: Pick<StateStore, "get" | "getMany" | "set" | "setIfAbsent" | "replaceIf" | "delete" | "pushBounded" | "addToSet" | "removeFromSet">;
   clock: Clock;
   audit: Pick<AuditLog, "record">;
   freshFactor: Pick<FreshFactorCheck, "prove">;
@@ -25,6 +25,9 @@ export type EmergencyAccessDeps = {
   settings: Pick<EmergencySettings, "accessMinutes" | "enabled">;
   alerts: Pick<EmergencyAlerts, "raise">;
 };
+
+/** Compare-and-set rounds of one grant save before it gives up (each loses only to another writer's success). */
+const saveAttempts = 10;
 
 /**
  * Emergency ("break-glass") access, HIPAA 164.312(a)(2)(ii): a provider who must reach a record they are not
@@ -141,19 +144,16 @@ export class EmergencyAccess {
   /**
    * Writes a grant without losing what another writer recorded since this one read it (the end, the review, the
    * escalation: each is only ever added): the stored record is read again and those are kept; of two ends, the
-   * earlier. The store has no compare-and-set, so two saves inside the same read-and-write can still race: this
-   * narrows the window from a whole request (an outbox insert, a provider call) to one store round trip.
+   * earlier. The write is a compare-and-set against what was read, so a save that raced another reads again.
    */
   async save(record: GrantRecord): Promise<void> {
-    const stored = await this.read(record.id);
-    const merged: GrantRecord = { ...record };
-    const ended = [record.ended, stored?.ended].filter((end) => end !== undefined).sort((a, b) => a.at - b.at)[0];
-    if (ended) merged.ended = ended;
-    const review = record.review ?? stored?.review;
-    if (review) merged.review = review;
-    const escalatedAt = record.escalatedAt ?? stored?.escalatedAt;
-    if (escalatedAt !== undefined) merged.escalatedAt = escalatedAt;
-    await this.deps.store.set(grantKey(record.id), JSON.stringify(merged), grantRetentionSeconds);
+    for (let attempt = 0; attempt < saveAttempts; attempt++) {
+      const raw = await this.deps.store.get(grantKey(record.id));
+      const merged = mergeGrant(record, parseGrant(raw));
+      if (await this.deps.store.replaceIf(grantKey(record.id), raw, JSON.stringify(merged), grantRetentionSeconds)) return;
+    }
+    // Only under a storm of writers to one grant: refused, audited as a failure by the caller, tried again by the client.
+    throw new GatewayError(ErrorCode.SERVICE_UNAVAILABLE, { retryAfterSeconds: 1 });
   }
 
   /** Marks a grant ended and unbinds it from its session. */

@@ -76,6 +76,18 @@ const grantRecord = recordSchema<GrantRecord>()(
 /** A corrupt grant reads as absent: it grants nothing (fails closed) and is left out of the review lists. */
 export const parseGrant = (value: string | undefined): GrantRecord | undefined => parseStoredRecord(grantRecord, value);
 
+/** A grant as `record` writes it, keeping what `stored` already had of the facts only ever added (of two ends, the earlier). */
+export const mergeGrant = (record: GrantRecord, stored: GrantRecord | undefined): GrantRecord => {
+  const merged: GrantRecord = { ...record };
+  const ended = [record.ended, stored?.ended].filter((end) => end !== undefined).sort((a, b) => a.at - b.at)[0];
+  if (ended) merged.ended = ended;
+  const review = record.review ?? stored?.review;
+  if (review) merged.review = review;
+  const escalatedAt = record.escalatedAt ?? stored?.escalatedAt;
+  if (escalatedAt !== undefined) merged.escalatedAt = escalatedAt;
+  return merged;
+};
+
 /** Emergency access settings (config.ts reads them from the environment). */
 export type EmergencySettings = {
   /** EMERGENCY_ACCESS=off: every request is refused (FORBIDDEN, EMERGENCY_ACCESS_DISABLED); unset = on. */
