@@ -184,13 +184,14 @@ export class EmailChange {
         await updateAccount(this.deps.store, change.sub, { email: change.oldEmail, emailVerified: true }, this.deps.sessionMaxAgeSeconds);
         // Used up last; under the lock no other undo of it can have run, so this finds it.
         await this.deps.records.takeUndo(token);
+        let told: Partial<AuditEvent> = {};
         if (takenBackFrom !== undefined && takenBackFrom.toLowerCase() !== change.oldEmail.toLowerCase()) {
           const notice = { email: takenBackFrom, sub: change.sub, change: "EMAIL_CHANGE_UNDONE" as const, at: new Date(this.deps.clock.now()) };
-          // Never holding the undo back (a durable notifier records what it could not hand over).
-          await Promise.resolve(this.deps.notifier.accountChanged(notice, meta)).catch(() => undefined);
+          // Never holding the undo back; a notice that could not be handed over is named in the undo's audit record.
+          told = await bestEffort(async () => this.deps.notifier.accountChanged(notice, meta), "OWNER_NOTICE");
         }
         const providerSignOut = await bestEffort(() => this.deps.admin.globalSignOut(change.sub), "PROVIDER_SIGN_OUT");
-        return { result: undefined, audit: { subject: change.sub, ...reasons(`SESSIONS_ENDED:${ended}`, takenBackReason(taken), providerSignOut.reason) } };
+        return { result: undefined, audit: { subject: change.sub, ...reasons(`SESSIONS_ENDED:${ended}`, takenBackReason(taken), told.reason, providerSignOut.reason) } };
       } finally {
         await lock.release().catch(() => undefined);
       }

@@ -1,5 +1,5 @@
 import type { AuditEvent, RequestMeta } from "../../audit/audit-event";
-import type { Audited } from "../../audit/audited";
+import { bestEffort, reasons, type Audited } from "../../audit/audited";
 import { ErrorCode, GatewayError } from "../../errors/error-codes";
 import { decideAccess } from "../../policy/access-policy";
 import type { Lockout } from "../../policy/lockout";
@@ -142,13 +142,14 @@ export class LoginMachine {
     const tokens = via.kind === "held" ? via.tokens : tokensOf(await this.deps.idp.answerMfaSetup(state.username, verified.session ?? via.session));
     await this.deps.epoch.assertCurrent(state.username, state.mark);
     await setUp.activate(state.username, tokens.accessToken, state.secret);
+    // Told as soon as the authenticator is on, whether or not the rest of this login succeeds. Never failing the
+    // login: a notice that could not be handed over is named in the login's audit record.
+    const notice = await bestEffort(async () => this.deps.notifier.accountChanged({ email: state.email, sub: state.username, change: "AUTHENTICATOR_SET_UP", at: new Date(this.deps.clock.now()) }, meta), "OWNER_NOTICE");
     const done = await this.finish("MFA_SETUP_VERIFY", tokens, { ...state, proven: [...state.proven, id] }, meta);
-    // Never failing the login: a durable notifier keeps its own record of what it could not hand over.
-    await Promise.resolve(this.deps.notifier.accountChanged({ email: state.email, sub: state.username, change: "AUTHENTICATOR_SET_UP", at: new Date(this.deps.clock.now()) }, meta)).catch(() => undefined);
-    if (state.purpose !== "reset" || done.sessionId === undefined) return done;
+    if (state.purpose !== "reset" || done.sessionId === undefined) return { ...done, audit: { ...done.audit, ...reasons(done.audit?.reason, notice.reason) } };
     // A replaced authenticator may be in someone else's hands: every other session and pending login ends.
     await signOutEverywhere(this.deps, done.sub, done.sessionId);
-    return { ...done, audit: { ...done.audit, reason: "MFA_RESET" } };
+    return { ...done, audit: { ...done.audit, ...reasons("MFA_RESET", notice.reason) } };
   }
 
   /** RE_ENROL: a signed-in user replacing their authenticator proves the password and a code of the current one. */
@@ -168,10 +169,10 @@ export class LoginMachine {
   async expiredPassword(handle: string, currentPassword: string | undefined, newPassword: string, meta: RequestMeta): Promise<Audited<AuthOutcome>> {
     if (currentPassword === undefined) throw new GatewayError(ErrorCode.FORBIDDEN, { reason: "CURRENT_PASSWORD_REQUIRED" }, "Enter the password that expired, then the new one.");
     const { username: sub, email, tokens, proven } = await this.deps.handles.take(handle, "PASSWORD_EXPIRED");
-    const ended = await this.deps.passwords.replaceExpired({ sub, email }, currentPassword, newPassword, meta);
+    const { ended, notice } = await this.deps.passwords.replaceExpired({ sub, email }, currentPassword, newPassword, meta);
     const mark = await this.deps.epoch.mark(sub, this.deps.epoch.start());
     const released = await this.finish("PASSWORD_EXPIRED", tokens, { email, username: sub, mark, proven }, meta);
-    return { ...released, audit: { ...released.audit, reason: `OTHER_SESSIONS_ENDED:${ended}` } };
+    return { ...released, audit: { ...released.audit, ...reasons(`OTHER_SESSIONS_ENDED:${ended}`, notice.reason) } };
   }
 
   /** HOSTED, before anything else is asked: may this account sign in at all? */

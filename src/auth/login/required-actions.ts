@@ -1,4 +1,5 @@
-import type { RequestMeta } from "../../audit/audit-event";
+import type { AuditEvent, RequestMeta } from "../../audit/audit-event";
+import { bestEffort } from "../../audit/audited";
 import { ErrorCode, GatewayError } from "../../errors/error-codes";
 import type { Lockout } from "../../policy/lockout";
 import type { Passwords } from "../../policy/passwords";
@@ -51,9 +52,9 @@ export class PasswordActions {
    * UPDATE_PASSWORD: the current password is proven again, whatever the login proved (a passkey alone reaches
    * this step without it, and whoever holds a passkey must not choose the next password). Then the new
    * password is set and every other session of the account ends (the old password may be known to someone
-   * else). Returns how many sessions ended.
+   * else). Returns how many sessions ended, and the notice's failure when it could not be handed over.
    */
-  async replaceExpired(account: { sub: string; email: string }, currentPassword: string, newPassword: string, meta: RequestMeta): Promise<number> {
+  async replaceExpired(account: { sub: string; email: string }, currentPassword: string, newPassword: string, meta: RequestMeta): Promise<{ ended: number; notice: Partial<AuditEvent> }> {
     const { sub, email } = account;
     if (newPassword === currentPassword) throw new GatewayError(ErrorCode.PASSWORD_POLICY_VIOLATION, { rules: ["differentFromCurrent"] });
     const digest = await this.deps.passwords.assertAcceptable(sub, email, newPassword);
@@ -62,8 +63,8 @@ export class PasswordActions {
     await this.deps.admin.setPassword(sub, newPassword);
     await this.deps.passwords.recordSet(sub, digest);
     const ended = await signOutEverywhere(this.deps, sub);
-    // Like every password set, told to the owner; never failing the login (a durable notifier records its own failures).
-    await Promise.resolve(this.deps.notifier.passwordChanged({ email, sub, how: "CHANGED", at: new Date(this.deps.clock.now()) }, meta)).catch(() => undefined);
-    return ended;
+    // Like every password set, told to the owner; never failing the login (a failure is named in its audit record).
+    const notice = await bestEffort(async () => this.deps.notifier.passwordChanged({ email, sub, how: "CHANGED", at: new Date(this.deps.clock.now()) }, meta), "OWNER_NOTICE");
+    return { ended, notice };
   }
 }

@@ -76,7 +76,7 @@ const setUp = (provider: { passwordAuth: () => Promise<ProviderAuthResult> }, fa
     access,
     sessions: { endAll: async () => 0 },
     factors,
-    passwords: { setFirst: async () => ({ kind: "challenge", name: "SOFTWARE_TOKEN_MFA", session: "provider-session", username: "sub-1" }), replaceExpired: async () => 0 },
+    passwords: { setFirst: async () => ({ kind: "challenge", name: "SOFTWARE_TOKEN_MFA", session: "provider-session", username: "sub-1" }), replaceExpired: async () => ({ ended: 0, notice: {} }) },
     release,
     notifier: { accountChanged: () => undefined },
     clock,
