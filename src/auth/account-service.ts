@@ -30,6 +30,8 @@ export type AccountServiceDeps = {
   codes: CodeGuard;
   freshFactor: Pick<FreshFactorCheck, "prove">;
   resetCodes: Pick<EmailChangeRecordStore, "resetCodeAsked" | "resetCodesVoided">;
+  /** A reset through the mailbox takes every passkey back: one may be a thief's, and it signs in without the password. */
+  passkeys: { removeAll(sub: string): Promise<number> };
   /** The owner hears of every password set (and, for 30 days after an email change, the earlier addresses too). */
   notifier: Pick<SecurityNotifier, "passwordChanged">;
   clock: Clock;
@@ -77,8 +79,8 @@ export class AccountService {
    * a hit keeps the attempt like a wrong code (the provider cannot check the code without spending it, so the
    * history answer comes first and would otherwise test passwords for anyone) —
    * and the provider, which answers CODE_MISMATCH alike for a wrong code and an unknown account. On
-   * success every session and pending login of the account ends, and a lockout lifts: the code proved
-   * control of the mailbox.
+   * success every session and pending login of the account ends, every passkey is revoked, and a lockout
+   * lifts: the code proved control of the mailbox, not of what a stolen session may have added.
    */
   confirmForgotPassword(email: string, code: string, newPassword: string, meta: RequestMeta): Promise<void> {
     // A floor as for forgotPassword: a known account's wrong code reads and writes its reset records, an unknown one's does not.
@@ -111,13 +113,16 @@ export class AccountService {
         return known;
       }));
       if (!sub) return { result: undefined };
-      await this.afterAccepted(notice, async () => {
+      const revoked = await this.afterAccepted(notice, async () => {
         await this.deps.lockout.unlock(email, sub);
+        // Before the sign-out, so that a passkey sign-in in flight meets both.
+        const passkeys = await this.deps.passkeys.removeAll(sub);
         await signOutEverywhere(this.deps, sub);
+        return passkeys;
       });
       const noticeFailure = await notice();
       const providerSignOut = await bestEffort(() => this.deps.admin.globalSignOut(sub), "PROVIDER_SIGN_OUT");
-      return { result: undefined, audit: { subject: sub, ...reasons(noticeFailure, providerSignOut.reason) } };
+      return { result: undefined, audit: { subject: sub, ...reasons(`PASSKEYS_REVOKED:${revoked}`, noticeFailure, providerSignOut.reason) } };
     });
   }
 

@@ -143,7 +143,7 @@ export const createServices = (deps: ServiceDeps): Services => {
     recoveryCode: { codes: passkeys.codes, passkeys: passkeys.store, enabled: deps.customAuth, idp, lockout, epoch, sessions, notifier, clock },
   }).filter((factor) => !(deps.factorsOff ?? []).includes(factor.id));
   const actions = new PasswordActions({ idp, admin, passwords, lockout, epoch, sessions, notifier, clock });
-  const machine = new LoginMachine({ idp, lockout, handles, epoch, access, sessions, factors, passwords: actions, release, notifier, clock });
+  const machine = new LoginMachine({ idp, lockout, handles, epoch, access, sessions, factors, passwords: actions, release, passkeys: passkeys.store, notifier, clock });
   const { answerFloorMs } = deps;
   const flow = { idp, audit, machine, sessions, passwords, codes, access, store, epoch, answerFloorMs };
   const grants = new EmergencyAccess({ ...flow, clock, freshFactor, ...deps.emergency });
@@ -159,7 +159,7 @@ export const createServices = (deps: ServiceDeps): Services => {
     heldTokens: new HeldTokens({ store, clock, sessionMaxAgeSeconds, cacheEntries: deps.tokenCacheSize ?? 10_000, mode: deps.clientTokens }),
     auth: new AuthService(flow),
     mfa: new MfaEnrolment({ machine, audit }),
-    account: new AccountService({ idp, admin, store, audit, sessions, lockout, passwords, codes, epoch, freshFactor, resetCodes: emailChanges, notifier, clock, sessionMaxAgeSeconds, answerFloorMs }),
+    account: new AccountService({ idp, admin, store, audit, sessions, lockout, passwords, codes, epoch, freshFactor, resetCodes: emailChanges, passkeys: passkeys.store, notifier, clock, sessionMaxAgeSeconds, answerFloorMs }),
     emailChange: new EmailChange({
       ...{ idp, admin, store, audit, codes, freshFactor, records: emailChanges, notifier, epoch, sessions, clock, sessionMaxAgeSeconds, answerFloorMs },
       takeBack: { rotation: passwords.rotation, enrolledTotp, recoveryCodes: passkeys.codes, passkeys: passkeys.store, admin },

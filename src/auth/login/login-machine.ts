@@ -30,6 +30,8 @@ export type MachineDeps = {
   factors: readonly Factor[];
   passwords: Pick<PasswordActions, "setFirst" | "replaceExpired">;
   release: Pick<TokenRelease, "open">;
+  /** The passkeys a replaced authenticator takes with it: one may be the thief's, and it signs in alone. */
+  passkeys: { removeAll(sub: string): Promise<number> };
   /**
    * The owner hears of every authenticator set up (one set up with a stolen session replaces theirs); the
    * owner-notice channel as far as the login needs it (factors/recovery/notifier.ts is the whole of it).
@@ -145,11 +147,14 @@ export class LoginMachine {
     // Told as soon as the authenticator is on, whether or not the rest of this login succeeds. Never failing the
     // login: a notice that could not be handed over is named in the login's audit record.
     const notice = await bestEffort(async () => this.deps.notifier.accountChanged({ email: state.email, sub: state.username, change: "AUTHENTICATOR_SET_UP", at: new Date(this.deps.clock.now()) }, meta), "OWNER_NOTICE");
+    // A replacement is the owner's way out of a stolen session: like adminResetMfa, every passkey goes with the old
+    // authenticator (a thief's, added with one phished code, would sign in alone and prove every step-up).
+    const revoked = state.purpose === "reset" ? await this.deps.passkeys.removeAll(state.username) : undefined;
     const done = await this.finish("MFA_SETUP_VERIFY", tokens, { ...state, proven: [...state.proven, id] }, meta);
     if (state.purpose !== "reset" || done.sessionId === undefined) return { ...done, audit: { ...done.audit, ...reasons(done.audit?.reason, notice.reason) } };
     // A replaced authenticator may be in someone else's hands: every other session and pending login ends.
     await signOutEverywhere(this.deps, done.sub, done.sessionId);
-    return { ...done, audit: { ...done.audit, ...reasons("MFA_RESET", notice.reason) } };
+    return { ...done, audit: { ...done.audit, ...reasons("MFA_RESET", `PASSKEYS_REVOKED:${revoked ?? 0}`, notice.reason) } };
   }
 
   /** RE_ENROL: a signed-in user replacing their authenticator proves the password and a code of the current one. */

@@ -78,6 +78,7 @@ const setUp = (provider: { passwordAuth: () => Promise<ProviderAuthResult> }, fa
     factors,
     passwords: { setFirst: async () => ({ kind: "challenge", name: "SOFTWARE_TOKEN_MFA", session: "provider-session", username: "sub-1" }), replaceExpired: async () => ({ ended: 0, notice: {} }) },
     release,
+    passkeys: { removeAll: async () => 0 },
     notifier: { accountChanged: () => undefined },
     clock,
   });
