@@ -10,7 +10,7 @@ type PasskeyRow = { id: string; nickname: string; createTime: string; lastUseTim
 const LIST = "query Passkeys { passkeys { id nickname createTime lastUseTime deviceType backedUp } }";
 const BEGIN = "mutation BeginPasskeyRegistration($code: String, $passkey: String) { beginPasskeyRegistration(code: $code, passkey: $passkey) }";
 const COMPLETE = "mutation CompletePasskeyRegistration($response: String!, $nickname: String!) { completePasskeyRegistration(response: $response, nickname: $nickname) { id } }";
-const RENAME = "mutation RenamePasskey($id: String!, $nickname: String!) { renamePasskey(id: $id, nickname: $nickname) { id } }";
+const RENAME = "mutation RenamePasskey($id: String!, $nickname: String!, $code: String, $passkey: String) { renamePasskey(id: $id, nickname: $nickname, code: $code, passkey: $passkey) { id } }";
 const REMOVE = "mutation RemovePasskey($id: String!, $code: String, $passkey: String) { removePasskey(id: $id, code: $code, passkey: $passkey) }";
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "never");
@@ -57,16 +57,20 @@ export const PasskeysCard = () => {
     }, via === "passkey" ? "passkey" : "password");
   };
 
-  const rename = () => {
+  /** A name is how you tell which passkey to remove, so a rename asks for a fresh code (or a passkey) too. */
+  const rename = (via: "code" | "passkey") => {
     if (!renaming) return;
     const name = renaming.nickname.trim();
     if (!validNickname(name)) return setErrors({ nickname: NICKNAME_RULE });
+    const typed = via === "code" ? typedCode() : undefined;
+    if (via === "code" && !typed) return;
     void run(async () => {
-      await request(RENAME, { id: renaming.id, nickname: name });
+      await request(RENAME, { id: renaming.id, nickname: name, ...(typed ?? (await passkeyFactor())) });
       setRenaming(null);
+      setCode("");
       await reload();
       return `Renamed to “${name}”.`;
-    });
+    }, via === "passkey" ? "passkey" : "password");
   };
 
   const remove = (p: PasskeyRow, via: "code" | "passkey") => {
@@ -96,8 +100,9 @@ export const PasskeysCard = () => {
           {passkeys.map((p) => (
             <li key={p.id} data-testid="passkey" data-nickname={p.nickname}>
               {renaming?.id === p.id ? (
-                <Form onSubmit={rename}>
+                <Form onSubmit={() => rename("code")}>
                   <Field label="New name" value={renaming.nickname} onChange={(value) => setRenaming({ id: p.id, nickname: value })} testId="passkey-rename-input" error={errors.nickname} />
+                  <StepUp code={code} onCode={setCode} onPasskey={() => rename("passkey")} error={errors.code} busy={busy} testId="passkey-rename-step-up" />
                   <div className="pg-actions pg-actions--tight">
                     <Button testId="passkey-rename-save" type="submit" busy={busy}>
                       Save
@@ -152,7 +157,7 @@ export const PasskeysCard = () => {
       )}
       <Form onSubmit={() => register("code")} testId="passkey-register-form">
         <Field label="Name for a new passkey" value={nickname} onChange={setNickname} testId="passkey-nickname-input" error={renaming ? undefined : errors.nickname} hint={<span className="pg-muted">e.g. “Work laptop” or “YubiKey”</span>} />
-        {removing === null && <StepUp code={code} onCode={setCode} onPasskey={hasPasskey ? () => register("passkey") : undefined} error={errors.code} busy={busy} testId="passkey-step-up" />}
+        {removing === null && renaming === null && <StepUp code={code} onCode={setCode} onPasskey={hasPasskey ? () => register("passkey") : undefined} error={errors.code} busy={busy} testId="passkey-step-up" />}
         <Button testId="passkey-register" type="submit" busy={busy}>
           Add a passkey
         </Button>

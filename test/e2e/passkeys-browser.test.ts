@@ -88,10 +88,12 @@ withBrowser("passkeys and recovery codes, clicked through the playground in Chro
     expect(await row.getByTestId("passkey-last-used").innerText()).toBe("never");
     expect(await row.getByTestId("passkey-sync").innerText()).toMatch(/^(Synced|This device only|Can sync, not backed up yet)$/);
 
-    // Rename it.
+    // Rename it: a name is how the owner tells passkeys apart, so this asks for a fresh factor too (the passkey itself here).
     await row.getByTestId("passkey-rename").click();
     await page.getByTestId("passkey-rename-input").fill("Laptop");
     await page.getByTestId("passkey-rename-save").click();
+    await page.getByTestId("passkey-rename-step-up-code-error").filter({ hasText: "Confirm with your authenticator" }).waitFor();
+    await page.getByTestId("passkey-rename-step-up-passkey").click();
     await page.getByTestId("passkeys-status").filter({ hasText: "Renamed to “Laptop”" }).waitFor();
     expect(await row.getByTestId("passkey-nickname").innerText()).toBe("Laptop");
     expect(await panel.innerText()).not.toMatch(rawNames);

@@ -136,7 +136,7 @@ it("emits every audit event type from a real flow, without secrets", async () =>
       const options = dataOf(await run(ops.BeginPasskeyRegistrationDocument, stepUp, pkAs)).beginPasskeyRegistration;
       await run(ops.CompletePasskeyRegistrationDocument, { response: authenticator.register(options), nickname: "Key" }, pkAs);
     }
-    await run(ops.RenamePasskeyDocument, { id: key.id, nickname: "Key 2" }, pkAs);
+    await run(ops.RenamePasskeyDocument, { id: key.id, nickname: "Key 2", ...(await passkeyStepUp(gw, pk.accessToken, spare)) }, pkAs);
     const recoveryCodes = dataOf(await run(ops.GenerateRecoveryCodesDocument, await passkeyStepUp(gw, pk.accessToken, spare), pkAs)).generateRecoveryCodes;
     const alone = dataOf(await run(ops.BeginPasskeyLoginDocument, {})).beginPasskeyLogin;
     await run(ops.CompletePasskeyLoginDocument, { session: alone.session, response: key.assert(alone.options) });

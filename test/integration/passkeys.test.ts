@@ -52,7 +52,9 @@ describe("passkeys over HTTP", () => {
     const listed = dataOf(await gw.run(PasskeysDocument, {}, { token: user.accessToken })).passkeys;
     expect(listed).toEqual([expect.objectContaining({ id: user.authenticator.id, nickname: "Laptop", lastUsedAt: null, lastUseTime: null, backedUp: false })]);
     expect(listed[0]?.createTime).toBe(new Date(listed[0]!.createdAt).toISOString());
-    const renamed = dataOf(await gw.run(RenamePasskeyDocument, { id: user.authenticator.id, nickname: "Work laptop" }, { token: user.accessToken })).renamePasskey;
+    // A rename needs a fresh factor like every change of a sign-in method.
+    expect(errorOf(await gw.run(RenamePasskeyDocument, { id: user.authenticator.id, nickname: "Work laptop" }, { token: user.accessToken })).extensions).toMatchObject({ code: "FORBIDDEN", reason: "STEP_UP_REQUIRED" });
+    const renamed = dataOf(await gw.run(RenamePasskeyDocument, { id: user.authenticator.id, nickname: "Work laptop", code: await freshCode(user.secret) }, { token: user.accessToken })).renamePasskey;
     expect(renamed.nickname).toBe("Work laptop");
 
     const signedIn = dataOf(await passkeyLogin(user.authenticator)).completePasskeyLogin;

@@ -49,9 +49,9 @@ export class PasskeysResolver {
     return toPasskey(await ctx.services.passkeys.enrolment.complete(identityOf(ctx), response, nickname, ctx.meta));
   }
 
-  @Mutation(() => Passkey)
-  async renamePasskey(@Args(() => RenamePasskeyArgs) { id, nickname }: RenamePasskeyArgs, @Ctx() ctx: GatewayContext): Promise<Passkey> {
-    return toPasskey(await ctx.services.passkeys.enrolment.rename(identityOf(ctx), id, nickname, ctx.meta));
+  @Mutation(() => Passkey, { description: "Renames a passkey; the owner is told (PASSKEY_RENAMED). Needs a fresh second factor in this request (`code` or `passkey`; otherwise FORBIDDEN, reason STEP_UP_REQUIRED): a name is how the owner tells which passkey to remove." })
+  async renamePasskey(@Args(() => RenamePasskeyArgs) { id, nickname, code, passkey }: RenamePasskeyArgs, @Ctx() ctx: GatewayContext): Promise<Passkey> {
+    return toPasskey(await ctx.services.passkeys.enrolment.rename(callerOf(ctx), id, nickname, freshFactorOf(code, passkey), ctx.meta));
   }
 
   @Mutation(() => Boolean, { description: "Removes a passkey (never the last second factor) and ends the user's other sessions. Needs a fresh second factor in this request (`code` or `passkey`; otherwise FORBIDDEN, reason STEP_UP_REQUIRED)." })
@@ -60,7 +60,7 @@ export class PasskeysResolver {
     return true;
   }
 
-  @Mutation(() => String, { description: "PublicKeyCredentialRequestOptionsJSON listing your passkeys, for an action that needs a second factor right now (the `passkey` argument of requestEmergencyAccess, requestEmailChange, changePassword, beginPasskeyRegistration, removePasskey, generateRecoveryCodes). Single use, bound to this session; FORBIDDEN (reason NO_PASSKEY) without a passkey." })
+  @Mutation(() => String, { description: "PublicKeyCredentialRequestOptionsJSON listing your passkeys, for an action that needs a second factor right now (the `passkey` argument of requestEmergencyAccess, requestEmailChange, changePassword, beginPasskeyRegistration, renamePasskey, removePasskey, generateRecoveryCodes). Single use, bound to this session; FORBIDDEN (reason NO_PASSKEY) without a passkey." })
   async beginPasskeyStepUp(@Ctx() ctx: GatewayContext): Promise<string> {
     return ctx.services.passkeys.stepUp.begin(identityOf(ctx), ctx.meta);
   }

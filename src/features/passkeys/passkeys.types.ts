@@ -36,12 +36,8 @@ export class CompletePasskeyRegistrationArgs {
 }
 
 @ArgsType()
-export class PasskeyIdArgs {
+export class RenamePasskeyArgs extends FreshFactorArgs {
   @Field() @CredentialId() id!: string;
-}
-
-@ArgsType()
-export class RenamePasskeyArgs extends PasskeyIdArgs {
   @Field() @Nickname() nickname!: string;
 }
 

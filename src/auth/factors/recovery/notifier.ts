@@ -16,7 +16,7 @@ export type PasswordChangedNotice = { email: string; sub: string; how: "CHANGED"
  * address the account was taken back from), or asked for again (told to the earlier addresses, without the
  * undo token, which goes to the address the change leaves alone: theirs is in their own notice).
  */
-export type AccountChange = "AUTHENTICATOR_SET_UP" | "RECOVERY_CODES_GENERATED" | "EMAIL_CHANGE_UNDONE" | "EMAIL_CHANGE_REQUESTED";
+export type AccountChange = "AUTHENTICATOR_SET_UP" | "RECOVERY_CODES_GENERATED" | "EMAIL_CHANGE_UNDONE" | "EMAIL_CHANGE_REQUESTED" | "PASSKEY_REMOVED" | "PASSKEY_RENAMED";
 export type AccountChangedNotice = { email: string; sub: string; change: AccountChange; at: Date };
 /** To the OLD address: the account's email changed; the single-use token undoes it (undoEmailChange) until `undoUntil`. */
 export type EmailChangedNotice = { email: string; sub: string; undoToken: string; undoUntil: Date; at: Date };
@@ -42,6 +42,8 @@ const accountChangeText: Record<AccountChange, string> = {
   RECOVERY_CODES_GENERATED: "new recovery codes were generated for your account (the old ones no longer work)",
   EMAIL_CHANGE_UNDONE: "your account's email address was changed back to the one it had before, with the link sent there; every passkey and recovery code of the account was revoked",
   EMAIL_CHANGE_REQUESTED: "your account's email address was changed again (the link in the first notice still undoes it)",
+  PASSKEY_REMOVED: "a passkey was removed from your account, and your other sessions were signed out",
+  PASSKEY_RENAMED: "a passkey of your account was renamed: tell your passkeys apart by when each was added; if you did not do this, reset your password (it takes every passkey back)",
 };
 
 /** Dev mode: the notice is printed, like cognito-local prints its codes; never in AWS mode (it carries the email). */
@@ -83,7 +85,7 @@ type Deps = { settings: NoticeSettings; audit: Pick<AuditLog, "record">; logger:
  * as emergency alerts), `{ type: "RECOVERY_CODE_USED", noticeId, email, codesLeft, at }` or `{ type:
  * "PASSKEY_ADDED", noticeId, email, nickname, at }` or `{ type: "PASSWORD_CHANGED", noticeId, email, how
  * ("CHANGED" | "RESET"), at }` or `{ type: "AUTHENTICATOR_SET_UP" | "RECOVERY_CODES_GENERATED" |
- * "EMAIL_CHANGE_UNDONE" | "EMAIL_CHANGE_REQUESTED", noticeId, email, at }` or `{ type: "EMAIL_CHANGED", noticeId, email (the old
+ * "EMAIL_CHANGE_UNDONE" | "EMAIL_CHANGE_REQUESTED" | "PASSKEY_REMOVED" | "PASSKEY_RENAMED", noticeId, email, at }` or `{ type: "EMAIL_CHANGED", noticeId, email (the old
  * address), undoToken, undoUntil, at }`, retried; one that
  * cannot be delivered leaves SECURITY_NOTICE_DEAD_LETTER in the audit trail (without the email).
  */

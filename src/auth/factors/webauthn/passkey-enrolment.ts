@@ -1,6 +1,6 @@
 import type { AuditEvent, RequestMeta } from "../../../audit/audit-event";
 import type { AuditLog } from "../../../audit/audit-log";
-import { audited, type Audited, type AuditedOptions } from "../../../audit/audited";
+import { audited, bestEffort, reasons, type Audited, type AuditedOptions } from "../../../audit/audited";
 import { ErrorCode, GatewayError, TokenRejection, tokenRejected } from "../../../errors/error-codes";
 import type { SecurityEpoch } from "../../../policy/security-epoch";
 import type { Clock } from "../../../shared/clock";
@@ -24,7 +24,7 @@ export type EnrolmentDeps = {
   store: Pick<StateStore, "set" | "take">;
   audit: Pick<AuditLog, "record">;
   freshFactor: Pick<FreshFactorCheck, "prove">;
-  notifier: Pick<SecurityNotifier, "passkeyAdded">;
+  notifier: Pick<SecurityNotifier, "passkeyAdded" | "accountChanged">;
   epoch: Pick<SecurityEpoch, "bump">;
   sessions: Pick<SessionRegistry, "endAll" | "isLive">;
   /** An email-change undo of the account is running (its take-back would miss what lands now). */
@@ -92,14 +92,26 @@ export class PasskeyEnrolment {
     return this.deps.passkeys.list(identity.sub);
   }
 
-  rename(identity: Identity, id: string, nickname: string, meta: RequestMeta): Promise<PasskeyRecord> {
+  /**
+   * A name is how the owner tells which passkey to remove: a stolen session swapping two names would make the
+   * owner's removal hit their own. So a rename proves a fresh factor, and the owner hears of it.
+   */
+  rename(caller: Caller, id: string, nickname: string, factor: FreshFactor | undefined, meta: RequestMeta): Promise<PasskeyRecord> {
+    const { identity } = caller;
     return this.run(meta, { event: "PASSKEY_RENAME", outcome: "SUCCESS", subject: identity.sub, sessionId: identity.sessionId, target: sha256(id) }, async () => {
       const record = await this.deps.passkeys.find(id);
       if (record?.sub !== identity.sub) throw notFound();
+      await this.deps.freshFactor.prove(caller, factor, meta);
       const renamed = { ...record, nickname };
       await this.deps.passkeys.update(renamed);
-      return { result: renamed };
+      return { result: renamed, audit: await this.tell(identity, "PASSKEY_RENAMED", meta) };
     });
+  }
+
+  /** The owner hears of the change; one that cannot be handed over is named in its audit record, never undoing it. */
+  private async tell(identity: Identity, change: "PASSKEY_RENAMED" | "PASSKEY_REMOVED", meta: RequestMeta, reason?: string): Promise<Partial<AuditEvent>> {
+    const told = await bestEffort(async () => this.deps.notifier.accountChanged({ email: identity.account.email, sub: identity.sub, change, at: new Date(this.deps.clock.now()) }, meta), "OWNER_NOTICE");
+    return reasons(reason, told.reason);
   }
 
   /** Ends the account's other sessions: whoever held the removed passkey may have signed in with it. */
@@ -113,7 +125,7 @@ export class PasskeyEnrolment {
       assertNotLastFactor(identity.account.mfaEnabled, await this.deps.passkeys.list(identity.sub));
       await this.deps.passkeys.remove(record);
       const ended = await signOutEverywhere(this.deps, identity.sub, identity.sessionId);
-      return { result: undefined, audit: { reason: `OTHER_SESSIONS_ENDED:${ended}` } };
+      return { result: undefined, audit: await this.tell(identity, "PASSKEY_REMOVED", meta, `OTHER_SESSIONS_ENDED:${ended}`) };
     });
   }
 
