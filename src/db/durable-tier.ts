@@ -36,6 +36,9 @@ const wipeOf = (ephemeral: StateStore): (() => Promise<void>) => {
   return () => Promise.resolve();
 };
 
+/** How soon a generation check that failed (PostgreSQL or Redis not answering) is tried again. */
+const verifyRetryMs = 2000;
+
 /**
  * Opens PostgreSQL (migrating it when behind), and puts the tiered store over the given ephemeral store. The
  * ephemeral tier serves nothing until its generation was checked, and again after every reconnect of Redis:
@@ -64,6 +67,16 @@ export const openDurableTier = async (settings: DurableTierSettings, ephemeral: 
   // Redis and written its marker to the new one, so its "current" proves nothing.
   let connection = 0;
   let checking: { promise: Promise<StoreVerdict | undefined>; connection: number } | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  const retrySoon = () => {
+    if (retry !== undefined || closed) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      if (!store.isVerified) void verifyStore();
+    }, verifyRetryMs);
+    retry.unref();
+  };
+  let closed = false;
   const verifyStore = (): Promise<StoreVerdict | undefined> => {
     if (!shared) {
       store.setVerified(true);
@@ -85,7 +98,10 @@ export const openDurableTier = async (settings: DurableTierSettings, ephemeral: 
         return verdict;
       })
       .catch((error: unknown) => {
-        logger.error({ err: String(error) }, "state store generation not checked; the store stays closed until it is");
+        logger.error({ err: String(error) }, "state store generation not checked; the store stays closed until it is (tried again in a few seconds)");
+        // Not left to the periodic check (STORE_GENERATION_CHECK_SECONDS may be an hour): PostgreSQL coming back
+        // after Redis (one host rebooting both) must open the store within seconds.
+        retrySoon();
         return undefined;
       });
     checking = { promise, connection: startedOn };
@@ -116,7 +132,9 @@ export const openDurableTier = async (settings: DurableTierSettings, ephemeral: 
       return outbox;
     },
     close: async () => {
+      closed = true;
       clearInterval(timer);
+      clearTimeout(retry);
       for (const outbox of outboxes) outbox.stop();
       await store.close();
       await pool.end();
