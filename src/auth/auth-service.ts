@@ -127,7 +127,7 @@ export class AuthService {
    * Ends a session at the gateway first (effective at once), then revokes at the provider. Works with the
    * access token's identity, or with the refresh token alone (an app whose access token already expired).
    */
-  async logout(identity: Identity | undefined, refreshToken: string | undefined, meta: RequestMeta): Promise<void> {
+  async logout(identity: Pick<Identity, "sub" | "sessionId"> | undefined, refreshToken: string | undefined, meta: RequestMeta): Promise<void> {
     const byRefresh = refreshToken ? await this.deps.sessions.findByRefreshToken(refreshToken) : undefined;
     const sub = identity?.sub ?? byRefresh?.sub;
     if (!sub) throw tokenRejected(TokenRejection.TOKEN_REVOKED);

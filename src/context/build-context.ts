@@ -64,16 +64,19 @@ export const createContextBuilder = (deps: ContextDeps) => {
     const userAgent = req.headers["user-agent"];
     const meta: RequestMeta = { requestId, ip: clientAddressOf(req, { trustProxyHops: deps.trustProxyHops, openForwarded: openForwarded(deps) }), userAgent: userAgent?.slice(0, 256) };
     const base = { meta, services: deps.services, audit: deps.audit };
+    let token: string | undefined;
     try {
       const bearer = readBearerToken(req.headersDistinct["authorization"]);
       // A handle stands for the provider's token, which is what the gateway checks and acts with from here on.
       const held = bearer !== undefined && isTokenHandle(bearer) ? await deps.services.heldTokens.access(bearer) : undefined;
-      const token = held?.token ?? bearer ?? (await deps.cookieSessions?.accessTokenFor(req, meta));
+      token = held?.token ?? bearer ?? (await deps.cookieSessions?.accessTokenFor(req, meta));
       if (token === undefined) return { ...base, identity: undefined, accessToken: undefined };
       const handedIn = deps.trustForwardedClientIp ? req.headers[internalIdentityHeader] : undefined;
       const forwarded = typeof handedIn === "string" ? deps.internalIdentity?.open(handedIn) : undefined;
       return { ...base, identity: forwarded ?? (await identify(deps, token, meta, held?.digest)), accessToken: token };
     } catch (error) {
+      // Refused by the fields that need an identity (permissions/rules.ts), where it is audited; a logout still acts.
+      if (error instanceof AccountStateUnknown) return { ...base, identity: undefined, accessToken: token, stateUnknown: { error: error.error, sub: error.sub, sessionId: error.sessionId } };
       const gatewayError = error instanceof GatewayError ? error : new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, {}, undefined, error);
       if (gatewayError.code === ErrorCode.UNAUTHENTICATED) {
         await deps.rejections.note(meta, { event: "TOKEN_REJECTED", outcome: "FAILURE", reason: String(gatewayError.extensions["reason"]) });
@@ -86,6 +89,17 @@ export const createContextBuilder = (deps: ContextDeps) => {
   };
 };
 
+/** A genuine token whose account flags could not be read: no identity, but its session can still be ended. */
+class AccountStateUnknown extends Error {
+  constructor(
+    readonly error: GatewayError,
+    readonly sub: string,
+    readonly sessionId: string | undefined,
+  ) {
+    super("account state unknown");
+  }
+}
+
 /**
  * One store round trip for everything the access policy needs, then the policy's "session" answer: a
  * token whose session ended or went idle is UNAUTHENTICATED here (idle sessions are ended, audited first).
@@ -94,7 +108,11 @@ export const createContextBuilder = (deps: ContextDeps) => {
 const identify = async (deps: ContextDeps, token: string, meta: RequestMeta, digest?: string): Promise<Identity> => {
   const claims = await deps.verifier.verify(token, digest);
   const { idle, sessions, access } = deps.services;
-  const { state, sessionId, account, lastActive } = await access.forToken(claims);
+  const { state, sessionId, account, lastActive } = await access.forToken(claims).catch(async (error: unknown) => {
+    // PostgreSQL (the lasting flags) did not answer; Redis, which holds the session, may still.
+    if (!(error instanceof GatewayError) || error.extensions["reason"] !== "DATABASE_UNAVAILABLE") throw error;
+    throw new AccountStateUnknown(error, claims.sub, await sessions.sessionOfToken(claims).catch(() => undefined));
+  });
   const decision = decideAccess(state, "session");
   if (!decision.allowed) {
     if (sessionId !== undefined && state.idle) {

@@ -94,6 +94,9 @@ class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContex
     const { context } = options;
     if (!headers) return;
     headers.set("x-request-id", context.meta.requestId);
+    // A token whose account state is unknown (PostgreSQL down) reaches only the auth subgraph (a logout still acts
+    // there, which checks the token itself); anywhere else it is refused, never forwarded as anonymous.
+    if (!context.identity && context.stateUnknown && this.target.name !== authSubgraphName) throw context.stateUnknown.error;
     if (this.target.name === authSubgraphName) {
       if (context.accessToken) headers.set("authorization", `Bearer ${context.accessToken}`);
       // The identity this request was already checked for: the auth subgraph does not verify and read it again.

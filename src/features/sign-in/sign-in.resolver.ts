@@ -68,7 +68,9 @@ export class AuthResolver {
   async logout(@Args(() => LogoutArgs) { refreshToken }: LogoutArgs, @Ctx() ctx: GatewayContext): Promise<boolean> {
     const provider = refreshToken === undefined ? undefined : await providerRefreshToken(ctx, refreshToken);
     // An unknown refresh handle counts as none: the access token's session still ends (without one: TOKEN_REVOKED).
-    await ctx.services.auth.logout(ctx.identity, provider, ctx.meta);
+    // PostgreSQL down: the token is genuine and its session is in Redis, so it still ends (stateUnknown).
+    const caller = ctx.identity ?? (ctx.stateUnknown?.sessionId === undefined ? undefined : { sub: ctx.stateUnknown.sub, sessionId: ctx.stateUnknown.sessionId });
+    await ctx.services.auth.logout(caller, provider, ctx.meta);
     if (refreshToken) await ctx.services.heldTokens.forgetRefresh(refreshToken);
     return true;
   }
