@@ -67,14 +67,22 @@ type CommonConfig = {
   customAuthPrivateKey: string | undefined;
 };
 
-/** Signed webhooks (emergency alerts, owner notices) are retried after these delays, then dead-lettered. */
+/** Signed webhooks (emergency alerts, owner notices) sent in-process (dev without PostgreSQL) are retried after these delays, then dead-lettered. */
 const webhookRetryDelaysMs: readonly number[] = [1000, 5000, 30_000];
+
+/**
+ * With PostgreSQL they wait in the outbox, where a wait costs nothing: retried for 7 days (an undo token's life)
+ * before they are dead-lettered, so that a mailer redeployed, or down for a night, still gets every notice.
+ */
+const outboxRetryDelaysMs: readonly number[] = [1000, 5000, 30_000, 60_000, 300_000, 900_000, 1_800_000, ...Array.from({ length: 24 * 7 }, () => 3_600_000)];
+
+const retryDelaysOf = (env: Env): readonly number[] => (env.DATABASE_URL === undefined ? webhookRetryDelaysMs : outboxRetryDelaysMs);
 
 const noticeSettings = (env: Env): NoticeSettings | undefined => {
   if ((env.NOTICE_WEBHOOK_URL === undefined) !== (env.NOTICE_WEBHOOK_SECRET === undefined)) {
     throw new ConfigError("Invalid configuration: NOTICE_WEBHOOK_URL and NOTICE_WEBHOOK_SECRET must be set together.");
   }
-  return env.NOTICE_WEBHOOK_URL && env.NOTICE_WEBHOOK_SECRET ? { url: env.NOTICE_WEBHOOK_URL, secret: env.NOTICE_WEBHOOK_SECRET, retryDelaysMs: webhookRetryDelaysMs } : undefined;
+  return env.NOTICE_WEBHOOK_URL && env.NOTICE_WEBHOOK_SECRET ? { url: env.NOTICE_WEBHOOK_URL, secret: env.NOTICE_WEBHOOK_SECRET, previousSecret: env.NOTICE_WEBHOOK_PREVIOUS_SECRET, retryDelaysMs: retryDelaysOf(env) } : undefined;
 };
 
 const emergencySettings = (env: Env): EmergencySettings => {
@@ -86,8 +94,8 @@ const emergencySettings = (env: Env): EmergencySettings => {
     enabled: emergencyAccessOn(env.EMERGENCY_ACCESS, env.DISABLED_FEATURES),
     accessMinutes: env.EMERGENCY_ACCESS_MINUTES,
     reviewHours: env.EMERGENCY_REVIEW_HOURS,
-    alertWebhook: env.ALERT_WEBHOOK_URL && env.ALERT_WEBHOOK_SECRET ? { url: env.ALERT_WEBHOOK_URL, secret: env.ALERT_WEBHOOK_SECRET } : undefined,
-    alertRetryDelaysMs: webhookRetryDelaysMs,
+    alertWebhook: env.ALERT_WEBHOOK_URL && env.ALERT_WEBHOOK_SECRET ? { url: env.ALERT_WEBHOOK_URL, secret: env.ALERT_WEBHOOK_SECRET, previousSecret: env.ALERT_WEBHOOK_PREVIOUS_SECRET } : undefined,
+    alertRetryDelaysMs: retryDelaysOf(env),
     sweepIntervalSeconds: 300,
   };
 };

@@ -23,6 +23,10 @@ export const sealOutboxBody = (secret: string, id: string, body: string): string
  */
 const openBody = (secret: string, id: string, stored: string): string | undefined => unsealRecord(secret, sealPurpose(id), stored);
 
+/** A rolling rotation of the webhook secret: rows that instances still on the previous secret wrote open too. */
+const openWithEither = (target: WebhookTarget, id: string, stored: string): string | undefined =>
+  openBody(target.secret, id, stored) ?? (target.previousSecret === undefined ? undefined : openBody(target.previousSecret, id, stored));
+
 type Row = { id: string; channel: OutboxChannel; kind: string; subject: string | null; grant_id: string | null; body: string | null; attempts: number };
 
 export type OutboxDeps = {
@@ -115,7 +119,7 @@ export class Outbox {
 
   private async deliver(row: Row): Promise<void> {
     const target = this.deps.targets[row.channel];
-    const body = target && row.body !== null ? openBody(target.secret, row.id, row.body) : undefined;
+    const body = target && row.body !== null ? openWithEither(target, row.id, row.body) : undefined;
     const failure = !target ? "NO_TARGET" : body === undefined ? "BODY_UNREADABLE" : await postSigned(target, row.id, body, { retryDelaysMs: [], clock: Date, timeoutMs: this.timeoutMs });
     if (failure === undefined) {
       await this.deps.pool.query(`UPDATE ${this.table} SET delivered_at = now(), body = NULL WHERE id = $1`, [row.id]);

@@ -42,7 +42,7 @@ export type AuditDatabaseSettings = {
 export type WebAuthnSettings = { rpId: string; rpName: string; origins: string[] };
 
 /** Security notices to account owners (a recovery code was used), handed to the product's mailer. */
-export type NoticeSettings = { url: string; secret: string; retryDelaysMs: readonly number[] };
+export type NoticeSettings = { url: string; secret: string; previousSecret?: string | undefined; retryDelaysMs: readonly number[] };
 
 /** Gateway mode: how long a subgraph may take, and when its circuit breaker opens and probes again. */
 export type SubgraphFaultSettings = { timeoutMs: number; breakerFailures: number; breakerOpenSeconds: number };

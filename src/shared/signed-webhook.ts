@@ -2,7 +2,12 @@ import { createHmac } from "node:crypto";
 import type { Clock } from "./clock";
 
 /** Where signed notices go: a receiver checks the HMAC with the same shared secret. */
-export type WebhookTarget = { url: string; secret: string };
+export type WebhookTarget = {
+  url: string;
+  secret: string;
+  /** During a rotation, the secret being replaced: outbox rows sealed under it still open (sent signed with `secret`). */
+  previousSecret?: string | undefined;
+};
 
 /** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`: the timestamp is signed too, so old deliveries can be refused. */
 export const signatureHeader = "x-gateway-signature";

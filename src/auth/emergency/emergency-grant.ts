@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { WebhookTarget } from "../../shared/signed-webhook";
 import type { EpochMark } from "../../policy/security-epoch";
 import { absentable, parseStoredRecord, recordSchema } from "../../shared/stored-record";
 
@@ -94,7 +95,7 @@ export type EmergencySettings = {
   enabled?: boolean;
   accessMinutes: number;
   reviewHours: number;
-  alertWebhook: { url: string; secret: string } | undefined;
+  alertWebhook: WebhookTarget | undefined;
   /** Waits before each retry of an undelivered alert; after the last, a dead-letter audit record. */
   alertRetryDelaysMs: readonly number[];
   /** How often overdue reviews are looked for. */

@@ -1,0 +1,84 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { RequestEmailChangeDocument } from "../generated/graphql";
+import { testCognito } from "../setup/test-cognito";
+import { dataOf, execute, type RequestOptions } from "../support/graphql-client";
+import { freePort, processTestTimeoutMs, startGatewayProcess, waitFor, type GatewayProcess } from "../support/gateway-process";
+import { startPrivatePostgres, startPrivateRedis } from "../support/private-servers";
+import { standInProductionEnv } from "../support/production-env";
+import { enrolledUser, freshCode, uniqueEmail } from "../support/users";
+
+/**
+ * The operator's bad night: the product's mailer (NOTICE_WEBHOOK_URL) is being redeployed and answers 503 for
+ * about a minute. Owner notices go through the PostgreSQL outbox, which promises they are never lost; but a
+ * notice is retried only after 1 s, 5 s and 30 s, then dead-lettered and its body (the undo token, the
+ * address) erased. An EMAIL_CHANGED notice written during a one-minute mailer outage never reaches the old
+ * address: the owner never learns of the change and never gets the only undo token — and nobody can resend it.
+ * (A thief who moved the address needs only to do it while the mailer is down.)
+ */
+jest.setTimeout(processTestTimeoutMs);
+
+type Delivery = { status: number; body: { type?: string; email?: string; undoToken?: string } };
+let mailerUp = false;
+const deliveries: Delivery[] = [];
+let mailer: Server;
+let mailerUrl: string;
+let redis: Awaited<ReturnType<typeof startPrivateRedis>>;
+let pg: Awaited<ReturnType<typeof startPrivatePostgres>>;
+let gw: GatewayProcess;
+
+beforeAll(async () => {
+  mailer = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const status = mailerUp ? 204 : 503;
+      deliveries.push({ status, body: JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Delivery["body"] });
+      res.writeHead(status).end();
+    });
+  });
+  await new Promise<void>((resolve) => mailer.listen(0, "127.0.0.1", resolve));
+  mailerUrl = `http://127.0.0.1:${(mailer.address() as AddressInfo).port}/notices`;
+  redis = await startPrivateRedis();
+  pg = await startPrivatePostgres();
+  const cognito = testCognito();
+  gw = await startGatewayProcess({
+    ...standInProductionEnv({ ...cognito, issuer: `${cognito.endpoint}/${cognito.userPoolId}` }, `op-${randomUUID()}:`, "postgres"),
+    GATEWAY_MODE: "production",
+    PORT: String(await freePort()),
+    HOST: "127.0.0.1",
+    TRUST_PROXY_HOPS: "0",
+    DISABLED_FEATURES: "emergency-access",
+    REDIS_URL: redis.url,
+    DATABASE_URL: pg.url,
+    NOTICE_WEBHOOK_URL: mailerUrl,
+    RATE_LIMIT_IP_PER_MINUTE: "0",
+    RATE_LIMIT_ACCOUNT_PER_MINUTE: "0",
+    RATE_LIMIT_USER_PER_MINUTE: "0",
+    LOG_LEVEL: "info",
+  });
+});
+afterAll(async () => {
+  await gw?.stop();
+  await pg?.stop();
+  await redis?.stop();
+  await new Promise<void>((resolve) => (mailer.closeAllConnections(), mailer.close(() => resolve())));
+});
+
+const client = { run: <R, V>(doc: TypedDocumentNode<R, V> | string, variables?: V, options?: RequestOptions) => execute(gw.url, doc, variables, options) };
+
+it("an EMAIL_CHANGED notice written while the mailer is down for a minute reaches the old address once the mailer is back", async () => {
+  const user = await enrolledUser(client);
+  dataOf(await client.run(RequestEmailChangeDocument, { newEmail: uniqueEmail(), code: await freshCode(user.secret) }, { token: user.accessToken }));
+  const toOldAddress = () => deliveries.filter((d) => d.body.type === "EMAIL_CHANGED" && d.body.email === user.email);
+
+  // The mailer refuses the first attempt and the retries after 1 s, 5 s and 30 s (under a minute in all), then is back.
+  await waitFor(() => toOldAddress().length >= 4, "four refused attempts", 120_000);
+  mailerUp = true;
+
+  // The mailer is back: the notice (with its undo token) must still reach the old address.
+  await waitFor(() => toOldAddress().some((d) => d.status === 204), "the EMAIL_CHANGED notice is delivered after the outage", 60_000);
+  expect(toOldAddress().find((d) => d.status === 204)?.body.undoToken).toBeTruthy();
+});
