@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 /** The built binary, as `npm start` runs it (`npm test` builds first). */
@@ -57,7 +59,8 @@ export const startGatewayProcess = async (env: Record<string, string>, timeoutMs
   const port = env["PORT"];
   if (!port) throw new Error("give the gateway process a PORT (a free one)");
   const child = spawn(process.execPath, [gatewayMain], {
-    env: { PATH: process.env["PATH"], AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env },
+    // Each process its own audit spool (the default is a file in the working directory, this checkout's root).
+    env: { PATH: process.env["PATH"], AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", AUDIT_SPOOL_FILE: join(mkdtempSync(join(tmpdir(), "gw-spool-")), "audit-spool.jsonl"), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
