@@ -1,4 +1,5 @@
-import { open, readFile, truncate, unlink } from "node:fs/promises";
+import { mkdir, open, readFile, truncate, unlink } from "node:fs/promises";
+import { dirname } from "node:path";
 import type { AuditRecord } from "./audit-event";
 import type { AuditSink } from "./audit-log";
 import { HashChainedFileSink } from "./file-sink";
@@ -21,6 +22,8 @@ const running = (pid: number): boolean => {
  */
 const claim = async (path: string): Promise<string> => {
   const lockPath = `${path}.lock`;
+  // Its folder may not exist yet: the spool file is made with its first record.
+  await mkdir(dirname(path), { recursive: true });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const handle = await open(lockPath, "wx");
