@@ -15,7 +15,9 @@ const oauthUrl = z.string().refine(httpsOrLocal, "an https URL (http only for lo
 const oauthUrls = z.string().refine((v) => v.split(",").every(httpsOrLocal), "comma-separated https URLs (http only for localhost), without #fragment");
 const positiveSeconds = z.coerce.number().int().positive();
 /** A connection URL of one scheme that parses whole (a port typo or an unfilled ${PORT} is refused at start, by name). */
-const connectionUrl = (scheme: RegExp, what: string) => z.string().regex(scheme, what).refine((value) => URL.canParse(value), what);
+const connectionUrl = (scheme: RegExp, what: string) =>
+  // A socket URL (`postgres://user@/db?host=/cloudsql/…`) has no host, which pg allows: parsed with a stand-in one.
+  z.string().regex(scheme, what).refine((value) => URL.canParse(value) || URL.canParse(value.replace("@/", "@socket/")), what);
 /** Feature names, comma-separated; unknown ones and the always-on ones are refused (the gateway does not start). */
 const featureList = z
   .string()

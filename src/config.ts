@@ -71,18 +71,18 @@ type CommonConfig = {
 const webhookRetryDelaysMs: readonly number[] = [1000, 5000, 30_000];
 
 /**
- * With PostgreSQL they wait in the outbox, where a wait costs nothing: retried for 7 days (an undo token's life)
- * before they are dead-lettered, so that a mailer redeployed, or down for a night, still gets every notice.
+ * With PostgreSQL, owner notices wait in the outbox, where a wait costs nothing: retried for at least 7 days (an
+ * undo token's life; each wait is jittered down to half its base, so the hourly tail has a 2 h base) before they
+ * are dead-lettered, so that a mailer redeployed, or down for a night, still gets every notice. Emergency alerts
+ * keep the short schedule: a failed break-glass alert must reach the dead-letter record and its alarm at once.
  */
-const outboxRetryDelaysMs: readonly number[] = [1000, 5000, 30_000, 60_000, 300_000, 900_000, 1_800_000, ...Array.from({ length: 24 * 7 }, () => 3_600_000)];
-
-const retryDelaysOf = (env: Env): readonly number[] => (env.DATABASE_URL === undefined ? webhookRetryDelaysMs : outboxRetryDelaysMs);
+const noticeOutboxRetryDelaysMs: readonly number[] = [1000, 5000, 30_000, 60_000, 300_000, 900_000, 1_800_000, ...Array.from({ length: 24 * 7 }, () => 7_200_000)];
 
 const noticeSettings = (env: Env): NoticeSettings | undefined => {
   if ((env.NOTICE_WEBHOOK_URL === undefined) !== (env.NOTICE_WEBHOOK_SECRET === undefined)) {
     throw new ConfigError("Invalid configuration: NOTICE_WEBHOOK_URL and NOTICE_WEBHOOK_SECRET must be set together.");
   }
-  return env.NOTICE_WEBHOOK_URL && env.NOTICE_WEBHOOK_SECRET ? { url: env.NOTICE_WEBHOOK_URL, secret: env.NOTICE_WEBHOOK_SECRET, previousSecret: env.NOTICE_WEBHOOK_PREVIOUS_SECRET, retryDelaysMs: retryDelaysOf(env) } : undefined;
+  return env.NOTICE_WEBHOOK_URL && env.NOTICE_WEBHOOK_SECRET ? { url: env.NOTICE_WEBHOOK_URL, secret: env.NOTICE_WEBHOOK_SECRET, previousSecret: env.NOTICE_WEBHOOK_PREVIOUS_SECRET, retryDelaysMs: env.DATABASE_URL === undefined ? webhookRetryDelaysMs : noticeOutboxRetryDelaysMs } : undefined;
 };
 
 const emergencySettings = (env: Env): EmergencySettings => {
@@ -95,7 +95,7 @@ const emergencySettings = (env: Env): EmergencySettings => {
     accessMinutes: env.EMERGENCY_ACCESS_MINUTES,
     reviewHours: env.EMERGENCY_REVIEW_HOURS,
     alertWebhook: env.ALERT_WEBHOOK_URL && env.ALERT_WEBHOOK_SECRET ? { url: env.ALERT_WEBHOOK_URL, secret: env.ALERT_WEBHOOK_SECRET, previousSecret: env.ALERT_WEBHOOK_PREVIOUS_SECRET } : undefined,
-    alertRetryDelaysMs: retryDelaysOf(env),
+    alertRetryDelaysMs: webhookRetryDelaysMs,
     sweepIntervalSeconds: 300,
   };
 };

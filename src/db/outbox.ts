@@ -131,6 +131,8 @@ export class Outbox {
       const base = delays[row.attempts - 1] ?? 0;
       const waitMs = base / 2 + (this.deps.random ?? Math.random)() * (base / 2);
       await this.deps.pool.query(`UPDATE ${this.table} SET next_attempt_at = now() + make_interval(secs => $2), last_failure = $3 WHERE id = $1`, [row.id, waitMs / 1000, failure]);
+      // Seen before the dead letter: a receiver refusing for days shows in the log from its first refusal.
+      this.deps.logger.warn({ deliveryId: row.id, kind: row.kind, channel: row.channel, attempt: row.attempts, failure, retryInSeconds: Math.round(waitMs / 1000) }, "outbox delivery failed; retried later");
       return;
     }
     // The record first: if it cannot be written, the row stays due and the next poll tries again.

@@ -123,4 +123,10 @@ describe("loadConfig", () => {
     expect(dev?.chainKey).toBe(key);
     expect(dev?.devChainKeyFile).toBeUndefined();
   });
+
+  it("takes a PostgreSQL socket URL (no host, ?host=/path, as pg does) and refuses a malformed port", () => {
+    const socket = "postgres://gateway@/records?host=/cloudsql/project:region:instance";
+    expect(loadConfig({ DATABASE_URL: socket }).database?.url).toBe(socket);
+    expect(() => loadConfig({ DATABASE_URL: "postgres://gateway@127.0.0.1:5432x/records" })).toThrow(/DATABASE_URL/);
+  });
 });
