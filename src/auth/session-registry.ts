@@ -60,12 +60,12 @@ export class SessionRegistry {
     return sessionId;
   }
 
-  /** The live session a refresh token belongs to, or undefined when it is unknown or ended. */
   /** The live session a verified access token belongs to, from the ephemeral tier alone (what a logout needs). */
   async sessionOfToken(claims: Pick<AccessClaims, "jti" | "originJti">): Promise<string | undefined> {
     return this.deps.store.get(SessionRegistry.liveKeyFor(claims));
   }
 
+  /** The live session a refresh token belongs to, or undefined when it is unknown or ended. */
   async findByRefreshToken(refreshToken: string): Promise<LiveSession | undefined> {
     const found = parseStoredRecord(refreshRecord, await this.deps.store.get(refreshKey(refreshToken)));
     if (found === undefined) return undefined;

@@ -75,8 +75,12 @@ export const createContextBuilder = (deps: ContextDeps) => {
       const forwarded = typeof handedIn === "string" ? deps.internalIdentity?.open(handedIn) : undefined;
       return { ...base, identity: forwarded ?? (await identify(deps, token, meta, held?.digest)), accessToken: token };
     } catch (error) {
-      // Refused by the fields that need an identity (permissions/rules.ts), where it is audited; a logout still acts.
-      if (error instanceof AccountStateUnknown) return { ...base, identity: undefined, accessToken: token, stateUnknown: { error: error.error, sub: error.sub, sessionId: error.sessionId } };
+      if (error instanceof AccountStateUnknown) {
+        // Refused by every field that needs an identity (permissions/rules.ts); recorded once here, like any store
+        // outage (aggregated, never waiting on a failing sink). A logout still acts.
+        await deps.rejections.note(meta, { event: "REQUEST_REFUSED", outcome: "FAILURE", reason: error.error.extensions["reason"] ?? error.error.code, subject: error.sub });
+        return { ...base, identity: undefined, accessToken: token, stateUnknown: { error: error.error, sub: error.sub, sessionId: error.sessionId } };
+      }
       const gatewayError = error instanceof GatewayError ? error : new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, {}, undefined, error);
       if (gatewayError.code === ErrorCode.UNAUTHENTICATED) {
         await deps.rejections.note(meta, { event: "TOKEN_REJECTED", outcome: "FAILURE", reason: String(gatewayError.extensions["reason"]) });
@@ -111,7 +115,8 @@ const identify = async (deps: ContextDeps, token: string, meta: RequestMeta, dig
   const { state, sessionId, account, lastActive } = await access.forToken(claims).catch(async (error: unknown) => {
     // PostgreSQL (the lasting flags) did not answer; Redis, which holds the session, may still.
     if (!(error instanceof GatewayError) || error.extensions["reason"] !== "DATABASE_UNAVAILABLE") throw error;
-    throw new AccountStateUnknown(error, claims.sub, await sessions.sessionOfToken(claims).catch(() => undefined));
+    // Redis failing too is the store's own 503, never "no session" (a logout would then claim an end it did not make).
+    throw new AccountStateUnknown(error, claims.sub, await sessions.sessionOfToken(claims));
   });
   const decision = decideAccess(state, "session");
   if (!decision.allowed) {

@@ -16,19 +16,14 @@ const denied = async (ctx: GatewayContext, target: string, error: GatewayError):
   return error;
 };
 
-/** The account's state could not be read (PostgreSQL down): refused as a store outage is, and recorded as one. */
-const unavailable = async (ctx: GatewayContext, error: GatewayError): Promise<GatewayError> => {
-  await ctx.audit.record(ctx.meta, { event: "REQUEST_REFUSED", outcome: "FAILURE", reason: error.extensions["reason"] ?? error.code, subject: ctx.stateUnknown?.sub }).catch(() => undefined);
-  return error;
-};
-
 type Info = { parentType: { name: string }; fieldName: string };
 const fieldOf = (info: Info) => `${info.parentType.name}.${info.fieldName}`;
 
 /** A shield rule that asks the one access policy (policy/access-policy.ts) and audits a refusal. */
 const policyRule = (need: Requirement) =>
   rule({ cache: "contextual" })(async (_parent, _args, ctx: GatewayContext, info: Info) => {
-    if (ctx.identity === undefined && ctx.stateUnknown) return unavailable(ctx, ctx.stateUnknown.error);
+    // Recorded once per request where the context found it (REQUEST_REFUSED), not once per rule.
+    if (ctx.identity === undefined && ctx.stateUnknown) return ctx.stateUnknown.error;
     const decision = decideAccess(ctx.identity?.access, need);
     return decision.allowed ? true : denied(ctx, fieldOf(info), decision.error);
   });
