@@ -77,6 +77,7 @@ export const openDurableTier = async (settings: DurableTierSettings, ephemeral: 
     retry.unref();
   };
   let closed = false;
+  let retrying = false;
   const verifyStore = (): Promise<StoreVerdict | undefined> => {
     if (!shared) {
       store.setVerified(true);
@@ -94,11 +95,14 @@ export const openDurableTier = async (settings: DurableTierSettings, ephemeral: 
           return verifyStore();
         }
         if (verdict !== "CURRENT") logger.warn({ verdict }, "state store was behind or emptied: wiped, every earlier session must sign in again");
+        retrying = false;
         store.setVerified(true);
         return verdict;
       })
       .catch((error: unknown) => {
-        logger.error({ err: String(error) }, "state store generation not checked; the store stays closed until it is (tried again in a few seconds)");
+        // Once per outage, not every 2 s of it.
+        if (!retrying) logger.error({ err: String(error) }, "state store generation not checked; the store stays closed until it is (tried again every 2 s)");
+        retrying = true;
         // Not left to the periodic check (STORE_GENERATION_CHECK_SECONDS may be an hour): PostgreSQL coming back
         // after Redis (one host rebooting both) must open the store within seconds.
         retrySoon();
