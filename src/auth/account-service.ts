@@ -115,10 +115,15 @@ export class AccountService {
       if (!sub) return { result: undefined };
       const revoked = await this.afterAccepted(notice, async () => {
         await this.deps.lockout.unlock(email, sub);
-        // Before the sign-out, so that a passkey sign-in in flight meets both.
-        const passkeys = await this.deps.passkeys.removeAll(sub);
-        await signOutEverywhere(this.deps, sub);
-        return passkeys;
+        // Before the sign-out, so that a passkey sign-in in flight meets both; the sign-out happens even if this fails.
+        let passkeys = 0;
+        try {
+          passkeys = await this.deps.passkeys.removeAll(sub);
+        } finally {
+          await signOutEverywhere(this.deps, sub);
+        }
+        // Again after it: a registration that passed its session check before the sign-out is not kept either.
+        return passkeys + (await this.deps.passkeys.removeAll(sub));
       });
       const noticeFailure = await notice();
       const providerSignOut = await bestEffort(() => this.deps.admin.globalSignOut(sub), "PROVIDER_SIGN_OUT");

@@ -149,12 +149,16 @@ export class LoginMachine {
     const notice = await bestEffort(async () => this.deps.notifier.accountChanged({ email: state.email, sub: state.username, change: "AUTHENTICATOR_SET_UP", at: new Date(this.deps.clock.now()) }, meta), "OWNER_NOTICE");
     // A replacement is the owner's way out of a stolen session: like adminResetMfa, every passkey goes with the old
     // authenticator (a thief's, added with one phished code, would sign in alone and prove every step-up).
-    const revoked = state.purpose === "reset" ? await this.deps.passkeys.removeAll(state.username) : undefined;
+    const revoked = state.purpose === "reset" ? await this.deps.passkeys.removeAll(state.username) : 0;
     const done = await this.finish("MFA_SETUP_VERIFY", tokens, { ...state, proven: [...state.proven, id] }, meta);
-    if (state.purpose !== "reset" || done.sessionId === undefined) return { ...done, audit: { ...done.audit, ...reasons(done.audit?.reason, notice.reason) } };
+    if (state.purpose !== "reset") return { ...done, audit: { ...done.audit, ...reasons(done.audit?.reason, notice.reason) } };
+    // PASSWORD_EXPIRED holds the tokens (no session yet): its own step ends every other session once it is answered.
+    if (done.sessionId === undefined) return { ...done, audit: { ...done.audit, ...reasons(done.audit?.reason, "MFA_RESET", `PASSKEYS_REVOKED:${revoked}`, notice.reason) } };
     // A replaced authenticator may be in someone else's hands: every other session and pending login ends.
     await signOutEverywhere(this.deps, done.sub, done.sessionId);
-    return { ...done, audit: { ...done.audit, ...reasons("MFA_RESET", `PASSKEYS_REVOKED:${revoked ?? 0}`, notice.reason) } };
+    // Again after the sign-out: a registration that passed its session check before it is not kept either.
+    const late = await this.deps.passkeys.removeAll(state.username);
+    return { ...done, audit: { ...done.audit, ...reasons("MFA_RESET", `PASSKEYS_REVOKED:${revoked + late}`, notice.reason) } };
   }
 
   /** RE_ENROL: a signed-in user replacing their authenticator proves the password and a code of the current one. */
