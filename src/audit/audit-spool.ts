@@ -1,47 +1,9 @@
-import { mkdir, open, readFile, truncate, unlink } from "node:fs/promises";
-import { dirname } from "node:path";
+import { truncate } from "node:fs/promises";
 import type { AuditRecord } from "./audit-event";
 import type { AuditSink } from "./audit-log";
 import { HashChainedFileSink } from "./file-sink";
 import { readChainEnds } from "./hash-chain";
 import { readJsonLines } from "./review/file-records";
-
-/** Whether a process of this id is running (a signal 0 probes without sending anything). */
-const running = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-};
-
-/**
- * One process per spool file: two instances on one host with the default AUDIT_SPOOL_FILE would each ship and
- * empty the other's records (twice, or never). `<file>.lock` holds the owner's pid; a dead owner's is taken over.
- */
-const claim = async (path: string): Promise<string> => {
-  const lockPath = `${path}.lock`;
-  // Its folder may not exist yet: the spool file is made with its first record.
-  await mkdir(dirname(path), { recursive: true });
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const handle = await open(lockPath, "wx");
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      return lockPath;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const owner = Number((await readFile(lockPath, "utf8").catch(() => "")).trim());
-      if (owner === process.pid) return lockPath;
-      if (Number.isInteger(owner) && owner > 0 && running(owner)) {
-        throw new Error(`AUDIT_SPOOL_FILE ${path} is in use by process ${owner}: give each gateway instance its own spool file`);
-      }
-      await unlink(lockPath).catch(() => undefined);
-    }
-  }
-  throw new Error(`AUDIT_SPOOL_FILE ${path}: its lock file could not be taken`);
-};
 
 /** How long a failed shipment waits before the next try (the next spooled record also tries at once). */
 const retryMs = 1000;
@@ -61,7 +23,6 @@ export class AuditSpool {
   private retry: NodeJS.Timeout | undefined;
   private lock: Promise<unknown> = Promise.resolve();
   private closed = false;
-  private lockPath: string | undefined;
   lastShipError: unknown;
 
   private constructor(
@@ -76,9 +37,7 @@ export class AuditSpool {
 
   /** Opens the spool and ships what a previous run left in it. */
   static async open(path: string, sink: AuditSink, onBacklog: (records: number) => void = () => undefined, writeTimeoutMs = 2000): Promise<AuditSpool> {
-    const lockPath = await claim(path);
     const spool = new AuditSpool(path, sink, onBacklog, writeTimeoutMs);
-    spool.lockPath = lockPath;
     spool.count = (await readChainEnds(path)).records;
     spool.onBacklog(spool.count);
     if (spool.count > 0) spool.kick();
@@ -142,6 +101,5 @@ export class AuditSpool {
     clearTimeout(this.retry);
     await this.shipping;
     await this.file.close();
-    if (this.lockPath !== undefined) await unlink(this.lockPath).catch(() => undefined);
   }
 }
