@@ -3,11 +3,10 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { RequestEmailChangeDocument } from "../generated/graphql";
-import { testCognito } from "../setup/test-cognito";
 import { dataOf, execute, type RequestOptions } from "../support/graphql-client";
-import { freePort, processTestTimeoutMs, startGatewayProcess, waitFor, type GatewayProcess } from "../support/gateway-process";
+import { processTestTimeoutMs, startGatewayProcess, waitFor, type GatewayProcess } from "../support/gateway-process";
 import { startPrivatePostgres, startPrivateRedis } from "../support/private-servers";
-import { standInProductionEnv } from "../support/production-env";
+import { privateProductionEnv } from "../support/production-env";
 import { enrolledUser, freshCode, uniqueEmail } from "../support/users";
 
 /**
@@ -43,22 +42,7 @@ beforeAll(async () => {
   mailerUrl = `http://127.0.0.1:${(mailer.address() as AddressInfo).port}/notices`;
   redis = await startPrivateRedis();
   pg = await startPrivatePostgres();
-  const cognito = testCognito();
-  gw = await startGatewayProcess({
-    ...standInProductionEnv({ ...cognito, issuer: `${cognito.endpoint}/${cognito.userPoolId}` }, `op-${randomUUID()}:`, "postgres"),
-    GATEWAY_MODE: "production",
-    PORT: String(await freePort()),
-    HOST: "127.0.0.1",
-    TRUST_PROXY_HOPS: "0",
-    DISABLED_FEATURES: "emergency-access",
-    REDIS_URL: redis.url,
-    DATABASE_URL: pg.url,
-    NOTICE_WEBHOOK_URL: mailerUrl,
-    RATE_LIMIT_IP_PER_MINUTE: "0",
-    RATE_LIMIT_ACCOUNT_PER_MINUTE: "0",
-    RATE_LIMIT_USER_PER_MINUTE: "0",
-    LOG_LEVEL: "info",
-  });
+  gw = await startGatewayProcess(await privateProductionEnv({ redisUrl: redis.url, databaseUrl: pg.url, keyPrefix: `op-${randomUUID()}:` }, { NOTICE_WEBHOOK_URL: mailerUrl }))
 });
 afterAll(async () => {
   await gw?.stop();

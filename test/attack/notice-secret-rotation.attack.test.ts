@@ -3,11 +3,10 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { RequestEmailChangeDocument } from "../generated/graphql";
-import { testCognito } from "../setup/test-cognito";
 import { dataOf, execute, type RequestOptions } from "../support/graphql-client";
-import { freePort, processTestTimeoutMs, startGatewayProcess, waitFor, type GatewayProcess } from "../support/gateway-process";
+import { processTestTimeoutMs, startGatewayProcess, waitFor, type GatewayProcess } from "../support/gateway-process";
 import { startPrivatePostgres, startPrivateRedis } from "../support/private-servers";
-import { standInProductionEnv } from "../support/production-env";
+import { privateProductionEnv } from "../support/production-env";
 import { enrolledUser, freshCode, uniqueEmail } from "../support/users";
 
 /**
@@ -38,24 +37,12 @@ let pg: Awaited<ReturnType<typeof startPrivatePostgres>>;
 const gateways: GatewayProcess[] = [];
 
 const startInstance = async (secret: string, previousSecret?: string) => {
-  const cognito = testCognito();
-  const gw = await startGatewayProcess({
-    ...standInProductionEnv({ ...cognito, issuer: `${cognito.endpoint}/${cognito.userPoolId}` }, `op-rotation-${runId}:`, "postgres"),
-    GATEWAY_MODE: "production",
-    PORT: String(await freePort()),
-    HOST: "127.0.0.1",
-    TRUST_PROXY_HOPS: "0",
-    DISABLED_FEATURES: "emergency-access",
-    REDIS_URL: redis.url,
-    DATABASE_URL: pg.url,
-    NOTICE_WEBHOOK_URL: mailerUrl,
-    NOTICE_WEBHOOK_SECRET: secret,
-    ...(previousSecret !== undefined && { NOTICE_WEBHOOK_PREVIOUS_SECRET: previousSecret }),
-    RATE_LIMIT_IP_PER_MINUTE: "0",
-    RATE_LIMIT_ACCOUNT_PER_MINUTE: "0",
-    RATE_LIMIT_USER_PER_MINUTE: "0",
-    LOG_LEVEL: "info",
-  });
+  const gw = await startGatewayProcess(
+    await privateProductionEnv(
+      { redisUrl: redis.url, databaseUrl: pg.url, keyPrefix: `op-rotation-${runId}:` },
+      { NOTICE_WEBHOOK_URL: mailerUrl, NOTICE_WEBHOOK_SECRET: secret, ...(previousSecret !== undefined && { NOTICE_WEBHOOK_PREVIOUS_SECRET: previousSecret }) },
+    ),
+  )
   gateways.push(gw);
   return gw;
 };

@@ -2,11 +2,10 @@ import { randomUUID } from "node:crypto";
 import { readFileSync, readdirSync } from "node:fs";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { ChangePasswordDocument, LoginDocument, LogoutDocument, MeDocument } from "../generated/graphql";
-import { testCognito } from "../setup/test-cognito";
 import { execute, type GraphQLResponse, type RequestOptions } from "../support/graphql-client";
-import { freePort, processTestTimeoutMs, startGatewayProcess, waitFor, type GatewayProcess } from "../support/gateway-process";
+import { processTestTimeoutMs, startGatewayProcess, waitFor, type GatewayProcess } from "../support/gateway-process";
 import { startPrivatePostgres, startPrivateRedis } from "../support/private-servers";
-import { standInProductionEnv } from "../support/production-env";
+import { privateProductionEnv } from "../support/production-env";
 import { enrolledUser, freshCode, PASSWORD } from "../support/users";
 
 /**
@@ -37,23 +36,9 @@ beforeAll(async () => {
   const { data_directory } = ((await pg.query("SHOW data_directory")) as { data_directory: string }[])[0]!;
   const postmaster = Number(readFileSync(`${data_directory}/postmaster.pid`, "utf8").split("\n")[0]);
   pgPids = [postmaster];
-  const env = standInProductionEnv({ ...testCognito(), issuer: `${testCognito().endpoint}/${testCognito().userPoolId}` }, `op-${randomUUID()}:`, "gw");
-  gw = await startGatewayProcess({
-    ...env,
-    GATEWAY_MODE: "production",
-    PORT: String(await freePort()),
-    HOST: "127.0.0.1",
-    TRUST_PROXY_HOPS: "0",
-    DISABLED_FEATURES: "emergency-access",
-    REDIS_URL: redis.url,
-    DATABASE_URL: pg.url.replace(/\/postgres$/, "/gw"),
-    DATABASE_STATEMENT_TIMEOUT_MS: "2000",
-    AUDIT_WRITE_TIMEOUT_MS: "2000",
-    RATE_LIMIT_IP_PER_MINUTE: "0",
-    RATE_LIMIT_ACCOUNT_PER_MINUTE: "0",
-    RATE_LIMIT_USER_PER_MINUTE: "0",
-    LOG_LEVEL: "info",
-  });
+  gw = await startGatewayProcess(
+    await privateProductionEnv({ redisUrl: redis.url, databaseUrl: pg.url.replace(/\/postgres$/, "/gw"), keyPrefix: `op-${randomUUID()}:` }, { DATABASE_STATEMENT_TIMEOUT_MS: "2000", AUDIT_WRITE_TIMEOUT_MS: "2000" }),
+  )
 });
 afterAll(async () => {
   for (const pid of pgPids) try { process.kill(pid, "SIGCONT"); } catch { /* gone */ }

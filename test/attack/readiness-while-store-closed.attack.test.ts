@@ -1,11 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { LoginDocument } from "../generated/graphql";
-import { testCognito } from "../setup/test-cognito";
 import { execute, type RequestOptions } from "../support/graphql-client";
-import { freePort, processTestTimeoutMs, startGatewayProcess, waitFor, type GatewayProcess } from "../support/gateway-process";
+import { processTestTimeoutMs, startGatewayProcess, waitFor, type GatewayProcess } from "../support/gateway-process";
 import { startPrivatePostgres, startPrivateRedis } from "../support/private-servers";
-import { standInProductionEnv } from "../support/production-env";
+import { privateProductionEnv } from "../support/production-env";
 import { enrolledUser, PASSWORD } from "../support/users";
 
 /**
@@ -25,23 +24,9 @@ let gw: GatewayProcess;
 beforeAll(async () => {
   redis = await startPrivateRedis();
   pg = await startPrivatePostgres();
-  const cognito = testCognito();
-  gw = await startGatewayProcess({
-    ...standInProductionEnv({ ...cognito, issuer: `${cognito.endpoint}/${cognito.userPoolId}` }, `op-${randomUUID()}:`, "postgres"),
-    GATEWAY_MODE: "production",
-    PORT: String(await freePort()),
-    HOST: "127.0.0.1",
-    TRUST_PROXY_HOPS: "0",
-    DISABLED_FEATURES: "emergency-access",
-    REDIS_URL: redis.url,
-    DATABASE_URL: pg.url,
-    DATABASE_STATEMENT_TIMEOUT_MS: "2000",
-    STORE_GENERATION_CHECK_SECONDS: "3600",
-    RATE_LIMIT_IP_PER_MINUTE: "0",
-    RATE_LIMIT_ACCOUNT_PER_MINUTE: "0",
-    RATE_LIMIT_USER_PER_MINUTE: "0",
-    LOG_LEVEL: "info",
-  });
+  gw = await startGatewayProcess(
+    await privateProductionEnv({ redisUrl: redis.url, databaseUrl: pg.url, keyPrefix: `op-${randomUUID()}:` }, { DATABASE_STATEMENT_TIMEOUT_MS: "2000", STORE_GENERATION_CHECK_SECONDS: "3600" }),
+  )
 });
 afterAll(async () => {
   await gw?.stop();

@@ -1,4 +1,5 @@
-import type { TestCognito } from "../setup/test-cognito";
+import { testCognito, type TestCognito } from "../setup/test-cognito";
+import { freePort } from "./gateway-process";
 
 /** The keys and notice webhook every production start requires (one place to add the next required one). */
 export const productionKeys = {
@@ -23,3 +24,26 @@ export const standInProductionEnv = (cognito: TestCognito & { issuer: string }, 
   DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}`,
   ...productionKeys,
 });
+
+/**
+ * A production-mode gateway process on a private Redis and PostgreSQL (the operator's fault tests): the run's
+ * cognito-local as the pool, no limits in the way, `overrides` last.
+ */
+export const privateProductionEnv = async (servers: { redisUrl: string; databaseUrl: string; keyPrefix: string }, overrides: Record<string, string> = {}): Promise<Record<string, string>> => {
+  const cognito = testCognito();
+  return {
+    ...standInProductionEnv({ ...cognito, issuer: `${cognito.endpoint}/${cognito.userPoolId}` }, servers.keyPrefix, "postgres"),
+    GATEWAY_MODE: "production",
+    PORT: String(await freePort()),
+    HOST: "127.0.0.1",
+    TRUST_PROXY_HOPS: "0",
+    DISABLED_FEATURES: "emergency-access",
+    REDIS_URL: servers.redisUrl,
+    DATABASE_URL: servers.databaseUrl,
+    RATE_LIMIT_IP_PER_MINUTE: "0",
+    RATE_LIMIT_ACCOUNT_PER_MINUTE: "0",
+    RATE_LIMIT_USER_PER_MINUTE: "0",
+    LOG_LEVEL: "info",
+    ...overrides,
+  };
+};
