@@ -13,6 +13,7 @@ import { customAuthPrivateKey, emergencyAccessOn, productionProblems, refusal } 
 export { ConfigError } from "./config-error";
 export { envSchema, type Env, type EnvKey } from "./config-schema";
 import { envSchema, isBlank, isLoopbackHttp, type Env, type EnvKey } from "./config-schema";
+import { noticeOutboxRetryDelaysMs, webhookRetryDelaysMs } from "./shared/signed-webhook";
 import { ConfigError } from "./config-error";
 
 type CommonConfig = {
@@ -67,21 +68,18 @@ type CommonConfig = {
   customAuthPrivateKey: string | undefined;
 };
 
-/** Signed webhooks (emergency alerts, owner notices) sent in-process (dev without PostgreSQL) are retried after these delays, then dead-lettered. */
-const webhookRetryDelaysMs: readonly number[] = [1000, 5000, 30_000];
-
-/**
- * With PostgreSQL, owner notices wait in the outbox, where a wait costs nothing: retried for at least 7 days (an
- * undo token's life; each wait is jittered down to half its base, so the hourly tail has a 2 h base) before they
- * are dead-lettered, so that a mailer redeployed, or down for a night, still gets every notice. Emergency alerts
- * keep the short schedule: a failed break-glass alert must reach the dead-letter record and its alarm at once.
- */
-const noticeOutboxRetryDelaysMs: readonly number[] = [1000, 5000, 30_000, 60_000, 300_000, 900_000, 1_800_000, ...Array.from({ length: 24 * 7 }, () => 7_200_000)];
+/** A previous secret only means something beside a current one, and a different one (a rotation half done or mistyped). */
+const assertPreviousSecret = (name: string, secret: string | undefined, previous: string | undefined): void => {
+  if (previous === undefined) return;
+  if (secret === undefined) throw new ConfigError(`Invalid configuration: ${name}_PREVIOUS_SECRET needs ${name}_SECRET (the new one).`);
+  if (previous === secret) throw new ConfigError(`Invalid configuration: ${name}_PREVIOUS_SECRET is the same as ${name}_SECRET; unset it once the rotation is done.`);
+};
 
 const noticeSettings = (env: Env): NoticeSettings | undefined => {
   if ((env.NOTICE_WEBHOOK_URL === undefined) !== (env.NOTICE_WEBHOOK_SECRET === undefined)) {
     throw new ConfigError("Invalid configuration: NOTICE_WEBHOOK_URL and NOTICE_WEBHOOK_SECRET must be set together.");
   }
+  assertPreviousSecret("NOTICE_WEBHOOK", env.NOTICE_WEBHOOK_SECRET, env.NOTICE_WEBHOOK_PREVIOUS_SECRET);
   return env.NOTICE_WEBHOOK_URL && env.NOTICE_WEBHOOK_SECRET ? { url: env.NOTICE_WEBHOOK_URL, secret: env.NOTICE_WEBHOOK_SECRET, previousSecret: env.NOTICE_WEBHOOK_PREVIOUS_SECRET, retryDelaysMs: env.DATABASE_URL === undefined ? webhookRetryDelaysMs : noticeOutboxRetryDelaysMs } : undefined;
 };
 
@@ -89,6 +87,7 @@ const emergencySettings = (env: Env): EmergencySettings => {
   if ((env.ALERT_WEBHOOK_URL === undefined) !== (env.ALERT_WEBHOOK_SECRET === undefined)) {
     throw new ConfigError("Invalid configuration: ALERT_WEBHOOK_URL and ALERT_WEBHOOK_SECRET must be set together.");
   }
+  assertPreviousSecret("ALERT_WEBHOOK", env.ALERT_WEBHOOK_SECRET, env.ALERT_WEBHOOK_PREVIOUS_SECRET);
   return {
     // Removed from the schema, it is off behind it too: no grant can start from anywhere.
     enabled: emergencyAccessOn(env.EMERGENCY_ACCESS, env.DISABLED_FEATURES),

@@ -10,6 +10,7 @@ import { databaseUnavailable } from "./pool";
 
 export type OutboxChannel = "alert" | "notice";
 
+
 export type OutboxMessage = { id?: string; channel: OutboxChannel; kind: string; subject: string; grantId?: string | undefined; body: string };
 
 const sealPurpose = (id: string) => `authgw outbox body v1 ${id}`;

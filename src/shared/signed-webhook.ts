@@ -1,6 +1,17 @@
 import { createHmac } from "node:crypto";
 import type { Clock } from "./clock";
 
+/** Signed webhooks (emergency alerts, owner notices) sent in-process (dev without PostgreSQL) are retried after these delays, then dead-lettered. */
+export const webhookRetryDelaysMs: readonly number[] = [1000, 5000, 30_000];
+
+/**
+ * With PostgreSQL, owner notices wait in the outbox (db/outbox.ts), where a wait costs nothing: retried for at
+ * least 7 days (an undo token's life; each wait is jittered down to half its base, so the hourly tail has a 2 h
+ * base) before they are dead-lettered, so that a mailer redeployed, or down for a night, still gets every notice.
+ * Emergency alerts keep the short schedule: a failed break-glass alert must reach its dead-letter record and alarm at once.
+ */
+export const noticeOutboxRetryDelaysMs: readonly number[] = [1000, 5000, 30_000, 60_000, 300_000, 900_000, 1_800_000, ...Array.from({ length: 24 * 7 }, () => 7_200_000)];
+
 /** Where signed notices go: a receiver checks the HMAC with the same shared secret. */
 export type WebhookTarget = {
   url: string;

@@ -129,4 +129,11 @@ describe("loadConfig", () => {
     expect(loadConfig({ DATABASE_URL: socket }).database?.url).toBe(socket);
     expect(() => loadConfig({ DATABASE_URL: "postgres://gateway@127.0.0.1:5432x/records" })).toThrow(/DATABASE_URL/);
   });
+
+  it("takes a previous webhook secret only beside a different current one", () => {
+    const notices = { NOTICE_WEBHOOK_URL: "http://127.0.0.1:9/n", NOTICE_WEBHOOK_SECRET: "n".repeat(32) };
+    expect(loadConfig({ ...notices, NOTICE_WEBHOOK_PREVIOUS_SECRET: "p".repeat(32) }).notices?.previousSecret).toBe("p".repeat(32));
+    expect(() => loadConfig({ ...notices, NOTICE_WEBHOOK_PREVIOUS_SECRET: "n".repeat(32) })).toThrow(/NOTICE_WEBHOOK_PREVIOUS_SECRET is the same/);
+    expect(() => loadConfig({ ALERT_WEBHOOK_PREVIOUS_SECRET: "p".repeat(32) })).toThrow(/ALERT_WEBHOOK_PREVIOUS_SECRET needs ALERT_WEBHOOK_SECRET/);
+  });
 });
