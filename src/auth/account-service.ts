@@ -92,7 +92,10 @@ export class AccountService {
       // Set once the provider accepted the new password: from then on the owner hears of it, whatever fails after.
       let accepted: string | undefined;
       const notice = () => (accepted === undefined ? Promise.resolve(undefined) : this.notifyPasswordSet({ email, sub: accepted, how: "RESET" }, meta));
-      const sub = await this.afterAccepted(notice, () => this.deps.codes.check(email, async () => {
+      // Should a step after the provider's yes fail (PostgreSQL hung), the sessions still end: they live in Redis and
+      // at the provider, and a thief's copy must not outlive the owner's reset. Passkeys need PostgreSQL: a new reset takes them.
+      const onFailure = () => Promise.allSettled([notice(), accepted === undefined ? Promise.resolve() : this.endEverySession(accepted)]);
+      const sub = await this.afterAccepted(onFailure, () => this.deps.codes.check(email, async () => {
         await this.deps.passwords.assertRules(email, newPassword);
         const known = await this.deps.admin.findSub(email);
         const digest = await this.deps.passwords.assertNotReused(known, newPassword);
@@ -113,7 +116,7 @@ export class AccountService {
         return known;
       }));
       if (!sub) return { result: undefined };
-      const revoked = await this.afterAccepted(notice, async () => {
+      const revoked = await this.afterAccepted(onFailure, async () => {
         await this.deps.lockout.unlock(email, sub);
         // Before the sign-out, so that a passkey sign-in in flight meets both; the sign-out happens even if this fails.
         let passkeys = 0;
@@ -129,6 +132,12 @@ export class AccountService {
       const providerSignOut = await bestEffort(() => this.deps.admin.globalSignOut(sub), "PROVIDER_SIGN_OUT");
       return { result: undefined, audit: { subject: sub, ...reasons(`PASSKEYS_REVOKED:${revoked}`, noticeFailure, providerSignOut.reason) } };
     });
+  }
+
+  /** Every session at the gateway and the provider's tokens, best effort each: what a failed reset still owes. */
+  private async endEverySession(sub: string): Promise<void> {
+    await signOutEverywhere(this.deps, sub).catch(() => undefined);
+    await this.deps.admin.globalSignOut(sub).catch(() => undefined);
   }
 
   /** Runs `step`; should it fail once the password was set, the owner still hears of the new password. */

@@ -143,13 +143,22 @@ export class LoginMachine {
     }
     const tokens = via.kind === "held" ? via.tokens : tokensOf(await this.deps.idp.answerMfaSetup(state.username, verified.session ?? via.session));
     await this.deps.epoch.assertCurrent(state.username, state.mark);
-    await setUp.activate(state.username, tokens.accessToken, state.secret);
-    // Told as soon as the authenticator is on, whether or not the rest of this login succeeds. Never failing the
-    // login: a notice that could not be handed over is named in the login's audit record.
-    const notice = await bestEffort(async () => this.deps.notifier.accountChanged({ email: state.email, sub: state.username, change: "AUTHENTICATOR_SET_UP", at: new Date(this.deps.clock.now()) }, meta), "OWNER_NOTICE");
-    // A replacement is the owner's way out of a stolen session: like adminResetMfa, every passkey goes with the old
-    // authenticator (a thief's, added with one phished code, would sign in alone and prove every step-up).
-    const revoked = state.purpose === "reset" ? await this.deps.passkeys.removeAll(state.username) : 0;
+    let notice: Partial<AuditEvent> = {};
+    let revoked = 0;
+    try {
+      await setUp.activate(state.username, tokens.accessToken, state.secret);
+      // Told as soon as the authenticator is on, whether or not the rest of this login succeeds. Never failing the
+      // login: a notice that could not be handed over is named in the login's audit record.
+      notice = await bestEffort(async () => this.deps.notifier.accountChanged({ email: state.email, sub: state.username, change: "AUTHENTICATOR_SET_UP", at: new Date(this.deps.clock.now()) }, meta), "OWNER_NOTICE");
+      // A replacement is the owner's way out of a stolen session: like adminResetMfa, every passkey goes with the old
+      // authenticator (a thief's, added with one phished code, would sign in alone and prove every step-up).
+      if (state.purpose === "reset") revoked = await this.deps.passkeys.removeAll(state.username);
+    } catch (error) {
+      // The provider may have switched the new authenticator on before this failed (PostgreSQL hung): the sessions,
+      // which live in Redis, end all the same; the passkeys need PostgreSQL, and a new replacement takes them.
+      if (state.purpose === "reset") await signOutEverywhere(this.deps, state.username).catch(() => undefined);
+      throw error;
+    }
     const done = await this.finish("MFA_SETUP_VERIFY", tokens, { ...state, proven: [...state.proven, id] }, meta);
     if (state.purpose !== "reset") return { ...done, audit: { ...done.audit, ...reasons(done.audit?.reason, notice.reason) } };
     // PASSWORD_EXPIRED holds the tokens (no session yet): its own step ends every other session once it is answered.
