@@ -69,3 +69,6 @@ export const bestEffort = async (run: () => Promise<void>, label: string): Promi
     return { reason: `${label}_FAILED:${publicCodeOf(error)}` };
   }
 };
+
+/** An owner notice, never failing the change it tells of: one not handed over is named in the audit record (OWNER_NOTICE_FAILED:<code>). */
+export const ownerNotice = (send: () => void | Promise<void>): Promise<Partial<AuditEvent>> => bestEffort(async () => send(), "OWNER_NOTICE");

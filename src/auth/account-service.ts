@@ -1,6 +1,6 @@
 import type { AuditEvent, RequestMeta } from "../audit/audit-event";
 import type { AuditLog } from "../audit/audit-log";
-import { audited, bestEffort, reasons, type AuditedOptions } from "../audit/audited";
+import { audited, bestEffort, ownerNotice, reasons, type AuditedOptions } from "../audit/audited";
 import { ErrorCode, GatewayError } from "../errors/error-codes";
 import type { CodeGuard } from "../policy/code-guard";
 import type { Lockout } from "../policy/lockout";
@@ -179,7 +179,7 @@ export class AccountService {
    * that cannot be handed over is named in the audit record, never undoes what already happened.
    */
   private async notifyPasswordSet(notice: { email: string; sub: string; how: "CHANGED" | "RESET" }, meta: RequestMeta): Promise<string | undefined> {
-    const failed = await bestEffort(async () => this.deps.notifier.passwordChanged({ ...notice, at: new Date(this.deps.clock.now()) }, meta), "OWNER_NOTICE");
+    const failed = await ownerNotice(() => this.deps.notifier.passwordChanged({ ...notice, at: new Date(this.deps.clock.now()) }, meta));
     return failed.reason;
   }
 

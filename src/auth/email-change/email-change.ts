@@ -1,6 +1,6 @@
 import type { AuditEvent, RequestMeta } from "../../audit/audit-event";
 import type { AuditLog } from "../../audit/audit-log";
-import { audited, bestEffort, reasons, type Audited, type AuditedOptions } from "../../audit/audited";
+import { audited, bestEffort, ownerNotice, reasons, type Audited, type AuditedOptions } from "../../audit/audited";
 import { ErrorCode, GatewayError, TokenRejection, tokenRejected } from "../../errors/error-codes";
 import type { CodeGuard } from "../../policy/code-guard";
 import type { SecurityEpoch } from "../../policy/security-epoch";
@@ -188,7 +188,7 @@ export class EmailChange {
         if (takenBackFrom !== undefined && takenBackFrom.toLowerCase() !== change.oldEmail.toLowerCase()) {
           const notice = { email: takenBackFrom, sub: change.sub, change: "EMAIL_CHANGE_UNDONE" as const, at: new Date(this.deps.clock.now()) };
           // Never holding the undo back; a notice that could not be handed over is named in the undo's audit record.
-          told = await bestEffort(async () => this.deps.notifier.accountChanged(notice, meta), "OWNER_NOTICE");
+          told = await ownerNotice(() => this.deps.notifier.accountChanged(notice, meta));
         }
         const providerSignOut = await bestEffort(() => this.deps.admin.globalSignOut(change.sub), "PROVIDER_SIGN_OUT");
         return { result: undefined, audit: { subject: change.sub, ...reasons(`SESSIONS_ENDED:${ended}`, takenBackReason(taken), told.reason, providerSignOut.reason) } };

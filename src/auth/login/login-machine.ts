@@ -1,5 +1,5 @@
 import type { AuditEvent, RequestMeta } from "../../audit/audit-event";
-import { bestEffort, reasons, type Audited } from "../../audit/audited";
+import { ownerNotice, reasons, type Audited } from "../../audit/audited";
 import { ErrorCode, GatewayError } from "../../errors/error-codes";
 import { decideAccess } from "../../policy/access-policy";
 import type { Lockout } from "../../policy/lockout";
@@ -149,7 +149,7 @@ export class LoginMachine {
       await setUp.activate(state.username, tokens.accessToken, state.secret);
       // Told as soon as the authenticator is on, whether or not the rest of this login succeeds. Never failing the
       // login: a notice that could not be handed over is named in the login's audit record.
-      notice = await bestEffort(async () => this.deps.notifier.accountChanged({ email: state.email, sub: state.username, change: "AUTHENTICATOR_SET_UP", at: new Date(this.deps.clock.now()) }, meta), "OWNER_NOTICE");
+      notice = await ownerNotice(() => this.deps.notifier.accountChanged({ email: state.email, sub: state.username, change: "AUTHENTICATOR_SET_UP", at: new Date(this.deps.clock.now()) }, meta));
       // A replacement is the owner's way out of a stolen session: like adminResetMfa, every passkey goes with the old
       // authenticator (a thief's, added with one phished code, would sign in alone and prove every step-up).
       if (state.purpose === "reset") revoked = await this.deps.passkeys.removeAll(state.username);

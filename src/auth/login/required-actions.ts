@@ -1,5 +1,5 @@
 import type { AuditEvent, RequestMeta } from "../../audit/audit-event";
-import { bestEffort } from "../../audit/audited";
+import { ownerNotice } from "../../audit/audited";
 import { ErrorCode, GatewayError } from "../../errors/error-codes";
 import type { Lockout } from "../../policy/lockout";
 import type { Passwords } from "../../policy/passwords";
@@ -64,7 +64,7 @@ export class PasswordActions {
     await this.deps.passwords.recordSet(sub, digest);
     const ended = await signOutEverywhere(this.deps, sub);
     // Like every password set, told to the owner; never failing the login (a failure is named in its audit record).
-    const notice = await bestEffort(async () => this.deps.notifier.passwordChanged({ email, sub, how: "CHANGED", at: new Date(this.deps.clock.now()) }, meta), "OWNER_NOTICE");
+    const notice = await ownerNotice(() => this.deps.notifier.passwordChanged({ email, sub, how: "CHANGED", at: new Date(this.deps.clock.now()) }, meta));
     return { ended, notice };
   }
 }

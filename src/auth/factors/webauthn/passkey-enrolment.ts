@@ -1,6 +1,6 @@
 import type { AuditEvent, RequestMeta } from "../../../audit/audit-event";
 import type { AuditLog } from "../../../audit/audit-log";
-import { audited, bestEffort, reasons, type Audited, type AuditedOptions } from "../../../audit/audited";
+import { audited, ownerNotice, reasons, type Audited, type AuditedOptions } from "../../../audit/audited";
 import { ErrorCode, GatewayError, TokenRejection, tokenRejected } from "../../../errors/error-codes";
 import type { SecurityEpoch } from "../../../policy/security-epoch";
 import type { Clock } from "../../../shared/clock";
@@ -110,7 +110,7 @@ export class PasskeyEnrolment {
 
   /** The owner hears of the change; one that cannot be handed over is named in its audit record, never undoing it. */
   private async tell(identity: Identity, change: "PASSKEY_RENAMED" | "PASSKEY_REMOVED", meta: RequestMeta, reason?: string): Promise<Partial<AuditEvent>> {
-    const told = await bestEffort(async () => this.deps.notifier.accountChanged({ email: identity.account.email, sub: identity.sub, change, at: new Date(this.deps.clock.now()) }, meta), "OWNER_NOTICE");
+    const told = await ownerNotice(() => this.deps.notifier.accountChanged({ email: identity.account.email, sub: identity.sub, change, at: new Date(this.deps.clock.now()) }, meta));
     return reasons(reason, told.reason);
   }
 
