@@ -10,10 +10,10 @@ import {
   RemovePasskeyDocument,
   RenamePasskeyDocument,
 } from "../generated/graphql";
-import type { SecurityNotifier } from "../../src/auth/factors/recovery/notifier";
 import { TEST_CODE } from "../setup/test-cognito";
 import { dataOf, errorOf } from "../support/graphql-client";
 import { SoftAuthenticator } from "../support/soft-authenticator";
+import { everyNoticeRecorder } from "../support/notice-capture";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
 import { passkeyStepUp } from "../support/step-up";
 import { enrolledUser, freshCode, loginWithMfa, type EnrolledUser } from "../support/users";
@@ -35,17 +35,7 @@ import { enrolledUser, freshCode, loginWithMfa, type EnrolledUser } from "../sup
  * factor like removePasskey (FORBIDDEN, reason STEP_UP_REQUIRED without one), so a stolen session cannot make the
  * owner's removal hit the wrong passkey.
  */
-type Heard = { type: string; email: string; nickname?: string; change?: string };
-const heard: Heard[] = [];
-const everyNotice = new Proxy({} as SecurityNotifier, {
-  get: (_target, name) => {
-    if (name === "settled") return () => Promise.resolve();
-    if (name === "then") return undefined;
-    return (notice: { email?: string; nickname?: string; change?: string }) => {
-      heard.push({ type: String(name), email: notice?.email ?? "", ...(notice?.nickname !== undefined && { nickname: notice.nickname }), ...(notice?.change !== undefined && { change: notice.change }) });
-    };
-  },
-});
+const { notifier: everyNotice, heard } = everyNoticeRecorder();
 let gw: TestGateway;
 beforeAll(async () => {
   gw = await startTestGateway({ notifier: everyNotice, answerFloorMs: 0 });

@@ -1,6 +1,6 @@
 import { ChangePasswordDocument, CompleteMfaSetupDocument, GenerateRecoveryCodesDocument, LoginDocument, MeDocument, ResetMfaDocument, RespondToMfaDocument } from "../generated/graphql";
-import type { SecurityNotifier } from "../../src/auth/factors/recovery/notifier";
 import { dataOf } from "../support/graphql-client";
+import { everyNoticeRecorder } from "../support/notice-capture";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
 import { enrolledUser, freshCode, PASSWORD } from "../support/users";
 
@@ -21,18 +21,7 @@ import { enrolledUser, freshCode, PASSWORD } from "../support/users";
  * Should: both send the owner a notice (to the account's address and, for 30 days after an email change, to the
  * earlier ones), like PASSKEY_ADDED.
  */
-type Heard = { type: string; email: string };
-const heard: Heard[] = [];
-/** Records every notice, whatever its method: a new notice type counts as soon as it exists. */
-const everyNotice = new Proxy({} as SecurityNotifier, {
-  get: (_target, name) => {
-    if (name === "settled") return () => Promise.resolve();
-    if (name === "then") return undefined;
-    return (notice: { email?: string }) => {
-      heard.push({ type: String(name), email: notice?.email ?? "" });
-    };
-  },
-});
+const { notifier: everyNotice, heard } = everyNoticeRecorder();
 let gw: TestGateway;
 beforeAll(async () => {
   gw = await startTestGateway({ notifier: everyNotice, answerFloorMs: 0 });

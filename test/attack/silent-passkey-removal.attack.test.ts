@@ -1,7 +1,7 @@
 import { BeginPasskeyRegistrationDocument, CompletePasskeyRegistrationDocument, PasskeysDocument, RemovePasskeyDocument } from "../generated/graphql";
-import type { SecurityNotifier } from "../../src/auth/factors/recovery/notifier";
 import { dataOf } from "../support/graphql-client";
 import { SoftAuthenticator } from "../support/soft-authenticator";
+import { everyNoticeRecorder } from "../support/notice-capture";
 import { startTestGateway, type TestGateway } from "../support/test-gateway";
 import { enrolledUser, freshCode, loginWithMfa } from "../support/users";
 
@@ -16,17 +16,7 @@ import { enrolledUser, freshCode, loginWithMfa } from "../support/users";
  * Should: removing a passkey is told to the account's address (and, for 30 days after an email change, to the
  * earlier ones), like the additions.
  */
-type Heard = { type: string; email: string };
-const heard: Heard[] = [];
-const everyNotice = new Proxy({} as SecurityNotifier, {
-  get: (_target, name) => {
-    if (name === "settled") return () => Promise.resolve();
-    if (name === "then") return undefined;
-    return (notice: { email?: string }) => {
-      heard.push({ type: String(name), email: notice?.email ?? "" });
-    };
-  },
-});
+const { notifier: everyNotice, heard } = everyNoticeRecorder();
 let gw: TestGateway;
 beforeAll(async () => {
   gw = await startTestGateway({ notifier: everyNotice, answerFloorMs: 0 });

@@ -32,3 +32,21 @@ export class NoticeCapture implements SecurityNotifier {
     return this.notices.filter((n) => n.email.toLowerCase() === email.toLowerCase() && (type === undefined || n.type === type));
   }
 }
+
+/** A notice as `everyNoticeRecorder` heard it: the notifier method's name and what identifies the notice. */
+export type HeardNotice = { type: string; email: string; nickname?: string; change?: string };
+
+/** Records every notice, whatever its method: a new notice type counts as soon as it exists. */
+export const everyNoticeRecorder = (): { notifier: SecurityNotifier; heard: HeardNotice[] } => {
+  const heard: HeardNotice[] = [];
+  const notifier = new Proxy({} as SecurityNotifier, {
+    get: (_target, name) => {
+      if (name === "settled") return () => Promise.resolve();
+      if (name === "then") return undefined;
+      return (notice: { email?: string; nickname?: string; change?: string }) => {
+        heard.push({ type: String(name), email: notice?.email ?? "", ...(notice?.nickname !== undefined && { nickname: notice.nickname }), ...(notice?.change !== undefined && { change: notice.change }) });
+      };
+    },
+  });
+  return { notifier, heard };
+};
