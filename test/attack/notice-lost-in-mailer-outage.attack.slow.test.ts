@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { RequestEmailChangeDocument } from "../generated/graphql";
+import { startWebhookReceiver } from "../support/emergency-rig";
 import { dataOf, execute, type RequestOptions } from "../support/graphql-client";
 import { processTestTimeoutMs, startGatewayProcess, waitFor, type GatewayProcess } from "../support/gateway-process";
 import { startPrivatePostgres, startPrivateRedis } from "../support/private-servers";
@@ -19,36 +18,24 @@ import { enrolledUser, freshCode, uniqueEmail } from "../support/users";
  */
 jest.setTimeout(processTestTimeoutMs);
 
-type Delivery = { status: number; body: { type?: string; email?: string; undoToken?: string } };
-let mailerUp = false;
-const deliveries: Delivery[] = [];
-let mailer: Server;
-let mailerUrl: string;
+type Notice = { type?: string; email?: string; undoToken?: string };
+let mailer: Awaited<ReturnType<typeof startWebhookReceiver>>;
 let redis: Awaited<ReturnType<typeof startPrivateRedis>>;
 let pg: Awaited<ReturnType<typeof startPrivatePostgres>>;
 let gw: GatewayProcess;
 
 beforeAll(async () => {
-  mailer = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const status = mailerUp ? 204 : 503;
-      deliveries.push({ status, body: JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Delivery["body"] });
-      res.writeHead(status).end();
-    });
-  });
-  await new Promise<void>((resolve) => mailer.listen(0, "127.0.0.1", resolve));
-  mailerUrl = `http://127.0.0.1:${(mailer.address() as AddressInfo).port}/notices`;
+  mailer = await startWebhookReceiver();
+  mailer.answerWith(503);
   redis = await startPrivateRedis();
   pg = await startPrivatePostgres();
-  gw = await startGatewayProcess(await privateProductionEnv({ redisUrl: redis.url, databaseUrl: pg.url, keyPrefix: `op-${randomUUID()}:` }, { NOTICE_WEBHOOK_URL: mailerUrl }))
+  gw = await startGatewayProcess(await privateProductionEnv({ redisUrl: redis.url, databaseUrl: pg.url, keyPrefix: `op-${randomUUID()}:` }, { NOTICE_WEBHOOK_URL: mailer.url }));
 });
 afterAll(async () => {
   await gw?.stop();
   await pg?.stop();
   await redis?.stop();
-  await new Promise<void>((resolve) => (mailer.closeAllConnections(), mailer.close(() => resolve())));
+  await mailer?.close();
 });
 
 const client = { run: <R, V>(doc: TypedDocumentNode<R, V> | string, variables?: V, options?: RequestOptions) => execute(gw.url, doc, variables, options) };
@@ -56,11 +43,11 @@ const client = { run: <R, V>(doc: TypedDocumentNode<R, V> | string, variables?: 
 it("an EMAIL_CHANGED notice written while the mailer is down for a minute reaches the old address once the mailer is back", async () => {
   const user = await enrolledUser(client);
   dataOf(await client.run(RequestEmailChangeDocument, { newEmail: uniqueEmail(), code: await freshCode(user.secret) }, { token: user.accessToken }));
-  const toOldAddress = () => deliveries.filter((d) => d.body.type === "EMAIL_CHANGED" && d.body.email === user.email);
+  const toOldAddress = () => mailer.received.map((d) => ({ status: d.status, body: JSON.parse(d.body) as Notice })).filter((d) => d.body.type === "EMAIL_CHANGED" && d.body.email === user.email);
 
   // The mailer refuses the first attempt and the retries after 1 s, 5 s and 30 s (under a minute in all), then is back.
   await waitFor(() => toOldAddress().length >= 4, "four refused attempts", 120_000);
-  mailerUp = true;
+  mailer.answerWith(204);
 
   // The mailer is back: the notice (with its undo token) must still reach the old address.
   await waitFor(() => toOldAddress().some((d) => d.status === 204), "the EMAIL_CHANGED notice is delivered after the outage", 60_000);

@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { RequestEmailChangeDocument } from "../generated/graphql";
+import { startWebhookReceiver } from "../support/emergency-rig";
 import { dataOf, execute, type RequestOptions } from "../support/graphql-client";
 import { processTestTimeoutMs, startGatewayProcess, waitFor, type GatewayProcess } from "../support/gateway-process";
 import { startPrivatePostgres, startPrivateRedis } from "../support/private-servers";
@@ -27,11 +26,9 @@ jest.setTimeout(processTestTimeoutMs);
 /** One key prefix for both instances: they share one deployment. */
 const runId = randomUUID();
 
-type Delivery = { status: number; body: { type?: string; email?: string; undoToken?: string } };
+type Notice = { type?: string; email?: string; undoToken?: string };
 let mailerUp = false;
-const deliveries: Delivery[] = [];
-let mailer: Server;
-let mailerUrl: string;
+let mailer: Awaited<ReturnType<typeof startWebhookReceiver>>;
 let redis: Awaited<ReturnType<typeof startPrivateRedis>>;
 let pg: Awaited<ReturnType<typeof startPrivatePostgres>>;
 const gateways: GatewayProcess[] = [];
@@ -40,27 +37,16 @@ const startInstance = async (secret: string, previousSecret?: string) => {
   const gw = await startGatewayProcess(
     await privateProductionEnv(
       { redisUrl: redis.url, databaseUrl: pg.url, keyPrefix: `op-rotation-${runId}:` },
-      { NOTICE_WEBHOOK_URL: mailerUrl, NOTICE_WEBHOOK_SECRET: secret, ...(previousSecret !== undefined && { NOTICE_WEBHOOK_PREVIOUS_SECRET: previousSecret }) },
+      { NOTICE_WEBHOOK_URL: mailer.url, NOTICE_WEBHOOK_SECRET: secret, ...(previousSecret !== undefined && { NOTICE_WEBHOOK_PREVIOUS_SECRET: previousSecret }) },
     ),
-  )
+  );
   gateways.push(gw);
   return gw;
 };
 
 beforeAll(async () => {
-  mailer = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Delivery["body"];
-      // The mailer (accepting both keys) is briefly busy with the email-change notice during the roll.
-      const status = body.type === "EMAIL_CHANGED" && !mailerUp ? 503 : 204;
-      deliveries.push({ status, body });
-      res.writeHead(status).end();
-    });
-  });
-  await new Promise<void>((resolve) => mailer.listen(0, "127.0.0.1", resolve));
-  mailerUrl = `http://127.0.0.1:${(mailer.address() as AddressInfo).port}/notices`;
+  // The mailer (accepting both keys) is briefly busy with the email-change notice during the roll.
+  mailer = await startWebhookReceiver({ answer: (body) => ((JSON.parse(body) as Notice).type === "EMAIL_CHANGED" && !mailerUp ? 503 : 204) });
   redis = await startPrivateRedis();
   pg = await startPrivatePostgres();
 });
@@ -68,7 +54,7 @@ afterAll(async () => {
   for (const gw of gateways) await gw.stop();
   await pg?.stop();
   await redis?.stop();
-  await new Promise<void>((resolve) => (mailer.closeAllConnections(), mailer.close(() => resolve())));
+  await mailer?.close();
 });
 
 it("an EMAIL_CHANGED notice written by an instance on the old secret reaches the old address after that instance is rolled", async () => {
@@ -76,7 +62,7 @@ it("an EMAIL_CHANGED notice written by an instance on the old secret reaches the
   const oldInstance = await startInstance(oldSecret);
   const client = { run: <R, V>(doc: TypedDocumentNode<R, V> | string, variables?: V, options?: RequestOptions) => execute(oldInstance.url, doc, variables, options) };
   const user = await enrolledUser(client);
-  const toOldAddress = () => deliveries.filter((d) => d.body.type === "EMAIL_CHANGED" && d.body.email === user.email);
+  const toOldAddress = () => mailer.received.map((d) => ({ status: d.status, body: JSON.parse(d.body) as Notice })).filter((d) => d.body.type === "EMAIL_CHANGED" && d.body.email === user.email);
 
   dataOf(await client.run(RequestEmailChangeDocument, { newEmail: uniqueEmail(), code: await freshCode(user.secret) }, { token: user.accessToken }));
   await waitFor(() => toOldAddress().length >= 1, "the first attempt (refused: the mailer is busy)", 30_000);

@@ -23,18 +23,23 @@ export class ShiftedClock implements Clock {
   }
 }
 
-export type Received = { headers: IncomingHttpHeaders; body: string };
+export type Received = { headers: IncomingHttpHeaders; body: string; status: number };
 
-/** A local alert webhook receiver (node:http on a free port) that records what it gets. */
-export const startWebhookReceiver = async () => {
+/**
+ * A local webhook receiver (alerts, owner notices; node:http on a free port) that records what it gets and the
+ * status it answered: `answer` decides that status per body, else the one `answerWith` set (204 at first).
+ */
+export const startWebhookReceiver = async (options: { answer?: (body: string) => number } = {}) => {
   const received: Received[] = [];
   const state = { status: 204 };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
-      res.writeHead(state.status).end();
+      const body = Buffer.concat(chunks).toString("utf8");
+      const status = options.answer?.(body) ?? state.status;
+      received.push({ headers: req.headers, body, status });
+      res.writeHead(status).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -43,7 +48,7 @@ export const startWebhookReceiver = async () => {
     received,
     /** The status every delivery gets from now on (e.g. 500 to exhaust the retries). */
     answerWith: (status: number) => void (state.status = status),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
   };
 };
 
